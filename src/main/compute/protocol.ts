@@ -1,0 +1,35 @@
+// Typed messages between the host (main process) and a compute process. Sent with structured clone
+// (child_process `serialization: 'advanced'`, or Electron utilityProcess), so Float32Arrays cross without copying to JSON.
+import type { RunConfig } from '../../shared/config/run-config';
+
+export interface TensorBlob {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Everything needed to continue a run exactly: weights, optimiser state, step and sampler state. */
+export interface TrainingState {
+  step: number;
+  params: TensorBlob[];
+  /** optimiser slots, e.g. `${param}/m`, `${param}/v` */
+  optimizer: TensorBlob[];
+  /** state of the seeded minibatch sampler, opaque to the host */
+  rng: number[];
+}
+
+export type HostToCompute =
+  | { type: 'start'; runId: number; config: RunConfig; resume?: TrainingState }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'cancel' };
+
+export type ComputeToHost =
+  | { type: 'started'; runId: number; backend: string; backendNotes: string[]; paramCount: number; step: number }
+  /** rows of [metric, step, value]; one message per evaluation */
+  | { type: 'metrics'; runId: number; step: number; rows: [string, number, number][] }
+  | { type: 'checkpoint'; runId: number; state: TrainingState }
+  | { type: 'paused'; runId: number; step: number }
+  | { type: 'resumed'; runId: number; step: number }
+  | { type: 'done'; runId: number; step: number; reason: 'completed' | 'cancelled' | 'diverged'; message?: string }
+  | { type: 'error'; runId: number; message: string; step?: number };

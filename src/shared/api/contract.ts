@@ -1,0 +1,88 @@
+// The API contract: every method the renderer may call, with a zod schema for its input and a type for its output,
+// and every event it may receive. Electron IPC (main/app + preload) and the WebSocket (main/server) both carry exactly this.
+import { z } from 'zod';
+import { RunConfigSchema } from '../config/run-config';
+import type { AppInfo, MetricSeries, RunDetail, RunStatus, RunSummary, ValidationResult, ApiErrorShape, Phases } from './types';
+
+const RunId = z.strictObject({ id: z.number().int().positive() });
+const FileText = z.strictObject({
+  name: z.string().min(1).max(1024),
+  text: z.string().max(1_000_000),
+});
+
+export const methodInputs = {
+  'app.info': z.strictObject({}),
+  'runs.list': z.strictObject({ includeDeleted: z.boolean().default(false) }),
+  'runs.get': RunId,
+  'runs.metrics': z.strictObject({
+    id: z.number().int().positive(),
+    names: z.array(z.string().max(64)).max(64).optional(),
+    maxPoints: z.number().int().min(10).max(100_000).default(2000),
+  }),
+  'runs.create': z.strictObject({ config: RunConfigSchema }),
+  'runs.createFromFile': FileText,
+  'config.validate': FileText,
+  'runs.pause': RunId,
+  'runs.resume': RunId,
+  'runs.cancel': RunId,
+  /** soft delete: the run is hidden and can be restored until purged */
+  'runs.delete': RunId,
+  'runs.restore': RunId,
+} as const;
+
+export interface MethodOutputs {
+  'app.info': AppInfo;
+  'runs.list': RunSummary[];
+  'runs.get': RunDetail;
+  'runs.metrics': MetricSeries[];
+  'runs.create': { id: number };
+  'runs.createFromFile': { id: number };
+  'config.validate': ValidationResult;
+  'runs.pause': { ok: true };
+  'runs.resume': { ok: true };
+  'runs.cancel': { ok: true };
+  'runs.delete': { ok: true };
+  'runs.restore': { ok: true };
+}
+
+export type MethodName = keyof typeof methodInputs;
+export const METHOD_NAMES = Object.keys(methodInputs) as MethodName[];
+export type MethodInput<M extends MethodName> = z.input<(typeof methodInputs)[M]>;
+export type MethodParsed<M extends MethodName> = z.output<(typeof methodInputs)[M]>;
+export type MethodOutput<M extends MethodName> = MethodOutputs[M];
+
+export interface EventPayloads {
+  /** new metric points of a live run (batched, every evaluation) */
+  'run.progress': { runId: number; step: number; totalSteps: number; points: { name: string; step: number; value: number }[] };
+  /** a run changed status (started, paused, finished, failed ...) */
+  'run.status': { runId: number; status: RunStatus; error: string | null; phases: Phases | null };
+  /** the list of runs changed (created, deleted, restored) */
+  'runs.changed': { reason: string };
+}
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed'];
+
+/** What the back end implements; transports parse inputs with methodInputs before calling. */
+export type ApiHandlers = { [M in MethodName]: (input: MethodParsed<M>) => Promise<MethodOutput<M>> };
+
+/** What the renderer calls; transports implement it. */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorShape['code'],
+    message: string,
+    readonly problems?: ApiErrorShape['problems'],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toJSON(): ApiErrorShape {
+    return { code: this.code, message: this.message, ...(this.problems ? { problems: this.problems } : {}) };
+  }
+}
+
+export const isMethodName = (m: unknown): m is MethodName => typeof m === 'string' && Object.hasOwn(methodInputs, m);

@@ -1,0 +1,88 @@
+// Data shapes that cross the API boundary (main ⇄ renderer, server ⇄ browser). Plain JSON only.
+import type { RunConfig } from '../config/run-config';
+import type { ConfigProblem } from '../config/errors';
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted', 'diverged'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
+
+/** Metric names written by the training loop; analyses add their own. */
+export const METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr'] as const;
+export type MetricName = (typeof METRICS)[number];
+
+/** Phase steps of 000 §2.3 (first step where the condition holds; null if never). */
+export interface Phases {
+  /** train accuracy > 0 for the first time */
+  t1: number | null;
+  /** train accuracy = 100% for the first time */
+  t2: number | null;
+  /** validation accuracy > 0 for the first time */
+  t3: number | null;
+  /** validation accuracy = 100% for the first time */
+  t4: number | null;
+  /** train accuracy ≥ 99% for the first time */
+  t2_99: number | null;
+  /** validation accuracy ≥ 99% for the first time */
+  t4_99: number | null;
+}
+
+export interface RunSummary {
+  id: number;
+  name: string;
+  status: RunStatus;
+  /** e.g. "a+b mod 23, r=0.5" */
+  task: string;
+  /** e.g. "transformer 1L d128 h4" */
+  model: string;
+  lr: number;
+  weightDecay: number;
+  trainFraction: number;
+  seed: number;
+  step: number;
+  totalSteps: number;
+  backend: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  final: { trainLoss: number | null; trainAcc: number | null; valLoss: number | null; valAcc: number | null };
+  phases: Phases;
+  error: string | null;
+  deleted: boolean;
+}
+
+export interface RunDetail extends RunSummary {
+  config: RunConfig;
+  backendNotes: string[];
+  checkpoints: { step: number; bytes: number }[];
+}
+
+/** One metric as parallel arrays (compact on the wire). */
+export interface MetricSeries {
+  name: string;
+  steps: number[];
+  values: number[];
+  /** true when the server thinned the series to maxPoints */
+  downsampled: boolean;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  kind: 'run' | null;
+  problems: ConfigProblem[];
+  config: RunConfig | null;
+}
+
+export interface AppInfo {
+  version: string;
+  dbPath: string;
+  backends: { name: string; available: boolean; note: string }[];
+  mode: 'electron' | 'browser';
+}
+
+export interface ApiErrorShape {
+  code: 'invalid_input' | 'not_found' | 'conflict' | 'unknown_method' | 'unauthorized' | 'internal';
+  message: string;
+  problems?: ConfigProblem[];
+}
+
+export type { ConfigProblem, RunConfig };

@@ -1,0 +1,84 @@
+// Reads a config document (JSON or YAML) and validates it, with problems located by config path and line.
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { RunConfigSchema, type RunConfig } from './run-config';
+import { jsonErrorOffset } from './json-locate';
+import { problemsFromZod, type ConfigProblem } from './errors';
+
+export type ConfigFormat = 'json' | 'yaml';
+
+export type ParsedConfig =
+  | { ok: true; kind: 'run'; config: RunConfig }
+  | { ok: false; problems: ConfigProblem[] };
+
+export const formatFromName = (filename: string): ConfigFormat =>
+  /\.ya?ml$/i.test(filename) ? 'yaml' : 'json';
+
+const lineOfOffset = (text: string, offset: number): number => {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+};
+
+/** Parses text into a plain value, or a located syntax problem. */
+export function parseDocumentText(
+  text: string,
+  format: ConfigFormat,
+): { ok: true; value: unknown; lineOf: (path: (string | number)[]) => number | undefined } | { ok: false; problems: ConfigProblem[] } {
+  if (text.trim() === '') return { ok: false, problems: [{ path: '', message: 'the file is empty', line: 1 }] };
+  let value: unknown;
+  if (format === 'json') {
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const pos = /position (\d+)/.exec(msg);
+      const at = pos ? Number(pos[1]) : jsonErrorOffset(text);
+      const line = at === null ? undefined : lineOfOffset(text, at);
+      return { ok: false, problems: [{ path: '', message: `not valid JSON: ${msg.replace(/^JSON\.parse: /, '')}`, line }] };
+    }
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (format === 'yaml') {
+    if (doc.errors.length > 0) {
+      return {
+        ok: false,
+        problems: doc.errors.map((err) => ({
+          path: '',
+          message: `not valid YAML: ${err.message.split('\n')[0]}`,
+          line: lc.linePos(err.pos[0]).line,
+        })),
+      };
+    }
+    value = doc.toJS();
+  }
+  const lineOf = (path: (string | number)[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return { ok: true, value, lineOf };
+}
+
+const splitPath = (p: string): (string | number)[] =>
+  p === '' ? [] : p.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+
+/** Validates an already parsed value as a run config. */
+export function validateRunConfig(value: unknown): ParsedConfig {
+  const r = RunConfigSchema.safeParse(value, { reportInput: true });
+  if (r.success) return { ok: true, kind: 'run', config: r.data };
+  return { ok: false, problems: problemsFromZod(r.error) };
+}
+
+/** Parses and validates a config file's text; every problem carries its config path and, where known, its line. */
+export function parseConfigText(text: string, filename: string): ParsedConfig {
+  const doc = parseDocumentText(text, formatFromName(filename));
+  if (!doc.ok) return doc;
+  if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value))
+    return { ok: false, problems: [{ path: '', message: 'must be an object with task, model, optimizer and training', line: 1 }] };
+  const r = validateRunConfig(doc.value);
+  if (r.ok) return r;
+  return { ok: false, problems: r.problems.map((p) => ({ ...p, line: doc.lineOf(splitPath(p.path)) })) };
+}
