@@ -86,3 +86,15 @@ export class ApiError extends Error {
 }
 
 export const isMethodName = (m: unknown): m is MethodName => typeof m === 'string' && Object.hasOwn(methodInputs, m);
+
+/**
+ * What the preload exposes as `window.grokscope` (and nothing else). `call` resolves to the dispatcher's envelope,
+ * never rejects for API errors; the renderer's bridge unwraps it. `on` returns an unsubscribe function.
+ */
+export interface PreloadBridge {
+  call(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorShape }>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+/** IPC channel names used by main/app and the preload. */
+export const IPC_CALL = 'grokscope:call';
+export const IPC_EVENT = 'grokscope:event';
