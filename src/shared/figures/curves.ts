@@ -1,0 +1,280 @@
+// The one ECharts option builder for run curves. The UI (live charts, export button) and the CLI
+// (`grokscope export`) both call buildCurveOption, so the same run gives the same series names,
+// axis titles and phase markers wherever it is drawn. Pure: no DOM, no node; a type import only.
+import type { EChartsOption, LineSeriesOption, MarkLineComponentOption } from 'echarts';
+import type { MetricName, MetricSeries, Phases } from '../api/types';
+import { emaSmooth } from '../analysis/smoothing';
+
+export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm'] as const;
+export type FigureName = (typeof FIGURES)[number];
+
+export function isFigureName(name: string): name is FigureName {
+  return (FIGURES as readonly string[]).includes(name);
+}
+
+export type FigureTheme = 'light' | 'dark';
+
+interface CurveSpec {
+  metric: MetricName;
+  /** series name in the legend */
+  label: string;
+  color: { light: string; dark: string };
+}
+
+interface FigureSpec {
+  curves: CurveSpec[];
+  yTitle: string;
+  logYByDefault: boolean;
+  /** stored value × scale = plotted value (accuracies are stored as fractions, plotted in %) */
+  scale: number;
+  yRange?: { min: number; max: number };
+}
+
+// matplotlib's tab10 colours, as in the papers' figures: train blue, validation orange.
+const BLUE = { light: '#1f77b4', dark: '#4a9ee0' };
+const ORANGE = { light: '#ff7f0e', dark: '#ff9a3c' };
+const GREEN = { light: '#2ca02c', dark: '#4cc24c' };
+const RED = { light: '#d62728', dark: '#f0585a' };
+
+const SPECS: Record<FigureName, FigureSpec> = {
+  loss: {
+    curves: [
+      { metric: 'train_loss', label: 'train', color: BLUE },
+      { metric: 'val_loss', label: 'validation', color: ORANGE },
+    ],
+    yTitle: 'loss',
+    logYByDefault: true,
+    scale: 1,
+  },
+  accuracy: {
+    curves: [
+      { metric: 'train_acc', label: 'train', color: BLUE },
+      { metric: 'val_acc', label: 'validation', color: ORANGE },
+    ],
+    // Percent, as the papers plot accuracy (000 Fig. 2: "validation accuracy (%)").
+    yTitle: 'accuracy (%)',
+    logYByDefault: false,
+    scale: 100,
+    yRange: { min: 0, max: 100 },
+  },
+  'weight-norm': {
+    curves: [{ metric: 'weight_norm', label: 'weight norm', color: GREEN }],
+    yTitle: '‖θ‖₂',
+    logYByDefault: false,
+    scale: 1,
+  },
+  'grad-norm': {
+    curves: [{ metric: 'grad_norm', label: 'gradient norm', color: RED }],
+    yTitle: '‖∇L‖₂',
+    logYByDefault: true,
+    scale: 1,
+  },
+};
+
+/** The metrics a figure draws, in legend order. */
+export function figureMetrics(figure: FigureName): MetricName[] {
+  return SPECS[figure].curves.map((c) => c.metric);
+}
+
+/** The y-axis title of a figure (also used by callers that label tables). */
+export function figureYTitle(figure: FigureName): string {
+  return SPECS[figure].yTitle;
+}
+
+export interface CurveOptionOptions {
+  phases?: Phases | null;
+  logX?: boolean;
+  /** default: true for loss and grad-norm */
+  logY?: boolean;
+  /** debiased EMA weight in [0, 1); 0 or absent draws the raw series only */
+  smoothing?: number;
+  theme?: FigureTheme;
+  title?: string;
+  /** default false: exports must not capture a half-drawn frame */
+  animation?: boolean;
+}
+
+const PALETTE = {
+  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', marker: '#666666' },
+  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', marker: '#9a9a9a' },
+} as const;
+
+/** Sizes chosen to stay legible when an 800×500 figure is shrunk to one paper column. */
+const FONT = { base: 14, axisName: 15, axisLabel: 13, legend: 14, title: 16, marker: 12 } as const;
+
+const PHASE_KEYS = ['t1', 't2', 't3', 't4'] as const;
+
+/** Log-axis tick labels: plain numbers near 1, 1e-n far from it ("0.000001" is unreadable). */
+function logTickLabel(value: number): string {
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e4) return String(Number(value.toPrecision(6)));
+  const exp = Math.round(Math.log10(abs));
+  const mantissa = value / 10 ** exp;
+  return Math.abs(mantissa - 1) < 1e-9 ? `1e${exp}` : value.toExponential(1);
+}
+
+/** [step, value] pairs that the axes can show: finite, and positive on a log axis. */
+function toPairs(
+  steps: readonly number[],
+  values: ArrayLike<number>,
+  scale: number,
+  logX: boolean,
+  logY: boolean,
+): [number, number][] {
+  const out: [number, number][] = [];
+  const n = Math.min(steps.length, values.length);
+  for (let i = 0; i < n; i++) {
+    const s = steps[i]!;
+    const v = values[i]! * scale;
+    if (!Number.isFinite(s) || !Number.isFinite(v)) continue;
+    if (logX && s <= 0) continue;
+    if (logY && v <= 0) continue;
+    out.push([s, v]);
+  }
+  return out;
+}
+
+/** Vertical dashed lines at t1..t4; phases that fall on the same step share one line ("t1, t2"). */
+function phaseMarkLine(
+  phases: Phases | null | undefined,
+  logX: boolean,
+  color: string,
+): MarkLineComponentOption | undefined {
+  if (!phases) return undefined;
+  const byStep = new Map<number, string[]>();
+  for (const key of PHASE_KEYS) {
+    const step = phases[key];
+    if (step === null || !Number.isFinite(step)) continue;
+    if (logX && step <= 0) continue; // no place for step 0 on a log axis
+    const names = byStep.get(step) ?? [];
+    names.push(key);
+    byStep.set(step, names);
+  }
+  if (byStep.size === 0) return undefined;
+  return {
+    silent: true,
+    symbol: ['none', 'none'],
+    animation: false,
+    lineStyle: { type: 'dashed', color, width: 1.2 },
+    label: { show: true, position: 'end', color, fontSize: FONT.marker },
+    data: [...byStep.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([step, names]) => ({ name: names.join(', '), xAxis: step, label: { formatter: names.join(', ') } })),
+  };
+}
+
+/** The ECharts option for one figure of a run. `series` may hold any metrics; the figure picks its
+ *  own by name and draws a missing one as an empty series, so the legend is stable while a run starts. */
+export function buildCurveOption(
+  figure: FigureName,
+  series: MetricSeries[],
+  opts: CurveOptionOptions = {},
+): EChartsOption {
+  const spec = SPECS[figure];
+  if (!spec) throw new Error(`unknown figure "${String(figure)}"; expected one of: ${FIGURES.join(', ')}`);
+  const theme = opts.theme ?? 'light';
+  const pal = PALETTE[theme];
+  const logX = opts.logX ?? false;
+  const logY = opts.logY ?? spec.logYByDefault;
+  const smoothing = opts.smoothing ?? 0;
+  if (!Number.isFinite(smoothing) || smoothing < 0 || smoothing >= 1) {
+    throw new RangeError(`smoothing must be a number in [0, 1), got ${String(smoothing)}`);
+  }
+  const smooth = smoothing > 0;
+
+  const byName = new Map(series.map((s) => [s.name, s]));
+  const raw: LineSeriesOption[] = [];
+  const main: LineSeriesOption[] = [];
+  for (const curve of spec.curves) {
+    const s = byName.get(curve.metric);
+    const steps = s?.steps ?? [];
+    const values = s?.values ?? [];
+    const color = curve.color[theme];
+    const base: LineSeriesOption = {
+      type: 'line',
+      showSymbol: false,
+      symbol: 'none',
+      // We downsample with min-max ourselves; ECharts' own sampling could drop spikes.
+      sampling: undefined,
+      connectNulls: false,
+      emphasis: { disabled: true },
+      color,
+    };
+    if (smooth) {
+      raw.push({
+        ...base,
+        name: `${curve.label} (raw)`,
+        data: toPairs(steps, values, spec.scale, logX, logY),
+        lineStyle: { width: 1, color, opacity: 0.25 },
+        z: 1,
+      });
+      main.push({
+        ...base,
+        name: curve.label,
+        data: toPairs(steps, emaSmooth(values, smoothing), spec.scale, logX, logY),
+        lineStyle: { width: 2, color },
+        z: 3,
+      });
+    } else {
+      main.push({
+        ...base,
+        name: curve.label,
+        data: toPairs(steps, values, spec.scale, logX, logY),
+        lineStyle: { width: 2, color },
+        z: 3,
+      });
+    }
+  }
+
+  const markLine = phaseMarkLine(opts.phases, logX, pal.marker);
+  if (markLine && main[0]) main[0].markLine = markLine;
+
+  const axisCommon = {
+    nameLocation: 'middle' as const,
+    nameTextStyle: { fontSize: FONT.axisName, color: pal.text },
+    axisLine: { show: true, lineStyle: { color: pal.axis } },
+    axisTick: { show: true, lineStyle: { color: pal.axis } },
+    axisLabel: { fontSize: FONT.axisLabel, color: pal.text, hideOverlap: true },
+    splitLine: { show: true, lineStyle: { color: pal.split } },
+  };
+  const hasTitle = Boolean(opts.title);
+
+  return {
+    backgroundColor: pal.background,
+    animation: opts.animation ?? false,
+    textStyle: { fontSize: FONT.base, color: pal.text },
+    ...(hasTitle
+      ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: FONT.title, color: pal.text } } }
+      : {}),
+    legend: {
+      top: hasTitle ? 36 : 8,
+      // Raw series stay out of the legend: they are the faded shadow of their smoothed line.
+      data: main.map((s) => s.name as string),
+      textStyle: { fontSize: FONT.legend, color: pal.text },
+      itemWidth: 22,
+      itemHeight: 10,
+    },
+    grid: { left: 72, right: 28, top: hasTitle ? 72 : 48, bottom: 58 },
+    tooltip: { trigger: 'axis' },
+    xAxis: {
+      ...axisCommon,
+      type: logX ? 'log' : 'value',
+      name: 'step',
+      nameGap: 30,
+      min: 'dataMin',
+      max: 'dataMax',
+      ...(logX ? { axisLabel: { ...axisCommon.axisLabel, formatter: logTickLabel } } : {}),
+    },
+    yAxis: {
+      ...axisCommon,
+      type: logY ? 'log' : 'value',
+      name: spec.yTitle,
+      nameGap: 48,
+      scale: !spec.yRange,
+      ...(spec.yRange && !logY ? { min: spec.yRange.min, max: spec.yRange.max } : {}),
+      ...(logY ? { axisLabel: { ...axisCommon.axisLabel, formatter: logTickLabel } } : {}),
+    },
+    series: [...raw, ...main],
+  };
+}
