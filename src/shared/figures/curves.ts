@@ -252,8 +252,11 @@ export function buildCurveOption(
       // Raw series stay out of the legend: they are the faded shadow of their smoothed line.
       data: main.map((s) => s.name as string),
       textStyle: { fontSize: FONT.legend, color: pal.text },
-      itemWidth: 22,
-      itemHeight: 10,
+      // A short thick bar reads as a line sample; the default adds a dot the curves do not have.
+      icon: 'rect',
+      itemWidth: 24,
+      itemHeight: 4,
+      itemGap: 18,
     },
     grid: { left: 72, right: 28, top: hasTitle ? 72 : 48, bottom: 58 },
     tooltip: { trigger: 'axis' },
@@ -262,7 +265,8 @@ export function buildCurveOption(
       type: logX ? 'log' : 'value',
       name: 'step',
       nameGap: 30,
-      min: 'dataMin',
+      // End at the last step, no empty margin; a log axis starts at a power of ten (step 0 is dropped).
+      ...(logX ? {} : { min: 'dataMin' }),
       max: 'dataMax',
       ...(logX ? { axisLabel: { ...axisCommon.axisLabel, formatter: logTickLabel } } : {}),
     },
