@@ -1,0 +1,80 @@
+// Config files dropped on the window: each file is read and sent on its own ('runs.createFromFile'), so one bad file
+// never blocks the others; problems come back located (path, line) and are listed under the file's name.
+import { ApiError } from '../../../shared/api/contract';
+import type { ConfigProblem } from '../../../shared/config/errors';
+import { api } from './api';
+import { errorMessage } from './bridge';
+
+/** The contract accepts at most 1,000,000 characters of text; config files are a few hundred bytes. */
+export const MAX_FILE_BYTES = 1_000_000;
+
+export interface DropItem {
+  key: number;
+  name: string;
+  state: 'reading' | 'sending' | 'created' | 'invalid' | 'failed';
+  runId: number | null;
+  problems: ConfigProblem[];
+  message: string | null;
+}
+
+class Drops {
+  items = $state<DropItem[]>([]);
+  private seq = 0;
+
+  /** Handles every file; calls onFirstCreated with the first run that starts (to open it). */
+  async handle(files: File[], onFirstCreated: (id: number) => void): Promise<void> {
+    let opened = false;
+    await Promise.all(
+      files.map(async (file) => {
+        const id = await this.handleOne(file);
+        if (id !== null && !opened) {
+          opened = true;
+          onFirstCreated(id);
+        }
+      }),
+    );
+  }
+
+  private async handleOne(file: File): Promise<number | null> {
+    const key = ++this.seq;
+    this.items.push({ key, name: file.name || 'unnamed file', state: 'reading', runId: null, problems: [], message: null });
+    const item = this.items.find((i) => i.key === key)!;
+    if (file.size > MAX_FILE_BYTES) {
+      item.state = 'failed';
+      item.message = `the file is ${(file.size / 1e6).toFixed(1)} MB; a config file must be under 1 MB`;
+      return null;
+    }
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (e) {
+      item.state = 'failed';
+      item.message = `could not read the file: ${errorMessage(e)}`;
+      return null;
+    }
+    item.state = 'sending';
+    try {
+      const { id } = await api.call('runs.createFromFile', { name: file.name || 'config.json', text });
+      item.state = 'created';
+      item.runId = id;
+      setTimeout(() => this.dismiss(key), 8_000);
+      return id;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'invalid_input') {
+        item.state = 'invalid';
+        item.problems = e.problems ?? [];
+        item.message = e.problems?.length ? null : e.message;
+      } else {
+        item.state = 'failed';
+        item.message = errorMessage(e);
+      }
+      return null;
+    }
+  }
+
+  dismiss(key: number): void {
+    this.items = this.items.filter((i) => i.key !== key);
+  }
+}
+
+export const drops = new Drops();

@@ -1,0 +1,25 @@
+// Hash routes (#/, #/new, #/runs/12): they work the same from file:// in Electron and from the browser-mode server.
+export type Route = { name: 'runs' } | { name: 'new' } | { name: 'run'; id: number } | { name: 'missing'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  if (path === '/' || path === '/runs') return { name: 'runs' };
+  if (path === '/new') return { name: 'new' };
+  const m = /^\/runs\/(\d{1,12})$/.exec(path);
+  if (m) return { name: 'run', id: Number(m[1]) };
+  return { name: 'missing', path };
+}
+
+class Router {
+  route = $state<Route>(parseRoute(location.hash));
+  constructor() {
+    window.addEventListener('hashchange', () => (this.route = parseRoute(location.hash)));
+  }
+  go(path: string): void {
+    if (location.hash === `#${path}`) this.route = parseRoute(location.hash);
+    else location.hash = path;
+  }
+}
+
+export const router = new Router();
+export const runHref = (id: number): string => `#/runs/${id}`;

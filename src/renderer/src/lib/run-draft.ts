@@ -1,0 +1,125 @@
+// The new-run form's model: flat, form-friendly fields that map one-to-one onto a RunConfig. Validation is the
+// shared zod schema itself (RunConfigSchema), so the form accepts exactly what a config file may say.
+import { MlpModelSchema, RunConfigSchema, TransformerModelSchema, type BackendChoice, type ModularOp, type RunConfig, type RunConfigInput } from '../../../shared/config/run-config';
+import { problemsFromZod, type ConfigProblem } from '../../../shared/config/errors';
+
+/** Empty number inputs bind to null/undefined; zod then reports "is required". */
+type Num = number | null | undefined;
+
+export interface Draft {
+  name: string;
+  seed: Num;
+  backend: BackendChoice;
+  task: { op: ModularOp; p: Num; trainFraction: Num; splitSeed: Num; symmetricOnce: boolean; encoding: 'power' | 'three-token' };
+  modelKind: 'mlp' | 'transformer';
+  mlp: { embedDim: Num; width: Num; depth: Num; activation: 'relu' | 'gelu' | 'tanh' | 'silu' };
+  transformer: { layers: Num; dModel: Num; heads: Num; dMlp: Num; layerNorm: boolean; tiedEmbedding: boolean };
+  optimizer: { lr: Num; weightDecay: Num; beta1: Num; beta2: Num; eps: Num; warmupSteps: Num };
+  training: { steps: Num; fullBatch: boolean; batchSize: Num; evalEvery: Num; checkpointEvery: Num };
+}
+
+/** 000 §2.2's setting (p = 97, r = 0.5, 2-layer transformer d128 h4, AdamW wd 1, β = (0.9, 0.98), 10 warm-up steps)
+ *  with the schema's own defaults for everything the paper does not fix. */
+export function defaultDraft(): Draft {
+  const c = RunConfigSchema.parse({
+    task: { kind: 'modular', op: 'add', p: 97, trainFraction: 0.5 },
+    model: { kind: 'transformer', layers: 2, dModel: 128, heads: 4 },
+    training: { steps: 10_000 },
+  });
+  return draftFromConfig(c);
+}
+
+export function draftFromConfig(c: RunConfig): Draft {
+  // The other model kind keeps its schema defaults, so switching kinds in the form shows sensible values.
+  const mlp = c.model.kind === 'mlp' ? c.model : MlpModelSchema.parse({ kind: 'mlp' });
+  const tf = c.model.kind === 'transformer' ? c.model : TransformerModelSchema.parse({ kind: 'transformer' });
+  return {
+    name: c.name ?? '',
+    seed: c.seed,
+    backend: c.backend,
+    task: {
+      op: c.task.op,
+      p: c.task.p,
+      trainFraction: c.task.trainFraction,
+      splitSeed: c.task.splitSeed,
+      symmetricOnce: c.task.symmetricOnce,
+      encoding: c.task.encoding,
+    },
+    modelKind: c.model.kind,
+    mlp: { embedDim: mlp.embedDim, width: mlp.width, depth: mlp.depth, activation: mlp.activation },
+    transformer: {
+      layers: tf.layers,
+      dModel: tf.dModel,
+      heads: tf.heads,
+      dMlp: tf.dMlp,
+      layerNorm: tf.layerNorm,
+      tiedEmbedding: tf.tiedEmbedding,
+    },
+    optimizer: { ...c.optimizer },
+    training: {
+      steps: c.training.steps,
+      fullBatch: c.training.batchSize === 'full',
+      batchSize: c.training.batchSize === 'full' ? 512 : c.training.batchSize,
+      evalEvery: c.training.evalEvery,
+      checkpointEvery: c.training.checkpointEvery,
+    },
+  };
+}
+
+const n = (v: Num): number | undefined => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
+
+/** The config document the draft stands for (what the JSON view shows and what is sent). */
+export function draftToInput(d: Draft): RunConfigInput {
+  const model =
+    d.modelKind === 'mlp'
+      ? { kind: 'mlp' as const, embedDim: n(d.mlp.embedDim), width: n(d.mlp.width), depth: n(d.mlp.depth), activation: d.mlp.activation }
+      : {
+          kind: 'transformer' as const,
+          layers: n(d.transformer.layers),
+          dModel: n(d.transformer.dModel),
+          heads: n(d.transformer.heads),
+          dMlp: n(d.transformer.dMlp),
+          layerNorm: d.transformer.layerNorm,
+          tiedEmbedding: d.transformer.tiedEmbedding,
+        };
+  return {
+    ...(d.name.trim() ? { name: d.name.trim() } : {}),
+    seed: n(d.seed),
+    backend: d.backend,
+    task: {
+      kind: 'modular',
+      op: d.task.op,
+      p: n(d.task.p) as number,
+      trainFraction: n(d.task.trainFraction),
+      splitSeed: n(d.task.splitSeed),
+      symmetricOnce: d.task.symmetricOnce,
+      encoding: d.task.encoding,
+    },
+    model,
+    optimizer: {
+      kind: 'adamw',
+      lr: n(d.optimizer.lr),
+      weightDecay: n(d.optimizer.weightDecay),
+      beta1: n(d.optimizer.beta1),
+      beta2: n(d.optimizer.beta2),
+      eps: n(d.optimizer.eps),
+      warmupSteps: n(d.optimizer.warmupSteps),
+    },
+    training: {
+      steps: n(d.training.steps) as number,
+      batchSize: d.training.fullBatch ? 'full' : (n(d.training.batchSize) as number),
+      evalEvery: n(d.training.evalEvery),
+      checkpointEvery: n(d.training.checkpointEvery),
+    },
+  };
+}
+
+export type DraftCheck = { ok: true; config: RunConfig; problems: [] } | { ok: false; problems: ConfigProblem[] };
+
+export function checkDraft(d: Draft): DraftCheck {
+  const r = RunConfigSchema.safeParse(draftToInput(d), { reportInput: true });
+  return r.success ? { ok: true, config: r.data, problems: [] } : { ok: false, problems: problemsFromZod(r.error) };
+}
+
+/** JSON drops undefined fields; a missing required number then reads "is required" in the JSON view too. */
+export const draftToJson = (d: Draft): string => JSON.stringify(draftToInput(d), null, 2);
