@@ -1,0 +1,32 @@
+// The store: one database connection and its repositories.
+import { openDatabase, type Db, type OpenOptions } from './db';
+import { RunsRepo } from './runs-repo';
+import { MetricsRepo } from './metrics-repo';
+import { CheckpointsRepo } from './checkpoints-repo';
+
+export interface Store {
+  db: Db;
+  path: string;
+  runs: RunsRepo;
+  metrics: MetricsRepo;
+  checkpoints: CheckpointsRepo;
+  close(): void;
+}
+
+export function openStore(path: string, opts?: OpenOptions): Store {
+  const db = openDatabase(path, opts);
+  return {
+    db,
+    path,
+    runs: new RunsRepo(db),
+    metrics: new MetricsRepo(db),
+    checkpoints: new CheckpointsRepo(db),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+export { DatabaseVersionError, DatabaseOpenError } from './db';
+export type { RunRow, FinalMetrics } from './runs-repo';
+export type { MetricRow, StoredSeries } from './metrics-repo';

@@ -1,0 +1,211 @@
+// The runs table: one row per training run, with its config, status, progress, phases and final metrics.
+// Rows are plain data here; services turn them into the API's RunSummary / RunDetail.
+import type { Db } from './db';
+import type { RunStatus, Phases } from '../../shared/api/types';
+import type { RunConfig } from '../../shared/config/run-config';
+
+export interface FinalMetrics {
+  trainLoss: number | null;
+  trainAcc: number | null;
+  valLoss: number | null;
+  valAcc: number | null;
+}
+
+export interface RunRow {
+  id: number;
+  name: string;
+  config: RunConfig;
+  status: RunStatus;
+  seed: number;
+  backend: string | null;
+  backendNotes: string[];
+  step: number;
+  totalSteps: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  phases: Phases | null;
+  final: FinalMetrics | null;
+  deletedAt: string | null;
+  sweepId: number | null;
+  owner: RunOwner | null;
+}
+
+/** The process that queued or trains a run. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+}
+
+interface RawRunRow {
+  id: number;
+  name: string;
+  config_json: string;
+  status: RunStatus;
+  seed: number;
+  backend: string | null;
+  backend_notes_json: string;
+  step: number;
+  total_steps: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  phases_json: string | null;
+  final_json: string | null;
+  deleted_at: string | null;
+  sweep_id: number | null;
+  owner_host: string | null;
+  owner_pid: number | null;
+}
+
+const fromRaw = (r: RawRunRow): RunRow => ({
+  id: r.id,
+  name: r.name,
+  config: JSON.parse(r.config_json) as RunConfig,
+  status: r.status,
+  seed: r.seed,
+  backend: r.backend,
+  backendNotes: JSON.parse(r.backend_notes_json) as string[],
+  step: r.step,
+  totalSteps: r.total_steps,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  error: r.error,
+  phases: r.phases_json ? (JSON.parse(r.phases_json) as Phases) : null,
+  final: r.final_json ? (JSON.parse(r.final_json) as FinalMetrics) : null,
+  deletedAt: r.deleted_at,
+  sweepId: r.sweep_id,
+  owner: r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid } : null,
+});
+
+/** Fields a status change may set along with the status; undefined leaves a column as it is. */
+export interface StatusFields {
+  error?: string | null;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  backend?: string | null;
+  backendNotes?: string[];
+  step?: number;
+  owner?: RunOwner;
+}
+
+export class RunsRepo {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly listStmt;
+  private readonly listAllStmt;
+  private readonly progressStmt;
+  private readonly deleteStmt;
+  private readonly restoreStmt;
+  private readonly byStatusStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO runs (name, config_json, status, seed, total_steps, created_at, sweep_id, owner_host, owner_pid)
+       VALUES (@name, @config_json, 'queued', @seed, @total_steps, @created_at, @sweep_id, @owner_host, @owner_pid)`,
+    );
+    this.getStmt = db.prepare<[number], RawRunRow>('SELECT * FROM runs WHERE id = ?');
+    this.listStmt = db.prepare<[], RawRunRow>('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY id DESC');
+    this.listAllStmt = db.prepare<[], RawRunRow>('SELECT * FROM runs ORDER BY id DESC');
+    this.progressStmt = db.prepare(
+      'UPDATE runs SET step = @step, phases_json = @phases_json, final_json = @final_json WHERE id = @id',
+    );
+    this.deleteStmt = db.prepare('UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+    this.restoreStmt = db.prepare('UPDATE runs SET deleted_at = NULL WHERE id = ?');
+    this.byStatusStmt = db.prepare<[string], RawRunRow>('SELECT * FROM runs WHERE status = ? ORDER BY id');
+  }
+
+  insert(run: { name: string; config: RunConfig; createdAt: string; owner: RunOwner; sweepId?: number | null }): number {
+    const info = this.insertStmt.run({
+      name: run.name,
+      config_json: JSON.stringify(run.config),
+      seed: run.config.seed,
+      total_steps: run.config.training.steps,
+      created_at: run.createdAt,
+      sweep_id: run.sweepId ?? null,
+      owner_host: run.owner.host,
+      owner_pid: run.owner.pid,
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  get(id: number): RunRow | undefined {
+    const r = this.getStmt.get(id);
+    return r ? fromRaw(r) : undefined;
+  }
+
+  list(opts: { includeDeleted?: boolean } = {}): RunRow[] {
+    return (opts.includeDeleted ? this.listAllStmt : this.listStmt).all().map(fromRaw);
+  }
+
+  /** Runs in one status, oldest first (e.g. the queue). */
+  withStatus(status: RunStatus): RunRow[] {
+    return this.byStatusStmt.all(status).map(fromRaw);
+  }
+
+  setStatus(id: number, status: RunStatus, fields: StatusFields = {}): void {
+    const sets = ['status = @status'];
+    const params: Record<string, unknown> = { id, status };
+    const col = (name: string, column: string, value: unknown) => {
+      sets.push(`${column} = @${name}`);
+      params[name] = value;
+    };
+    if (fields.error !== undefined) col('error', 'error', fields.error);
+    if (fields.startedAt !== undefined) col('startedAt', 'started_at', fields.startedAt);
+    if (fields.finishedAt !== undefined) col('finishedAt', 'finished_at', fields.finishedAt);
+    if (fields.backend !== undefined) col('backend', 'backend', fields.backend);
+    if (fields.backendNotes !== undefined) col('backendNotes', 'backend_notes_json', JSON.stringify(fields.backendNotes));
+    if (fields.step !== undefined) col('step', 'step', fields.step);
+    if (fields.owner !== undefined) {
+      col('ownerHost', 'owner_host', fields.owner.host);
+      col('ownerPid', 'owner_pid', fields.owner.pid);
+    }
+    this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params);
+  }
+
+  setProgress(id: number, step: number, phases: Phases, final: FinalMetrics): void {
+    this.progressStmt.run({ id, step, phases_json: JSON.stringify(phases), final_json: JSON.stringify(final) });
+  }
+
+  /** Soft delete: hidden from lists until restored. Returns false if already deleted or missing. */
+  softDelete(id: number, at: string): boolean {
+    return this.deleteStmt.run(at, id).changes > 0;
+  }
+
+  restore(id: number): void {
+    this.restoreStmt.run(id);
+  }
+
+  /** Hard delete; metrics, checkpoints and analyses go with it (ON DELETE CASCADE). */
+  purge(id: number): void {
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+  }
+
+  /**
+   * Runs a previous process left active (it crashed or was killed) become 'interrupted', with a note of where they
+   * stopped. Runs whose owner process is still alive (another Grokscope on this database) are left alone.
+   * Called once at startup, before any compute process of ours exists.
+   */
+  markInterrupted(at: string, ownerAlive: (owner: RunOwner) => boolean): number[] {
+    const stale = this.db
+      .prepare<[], RawRunRow>("SELECT * FROM runs WHERE status IN ('queued', 'running', 'paused') ORDER BY id")
+      .all()
+      .map(fromRaw)
+      .filter((r) => r.owner === null || !ownerAlive(r.owner));
+    const upd = this.db.prepare(
+      "UPDATE runs SET status = 'interrupted', error = @error, finished_at = @at WHERE id = @id",
+    );
+    this.db.transaction(() => {
+      for (const r of stale)
+        upd.run({
+          id: r.id,
+          at,
+          error: `interrupted: Grokscope stopped while the run was ${r.status}${r.status === 'queued' ? '' : ` at step ${r.step}`}`,
+        });
+    })();
+    return stale.map((r) => r.id);
+  }
+}
