@@ -1,0 +1,166 @@
+// Assembles the back end every transport uses: the store, the event bus, the single writer, the run scheduler, and
+// one handler per API method (src/shared/api/contract.ts). Transports call handlers through dispatch().
+import { hostname } from 'node:os';
+import { ApiError, type ApiHandlers } from '../../shared/api/contract';
+import type { MetricSeries } from '../../shared/api/types';
+import { parseConfigText } from '../../shared/config/parse';
+import { formatProblem } from '../../shared/config/errors';
+import { downsampleMinMax } from '../../shared/analysis/downsample';
+import type { ComputeLauncher } from '../host/types';
+import { openStore, type Store } from '../store';
+import type { RunOwner, RunRow } from '../store/runs-repo';
+import type { Backend } from './backend-api';
+import { createEventBus } from './events';
+import { RunWriter } from './run-writer';
+import { RunScheduler } from './run-scheduler';
+import { defaultRunName, toDetail, toSummary } from './run-views';
+import { appInfo } from './app-info';
+
+export interface BackendOptions {
+  dbPath: string;
+  launcher: ComputeLauncher;
+  /** compute processes training at once (paused runs do not count); default 1 */
+  maxConcurrent?: number;
+  mode?: 'electron' | 'browser';
+  /** metric flush interval in ms (default 250) */
+  flushMs?: number;
+}
+
+/** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
+export interface LocalBackend extends Backend {
+  store: Store;
+  /** pid of the compute process training a run, if any */
+  computePid(runId: number): number | undefined;
+}
+
+/** Is the process that owns a run still alive? Only decidable on this host. */
+const ownerAlive = (o: RunOwner): boolean => {
+  if (o.host !== hostname()) return true;
+  if (o.pid === process.pid) return false;
+  try {
+    process.kill(o.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+export function createBackend(opts: BackendOptions): LocalBackend {
+  const store = openStore(opts.dbPath);
+  const events = createEventBus();
+  const writer = new RunWriter(store, { flushMs: opts.flushMs ?? 250 });
+  const owner: RunOwner = { host: hostname(), pid: process.pid };
+  const mode = opts.mode ?? 'browser';
+
+  // Runs a crashed Grokscope left active can never finish: say so before anything else reads them.
+  store.runs.markInterrupted(new Date().toISOString(), ownerAlive);
+
+  const scheduler = new RunScheduler({
+    store,
+    writer,
+    events,
+    launcher: opts.launcher,
+    owner,
+    maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 1)),
+  });
+
+  const mustGet = (id: number): RunRow => {
+    const row = store.runs.get(id);
+    if (!row) throw new ApiError('not_found', `no run with id ${id}`);
+    return row;
+  };
+
+  const create = (config: RunRow['config']): { id: number } => {
+    const id = store.runs.insert({ name: config.name ?? defaultRunName(config), config, createdAt: new Date().toISOString(), owner });
+    events.emit('runs.changed', { reason: 'created' });
+    scheduler.emitStatus(id);
+    scheduler.enqueue(id);
+    return { id };
+  };
+
+  const handlers: ApiHandlers = {
+    'app.info': async () => appInfo(opts.dbPath, mode),
+
+    'runs.list': async ({ includeDeleted }) => store.runs.list({ includeDeleted }).map(toSummary),
+
+    'runs.get': async ({ id }) => {
+      writer.flush();
+      return toDetail(mustGet(id), store.checkpoints.list(id));
+    },
+
+    'runs.metrics': async ({ id, names, maxPoints }) => {
+      mustGet(id);
+      writer.flush(); // include points still in the write buffer
+      const wanted = names ?? store.metrics.names(id);
+      return wanted.map((name): MetricSeries => {
+        const s = store.metrics.series(id, name);
+        const d = downsampleMinMax(s.steps, s.values, maxPoints);
+        return { name, steps: d.steps, values: d.values, downsampled: d.downsampled };
+      });
+    },
+
+    'runs.create': async ({ config }) => create(config),
+
+    'runs.createFromFile': async ({ name, text }) => {
+      const r = parseConfigText(text, name);
+      if (!r.ok) throw new ApiError('invalid_input', r.problems.map((p) => formatProblem(p, name)).join('\n'), r.problems);
+      return create(r.config);
+    },
+
+    'config.validate': async ({ name, text }) => {
+      const r = parseConfigText(text, name);
+      return r.ok
+        ? { ok: true, kind: 'run', problems: [], config: r.config }
+        : { ok: false, kind: null, problems: r.problems, config: null };
+    },
+
+    'runs.pause': async ({ id }) => {
+      await scheduler.pause(mustGet(id));
+      return { ok: true };
+    },
+
+    'runs.resume': async ({ id }) => {
+      const row = mustGet(id);
+      if (row.deletedAt !== null) throw new ApiError('conflict', `run ${id} is deleted; restore it first`);
+      await scheduler.resume(row);
+      return { ok: true };
+    },
+
+    'runs.cancel': async ({ id }) => {
+      await scheduler.cancel(mustGet(id));
+      return { ok: true };
+    },
+
+    'runs.delete': async ({ id }) => {
+      const row = mustGet(id);
+      if (row.deletedAt !== null) return { ok: true };
+      store.runs.softDelete(id, new Date().toISOString());
+      if (scheduler.isActive(id)) await scheduler.cancel(row);
+      events.emit('runs.changed', { reason: 'deleted' });
+      return { ok: true };
+    },
+
+    'runs.restore': async ({ id }) => {
+      const row = mustGet(id);
+      if (row.deletedAt === null) return { ok: true };
+      store.runs.restore(id);
+      events.emit('runs.changed', { reason: 'restored' });
+      return { ok: true };
+    },
+  };
+
+  let closing: Promise<void> | null = null;
+  return {
+    handlers,
+    events,
+    dbPath: opts.dbPath,
+    store,
+    computePid: (id) => scheduler.pid(id),
+    close: () =>
+      (closing ??= (async () => {
+        await scheduler.close();
+        writer.close();
+        store.close();
+      })()),
+  };
+}

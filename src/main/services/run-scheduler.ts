@@ -1,0 +1,343 @@
+// Keeps up to `maxConcurrent` compute processes busy with this back end's queued runs, and turns each process's
+// messages into stored state and events. One process trains one run; a paused run keeps its process (its weights live
+// there) but gives its slot to the next queued run. Statuses: queued → running ⇄ paused → completed | cancelled |
+// diverged | failed (process error or unexpected exit) | interrupted (the back end closed).
+import { ApiError } from '../../shared/api/contract';
+import type { RunStatus } from '../../shared/api/types';
+import type { ComputeToHost, TrainingState } from '../compute/protocol';
+import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../host/types';
+import type { Store } from '../store';
+import type { RunOwner, RunRow } from '../store/runs-repo';
+import type { EventBus } from './backend-api';
+import type { RunWriter } from './run-writer';
+
+const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'diverged'];
+export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s);
+
+interface ActiveRun {
+  runId: number;
+  channel: ComputeChannel;
+  /** what the compute process last confirmed */
+  state: 'starting' | 'running' | 'paused';
+  /** 'done' or 'error' arrived: the run's outcome is stored, the process is only winding down */
+  finished: boolean;
+  /** why we are stopping it, so an exit without 'done' is not reported as a crash */
+  stopping: null | 'cancel' | 'close';
+  killTimer: NodeJS.Timeout | null;
+  exited: Promise<void>;
+  markExited: () => void;
+}
+
+export interface SchedulerOptions {
+  store: Store;
+  writer: RunWriter;
+  events: EventBus;
+  launcher: ComputeLauncher;
+  owner: RunOwner;
+  maxConcurrent: number;
+  /** how long a cancelled or finished process may take to exit before it is killed (ms) */
+  graceMs?: number;
+  /** how long pause/resume/cancel wait for the compute process to confirm (ms) */
+  ackTimeoutMs?: number;
+  now?: () => string;
+}
+
+type Waiter = { pred: (s: RunStatus) => boolean; resolve: (s: RunStatus | null) => void };
+
+export class RunScheduler {
+  private readonly queue: number[] = [];
+  private readonly active = new Map<number, ActiveRun>();
+  /** runs queued to continue from a stored checkpoint: run id → checkpoint step */
+  private readonly resumeFrom = new Map<number, number>();
+  private readonly waiters = new Map<number, Set<Waiter>>();
+  private closed = false;
+  private readonly graceMs: number;
+  private readonly ackTimeoutMs: number;
+  private readonly now: () => string;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.graceMs = o.graceMs ?? 10_000;
+    this.ackTimeoutMs = o.ackTimeoutMs ?? 30_000;
+    this.now = o.now ?? (() => new Date().toISOString());
+  }
+
+  /** Number of runs holding a slot (starting or running; paused runs do not). */
+  busy(): number {
+    let n = 0;
+    for (const r of this.active.values()) if (r.state !== 'paused' && !r.finished) n++;
+    return n;
+  }
+
+  isActive(runId: number): boolean {
+    return this.active.has(runId) || this.queue.includes(runId);
+  }
+
+  pid(runId: number): number | undefined {
+    return this.active.get(runId)?.channel.pid;
+  }
+
+  enqueue(runId: number): void {
+    if (this.closed) throw new ApiError('conflict', 'the back end is closing');
+    if (!this.queue.includes(runId)) this.queue.push(runId);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.queue.length > 0 && this.busy() < this.o.maxConcurrent) {
+      const id = this.queue.shift()!;
+      const row = this.o.store.runs.get(id);
+      if (!row || row.status !== 'queued' || row.deletedAt !== null) continue;
+      this.launch(row);
+    }
+  }
+
+  private launch(row: RunRow): void {
+    const { store, writer } = this.o;
+    const id = row.id;
+    let resume: TrainingState | undefined;
+    const from = this.resumeFrom.get(id);
+    this.resumeFrom.delete(id);
+    if (from !== undefined) {
+      resume = store.checkpoints.load(id, from);
+      if (!resume) return this.finish(id, 'failed', `the checkpoint at step ${from} to resume from is gone`);
+      // Points after the checkpoint are trained again; drop them so the series stays one consistent run.
+      store.metrics.deleteAfter(id, from);
+      writer.recompute(id);
+    }
+    writer.begin(id);
+    let channel: ComputeChannel;
+    try {
+      channel = this.o.launcher.launch();
+    } catch (e) {
+      return this.finish(id, 'failed', `could not start a compute process: ${(e as Error).message}`);
+    }
+    let markExited!: () => void;
+    const exited = new Promise<void>((r) => (markExited = r));
+    const run: ActiveRun = { runId: id, channel, state: 'starting', finished: false, stopping: null, killTimer: null, exited, markExited };
+    this.active.set(id, run);
+    channel.onMessage((msg) => {
+      try {
+        this.onMessage(run, msg);
+      } catch (e) {
+        // A storage failure must not leave the run looking alive: stop it and say why.
+        try {
+          this.fail(run, `storing the run's data failed: ${(e as Error).message}`);
+        } catch (e2) {
+          console.error(`run ${id}: cannot record the failure:`, e2);
+        }
+        run.channel.kill();
+      }
+    });
+    channel.onExit((exit) => this.onExit(run, exit));
+    channel.send({ type: 'start', runId: id, config: row.config, ...(resume ? { resume } : {}) });
+  }
+
+  private onMessage(run: ActiveRun, msg: ComputeToHost): void {
+    const { store, writer, events } = this.o;
+    const id = run.runId;
+    if (msg.runId !== id || run.finished) return;
+    switch (msg.type) {
+      case 'started': {
+        run.state = 'running';
+        const row = store.runs.get(id);
+        writer.flush();
+        store.runs.setStatus(id, 'running', {
+          startedAt: row?.startedAt ?? this.now(),
+          backend: msg.backend,
+          backendNotes: msg.backendNotes,
+          step: msg.step,
+        });
+        this.emitStatus(id);
+        return;
+      }
+      case 'metrics': {
+        writer.add(id, msg.step, msg.rows);
+        const totalSteps = store.runs.get(id)?.totalSteps ?? msg.step;
+        events.emit('run.progress', {
+          runId: id,
+          step: msg.step,
+          totalSteps,
+          points: msg.rows.map(([name, step, value]) => ({ name, step, value })),
+        });
+        return;
+      }
+      case 'checkpoint':
+        writer.flush();
+        store.checkpoints.save(id, msg.state, this.now());
+        return;
+      case 'paused':
+        run.state = 'paused';
+        writer.flush();
+        store.runs.setStatus(id, 'paused', { step: msg.step });
+        this.emitStatus(id);
+        this.pump();
+        return;
+      case 'resumed':
+        run.state = 'running';
+        writer.flush();
+        store.runs.setStatus(id, 'running', { step: msg.step });
+        this.emitStatus(id);
+        return;
+      case 'done': {
+        run.finished = true;
+        const status: RunStatus = msg.reason;
+        const error = msg.reason === 'diverged' ? (msg.message ?? `diverged at step ${msg.step}`) : (msg.message ?? null);
+        this.finish(id, status, msg.reason === 'completed' ? null : error, msg.step);
+        this.killLater(run);
+        this.pump();
+        return;
+      }
+      case 'error':
+        this.fail(run, msg.step !== undefined ? `${msg.message} (at step ${msg.step})` : msg.message, msg.step);
+        return;
+    }
+  }
+
+  private fail(run: ActiveRun, error: string, step?: number): void {
+    if (run.finished) return;
+    run.finished = true;
+    this.finish(run.runId, 'failed', error, step);
+    this.killLater(run);
+    this.pump();
+  }
+
+  /** A process that said it is done should exit by itself; kill it if it lingers. */
+  private killLater(run: ActiveRun): void {
+    if (run.killTimer) return;
+    run.killTimer = setTimeout(() => run.channel.kill(), this.graceMs);
+  }
+
+  private onExit(run: ActiveRun, exit: ComputeExit): void {
+    const id = run.runId;
+    if (run.killTimer) clearTimeout(run.killTimer);
+    this.active.delete(id);
+    if (!run.finished) {
+      run.finished = true;
+      const step = this.o.writer.step(id) ?? this.o.store.runs.get(id)?.step ?? 0;
+      const where = run.state === 'starting' && step === 0 ? 'before training started' : `at step ${step}`;
+      if (run.stopping === 'close') this.finish(id, 'interrupted', `interrupted: Grokscope closed while the run was ${run.state} at step ${step}`);
+      else if (run.stopping === 'cancel') this.finish(id, 'cancelled', null);
+      else this.finish(id, 'failed', `${exit.reason} ${where}`);
+    }
+    run.markExited();
+    this.pump();
+  }
+
+  /** Stores a final status (after flushing the run's metrics) and announces it. */
+  private finish(id: number, status: RunStatus, error: string | null, step?: number): void {
+    const { writer, store } = this.o;
+    const s = step ?? writer.step(id) ?? undefined;
+    const problem = writer.end(id);
+    const message = problem ? (error ? `${error}; ${problem}` : problem) : error;
+    store.runs.setStatus(id, status, { error: message, finishedAt: this.now(), ...(s !== undefined ? { step: s } : {}) });
+    this.emitStatus(id);
+  }
+
+  emitStatus(id: number): void {
+    const row = this.o.store.runs.get(id);
+    if (!row) return;
+    this.o.events.emit('run.status', { runId: id, status: row.status, error: row.error, phases: row.phases });
+    for (const w of [...(this.waiters.get(id) ?? [])]) {
+      if (w.pred(row.status)) {
+        this.waiters.get(id)?.delete(w);
+        w.resolve(row.status);
+      }
+    }
+  }
+
+  /** Resolves with the run's status once `pred` holds, or null after the timeout. */
+  waitFor(id: number, pred: (s: RunStatus) => boolean, timeoutMs = this.ackTimeoutMs): Promise<RunStatus | null> {
+    const now = this.o.store.runs.get(id)?.status;
+    if (now && pred(now)) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(id);
+      if (!set) this.waiters.set(id, (set = new Set()));
+      const timer = setTimeout(() => {
+        set.delete(w);
+        resolve(null);
+      }, timeoutMs);
+      const w: Waiter = {
+        pred,
+        resolve: (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        },
+      };
+      set.add(w);
+    });
+  }
+
+  async pause(row: RunRow): Promise<void> {
+    const run = this.active.get(row.id);
+    if (!run || run.finished) {
+      if (this.queue.includes(row.id)) throw new ApiError('conflict', `run ${row.id} is queued and has not started; cancel it instead`);
+      throw new ApiError('conflict', `run ${row.id} is ${row.status}; only a running run can be paused`);
+    }
+    if (run.state === 'paused') return;
+    run.channel.send({ type: 'pause' });
+    await this.waitFor(row.id, (s) => s === 'paused' || isTerminal(s));
+  }
+
+  async resume(row: RunRow): Promise<void> {
+    const run = this.active.get(row.id);
+    if (run && !run.finished) {
+      if (run.state !== 'paused') return;
+      run.channel.send({ type: 'resume' });
+      await this.waitFor(row.id, (s) => s === 'running' || isTerminal(s));
+      return;
+    }
+    if (this.queue.includes(row.id)) return;
+    if (row.status === 'interrupted' || row.status === 'failed' || row.status === 'cancelled') {
+      const last = this.o.store.checkpoints.list(row.id).at(-1);
+      if (!last)
+        throw new ApiError(
+          'conflict',
+          `run ${row.id} has no checkpoint to continue from; set training.checkpointEvery > 0 to make runs resumable`,
+        );
+      if (last.step >= row.totalSteps) throw new ApiError('conflict', `run ${row.id} already reached its last step`);
+      this.resumeFrom.set(row.id, last.step);
+      this.o.store.runs.setStatus(row.id, 'queued', { error: null, finishedAt: null, owner: this.o.owner, step: last.step });
+      this.emitStatus(row.id);
+      this.enqueue(row.id);
+      return;
+    }
+    throw new ApiError('conflict', `run ${row.id} is ${row.status}; only a paused, interrupted, failed or cancelled run can be resumed`);
+  }
+
+  async cancel(row: RunRow): Promise<void> {
+    const qi = this.queue.indexOf(row.id);
+    if (qi >= 0) {
+      this.queue.splice(qi, 1);
+      this.resumeFrom.delete(row.id);
+      this.finish(row.id, 'cancelled', null);
+      return;
+    }
+    const run = this.active.get(row.id);
+    if (!run || run.finished) {
+      if (isTerminal(row.status)) throw new ApiError('conflict', `run ${row.id} is already ${row.status}`);
+      throw new ApiError('conflict', `run ${row.id} is ${row.status} and belongs to another Grokscope process`);
+    }
+    run.stopping = 'cancel';
+    run.channel.send({ type: 'cancel' });
+    run.killTimer ??= setTimeout(() => run.channel.kill(), this.graceMs);
+    await this.waitFor(row.id, isTerminal, this.graceMs + 5_000);
+  }
+
+  /** Stops every process (their runs become 'interrupted') and waits for them to exit. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const id of this.queue.splice(0)) this.finish(id, 'interrupted', 'interrupted: Grokscope closed before the run started');
+    const runs = [...this.active.values()];
+    for (const run of runs) {
+      if (!run.finished) run.stopping = 'close';
+      run.channel.kill();
+    }
+    const timeout = new Promise<void>((r) => setTimeout(r, 5_000).unref());
+    await Promise.race([Promise.all(runs.map((r) => r.exited)), timeout]);
+    // A process that never reported its exit: record the outcome anyway.
+    for (const run of runs) if (this.active.has(run.runId)) this.onExit(run, { code: null, signal: null, reason: 'compute process did not exit' });
+    for (const set of this.waiters.values()) for (const w of set) w.resolve(null);
+    this.waiters.clear();
+  }
+}
