@@ -106,24 +106,26 @@ type HeadersListener = (
   callback: (response: { responseHeaders?: Record<string, string | string[]> }) => void,
 ) => void;
 
-export const session = {
-  defaultSession: {
-    headersListener: null as HeadersListener | null,
-    permissionRequestHandler: null as ((wc: unknown, permission: string, cb: (granted: boolean) => void, details?: unknown) => void) | null,
-    permissionCheckHandler: null as ((wc: unknown, permission: string, origin?: string, details?: unknown) => boolean) | null,
-    webRequest: {
-      onHeadersReceived(listener: HeadersListener): void {
-        session.defaultSession.headersListener = listener;
-      },
+type PermissionRequestHandler = (wc: unknown, permission: string, cb: (granted: boolean) => void, details?: unknown) => void;
+type PermissionCheckHandler = (wc: unknown, permission: string, origin?: string, details?: unknown) => boolean;
+
+class FakeSession {
+  headersListener: HeadersListener | null = null;
+  permissionRequestHandler: PermissionRequestHandler | null = null;
+  permissionCheckHandler: PermissionCheckHandler | null = null;
+  readonly webRequest = {
+    onHeadersReceived: (listener: HeadersListener): void => {
+      this.headersListener = listener;
     },
-    setPermissionRequestHandler(handler: typeof session.defaultSession.permissionRequestHandler): void {
-      session.defaultSession.permissionRequestHandler = handler;
-    },
-    setPermissionCheckHandler(handler: typeof session.defaultSession.permissionCheckHandler): void {
-      session.defaultSession.permissionCheckHandler = handler;
-    },
-  },
-};
+  };
+  setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
+    this.permissionRequestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
+    this.permissionCheckHandler = handler;
+  }
+}
+export const session = { defaultSession: new FakeSession() };
 
 export const ipcMain = {
   handlers: new Map<string, Listener>(),
