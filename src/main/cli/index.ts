@@ -1,0 +1,64 @@
+// The `grokscope` command: main(argv) runs one command and returns its exit code (0 ok, 1 failure, 2 invalid input).
+// User mistakes print a message naming what is wrong and where, never a stack trace.
+import { version } from '../../../package.json';
+import { CliFailure, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, UsageError } from './errors';
+import { err, out } from './io';
+import { COMMAND_HELP, MAIN_HELP } from './usage';
+import { validateCommand } from './validate';
+import { runCommand } from './run';
+import { listCommand } from './list';
+import { showCommand } from './show';
+import { exportCommand } from './export';
+import { serveCommand } from './serve';
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
+  validate: validateCommand,
+  run: runCommand,
+  list: listCommand,
+  show: showCommand,
+  export: exportCommand,
+  serve: serveCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) {
+    err(MAIN_HELP);
+    return EXIT_INVALID;
+  }
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    const topic = rest[0];
+    out(topic && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : MAIN_HELP);
+    return EXIT_OK;
+  }
+  if (cmd === '--version') {
+    out(version);
+    return EXIT_OK;
+  }
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!command) {
+    err(`grokscope: unknown command ${JSON.stringify(cmd)}; one of ${Object.keys(COMMANDS).join(', ')} (grokscope --help)`);
+    return EXIT_INVALID;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(COMMAND_HELP[cmd]!);
+    return EXIT_OK;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`grokscope ${cmd}: ${e.message}`);
+      for (const d of e.details) err(`  ${d}`);
+      return EXIT_INVALID;
+    }
+    if (e instanceof CliFailure) {
+      err(`grokscope ${cmd}: ${e.message}`);
+      return EXIT_FAILURE;
+    }
+    // Not a user mistake: say what failed; the stack only on request.
+    err(`grokscope ${cmd} failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env['GROKSCOPE_DEBUG'] && e instanceof Error && e.stack) err(e.stack);
+    return EXIT_FAILURE;
+  }
+}

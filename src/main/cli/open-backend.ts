@@ -1,0 +1,16 @@
+// Opens the back end on the CLI's database; database problems become a clear one-line failure (exit 1).
+import { createChildLauncher } from '../host/child-launcher';
+import { createBackend, type LocalBackend } from '../services/create-backend';
+import { DatabaseOpenError, DatabaseVersionError } from '../store';
+import { CliFailure } from './errors';
+import { dbPathFrom } from './db-path';
+
+export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser'): LocalBackend {
+  const dbPath = dbPathFrom(dbFlag);
+  try {
+    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: 1, mode });
+  } catch (e) {
+    if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
+    throw e;
+  }
+}

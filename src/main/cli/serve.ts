@@ -1,0 +1,34 @@
+// grokscope serve [--db PATH] [--port N]
+import { existsSync } from 'node:fs';
+import { intFlag, parseArgs, stringFlag } from './args';
+import { EXIT_OK, CliFailure } from './errors';
+import { err } from './io';
+import { openBackend } from './open-backend';
+
+export const DEFAULT_PORT = 8470;
+
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  const a = parseArgs({ name: 'serve', positionals: [], flags: { db: 'value', port: 'value' } }, argv);
+  const port = intFlag(a, 'port', 0, 65535) ?? DEFAULT_PORT;
+  const { startServer, defaultStaticDir } = await import('../server/index');
+  const backend = openBackend(stringFlag(a, 'db'), 'browser');
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ backend, port });
+  } catch (e) {
+    await backend.close();
+    throw new CliFailure((e as Error).message);
+  }
+  if (!existsSync(defaultStaticDir())) err(`note: the UI is not built (${defaultStaticDir()} is missing; run "npm run build"); the API is served anyway`);
+  err(`Grokscope is serving ${backend.dbPath}`);
+  err(`open ${server.url}`);
+  err('Ctrl-C stops it');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  err(`${signal}: stopping`);
+  await server.close();
+  await backend.close();
+  return EXIT_OK;
+}

@@ -1,0 +1,49 @@
+// Help texts: `grokscope --help` and `grokscope COMMAND --help`.
+import { FIGURES } from '../../shared/figures/curves';
+
+export const COMMAND_HELP: Record<string, string> = {
+  validate: `grokscope validate FILE
+
+Checks a run config (JSON or YAML) and prints every problem as FILE:LINE: PATH: PROBLEM.
+Exit code 0 when valid, 2 when not.`,
+  run: `grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
+
+Trains the run a config file describes, in its own compute process, storing curves and checkpoints in the database.
+Progress goes to stderr; Ctrl-C cancels the run (stored data stays) and exits 1.
+  --db PATH       database file (default: $GROKSCOPE_DB, $XDG_DATA_HOME/grokscope/grokscope.db or
+                  ~/.local/share/grokscope/grokscope.db)
+  --backend B     override the config's TF.js backend (auto picks tensorflow > wasm > cpu)
+  --steps N       override training.steps
+  --json          print one JSON object (run id, status, backend, steps, final metrics, t1..t4, t2_99, t4_99,
+                  wall time) on stdout
+Exit code 0 when the run completes, 1 when it fails, diverges or is cancelled, 2 for invalid input.`,
+  list: `grokscope list [--db PATH] [--json]
+
+Lists the runs in the database, newest first (--json: an array of run summaries).`,
+  show: `grokscope show RUN [--db PATH] [--json]
+
+Shows one run: config, status, backend, phases t1..t4, final metrics, checkpoints (--json: the run detail).`,
+  export: `grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--db PATH]
+
+Writes a figure of a stored run. NAME is one of ${FIGURES.join(', ')}. csv writes the figure's metrics at full
+resolution (step, then one column per metric).`,
+  serve: `grokscope serve [--db PATH] [--port N]
+
+Serves the Grokscope UI and API to a browser on 127.0.0.1 (default port 8470; 0 picks a free one) and prints the
+address, with its access token, on stderr. For a remote machine, forward the port over SSH. Ctrl-C stops it.`,
+};
+
+export const MAIN_HELP = `grokscope: grokking experiments from the command line
+
+Usage:
+  grokscope validate FILE
+  grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
+  grokscope list [--db PATH] [--json]
+  grokscope show RUN [--db PATH] [--json]
+  grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
+  grokscope serve [--db PATH] [--port N]
+  grokscope COMMAND --help
+
+Progress goes to stderr; with --json one JSON object goes to stdout.
+Exit codes: 0 success, 1 failure, 2 invalid input.
+Database: --db, else $GROKSCOPE_DB, else $XDG_DATA_HOME/grokscope/grokscope.db, else ~/.local/share/grokscope/grokscope.db.`;
