@@ -10,6 +10,8 @@ const REDRAW_MS = 100;
 export class LiveSeries {
   version = $state(0);
   step = $state(0);
+  // Deliberately not reactive (no SvelteMap): thousands of points; `version` is the one signal.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly byName = new Map<string, MetricSeries>();
   /** points that arrived while the initial fetch was in flight */
   private buffered: Point[] | null = [];

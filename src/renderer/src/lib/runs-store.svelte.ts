@@ -36,7 +36,7 @@ class RunsStore {
     }, delayMs);
   }
 
-  /** Subscribes to the back end's events; returns the unsubscribe function. */
+  /** Subscribes to the back end's events (the shell fetches on each connection); returns the unsubscribe function. */
   start(): () => void {
     const offs = [
       api.on('run.progress', (p) => {
@@ -62,7 +62,6 @@ class RunsStore {
       }),
       api.on('runs.changed', () => this.refreshSoon()),
     ];
-    void this.refresh();
     return () => offs.forEach((off) => off());
   }
 }

@@ -1,0 +1,61 @@
+// Shared set-up of the browser tests: Chromium present, renderer built, a real back end and server in this process.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const STATIC_DIR = path.join(REPO, 'out', 'renderer');
+export const ARTIFACTS = path.join(REPO, 'tests', 'e2e', 'artifacts');
+
+/** Installs Chromium with apt-get (as root) when missing; a clear failure otherwise. */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  try {
+    execFileSync('bash', [path.join(REPO, 'scripts', 'ensure-chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
+  } catch (e) {
+    throw new Error(`the e2e tests need Chromium at ${CHROMIUM}; scripts/ensure-chromium.sh could not install it (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`scripts/ensure-chromium.sh ran but ${CHROMIUM} is still missing`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the renderer when out/renderer is missing or older than its sources (renderer + shared). */
+export function buildRendererIfNeeded(): void {
+  const index = path.join(STATIC_DIR, 'index.html');
+  const sources = Math.max(newestMtime(path.join(REPO, 'src', 'renderer')), newestMtime(path.join(REPO, 'src', 'shared')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: REPO,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 240_000,
+  });
+  if (!existsSync(index)) throw new Error(`vite build finished but ${index} does not exist`);
+}
+
+/** Width and height from a PNG's IHDR chunk (bytes 16..23), after checking the signature. */
+export function pngSize(buf: Buffer): { width: number; height: number } {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (buf.length < 24 || !buf.subarray(0, 8).equals(signature)) throw new Error('not a PNG: bad signature');
+  if (buf.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error('not a PNG: first chunk is not IHDR');
+  return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+}
