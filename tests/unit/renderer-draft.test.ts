@@ -1,0 +1,83 @@
+// The new-run form's model: every config survives form → config → form unchanged, and the form reports problems at
+// the same config paths as a config file would.
+import { describe, expect, it } from 'vitest';
+import { RunConfigSchema } from '../../src/shared/config/run-config';
+import { checkDraft, defaultDraft, draftFromConfig, draftToJson } from '../../src/renderer/src/lib/run-draft';
+import { fmtPct, fmtSci, fmtSteps } from '../../src/renderer/src/lib/format';
+
+describe('new-run form model', () => {
+  it('starts valid, at the setting of 000 §2.2', () => {
+    const r = checkDraft(defaultDraft());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.task).toMatchObject({ op: 'add', p: 97, trainFraction: 0.5 });
+    expect(r.config.model).toMatchObject({ kind: 'transformer', layers: 2, dModel: 128, heads: 4 });
+    expect(r.config.optimizer).toMatchObject({ weightDecay: 1, beta1: 0.9, beta2: 0.98, warmupSteps: 10 });
+    expect(r.config.training.batchSize).toBe('full');
+  });
+
+  it('round-trips configs of both model kinds and both batch modes', () => {
+    const configs = [
+      RunConfigSchema.parse({
+        name: 'mlp run',
+        seed: 3,
+        backend: 'wasm',
+        task: { kind: 'modular', op: 'div', p: 23, trainFraction: 0.3, splitSeed: 5, encoding: 'three-token' },
+        model: { kind: 'mlp', embedDim: 16, width: 64, depth: 3, activation: 'tanh' },
+        optimizer: { lr: 3e-3, weightDecay: 0.1, beta1: 0.8, beta2: 0.95, eps: 1e-6, warmupSteps: 0 },
+        training: { steps: 500, batchSize: 128, evalEvery: 5, checkpointEvery: 100 },
+      }),
+      RunConfigSchema.parse({
+        task: { kind: 'modular', op: 'mul', p: 31, symmetricOnce: true },
+        model: { kind: 'transformer', layers: 1, dModel: 64, heads: 8, dMlp: 256, layerNorm: false, tiedEmbedding: false },
+        training: { steps: 100 },
+      }),
+    ];
+    for (const c of configs) {
+      const r = checkDraft(draftFromConfig(c));
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(r.config).toEqual(c);
+    }
+  });
+
+  it('reports problems at config paths: schema bounds, cross-field rules, empty fields', () => {
+    const d = defaultDraft();
+    d.optimizer.lr = -1;
+    d.transformer.heads = 5;
+    d.training.steps = null;
+    d.task.op = 'div';
+    d.task.p = 24;
+    const r = checkDraft(d);
+    expect(r.ok).toBe(false);
+    const byPath = Object.fromEntries(r.problems.map((p) => [p.path, p.message]));
+    expect(byPath['optimizer.lr']).toMatch(/must be > 0, got -1/);
+    expect(byPath['model.heads']).toMatch(/must divide dModel \(128\), got 5/);
+    expect(byPath['training.steps']).toMatch(/is required/);
+    expect(byPath['task.p']).toMatch(/must be prime/);
+  });
+
+  it('sends a minibatch size only when full batch is off', () => {
+    const d = defaultDraft();
+    d.training.fullBatch = false;
+    d.training.batchSize = 64;
+    const r = checkDraft(d);
+    expect(r.ok && r.config.training.batchSize).toBe(64);
+    d.training.batchSize = 0;
+    const bad = checkDraft(d);
+    expect(bad.problems.map((p) => p.path)).toContain('training.batchSize');
+    expect(JSON.parse(draftToJson(defaultDraft())).training.batchSize).toBe('full');
+  });
+});
+
+describe('number formats', () => {
+  it('writes numbers as a config would', () => {
+    expect(fmtSci(1e-3)).toBe('1e-3');
+    expect(fmtSci(3e-4)).toBe('3e-4');
+    expect(fmtSci(0.5)).toBe('0.5');
+    expect(fmtSci(1)).toBe('1');
+    expect(fmtSci(null)).toBe('–');
+    expect(fmtPct(0.987)).toBe('98.7%');
+    expect(fmtSteps(12345)).toBe('12.3k');
+    expect(fmtSteps(400)).toBe('400');
+  });
+});
