@@ -156,3 +156,33 @@ describe('a compute process killed mid-run', () => {
     expect(resumed.final.valLoss).toBeCloseTo(straight!.valLoss!, 5);
   });
 });
+
+describe('closing the back end', () => {
+  it('stops its compute processes, marks their runs interrupted, and a new back end can resume them', async () => {
+    const path = tmp.file('close.db');
+    const first = realBackend(path);
+    const { id } = await first.handlers['runs.create']({ config: tinyConfig({ steps: 1000, checkpointEvery: 100 }) });
+    const queued = await first.handlers['runs.create']({ config: tinyConfig({ steps: 100 }) });
+    await nextEvent(first, 'run.progress', (p) => p.runId === id && p.step >= 150);
+    const pid = first.computePid(id)!;
+    await first.close();
+    expect(alive(pid)).toBe(false);
+
+    const second = realBackend(path);
+    try {
+      const run = await second.handlers['runs.get']({ id });
+      expect(run.status).toBe('interrupted');
+      expect(run.error).toMatch(/^interrupted: Grokscope closed while the run was running at step \d+$/);
+      expect((await second.handlers['runs.get']({ id: queued.id })).error).toBe('interrupted: Grokscope closed before the run started');
+      expect(run.checkpoints.length).toBeGreaterThanOrEqual(1);
+
+      const done = nextEvent(second, 'run.status', statusIs(id, 'completed', 'failed', 'diverged'));
+      await second.handlers['runs.resume']({ id });
+      expect((await done).status).toBe('completed');
+      expect(straight).not.toBeNull();
+      expect((await second.handlers['runs.get']({ id })).final.valLoss).toBeCloseTo(straight!.valLoss!, 5);
+    } finally {
+      await second.close();
+    }
+  });
+});
