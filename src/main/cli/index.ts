@@ -4,20 +4,16 @@ import { version } from '../../../package.json';
 import { CliFailure, EXIT_FAILURE, EXIT_INVALID, EXIT_OK, UsageError } from './errors';
 import { err, out } from './io';
 import { COMMAND_HELP, MAIN_HELP } from './usage';
-import { validateCommand } from './validate';
-import { runCommand } from './run';
-import { listCommand } from './list';
-import { showCommand } from './show';
-import { exportCommand } from './export';
-import { serveCommand } from './serve';
 
-const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
-  validate: validateCommand,
-  run: runCommand,
-  list: listCommand,
-  show: showCommand,
-  export: exportCommand,
-  serve: serveCommand,
+type Command = (argv: readonly string[]) => Promise<number>;
+// Loaded on demand: `validate` and `--help` need neither SQLite nor the compute host.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./validate')).validateCommand,
+  run: async () => (await import('./run')).runCommand,
+  list: async () => (await import('./list')).listCommand,
+  show: async () => (await import('./show')).showCommand,
+  export: async () => (await import('./export')).exportCommand,
+  serve: async () => (await import('./serve')).serveCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,8 +31,8 @@ export async function main(argv: string[]): Promise<number> {
     out(version);
     return EXIT_OK;
   }
-  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!load) {
     err(`grokscope: unknown command ${JSON.stringify(cmd)}; one of ${Object.keys(COMMANDS).join(', ')} (grokscope --help)`);
     return EXIT_INVALID;
   }
@@ -45,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   try {
+    const command = await load();
     return await command(rest);
   } catch (e) {
     if (e instanceof UsageError) {
