@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { mleDimension, nearestNeighbourDistances, twoNN } from '../../src/shared/analysis/intrinsic-dim';
+import { intrinsicDimension, mleDimension, nearestNeighbourDistances, twoNN } from '../../src/shared/analysis/intrinsic-dim';
 import { seededRandom } from '../../src/shared/analysis/rng';
 
 interface Case {
@@ -39,6 +39,10 @@ describe('intrinsic dimension against NumPy implementations (fixture from gen_in
       expect(mleDimension(c.points, { average: 'mean' }).dimension).toBeCloseTo(c.mle_k2_mean, 8);
       expect(mleDimension(c.points, { k: 5 }).dimension).toBeCloseTo(c.mle_k5_inverse, 10);
       expect(mleDimension(c.points, { k: 5, average: 'mean' }).dimension).toBeCloseTo(c.mle_k5_mean, 10);
+      // One neighbour search for both (k = 5 neighbours, TwoNN uses the first two).
+      const both = intrinsicDimension(c.points, { k: 5 });
+      expect(both.twoNN.dimension).toBeCloseTo(c.twonn, 10);
+      expect(both.mle.dimension).toBeCloseTo(c.mle_k5_inverse, 10);
     });
   }
 });

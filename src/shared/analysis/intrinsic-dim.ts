@@ -103,15 +103,24 @@ export interface TwoNNResult {
 }
 
 export function twoNN(points: PointSet, opts: { discardFraction?: number } = {}): TwoNNResult {
-  const discardFraction = opts.discardFraction ?? 0.1;
+  const discardFraction = checkDiscard(opts.discardFraction ?? 0.1);
+  return twoNNFromNeighbours(nearestNeighbourDistances(points, 2), discardFraction);
+}
+
+function checkDiscard(discardFraction: number): number {
   if (!(discardFraction >= 0 && discardFraction < 1)) {
     throw new RangeError(`TwoNN discardFraction must be in [0, 1), got ${String(discardFraction)}`);
   }
-  const { distances, n } = nearestNeighbourDistances(points, 2);
+  return discardFraction;
+}
+
+type Neighbours = ReturnType<typeof nearestNeighbourDistances>;
+
+function twoNNFromNeighbours({ distances, n, k }: Neighbours, discardFraction: number): TwoNNResult {
   const mu: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r1 = distances[2 * i]!;
-    if (r1 > 0) mu.push(distances[2 * i + 1]! / r1);
+    const r1 = distances[k * i]!;
+    if (r1 > 0) mu.push(distances[k * i + 1]! / r1);
   }
   const N = mu.length;
   if (N < 3) throw new RangeError(`TwoNN needs at least 3 distinct points, got ${N}`);
@@ -140,15 +149,22 @@ export interface MleResult {
 }
 
 export function mleDimension(points: PointSet, opts: { k?: number; average?: 'inverse' | 'mean' } = {}): MleResult {
-  const k = opts.k ?? 2;
-  const average = opts.average ?? 'inverse';
+  const k = checkK(opts.k ?? 2);
+  return mleFromNeighbours(nearestNeighbourDistances(points, k), k, opts.average ?? 'inverse');
+}
+
+function checkK(k: number): number {
   if (!Number.isInteger(k) || k < 2) throw new RangeError(`MLE intrinsic dimension needs an integer k ≥ 2, got ${String(k)}`);
-  const { distances, n } = nearestNeighbourDistances(points, k);
+  return k;
+}
+
+/** The MLE from neighbour distances holding at least k neighbours per point (the first k are used). */
+function mleFromNeighbours({ distances, n, k: stride }: Neighbours, k: number, average: 'inverse' | 'mean'): MleResult {
   let duplicates = 0;
   let used = 0;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const row = distances.subarray(i * k, (i + 1) * k);
+    const row = distances.subarray(i * stride, i * stride + k);
     if (!(row[0]! > 0)) {
       duplicates++;
       continue;
@@ -170,4 +186,18 @@ export function mleDimension(points: PointSet, opts: { k?: number; average?: 'in
   const dimension = average === 'inverse' ? 1 / mean : mean;
   if (!Number.isFinite(dimension)) throw new RangeError('MLE intrinsic dimension: every point is equidistant from its k nearest neighbours');
   return { dimension, k, average, n, used, duplicates };
+}
+
+/**
+ * Both estimates from one neighbour search (the search is the cost: O(n²·D)), as the probes compute them for every
+ * layer at every checkpoint.
+ */
+export function intrinsicDimension(
+  points: PointSet,
+  opts: { k?: number; average?: 'inverse' | 'mean'; discardFraction?: number } = {},
+): { twoNN: TwoNNResult; mle: MleResult } {
+  const k = checkK(opts.k ?? 2);
+  const discardFraction = checkDiscard(opts.discardFraction ?? 0.1);
+  const nn = nearestNeighbourDistances(points, k);
+  return { twoNN: twoNNFromNeighbours(nn, discardFraction), mle: mleFromNeighbours(nn, k, opts.average ?? 'inverse') };
 }
