@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { WebSocket } from 'ws';
 import { tempDir } from './backend-helpers';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -205,12 +206,13 @@ describe('signals', () => {
       const t = setTimeout(() => reject(new Error(`no progress within 60 s: ${stderr}`)), 60_000);
       child.stderr.on('data', (d) => {
         stderr += d;
-        if (/step [1-9]\d*\/1000000/.test(stderr)) {
+        if (/run \d+: training on wasm/.test(stderr)) {
           clearTimeout(t);
           resolve();
         }
       });
     });
+    await new Promise((r) => setTimeout(r, 1000)); // let it train a little
     process.kill(-child.pid!, 'SIGINT');
     const code = await exited;
     expect(code).toBe(1);
@@ -240,7 +242,15 @@ describe('signals', () => {
       });
     });
     const res = await fetch(url);
-    expect([200, 404]).toContain(res.status); // 404 when the renderer is not built; the server answered either way
+    expect([200, 503]).toContain(res.status); // 503 (a page saying so) when the renderer is not built
+    // the API answers over the WebSocket with the printed token, from the database given with --db
+    const u = new URL(url);
+    const ws = new WebSocket(`ws://${u.host}/api?token=${u.searchParams.get('token')}`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send(JSON.stringify({ id: 1, method: 'app.info', params: {} }));
+    const reply = JSON.parse(String(await new Promise((resolve) => ws.once('message', resolve))));
+    expect(reply).toMatchObject({ id: 1, ok: true, result: { mode: 'browser', dbPath: tmp.file('serve.db') } });
+    ws.close();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toContain('SIGTERM: stopping');
