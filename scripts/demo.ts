@@ -35,6 +35,7 @@ async function demo(): Promise<number> {
       },
     });
     runId = started.id;
+    reporter.label = `run ${runId}`;
     const { detail, wallTimeS } = await started.finished;
     reporter.finish();
     if (detail.status !== 'completed') {

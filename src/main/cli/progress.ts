@@ -20,7 +20,8 @@ export class ProgressReporter {
 
   constructor(
     private readonly out: ProgressStream,
-    private readonly label: string,
+    /** e.g. "run 12"; set once the run id is known */
+    public label: string,
     /** plain mode: at most one line per this many ms, plus one per 10% of the run */
     private readonly lineEveryMs = 10_000,
   ) {}

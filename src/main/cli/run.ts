@@ -89,6 +89,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       },
     });
     runId = started.id;
+    reporter.label = `run ${runId}`;
     reporter.note(`run ${runId}: queued in ${backend.dbPath}`);
     if (signals > 0) cancel();
     const { detail, wallTimeS } = await started.finished;
