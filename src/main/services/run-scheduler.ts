@@ -16,6 +16,7 @@ export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s);
 
 interface ActiveRun {
   runId: number;
+  totalSteps: number;
   channel: ComputeChannel;
   /** what the compute process last confirmed */
   state: 'starting' | 'running' | 'paused';
@@ -113,7 +114,7 @@ export class RunScheduler {
     }
     let markExited!: () => void;
     const exited = new Promise<void>((r) => (markExited = r));
-    const run: ActiveRun = { runId: id, channel, state: 'starting', finished: false, stopping: null, killTimer: null, exited, markExited };
+    const run: ActiveRun = { runId: id, totalSteps: row.totalSteps, channel, state: 'starting', finished: false, stopping: null, killTimer: null, exited, markExited };
     this.active.set(id, run);
     channel.onMessage((msg) => {
       try {
@@ -152,11 +153,10 @@ export class RunScheduler {
       }
       case 'metrics': {
         writer.add(id, msg.step, msg.rows);
-        const totalSteps = store.runs.get(id)?.totalSteps ?? msg.step;
         events.emit('run.progress', {
           runId: id,
           step: msg.step,
-          totalSteps,
+          totalSteps: run.totalSteps,
           points: msg.rows.map(([name, step, value]) => ({ name, step, value })),
         });
         return;
