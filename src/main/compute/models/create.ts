@@ -1,0 +1,21 @@
+// Builds the configured model for a dataset's shape. The init Rng is seeded from the run's `seed` only, so the same
+// seed gives the same initial weights whatever the backend.
+import type { ModelConfig } from '../../../shared/config/run-config';
+import type { Rng } from '../rng';
+import type { Model } from './layers';
+import { createMlp } from './mlp';
+import { createTransformer } from './transformer';
+
+export interface ModelShape {
+  vocabSize: number;
+  seqLen: number;
+  numClasses: number;
+}
+
+export function createModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
+  return cfg.kind === 'mlp' ? createMlp(cfg, shape, rng) : createTransformer(cfg, shape, rng);
+}
+
+export function paramCount(model: Model): number {
+  return model.params.reduce((n, p) => n + p.variable.size, 0);
+}

@@ -1,0 +1,116 @@
+// Decoder-only causal transformer (Power et al.; 000 §2.2), nanoGPT style. Learned token and positional embeddings,
+// `layers` blocks of masked multi-head self-attention (no biases, as in Power et al. and Nanda et al.) and a ReLU FFN
+// (with biases), pre-LayerNorm plus a final LayerNorm when `layerNorm`, none otherwise. The logits are read at the
+// LAST input position ('='). With `tiedEmbedding` the output layer is the number-token rows of the embedding matrix:
+// logit(x) = h·e(⟨x⟩) (000 §2.2), else a separate unembedding [dModel, p].
+import * as tf from '@tensorflow/tfjs-core';
+import type { TransformerModelConfig } from '../../../shared/config/run-config';
+import { constMatMul, matMul } from '../engine/matmul';
+import type { Rng } from '../rng';
+import { layerNorm, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
+
+export interface TransformerShape {
+  vocabSize: number;
+  seqLen: number;
+  numClasses: number;
+}
+
+interface Block {
+  ln1: [tf.Variable, tf.Variable] | null;
+  q: Linear; // [d, d]
+  k: Linear;
+  v: Linear;
+  proj: Linear; // [d, d]
+  ln2: [tf.Variable, tf.Variable] | null;
+  fc: Linear; // [d, dMlp]
+  out: Linear; // [dMlp, d]
+}
+
+/** [L, L] additive mask: 0 where key j ≤ query i, −1e9 above the diagonal (no peeking at later tokens). */
+function causalMask(L: number): tf.Tensor2D {
+  const m = new Float32Array(L * L);
+  for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) m[i * L + j] = -1e9;
+  return tf.tensor2d(m, [L, L]);
+}
+
+export interface TransformerModel extends Model {
+  forwardAll(input: ModelInput): tf.Tensor3D;
+}
+
+export function createTransformer(cfg: TransformerModelConfig, shape: TransformerShape, rng: Rng): TransformerModel {
+  const { dModel: d, heads: H, seqLen: L } = { ...cfg, seqLen: shape.seqLen };
+  const dh = d / H;
+  const ps = new ParamSet(rng);
+  const lnParams = (name: string): [tf.Variable, tf.Variable] | null =>
+    cfg.layerNorm ? [ps.constant(`${name}.weight`, [d], 1), ps.constant(`${name}.bias`, [d], 0)] : null;
+
+  const embed = ps.normal('embed.weight', [shape.vocabSize, d]);
+  const pos = ps.normal('pos.weight', [L, d]);
+  const blocks: Block[] = Array.from({ length: cfg.layers }, (_, i) => ({
+    ln1: lnParams(`blocks.${i}.ln1`),
+    q: linearParams(ps, `blocks.${i}.attn.q`, d, d, false),
+    k: linearParams(ps, `blocks.${i}.attn.k`, d, d, false),
+    v: linearParams(ps, `blocks.${i}.attn.v`, d, d, false),
+    proj: linearParams(ps, `blocks.${i}.attn.proj`, d, d, false),
+    ln2: lnParams(`blocks.${i}.ln2`),
+    fc: linearParams(ps, `blocks.${i}.mlp.fc`, d, cfg.dMlp, true),
+    out: linearParams(ps, `blocks.${i}.mlp.out`, cfg.dMlp, d, true),
+  }));
+  const lnf = lnParams('ln_f');
+  const unembed = cfg.tiedEmbedding ? null : ps.uniform('unembed.weight', [d, shape.numClasses], d);
+
+  const norm = (x: tf.Tensor2D, ln: [tf.Variable, tf.Variable] | null) => (ln ? layerNorm(x, ln[0], ln[1]) : x);
+
+  /** [B·T, d] → [B·H, T, dh] for T positions */
+  const splitHeads = (x: tf.Tensor2D, B: number, T: number) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [B, T, H, dh]), [0, 2, 1, 3]), [B * H, T, dh]) as tf.Tensor3D;
+  /** [B·H, T, dh] → [B·T, d] */
+  const mergeHeads = (x: tf.Tensor3D, B: number, T: number) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [B, H, T, dh]), [0, 2, 1, 3]), [B * T, d]) as tf.Tensor2D;
+  /** rows of the last position of a [B·L, d] stream, as [B, d] */
+  const lastRows = (x: tf.Tensor2D, B: number) =>
+    tf.reshape(tf.slice(tf.reshape(x, [B, L, d]), [0, L - 1, 0], [B, 1, d]), [B, d]) as tf.Tensor2D;
+
+  /**
+   * Causal self-attention. With `lastOnly` the queries are the last position's alone (output [B, d]): the loss reads
+   * only that position, so in the final block the other positions' outputs are dead work, and skipping them is exact.
+   */
+  function attention(xn: tf.Tensor2D, blk: Block, B: number, lastOnly: boolean): tf.Tensor2D {
+    const T = lastOnly ? 1 : L;
+    const q = splitHeads(linear(lastOnly ? lastRows(xn, B) : xn, blk.q), B, T); // [B·H, T, dh]
+    const kT = tf.transpose(splitHeads(linear(xn, blk.k), B, L), [0, 2, 1]) as tf.Tensor3D; // explicit: see engine/matmul
+    let scores = tf.mul(matMul(q, kT), 1 / Math.sqrt(dh)); // [B·H, T, L]
+    if (!lastOnly) scores = tf.add(scores, causalMask(L)); // the last query may see every key
+    const weights = tf.softmax(scores) as tf.Tensor3D;
+    return linear(mergeHeads(matMul(weights, splitHeads(linear(xn, blk.v), B, L)), B, T), blk.proj);
+  }
+
+  /** The residual stream after the last block: [B·L, d], or only the last position [B, d] with `lastOnly`. */
+  function trunk(input: ModelInput, lastOnly: boolean): tf.Tensor2D {
+    const B = input.batch;
+    // one-hot matmul instead of tf.gather: the wasm backend has no gradient kernel for gather
+    const tok = tf.reshape(constMatMul(input.onehot, input.onehotT, embed as tf.Tensor2D), [B, L, d]);
+    let x = tf.reshape(tf.add(tok, pos), [B * L, d]) as tf.Tensor2D;
+    blocks.forEach((blk, i) => {
+      const final = lastOnly && i === blocks.length - 1;
+      const attn = attention(norm(x, blk.ln1), blk, B, final);
+      x = tf.add(final ? lastRows(x, B) : x, attn);
+      x = tf.add(x, linear(tf.relu(linear(norm(x, blk.ln2), blk.fc)), blk.out));
+    });
+    return x;
+  }
+
+  const unembedding = () => unembed ?? (tf.transpose(tf.slice(embed, [0, 0], [shape.numClasses, d])) as tf.Tensor2D);
+
+  function forward(input: ModelInput): tf.Tensor2D {
+    return matMul(norm(trunk(input, true), lnf), unembedding() as tf.Tensor2D);
+  }
+
+  /** Logits at every position, [B, L, p] (for inspection; training reads only the last position). */
+  function forwardAll(input: ModelInput): tf.Tensor3D {
+    const logits = matMul(norm(trunk(input, false), lnf), unembedding() as tf.Tensor2D);
+    return tf.reshape(logits, [input.batch, L, shape.numClasses]) as tf.Tensor3D;
+  }
+
+  return { params: ps.list, forward, forwardAll };
+}

@@ -1,0 +1,93 @@
+// The training loop: updates, evaluations at step 0, every `evalEvery` steps and at the last step, checkpoints,
+// divergence, and pause / resume / cancel. It yields to the event loop every few milliseconds so that control
+// messages arrive, and checks the control flags each time, which is well within one evaluation interval.
+import type { TrainingConfig } from '../../../shared/config/run-config';
+import type { TrainingState } from '../protocol';
+import type { Trainer } from './trainer';
+
+export interface Control {
+  paused: boolean;
+  cancelled: boolean;
+}
+
+export interface LoopHooks {
+  control: Control;
+  metrics(step: number, rows: [string, number, number][]): void;
+  checkpoint(state: TrainingState): void;
+  paused(step: number): void;
+  resumed(step: number): void;
+}
+
+export interface LoopEnd {
+  reason: 'completed' | 'cancelled' | 'diverged';
+  step: number;
+  message?: string;
+}
+
+/** Longest stretch of synchronous training between two yields to the event loop. */
+const YIELD_MS = 20;
+const PAUSE_POLL_MS = 20;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits while paused; returns true when the run was cancelled. */
+async function honourControl(trainer: Trainer, hooks: LoopHooks): Promise<boolean> {
+  if (hooks.control.cancelled) return true;
+  if (!hooks.control.paused) return false;
+  hooks.paused(trainer.step);
+  while (hooks.control.paused && !hooks.control.cancelled) await sleep(PAUSE_POLL_MS);
+  if (hooks.control.cancelled) return true;
+  hooks.resumed(trainer.step);
+  return false;
+}
+
+function firstNonFinite(rows: [string, number, number][]): string | null {
+  const bad = rows.find(([, , v]) => !Number.isFinite(v));
+  return bad ? `${bad[0]} is ${bad[2]}` : null;
+}
+
+export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: LoopHooks): Promise<LoopEnd> {
+  const isEval = (s: number) => s % cfg.evalEvery === 0 || s === cfg.steps;
+  let lastCheckpoint = -1;
+  const checkpoint = () => {
+    hooks.checkpoint(trainer.snapshot());
+    lastCheckpoint = trainer.step;
+  };
+
+  if (trainer.step === 0) {
+    const rows = trainer.evaluate(null);
+    hooks.metrics(0, rows);
+    const bad = firstNonFinite(rows);
+    if (bad) return { reason: 'diverged', step: 0, message: `${bad} at initialisation` };
+  }
+  await yieldToEventLoop();
+  if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {
+    checkpoint();
+    return { reason: 'cancelled', step: trainer.step };
+  }
+  let lastYield = performance.now();
+  while (trainer.step < cfg.steps) {
+    const next = trainer.step + 1;
+    const { loss, gradNorm } = trainer.update(isEval(next));
+    if (!Number.isFinite(loss)) return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${trainer.step}` };
+    if (isEval(trainer.step)) {
+      const rows = trainer.evaluate(gradNorm);
+      hooks.metrics(trainer.step, rows);
+      const bad = firstNonFinite(rows);
+      if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };
+    }
+    if (cfg.checkpointEvery > 0 && trainer.step % cfg.checkpointEvery === 0) checkpoint();
+    if (isEval(trainer.step) || performance.now() - lastYield >= YIELD_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+      if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {
+        if (lastCheckpoint !== trainer.step) checkpoint(); // so a cancelled run can be continued
+        return { reason: 'cancelled', step: trainer.step };
+      }
+      lastYield = performance.now();
+    }
+  }
+  if (lastCheckpoint !== trainer.step) checkpoint();
+  return { reason: 'completed', step: trainer.step };
+}

@@ -1,0 +1,47 @@
+// The in-process API of a compute process: trains one run and reports through protocol messages. Used by the
+// process entry (entry.ts) and directly by tests. It never throws: failures become an 'error' message.
+import type { RunConfig } from '../../../shared/config/run-config';
+import { initBackend } from '../engine/backend';
+import type { ComputeToHost, TrainingState } from '../protocol';
+import { trainLoop, type Control } from './loop';
+import { Trainer } from './trainer';
+
+export interface RunOptions {
+  runId: number;
+  resume?: TrainingState;
+  emit: (m: ComputeToHost) => void;
+  /** flipped by the caller (e.g. on 'pause' / 'resume' / 'cancel' messages); read by the loop between steps */
+  control: Control;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function runTraining(config: RunConfig, opts: RunOptions): Promise<void> {
+  const { runId, emit } = opts;
+  let trainer: Trainer | null = null;
+  try {
+    const { backend, notes } = await initBackend(config.backend);
+    const t = new Trainer(config);
+    trainer = t;
+    if (opts.resume) {
+      if (opts.resume.step > config.training.steps)
+        throw new Error(`checkpoint is at step ${opts.resume.step}, beyond training.steps (${config.training.steps})`);
+      t.restore(opts.resume);
+    }
+    emit({ type: 'started', runId, backend, backendNotes: notes, paramCount: t.paramCount, step: t.step });
+    const end = await trainLoop(t, config.training, {
+      control: opts.control,
+      metrics: (step, rows) => emit({ type: 'metrics', runId, step, rows }),
+      checkpoint: (state) => emit({ type: 'checkpoint', runId, state }),
+      paused: (step) => emit({ type: 'paused', runId, step }),
+      resumed: (step) => emit({ type: 'resumed', runId, step }),
+    });
+    emit({ type: 'done', runId, step: end.step, reason: end.reason, ...(end.message ? { message: end.message } : {}) });
+  } catch (e) {
+    emit({ type: 'error', runId, message: messageOf(e), ...(trainer ? { step: trainer.step } : {}) });
+  } finally {
+    trainer?.dispose();
+  }
+}
