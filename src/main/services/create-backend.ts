@@ -24,6 +24,8 @@ export interface BackendOptions {
   mode?: 'electron' | 'browser';
   /** metric flush interval in ms (default 250) */
   flushMs?: number;
+  /** how long a cancelled or finished compute process may take to exit before it is killed, in ms (default 10 s) */
+  graceMs?: number;
 }
 
 /** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
@@ -62,6 +64,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     launcher: opts.launcher,
     owner,
     maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 1)),
+    ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
 
   const mustGet = (id: number): RunRow => {

@@ -1,0 +1,154 @@
+// How the scheduler maps compute-process messages and exits to stored statuses, driven by a scripted channel that
+// speaks the protocol (the real compute process is exercised in tests/integration/backend-runs.test.ts; outcomes that
+// a tiny real run cannot be made to produce on demand, like divergence or a hung process, are checked here).
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBackend } from '../../src/main/services/create-backend';
+import { describeExit } from '../../src/main/host/child-launcher';
+import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../../src/main/host/types';
+import type { ComputeToHost, HostToCompute } from '../../src/main/compute/protocol';
+import { smallConfig, tempDir } from './store-helpers';
+
+const tmp = tempDir('store-sched');
+afterAll(() => tmp.cleanup());
+
+class ScriptedChannel implements ComputeChannel {
+  readonly pid = 4242;
+  sent: HostToCompute[] = [];
+  killed = false;
+  private onMsg: ((m: ComputeToHost) => void)[] = [];
+  private onEx: ((e: ComputeExit) => void)[] = [];
+  send(m: HostToCompute) {
+    this.sent.push(m);
+  }
+  onMessage(l: (m: ComputeToHost) => void) {
+    this.onMsg.push(l);
+  }
+  onExit(l: (e: ComputeExit) => void) {
+    this.onEx.push(l);
+  }
+  kill() {
+    this.killed = true;
+    this.exit({ code: null, signal: 'SIGKILL', reason: 'compute process killed by SIGKILL' });
+  }
+  emit(m: ComputeToHost) {
+    for (const l of this.onMsg) l(m);
+  }
+  exit(e: ComputeExit) {
+    for (const l of this.onEx) l(e);
+  }
+}
+
+function setup(name: string) {
+  const channels: ScriptedChannel[] = [];
+  const launcher: ComputeLauncher = {
+    launch: () => {
+      const c = new ScriptedChannel();
+      channels.push(c);
+      return c;
+    },
+  };
+  const backend = createBackend({ dbPath: tmp.file(`${name}.db`), launcher });
+  return { backend, channels };
+}
+
+const rows = (step: number, acc: number): [string, number, number][] => [
+  ['train_acc', step, acc],
+  ['val_acc', step, acc / 2],
+  ['train_loss', step, 1 - acc],
+];
+
+describe('scheduler outcomes', () => {
+  it('sends start with the config, then maps started, metrics and done(diverged) to stored state', async () => {
+    const { backend, channels } = setup('diverged');
+    const { id } = await backend.handlers['runs.create']({ config: smallConfig({ steps: 100 }) });
+    const ch = channels[0]!;
+    expect(ch.sent[0]).toMatchObject({ type: 'start', runId: id, config: { training: { steps: 100 } } });
+    ch.emit({ type: 'started', runId: id, backend: 'cpu', backendNotes: ['wasm: failed to load'], paramCount: 10, step: 0 });
+    ch.emit({ type: 'metrics', runId: id, step: 0, rows: rows(0, 0.5) });
+    ch.emit({ type: 'metrics', runId: id, step: 10, rows: [['train_loss', 10, NaN]] });
+    ch.emit({ type: 'done', runId: id, step: 10, reason: 'diverged', message: 'train_loss is NaN at step 10' });
+    const run = await backend.handlers['runs.get']({ id });
+    expect(run).toMatchObject({ status: 'diverged', error: 'train_loss is NaN at step 10', step: 10, backend: 'cpu', backendNotes: ['wasm: failed to load'] });
+    expect(run.final.trainLoss).toBeNull(); // NaN is no final value
+    expect(run.phases.t1).toBe(0);
+    const [loss] = await backend.handlers['runs.metrics']({ id, names: ['train_loss'], maxPoints: 100 });
+    expect(loss!.steps).toEqual([0, 10]);
+    expect(Number.isNaN(loss!.values[1])).toBe(true);
+    ch.exit({ code: 0, signal: null, reason: 'x' }); // a normal exit after done changes nothing
+    expect((await backend.handlers['runs.get']({ id })).status).toBe('diverged');
+    await backend.close();
+  });
+
+  it("an 'error' message fails the run with its message and step; a crash names the exit and the step", async () => {
+    const { backend, channels } = setup('errors');
+    const a = await backend.handlers['runs.create']({ config: smallConfig() });
+    channels[0]!.emit({ type: 'started', runId: a.id, backend: 'wasm', backendNotes: [], paramCount: 1, step: 0 });
+    channels[0]!.emit({ type: 'error', runId: a.id, message: 'out of memory', step: 30 });
+    expect((await backend.handlers['runs.get']({ id: a.id })).error).toBe('out of memory (at step 30)');
+
+    const b = await backend.handlers['runs.create']({ config: smallConfig() });
+    const ch = channels[1]!;
+    ch.emit({ type: 'started', runId: b.id, backend: 'wasm', backendNotes: [], paramCount: 1, step: 0 });
+    ch.emit({ type: 'metrics', runId: b.id, step: 40, rows: rows(40, 0.1) });
+    ch.exit({ code: 1, signal: null, reason: describeExit(1, null, 'warning\nRangeError: Maximum call stack size exceeded\n') });
+    const run = await backend.handlers['runs.get']({ id: b.id });
+    expect(run.status).toBe('failed');
+    expect(run.error).toBe('compute process exited with code 1: RangeError: Maximum call stack size exceeded at step 40');
+    expect(backend.store.metrics.count(b.id)).toBe(3); // buffered points were flushed before the failure was stored
+
+    // a process that dies before saying anything
+    const c = await backend.handlers['runs.create']({ config: smallConfig() });
+    channels[2]!.exit({ code: null, signal: 'SIGSEGV', reason: describeExit(null, 'SIGSEGV', '') });
+    expect((await backend.handlers['runs.get']({ id: c.id })).error).toBe('compute process killed by SIGSEGV before training started');
+    await backend.close();
+  });
+
+  it('kills a process that ignores cancel after the grace period and records the run cancelled', async () => {
+    const channels: ScriptedChannel[] = [];
+    const backend = createBackend({
+      dbPath: tmp.file('hung.db'),
+      launcher: { launch: () => (channels.push(new ScriptedChannel()), channels.at(-1)!) },
+      graceMs: 300,
+    });
+    const { id } = await backend.handlers['runs.create']({ config: smallConfig() });
+    const ch = channels[0]!;
+    ch.emit({ type: 'started', runId: id, backend: 'wasm', backendNotes: [], paramCount: 1, step: 0 });
+    const t0 = Date.now();
+    const cancelling = backend.handlers['runs.cancel']({ id });
+    expect(ch.sent.at(-1)).toEqual({ type: 'cancel' });
+    await cancelling;
+    expect(ch.killed).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(await backend.handlers['runs.get']({ id })).toMatchObject({ status: 'cancelled', error: null });
+    await backend.close();
+  });
+
+  it('pause and resume wait for the compute process to confirm', async () => {
+    const { backend, channels } = setup('pause');
+    const { id } = await backend.handlers['runs.create']({ config: smallConfig() });
+    const ch = channels[0]!;
+    ch.emit({ type: 'started', runId: id, backend: 'wasm', backendNotes: [], paramCount: 1, step: 0 });
+    let paused = false;
+    const p = backend.handlers['runs.pause']({ id }).then(() => (paused = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ch.sent.at(-1)).toEqual({ type: 'pause' });
+    expect(paused).toBe(false);
+    ch.emit({ type: 'paused', runId: id, step: 20 });
+    await p;
+    expect(await backend.handlers['runs.get']({ id })).toMatchObject({ status: 'paused', step: 20 });
+    const r = backend.handlers['runs.resume']({ id });
+    ch.emit({ type: 'resumed', runId: id, step: 20 });
+    await r;
+    expect((await backend.handlers['runs.get']({ id })).status).toBe('running');
+    await backend.close();
+    expect(backend.store.db.open).toBe(false);
+  });
+});
+
+describe('describeExit', () => {
+  it('names the signal, or the exit code with the last stderr line', () => {
+    expect(describeExit(null, 'SIGKILL', 'x')).toBe('compute process killed by SIGKILL');
+    expect(describeExit(3, null, 'a\n  b: failed  \n\n')).toBe('compute process exited with code 3: b: failed');
+    expect(describeExit(0, null, '')).toBe('compute process exited before reporting a result');
+  });
+});
