@@ -75,6 +75,9 @@ async function trySimple(name: 'wasm' | 'cpu'): Promise<string | null> {
  * `auto` falls back in order and records each skipped backend in `notes`.
  */
 export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+  // PROD only silences TF.js console warnings (e.g. the cpu backend's "install tfjs-node" banner on stdout/stderr,
+  // which would corrupt CLI output); the reasons for the backend choice are reported in `notes` instead.
+  tf.env().set('PROD', true);
   const notes: string[] = [];
   if (choice === 'auto' || choice === 'tensorflow') {
     for (const pkg of NATIVE_PACKAGES) {
