@@ -1,0 +1,162 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
+import type { ComputeToHost, TrainingState } from '../../src/main/compute/protocol';
+import { runTraining } from '../../src/main/compute/train/run';
+
+function config(over: { training?: Partial<RunConfigInput['training']>; model?: RunConfigInput['model']; seed?: number } = {}): RunConfig {
+  return RunConfigSchema.parse({
+    seed: over.seed ?? 1,
+    backend: 'wasm',
+    task: { kind: 'modular', op: 'add', p: 7, trainFraction: 0.5, encoding: 'power' },
+    model: over.model ?? { kind: 'mlp', embedDim: 4, width: 16, depth: 1 },
+    optimizer: { lr: 3e-3, weightDecay: 1, warmupSteps: 5 },
+    training: { steps: 40, evalEvery: 10, ...over.training },
+  });
+}
+
+type Hook = (m: ComputeToHost, control: { paused: boolean; cancelled: boolean }) => void;
+
+async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook } = {}) {
+  const messages: ComputeToHost[] = [];
+  const control = { paused: false, cancelled: false };
+  await runTraining(cfg, {
+    runId: 5,
+    control,
+    ...(opts.resume ? { resume: opts.resume } : {}),
+    emit: (m) => {
+      messages.push(m);
+      opts.hook?.(m, control);
+    },
+  });
+  const metrics = messages.filter((m): m is Extract<ComputeToHost, { type: 'metrics' }> => m.type === 'metrics');
+  const checkpoints = messages.filter((m): m is Extract<ComputeToHost, { type: 'checkpoint' }> => m.type === 'checkpoint');
+  const done = messages.at(-1);
+  return { messages, metrics, checkpoints, done };
+}
+
+const value = (rows: [string, number, number][], name: string) => rows.find((r) => r[0] === name)?.[2];
+
+describe('training loop', () => {
+  it('measures at step 0, every evalEvery steps and at the last step, and checkpoints on schedule and at the end', async () => {
+    const { messages, metrics, checkpoints, done } = await run(config({ training: { steps: 25, checkpointEvery: 20 } }));
+    expect(messages[0]).toMatchObject({ type: 'started', runId: 5, backend: 'wasm', step: 0 });
+    expect((messages[0] as { paramCount: number }).paramCount).toBe(9 * 4 + (16 * 16 + 16) + (16 * 7 + 7));
+    expect(metrics.map((m) => m.step)).toEqual([0, 10, 20, 25]);
+    expect(metrics[0]!.rows.map((r) => r[0])).toEqual(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm']);
+    for (const m of metrics.slice(1)) {
+      expect(m.rows.map((r) => r[0])).toEqual(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr']);
+      for (const [, step] of m.rows) expect(step).toBe(m.step);
+      for (const k of ['train_acc', 'val_acc']) expect(value(m.rows, k)).toBeGreaterThanOrEqual(0), expect(value(m.rows, k)).toBeLessThanOrEqual(1);
+      expect(value(m.rows, 'grad_norm')).toBeGreaterThan(0);
+      expect(value(m.rows, 'lr')).toBeCloseTo(3e-3, 12); // past the 5-step warm-up
+    }
+    // train accuracy is a fraction of the 24 training equations (floor(0.5·49))
+    for (const m of metrics) expect(Math.abs(value(m.rows, 'train_acc')! * 24 - Math.round(value(m.rows, 'train_acc')! * 24))).toBeLessThan(1e-9);
+    expect(checkpoints.map((c) => c.state.step)).toEqual([20, 25]);
+    expect(done).toEqual({ type: 'done', runId: 5, step: 25, reason: 'completed' });
+  });
+
+  it('reports the warm-up learning rate of the update just taken', async () => {
+    const { metrics } = await run(config({ training: { steps: 4, evalEvery: 1 } }));
+    const lrs = metrics.map((m) => value(m.rows, 'lr'));
+    expect(lrs[0]).toBeUndefined(); // step 0: no update taken yet
+    [1, 2, 3, 4].forEach((k) => expect(lrs[k]).toBeCloseTo((k * 3e-3) / 5, 12));
+  });
+
+  it('cancels within one evaluation interval and leaves a checkpoint to continue from', async () => {
+    const { metrics, checkpoints, done } = await run(config({ training: { steps: 400 } }), {
+      hook: (m, c) => {
+        if (m.type === 'metrics' && m.step === 20) c.cancelled = true;
+      },
+    });
+    expect(done).toMatchObject({ type: 'done', reason: 'cancelled' });
+    const step = (done as { step: number }).step;
+    expect(step).toBeGreaterThanOrEqual(20);
+    expect(step).toBeLessThan(30);
+    expect(metrics.at(-1)!.step).toBe(20);
+    expect(checkpoints.at(-1)!.state.step).toBe(step);
+  });
+
+  it('pauses and resumes without changing the results', async () => {
+    const plain = await run(config());
+    let resumedAt = 0;
+    const paused = await run(config(), {
+      hook: (m, c) => {
+        if (m.type === 'metrics' && m.step === 10) {
+          c.paused = true;
+          setTimeout(() => {
+            resumedAt = Date.now();
+            c.paused = false;
+          }, 150);
+        }
+      },
+    });
+    const types = paused.messages.map((m) => m.type);
+    const pi = types.indexOf('paused');
+    const ri = types.indexOf('resumed');
+    expect(pi).toBeGreaterThan(0);
+    expect(ri).toBe(pi + 1); // nothing trains while paused
+    const pausedStep = (paused.messages[pi] as { step: number }).step;
+    expect(pausedStep).toBeGreaterThanOrEqual(10);
+    expect(pausedStep).toBeLessThan(20);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(paused.metrics.map((m) => m.rows)).toEqual(plain.metrics.map((m) => m.rows));
+  });
+
+  for (const variant of [
+    { name: 'full batch MLP', over: {} },
+    { name: 'minibatch MLP', over: { training: { batchSize: 5 } } },
+    {
+      name: 'minibatch transformer',
+      over: { training: { batchSize: 7 }, model: { kind: 'transformer' as const, layers: 1, dModel: 8, heads: 2, dMlp: 16 } },
+    },
+  ]) {
+    it(`resuming from a checkpoint continues exactly (${variant.name})`, async () => {
+      const cfg = config({ ...variant.over, training: { ...variant.over.training, steps: 40, checkpointEvery: 15 } });
+      const whole = await run(cfg);
+      const at15 = whole.checkpoints.find((c) => c.state.step === 15)!.state;
+      expect(at15.optimizer).toHaveLength(2 * at15.params.length);
+      const rest = await run(cfg, { resume: at15 });
+      expect(rest.messages[0]).toMatchObject({ type: 'started', step: 15 });
+      expect(rest.metrics.map((m) => m.step)).toEqual([20, 30, 40]);
+      expect(rest.metrics.map((m) => m.rows)).toEqual(whole.metrics.filter((m) => m.step > 15).map((m) => m.rows));
+      expect(Array.from(rest.checkpoints.at(-1)!.state.params[0]!.data)).toEqual(Array.from(whole.checkpoints.at(-1)!.state.params[0]!.data));
+    });
+  }
+
+  it('leaks no tensors: the count is the same after step 10 and step 200, and back to the start after the run', async () => {
+    await run(config({ training: { steps: 2 } })); // backend initialised
+    const before = tf.memory().numTensors;
+    const counts = new Map<number, number>();
+    await run(config({ training: { steps: 200, batchSize: 6 } }), {
+      hook: (m) => {
+        if (m.type === 'metrics') counts.set(m.step, tf.memory().numTensors);
+      },
+    });
+    expect(counts.get(10)).toBeGreaterThan(before);
+    expect(counts.get(200)).toBe(counts.get(10));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops with reason diverged when the loss is not finite', async () => {
+    const cfg = config({ training: { steps: 30, checkpointEvery: 10 } });
+    const { checkpoints } = await run(cfg);
+    const state = structuredClone(checkpoints[0]!.state);
+    state.params[1]!.data[0] = Number.NaN;
+    const { done, metrics } = await run(cfg, { resume: state });
+    expect(done).toMatchObject({ type: 'done', reason: 'diverged', step: 11 });
+    expect((done as { message: string }).message).toMatch(/training loss is NaN/);
+    expect(metrics).toHaveLength(0);
+  });
+
+  it('reports a checkpoint that does not fit the model as an error naming the parameter', async () => {
+    const cfg = config({ training: { steps: 10, checkpointEvery: 10 } });
+    const { checkpoints } = await run(cfg);
+    const state = structuredClone(checkpoints[0]!.state);
+    state.params[1]!.shape = [3, 3];
+    const { done } = await run(cfg, { resume: state });
+    expect(done).toMatchObject({ type: 'error', runId: 5 });
+    expect((done as { message: string }).message).toBe('checkpoint "hidden.0.weight" has shape [3, 3], the model needs [16, 16]');
+  });
+});
