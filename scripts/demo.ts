@@ -51,7 +51,7 @@ async function demo(): Promise<number> {
         return { name, ...downsampleMinMax(s.steps, s.values, 4000) };
       });
       for (const format of ['svg', 'png'] as const) {
-        const { data } = await exportRunFigure(series, detail.phases, figure, format, { title: `${figure}: ${detail.name}` });
+        const { data } = await exportRunFigure(series, detail.phases, figure, format, { title: `run ${detail.id} · ${detail.task} · ${detail.model}` });
         const file = join(OUT_DIR, `${figure}.${format}`);
         writeFileSync(file, data);
         written.push(file);

@@ -40,7 +40,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
       throw new CliFailure(`run ${id} has no ${names.join(' or ')} points yet (status ${run.status})`);
     // Loaded on demand: echarts and resvg are heavy and only this command needs them.
     const { exportRunFigure } = await import('../services/figure-export');
-    const { data } = await exportRunFigure(series, run.phases, figure!, format!, { title: `run ${id}: ${run.name}` });
+    const { data } = await exportRunFigure(series, run.phases, figure!, format!, { title: `run ${id} · ${run.task} · ${run.model}` });
     const path = resolve(outFile!);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, data);
