@@ -66,7 +66,8 @@ describe('ProgressReporter', () => {
     p.update(260, 1000, []); // within 100 ms: not redrawn
     p.note('run 1: paused');
     p.finish();
-    expect(chunks[0]).toMatch(/^\r\x1b\[2Krun 1 \[######------------------\]  25% step 250\/1000 · train acc 100\.0% · val acc 25\.0% · \d+\.\d s$/);
+    expect(chunks[0]!.startsWith('\r\x1b[2K')).toBe(true); // back to column 0, clear the line, redraw
+    expect(chunks[0]!.slice(5)).toMatch(/^run 1 \[#{6}-{18}\] {2}25% step 250\/1000 · train acc 100\.0% · val acc 25\.0% · \d+\.\d s$/);
     expect(chunks.filter((c) => c.includes('step 260'))).toEqual([]);
     expect(chunks[1]).toBe('\r\x1b[2K'); // the bar is cleared before a note
     expect(chunks[2]).toBe('run 1: paused\n');
