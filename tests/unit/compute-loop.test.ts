@@ -47,7 +47,10 @@ describe('training loop', () => {
     for (const m of metrics.slice(1)) {
       expect(m.rows.map((r) => r[0])).toEqual(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr']);
       for (const [, step] of m.rows) expect(step).toBe(m.step);
-      for (const k of ['train_acc', 'val_acc']) expect(value(m.rows, k)).toBeGreaterThanOrEqual(0), expect(value(m.rows, k)).toBeLessThanOrEqual(1);
+      for (const k of ['train_acc', 'val_acc']) {
+        expect(value(m.rows, k)).toBeGreaterThanOrEqual(0);
+        expect(value(m.rows, k)).toBeLessThanOrEqual(1);
+      }
       expect(value(m.rows, 'grad_norm')).toBeGreaterThan(0);
       expect(value(m.rows, 'lr')).toBeCloseTo(3e-3, 12); // past the 5-step warm-up
     }
