@@ -18,6 +18,9 @@ export interface ServerOptions {
   host?: string;
   /** the built renderer; default <repo>/out/renderer */
   staticDir?: string;
+  /** a fixed access token (at least 16 URL-safe characters), so a bookmarked address survives a restart;
+   *  default: a new random token at every start */
+  token?: string;
 }
 
 export interface RunningServer {
@@ -48,7 +51,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer in 0..65535, got ${port}`);
   const staticDir = path.resolve(opts.staticDir ?? defaultStaticDir());
-  const token = newToken();
+  if (opts.token !== undefined && !/^[A-Za-z0-9_-]{16,256}$/.test(opts.token))
+    throw new Error('token must be 16 to 256 characters of A-Z, a-z, 0-9, "-" or "_"');
+  const token = opts.token ?? newToken();
   const api = createWsApi(opts.backend, token);
 
   const server: Server = createServer((req, res) => {

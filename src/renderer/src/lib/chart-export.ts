@@ -1,11 +1,12 @@
-// Exports a figure as the user sees it, but on white (papers and slides are white): PNG through ECharts' canvas
-// getDataURL at pixel ratio 2, SVG through an offscreen SVG-renderer chart's renderToSVGString. Both draw the option
-// from the shared builder, the same one the CLI exports, so UI and CLI figures agree.
+// Exports a figure as the user sees it (same series, smoothing, log axes, phase markers), on white with the light
+// palette (papers and slides are white), at the CLI's export size: PNG through ECharts' canvas getDataURL at pixel
+// ratio 2, SVG through an offscreen SVG-renderer chart's renderToSVGString. Both draw the option from the shared
+// builder, the same one the CLI exports, so UI and CLI figures agree.
 import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
+import { EXPORT_SIZE, PNG_PIXEL_RATIO } from './export-size';
 
 export type ExportFormat = 'png' | 'svg';
-export const PNG_PIXEL_RATIO = 2;
 
 function withOffscreenChart<T>(renderer: 'canvas' | 'svg', size: { width: number; height: number }, option: EChartsOption, use: (chart: echarts.ECharts) => T): T {
   const div = document.createElement('div');
@@ -56,9 +57,7 @@ export function downloadBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 30_000);
 }
 
-export function exportFigure(option: EChartsOption, format: ExportFormat, size: { width: number; height: number }, filename: string): void {
-  const w = Math.max(1, Math.round(size.width));
-  const h = Math.max(1, Math.round(size.height));
-  if (format === 'png') downloadBlob(dataUrlToBlob(renderPngDataUrl(option, { width: w, height: h })), filename);
-  else downloadBlob(new Blob([renderSvgString(option, { width: w, height: h })], { type: 'image/svg+xml' }), filename);
+export function exportFigure(option: EChartsOption, format: ExportFormat, filename: string, size: { width: number; height: number } = EXPORT_SIZE): void {
+  if (format === 'png') downloadBlob(dataUrlToBlob(renderPngDataUrl(option, size)), filename);
+  else downloadBlob(new Blob([renderSvgString(option, size)], { type: 'image/svg+xml' }), filename);
 }

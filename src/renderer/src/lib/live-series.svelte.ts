@@ -5,7 +5,7 @@ import type { MetricSeries } from '../../../shared/api/types';
 
 type Point = EventPayloads['run.progress']['points'][number];
 
-const REDRAW_MS = 100;
+const REDRAW_MS = 250;
 
 export class LiveSeries {
   version = $state(0);
@@ -59,7 +59,7 @@ export class LiveSeries {
     return changed;
   }
 
-  /** Redraws at most ~10 times a second however fast points arrive; a timer (not rAF) so hidden tabs keep up. */
+  /** Redraws at most 4 times a second however fast points arrive; a timer (not rAF) so hidden tabs keep up. */
   private bump(): void {
     if (this.timer !== null) return;
     const wait = Math.max(0, this.lastBump + REDRAW_MS - Date.now());
