@@ -230,11 +230,67 @@ describe('Grokscope in the browser', () => {
     await poll(() => page.locator(`tr[data-run-id="${id}"]`).count()).toBe(1);
   });
 
+  it('starts a run from the form, which checks fields as they are typed; pause, resume and cancel it', async () => {
+    await page.getByRole('link', { name: 'New run' }).click();
+    await page.waitForURL(/#\/new$/);
+    await page.getByLabel('MLP', { exact: true }).check();
+    await page.fill('#f-task-p', '23');
+    await page.fill('#f-task-trainFraction', '0.8');
+    await page.fill('#f-model-embedDim', '32');
+    await page.fill('#f-model-width', '64');
+    await page.fill('#f-model-depth', '1');
+    await page.fill('#f-training-steps', '200000');
+    await page.fill('#f-training-checkpointEvery', '50');
+    await page.fill('#f-name', 'form run');
+    await page.selectOption('#f-backend', 'wasm');
+    // A bad value is reported under its field and blocks the start.
+    await page.fill('#f-optimizer-lr', '-1');
+    await poll(() => page.locator('[data-path="optimizer.lr"]').innerText()).toContain('must be > 0, got -1');
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+    await page.fill('#f-optimizer-lr', '0.01');
+    await poll(() => page.locator('[data-path="optimizer.lr"] .error-text').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/#\/runs\/\d+$/);
+    const id = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
+    const run = page.locator(`section.run[data-run-id="${id}"]`);
+
+    const config = (await backend.handlers['runs.get']({ id })).config;
+    expect(config).toMatchObject({
+      name: 'form run',
+      backend: 'wasm',
+      task: { op: 'add', p: 23, trainFraction: 0.8 },
+      model: { kind: 'mlp', embedDim: 32, width: 64, depth: 1 },
+      optimizer: { lr: 0.01, weightDecay: 1 },
+      training: { steps: 200_000, batchSize: 'full', checkpointEvery: 50 },
+    });
+
+    await poll(() => run.getAttribute('data-status'), 30_000).toBe('running');
+    await poll(async () => (await backend.handlers['runs.get']({ id })).step, 30_000).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await poll(() => run.getAttribute('data-status')).toBe('paused');
+    const pausedAt = (await backend.handlers['runs.get']({ id })).step;
+    await page.waitForTimeout(1_000);
+    expect((await backend.handlers['runs.get']({ id })).step).toBe(pausedAt);
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await poll(() => run.getAttribute('data-status')).toBe('running');
+    await poll(async () => (await backend.handlers['runs.get']({ id })).step).toBeGreaterThan(pausedAt);
+
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the run' }).click();
+    await poll(() => run.getAttribute('data-status')).toBe('cancelled');
+    expect((await backend.handlers['runs.get']({ id })).status).toBe('cancelled');
+    // Stored checkpoints make a cancelled run resumable, and the page offers it.
+    await poll(() => page.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+  }, 90_000);
+
   it('ran without console errors or CSP violations', () => {
     expect(pageErrors).toEqual([]);
   });
 
   it('shows a banner while the server is away and recovers when it is back', async () => {
+    await page.getByRole('link', { name: 'Runs', exact: true }).click();
+    await page.waitForURL(/#\/$/);
     const { port, token } = server;
     await server.close();
     const banner = page.getByText('Not connected to the Grokscope server.');
@@ -247,5 +303,6 @@ describe('Grokscope in the browser', () => {
     await poll(() => banner.count(), 30_000).toBe(0);
     await poll(() => page.getByText('Reconnecting…').count()).toBe(0);
     await poll(() => page.locator(`tr[data-run-id="${id}"]`).count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'run-list.png') });
   });
 });
