@@ -108,16 +108,22 @@ describe('Grokscope in the browser', () => {
     expect(page.url()).toBe(`http://127.0.0.1:${server.port}/`);
   });
 
-  it('lists the located problems of an invalid dropped file and starts nothing', async () => {
-    expect(await dropFiles([{ name: 'bad.json', text: BAD_CONFIG }])).toBe(true);
+  it('lists the located problems of each invalid dropped file and starts nothing', async () => {
+    // Two files in one drop: each is read and checked on its own.
+    const badYaml = 'task:\n  kind: modular\n  op: div\n  p: 24\nmodel: {kind: mlp}\ntraining: {steps: 10}\n';
+    expect(await dropFiles([{ name: 'bad.json', text: BAD_CONFIG }, { name: 'bad.yaml', text: badYaml }])).toBe(true);
     const problem = page.locator('[data-file="bad.json"] .problem');
     await poll(() => problem.count()).toBe(1);
     const text = await problem.innerText();
     expect(text).toContain('line 5');
     expect(text).toContain('optimizer.lr');
     expect(text).toContain('must be > 0');
+    const yamlProblem = page.locator('[data-file="bad.yaml"] .problem');
+    await poll(() => yamlProblem.count()).toBe(1);
+    expect(await yamlProblem.innerText()).toMatch(/line 4 · task\.p\s+must be prime for op "div", got 24/);
     expect(await backend.handlers['runs.list']({ includeDeleted: true })).toEqual([]);
     await page.getByRole('button', { name: 'dismiss bad.json' }).click();
+    await page.getByRole('button', { name: 'dismiss bad.yaml' }).click();
   });
 
   it('starts a run from a dropped config, fills the curves live and exports PNG and SVG', async () => {
@@ -304,5 +310,9 @@ describe('Grokscope in the browser', () => {
     await poll(() => page.getByText('Reconnecting…').count()).toBe(0);
     await poll(() => page.locator(`tr[data-run-id="${id}"]`).count()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-list.png') });
+    // Rows are reachable by keyboard: focus one and press Enter to open it.
+    await page.locator(`tr[data-run-id="${id}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`#/runs/${id}$`));
   });
 });
