@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
+/** GROKSCOPE_CHROMIUM points at another Chromium (e.g. a CI image's); the default is the distribution's package. */
+export const CHROMIUM = process.env['GROKSCOPE_CHROMIUM'] || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -21,6 +22,7 @@ export const ARTIFACTS = path.join(REPO, 'tests', 'e2e', 'artifacts');
 /** Installs Chromium with apt-get (as root) when missing; a clear failure otherwise. */
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
+  if (CHROMIUM !== '/usr/bin/chromium') throw new Error(`GROKSCOPE_CHROMIUM is ${CHROMIUM}, which does not exist`);
   try {
     execFileSync('bash', [path.join(REPO, 'scripts', 'ensure-chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
   } catch (e) {

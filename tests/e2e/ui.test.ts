@@ -108,6 +108,18 @@ describe('Grokscope in the browser', () => {
     expect(page.url()).toBe(`http://127.0.0.1:${server.port}/`);
   });
 
+  it('without a token says where to find one, and never connects', async () => {
+    const other = await browser.newContext();
+    const p = await other.newPage();
+    let sockets = 0;
+    p.on('websocket', () => sockets++);
+    await p.goto(`http://127.0.0.1:${server.port}/`);
+    await poll(() => p.getByText('No access token.').count()).toBe(1);
+    expect(await p.getByText('grokscope serve').count()).toBe(1);
+    expect(sockets).toBe(0);
+    await other.close();
+  });
+
   it('lists the located problems of each invalid dropped file and starts nothing', async () => {
     // Two files in one drop: each is read and checked on its own.
     const badYaml = 'task:\n  kind: modular\n  op: div\n  p: 24\nmodel: {kind: mlp}\ntraining: {steps: 10}\n';

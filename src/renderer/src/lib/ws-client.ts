@@ -24,7 +24,6 @@ export class WsClient implements ApiClient {
   private state: ConnectionState = { kind: 'connecting', attempt: 0 };
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private everOpened = false;
 
   constructor(private readonly url: string) {
     this.connect();
@@ -88,9 +87,10 @@ export class WsClient implements ApiClient {
       return;
     }
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.attempt = 0;
-      this.everOpened = true;
       this.setState({ kind: 'open' });
       for (const p of this.pending.values()) if (!p.sent) this.sendPending(p);
     };
@@ -98,9 +98,10 @@ export class WsClient implements ApiClient {
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      const reason = this.everOpened
+      // A browser hides why a WebSocket was refused (stopped server, or a wrong token after a restart).
+      const reason = opened
         ? `connection lost${ev.code && ev.code !== 1006 ? ` (code ${ev.code})` : ''}`
-        : 'the server did not accept the connection: it may be stopped, or restarted with a new token';
+        : 'the server is not answering or refused the connection; if it was restarted, open the new address it printed (the token changes at every start)';
       // A request already sent may or may not have run; say so rather than resend it.
       for (const [id, p] of this.pending) {
         this.pending.delete(id);
