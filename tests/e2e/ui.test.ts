@@ -300,6 +300,15 @@ describe('Grokscope in the browser', () => {
     expect((await backend.handlers['runs.get']({ id })).status).toBe('cancelled');
     // Stored checkpoints make a cancelled run resumable, and the page offers it.
     await poll(() => page.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+
+    // The run's config opens in the form for the next run.
+    await page.getByRole('button', { name: 'New run from this config' }).click();
+    await page.waitForURL(/#\/new$/);
+    expect(await page.inputValue('#f-name')).toBe('form run (copy)');
+    expect(await page.inputValue('#f-model-width')).toBe('64');
+    expect(await page.inputValue('#f-training-checkpointEvery')).toBe('50');
+    await page.getByRole('button', { name: 'Reset to defaults' }).click();
+    expect(await page.inputValue('#f-task-p')).toBe('97');
   }, 90_000);
 
   it('ran without console errors or CSP violations', () => {
