@@ -143,6 +143,8 @@ describe('Grokscope in the browser', () => {
     expect(await dropFiles([{ name: 'add23.json', text: JSON.stringify(GOOD_CONFIG, null, 2) }])).toBe(true);
     await page.waitForURL(/#\/runs\/\d+$/, { timeout: 15_000 });
     const id = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
+    const dropItem = page.locator('[data-file="add23.json"]');
+    expect(await dropItem.innerText()).toContain(`started run #${id}`);
     const run = page.locator(`section.run[data-run-id="${id}"]`);
     await run.waitFor({ timeout: 15_000 });
     await poll(() => page.locator('h1').innerText()).toContain('e2e a+b mod 23');
@@ -227,6 +229,8 @@ describe('Grokscope in the browser', () => {
     expect([...parsed.texts].sort()).toEqual(cliTexts.sort());
 
     mkdirSync(ARTIFACTS, { recursive: true });
+    // Close the drop panel (if it has not gone by itself) so the screenshot shows the page itself.
+    if ((await dropItem.count()) > 0) await page.getByRole('button', { name: 'dismiss add23.json' }).click();
     await pngDownload.saveAs(path.join(ARTIFACTS, 'export-loss.png'));
     await svgDownload.saveAs(path.join(ARTIFACTS, 'export-loss.svg'));
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-page.png'), fullPage: true });
