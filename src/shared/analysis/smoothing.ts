@@ -20,8 +20,7 @@ export function emaSmooth(values: ArrayLike<number>, weight: number): number[] {
     return out;
   }
   let last = 0;
-  let count = 0;
-  // w^count, kept as a running product rather than Math.pow each step.
+  // w^n (n = finite points so far), kept as a running product rather than Math.pow each step.
   let wPow = 1;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
@@ -30,7 +29,6 @@ export function emaSmooth(values: ArrayLike<number>, weight: number): number[] {
       continue;
     }
     last = last * weight + (1 - weight) * v;
-    count++;
     wPow *= weight;
     out[i] = last / (1 - wPow);
   }
