@@ -113,6 +113,16 @@ describe('buildCurveOption', () => {
     expect(markLabels(buildCurveOption('loss', run, { phases, logX: true }))).toEqual(['t3', 't2, t4']);
   });
 
+  it('steps crowded marker labels down a row so they do not print over each other', () => {
+    // The run spans steps 0..400: t1 at 0 and t3 at 10 are 2.5% apart, t2 at 300 stands alone.
+    const phases: Phases = { ...EMPTY_PHASES, t1: 0, t3: 10, t2: 300 };
+    const ml = seriesOf(buildCurveOption('loss', run, { phases }))[0]?.markLine;
+    const offsets = (ml?.data as { label: { offset: number[] } }[]).map((d) => d.label.offset[1]);
+    expect(offsets[0]).toBe(0);
+    expect(offsets[1]).toBeGreaterThanOrEqual(12); // at least one 12 px label row lower
+    expect(offsets[2]).toBe(0);
+  });
+
   it('layers a smoothed line over the faded raw series when smoothing > 0', () => {
     const o = buildCurveOption('loss', run, { smoothing: 0.6, logY: false });
     expect(names(o)).toEqual(['train (raw)', 'validation (raw)', 'train', 'validation']);

@@ -135,9 +135,17 @@ function toPairs(
   return out;
 }
 
-/** Vertical dashed lines at t1..t4; phases that fall on the same step share one line ("t1, t2"). */
+/** Markers closer than this share of the x axis would print their labels on top of each other. */
+const MARKER_CROWD = 0.06;
+/** Vertical pitch of stacked marker labels, px. */
+const MARKER_LABEL_PITCH = 15;
+
+/** Vertical dashed lines at t1..t4; phases that fall on the same step share one line ("t1, t2").
+ *  Labels of lines that crowd each other (within MARKER_CROWD of the x span) step down one row each,
+ *  so "t1" and "t3" a few steps apart stay two readable labels. */
 function phaseMarkLine(
   phases: Phases | null | undefined,
+  xSpan: { min: number; max: number } | null,
   logX: boolean,
   color: string,
 ): MarkLineComponentOption | undefined {
@@ -152,16 +160,45 @@ function phaseMarkLine(
     byStep.set(step, names);
   }
   if (byStep.size === 0) return undefined;
+  const at = (step: number): number => {
+    if (!xSpan) return 0;
+    const f = logX ? Math.log10 : (x: number) => x;
+    const lo = f(Math.max(xSpan.min, logX ? 1 : -Infinity));
+    const width = f(xSpan.max) - lo;
+    return width > 0 ? (f(step) - lo) / width : 0;
+  };
+  let prev = -Infinity;
+  let row = 0;
+  const data = [...byStep.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([step, names]) => {
+      const pos = at(step);
+      row = xSpan && pos - prev < MARKER_CROWD ? row + 1 : 0;
+      prev = pos;
+      const text = names.join(', ');
+      return { name: text, xAxis: step, label: { formatter: text, offset: [0, row * MARKER_LABEL_PITCH] } };
+    });
   return {
     silent: true,
     symbol: ['none', 'none'],
     animation: false,
     lineStyle: { type: 'dashed', color, width: 1.2 },
     label: { show: true, position: 'end', color, fontSize: FONT.marker },
-    data: [...byStep.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([step, names]) => ({ name: names.join(', '), xAxis: step, label: { formatter: names.join(', ') } })),
+    data,
   };
+}
+
+/** The smallest and largest step of the series drawn (null when there are none). */
+function stepSpan(series: readonly MetricSeries[]): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series) {
+    for (const step of s.steps) {
+      if (step < min) min = step;
+      if (step > max) max = step;
+    }
+  }
+  return min <= max ? { min, max } : null;
 }
 
 /** The ECharts option for one figure of a run. `series` may hold any metrics; the figure picks its
@@ -227,7 +264,8 @@ export function buildCurveOption(
     }
   }
 
-  const markLine = phaseMarkLine(opts.phases, logX, pal.marker);
+  const drawn = spec.curves.map((c) => byName.get(c.metric)).filter((x): x is MetricSeries => x !== undefined);
+  const markLine = phaseMarkLine(opts.phases, stepSpan(drawn), logX, pal.marker);
   if (markLine && main[0]) main[0].markLine = markLine;
 
   const axisCommon = {
