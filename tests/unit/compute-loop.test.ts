@@ -43,9 +43,11 @@ describe('training loop', () => {
     expect(messages[0]).toMatchObject({ type: 'started', runId: 5, backend: 'wasm', step: 0 });
     expect((messages[0] as { paramCount: number }).paramCount).toBe(9 * 4 + (16 * 16 + 16) + (16 * 7 + 7));
     expect(metrics.map((m) => m.step)).toEqual([0, 10, 20, 25]);
-    expect(metrics[0]!.rows.map((r) => r[0])).toEqual(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm']);
+    const base = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'cos_init'];
+    const norms = ['embed.weight', 'hidden.0.weight', 'hidden.0.bias', 'out.weight', 'out.bias'].map((n) => `norm/${n}`);
+    expect(metrics[0]!.rows.map((r) => r[0])).toEqual([...base, ...norms]);
     for (const m of metrics.slice(1)) {
-      expect(m.rows.map((r) => r[0])).toEqual(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr']);
+      expect(m.rows.map((r) => r[0])).toEqual([...base, ...norms, 'grad_norm', 'cos_step', 'lr']);
       for (const [, step] of m.rows) expect(step).toBe(m.step);
       for (const k of ['train_acc', 'val_acc']) {
         expect(value(m.rows, k)).toBeGreaterThanOrEqual(0);

@@ -56,21 +56,66 @@ export const TransformerModelSchema = z
 
 export const ModelSchema = z.discriminatedUnion('kind', [MlpModelSchema, TransformerModelSchema]);
 
-export const OptimizerSchema = z.strictObject({
-  kind: z.literal('adamw').default('adamw'),
-  lr: z.number().gt(0).max(10).default(1e-3),
-  weightDecay: z.number().min(0).default(1).describe('decoupled weight decay λ'),
-  beta1: z.number().min(0).lt(1).default(0.9),
-  beta2: z.number().min(0).lt(1).default(0.98),
-  eps: z.number().gt(0).default(1e-8),
-  warmupSteps: int().min(0).default(10).describe('linear learning-rate warm-up over the first N updates'),
-});
+export const OPTIMIZERS = ['adamw', 'adam', 'sgd', 'rmsprop', 'rprop', 'adamax'] as const;
+export type OptimizerKind = (typeof OPTIMIZERS)[number];
+
+export const OptimizerSchema = z
+  .strictObject({
+    kind: z
+      .enum(OPTIMIZERS)
+      .default('adamw')
+      .describe('adamw, adam, sgd (with optional momentum), rmsprop, rprop or adamax, with PyTorch semantics'),
+    lr: z.number().gt(0).max(10).default(1e-3),
+    weightDecay: z.number().min(0).default(1).describe('weight decay λ'),
+    weightDecayMode: z
+      .enum(['decoupled', 'l2'])
+      .optional()
+      .describe('decoupled: θ ← θ(1 − lr·λ) (AdamW); l2: λθ added to the gradient (torch weight_decay). Default: decoupled for adamw, l2 otherwise'),
+    beta1: z.number().min(0).lt(1).default(0.9).describe('adam, adamw, adamax'),
+    beta2: z.number().min(0).lt(1).default(0.98).describe('adam, adamw, adamax'),
+    eps: z.number().gt(0).default(1e-8).describe('adam, adamw, adamax, rmsprop'),
+    momentum: z.number().min(0).lt(1).default(0).describe('sgd, rmsprop: momentum μ (0: none)'),
+    dampening: z.number().min(0).max(1).default(0).describe('sgd: momentum dampening'),
+    nesterov: z.boolean().default(false).describe('sgd: Nesterov momentum (needs momentum > 0, dampening 0)'),
+    alpha: z.number().min(0).lt(1).default(0.99).describe('rmsprop: smoothing constant'),
+    centered: z.boolean().default(false).describe('rmsprop: normalise by the centred second moment'),
+    etaMinus: z.number().gt(0).lt(1).default(0.5).describe('rprop: step-size decrease factor'),
+    etaPlus: z.number().gt(1).default(1.2).describe('rprop: step-size increase factor'),
+    stepMin: z.number().gt(0).default(1e-6).describe('rprop: smallest step size'),
+    stepMax: z.number().gt(0).default(50).describe('rprop: largest step size'),
+    warmupSteps: int().min(0).default(10).describe('linear learning-rate warm-up over the first N updates'),
+    clipGradNorm: z.number().min(0).default(0).describe('clip the total gradient L2 norm at η (000 App. B.3); 0: off'),
+    updateNoise: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('σ of Gaussian noise on the update direction, θ ← θ + lr·(Δθ + σε) (004 §4.3 uses 1); 0: off'),
+    weightNoise: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('σ of Gaussian weight noise: gradients are taken at θ + σε (004 §4.3 uses 0.01); 0: off'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+      ctx.addIssue({ code: 'custom', path: ['nesterov'], message: 'needs momentum > 0 and dampening = 0', input: o.nesterov });
+    if (o.stepMin > o.stepMax)
+      ctx.addIssue({ code: 'custom', path: ['stepMin'], message: `must not exceed stepMax (${o.stepMax})`, input: o.stepMin });
+  });
 
 export const TrainingSchema = z.strictObject({
   steps: int().min(1).max(10_000_000).describe('number of optimiser updates'),
   batchSize: z.union([z.literal('full'), int().min(1)]).default('full'),
   evalEvery: int().min(1).default(10).describe('measure every k steps'),
   checkpointEvery: int().min(0).default(0).describe('store weights every k steps (0: only at the end)'),
+  checkpointPowersOfTwo: z
+    .boolean()
+    .default(false)
+    .describe('also store weights at steps 1, 2, 4, 8, … (below checkpointEvery when it is set)'),
+});
+
+export const InitSchema = z.strictObject({
+  scale: z.number().gt(0).max(1000).default(1).describe('α: every parameter is multiplied by α after the standard init (Omnigrok)'),
 });
 
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
@@ -84,6 +129,12 @@ export const RunConfigSchema = z.strictObject({
   model: ModelSchema,
   optimizer: OptimizerSchema.prefault({}),
   training: TrainingSchema,
+  init: InitSchema.prefault({}),
+  loss: z.enum(['cross-entropy', 'mse']).default('cross-entropy').describe('cross-entropy, or MSE against one-hot targets (Omnigrok)'),
+  constantNorm: z
+    .boolean()
+    .default(false)
+    .describe('rescale all parameters to their initial total L2 norm after every update (Omnigrok App. C)'),
 });
 
 export type RunConfig = z.output<typeof RunConfigSchema>;
@@ -94,3 +145,4 @@ export type MlpModelConfig = z.output<typeof MlpModelSchema>;
 export type TransformerModelConfig = z.output<typeof TransformerModelSchema>;
 export type OptimizerConfig = z.output<typeof OptimizerSchema>;
 export type TrainingConfig = z.output<typeof TrainingSchema>;
+export type LossKind = RunConfig['loss'];

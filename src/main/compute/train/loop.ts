@@ -69,10 +69,11 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
   let lastYield = performance.now();
   while (trainer.step < cfg.steps) {
     const next = trainer.step + 1;
-    const { loss, gradNorm } = trainer.update(isEval(next));
+    const result = trainer.update(isEval(next));
+    const { loss } = result;
     if (!Number.isFinite(loss)) return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${trainer.step}` };
     if (isEval(trainer.step)) {
-      const rows = trainer.evaluate(gradNorm);
+      const rows = trainer.evaluate(result);
       hooks.metrics(trainer.step, rows);
       const bad = firstNonFinite(rows);
       if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };

@@ -1,6 +1,8 @@
-// Loss and the measurements taken at each evaluation: cross-entropy and accuracy on the answer token over a WHOLE
-// split, the total L2 norm of the weights, and the total L2 norm of a gradient.
+// Loss and the measurements taken at each evaluation: the training loss (cross-entropy, or Omnigrok's MSE on one-hot
+// targets) and accuracy on the answer token over a WHOLE split, the total L2 norm of the weights, and the total L2
+// norm of a gradient.
 import * as tf from '@tensorflow/tfjs-core';
+import type { LossKind } from '../../../shared/config/run-config';
 import type { Model } from '../models/layers';
 import { disposeBatch, encodeBatch, evalChunks, type Batch, type SplitTensors } from './data';
 
@@ -9,12 +11,31 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scal
   return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
 
+/**
+ * Mean squared error against one-hot targets, averaged over every element like torch's nn.MSELoss() (Omnigrok's
+ * `loss_fn = nn.MSELoss()` on one-hot labels): mean over rows and classes of (logit − target)².
+ */
+export function mseOneHot(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  return tf.mean(tf.squaredDifference(logits, targets)) as tf.Scalar;
+}
+
+/** The training loss of a batch (a mean over its rows). */
+export function batchLoss(kind: LossKind, logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  return kind === 'mse' ? mseOneHot(logits, targets) : crossEntropy(logits, targets);
+}
+
+/** Sum over the batch's rows of the per-row loss (so that chunks add up to the split's mean). */
+function rowLossSum(kind: LossKind, logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  if (kind === 'mse') return tf.div(tf.sum(tf.squaredDifference(logits, targets)), logits.shape[1]) as tf.Scalar;
+  return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)))) as tf.Scalar;
+}
+
 /** [sum of per-row losses, number of correct argmax predictions] for one batch, as two scalars. */
-function batchTotals(model: Model, b: Batch): [tf.Scalar, tf.Scalar] {
+function batchTotals(model: Model, b: Batch, kind: LossKind): [tf.Scalar, tf.Scalar] {
   const logits = model.forward(b.input);
-  const lossSum = tf.neg(tf.sum(tf.mul(b.targets, tf.logSoftmax(logits))));
+  const lossTotal = rowLossSum(kind, logits, b.targets);
   const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
-  return [lossSum as tf.Scalar, correct as tf.Scalar];
+  return [lossTotal, correct as tf.Scalar];
 }
 
 export interface SplitScore {
@@ -23,11 +44,11 @@ export interface SplitScore {
 }
 
 /** Loss and accuracy over every row of a split (cached tensors, or chunks encoded on the fly). */
-export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, classes: number): SplitScore {
+export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, classes: number, kind: LossKind = 'cross-entropy'): SplitScore {
   let lossSum = 0;
   let correct = 0;
   const add = (b: Batch) => {
-    const totals = tf.tidy(() => tf.stack(batchTotals(model, b)));
+    const totals = tf.tidy(() => tf.stack(batchTotals(model, b, kind)));
     const [l, c] = totals.dataSync();
     totals.dispose();
     lossSum += l!;

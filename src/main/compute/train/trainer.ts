@@ -1,29 +1,41 @@
-// One training run's tensors and the update step: dataset tensors, model, AdamW, the minibatch sampler, and the
-// conversion to and from a TrainingState checkpoint.
+// One training run's tensors and the update step: dataset tensors, model (scaled by Omnigrok's α), the optimiser with
+// clipping, noise and constant-norm training, the minibatch sampler, the measurements, and the conversion to and from
+// a TrainingState checkpoint.
 import * as tf from '@tensorflow/tfjs-core';
 import '../engine/gradients'; // side effect: registers the kernel gradients autodiff needs
 import type { RunConfig } from '../../../shared/config/run-config';
 import type { TrainingState } from '../protocol';
 import { createModel, paramCount } from '../models/create';
 import type { Model } from '../models/layers';
-import { AdamW, assertShape, copyData } from '../optim/adamw';
+import { createOptimizer } from '../optim/create';
+import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
 import { warmupLr } from '../optim/schedule';
 import { deriveSeed, Rng } from '../rng';
 import { buildModularDataset, type ModularDataset } from '../tasks/modular';
 import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors } from './data';
-import { crossEntropy, evaluateSplit, globalNorm } from './metrics';
+import { batchLoss, evaluateSplit } from './metrics';
 import { BatchSampler } from './sampler';
 
 /** Independent random streams derived from the run's seed (the split has its own `splitSeed`). */
 const STREAM_INIT = 1;
 const STREAM_BATCHES = 2;
+const STREAM_UPDATE_NOISE = 3;
+const STREAM_WEIGHT_NOISE = 4;
+
+/** Metric-name prefix of the per-parameter weight norms, e.g. `norm/embed.weight`. */
+export const LAYER_NORM_PREFIX = 'norm/';
 
 export interface StepResult {
   /** training loss of the batch, before the update */
   loss: number;
-  /** total L2 norm of the gradient just applied (only when asked for) */
+  /** total L2 norm of the gradient just applied, before clipping (only when measured) */
   gradNorm: number | null;
+  /** cos(θ_{t−1}, θ_t) across this update (only when measured) */
+  cosStep: number | null;
 }
+
+/** The checkpoint's `rng` array: [sampler epoch seed, sampler offset, update-noise state, weight-noise state]. */
+const RNG_SLOTS = 4;
 
 export class Trainer {
   readonly dataset: ModularDataset;
@@ -31,19 +43,31 @@ export class Trainer {
   readonly paramCount: number;
   /** completed updates */
   step = 0;
-  private readonly optimizer: AdamW;
+  private readonly optimizer: FlatOptimizer;
   private readonly train: SplitTensors;
   private readonly val: SplitTensors;
   private sampler: BatchSampler | null;
   private readonly vars: tf.Variable[];
+  /** θ_0 as one flat vector, for cos(θ_t, θ_0) */
+  private readonly theta0: tf.Tensor1D;
+  /** ‖θ_0‖, the norm constant-norm training holds */
+  private readonly initNorm: number;
+  private updateNoise: Rng;
+  private weightNoise: Rng;
 
   constructor(private readonly config: RunConfig) {
     this.dataset = buildModularDataset(config.task);
     const ds = this.dataset;
     this.model = createModel(config.model, ds, new Rng(deriveSeed(config.seed, STREAM_INIT)));
     this.vars = this.model.params.map((p) => p.variable);
+    const alpha = config.init.scale;
+    if (alpha !== 1) for (const v of this.vars) tf.tidy(() => v.assign(tf.mul(v, alpha))); // Omnigrok: θ_0 ← α·θ_0
+    this.theta0 = tf.tidy(() => tf.keep(flatten(this.vars)));
+    this.initNorm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(this.theta0))).dataSync()[0]!);
     this.paramCount = paramCount(this.model);
-    this.optimizer = new AdamW(this.model.params, config.optimizer);
+    this.optimizer = createOptimizer(this.model.params, config.optimizer);
+    this.updateNoise = new Rng(deriveSeed(config.seed, STREAM_UPDATE_NOISE));
+    this.weightNoise = new Rng(deriveSeed(config.seed, STREAM_WEIGHT_NOISE));
     this.train = splitTensors(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses);
     this.val = splitTensors(ds.val, ds.seqLen, ds.vocabSize, ds.numClasses);
     const bs = config.training.batchSize;
@@ -55,27 +79,50 @@ export class Trainer {
     return warmupLr(this.config.optimizer.lr, this.config.optimizer.warmupSteps, step - 1);
   }
 
-  /** One AdamW update on the full training set or the next minibatch. */
-  update(wantGradNorm: boolean): StepResult {
+  /** One optimiser update on the full training set or the next minibatch; `measure` asks for grad norm and cosine. */
+  update(measure: boolean): StepResult {
+    const { optimizer: o, loss: lossKind } = this.config;
     const lr = this.lrForStep(this.step + 1);
     const own: Batch | null = this.sampler ? this.encode(this.sampler.next()) : this.train.cached ? null : this.encode(null);
     const batch = own ?? this.train.cached!;
-    const [value, gradNorm] = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(this.model.forward(batch.input), batch.targets), this.vars);
+    // 004 §4.3 weight noise: the gradient is taken at θ + σε; the update applies to the clean θ.
+    const clean = o.weightNoise > 0 ? this.perturbWeights(o.weightNoise) : null;
+    const [value, measured] = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => batchLoss(lossKind, this.model.forward(batch.input), batch.targets), this.vars);
+      if (clean) this.vars.forEach((v, i) => v.assign(clean[i]!));
       const list = this.vars.map((v) => grads[v.name]!);
-      this.optimizer.step(list, lr);
-      return wantGradNorm ? [value, globalNorm(list)] : [value];
-    }) as [tf.Scalar, tf.Scalar?];
+      // 004 §4.3 update-direction noise: θ ← θ + lr·(Δθ + σε), ε ~ N(0, I) drawn on its own seeded stream.
+      const noise = o.updateNoise > 0 ? tf.tensor1d(this.updateNoise.fillNormal(new Float32Array(this.paramCount), lr * o.updateNoise)) : null;
+      const m = this.optimizer.step(list, lr, {
+        clipNorm: o.clipGradNorm,
+        noise,
+        targetNorm: this.config.constantNorm ? this.initNorm : null,
+        measure,
+      });
+      return m ? [value, m] : [value];
+    }) as [tf.Scalar, tf.Tensor1D?];
+    if (clean) tf.dispose(clean);
     disposeBatch(own);
     this.step += 1;
     const loss = value.dataSync()[0]!;
     value.dispose();
-    let norm: number | null = null;
-    if (gradNorm) {
-      norm = gradNorm.dataSync()[0]!;
-      gradNorm.dispose();
-    }
-    return { loss, gradNorm: norm };
+    if (!measured) return { loss, gradNorm: null, cosStep: null };
+    const [gNorm, dot, before, after] = measured.dataSync();
+    measured.dispose();
+    return { loss, gradNorm: gNorm!, cosStep: dot! / Math.sqrt(before! * after!) };
+  }
+
+  /** Adds σε to every weight (ε from the weight-noise stream); returns the clean weights to put back. */
+  private perturbWeights(sigma: number): tf.Tensor[] {
+    const noise = this.weightNoise.fillNormal(new Float32Array(this.paramCount), sigma);
+    let at = 0;
+    return this.vars.map((v) => {
+      const clean = tf.clone(v);
+      const eps = noise.subarray(at, at + v.size);
+      at += v.size;
+      tf.tidy(() => v.assign(tf.add(v, tf.tensor(eps, v.shape))));
+      return clean;
+    });
   }
 
   private encode(idx: Int32Array | null): Batch {
@@ -83,23 +130,36 @@ export class Trainer {
     return encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
   }
 
-  /** Metric rows [name, step, value] at the current step. grad_norm and lr describe the update just taken. */
-  evaluate(lastGradNorm: number | null): [string, number, number][] {
+  /**
+   * Metric rows [name, step, value] at the current step. grad_norm, cos_step (cos(θ_{t−1}, θ_t), "from one training
+   * step to the next", 000 App. B.2) and lr describe the update just taken; cos_init is cos(θ_t, θ_0); one
+   * `norm/<parameter>` row per parameter tensor.
+   */
+  evaluate(last: Pick<StepResult, 'gradNorm' | 'cosStep'> | null): [string, number, number][] {
     const ds = this.dataset;
-    const tr = evaluateSplit(this.model, this.train, ds.vocabSize, ds.numClasses);
-    const va = evaluateSplit(this.model, this.val, ds.vocabSize, ds.numClasses);
-    const wn = globalNorm(this.vars);
-    const weightNorm = wn.dataSync()[0]!;
-    wn.dispose();
+    const lossKind = this.config.loss;
+    const tr = evaluateSplit(this.model, this.train, ds.vocabSize, ds.numClasses, lossKind);
+    const va = evaluateSplit(this.model, this.val, ds.vocabSize, ds.numClasses, lossKind);
+    const sums = tf.tidy(() => {
+      const theta = flatten(this.vars);
+      const perParam = this.vars.map((v) => tf.sum(tf.square(v)));
+      return tf.stack([tf.sum(tf.mul(theta, this.theta0)), tf.sum(tf.square(this.theta0)), ...perParam]);
+    });
+    const [dot0, sq0, ...sq] = Array.from(sums.dataSync());
+    sums.dispose();
+    const sqTotal = sq.reduce((a, b) => a + b, 0);
     const s = this.step;
     const rows: [string, number, number][] = [
       ['train_loss', s, tr.loss],
       ['train_acc', s, tr.acc],
       ['val_loss', s, va.loss],
       ['val_acc', s, va.acc],
-      ['weight_norm', s, weightNorm],
+      ['weight_norm', s, Math.sqrt(sqTotal)],
+      ['cos_init', s, dot0! / Math.sqrt(sq0! * sqTotal)],
     ];
-    if (s > 0 && lastGradNorm !== null) rows.push(['grad_norm', s, lastGradNorm]);
+    this.model.params.forEach((p, i) => rows.push([`${LAYER_NORM_PREFIX}${p.name}`, s, Math.sqrt(sq[i]!)]));
+    if (s > 0 && last?.gradNorm != null) rows.push(['grad_norm', s, last.gradNorm]);
+    if (s > 0 && last?.cosStep != null) rows.push(['cos_step', s, last.cosStep]);
     if (s > 0) rows.push(['lr', s, this.lrForStep(s)]);
     return rows;
   }
@@ -109,7 +169,7 @@ export class Trainer {
       step: this.step,
       params: this.model.params.map((p) => ({ name: p.name, shape: p.variable.shape.slice(), data: copyData(p.variable) })),
       optimizer: this.optimizer.state(),
-      rng: this.sampler ? this.sampler.state() : [],
+      rng: [...(this.sampler ? this.sampler.state() : [0, -1]), this.updateNoise.state(), this.weightNoise.state()],
     };
   }
 
@@ -123,7 +183,12 @@ export class Trainer {
       tf.tidy(() => p.variable.assign(tf.tensor(blob.data, blob.shape)));
     }
     this.optimizer.load(state.optimizer, state.step);
-    if (this.sampler) this.sampler = BatchSampler.restore(this.dataset.train.size, this.batchRows(), state.rng);
+    // Older checkpoints hold the sampler state only (2 numbers, or none for full batch).
+    if (this.sampler) this.sampler = BatchSampler.restore(this.dataset.train.size, this.batchRows(), state.rng.slice(0, 2));
+    if (state.rng.length >= RNG_SLOTS) {
+      this.updateNoise = Rng.fromState(state.rng[2]!);
+      this.weightNoise = Rng.fromState(state.rng[3]!);
+    }
     this.step = state.step;
   }
 
@@ -136,6 +201,7 @@ export class Trainer {
     disposeBatch(this.train.cached);
     disposeBatch(this.val.cached);
     this.optimizer.dispose();
+    this.theta0.dispose();
     tf.dispose(this.vars);
   }
 }
