@@ -3,6 +3,7 @@ import { openDatabase, type Db, type OpenOptions } from './db';
 import { RunsRepo } from './runs-repo';
 import { MetricsRepo } from './metrics-repo';
 import { CheckpointsRepo } from './checkpoints-repo';
+import { AnalysesRepo } from './analyses-repo';
 
 export interface Store {
   db: Db;
@@ -10,6 +11,7 @@ export interface Store {
   runs: RunsRepo;
   metrics: MetricsRepo;
   checkpoints: CheckpointsRepo;
+  analyses: AnalysesRepo;
   close(): void;
 }
 
@@ -21,6 +23,7 @@ export function openStore(path: string, opts?: OpenOptions): Store {
     runs: new RunsRepo(db),
     metrics: new MetricsRepo(db),
     checkpoints: new CheckpointsRepo(db),
+    analyses: new AnalysesRepo(db),
     close: () => {
       if (db.open) db.close();
     },
@@ -30,3 +33,4 @@ export function openStore(path: string, opts?: OpenOptions): Store {
 export { DatabaseVersionError, DatabaseOpenError } from './db';
 export type { RunRow, FinalMetrics } from './runs-repo';
 export type { MetricRow, StoredSeries } from './metrics-repo';
+export type { AnalysisRow } from './analyses-repo';

@@ -1,0 +1,121 @@
+// Analyses of stored runs: the spectral signature of the early training loss and the grokking prediction (000 §3).
+// Reads the store, computes with the pure functions of src/shared/analysis, and keeps each result in the analyses
+// table. Errors a user can cause (unknown run, a run too short for the window) are AnalysisInputError.
+import {
+  calibrate,
+  earlyFeatures,
+  predict,
+  STEP_LOSS_METRIC,
+  type EarlyRun,
+  type LabelledRun,
+  type Prediction,
+} from '../../shared/analysis/predictor';
+import { SPECTRAL_DEFAULTS, type SpectralOptions, type SpectralSignature } from '../../shared/analysis/spectral';
+import type { RunRow, Store } from '../store';
+
+export class AnalysisInputError extends Error {}
+
+export interface SpectralParams {
+  window: number;
+  cutoff: number;
+  bandHigh: number;
+  detrend: boolean;
+}
+
+export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({ ...SPECTRAL_DEFAULTS, ...o });
+
+function runOrThrow(store: Store, runId: number): RunRow {
+  const run = store.runs.get(runId);
+  if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${runId} in ${store.path}`);
+  return run;
+}
+
+/** The value of a series at the last recorded step ≤ step (the accuracy "at W" when W is not an eval step). */
+function valueAtOrBefore(s: { steps: number[]; values: number[] }, step: number): number | null {
+  let v: number | null = null;
+  for (let i = 0; i < s.steps.length && s.steps[i]! <= step; i++) v = s.values[i]!;
+  return v;
+}
+
+/** The early window of a run, or why it has none. */
+export function earlyRunOf(store: Store, run: RunRow, window: number): EarlyRun | { reason: string } {
+  const loss = store.metrics.series(run.id, STEP_LOSS_METRIC);
+  // Updates are 1-based: the window is the loss of updates 1..W.
+  const values: number[] = [];
+  for (let i = 0; i < loss.steps.length && values.length < window; i++) {
+    if (loss.steps[i] !== values.length + 1) break; // a gap: the window must be contiguous
+    values.push(loss.values[i]!);
+  }
+  if (values.length < window) {
+    return {
+      reason:
+        `run ${run.id} has the per-update training loss of ${values.length} updates` +
+        (loss.steps.length === 0 ? ' (it was trained before Grokscope recorded it)' : '') +
+        `; the spectral window needs the first ${window}`,
+    };
+  }
+  const trainAcc = valueAtOrBefore(store.metrics.series(run.id, 'train_acc'), window);
+  const valAcc = valueAtOrBefore(store.metrics.series(run.id, 'val_acc'), window);
+  if (trainAcc === null || valAcc === null) return { reason: `run ${run.id} has no accuracy recorded by update ${window}` };
+  return { stepLoss: values, trainAccAtW: trainAcc, valAccAtW: valAcc };
+}
+
+export interface SpectralResult {
+  runId: number;
+  params: SpectralParams;
+  signature: SpectralSignature;
+}
+
+export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions = {}): SpectralResult {
+  const run = runOrThrow(store, runId);
+  const params = spectralParams(opts);
+  const early = earlyRunOf(store, run, params.window);
+  if ('reason' in early) throw new AnalysisInputError(early.reason);
+  let signature: SpectralSignature;
+  try {
+    signature = earlyFeatures(early, params).signature;
+  } catch (e) {
+    throw new AnalysisInputError(`run ${runId}: ${(e as Error).message}`);
+  }
+  const result = { runId, params, signature };
+  store.analyses.save(runId, 'spectral', params, { ...signature, detrended: undefined, power: undefined }, new Date().toISOString());
+  return result;
+}
+
+/** Finished runs with an early window, labelled by whether validation accuracy reached 99% within their budget. */
+export function labelledRuns(store: Store, params: SpectralParams, exclude: number | null): LabelledRun[] {
+  const out: LabelledRun[] = [];
+  for (const run of store.runs.list()) {
+    if (run.id === exclude) continue;
+    const finished = (run.status === 'completed' && run.step === run.totalSteps) || run.status === 'diverged';
+    if (!finished) continue;
+    const early = earlyRunOf(store, run, params.window);
+    if ('reason' in early) continue;
+    try {
+      out.push({ runId: run.id, features: earlyFeatures(early, params).values, grokked: run.phases?.t4_99 != null });
+    } catch {
+      // a non-finite loss inside the window: no usable features
+    }
+  }
+  return out;
+}
+
+export interface PredictionResult extends Prediction {
+  runId: number;
+  params: SpectralParams;
+  /** the run's actual outcome when it has finished: reached 99% validation accuracy or not */
+  outcome: boolean | null;
+}
+
+export function predictRun(store: Store, runId: number, opts: SpectralOptions = {}): PredictionResult {
+  const run = runOrThrow(store, runId);
+  const params = spectralParams(opts);
+  const early = earlyRunOf(store, run, params.window);
+  if ('reason' in early) throw new AnalysisInputError(early.reason);
+  const calibrated = calibrate(labelledRuns(store, params, runId));
+  const prediction = predict(earlyFeatures(early, params), calibrated);
+  const finished = run.status === 'completed' || run.status === 'diverged';
+  const result: PredictionResult = { runId, params, ...prediction, outcome: finished ? run.phases?.t4_99 != null : null };
+  store.analyses.save(runId, 'prediction', params, result, new Date().toISOString());
+  return result;
+}

@@ -1,0 +1,70 @@
+// The analyses table: one row per analysis of a run (spectral signature, prediction, PCA, Hessian, ...), its
+// parameters and its result as JSON. The latest finished row of a kind and parameters is the current one.
+import type { Db } from './db';
+
+export interface AnalysisRow {
+  id: number;
+  runId: number;
+  kind: string;
+  params: unknown;
+  status: 'running' | 'done' | 'failed';
+  result: unknown;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+interface RawRow {
+  id: number;
+  run_id: number;
+  kind: string;
+  params_json: string;
+  status: AnalysisRow['status'];
+  result_json: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+const fromRaw = (r: RawRow): AnalysisRow => ({
+  id: r.id,
+  runId: r.run_id,
+  kind: r.kind,
+  params: JSON.parse(r.params_json),
+  status: r.status,
+  result: r.result_json === null ? null : JSON.parse(r.result_json),
+  error: r.error,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+});
+
+export class AnalysesRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Stores a finished analysis, replacing earlier ones of the same run, kind and parameters. */
+  save(runId: number, kind: string, params: unknown, result: unknown, at: string): number {
+    const paramsJson = JSON.stringify(params);
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM analyses WHERE run_id = ? AND kind = ? AND params_json = ?').run(runId, kind, paramsJson);
+      const info = this.db
+        .prepare(
+          `INSERT INTO analyses (run_id, kind, params_json, status, result_json, created_at, started_at, finished_at)
+           VALUES (?, ?, ?, 'done', ?, ?, ?, ?)`,
+        )
+        .run(runId, kind, paramsJson, JSON.stringify(result), at, at, at);
+      return Number(info.lastInsertRowid);
+    })();
+  }
+
+  /** The newest analysis of a kind for a run (any parameters), or undefined. */
+  latest(runId: number, kind: string): AnalysisRow | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM analyses WHERE run_id = ? AND kind = ? ORDER BY id DESC LIMIT 1')
+      .get(runId, kind) as RawRow | undefined;
+    return row ? fromRaw(row) : undefined;
+  }
+
+  forRun(runId: number): AnalysisRow[] {
+    return (this.db.prepare('SELECT * FROM analyses WHERE run_id = ? ORDER BY id').all(runId) as RawRow[]).map(fromRaw);
+  }
+}
