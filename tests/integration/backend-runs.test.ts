@@ -2,7 +2,7 @@
 // pause / resume / cancel; a compute process killed mid-run; resume from a checkpoint; soft delete of a live run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { METRICS } from '../../src/shared/api/types';
+import { LAYER_NORM_PREFIX, METRICS } from '../../src/shared/api/types';
 import { computePhases } from '../../src/shared/analysis/phases';
 import type { LocalBackend } from '../../src/main/services/create-backend';
 import { alive, nextEvent, realBackend, recordEvents, sleep, statusIs, tempDir, tinyConfig } from './backend-helpers';
@@ -44,7 +44,8 @@ describe('a run from create to completed', () => {
     expect(rec.progress[0]!.totalSteps).toBe(1000);
 
     const series = await backend.handlers['runs.metrics']({ id, maxPoints: 2000 });
-    expect(series.map((s) => s.name).sort()).toEqual([...METRICS].sort());
+    const norms = ['embed.weight', 'hidden.0.weight', 'hidden.0.bias', 'out.weight', 'out.bias'].map((n) => `${LAYER_NORM_PREFIX}${n}`);
+    expect(series.map((s) => s.name).sort()).toEqual([...METRICS, ...norms].sort());
     const byName = Object.fromEntries(series.map((s) => [s.name, s]));
     expect(byName['val_acc']!.steps).toEqual(rec.progress.map((p) => p.step));
     expect(byName['train_loss']!.downsampled).toBe(false);
@@ -155,6 +156,42 @@ describe('a compute process killed mid-run', () => {
     expect(resumed.final.trainLoss).toBeCloseTo(straight!.trainLoss!, 5);
     expect(resumed.final.valLoss).toBeCloseTo(straight!.valLoss!, 5);
   });
+});
+
+describe('resuming a minibatch run with noise and a non-Adam optimiser', () => {
+  it('gives every metric of the uninterrupted run, bit for bit, after a kill and a resume', async () => {
+    const config = tinyConfig(
+      { steps: 600, evalEvery: 10, checkpointEvery: 100, checkpointPowersOfTwo: true, batchSize: 16 },
+      {
+        seed: 5,
+        optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01, clipGradNorm: 5, updateNoise: 0.1, weightNoise: 0.01, warmupSteps: 5 },
+      },
+    );
+    const all = async (id: number) => (await backend.handlers['runs.metrics']({ id, maxPoints: 100_000 })).sort((a, b) => a.name.localeCompare(b.name));
+
+    const a = await backend.handlers['runs.create']({ config });
+    const aDone = nextEvent(backend, 'run.status', statusIs(a.id, 'completed', 'failed', 'diverged'));
+    expect((await aDone).status).toBe('completed');
+    const aRun = await backend.handlers['runs.get']({ id: a.id });
+    expect(aRun.checkpoints.map((c) => c.step)).toEqual([1, 2, 4, 8, 16, 32, 64, 100, 200, 300, 400, 500, 600]);
+
+    const b = await backend.handlers['runs.create']({ config });
+    await nextEvent(backend, 'run.progress', (p) => p.runId === b.id && p.step >= 230);
+    const failed = nextEvent(backend, 'run.status', statusIs(b.id, 'failed', 'completed'));
+    process.kill(backend.computePid(b.id)!, 'SIGKILL');
+    expect((await failed).status).toBe('failed');
+    const killed = await backend.handlers['runs.get']({ id: b.id });
+    expect(killed.step).toBeLessThan(600);
+    expect(killed.checkpoints.at(-1)!.step).toBeGreaterThanOrEqual(200);
+
+    const bDone = nextEvent(backend, 'run.status', statusIs(b.id, 'completed', 'failed', 'diverged'));
+    await backend.handlers['runs.resume']({ id: b.id });
+    expect((await bDone).status).toBe('completed');
+    const straightSeries = await all(a.id);
+    const resumedSeries = await all(b.id);
+    expect(straightSeries.map((s) => s.name)).toContain('cos_step');
+    expect(resumedSeries).toEqual(straightSeries);
+  }, 120_000);
 });
 
 describe('closing the back end', () => {

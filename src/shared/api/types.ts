@@ -6,9 +6,21 @@ export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused'];
 
-/** Metric names written by the training loop; analyses add their own. */
-export const METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr'] as const;
+/**
+ * Metric names written by the training loop; analyses add their own. cos_step is cos(θ_{t−1}, θ_t) across the update
+ * that reached step t, cos_init is cos(θ_t, θ_0) (000 App. B.2); besides these, one `norm/<parameter>` metric per
+ * parameter tensor holds its L2 norm (names depend on the model, see LAYER_NORM_PREFIX).
+ */
+export const METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr', 'cos_step', 'cos_init'] as const;
 export type MetricName = (typeof METRICS)[number];
+
+/** Prefix of the per-parameter weight-norm metrics, e.g. `norm/embed.weight`. */
+export const LAYER_NORM_PREFIX = 'norm/';
+
+/** A metric the training loop writes: one of METRICS or a per-parameter norm. */
+export function isTrainingMetric(name: string): boolean {
+  return (METRICS as readonly string[]).includes(name) || name.startsWith(LAYER_NORM_PREFIX);
+}
 
 /** Phase steps of 000 §2.3 (first step where the condition holds; null if never). */
 export interface Phases {

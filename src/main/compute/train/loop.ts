@@ -47,6 +47,18 @@ function firstNonFinite(rows: [string, number, number][]): string | null {
   return bad ? `${bad[0]} is ${bad[2]}` : null;
 }
 
+/**
+ * The checkpoint schedule: every `checkpointEvery` steps, and with `checkpointPowersOfTwo` also at 1, 2, 4, 8, …
+ * (only below checkpointEvery when that is set, so early training is densely covered and later steps evenly).
+ * The last step is always stored by the loop.
+ */
+export function isCheckpointStep(step: number, cfg: Pick<TrainingConfig, 'checkpointEvery' | 'checkpointPowersOfTwo'>): boolean {
+  if (step <= 0) return false;
+  const k = cfg.checkpointEvery;
+  if (k > 0 && step % k === 0) return true;
+  return cfg.checkpointPowersOfTwo && (k === 0 || step < k) && (step & (step - 1)) === 0;
+}
+
 export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: LoopHooks): Promise<LoopEnd> {
   const isEval = (s: number) => s % cfg.evalEvery === 0 || s === cfg.steps;
   let lastCheckpoint = -1;
@@ -78,7 +90,7 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
       const bad = firstNonFinite(rows);
       if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };
     }
-    if (cfg.checkpointEvery > 0 && trainer.step % cfg.checkpointEvery === 0) checkpoint();
+    if (isCheckpointStep(trainer.step, cfg)) checkpoint();
     if (isEval(trainer.step) || performance.now() - lastYield >= YIELD_MS) {
       await yieldToEventLoop();
       lastYield = performance.now();

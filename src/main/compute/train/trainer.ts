@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../engine/gradients'; // side effect: registers the kernel gradients autodiff needs
 import type { RunConfig } from '../../../shared/config/run-config';
+import { LAYER_NORM_PREFIX } from '../../../shared/api/types';
 import type { TrainingState } from '../protocol';
 import { createModel, paramCount } from '../models/create';
 import type { Model } from '../models/layers';
@@ -21,9 +22,6 @@ const STREAM_INIT = 1;
 const STREAM_BATCHES = 2;
 const STREAM_UPDATE_NOISE = 3;
 const STREAM_WEIGHT_NOISE = 4;
-
-/** Metric-name prefix of the per-parameter weight norms, e.g. `norm/embed.weight`. */
-export const LAYER_NORM_PREFIX = 'norm/';
 
 export interface StepResult {
   /** training loss of the batch, before the update */
