@@ -16,6 +16,8 @@ export interface ModelInput {
   batch: number;
   onehot: tf.Tensor2D;
   onehotT: tf.Tensor2D;
+  /** host copy of the token rows, row-major [batch·seqLen]; read back from `onehot` when absent */
+  tokens?: Int32Array;
 }
 
 export interface Model {

@@ -5,7 +5,9 @@
 // logit(x) = h·e(⟨x⟩) (000 §2.2), else a separate unembedding [dModel, p].
 import * as tf from '@tensorflow/tfjs-core';
 import type { TransformerModelConfig } from '../../../shared/config/run-config';
+import { gatherRows } from '../engine/gather';
 import { constMatMul, matMul } from '../engine/matmul';
+import { ancestorIndex, ancestorMask, ancestorSlots, buildPrefixPlan, type PrefixPlan } from '../engine/prefix';
 import type { Rng } from '../rng';
 import { layerNorm, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
 
@@ -35,6 +37,7 @@ function causalMask(L: number): tf.Tensor2D {
 
 export interface TransformerModel extends Model {
   forwardAll(input: ModelInput): tf.Tensor3D;
+  forwardDense(input: ModelInput): tf.Tensor2D;
 }
 
 export function createTransformer(cfg: TransformerModelConfig, shape: TransformerShape, rng: Rng): TransformerModel {
@@ -102,7 +105,79 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
 
   const unembedding = () => unembed ?? (tf.transpose(tf.slice(embed, [0, 0], [shape.numClasses, d])) as tf.Tensor2D);
 
+  // Prefix plans of the inputs seen, keyed by their one-hot tensor (host data only: nothing to dispose).
+  const plans = new WeakMap<tf.Tensor, PrefixPlan>();
+  function planOf(input: ModelInput): PrefixPlan {
+    let plan = plans.get(input.onehot);
+    if (!plan) {
+      const tokens = input.tokens ?? tf.tidy(() => tf.argMax(input.onehot, 1).dataSync() as Int32Array);
+      plan = buildPrefixPlan(tokens, input.batch, L, shape.vocabSize);
+      plans.set(input.onehot, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * Attention of s query nodes over their L ancestors (rows of kAnc/vAnc [s·L, d], masked after the node's own
+   * position). With at most a handful of positions, broadcast products beat s·H tiny batched matmuls.
+   */
+  function attendNodes(q: tf.Tensor2D, kAnc: tf.Tensor2D, vAnc: tf.Tensor2D, mask: Float32Array): tf.Tensor2D {
+    const s = q.shape[0];
+    const scores = tf.mul(tf.sum(tf.mul(tf.reshape(q, [s, 1, H, dh]), tf.reshape(kAnc, [s, L, H, dh])), 3), 1 / Math.sqrt(dh));
+    const masked = tf.transpose(tf.add(scores, tf.tensor3d(mask, [s, L, 1])), [0, 2, 1]); // [s, H, L]
+    const weights = tf.reshape(tf.transpose(tf.softmax(masked), [0, 2, 1]), [s, L, H, 1]);
+    return tf.reshape(tf.sum(tf.mul(weights, tf.reshape(vAnc, [s, L, H, dh])), 1), [s, d]) as tf.Tensor2D;
+  }
+
+  /**
+   * Training forward over distinct prefixes (engine/prefix): the same logits as the dense trunk, computed once per
+   * prefix. The first block's LayerNorm and q/k/v projections act on single tokens, so they run on the
+   * [L·vocab, d] table of (position, token) embeddings and are gathered; the last block computes queries, attention
+   * and MLP only for last-position nodes (the loss reads nothing else).
+   */
+  function forwardPrefix(input: ModelInput): tf.Tensor2D {
+    const plan = planOf(input);
+    const N = plan.nodes;
+    const lastFrom = plan.offset[L - 1]!;
+    const V = shape.vocabSize;
+    // row i·V + t: token t's embedding plus position i's
+    const table = tf.reshape(tf.add(tf.reshape(pos, [L, 1, d]), embed), [L * V, d]) as tf.Tensor2D;
+    let x: tf.Tensor2D | null = null; // residual stream of nodes [from, N)
+    blocks.forEach((blk, i) => {
+      const from = i === blocks.length - 1 ? lastFrom : 0; // query nodes [from, N)
+      let kAnc: tf.Tensor2D, vAnc: tf.Tensor2D, q: tf.Tensor2D, resid: tf.Tensor2D;
+      if (x === null) {
+        const tn = norm(table, blk.ln1);
+        const anc = ancestorSlots(plan, from, N);
+        const own = { idx: plan.slot.subarray(from, N), rows: L * V };
+        kAnc = gatherRows(linear(tn, blk.k), anc);
+        vAnc = gatherRows(linear(tn, blk.v), anc);
+        q = gatherRows(linear(tn, blk.q), own);
+        resid = gatherRows(table, own);
+      } else {
+        const xn = norm(x, blk.ln1);
+        const anc = ancestorIndex(plan, from, N);
+        kAnc = gatherRows(linear(xn, blk.k), anc);
+        vAnc = gatherRows(linear(xn, blk.v), anc);
+        const tail = (t: tf.Tensor2D) => (from === 0 ? t : (tf.slice(t, [from, 0], [N - from, d]) as tf.Tensor2D));
+        q = linear(tail(xn), blk.q);
+        resid = tail(x);
+      }
+      const attn = attendNodes(q, kAnc, vAnc, ancestorMask(plan, from, N));
+      const h = tf.add(resid, linear(attn, blk.proj)) as tf.Tensor2D;
+      x = tf.add(h, linear(tf.relu(linear(norm(h, blk.ln2), blk.fc)), blk.out)) as tf.Tensor2D;
+    });
+    const logits = matMul(norm(x!, lnf), unembedding() as tf.Tensor2D); // [N − lastFrom, p]
+    const inOrder = N - lastFrom === plan.rows && plan.lastNode.every((n, r) => n === lastFrom + r);
+    return inOrder ? logits : gatherRows(logits, { idx: plan.lastNode.map((n) => n - lastFrom), rows: N - lastFrom });
+  }
+
   function forward(input: ModelInput): tf.Tensor2D {
+    return forwardPrefix(input);
+  }
+
+  /** The same logits computed densely over every (row, position): the reference the prefix path is tested against. */
+  function forwardDense(input: ModelInput): tf.Tensor2D {
     return matMul(norm(trunk(input, true), lnf), unembedding() as tf.Tensor2D);
   }
 
@@ -112,5 +187,5 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
     return tf.reshape(logits, [input.batch, L, shape.numClasses]) as tf.Tensor3D;
   }
 
-  return { params: ps.list, forward, forwardAll };
+  return { params: ps.list, forward, forwardAll, forwardDense };
 }

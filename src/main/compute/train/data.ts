@@ -37,7 +37,7 @@ export function encodeBatch(split: SplitData, seqLen: number, vocab: number, cla
     const onehot = tf.cast(tf.oneHot(tf.tensor1d(tokens, 'int32'), vocab), 'float32') as tf.Tensor2D;
     const labels = tf.tensor1d(answers, 'int32');
     return {
-      input: { batch: rows, onehot, onehotT: tf.transpose(onehot) as tf.Tensor2D },
+      input: { batch: rows, onehot, onehotT: tf.transpose(onehot) as tf.Tensor2D, tokens },
       targets: tf.cast(tf.oneHot(labels, classes), 'float32') as tf.Tensor2D,
       labels,
     };

@@ -1,0 +1,48 @@
+// Times the training step of one config on one TF.js backend, in this process: the same Trainer.update the app runs
+// (forward, backward, optimiser, and the loss read back to the host every step).
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendChoice, RunConfig } from '../../src/shared/config/run-config';
+import { initBackend } from '../../src/main/compute/engine/backend';
+import { Trainer } from '../../src/main/compute/train/trainer';
+
+export type Cell = { msPerStep: number; steps: number; times: number[]; notes: string[] } | { unavailable: string };
+
+export interface TimingPlan {
+  warmup: number;
+  steps: number;
+  /** after this many ms of timed steps, stop early (keeping at least 3 steps): the cpu backend can take seconds a step */
+  budgetMs: number;
+}
+
+export function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export async function timeBackend(config: RunConfig, backend: Exclude<BackendChoice, 'auto'>, plan: TimingPlan): Promise<Cell> {
+  let notes: string[];
+  try {
+    ({ notes } = await initBackend(backend));
+  } catch (e) {
+    return { unavailable: e instanceof Error ? e.message : String(e) };
+  }
+  const trainer = new Trainer({ ...config, backend });
+  try {
+    for (let i = 0; i < plan.warmup; i++) trainer.update(false);
+    const times: number[] = [];
+    let spent = 0;
+    while (times.length < plan.steps && !(times.length >= 3 && spent > plan.budgetMs)) {
+      const t0 = performance.now();
+      const { loss } = trainer.update(false);
+      const dt = performance.now() - t0;
+      if (!Number.isFinite(loss)) return { unavailable: `loss became ${loss} at step ${trainer.step}` };
+      times.push(dt);
+      spent += dt;
+    }
+    return { msPerStep: median(times), steps: times.length, times, notes };
+  } finally {
+    trainer.dispose();
+    tf.disposeVariables();
+  }
+}

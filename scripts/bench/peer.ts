@@ -1,0 +1,61 @@
+// Runs the PyTorch peer (scripts/bench/torch_peer.py, Debian's python3-torch through /usr/bin/python3) on the same
+// training rows as the engine, and returns its median ms/step per config, or why it is unavailable.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunConfig } from '../../src/shared/config/run-config';
+import { buildModularDataset } from '../../src/main/compute/tasks/modular';
+import type { Cell, TimingPlan } from './measure';
+
+const PYTHON = process.env.GROKSCOPE_BENCH_PYTHON ?? '/usr/bin/python3';
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_peer.py');
+
+export interface PeerResult {
+  cells: Record<string, Cell>;
+  torch: string | null;
+  threads: number | null;
+}
+
+export function runPeer(configs: { id: string; config: RunConfig }[], plan: TimingPlan, threads = os.cpus().length): PeerResult {
+  const fail = (why: string): PeerResult => ({
+    cells: Object.fromEntries(configs.map((c) => [c.id, { unavailable: why }])),
+    torch: null,
+    threads: null,
+  });
+  if (!existsSync(PYTHON)) return fail(`${PYTHON} not found (apt-get install python3-torch libopenblas0-pthread)`);
+  const job = {
+    threads,
+    warmup: plan.warmup,
+    steps: plan.steps,
+    budgetMs: plan.budgetMs,
+    configs: configs.map(({ id, config }) => {
+      const ds = buildModularDataset(config.task);
+      return {
+        id,
+        model: config.model,
+        optimizer: config.optimizer,
+        vocabSize: ds.vocabSize,
+        seqLen: ds.seqLen,
+        numClasses: ds.numClasses,
+        tokens: Array.from(ds.train.tokens),
+        targets: Array.from(ds.train.targets),
+      };
+    }),
+  };
+  const r = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) return fail(`${PYTHON} failed to start: ${r.error.message}`);
+  if (r.status !== 0) {
+    const err = r.stderr.trim().split('\n');
+    const last = err[err.length - 1] ?? `exit ${r.status}`;
+    return fail(last.includes('No module named') ? `${last} (apt-get install python3-torch libopenblas0-pthread)` : last);
+  }
+  const out = JSON.parse(r.stdout) as { torch: string; threads: number; results: Record<string, { msPerStep: number; times: number[] }> };
+  const cells: Record<string, Cell> = {};
+  for (const { id } of configs) {
+    const res = out.results[id];
+    cells[id] = res ? { msPerStep: res.msPerStep, steps: res.times.length, times: res.times, notes: [] } : { unavailable: 'no result' };
+  }
+  return { cells, torch: out.torch, threads: out.threads };
+}
