@@ -2,31 +2,12 @@
 // model once enough finished runs exist, results kept in the analyses table, and readable errors for runs without
 // an early window.
 import { afterAll, describe, expect, it } from 'vitest';
-import { EMPTY_PHASES } from '../../src/shared/analysis/phases';
-import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';
-import { openStore, type MetricRow } from '../../src/main/store';
+import { openStore } from '../../src/main/store';
 import { AnalysisInputError, predictRun, spectralOfRun } from '../../src/main/services/run-analysis';
-import { OWNER, smallConfig, tempDir } from './store-helpers';
+import { seedEarlyRun as addRun, tempDir } from './store-helpers';
 
 const tmp = tempDir('analysis');
 afterAll(() => tmp.cleanup());
-const W = 400;
-
-function addRun(store: ReturnType<typeof openStore>, osc: number, grokked: boolean | null, windowLen = W): number {
-  const id = store.runs.insert({ name: `osc ${osc}`, config: smallConfig({ steps: 1000 }), createdAt: new Date().toISOString(), owner: OWNER });
-  const rows: MetricRow[] = [];
-  for (let n = 1; n <= windowLen; n++) rows.push([STEP_LOSS_METRIC, n, 3 * Math.exp(-n / 400) * (1 + osc * Math.sin((2 * Math.PI * n) / 16 + id))]);
-  for (let s = 0; s <= 1000; s += 100) {
-    rows.push(['train_acc', s, Math.min(1, s / 300)], ['val_acc', s, grokked ? Math.min(1, s / 900) : 0.05]);
-  }
-  store.metrics.insert(id, rows);
-  if (grokked !== null) {
-    store.runs.setStatus(id, 'completed', { step: 1000, finishedAt: new Date().toISOString() });
-    store.runs.setProgress(id, 1000, { ...EMPTY_PHASES, t4_99: grokked ? 900 : null }, { trainLoss: 0, trainAcc: 1, valLoss: 1, valAcc: grokked ? 1 : 0.05 });
-  }
-  return id;
-}
-
 describe('run analysis service', () => {
   const store = openStore(tmp.file('a.db'));
   afterAll(() => store.close());

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunConfigSchema, type RunConfig } from '../../src/shared/config/run-config';
+import { EMPTY_PHASES } from '../../src/shared/analysis/phases';
+import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';
+import type { MetricRow, Store } from '../../src/main/store';
 
 export function tempDir(prefix: string): { dir: string; file: (name: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `grokscope-${prefix}-`));
@@ -19,3 +22,32 @@ export const smallConfig = (over: Partial<{ steps: number; p: number; seed: numb
   });
 
 export const OWNER = { host: 'test-host', pid: 1 };
+
+/** A stored run with a per-update loss of `windowLen` updates (a decay with a period-16 oscillation of relative
+ *  amplitude `osc`) and accuracies every 100 steps; finished (grokked or not) unless `grokked` is null. */
+export function seedEarlyRun(
+  store: Store,
+  osc: number,
+  grokked: boolean | null,
+  windowLen = 400,
+  over: { trainFraction?: number; weightDecay?: number; t4?: number } = {},
+): number {
+  const base = smallConfig({ steps: 1000 });
+  const config: RunConfig = {
+    ...base,
+    task: { ...base.task, trainFraction: over.trainFraction ?? base.task.trainFraction },
+    optimizer: { ...base.optimizer, weightDecay: over.weightDecay ?? base.optimizer.weightDecay },
+  };
+  const id = store.runs.insert({ name: `osc ${osc}`, config, createdAt: new Date().toISOString(), owner: OWNER });
+  const rows: MetricRow[] = [];
+  for (let n = 1; n <= windowLen; n++) rows.push([STEP_LOSS_METRIC, n, 3 * Math.exp(-n / 400) * (1 + osc * Math.sin((2 * Math.PI * n) / 16 + id))]);
+  for (let s = 0; s <= 1000; s += 100) {
+    rows.push(['train_acc', s, Math.min(1, s / 300)], ['val_acc', s, grokked ? Math.min(1, s / 900) : 0.05]);
+  }
+  store.metrics.insert(id, rows);
+  if (grokked !== null) {
+    store.runs.setStatus(id, 'completed', { step: 1000, finishedAt: new Date().toISOString() });
+    store.runs.setProgress(id, 1000, { ...EMPTY_PHASES, t4_99: grokked ? (over.t4 ?? 900) : null }, { trainLoss: 0, trainAcc: 1, valLoss: 1, valAcc: grokked ? 1 : 0.05 });
+  }
+  return id;
+}

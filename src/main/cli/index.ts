@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   show: async () => (await import('./show')).showCommand,
   export: async () => (await import('./export')).exportCommand,
   serve: async () => (await import('./serve')).serveCommand,
+  analyze: async () => (await import('./analyze')).analyzeCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

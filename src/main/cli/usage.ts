@@ -27,6 +27,19 @@ Shows one run: config, status, backend, phases t1..t4, final metrics, checkpoint
 
 Writes a figure of a stored run. NAME is one of ${FIGURES.join(', ')}. csv writes the figure's metrics at full
 resolution (step, then one column per metric).`,
+  analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
+grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
+
+spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
+          components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of
+          the low band, and the Hjorth activity, mobility and complexity.
+predict   whether the run will reach 99% validation accuracy within its budget, from its first W updates: a logistic
+          model calibrated on the database's finished runs (with its cross-validated accuracy) once there are enough
+          of them, else the default rule (early oscillation energy above a threshold).
+fit       across runs that generalised: t4 = a·r^−γ + b with r in percent (000 App. A.3; --against r, the default),
+          or log10 t4 against log10 weight decay (003 App. D; --against wd), with 95% confidence intervals.
+  --window N   W, updates analysed (default 400)
+  --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
   serve: `grokscope serve [--db PATH] [--port N]
 
 Serves the Grokscope UI and API to a browser on 127.0.0.1 (default port 8470; 0 picks a free one) and prints the
@@ -42,6 +55,8 @@ Usage:
   grokscope show RUN [--db PATH] [--json]
   grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
   grokscope serve [--db PATH] [--port N]
+  grokscope analyze spectral|predict --run RUN [--json]
+  grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
   grokscope COMMAND --help
 
 Progress goes to stderr; with --json one JSON object goes to stdout.

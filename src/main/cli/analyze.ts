@@ -1,0 +1,99 @@
+// grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
+// grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
+import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
+import { AnalysisInputError, predictRun, spectralOfRun } from '../services/run-analysis';
+import { fitRuns, type FitAgainst } from '../services/run-fits';
+import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs } from './args';
+import { EXIT_OK, UsageError } from './errors';
+import { fmtNum } from './format';
+import { json, out } from './io';
+import { openBackend } from './open-backend';
+
+export const ANALYSES = ['spectral', 'predict', 'fit'] as const;
+type Analysis = (typeof ANALYSES)[number];
+
+function cutoffFlag(a: ParsedArgs): number | undefined {
+  const v = stringFlag(a, 'cutoff');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(v.trim() !== '' && Number.isFinite(n) && n >= 0 && n < 1))
+    throw new UsageError(`--cutoff must be a fraction of the Nyquist frequency in [0, 1), got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function runIdsFlag(a: ParsedArgs): number[] {
+  const v = stringFlag(a, 'runs');
+  if (v === undefined) throw new UsageError('"grokscope analyze fit" needs --runs ID,ID,... (see "grokscope list")');
+  return v.split(',').map((s) => runIdArg(s.trim()));
+}
+
+const est = (e: { value: number; ci95: [number, number] }) => `${fmtNum(e.value)} [${fmtNum(e.ci95[0])}, ${fmtNum(e.ci95[1])}]`;
+const powerLawText = (f: PowerLawFit) =>
+  `t4 = a·r^−γ + b (r in %): a = ${est(f.a)}, γ = ${est(f.gamma)}, b = ${est(f.b)} (95% CI), R² = ${f.r2.toFixed(3)}, n = ${f.n}`;
+
+export async function analyzeCommand(argv: readonly string[]): Promise<number> {
+  const a = parseArgs(
+    {
+      name: 'analyze',
+      positionals: ['KIND'],
+      flags: { run: 'value', runs: 'value', against: 'value', window: 'value', cutoff: 'value', db: 'value', json: 'boolean' },
+    },
+    argv,
+  );
+  const kind = a.positionals['KIND']! as Analysis;
+  if (!(ANALYSES as readonly string[]).includes(kind))
+    throw new UsageError(`KIND must be one of ${ANALYSES.join(', ')}, got ${JSON.stringify(kind)}`);
+  const window = intFlag(a, 'window', 8, 1_000_000);
+  const cutoff = cutoffFlag(a);
+  const spectralOpts = { ...(window !== undefined ? { window } : {}), ...(cutoff !== undefined ? { cutoff } : {}) };
+  const runFlag = stringFlag(a, 'run');
+  if (kind !== 'fit' && runFlag === undefined) throw new UsageError(`"grokscope analyze ${kind}" needs --run RUN`);
+
+  const backend = openBackend(stringFlag(a, 'db'));
+  try {
+    const store = backend.store;
+    if (kind === 'spectral') {
+      const r = spectralOfRun(store, runIdArg(runFlag!), spectralOpts);
+      if (a.flags['json']) json(r);
+      else {
+        const s = r.signature;
+        out(
+          [
+            `run ${r.runId}: spectral signature of the training loss over updates 1..${s.window}`,
+            `  detrend ${r.params.detrend ? 'linear' : 'off'}, bins below ${s.cutoff} of Nyquist removed (bins 0..${s.cutoffBin - 1})`,
+            `  energy      ${fmtNum(s.energy)}   (low band ${fmtNum(s.lowBandEnergy)})`,
+            `  activity    ${fmtNum(s.activity)}`,
+            `  mobility    ${fmtNum(s.mobility)}`,
+            `  complexity  ${fmtNum(s.complexity)}`,
+          ].join('\n'),
+        );
+      }
+    } else if (kind === 'predict') {
+      const p = predictRun(store, runIdArg(runFlag!), spectralOpts);
+      if (a.flags['json']) json(p);
+      else {
+        const how =
+          p.method === 'calibrated'
+            ? `calibrated on ${p.trainedOn} finished runs, cross-validated accuracy ${(100 * p.cvAccuracy!).toFixed(0)}%`
+            : `default rule (${p.note})`;
+        const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
+        out(`run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`);
+      }
+    } else {
+      const against: FitAgainst = choiceFlag(a, 'against', ['r', 'wd'] as const) ?? 'r';
+      const f = fitRuns(store, runIdsFlag(a), against);
+      if (a.flags['json']) json(f);
+      else {
+        const lines = [f.powerLaw ? powerLawText(f.powerLaw) : `log10 t4 = ${est(f.logLog!.intercept)} + ${est(f.logLog!.slope)}·log10 wd, R² = ${f.logLog!.r2.toFixed(3)}`];
+        for (const s of f.skipped) lines.push(`  run ${s.runId} left out: ${s.reason}`);
+        out(lines.join('\n'));
+      }
+    }
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof AnalysisInputError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    await backend.close();
+  }
+}

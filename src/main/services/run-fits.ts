@@ -1,0 +1,57 @@
+// Fits across stored runs: t4(r) = a·r^−γ + b with r in percent (000 App. A.3), and time to generalise against
+// weight decay on log-log axes (003 App. D). A run that never reached 99% validation accuracy has no t4 and is left
+// out, and the result says which runs were used and which were not.
+import { fitLogLog, fitPowerLaw, type LogLogFit, type PowerLawFit } from '../../shared/analysis/fit-powerlaw';
+import type { Store } from '../store';
+import { AnalysisInputError } from './run-analysis';
+
+export type FitAgainst = 'r' | 'wd';
+
+export interface FitPoint {
+  runId: number;
+  x: number;
+  t4: number;
+}
+
+export interface RunsFit {
+  against: FitAgainst;
+  /** x is r in percent, or the weight decay */
+  points: FitPoint[];
+  skipped: { runId: number; reason: string }[];
+  powerLaw?: PowerLawFit;
+  logLog?: LogLogFit;
+}
+
+export function fitRuns(store: Store, runIds: readonly number[], against: FitAgainst): RunsFit {
+  const points: FitPoint[] = [];
+  const skipped: RunsFit['skipped'] = [];
+  for (const id of runIds) {
+    const run = store.runs.get(id);
+    if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${id} in ${store.path}`);
+    const t4 = run.phases?.t4_99 ?? null;
+    if (t4 === null) {
+      skipped.push({ runId: id, reason: 'never reached 99% validation accuracy' });
+      continue;
+    }
+    const x = against === 'r' ? 100 * run.config.task.trainFraction : run.config.optimizer.weightDecay;
+    if (against === 'wd' && !(x > 0)) {
+      skipped.push({ runId: id, reason: 'weight decay 0 has no place on a log axis' });
+      continue;
+    }
+    points.push({ runId: id, x, t4 });
+  }
+  const distinct = new Set(points.map((p) => p.x)).size;
+  const need = against === 'r' ? 4 : 3;
+  if (distinct < need) {
+    throw new AnalysisInputError(
+      `the ${against === 'r' ? 't4(r) power law' : 'log-log fit against weight decay'} needs runs that generalised at ${need} or more ` +
+        `distinct ${against === 'r' ? 'training fractions' : 'weight decays'}; got ${distinct}` +
+        (skipped.length ? ` (${skipped.length} runs never reached 99% validation accuracy)` : ''),
+    );
+  }
+  const xs = points.map((p) => p.x);
+  const ts = points.map((p) => p.t4);
+  return against === 'r'
+    ? { against, points, skipped, powerLaw: fitPowerLaw(xs, ts) }
+    : { against, points, skipped, logLog: fitLogLog(xs, ts) };
+}

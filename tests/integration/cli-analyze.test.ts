@@ -1,0 +1,77 @@
+// `grokscope analyze` as users run it, on a database seeded with runs whose answers are known: the prediction
+// switches from the rule to a calibrated model, the spectral numbers come out, and the power-law fit recovers the
+// exponent of exact t4 = a·r^−γ + b data. Bad input exits 2 with a message.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { openStore } from '../../src/main/store';
+import { seedEarlyRun, tempDir } from '../unit/store-helpers';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'grokscope.js');
+const tmp = tempDir('cli-analyze');
+afterAll(() => tmp.cleanup());
+const DB = tmp.file('a.db');
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--db', DB], { cwd: tmp.dir, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let target = 0;
+let short = 0;
+const fitIds: number[] = [];
+const GAMMA = 2;
+beforeAll(() => {
+  const store = openStore(DB);
+  target = seedEarlyRun(store, 0.18, null);
+  short = seedEarlyRun(store, 0.1, null, 50);
+  for (let i = 0; i < 6; i++) seedEarlyRun(store, 0.15 + 0.01 * i, true);
+  for (let i = 0; i < 6; i++) seedEarlyRun(store, 0.01 + 0.002 * i, false);
+  for (const r of [0.3, 0.4, 0.5, 0.6, 0.8]) {
+    fitIds.push(seedEarlyRun(store, 0.1, true, 400, { trainFraction: r, t4: Math.round(1e6 * (100 * r) ** -GAMMA + 500) }));
+  }
+  fitIds.push(seedEarlyRun(store, 0.1, false, 400, { trainFraction: 0.2 }));
+  store.close();
+});
+
+describe('grokscope analyze', () => {
+  it('predict prints the prediction with the calibrated model and its cross-validated accuracy', () => {
+    const r = cli(['analyze', 'predict', '--run', String(target)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`run ${target}: predicted to grok: yes, p = 0\\.\\d\\d, at step 400`));
+    expect(r.stdout).toMatch(/calibrated on \d+ finished runs, cross-validated accuracy \d+%/);
+    const j = JSON.parse(cli(['analyze', 'predict', '--run', String(target), '--json']).stdout);
+    expect(j).toMatchObject({ runId: target, method: 'calibrated', willGrok: true, atStep: 400 });
+  });
+
+  it('spectral prints the energy and the Hjorth parameters', () => {
+    const r = cli(['analyze', 'spectral', '--run', String(target), '--window', '256', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.params.window).toBe(256);
+    expect(j.signature.energy).toBeGreaterThan(0);
+    expect(j.signature.mobility).toBeGreaterThan(0);
+  });
+
+  it('fit recovers γ of exact power-law data and names the run that never generalised', () => {
+    const r = cli(['analyze', 'fit', '--runs', fitIds.join(','), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.powerLaw.gamma.value).toBeCloseTo(GAMMA, 1);
+    expect(j.skipped).toEqual([{ runId: fitIds.at(-1), reason: 'never reached 99% validation accuracy' }]);
+    expect(cli(['analyze', 'fit', '--runs', fitIds.join(',')]).stdout).toMatch(/γ = (1\.9|2\.0)\d* \[\d/);
+  });
+
+  it('exits 2 with a readable message for a run without an early window, a missing run or a bad flag', () => {
+    const s = cli(['analyze', 'predict', '--run', String(short)]);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain(`run ${short} has the per-update training loss of 50 updates; the spectral window needs the first 400`);
+    expect(cli(['analyze', 'spectral', '--run', '999']).stderr).toContain('no run with id 999');
+    expect(cli(['analyze', 'spectral', '--run', String(target), '--cutoff', '2']).stderr).toContain('--cutoff must be a fraction');
+    expect(cli(['analyze', 'pca', '--run', '1']).stderr).toContain('KIND must be one of spectral, predict, fit');
+    expect(cli(['analyze', 'fit', '--runs', `${fitIds[0]},${fitIds[1]}`]).stderr).toMatch(/needs runs that generalised at 4 or more distinct training fractions; got 2/);
+    for (const r of [s]) expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
