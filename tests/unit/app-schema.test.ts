@@ -16,10 +16,13 @@ describe('run-config JSON Schema', () => {
     expect(schema.title).toBe('Grokscope run config');
     expect(schema.required).toEqual(['task', 'model', 'training']);
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.task.required).toEqual(['kind', 'op', 'p']);
+    expect(schema.properties.task.oneOf.map((t: any) => [t.properties.kind.const, t.required])).toEqual([
+      ['modular', ['kind', 'op', 'p']],
+      ['permutation', ['kind', 'op']],
+    ]);
     expect(schema.properties.training.required).toEqual(['steps']);
     expect(schema.properties.optimizer.properties.lr.default).toBe(0.001);
     expect(schema.properties.training.properties.steps.description).toBe('number of optimiser updates');
-    expect(schema.properties.model.oneOf.map((m: any) => m.properties.kind.const)).toEqual(['mlp', 'transformer']);
+    expect(schema.properties.model.oneOf.map((m: any) => m.properties.kind.const)).toEqual(['mlp', 'transformer', 'lstm']);
   });
 });

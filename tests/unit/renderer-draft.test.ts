@@ -16,7 +16,7 @@ describe('new-run form model', () => {
     expect(r.config.training.batchSize).toBe('full');
   });
 
-  it('round-trips configs of both model kinds and both batch modes', () => {
+  it('round-trips configs of every task and model kind and both batch modes', () => {
     const configs = [
       RunConfigSchema.parse({
         name: 'mlp run',
@@ -26,6 +26,16 @@ describe('new-run form model', () => {
         model: { kind: 'mlp', embedDim: 16, width: 64, depth: 3, activation: 'tanh' },
         optimizer: { lr: 3e-3, weightDecay: 0.1, beta1: 0.8, beta2: 0.95, eps: 1e-6, warmupSteps: 0 },
         training: { steps: 500, batchSize: 128, evalEvery: 5, checkpointEvery: 100 },
+      }),
+      RunConfigSchema.parse({
+        task: { kind: 'permutation', group: 'S5', op: 'conjugate', trainFraction: 0.4, splitSeed: 2, encoding: 'three-token' },
+        model: { kind: 'lstm', embedDim: 32, hidden: 20, layers: 2 },
+        training: { steps: 200 },
+      }),
+      RunConfigSchema.parse({
+        task: { kind: 'modular', op: 'x^2+xy+y^2', p: 24, symmetricOnce: true },
+        model: { kind: 'mlp' },
+        training: { steps: 50 },
       }),
       RunConfigSchema.parse({
         task: { kind: 'modular', op: 'mul', p: 31, symmetricOnce: true },
@@ -54,6 +64,27 @@ describe('new-run form model', () => {
     expect(byPath['model.heads']).toMatch(/must divide dModel \(128\), got 5/);
     expect(byPath['training.steps']).toMatch(/is required/);
     expect(byPath['task.p']).toMatch(/must be prime/);
+  });
+
+  it('switches task and model kinds: S5 drops p and symmetricOnce, the LSTM sends its own fields', () => {
+    const d = defaultDraft();
+    d.task.p = 24; // not prime, but S5 has no p: no problem
+    d.task.symmetricOnce = true;
+    d.taskKind = 'permutation';
+    d.task.permOp = 'compose';
+    d.modelKind = 'lstm';
+    d.lstm.hidden = 20;
+    const r = checkDraft(d);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.task).toEqual({ kind: 'permutation', group: 'S5', op: 'compose', trainFraction: 0.5, splitSeed: 0, encoding: 'power' });
+    expect(r.config.model).toEqual({ kind: 'lstm', embedDim: 128, hidden: 20, layers: 1 });
+    d.lstm.layers = 0;
+    expect(checkDraft(d).problems.map((p) => p.path)).toEqual(['model.layers']);
+    d.taskKind = 'modular';
+    d.task.op = 'x^3+xy^2+y';
+    const back = checkDraft(d);
+    expect(back.ok || back.problems.map((p) => p.path)).toEqual(['model.layers']);
   });
 
   it('sends a minibatch size only when full batch is off', () => {

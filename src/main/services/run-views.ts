@@ -1,19 +1,38 @@
 // Turns stored run rows into the API's RunSummary / RunDetail, with short human labels for task and model.
 import type { RunDetail, RunSummary } from '../../shared/api/types';
-import type { ModelConfig, ModularTask, RunConfig } from '../../shared/config/run-config';
+import type { ModelConfig, ModularOp, RunConfig, TaskConfig } from '../../shared/config/run-config';
 import { EMPTY_PHASES } from '../../shared/analysis/phases';
 import type { RunRow } from '../store/runs-repo';
 
-const OP_SYMBOL: Record<ModularTask['op'], string> = { add: '+', sub: '-', mul: '*', div: '/' };
+const OP_FORMULA: Record<ModularOp, string> = {
+  add: 'a+b',
+  sub: 'a-b',
+  mul: 'a*b',
+  div: 'a/b',
+  'x^2+y^2': 'a²+b²',
+  'x^2+xy+y^2': 'a²+ab+b²',
+  'x^2+xy+y^2+x': 'a²+ab+b²+a',
+  'x^3+xy': 'a³+ab',
+  'x^3+xy^2+y': 'a³+ab²+b',
+};
 
-/** e.g. "a+b mod 23, r=0.5" */
-export const describeTask = (t: ModularTask): string => `a${OP_SYMBOL[t.op]}b mod ${t.p}, r=${t.trainFraction}`;
+/** e.g. "a+b mod 23, r=0.5", "a²+ab+b² mod 97, r=0.3" or "S5 a·b·a⁻¹, r=0.5" */
+export const describeTask = (t: TaskConfig): string =>
+  t.kind === 'modular'
+    ? `${OP_FORMULA[t.op]} mod ${t.p}, r=${t.trainFraction}`
+    : `${t.group} ${t.op === 'compose' ? 'a·b' : 'a·b·a⁻¹'}, r=${t.trainFraction}`;
 
-/** e.g. "transformer 1L d128 h4" or "mlp 2x256 e128 relu" */
-export const describeModel = (m: ModelConfig): string =>
-  m.kind === 'transformer'
-    ? `transformer ${m.layers}L d${m.dModel} h${m.heads}`
-    : `mlp ${m.depth}x${m.width} e${m.embedDim} ${m.activation}`;
+/** e.g. "transformer 1L d128 h4", "mlp 2x256 e128 relu" or "lstm 1L h20 e128" */
+export const describeModel = (m: ModelConfig): string => {
+  switch (m.kind) {
+    case 'transformer':
+      return `transformer ${m.layers}L d${m.dModel} h${m.heads}`;
+    case 'mlp':
+      return `mlp ${m.depth}x${m.width} e${m.embedDim} ${m.activation}`;
+    case 'lstm':
+      return `lstm ${m.layers}L h${m.hidden} e${m.embedDim}`;
+  }
+};
 
 /** The name of a run whose config has none, e.g. "a+b mod 23, r=0.5 · mlp 1x128 e32 relu · seed 0". */
 export const defaultRunName = (c: RunConfig): string => `${describeTask(c.task)} · ${describeModel(c.model)} · seed ${c.seed}`;

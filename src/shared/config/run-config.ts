@@ -9,27 +9,62 @@ export const isPrime = (n: number): boolean => {
 
 const int = () => z.number().int();
 
-export const MODULAR_OPS = ['add', 'sub', 'mul', 'div'] as const;
+/**
+ * The binary operations on Z_p of Power et al. (2022) plus x·y (000 §2.2), named by their formula so a YAML file
+ * reads as the paper's table. Polynomials work for any modulus; only div needs p prime (inverses).
+ */
+export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'x^2+y^2', 'x^2+xy+y^2', 'x^2+xy+y^2+x', 'x^3+xy', 'x^3+xy^2+y'] as const;
 export type ModularOp = (typeof MODULAR_OPS)[number];
-export const SYMMETRIC_OPS: readonly ModularOp[] = ['add', 'mul'];
+/**
+ * Ops with f(x, y) = f(y, x) as polynomials (hence for every p). x^2+xy+y^2+x, x^3+xy and x^3+xy^2+y are not:
+ * f(1, 0) ≠ f(0, 1) or f(2, 0) ≠ f(0, 2) for p > 7 (tests check this against the full tables).
+ */
+export const SYMMETRIC_OPS: readonly ModularOp[] = ['add', 'mul', 'x^2+y^2', 'x^2+xy+y^2'];
+/** Ops that need an inverse of b mod p for every b ≠ 0, which exists for all b only when p is prime. */
+export const PRIME_OPS: readonly ModularOp[] = ['div'];
+
+const trainFraction = () => z.number().gt(0).lt(1).default(0.5).describe('r = |D_train| / |D|, in (0, 1)');
+const splitSeed = () => int().min(0).default(0).describe('seed of the train/validation split, separate from the init seed');
+const encoding = () =>
+  z
+    .enum(['power', 'three-token'])
+    .default('power')
+    .describe('power: ⟨a⟩⟨op⟩⟨b⟩⟨=⟩ (Power et al.); three-token: (a, b, =) (Nanda et al.)');
 
 export const ModularTaskSchema = z
   .strictObject({
     kind: z.literal('modular'),
-    op: z.enum(MODULAR_OPS).describe('a∘b mod p: add, sub, mul or div (b ≠ 0, p prime)'),
-    p: int().min(2).max(1024).describe('the modulus (prime for div)'),
-    trainFraction: z.number().gt(0).lt(1).default(0.5).describe('r = |D_train| / |D|, in (0, 1)'),
-    splitSeed: int().min(0).default(0).describe('seed of the train/validation split, separate from the init seed'),
-    symmetricOnce: z.boolean().default(false).describe('count a∘b and b∘a once for symmetric ops (000 §2.2)'),
-    encoding: z
-      .enum(['power', 'three-token'])
-      .default('power')
-      .describe('power: ⟨a⟩⟨op⟩⟨b⟩⟨=⟩ (Power et al.); three-token: (a, b, =) (Nanda et al.)'),
+    op: z
+      .enum(MODULAR_OPS)
+      .describe('a∘b mod p: add, sub, mul, div (b ≠ 0, p prime), or one of Power et al.\'s polynomials x^2+y^2, x^2+xy+y^2, x^2+xy+y^2+x, x^3+xy, x^3+xy^2+y'),
+    p: int().min(2).max(1024).describe('the modulus (must be prime for div, where every b ≠ 0 needs an inverse)'),
+    trainFraction: trainFraction(),
+    splitSeed: splitSeed(),
+    symmetricOnce: z
+      .boolean()
+      .default(false)
+      .describe('count a∘b and b∘a once for symmetric ops (000 §2.2): add, mul, x^2+y^2, x^2+xy+y^2; no effect on the others'),
+    encoding: encoding(),
   })
   .superRefine((t, ctx) => {
-    if (t.op === 'div' && !isPrime(t.p))
-      ctx.addIssue({ code: 'custom', path: ['p'], message: `must be prime for op "div", got ${t.p}`, input: t.p });
+    if (PRIME_OPS.includes(t.op) && !isPrime(t.p))
+      ctx.addIssue({ code: 'custom', path: ['p'], message: `must be prime for op "${t.op}", got ${t.p}`, input: t.p });
   });
+
+export const PERMUTATION_OPS = ['compose', 'conjugate'] as const;
+export type PermutationOp = (typeof PERMUTATION_OPS)[number];
+
+/** Binary operations on the 120 permutations of S5 (Power et al.); neither is commutative, so no symmetricOnce. */
+export const PermutationTaskSchema = z.strictObject({
+  kind: z.literal('permutation'),
+  group: z.literal('S5').default('S5').describe('the symmetric group on 5 points (120 elements)'),
+  op: z.enum(PERMUTATION_OPS).describe('compose: a·b, i.e. (a·b)(i) = a(b(i)); conjugate: a·b·a⁻¹'),
+  trainFraction: trainFraction(),
+  splitSeed: splitSeed(),
+  encoding: encoding(),
+});
+
+export const TaskSchema = z.discriminatedUnion('kind', [ModularTaskSchema, PermutationTaskSchema]);
 
 export const MlpModelSchema = z.strictObject({
   kind: z.literal('mlp'),
@@ -54,7 +89,25 @@ export const TransformerModelSchema = z
       ctx.addIssue({ code: 'custom', path: ['heads'], message: `must divide dModel (${m.dModel}), got ${m.heads}`, input: m.heads });
   });
 
-export const ModelSchema = z.discriminatedUnion('kind', [MlpModelSchema, TransformerModelSchema]);
+/** LSTM of 004 §3: token embedding → `layers` stacked LSTMs (PyTorch's equations) → linear head on the last position. */
+export const LstmModelSchema = z.strictObject({
+  kind: z.literal('lstm'),
+  embedDim: int().min(1).max(4096).default(128).describe('token embedding size (the first LSTM layer\'s input size)'),
+  hidden: int().min(1).max(4096).default(128).describe('hidden size of every LSTM layer (20 in 004 §3)'),
+  layers: int().min(1).max(8).default(1).describe('number of stacked LSTM layers'),
+});
+
+export const ModelSchema = z.discriminatedUnion('kind', [MlpModelSchema, TransformerModelSchema, LstmModelSchema]);
+
+/**
+ * The two published transformer settings. power (the schema's defaults): Power et al., 2 layers, d_model 128,
+ * 4 heads, FFN 4·d = 512, LayerNorm, tied unembedding. nanda: Nanda et al.'s 1 layer, d_mlp 512, no LayerNorm, separate
+ * unembedding. examples/power-transformer.yaml and examples/nanda-transformer.yaml use them.
+ */
+export const TRANSFORMER_PRESETS = {
+  power: { layers: 2, dModel: 128, heads: 4, dMlp: 512, layerNorm: true, tiedEmbedding: true },
+  nanda: { layers: 1, dModel: 128, heads: 4, dMlp: 512, layerNorm: false, tiedEmbedding: false },
+} as const;
 
 export const OPTIMIZERS = ['adamw', 'adam', 'sgd', 'rmsprop', 'rprop', 'adamax'] as const;
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
@@ -125,7 +178,7 @@ export const RunConfigSchema = z.strictObject({
   name: z.string().max(200).optional(),
   seed: int().min(0).default(0).describe('initialisation and minibatch seed'),
   backend: z.enum(BACKENDS).default('auto'),
-  task: ModularTaskSchema,
+  task: TaskSchema,
   model: ModelSchema,
   optimizer: OptimizerSchema.prefault({}),
   training: TrainingSchema,
@@ -139,10 +192,13 @@ export const RunConfigSchema = z.strictObject({
 
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
+export type TaskConfig = z.output<typeof TaskSchema>;
 export type ModularTask = z.output<typeof ModularTaskSchema>;
+export type PermutationTask = z.output<typeof PermutationTaskSchema>;
 export type ModelConfig = z.output<typeof ModelSchema>;
 export type MlpModelConfig = z.output<typeof MlpModelSchema>;
 export type TransformerModelConfig = z.output<typeof TransformerModelSchema>;
+export type LstmModelConfig = z.output<typeof LstmModelSchema>;
 export type OptimizerConfig = z.output<typeof OptimizerSchema>;
 export type TrainingConfig = z.output<typeof TrainingSchema>;
 export type LossKind = RunConfig['loss'];

@@ -3,6 +3,7 @@
 import type { ModelConfig } from '../../../shared/config/run-config';
 import type { Rng } from '../rng';
 import type { Model } from './layers';
+import { createLstm } from './lstm';
 import { createMlp } from './mlp';
 import { createTransformer } from './transformer';
 
@@ -13,7 +14,14 @@ export interface ModelShape {
 }
 
 export function createModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
-  return cfg.kind === 'mlp' ? createMlp(cfg, shape, rng) : createTransformer(cfg, shape, rng);
+  switch (cfg.kind) {
+    case 'mlp':
+      return createMlp(cfg, shape, rng);
+    case 'transformer':
+      return createTransformer(cfg, shape, rng);
+    case 'lstm':
+      return createLstm(cfg, shape, rng);
+  }
 }
 
 export function paramCount(model: Model): number {

@@ -1,40 +1,15 @@
-// Modular arithmetic a∘b mod p (000 §2.2): the full table of equations, a seeded train/validation split and the two
-// token encodings. Pure JS; the training loop turns the token arrays into tensors.
-import type { ModularOp, ModularTask } from '../../../shared/config/run-config';
+// Modular arithmetic a∘b mod p (000 §2.2; Power et al.'s table of binary operations): the full table of equations
+// and its dataset. Pure JS; the training loop turns the token arrays into tensors.
+import type { ModularOp, ModularTask, TaskConfig } from '../../../shared/config/run-config';
 import { SYMMETRIC_OPS } from '../../../shared/config/run-config';
-import { Rng } from '../rng';
+import { buildVocabulary, splitDataset, type Equation, type TaskDataset, type Vocabulary } from './dataset';
 
-export interface Equation {
-  a: number;
-  b: number;
-  /** (a∘b) mod p, also the class index of the answer token */
-  c: number;
-}
+export type { Equation, SplitData } from './dataset';
+export { encodeInput } from './dataset';
 
-/** One side of the split, as flat arrays ready for tensors. */
-export interface SplitData {
-  size: number;
-  /** row-major [size, seqLen] input tokens */
-  tokens: Int32Array;
-  /** [size] answer classes in [0, p) (number token ids) */
-  targets: Int32Array;
-  equations: Equation[];
-}
-
-export interface ModularDataset {
+export interface ModularDataset extends TaskDataset {
   p: number;
   op: ModularOp;
-  encoding: ModularTask['encoding'];
-  /** number of input positions the model sees */
-  seqLen: number;
-  /** p number tokens, then the op token (power encoding only), then '=' */
-  vocabSize: number;
-  tokenNames: string[];
-  /** output classes: the p number tokens */
-  numClasses: number;
-  total: number;
-  train: SplitData;
-  val: SplitData;
 }
 
 function modPow(base: number, exp: number, mod: number): number {
@@ -49,22 +24,49 @@ function modPow(base: number, exp: number, mod: number): number {
   return result;
 }
 
-/** a∘b mod p. For div, b must be in [1, p) and p prime: a/b = a·b^(p−2) mod p (Fermat). */
+/**
+ * a∘b mod p for a, b in [0, p). For div, b must be in [1, p) and p prime: a/b = a·b^(p−2) mod p (Fermat). Every
+ * product is reduced before the next multiplication, so intermediates stay below p² ≤ 2^20.
+ */
 export function applyOp(op: ModularOp, a: number, b: number, p: number): number {
+  const aa = (a * a) % p;
+  const bb = (b * b) % p;
+  const ab = (a * b) % p;
   switch (op) {
     case 'add':
       return (a + b) % p;
     case 'sub':
       return (((a - b) % p) + p) % p;
     case 'mul':
-      return (a * b) % p;
+      return ab;
     case 'div':
       if (b === 0) throw new Error('division by zero is not part of the div task');
       return (a * modPow(b, p - 2, p)) % p;
+    case 'x^2+y^2':
+      return (aa + bb) % p;
+    case 'x^2+xy+y^2':
+      return (aa + ab + bb) % p;
+    case 'x^2+xy+y^2+x':
+      return (aa + ab + bb + a) % p;
+    case 'x^3+xy':
+      return ((aa * a) % p + ab) % p;
+    case 'x^3+xy^2+y':
+      return ((aa * a) % p + ((a * bb) % p) + b) % p;
   }
 }
 
-const OP_SYMBOL: Record<ModularOp, string> = { add: '+', sub: '-', mul: '*', div: '/' };
+/** The op token's name in the power encoding. */
+export const OP_SYMBOL: Record<ModularOp, string> = {
+  add: '+',
+  sub: '-',
+  mul: '*',
+  div: '/',
+  'x^2+y^2': 'x^2+y^2',
+  'x^2+xy+y^2': 'x^2+xy+y^2',
+  'x^2+xy+y^2+x': 'x^2+xy+y^2+x',
+  'x^3+xy': 'x^3+xy',
+  'x^3+xy^2+y': 'x^3+xy^2+y',
+};
 
 /** All equations of the task, in a fixed order (a major, b minor). */
 export function allEquations(task: Pick<ModularTask, 'op' | 'p' | 'symmetricOnce'>): Equation[] {
@@ -80,53 +82,23 @@ export function allEquations(task: Pick<ModularTask, 'op' | 'p' | 'symmetricOnce
   return out;
 }
 
-export function vocabulary(task: Pick<ModularTask, 'op' | 'p' | 'encoding'>): { names: string[]; op: number | null; eq: number } {
-  const names = Array.from({ length: task.p }, (_, i) => String(i));
-  let op: number | null = null;
-  if (task.encoding === 'power') {
-    op = names.length;
-    names.push(OP_SYMBOL[task.op]);
-  }
-  const eq = names.length;
-  names.push('=');
-  return { names, op, eq };
+export function vocabulary(task: Pick<ModularTask, 'op' | 'p' | 'encoding'>): Vocabulary {
+  return buildVocabulary(numberNames(task.p), OP_SYMBOL[task.op], task.encoding);
 }
 
-/** Input tokens of one equation: power ⟨a⟩⟨op⟩⟨b⟩⟨=⟩ (the answer would be the 5th token); three-token (a, b, =). */
-export function encodeInput(e: Equation, vocab: { op: number | null; eq: number }): number[] {
-  return vocab.op === null ? [e.a, e.b, vocab.eq] : [e.a, vocab.op, e.b, vocab.eq];
-}
+const numberNames = (p: number) => Array.from({ length: p }, (_, i) => String(i));
 
-function toSplit(eqs: Equation[], vocab: { op: number | null; eq: number }, seqLen: number): SplitData {
-  const tokens = new Int32Array(eqs.length * seqLen);
-  const targets = new Int32Array(eqs.length);
-  eqs.forEach((e, i) => {
-    tokens.set(encodeInput(e, vocab), i * seqLen);
-    targets[i] = e.c;
-  });
-  return { size: eqs.length, tokens, targets, equations: eqs };
-}
-
-/** The dataset of 000 §2.2 split by `splitSeed`: |train| = floor(r·|D|), kept within [1, |D|−1] so both sides are non-empty. */
-export function buildModularDataset(task: ModularTask): ModularDataset {
-  const eqs = allEquations(task);
-  if (eqs.length < 2) throw new Error(`task.p: ${task.p} gives ${eqs.length} equation(s); a train/validation split needs at least 2`);
-  const order = Array.from({ length: eqs.length }, (_, i) => i);
-  new Rng(task.splitSeed).shuffle(order);
-  const nTrain = Math.min(eqs.length - 1, Math.max(1, Math.floor(task.trainFraction * eqs.length)));
-  const vocab = vocabulary(task);
-  const seqLen = vocab.op === null ? 3 : 4;
-  const pick = (idx: number[]) => idx.map((i) => eqs[i]!);
-  return {
-    p: task.p,
-    op: task.op,
+/** The dataset of a modular task. Accepts any task config (callers that only handle modular tasks, e.g. the bench's
+ *  PyTorch peer, pass config.task) and refuses the other kinds by name. */
+export function buildModularDataset(task: TaskConfig): ModularDataset {
+  if (task.kind !== 'modular') throw new Error(`task.kind: expected "modular", got "${task.kind}" (use tasks/build's buildDataset)`);
+  const ds = splitDataset({
+    equations: allEquations(task),
+    elementNames: numberNames(task.p),
+    opSymbol: OP_SYMBOL[task.op],
     encoding: task.encoding,
-    seqLen,
-    vocabSize: vocab.names.length,
-    tokenNames: vocab.names,
-    numClasses: task.p,
-    total: eqs.length,
-    train: toSplit(pick(order.slice(0, nTrain)), vocab, seqLen),
-    val: toSplit(pick(order.slice(nTrain)), vocab, seqLen),
-  };
+    trainFraction: task.trainFraction,
+    splitSeed: task.splitSeed,
+  });
+  return { ...ds, p: task.p, op: task.op };
 }

@@ -12,7 +12,8 @@ import { createOptimizer } from '../optim/create';
 import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
 import { warmupLr } from '../optim/schedule';
 import { deriveSeed, Rng } from '../rng';
-import { buildModularDataset, type ModularDataset } from '../tasks/modular';
+import { buildDataset } from '../tasks/build';
+import type { TaskDataset } from '../tasks/dataset';
 import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors } from './data';
 import { batchLoss, evaluateSplit } from './metrics';
 import { BatchSampler } from './sampler';
@@ -36,7 +37,7 @@ export interface StepResult {
 const RNG_SLOTS = 4;
 
 export class Trainer {
-  readonly dataset: ModularDataset;
+  readonly dataset: TaskDataset;
   readonly model: Model;
   readonly paramCount: number;
   /** completed updates */
@@ -54,7 +55,7 @@ export class Trainer {
   private weightNoise: Rng;
 
   constructor(private readonly config: RunConfig) {
-    this.dataset = buildModularDataset(config.task);
+    this.dataset = buildDataset(config.task);
     const ds = this.dataset;
     this.model = createModel(config.model, ds, new Rng(deriveSeed(config.seed, STREAM_INIT)));
     this.vars = this.model.params.map((p) => p.variable);

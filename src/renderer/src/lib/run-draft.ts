@@ -1,6 +1,6 @@
 // The new-run form's model: flat, form-friendly fields that map one-to-one onto a RunConfig. Validation is the
 // shared zod schema itself (RunConfigSchema), so the form accepts exactly what a config file may say.
-import { MlpModelSchema, RunConfigSchema, TransformerModelSchema, type BackendChoice, type ModularOp, type RunConfig, type RunConfigInput } from '../../../shared/config/run-config';
+import { LstmModelSchema, MlpModelSchema, RunConfigSchema, TransformerModelSchema, type BackendChoice, type ModularOp, type PermutationOp, type RunConfig, type RunConfigInput } from '../../../shared/config/run-config';
 import { problemsFromZod, type ConfigProblem } from '../../../shared/config/errors';
 
 /** Empty number inputs bind to null/undefined; zod then reports "is required". */
@@ -10,10 +10,13 @@ export interface Draft {
   name: string;
   seed: Num;
   backend: BackendChoice;
-  task: { op: ModularOp; p: Num; trainFraction: Num; splitSeed: Num; symmetricOnce: boolean; encoding: 'power' | 'three-token' };
-  modelKind: 'mlp' | 'transformer';
+  /** modular: a∘b mod p; permutation: S5 (op, p and symmetricOnce are the modular fields, permOp the S5 one) */
+  taskKind: 'modular' | 'permutation';
+  task: { op: ModularOp; permOp: PermutationOp; p: Num; trainFraction: Num; splitSeed: Num; symmetricOnce: boolean; encoding: 'power' | 'three-token' };
+  modelKind: 'mlp' | 'transformer' | 'lstm';
   mlp: { embedDim: Num; width: Num; depth: Num; activation: 'relu' | 'gelu' | 'tanh' | 'silu' };
   transformer: { layers: Num; dModel: Num; heads: Num; dMlp: Num; layerNorm: boolean; tiedEmbedding: boolean };
+  lstm: { embedDim: Num; hidden: Num; layers: Num };
   optimizer: { lr: Num; weightDecay: Num; beta1: Num; beta2: Num; eps: Num; warmupSteps: Num };
   training: { steps: Num; fullBatch: boolean; batchSize: Num; evalEvery: Num; checkpointEvery: Num };
 }
@@ -33,17 +36,22 @@ export function draftFromConfig(c: RunConfig): Draft {
   // The other model kind keeps its schema defaults, so switching kinds in the form shows sensible values.
   const mlp = c.model.kind === 'mlp' ? c.model : MlpModelSchema.parse({ kind: 'mlp' });
   const tf = c.model.kind === 'transformer' ? c.model : TransformerModelSchema.parse({ kind: 'transformer' });
+  const lstm = c.model.kind === 'lstm' ? c.model : LstmModelSchema.parse({ kind: 'lstm' });
+  // Likewise the other task kind keeps the modular defaults (add mod 97) or S5 composition.
+  const t = c.task;
   return {
     name: c.name ?? '',
     seed: c.seed,
     backend: c.backend,
+    taskKind: t.kind,
     task: {
-      op: c.task.op,
-      p: c.task.p,
-      trainFraction: c.task.trainFraction,
-      splitSeed: c.task.splitSeed,
-      symmetricOnce: c.task.symmetricOnce,
-      encoding: c.task.encoding,
+      op: t.kind === 'modular' ? t.op : 'add',
+      permOp: t.kind === 'permutation' ? t.op : 'compose',
+      p: t.kind === 'modular' ? t.p : 97,
+      trainFraction: t.trainFraction,
+      splitSeed: t.splitSeed,
+      symmetricOnce: t.kind === 'modular' ? t.symmetricOnce : false,
+      encoding: t.encoding,
     },
     modelKind: c.model.kind,
     mlp: { embedDim: mlp.embedDim, width: mlp.width, depth: mlp.depth, activation: mlp.activation },
@@ -55,6 +63,7 @@ export function draftFromConfig(c: RunConfig): Draft {
       layerNorm: tf.layerNorm,
       tiedEmbedding: tf.tiedEmbedding,
     },
+    lstm: { embedDim: lstm.embedDim, hidden: lstm.hidden, layers: lstm.layers },
     optimizer: { ...c.optimizer },
     training: {
       steps: c.training.steps,
@@ -73,6 +82,8 @@ export function draftToInput(d: Draft): RunConfigInput {
   const model =
     d.modelKind === 'mlp'
       ? { kind: 'mlp' as const, embedDim: n(d.mlp.embedDim), width: n(d.mlp.width), depth: n(d.mlp.depth), activation: d.mlp.activation }
+      : d.modelKind === 'lstm'
+      ? { kind: 'lstm' as const, embedDim: n(d.lstm.embedDim), hidden: n(d.lstm.hidden), layers: n(d.lstm.layers) }
       : {
           kind: 'transformer' as const,
           layers: n(d.transformer.layers),
@@ -86,15 +97,25 @@ export function draftToInput(d: Draft): RunConfigInput {
     ...(d.name.trim() ? { name: d.name.trim() } : {}),
     seed: n(d.seed),
     backend: d.backend,
-    task: {
-      kind: 'modular',
-      op: d.task.op,
-      p: n(d.task.p) as number,
-      trainFraction: n(d.task.trainFraction),
-      splitSeed: n(d.task.splitSeed),
-      symmetricOnce: d.task.symmetricOnce,
-      encoding: d.task.encoding,
-    },
+    task:
+      d.taskKind === 'permutation'
+        ? {
+            kind: 'permutation',
+            group: 'S5',
+            op: d.task.permOp,
+            trainFraction: n(d.task.trainFraction),
+            splitSeed: n(d.task.splitSeed),
+            encoding: d.task.encoding,
+          }
+        : {
+            kind: 'modular',
+            op: d.task.op,
+            p: n(d.task.p) as number,
+            trainFraction: n(d.task.trainFraction),
+            splitSeed: n(d.task.splitSeed),
+            symmetricOnce: d.task.symmetricOnce,
+            encoding: d.task.encoding,
+          },
     model,
     optimizer: {
       kind: 'adamw',
