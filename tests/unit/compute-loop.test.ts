@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import type { ComputeToHost, TrainingState } from '../../src/main/compute/protocol';
 import { runTraining } from '../../src/main/compute/train/run';
+import { STEP_LOSS_UPDATES } from '../../src/main/compute/train/loop';
+import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';
 
 function config(over: { training?: Partial<RunConfigInput['training']>; model?: RunConfigInput['model']; seed?: number } = {}): RunConfig {
   return RunConfigSchema.parse({
@@ -29,10 +31,15 @@ async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook }
       opts.hook?.(m, control);
     },
   });
-  const metrics = messages.filter((m): m is Extract<ComputeToHost, { type: 'metrics' }> => m.type === 'metrics');
+  const all = messages.filter((m): m is Extract<ComputeToHost, { type: 'metrics' }> => m.type === 'metrics');
+  // Per-update losses (the spectral window) ride along with the evaluations; tests look at them apart.
+  const stepLosses = all.flatMap((m) => m.rows.filter((r) => r[0] === STEP_LOSS_METRIC));
+  const metrics = all
+    .map((m) => ({ ...m, rows: m.rows.filter((r) => r[0] !== STEP_LOSS_METRIC) }))
+    .filter((m) => m.rows.length > 0);
   const checkpoints = messages.filter((m): m is Extract<ComputeToHost, { type: 'checkpoint' }> => m.type === 'checkpoint');
   const done = messages.at(-1);
-  return { messages, metrics, checkpoints, done };
+  return { messages, metrics, stepLosses, checkpoints, done };
 }
 
 const value = (rows: [string, number, number][], name: string) => rows.find((r) => r[0] === name)?.[2];
@@ -129,6 +136,18 @@ describe('training loop', () => {
       expect(Array.from(rest.checkpoints.at(-1)!.state.params[0]!.data)).toEqual(Array.from(whole.checkpoints.at(-1)!.state.params[0]!.data));
     });
   }
+
+  it('records the loss of every update up to STEP_LOSS_UPDATES, once each, and a resumed run fills the rest', async () => {
+    const cfg = config({ training: { steps: 40, checkpointEvery: 15 } });
+    const whole = await run(cfg);
+    expect(whole.stepLosses.map((r) => r[1])).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    for (const [, , loss] of whole.stepLosses) expect(Number.isFinite(loss) && loss > 0).toBe(true);
+    // the loss of update 1 is the training loss measured at step 0 (full batch, the same weights)
+    expect(whole.stepLosses[0]![2]).toBeCloseTo(value(whole.metrics[0]!.rows, 'train_loss')!, 5);
+    const rest = await run(cfg, { resume: whole.checkpoints.find((c) => c.state.step === 15)!.state });
+    expect(rest.stepLosses).toEqual(whole.stepLosses.slice(15));
+    expect(STEP_LOSS_UPDATES).toBeGreaterThanOrEqual(400);
+  });
 
   it('leaks no tensors: the count is the same after step 10 and step 200, and back to the start after the run', async () => {
     await run(config({ training: { steps: 2 } })); // backend initialised

@@ -1,6 +1,7 @@
 // The training loop: updates, evaluations at step 0, every `evalEvery` steps and at the last step, checkpoints,
 // divergence, and pause / resume / cancel. It yields to the event loop every few milliseconds so that control
 // messages arrive, and checks the control flags each time, which is well within one evaluation interval.
+import { STEP_LOSS_METRIC } from '../../../shared/analysis/predictor';
 import type { TrainingConfig } from '../../../shared/config/run-config';
 import type { TrainingState } from '../protocol';
 import type { Trainer } from './trainer';
@@ -59,6 +60,10 @@ export function isCheckpointStep(step: number, cfg: Pick<TrainingConfig, 'checkp
   return cfg.checkpointPowersOfTwo && (k === 0 || step < k) && (step & (step - 1)) === 0;
 }
 
+/** Updates whose own (mini)batch loss is recorded as STEP_LOSS_METRIC, for the spectral signature of the early loss
+ *  (000 §3 uses the first 400; room for longer windows). Sent with the next metrics message. */
+export const STEP_LOSS_UPDATES = 1000;
+
 export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: LoopHooks): Promise<LoopEnd> {
   const isEval = (s: number) => s % cfg.evalEvery === 0 || s === cfg.steps;
   let lastCheckpoint = -1;
@@ -78,15 +83,24 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
     checkpoint();
     return { reason: 'cancelled', step: trainer.step };
   }
+  const stepLosses: [string, number, number][] = [];
+  // Losses not yet sent go out before the loop stops early, so a resumed run's early window has no gap.
+  const flushStepLosses = () => {
+    if (stepLosses.length) hooks.metrics(trainer.step, stepLosses.splice(0));
+  };
   let lastYield = performance.now();
   while (trainer.step < cfg.steps) {
     const next = trainer.step + 1;
     const result = trainer.update(isEval(next));
     const { loss } = result;
-    if (!Number.isFinite(loss)) return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${trainer.step}` };
+    if (trainer.step <= STEP_LOSS_UPDATES) stepLosses.push([STEP_LOSS_METRIC, trainer.step, loss]);
+    if (!Number.isFinite(loss)) {
+      flushStepLosses();
+      return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${trainer.step}` };
+    }
     if (isEval(trainer.step)) {
       const rows = trainer.evaluate(result);
-      hooks.metrics(trainer.step, rows);
+      hooks.metrics(trainer.step, stepLosses.length ? [...stepLosses.splice(0), ...rows] : rows);
       const bad = firstNonFinite(rows);
       if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };
     }
@@ -95,6 +109,7 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
       await yieldToEventLoop();
       lastYield = performance.now();
       if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {
+        flushStepLosses();
         if (lastCheckpoint !== trainer.step) checkpoint(); // so a cancelled run can be continued
         return { reason: 'cancelled', step: trainer.step };
       }
