@@ -29,7 +29,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
   const backend = openBackend(stringFlag(a, 'db'));
   try {
     const run = await getRun(backend, id);
-    const names = figureMetrics(figure as FigureName);
+    const names = figureMetrics(figure as FigureName, backend.store.metrics.names(id));
     const series: MetricSeries[] = names.map((name) => {
       const s = backend.store.metrics.series(id, name);
       if (format === 'csv') return { name, steps: s.steps, values: s.values, downsampled: false };
@@ -37,7 +37,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
       return { name, ...d };
     });
     if (series.every((s) => s.steps.length === 0))
-      throw new CliFailure(`run ${id} has no ${names.join(' or ')} points yet (status ${run.status})`);
+      throw new CliFailure(`run ${id} has no ${names.join(' or ') || `${figure} metrics`} points yet (status ${run.status})`);
     // Loaded on demand: echarts and resvg are heavy and only this command needs them.
     const { exportRunFigure } = await import('../services/figure-export');
     const { data } = await exportRunFigure(series, run.phases, figure!, format!, { title: `run ${id} · ${run.task} · ${run.model}` });

@@ -193,7 +193,7 @@ export async function exportRunFigure(
     throw new Error(`unknown export format "${String(format)}"; valid formats: ${EXPORT_FORMATS.join(', ')}`);
   }
   if (format === 'csv') {
-    const wanted = figureMetrics(figure);
+    const wanted = figureMetrics(figure, series.map((s) => s.name));
     const picked = wanted
       .map((name) => series.find((s) => s.name === name))
       .filter((s): s is MetricSeries => s !== undefined);

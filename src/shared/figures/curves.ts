@@ -2,10 +2,10 @@
 // (`grokscope export`) both call buildCurveOption, so the same run gives the same series names,
 // axis titles and phase markers wherever it is drawn. Pure: no DOM, no node; a type import only.
 import type { EChartsOption, LineSeriesOption, MarkLineComponentOption } from 'echarts';
-import type { MetricName, MetricSeries, Phases } from '../api/types';
+import { LAYER_NORM_PREFIX, type MetricName, type MetricSeries, type Phases } from '../api/types';
 import { emaSmooth } from '../analysis/smoothing';
 
-export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm'] as const;
+export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cosine', 'layer-norms'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export function isFigureName(name: string): name is FigureName {
@@ -23,6 +23,8 @@ interface CurveSpec {
 
 interface FigureSpec {
   curves: CurveSpec[];
+  /** draw every series whose name starts with this (one curve each, labelled by the rest of the name) */
+  prefix?: string;
   yTitle: string;
   logYByDefault: boolean;
   /** stored value × scale = plotted value (accuracies are stored as fractions, plotted in %) */
@@ -35,6 +37,20 @@ const BLUE = { light: '#1f77b4', dark: '#4a9ee0' };
 const ORANGE = { light: '#ff7f0e', dark: '#ff9a3c' };
 const GREEN = { light: '#2ca02c', dark: '#4cc24c' };
 const RED = { light: '#d62728', dark: '#f0585a' };
+const PURPLE = { light: '#9467bd', dark: '#b592e0' };
+/** tab10 after blue and orange, for figures with one curve per parameter tensor */
+const CYCLE = [
+  BLUE,
+  ORANGE,
+  GREEN,
+  RED,
+  PURPLE,
+  { light: '#8c564b', dark: '#c08b7e' },
+  { light: '#e377c2', dark: '#f09bd6' },
+  { light: '#7f7f7f', dark: '#b0b0b0' },
+  { light: '#bcbd22', dark: '#d9da4a' },
+  { light: '#17becf', dark: '#4fd8e6' },
+];
 
 const SPECS: Record<FigureName, FigureSpec> = {
   loss: {
@@ -69,11 +85,31 @@ const SPECS: Record<FigureName, FigureSpec> = {
     logYByDefault: true,
     scale: 1,
   },
+  // 000 App. B.2, Fig. 15: cos(θ_t, θ_{t+1}) across one update, and cos(θ_t, θ_0)
+  cosine: {
+    curves: [
+      { metric: 'cos_step', label: 'cos(θ_t−1, θ_t)', color: PURPLE },
+      { metric: 'cos_init', label: 'cos(θ_t, θ_0)', color: GREEN },
+    ],
+    yTitle: 'cosine similarity',
+    logYByDefault: false,
+    scale: 1,
+  },
+  'layer-norms': { curves: [], prefix: LAYER_NORM_PREFIX, yTitle: '‖W‖₂ per parameter', logYByDefault: false, scale: 1 },
 };
 
-/** The metrics a figure draws, in legend order. */
-export function figureMetrics(figure: FigureName): MetricName[] {
-  return SPECS[figure].curves.map((c) => c.metric);
+/** The curves a figure draws: its fixed ones, or one per available series matching its prefix. */
+function curvesOf(spec: FigureSpec, available: readonly string[]): CurveSpec[] {
+  const { prefix } = spec;
+  if (!prefix) return spec.curves;
+  return available
+    .filter((n) => n.startsWith(prefix))
+    .map((metric, i) => ({ metric: metric as MetricName, label: metric.slice(prefix.length), color: CYCLE[i % CYCLE.length]! }));
+}
+
+/** The metrics a figure draws, in legend order; `available` names the run's metrics (needed for per-parameter figures). */
+export function figureMetrics(figure: FigureName, available: readonly string[] = []): string[] {
+  return curvesOf(SPECS[figure], available).map((c) => c.metric);
 }
 
 /** The y-axis title of a figure (also used by callers that label tables). */
@@ -223,7 +259,8 @@ export function buildCurveOption(
   const byName = new Map(series.map((s) => [s.name, s]));
   const raw: LineSeriesOption[] = [];
   const main: LineSeriesOption[] = [];
-  for (const curve of spec.curves) {
+  const curves = curvesOf(spec, series.map((s) => s.name));
+  for (const curve of curves) {
     const s = byName.get(curve.metric);
     const steps = s?.steps ?? [];
     const values = s?.values ?? [];
@@ -264,7 +301,7 @@ export function buildCurveOption(
     }
   }
 
-  const drawn = spec.curves.map((c) => byName.get(c.metric)).filter((x): x is MetricSeries => x !== undefined);
+  const drawn = curves.map((c) => byName.get(c.metric)).filter((x): x is MetricSeries => x !== undefined);
   const markLine = phaseMarkLine(opts.phases, stepSpan(drawn), logX, pal.marker);
   if (markLine && main[0]) main[0].markLine = markLine;
 

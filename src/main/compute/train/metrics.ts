@@ -16,7 +16,7 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scal
  * `loss_fn = nn.MSELoss()` on one-hot labels): mean over rows and classes of (logit − target)².
  */
 export function mseOneHot(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  return tf.mean(tf.squaredDifference(logits, targets)) as tf.Scalar;
+  return tf.mean(tf.square(tf.sub(logits, targets))) as tf.Scalar; // (squaredDifference has no registered gradient)
 }
 
 /** The training loss of a batch (a mean over its rows). */
