@@ -48,8 +48,10 @@ describe('grokscope run is deterministic', () => {
     const b = rows('b.db');
     // every measurement at every evaluation: 13 evaluations of train/val loss and accuracy at least
     expect(a.filter(([n]) => n === 'val_loss')).toHaveLength(13);
+    // and the loss of every update, the spectral window
+    expect(a.filter(([n]) => n === 'step_loss').length).toBeGreaterThan(13);
     expect(new Set(a.map(([n]) => n))).toEqual(
-      new Set(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr', 'cos_step', 'cos_init',
+      new Set(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr', 'cos_step', 'cos_init', 'step_loss',
         'norm/embed.weight', 'norm/hidden.0.weight', 'norm/hidden.0.bias', 'norm/out.weight', 'norm/out.bias']),
     );
     expect(b).toEqual(a);
