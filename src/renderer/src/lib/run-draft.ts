@@ -1,6 +1,6 @@
 // The new-run form's model: flat, form-friendly fields that map one-to-one onto a RunConfig. Validation is the
 // shared zod schema itself (RunConfigSchema), so the form accepts exactly what a config file may say.
-import { LstmModelSchema, MlpModelSchema, RunConfigSchema, TransformerModelSchema, type BackendChoice, type ModularOp, type PermutationOp, type RunConfig, type RunConfigInput } from '../../../shared/config/run-config';
+import { LstmModelSchema, MlpModelSchema, RunConfigSchema, TransformerModelSchema, type BackendChoice, type LossKind, type ModularOp, type OptimizerKind, type PermutationOp, type RunConfig, type RunConfigInput } from '../../../shared/config/run-config';
 import { problemsFromZod, type ConfigProblem } from '../../../shared/config/errors';
 
 /** Empty number inputs bind to null/undefined; zod then reports "is required". */
@@ -17,8 +17,34 @@ export interface Draft {
   mlp: { embedDim: Num; width: Num; depth: Num; activation: 'relu' | 'gelu' | 'tanh' | 'silu' };
   transformer: { layers: Num; dModel: Num; heads: Num; dMlp: Num; layerNorm: boolean; tiedEmbedding: boolean };
   lstm: { embedDim: Num; hidden: Num; layers: Num };
-  optimizer: { lr: Num; weightDecay: Num; beta1: Num; beta2: Num; eps: Num; warmupSteps: Num };
-  training: { steps: Num; fullBatch: boolean; batchSize: Num; evalEvery: Num; checkpointEvery: Num };
+  optimizer: {
+    kind: OptimizerKind;
+    lr: Num;
+    weightDecay: Num;
+    /** 'auto': decoupled for AdamW, L2 otherwise (the schema's rule) */
+    weightDecayMode: 'auto' | 'decoupled' | 'l2';
+    beta1: Num;
+    beta2: Num;
+    eps: Num;
+    momentum: Num;
+    dampening: Num;
+    nesterov: boolean;
+    alpha: Num;
+    centered: boolean;
+    etaMinus: Num;
+    etaPlus: Num;
+    stepMin: Num;
+    stepMax: Num;
+    warmupSteps: Num;
+    clipGradNorm: Num;
+    updateNoise: Num;
+    weightNoise: Num;
+  };
+  training: { steps: Num; fullBatch: boolean; batchSize: Num; evalEvery: Num; checkpointEvery: Num; checkpointPowersOfTwo: boolean };
+  /** Omnigrok's knobs: init scale α, constant-norm training, the loss */
+  initScale: Num;
+  constantNorm: boolean;
+  loss: LossKind;
 }
 
 /** 000 §2.2's setting (p = 97, r = 0.5, 2-layer transformer d128 h4, AdamW wd 1, β = (0.9, 0.98), 10 warm-up steps)
@@ -64,14 +90,18 @@ export function draftFromConfig(c: RunConfig): Draft {
       tiedEmbedding: tf.tiedEmbedding,
     },
     lstm: { embedDim: lstm.embedDim, hidden: lstm.hidden, layers: lstm.layers },
-    optimizer: { ...c.optimizer },
+    optimizer: { ...c.optimizer, weightDecayMode: c.optimizer.weightDecayMode ?? 'auto' },
     training: {
       steps: c.training.steps,
       fullBatch: c.training.batchSize === 'full',
       batchSize: c.training.batchSize === 'full' ? 512 : c.training.batchSize,
       evalEvery: c.training.evalEvery,
       checkpointEvery: c.training.checkpointEvery,
+      checkpointPowersOfTwo: c.training.checkpointPowersOfTwo,
     },
+    initScale: c.init.scale,
+    constantNorm: c.constantNorm,
+    loss: c.loss,
   };
 }
 
@@ -79,6 +109,7 @@ const n = (v: Num): number | undefined => (v === null || v === undefined || Numb
 
 /** The config document the draft stands for (what the JSON view shows and what is sent). */
 export function draftToInput(d: Draft): RunConfigInput {
+  const o = d.optimizer;
   const model =
     d.modelKind === 'mlp'
       ? { kind: 'mlp' as const, embedDim: n(d.mlp.embedDim), width: n(d.mlp.width), depth: n(d.mlp.depth), activation: d.mlp.activation }
@@ -118,20 +149,37 @@ export function draftToInput(d: Draft): RunConfigInput {
           },
     model,
     optimizer: {
-      kind: 'adamw',
-      lr: n(d.optimizer.lr),
-      weightDecay: n(d.optimizer.weightDecay),
-      beta1: n(d.optimizer.beta1),
-      beta2: n(d.optimizer.beta2),
-      eps: n(d.optimizer.eps),
-      warmupSteps: n(d.optimizer.warmupSteps),
+      kind: o.kind,
+      lr: n(o.lr),
+      weightDecay: n(o.weightDecay),
+      ...(o.weightDecayMode === 'auto' ? {} : { weightDecayMode: o.weightDecayMode }),
+      beta1: n(o.beta1),
+      beta2: n(o.beta2),
+      eps: n(o.eps),
+      momentum: n(o.momentum),
+      dampening: n(o.dampening),
+      nesterov: o.nesterov,
+      alpha: n(o.alpha),
+      centered: o.centered,
+      etaMinus: n(o.etaMinus),
+      etaPlus: n(o.etaPlus),
+      stepMin: n(o.stepMin),
+      stepMax: n(o.stepMax),
+      warmupSteps: n(o.warmupSteps),
+      clipGradNorm: n(o.clipGradNorm),
+      updateNoise: n(o.updateNoise),
+      weightNoise: n(o.weightNoise),
     },
     training: {
       steps: n(d.training.steps) as number,
       batchSize: d.training.fullBatch ? 'full' : (n(d.training.batchSize) as number),
       evalEvery: n(d.training.evalEvery),
       checkpointEvery: n(d.training.checkpointEvery),
+      checkpointPowersOfTwo: d.training.checkpointPowersOfTwo,
     },
+    init: { scale: n(d.initScale) },
+    loss: d.loss,
+    constantNorm: d.constantNorm,
   };
 }
 
