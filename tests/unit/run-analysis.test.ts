@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store';
 import { AnalysisInputError, predictRun, spectralOfRun } from '../../src/main/services/run-analysis';
 import { seedEarlyRun as addRun, tempDir } from './store-helpers';
+import { createBackend } from '../../src/main/services/create-backend';
+import { dispatch } from '../../src/shared/api/dispatch';
 
 const tmp = tempDir('analysis');
 afterAll(() => tmp.cleanup());
@@ -41,5 +43,24 @@ describe('run analysis service', () => {
     expect(() => predictRun(store, short)).toThrow(AnalysisInputError);
     expect(() => predictRun(store, short)).toThrow(`run ${short} has the per-update training loss of 120 updates; the spectral window needs the first 400`);
     expect(() => spectralOfRun(store, 9999)).toThrow(/no run with id 9999/);
+  });
+});
+
+describe('analysis API methods', () => {
+  it('answer through dispatch as every transport calls them, with invalid_input and not_found for bad runs', async () => {
+    const backend = createBackend({ dbPath: tmp.file('api.db'), launcher: { launch: () => { throw new Error('no compute here'); } }, mode: 'browser' });
+    try {
+      const id = addRun(backend.store, 0.2, null);
+      const short = addRun(backend.store, 0.2, null, 30);
+      const p = await dispatch(backend.handlers, 'analysis.predict', { id });
+      expect(p).toMatchObject({ ok: true, result: { runId: id, method: 'rule', willGrok: true, atStep: 400 } });
+      const s = await dispatch(backend.handlers, 'analysis.spectral', { id, window: 200 });
+      expect(s).toMatchObject({ ok: true, result: { runId: id, params: { window: 200, cutoff: 0.05 } } });
+      expect(await dispatch(backend.handlers, 'analysis.predict', { id: short })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await dispatch(backend.handlers, 'analysis.predict', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await dispatch(backend.handlers, 'analysis.spectral', { id, cutoff: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    } finally {
+      await backend.close();
+    }
   });
 });

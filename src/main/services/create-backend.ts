@@ -8,6 +8,7 @@ import { formatProblem } from '../../shared/config/errors';
 import { downsampleMinMax } from '../../shared/analysis/downsample';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
+import { AnalysisInputError, predictRun, spectralOfRun } from './run-analysis';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { Backend } from './backend-api';
 import { createEventBus } from './events';
@@ -66,6 +67,16 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 1)),
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
+
+  /** A run without the data an analysis needs is the caller's input problem, not a server fault. */
+  const analysisCall = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof AnalysisInputError) throw new ApiError(/^no run with id/.test(e.message) ? 'not_found' : 'invalid_input', e.message);
+      throw e;
+    }
+  };
 
   const mustGet = (id: number): RunRow => {
     const row = store.runs.get(id);
@@ -150,6 +161,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       events.emit('runs.changed', { reason: 'restored' });
       return { ok: true };
     },
+    'analysis.spectral': async ({ id, ...opts }) => analysisCall(() => spectralOfRun(store, id, opts)),
+    'analysis.predict': async ({ id, ...opts }) => analysisCall(() => predictRun(store, id, opts)),
   };
 
   let closing: Promise<void> | null = null;

@@ -8,21 +8,20 @@ import {
   STEP_LOSS_METRIC,
   type EarlyRun,
   type LabelledRun,
-  type Prediction,
 } from '../../shared/analysis/predictor';
 import { SPECTRAL_DEFAULTS, type SpectralOptions, type SpectralSignature } from '../../shared/analysis/spectral';
+import type { PredictionView, SpectralParams, SpectralView } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
 
 export class AnalysisInputError extends Error {}
 
-export interface SpectralParams {
-  window: number;
-  cutoff: number;
-  bandHigh: number;
-  detrend: boolean;
-}
-
-export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({ ...SPECTRAL_DEFAULTS, ...o });
+/** The defaults with the options given (an option that is undefined keeps its default). */
+export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({
+  window: o.window ?? SPECTRAL_DEFAULTS.window,
+  cutoff: o.cutoff ?? SPECTRAL_DEFAULTS.cutoff,
+  bandHigh: o.bandHigh ?? SPECTRAL_DEFAULTS.bandHigh,
+  detrend: o.detrend ?? SPECTRAL_DEFAULTS.detrend,
+});
 
 function runOrThrow(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
@@ -60,13 +59,7 @@ export function earlyRunOf(store: Store, run: RunRow, window: number): EarlyRun 
   return { stepLoss: values, trainAccAtW: trainAcc, valAccAtW: valAcc };
 }
 
-export interface SpectralResult {
-  runId: number;
-  params: SpectralParams;
-  signature: SpectralSignature;
-}
-
-export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions = {}): SpectralResult {
+export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions = {}): SpectralView {
   const run = runOrThrow(store, runId);
   const params = spectralParams(opts);
   const early = earlyRunOf(store, run, params.window);
@@ -100,14 +93,7 @@ export function labelledRuns(store: Store, params: SpectralParams, exclude: numb
   return out;
 }
 
-export interface PredictionResult extends Prediction {
-  runId: number;
-  params: SpectralParams;
-  /** the run's actual outcome when it has finished: reached 99% validation accuracy or not */
-  outcome: boolean | null;
-}
-
-export function predictRun(store: Store, runId: number, opts: SpectralOptions = {}): PredictionResult {
+export function predictRun(store: Store, runId: number, opts: SpectralOptions = {}): PredictionView {
   const run = runOrThrow(store, runId);
   const params = spectralParams(opts);
   const early = earlyRunOf(store, run, params.window);
@@ -115,7 +101,7 @@ export function predictRun(store: Store, runId: number, opts: SpectralOptions = 
   const calibrated = calibrate(labelledRuns(store, params, runId));
   const prediction = predict(earlyFeatures(early, params), calibrated);
   const finished = run.status === 'completed' || run.status === 'diverged';
-  const result: PredictionResult = { runId, params, ...prediction, outcome: finished ? run.phases?.t4_99 != null : null };
+  const result: PredictionView = { runId, params, ...prediction, outcome: finished ? run.phases?.t4_99 != null : null };
   store.analyses.save(runId, 'prediction', params, result, new Date().toISOString());
   return result;
 }

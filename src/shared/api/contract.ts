@@ -2,9 +2,25 @@
 // and every event it may receive. Electron IPC (main/app + preload) and the WebSocket (main/server) both carry exactly this.
 import { z } from 'zod';
 import { RunConfigSchema } from '../config/run-config';
-import type { AppInfo, MetricSeries, RunDetail, RunStatus, RunSummary, ValidationResult, ApiErrorShape, Phases } from './types';
+import type {
+  AppInfo,
+  MetricSeries,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+  ValidationResult,
+  ApiErrorShape,
+  Phases,
+  PredictionView,
+  SpectralView,
+} from './types';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
+const SpectralInput = z.strictObject({
+  id: z.number().int().positive(),
+  window: z.number().int().min(8).max(1_000_000).optional(),
+  cutoff: z.number().min(0).lt(1).optional(),
+});
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),
   text: z.string().max(1_000_000),
@@ -28,6 +44,10 @@ export const methodInputs = {
   /** soft delete: the run is hidden and can be restored until purged */
   'runs.delete': RunId,
   'runs.restore': RunId,
+  /** the spectral signature of a run's first W updates (000 §3) */
+  'analysis.spectral': SpectralInput,
+  /** will the run reach 99% validation accuracy? (rule, or a model calibrated on the database's finished runs) */
+  'analysis.predict': SpectralInput,
 } as const;
 
 export interface MethodOutputs {
@@ -43,6 +63,8 @@ export interface MethodOutputs {
   'runs.cancel': { ok: true };
   'runs.delete': { ok: true };
   'runs.restore': { ok: true };
+  'analysis.spectral': SpectralView;
+  'analysis.predict': PredictionView;
 }
 
 export type MethodName = keyof typeof methodInputs;

@@ -1,6 +1,8 @@
 // Data shapes that cross the API boundary (main ⇄ renderer, server ⇄ browser). Plain JSON only.
 import type { RunConfig } from '../config/run-config';
 import type { ConfigProblem } from '../config/errors';
+import type { Prediction } from '../analysis/predictor';
+import type { SpectralSignature } from '../analysis/spectral';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted', 'diverged'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -95,6 +97,28 @@ export interface ApiErrorShape {
   code: 'invalid_input' | 'not_found' | 'conflict' | 'unknown_method' | 'unauthorized' | 'internal';
   message: string;
   problems?: ConfigProblem[];
+}
+
+/** Parameters of the spectral signature (000 §3): window W, high-pass cutoff and low-band edge (fractions of Nyquist). */
+export interface SpectralParams {
+  window: number;
+  cutoff: number;
+  bandHigh: number;
+  detrend: boolean;
+}
+
+/** The spectral signature of a run's first W updates. */
+export interface SpectralView {
+  runId: number;
+  params: SpectralParams;
+  signature: SpectralSignature;
+}
+
+/** The grokking prediction of a run, and its actual outcome once it has finished (null before). */
+export interface PredictionView extends Prediction {
+  runId: number;
+  params: SpectralParams;
+  outcome: boolean | null;
 }
 
 export type { ConfigProblem, RunConfig };
