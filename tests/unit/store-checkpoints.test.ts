@@ -32,8 +32,24 @@ describe('checkpoint codec', () => {
       expect(back.params.map((p) => [p.name, p.shape])).toEqual(s.params.map((p) => [p.name, p.shape]));
       for (const [i, p] of back.params.entries()) expect(Buffer.from(p.data.buffer)).toEqual(Buffer.from(s.params[i]!.data.buffer));
       expect(Array.from(back.optimizer[0]!.data)).toEqual(Array.from(s.optimizer[0]!.data));
-      // compact: the header plus the raw floats, nothing more
-      expect(blob.length).toBeLessThan(12 + 300 + 15 * 4 + 4);
+      // compact: the header plus at most the raw floats and deflate's few bytes of framing
+      expect(blob.length).toBeLessThan(12 + 300 + 15 * 4 + 4 + 16);
+    }
+  });
+
+  it('compresses losslessly (byte-shuffled deflate) and still reads raw format-1 blobs', () => {
+    // weights of a trained layer: similar magnitudes, so exponent bytes repeat
+    const w = new Float32Array(4096).map((_, i) => Math.fround(0.05 * Math.sin(i * 0.37) + 0.001 * Math.cos(i * 1.7)));
+    const s: TrainingState = { step: 3, params: [{ name: 'w', shape: [64, 64], data: w }], optimizer: [], rng: [1, -1, 5, 6] };
+    const packed = encodeCheckpoint(s);
+    const raw = encodeCheckpoint(s, { compress: false });
+    expect(packed.readUInt32LE(4)).toBe(2);
+    expect(raw.readUInt32LE(4)).toBe(1);
+    expect(packed.length).toBeLessThan(0.9 * raw.length);
+    for (const blob of [packed, raw]) {
+      const back = decodeCheckpoint(new Uint8Array(blob));
+      expect(Buffer.from(back.params[0]!.data.buffer)).toEqual(Buffer.from(w.buffer));
+      expect(back.rng).toEqual([1, -1, 5, 6]);
     }
   });
 
@@ -52,12 +68,18 @@ describe('checkpoints repository', () => {
     const store = openStore(tmp.file('ckpt.db'));
     const run = store.runs.insert({ name: 'r', config: smallConfig(), createdAt: 't', owner: OWNER });
     const bytes = store.checkpoints.save(run, state(100, 2), 't1');
-    store.checkpoints.save(run, state(200, 2), 't2');
-    expect(store.checkpoints.list(run)).toEqual([
-      { step: 100, bytes },
-      { step: 200, bytes },
-    ]);
-    expect(store.checkpoints.load(run, 100)!.params[0]!.data[1]).toBe(Math.fround(0.1 - 100));
+    expect(store.checkpoints.list(run)).toEqual([{ step: 100, bytes }]);
+    const bytes200 = store.checkpoints.save(run, state(200, 2), 't2');
+    // the older one is thinned to an analysis copy: weights and rng kept, optimiser slots dropped
+    const [c100, c200] = store.checkpoints.list(run);
+    expect(c200).toEqual({ step: 200, bytes: bytes200 });
+    expect(c100!.step).toBe(100);
+    expect(c100!.bytes).toBeLessThan(bytes);
+    const thin = store.checkpoints.load(run, 100)!;
+    expect(thin.optimizer).toEqual([]);
+    expect(thin.rng).toEqual([123456789, 42, 7]);
+    expect(thin.params[0]!.data[1]).toBe(Math.fround(0.1 - 100));
+    expect(store.checkpoints.latest(run)!.optimizer.map((o) => o.name)).toEqual(['ww/m']);
     expect(store.checkpoints.latest(run)!.step).toBe(200);
     expect(store.checkpoints.load(run, 150)).toBeUndefined();
     store.close();
