@@ -138,6 +138,11 @@ describe('Grokscope in the browser', () => {
     await page.getByRole('button', { name: 'dismiss bad.yaml' }).click();
   });
 
+  /** Waits until the element's text matches. */
+  async function expect_(loc: import('playwright-core').Locator, re: RegExp): Promise<void> {
+    await poll(async () => re.test(await loc.innerText())).toBe(true);
+  }
+
   it('starts a run from a dropped config, fills the curves live and exports PNG and SVG', async () => {
     const framesBefore = progressFrames;
     expect(await dropFiles([{ name: 'add23.json', text: JSON.stringify(GOOD_CONFIG, null, 2) }])).toBe(true);
@@ -228,11 +233,26 @@ describe('Grokscope in the browser', () => {
     const cliTexts = [...cliSvg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
     expect([...parsed.texts].sort()).toEqual(cliTexts.sort());
 
+    // The early analysis (000 §3): the prediction at step 400 and the spectral signature, which exports as SVG.
+    const prediction = page.getByTestId('prediction');
+    await expect_(prediction, /predicted to grok: (yes|no), p = 0\.\d\d, at step 400/);
+    await expect_(prediction, /outcome: (grokked|did not grok)/);
+    await page.getByTestId('spectral-numbers').waitFor({ timeout: 15_000 });
+    const [spectralSvg] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'export the spectral signature as SVG' }).click(),
+    ]);
+    expect(spectralSvg.suggestedFilename()).toBe(`run-${id}-spectral.svg`);
+    const spectralText = readFileSync(await spectralSvg.path(), 'utf8');
+    expect(spectralText).toContain('frequency (cycles per update)');
+
     mkdirSync(ARTIFACTS, { recursive: true });
     // Close the drop panel (if it has not gone by itself) so the screenshot shows the page itself.
     if ((await dropItem.count()) > 0) await page.getByRole('button', { name: 'dismiss add23.json' }).click();
     await pngDownload.saveAs(path.join(ARTIFACTS, 'export-loss.png'));
     await svgDownload.saveAs(path.join(ARTIFACTS, 'export-loss.svg'));
+    // from the top: a full-page shot of a scrolled page draws the sticky header mid-page
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'run-page.png'), fullPage: true });
   }, 120_000);
 
