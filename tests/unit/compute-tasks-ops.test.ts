@@ -204,3 +204,26 @@ describe('run labels', () => {
     expect(describeModel(c({ kind: 'permutation', op: 'compose' }, { kind: 'mlp', depth: 1, width: 128, embedDim: 32 }).model)).toBe('mlp 1x128 e32 relu');
   });
 });
+
+describe('training on the new tasks', () => {
+  it('a trainer runs on S5 (120 classes) and on a polynomial op, and the training loss falls', async () => {
+    const { initBackend } = await import('../../src/main/compute/engine/backend');
+    const { Trainer } = await import('../../src/main/compute/train/trainer');
+    await initBackend('cpu');
+    for (const task of [
+      { kind: 'permutation', op: 'conjugate', trainFraction: 0.05, encoding: 'three-token' },
+      { kind: 'modular', op: 'x^3+xy', p: 11, trainFraction: 0.7, encoding: 'power' },
+    ]) {
+      const t = new Trainer(
+        RunConfigSchema.parse({ seed: 0, task, model: { kind: 'mlp', embedDim: 16, width: 64, depth: 1 }, optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0 }, training: { steps: 20 } }),
+      );
+      expect(t.dataset.numClasses).toBe(task.kind === 'permutation' ? 120 : 11);
+      const first = t.update(false).loss;
+      let last = first;
+      for (let i = 0; i < 19; i++) last = t.update(false).loss;
+      expect(Number.isFinite(first)).toBe(true);
+      expect(last, JSON.stringify(task)).toBeLessThan(first);
+      t.dispose();
+    }
+  });
+});
