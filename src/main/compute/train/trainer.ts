@@ -16,6 +16,7 @@ import { buildDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
 import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors } from './data';
 import { batchLoss, evaluateSplit } from './metrics';
+import { GradientPool, startGradientPool } from '../parallel/pool';
 import { BatchSampler } from './sampler';
 
 /** Independent random streams derived from the run's seed (the split has its own `splitSeed`). */
@@ -46,6 +47,7 @@ export class Trainer {
   private readonly train: SplitTensors;
   private readonly val: SplitTensors;
   private sampler: BatchSampler | null;
+  private readonly pool: GradientPool | null;
   private readonly vars: tf.Variable[];
   /** θ_0 as one flat vector, for cos(θ_t, θ_0) */
   private readonly theta0: tf.Tensor1D;
@@ -71,6 +73,7 @@ export class Trainer {
     this.val = splitTensors(ds.val, ds.seqLen, ds.vocabSize, ds.numClasses);
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
+    this.pool = this.sampler ? null : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
   }
 
   /** Learning rate of the update that produces step `step` (1-based); see optim/schedule. */
@@ -87,7 +90,9 @@ export class Trainer {
     // 004 §4.3 weight noise: the gradient is taken at θ + σε; the update applies to the clean θ.
     const clean = o.weightNoise > 0 ? this.perturbWeights(o.weightNoise) : null;
     const [value, measured] = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => batchLoss(lossKind, this.model.forward(batch.input), batch.targets), this.vars);
+      const lossOf = (b: Batch) => batchLoss(lossKind, this.model.forward(b.input), b.targets);
+      // full batch with spare cores: the rows are split over worker threads (compute/parallel), same maths
+      const { value, grads } = !own && this.pool ? this.pool.valueAndGrads(lossOf, this.vars) : tf.variableGrads(() => lossOf(batch), this.vars);
       if (clean) this.vars.forEach((v, i) => v.assign(clean[i]!));
       const list = this.vars.map((v) => grads[v.name]!);
       // 004 §4.3 update-direction noise: θ ← θ + lr·(Δθ + σε), ε ~ N(0, I) drawn on its own seeded stream.
@@ -197,6 +202,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    this.pool?.dispose();
     disposeBatch(this.train.cached);
     disposeBatch(this.val.cached);
     this.optimizer.dispose();

@@ -1,0 +1,183 @@
+// Data parallelism for full-batch steps. TF.js's wasm backend runs one thread under Node, so a second core idles
+// while it trains. The pool splits the training rows: the trainer thread takes the first share, each worker thread
+// (its own TF.js wasm instance, grad-worker.ts) the next ones; every step the trainer writes the parameters to shared
+// memory, wakes the workers, computes its own share, waits, and combines the loss and gradient sums weighted by
+// rows. The result equals the single-thread step up to float32 summation order.
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RunConfig } from '../../../shared/config/run-config';
+import type { Batch } from '../train/data';
+import { CTRL, readError, sharedBytes, sharedViews, type SharedViews, type WorkerInit } from './shared';
+
+/** Below this many training rows a step is too short for the hand-off to pay (measured: ~1-3 ms per step). */
+const MIN_ROWS = 1024;
+/** How long a worker may take to start (compile wasm, build its rows) or to answer one request. */
+const WAIT_MS = 120_000;
+
+export interface PoolChoice {
+  workers: number;
+  why: string;
+}
+
+/**
+ * How many worker threads to use: GROKSCOPE_WORKERS when set (0 disables), else one per spare core for full-batch
+ * training on the wasm or cpu backend with at least MIN_ROWS rows (the tensorflow backend threads on its own).
+ */
+export function chooseWorkers(config: RunConfig, backend: string, trainRows: number): PoolChoice {
+  const env = process.env.GROKSCOPE_WORKERS;
+  const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
+  if (!fullBatch) return { workers: 0, why: 'minibatch training runs on one thread' };
+  if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${env}"`);
+    return { workers: Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1)), why: `GROKSCOPE_WORKERS=${env}` };
+  }
+  if (trainRows < MIN_ROWS) return { workers: 0, why: `${trainRows} training rows: too few to split` };
+  const spare = Math.max(0, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+  return { workers: spare, why: `${spare} spare core(s)` };
+}
+
+// From source, the worker is a TypeScript module: a small CommonJS bootstrap registers tsx's loader inside the
+// worker and imports it (a worker's execArgv `--import tsx` does not reach its entry module under Node 20).
+const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });`;
+
+/** How to start a worker: the built grad-worker.js beside this bundle, else the TypeScript source through tsx. */
+function workerSpec(): { file: string; eval: boolean; extra: { tsx?: string; entry?: string } } | null {
+  const built = fileURLToPath(new URL('./grad-worker.js', import.meta.url));
+  if (existsSync(built)) return { file: built, eval: false, extra: {} };
+  const source = new URL('./grad-worker.ts', import.meta.url);
+  if (source.protocol !== 'file:' || !existsSync(fileURLToPath(source))) return null;
+  let tsx: string;
+  try {
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch {
+    tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  }
+  return { file: BOOTSTRAP, eval: true, extra: { tsx, entry: source.href } };
+}
+
+interface Member {
+  worker: Worker;
+  views: SharedViews;
+  rows: number;
+}
+
+export class GradientPool {
+  private readonly members: Member[];
+  private ready = false;
+  private request = 0;
+
+  private constructor(
+    members: Member[],
+    /** the trainer thread's own rows: the first `rows` of the training set */
+    readonly own: Batch,
+    readonly totalRows: number,
+    private readonly paramCount: number,
+  ) {
+    this.members = members;
+  }
+
+  /**
+   * Starts `workers` workers over the rows after the trainer's own share; null when the worker module cannot be
+   * found (e.g. a bundle built without it). `encodeOwn(n)` encodes the trainer's share, rows [0, n).
+   */
+  static start(config: RunConfig, backend: 'wasm' | 'cpu', workers: number, totalRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): GradientPool | null {
+    const spec = workerSpec();
+    if (!spec || workers < 1) return null;
+    const shares = workers + 1;
+    const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * totalRows) / shares));
+    const members: Member[] = [];
+    for (let w = 1; w < shares; w++) {
+      const sab = new SharedArrayBuffer(sharedBytes(paramCount));
+      const init: WorkerInit = { config, backend, from: bounds[w]!, to: bounds[w + 1]!, paramCount, sab };
+      const worker = new Worker(spec.file, { eval: spec.eval, workerData: { ...init, ...spec.extra } });
+      worker.unref(); // never keeps the process alive; dispose() ends it
+      worker.on('error', () => undefined); // failures are reported through shared memory (the trainer is blocked)
+      members.push({ worker, views: sharedViews(sab, paramCount), rows: bounds[w + 1]! - bounds[w]! });
+    }
+    return new GradientPool(members, encodeOwn(bounds[1]!), totalRows, paramCount);
+  }
+
+  private waitReady(): void {
+    if (this.ready) return;
+    for (const m of this.members) {
+      const r = Atomics.wait(m.views.ctrl, CTRL.state, 0, WAIT_MS);
+      const state = Atomics.load(m.views.ctrl, CTRL.state);
+      if (state === -1) throw new Error(`gradient worker failed to start: ${readError(m.views)}`);
+      if (r === 'timed-out' && state !== 1) throw new Error(`gradient worker did not start within ${WAIT_MS / 1000} s`);
+    }
+    this.ready = true;
+  }
+
+  /**
+   * The full-batch mean loss and its gradients (in `vars` order), as tf.variableGrads would give them for
+   * `lossOf` over every training row. `lossOf(batch)` is the mean loss of a batch's rows.
+   */
+  valueAndGrads(lossOf: (b: Batch) => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    this.waitReady();
+    // parameters out to every worker, then wake them
+    const flat = new Float32Array(this.paramCount);
+    let at = 0;
+    for (const v of vars) {
+      flat.set(v.dataSync() as Float32Array, at);
+      at += v.size;
+    }
+    this.request += 1;
+    for (const m of this.members) {
+      m.views.params.set(flat);
+      Atomics.store(m.views.ctrl, CTRL.request, this.request);
+      Atomics.notify(m.views.ctrl, CTRL.request);
+    }
+    const n = this.totalRows;
+    const ownRows = this.own.input.batch;
+    const { value, grads } = tf.variableGrads(() => lossOf(this.own), vars);
+    for (const m of this.members) {
+      while (Atomics.load(m.views.ctrl, CTRL.done) !== this.request) {
+        if (Atomics.wait(m.views.ctrl, CTRL.done, Atomics.load(m.views.ctrl, CTRL.done), WAIT_MS) === 'timed-out')
+          throw new Error(`gradient worker did not answer within ${WAIT_MS / 1000} s`);
+      }
+      if (Atomics.load(m.views.ctrl, CTRL.state) === -1) throw new Error(`gradient worker failed: ${readError(m.views)}`);
+    }
+    // Σ over all rows = ownRows·(own mean) + the workers' sums; then the mean over n rows
+    const sums = this.members.length === 1 ? this.members[0]!.views.grads : sumOf(this.members.map((m) => m.views.grads));
+    let lossSum = value.dataSync()[0]! * ownRows;
+    lossSum += sums[this.paramCount]!;
+    at = 0;
+    const combined: tf.NamedTensorMap = {};
+    for (const v of vars) {
+      const other = tf.tensor(sums.slice(at, at + v.size), v.shape);
+      at += v.size;
+      combined[v.name] = tf.div(tf.add(tf.mul(grads[v.name]!, ownRows), other), n);
+    }
+    return { value: tf.scalar(lossSum / n), grads: combined };
+  }
+
+  dispose(): void {
+    for (const m of this.members) {
+      Atomics.store(m.views.ctrl, CTRL.request, -1);
+      Atomics.notify(m.views.ctrl, CTRL.request);
+      void m.worker.terminate();
+    }
+    tf.dispose([this.own.input.onehot, this.own.input.onehotT, this.own.targets, this.own.labels]);
+  }
+}
+
+/** A pool for this run when chooseWorkers says so (null otherwise); `encodeOwn(n)` encodes training rows [0, n). */
+export function startGradientPool(config: RunConfig, trainRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): GradientPool | null {
+  const backend = tf.getBackend();
+  const { workers } = chooseWorkers(config, backend, trainRows);
+  if (workers < 1 || (backend !== 'wasm' && backend !== 'cpu')) return null;
+  return GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn);
+}
+
+function sumOf(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts[0]!.length);
+  for (const p of parts) for (let i = 0; i < out.length; i++) out[i]! += p[i]!;
+  return out;
+}

@@ -1,0 +1,99 @@
+// Data-parallel full-batch steps (compute/parallel): the trainer thread and a worker thread each take a share of the
+// rows; the combined loss and update equal single-thread training up to float32 summation order.
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
+import { initBackend } from '../../src/main/compute/engine/backend';
+import { createModel } from '../../src/main/compute/models/create';
+import { chooseWorkers, GradientPool } from '../../src/main/compute/parallel/pool';
+import { Rng } from '../../src/main/compute/rng';
+import { buildDataset } from '../../src/main/compute/tasks/build';
+import { encodeBatch } from '../../src/main/compute/train/data';
+import { batchLoss } from '../../src/main/compute/train/metrics';
+import { Trainer } from '../../src/main/compute/train/trainer';
+
+afterAll(() => tf.disposeVariables());
+afterEach(() => {
+  delete process.env.GROKSCOPE_WORKERS;
+});
+
+function config(model: RunConfigInput['model'], over: Partial<RunConfigInput> = {}): RunConfig {
+  return RunConfigSchema.parse({
+    seed: 2,
+    backend: 'wasm',
+    task: { kind: 'modular', op: 'add', p: 17, trainFraction: 0.5, encoding: 'power' },
+    model,
+    optimizer: { lr: 1e-2, weightDecay: 1, warmupSteps: 0 },
+    training: { steps: 6 },
+    ...over,
+  });
+}
+
+/** Losses of `steps` updates and the final flat parameters, with GROKSCOPE_WORKERS = workers. */
+function train(cfg: RunConfig, workers: number, steps: number): { losses: number[]; params: Float32Array } {
+  process.env.GROKSCOPE_WORKERS = String(workers);
+  const t = new Trainer(cfg);
+  try {
+    const losses = Array.from({ length: steps }, () => t.update(false).loss);
+    const params = Float32Array.from(t.model.params.flatMap((p) => Array.from(p.variable.dataSync())));
+    return { losses, params };
+  } finally {
+    t.dispose();
+  }
+}
+
+describe('gradient pool', () => {
+  for (const [name, model] of [
+    ['MLP', { kind: 'mlp', embedDim: 8, width: 32, depth: 2 }],
+    ['2-layer transformer', { kind: 'transformer', layers: 2, dModel: 16, heads: 4, dMlp: 32 }],
+  ] as const) {
+    it(`${name}: 6 full-batch steps over 2 threads equal single-thread training (relative difference < 1e-4)`, async () => {
+      await initBackend('wasm');
+      const cfg = config(model);
+      const one = train(cfg, 0, 6);
+      const two = train(cfg, 1, 6);
+      one.losses.forEach((l, i) => expect(Math.abs(two.losses[i]! - l) / Math.abs(l), `step ${i + 1}`).toBeLessThan(1e-4));
+      let diff = 0;
+      let norm = 0;
+      one.params.forEach((x, i) => {
+        diff += (x - two.params[i]!) ** 2;
+        norm += x * x;
+      });
+      expect(Math.sqrt(diff / norm)).toBeLessThan(1e-4);
+      expect(one.losses[5]).toBeLessThan(one.losses[0]!); // it trains
+    });
+  }
+
+  it('a worker that fails is reported as an error naming why, not a hang', async () => {
+    await initBackend('wasm');
+    const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
+    const ds = buildDataset(cfg.task);
+    const model = createModel(cfg.model, ds, new Rng(1));
+    const vars = model.params.map((p) => p.variable);
+    const size = vars.reduce((n, v) => n + v.size, 0);
+    // the worker builds its model from this config and fails there; the trainer thread's model is fine
+    const bad = { ...cfg, model: { ...cfg.model, width: -1 } } as RunConfig;
+    const pool = GradientPool.start(bad, 'wasm', 1, ds.train.size, size, (n) =>
+      encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, Int32Array.from({ length: n }, (_, i) => i)),
+    )!;
+    try {
+      expect(() => tf.tidy(() => pool.valueAndGrads((b) => batchLoss('cross-entropy', model.forward(b.input), b.targets), vars).value)).toThrow(
+        /gradient worker failed to start: Invalid typed array length/,
+      );
+    } finally {
+      pool.dispose();
+      tf.dispose(vars);
+    }
+  });
+
+  it('chooses workers only for full batches on single-threaded backends, and checks GROKSCOPE_WORKERS', () => {
+    const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
+    expect(chooseWorkers({ ...cfg, training: { ...cfg.training, batchSize: 16 } }, 'wasm', 5000).workers).toBe(0);
+    expect(chooseWorkers(cfg, 'tensorflow', 5000)).toMatchObject({ workers: 0, why: expect.stringMatching(/threads on its own/) });
+    expect(chooseWorkers(cfg, 'wasm', 100)).toMatchObject({ workers: 0, why: expect.stringMatching(/too few/) });
+    process.env.GROKSCOPE_WORKERS = '2';
+    expect(chooseWorkers(cfg, 'wasm', 100).workers).toBe(2);
+    process.env.GROKSCOPE_WORKERS = 'many';
+    expect(() => chooseWorkers(cfg, 'wasm', 100)).toThrow(/GROKSCOPE_WORKERS must be a non-negative integer/);
+  });
+});
