@@ -20,6 +20,7 @@ function cli(args: string[]) {
 
 let target = 0;
 let short = 0;
+let withCheckpoints = 0;
 const fitIds: number[] = [];
 const GAMMA = 2;
 beforeAll(() => {
@@ -32,6 +33,11 @@ beforeAll(() => {
     fitIds.push(seedEarlyRun(store, 0.1, true, 400, { trainFraction: r, t4: Math.round(1e6 * (100 * r) ** -GAMMA + 500) }));
   }
   fitIds.push(seedEarlyRun(store, 0.1, false, 400, { trainFraction: 0.2 }));
+  withCheckpoints = seedEarlyRun(store, 0.1, true);
+  for (const step of [10, 20, 40, 80, 160]) {
+    const data = Float32Array.from({ length: 12 }, (_, k) => Math.cos(k + step / 50) * (1 + step / 100));
+    store.checkpoints.save(withCheckpoints, { step, params: [{ name: 'w', shape: [12], data }], optimizer: [], rng: [] }, new Date().toISOString());
+  }
   store.close();
 });
 
@@ -64,13 +70,24 @@ describe('grokscope analyze', () => {
     expect(cli(['analyze', 'fit', '--runs', fitIds.join(',')]).stdout).toMatch(/γ = (1\.9|2\.0)\d* \[\d/);
   });
 
+  it('pca prints the explained variance and α, β per checkpoint', () => {
+    const r = cli(['analyze', 'pca', '--run', String(withCheckpoints)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PCA of θ_t − θ_T over 5 checkpoints, d = 12/);
+    expect(r.stdout).toMatch(/explained variance: \d+\.\d%/);
+    const j = JSON.parse(cli(['analyze', 'pca', '--run', String(withCheckpoints), '--json']).stdout);
+    expect(j.steps).toEqual([10, 20, 40, 80, 160]);
+    expect(j.alpha.at(-1)).toBeCloseTo(0, 6);
+  });
+
   it('exits 2 with a readable message for a run without an early window, a missing run or a bad flag', () => {
     const s = cli(['analyze', 'predict', '--run', String(short)]);
     expect(s.code).toBe(2);
     expect(s.stderr).toContain(`run ${short} has the per-update training loss of 50 updates; the spectral window needs the first 400`);
     expect(cli(['analyze', 'spectral', '--run', '999']).stderr).toContain('no run with id 999');
     expect(cli(['analyze', 'spectral', '--run', String(target), '--cutoff', '2']).stderr).toContain('--cutoff must be a fraction');
-    expect(cli(['analyze', 'pca', '--run', '1']).stderr).toContain('KIND must be one of spectral, predict, fit');
+    expect(cli(['analyze', 'landscape', '--run', '1']).stderr).toContain('KIND must be one of spectral, predict, fit, pca');
+    expect(cli(['analyze', 'pca', '--run', String(short)]).stderr).toMatch(/has 0 checkpoints; trajectory PCA needs at least 3/);
     expect(cli(['analyze', 'fit', '--runs', `${fitIds[0]},${fitIds[1]}`]).stderr).toMatch(/needs runs that generalised at 4 or more distinct training fractions; got 2/);
     for (const r of [s]) expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });

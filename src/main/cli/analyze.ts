@@ -1,15 +1,17 @@
 // grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 // grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
+// grokscope analyze pca --run RUN [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { AnalysisInputError, predictRun, spectralOfRun } from '../services/run-analysis';
 import { fitRuns, type FitAgainst } from '../services/run-fits';
+import { trajectoryOfRun } from '../services/run-trajectory';
 import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs } from './args';
 import { EXIT_OK, UsageError } from './errors';
 import { fmtNum } from './format';
 import { json, out } from './io';
 import { openBackend } from './open-backend';
 
-export const ANALYSES = ['spectral', 'predict', 'fit'] as const;
+export const ANALYSES = ['spectral', 'predict', 'fit', 'pca'] as const;
 type Analysis = (typeof ANALYSES)[number];
 
 function cutoffFlag(a: ParsedArgs): number | undefined {
@@ -78,6 +80,21 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
             : `default rule (${p.note})`;
         const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
         out(`run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`);
+      }
+    } else if (kind === 'pca') {
+      const t = trajectoryOfRun(store, runIdArg(runFlag!));
+      if (a.flags['json']) json(t);
+      else {
+        const pct = t.explained.slice(0, 3).map((e) => `${(100 * e).toFixed(1)}%`);
+        const thinned = t.thinnedFrom > t.steps.length ? ` (thinned from ${t.thinnedFrom})` : '';
+        out(
+          [
+            `run ${t.runId}: PCA of θ_t − θ_T over ${t.steps.length} checkpoints${thinned}, d = ${t.dim}`,
+            `  explained variance: ${pct.join(', ')} (first ${pct.length} directions)`,
+            '  step          α          β',
+            ...t.steps.map((s, i) => `  ${String(s).padEnd(8)} ${fmtNum(t.alpha[i]).padStart(10)} ${fmtNum(t.beta[i]).padStart(10)}`),
+          ].join('\n'),
+        );
       }
     } else {
       const against: FitAgainst = choiceFlag(a, 'against', ['r', 'wd'] as const) ?? 'r';

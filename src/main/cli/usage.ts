@@ -29,6 +29,7 @@ Writes a figure of a stored run. NAME is one of ${FIGURES.join(', ')}. csv write
 resolution (step, then one column per metric).`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
+grokscope analyze pca --run RUN [--db PATH] [--json]
 
 spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
           components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of
@@ -38,6 +39,8 @@ predict   whether the run will reach 99% validation accuracy within its budget, 
           of them, else the default rule (early oscillation energy above a threshold).
 fit       across runs that generalised: t4 = a·r^−γ + b with r in percent (000 App. A.3; --against r, the default),
           or log10 t4 against log10 weight decay (003 App. D; --against wd), with 95% confidence intervals.
+pca       PCA of the run's checkpoints θ_t − θ_T (000 App. B.2): explained variance and the projections α(t), β(t)
+          on the first two directions (at most 200 checkpoints, evenly thinned).
   --window N   W, updates analysed (default 400)
   --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
   serve: `grokscope serve [--db PATH] [--port N]
@@ -57,6 +60,7 @@ Usage:
   grokscope serve [--db PATH] [--port N]
   grokscope analyze spectral|predict --run RUN [--json]
   grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
+  grokscope analyze pca --run RUN [--json]
   grokscope COMMAND --help
 
 Progress goes to stderr; with --json one JSON object goes to stdout.

@@ -9,6 +9,7 @@ import { downsampleMinMax } from '../../shared/analysis/downsample';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
 import { AnalysisInputError, predictRun, spectralOfRun } from './run-analysis';
+import { trajectoryOfRun } from './run-trajectory';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { Backend } from './backend-api';
 import { createEventBus } from './events';
@@ -163,6 +164,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
     'analysis.spectral': async ({ id, ...opts }) => analysisCall(() => spectralOfRun(store, id, opts)),
     'analysis.predict': async ({ id, ...opts }) => analysisCall(() => predictRun(store, id, opts)),
+    'analysis.pca': async ({ id }) => analysisCall(() => trajectoryOfRun(store, id)),
   };
 
   let closing: Promise<void> | null = null;

@@ -13,6 +13,7 @@ import type {
   Phases,
   PredictionView,
   SpectralView,
+  TrajectoryView,
 } from './types';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
@@ -48,6 +49,8 @@ export const methodInputs = {
   'analysis.spectral': SpectralInput,
   /** will the run reach 99% validation accuracy? (rule, or a model calibrated on the database's finished runs) */
   'analysis.predict': SpectralInput,
+  /** PCA of the run's checkpoint trajectory (000 App. B.2) */
+  'analysis.pca': RunId,
 } as const;
 
 export interface MethodOutputs {
@@ -65,6 +68,7 @@ export interface MethodOutputs {
   'runs.restore': { ok: true };
   'analysis.spectral': SpectralView;
   'analysis.predict': PredictionView;
+  'analysis.pca': TrajectoryView;
 }
 
 export type MethodName = keyof typeof methodInputs;

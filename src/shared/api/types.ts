@@ -121,4 +121,19 @@ export interface PredictionView extends Prediction {
   outcome: boolean | null;
 }
 
+/** PCA of a run's checkpoint trajectory θ_t − θ_T (000 App. B.2): α(t), β(t) on the first two directions. */
+export interface TrajectoryView {
+  runId: number;
+  /** steps of the checkpoints used, ascending (the last is T) */
+  steps: number[];
+  /** number of parameters d */
+  dim: number;
+  /** share of variance of the first directions (at most 10) */
+  explained: number[];
+  alpha: number[];
+  beta: number[];
+  /** checkpoints left out to keep the Gram matrix small (evenly thinned, first and last kept) */
+  thinnedFrom: number;
+}
+
 export type { ConfigProblem, RunConfig };

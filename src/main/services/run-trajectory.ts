@@ -1,0 +1,57 @@
+// Trajectory PCA of a stored run (000 App. B.2): its checkpoints as flat parameter vectors θ_t, PCA of θ_t − θ_T
+// through the Gram matrix, and the path projected on the first two directions.
+import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
+import type { TrajectoryView } from '../../shared/api/types';
+import type { Store } from '../store';
+import { AnalysisInputError } from './run-analysis';
+
+/** More checkpoints than this are thinned evenly (first and last kept): the Gram matrix costs T²·d. */
+export const MAX_TRAJECTORY_CHECKPOINTS = 200;
+
+/** Indices of n items thinned to at most max, evenly, always keeping the first and the last. */
+export function thinIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const out = new Set<number>();
+  for (let k = 0; k < max; k++) out.add(Math.round((k * (n - 1)) / (max - 1)));
+  return [...out].sort((a, b) => a - b);
+}
+
+export function trajectoryOfRun(store: Store, runId: number): TrajectoryView {
+  const run = store.runs.get(runId);
+  if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${runId} in ${store.path}`);
+  const all = store.checkpoints.list(runId);
+  if (all.length < 3) {
+    throw new AnalysisInputError(
+      `run ${runId} has ${all.length} checkpoint${all.length === 1 ? '' : 's'}; trajectory PCA needs at least 3 ` +
+        '(set training.checkpointEvery, or checkpointPowersOfTwo, in its config)',
+    );
+  }
+  const picked = thinIndices(all.length, MAX_TRAJECTORY_CHECKPOINTS).map((i) => all[i]!.step);
+  let names: string | null = null;
+  const thetas = picked.map((step) => {
+    const state = store.checkpoints.load(runId, step)!;
+    const key = state.params.map((p) => `${p.name}:${p.shape.join('x')}`).join(',');
+    if (names !== null && key !== names) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} has other parameters than the first`);
+    names = key;
+    const size = state.params.reduce((n, p) => n + p.data.length, 0);
+    const theta = new Float32Array(size);
+    let at = 0;
+    for (const p of state.params) {
+      theta.set(p.data, at);
+      at += p.data.length;
+    }
+    return theta;
+  });
+  const pca = trajectoryPca(thetas, { components: 2 });
+  const view: TrajectoryView = {
+    runId,
+    steps: picked,
+    dim: pca.dim,
+    explained: pca.explainedVarianceRatio.slice(0, 10),
+    alpha: pca.projections[0]!,
+    beta: pca.projections[1] ?? picked.map(() => 0),
+    thinnedFrom: all.length,
+  };
+  store.analyses.save(runId, 'pca', { checkpoints: picked.length }, view, new Date().toISOString());
+  return view;
+}
