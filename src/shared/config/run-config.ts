@@ -16,8 +16,9 @@ const int = () => z.number().int();
 export const MODULAR_OPS = ['add', 'sub', 'mul', 'div', 'x^2+y^2', 'x^2+xy+y^2', 'x^2+xy+y^2+x', 'x^3+xy', 'x^3+xy^2+y'] as const;
 export type ModularOp = (typeof MODULAR_OPS)[number];
 /**
- * Ops with f(x, y) = f(y, x) as polynomials (hence for every p). x^2+xy+y^2+x, x^3+xy and x^3+xy^2+y are not:
- * f(1, 0) ≠ f(0, 1) or f(2, 0) ≠ f(0, 2) for p > 7 (tests check this against the full tables).
+ * Ops with f(x, y) = f(y, x) as polynomials (hence for every p). sub, div, x^2+xy+y^2+x, x^3+xy and x^3+xy^2+y are
+ * not (tests check the full tables for p ≥ 5; x^3+xy^2+y: f(x, y) − f(y, x) = (x − y)(x² + y² − 1), e.g. 2 for (1, 2) mod 3;
+ * only mod 2 do sub and x^3+xy^2+y happen to be symmetric, and they are still counted in full there).
  */
 export const SYMMETRIC_OPS: readonly ModularOp[] = ['add', 'mul', 'x^2+y^2', 'x^2+xy+y^2'];
 /** Ops that need an inverse of b mod p for every b ≠ 0, which exists for all b only when p is prime. */
