@@ -7,6 +7,8 @@ import { AnalysisInputError, predictRun, spectralOfRun } from '../../src/main/se
 import { seedEarlyRun as addRun, tempDir } from './store-helpers';
 import { createBackend } from '../../src/main/services/create-backend';
 import { dispatch } from '../../src/shared/api/dispatch';
+import { createEventBus } from '../../src/main/services/events';
+import { predictEarly } from '../../src/main/services/early-prediction';
 
 const tmp = tempDir('analysis');
 afterAll(() => tmp.cleanup());
@@ -61,6 +63,40 @@ describe('analysis API methods', () => {
       expect(await dispatch(backend.handlers, 'analysis.spectral', { id, cutoff: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     } finally {
       await backend.close();
+    }
+  });
+});
+
+describe('early prediction', () => {
+  it('predicts once when the window completes, again when the run finishes, and never for a run without a window', () => {
+    const store = openStore(tmp.file('early.db'));
+    const events = createEventBus();
+    const seen: { runId: number; outcome: boolean | null }[] = [];
+    events.subscribe((e, p) => {
+      if (e === 'run.prediction') seen.push({ runId: (p as { runId: number }).runId, outcome: (p as { outcome: boolean | null }).outcome });
+    });
+    let flushes = 0;
+    const stop = predictEarly(store, events, () => flushes++);
+    try {
+      const id = addRun(store, 0.2, null);
+      const progress = (step: number) =>
+        events.emit('run.progress', { runId: id, step, totalSteps: 1000, points: [{ name: 'step_loss', step, value: 1 }] });
+      progress(390);
+      expect(seen).toEqual([]);
+      progress(400);
+      progress(410);
+      expect(seen).toEqual([{ runId: id, outcome: null }]);
+      expect(flushes).toBe(1);
+      store.runs.setStatus(id, 'completed', { step: 1000 });
+      events.emit('run.status', { runId: id, status: 'completed', error: null, phases: null });
+      expect(seen).toHaveLength(2);
+      expect(seen[1]!.outcome).toBe(false); // t4_99 never set for this run
+      const short = addRun(store, 0.2, null, 30);
+      events.emit('run.status', { runId: short, status: 'completed', error: null, phases: null });
+      expect(seen).toHaveLength(2);
+    } finally {
+      stop();
+      store.close();
     }
   });
 });

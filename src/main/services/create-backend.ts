@@ -10,6 +10,7 @@ import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
 import { AnalysisInputError, predictRun, spectralOfRun } from './run-analysis';
 import { trajectoryOfRun } from './run-trajectory';
+import { predictEarly } from './early-prediction';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { Backend } from './backend-api';
 import { createEventBus } from './events';
@@ -53,6 +54,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   const store = openStore(opts.dbPath);
   const events = createEventBus();
   const writer = new RunWriter(store, { flushMs: opts.flushMs ?? 250 });
+  const stopPredicting = predictEarly(store, events, () => writer.flush());
   const owner: RunOwner = { host: hostname(), pid: process.pid };
   const mode = opts.mode ?? 'browser';
 
@@ -96,11 +98,14 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   const handlers: ApiHandlers = {
     'app.info': async () => appInfo(opts.dbPath, mode),
 
-    'runs.list': async ({ includeDeleted }) => store.runs.list({ includeDeleted }).map(toSummary),
+    'runs.list': async ({ includeDeleted }) => {
+      const predictions = store.analyses.latestResults('prediction');
+      return store.runs.list({ includeDeleted }).map((r) => toSummary(r, predictions.get(r.id) ?? null));
+    },
 
     'runs.get': async ({ id }) => {
       writer.flush();
-      return toDetail(mustGet(id), store.checkpoints.list(id));
+      return toDetail(mustGet(id), store.checkpoints.list(id), store.analyses.latest(id, 'prediction')?.result ?? null);
     },
 
     'runs.metrics': async ({ id, names, maxPoints }) => {
@@ -177,6 +182,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     close: () =>
       (closing ??= (async () => {
         await scheduler.close();
+        stopPredicting();
         writer.close();
         store.close();
       })()),

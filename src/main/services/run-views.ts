@@ -1,5 +1,5 @@
 // Turns stored run rows into the API's RunSummary / RunDetail, with short human labels for task and model.
-import type { RunDetail, RunSummary } from '../../shared/api/types';
+import type { PredictionView, RunDetail, RunSummary } from '../../shared/api/types';
 import type { ModelConfig, ModularOp, RunConfig, TaskConfig } from '../../shared/config/run-config';
 import { EMPTY_PHASES } from '../../shared/analysis/phases';
 import type { RunRow } from '../store/runs-repo';
@@ -37,7 +37,8 @@ export const describeModel = (m: ModelConfig): string => {
 /** The name of a run whose config has none, e.g. "a+b mod 23, r=0.5 · mlp 1x128 e32 relu · seed 0". */
 export const defaultRunName = (c: RunConfig): string => `${describeTask(c.task)} · ${describeModel(c.model)} · seed ${c.seed}`;
 
-export function toSummary(r: RunRow): RunSummary {
+/** `prediction` is the run's latest stored PredictionView (analyses table), if any. */
+export function toSummary(r: RunRow, prediction: unknown = null): RunSummary {
   return {
     id: r.id,
     name: r.name,
@@ -58,9 +59,16 @@ export function toSummary(r: RunRow): RunSummary {
     phases: r.phases ?? { ...EMPTY_PHASES },
     error: r.error,
     deleted: r.deletedAt !== null,
+    prediction: summarisePrediction(prediction),
   };
 }
 
-export function toDetail(r: RunRow, checkpoints: { step: number; bytes: number }[]): RunDetail {
-  return { ...toSummary(r), config: r.config, backendNotes: r.backendNotes, checkpoints };
+function summarisePrediction(p: unknown): RunSummary['prediction'] {
+  if (!p || typeof p !== 'object') return null;
+  const v = p as PredictionView;
+  return { willGrok: v.willGrok, probability: v.probability, method: v.method, atStep: v.atStep };
+}
+
+export function toDetail(r: RunRow, checkpoints: { step: number; bytes: number }[], prediction: unknown = null): RunDetail {
+  return { ...toSummary(r, prediction), config: r.config, backendNotes: r.backendNotes, checkpoints };
 }

@@ -64,6 +64,14 @@ export class AnalysesRepo {
     return row ? fromRaw(row) : undefined;
   }
 
+  /** The newest result of a kind for every run that has one (for lists). */
+  latestResults(kind: string): Map<number, unknown> {
+    const rows = this.db
+      .prepare('SELECT run_id, result_json FROM analyses WHERE kind = ? AND result_json IS NOT NULL ORDER BY id')
+      .all(kind) as { run_id: number; result_json: string }[];
+    return new Map(rows.map((r) => [r.run_id, JSON.parse(r.result_json) as unknown]));
+  }
+
   forRun(runId: number): AnalysisRow[] {
     return (this.db.prepare('SELECT * FROM analyses WHERE run_id = ? ORDER BY id').all(runId) as RawRow[]).map(fromRaw);
   }

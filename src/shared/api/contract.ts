@@ -84,9 +84,11 @@ export interface EventPayloads {
   'run.status': { runId: number; status: RunStatus; error: string | null; phases: Phases | null };
   /** the list of runs changed (created, deleted, restored) */
   'runs.changed': { reason: string };
+  /** a run's grokking prediction was made (at the end of its early window) or updated (when it finished) */
+  'run.prediction': PredictionView;
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed'];
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed', 'run.prediction'];
 
 /** What the back end implements; transports parse inputs with methodInputs before calling. */
 export type ApiHandlers = { [M in MethodName]: (input: MethodParsed<M>) => Promise<MethodOutput<M>> };

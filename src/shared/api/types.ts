@@ -62,6 +62,8 @@ export interface RunSummary {
   phases: Phases;
   error: string | null;
   deleted: boolean;
+  /** the grokking prediction made at the end of the early window (000 §3), once there is one */
+  prediction: { willGrok: boolean; probability: number; method: 'rule' | 'calibrated'; atStep: number } | null;
 }
 
 export interface RunDetail extends RunSummary {

@@ -18,6 +18,13 @@ export class EarlyAnalysis {
 
   constructor(private readonly runId: number) {}
 
+  /** Takes a prediction pushed by the back end ('run.prediction'); returns the unsubscribe function. */
+  listen(): () => void {
+    return api.on('run.prediction', (p) => {
+      if (p.runId === this.runId) this.prediction = p;
+    });
+  }
+
   /** Fetches when the run has crossed the window, and again once per status after that. */
   update(step: number, status: RunStatus): void {
     if (step < EARLY_WINDOW && status !== 'completed') return;

@@ -61,6 +61,10 @@ class RunsStore {
         this.refreshSoon();
       }),
       api.on('runs.changed', () => this.refreshSoon()),
+      api.on('run.prediction', (p) => {
+        const run = this.runs.find((r) => r.id === p.runId);
+        if (run) run.prediction = { willGrok: p.willGrok, probability: p.probability, method: p.method, atStep: p.atStep };
+      }),
     ];
     return () => offs.forEach((off) => off());
   }
