@@ -12,6 +12,7 @@
 //   weight decay, t ∝ wd^(−k), so k = −slope), with scipy.stats.linregress's standard errors and t-intervals.
 import { invertSPD, type Matrix } from './linalg';
 import { studentTQuantile } from './student-t';
+import { centredMoments } from './rank-correlation';
 
 export interface Estimate {
   value: number;
@@ -70,22 +71,7 @@ function estimate(value: number, se: number, tq: number): Estimate {
 /** Ordinary least squares y = c0 + c1·x with linregress's standard errors. */
 function ols(x: ArrayLike<number>, y: ArrayLike<number>) {
   const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i]! - mx) ** 2;
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    syy += (y[i]! - my) ** 2;
-  }
+  const { mx, my, sxx, sxy, syy } = centredMoments(x, y);
   const slope = sxy / sxx;
   const intercept = my - slope * mx;
   const residuals = Array.from({ length: n }, (_, i) => y[i]! - (intercept + slope * x[i]!));

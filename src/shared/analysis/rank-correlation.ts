@@ -16,10 +16,9 @@ export function averageRanks(x: ArrayLike<number>): number[] {
   return ranks;
 }
 
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Means and centred sums of squares and products of paired samples (the pieces of OLS and of Pearson's r). */
+export function centredMoments(x: ArrayLike<number>, y: ArrayLike<number>): { mx: number; my: number; sxx: number; sxy: number; syy: number } {
   const n = x.length;
-  if (n !== y.length) throw new RangeError(`correlation of ${n} values with ${y.length} values`);
-  if (n < 2) throw new RangeError(`correlation needs at least 2 pairs, got ${n}`);
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
@@ -38,6 +37,14 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
+  return { mx, my, sxx, sxy, syy };
+}
+
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`correlation of ${n} values with ${y.length} values`);
+  if (n < 2) throw new RangeError(`correlation needs at least 2 pairs, got ${n}`);
+  const { sxx, sxy, syy } = centredMoments(x, y);
   // A constant variable has no rank order: the correlation is undefined (scipy returns nan).
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
 }
