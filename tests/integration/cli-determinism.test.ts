@@ -1,5 +1,6 @@
 // `grokscope run` of the same config twice with the same seeds stores identical metrics, every row, bit for bit, also
-// with a minibatch sampler, update-direction and weight noise, momentum and clipping; a different seed does not.
+// with a minibatch sampler, update-direction and weight noise, momentum and clipping, and for a full-batch run; a
+// different seed does not.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -58,5 +59,20 @@ describe('grokscope run is deterministic', () => {
     const c = rows('c.db');
     expect(c.length).toBe(a.length);
     expect(c).not.toEqual(a);
+  }, 180_000);
+
+  it('also for a full-batch run (the default path, whose gradient may be split over worker threads)', () => {
+    const full = {
+      ...CONFIG,
+      optimizer: { kind: 'adamw', lr: 0.005, weightDecay: 1, clipGradNorm: 2 },
+      training: { steps: 150, evalEvery: 10 },
+      init: { scale: 1.2 },
+      loss: 'mse',
+    };
+    run('d.db', full);
+    run('e.db', full);
+    const d = rows('d.db');
+    expect(d.filter(([n]) => n === 'cos_step')).toHaveLength(15);
+    expect(rows('e.db')).toEqual(d);
   }, 180_000);
 });

@@ -143,6 +143,30 @@ describe('noise (004 §4.3)', () => {
   });
 });
 
+describe('no tensor leaks', () => {
+  it('with every extra on (noise, weight noise, clipping, constant norm, measurements, MSE), for every optimiser', () => {
+    for (const kind of ['adamw', 'adam', 'sgd', 'rmsprop', 'rprop', 'adamax'] as const) {
+      const t = new Trainer(
+        config({
+          loss: 'mse',
+          constantNorm: true,
+          init: { scale: 0.8 },
+          optimizer: { kind, lr: 0.01, weightDecay: 0.1, momentum: kind === 'sgd' || kind === 'rmsprop' ? 0.5 : 0, clipGradNorm: 1, updateNoise: 0.1, weightNoise: 0.01, warmupSteps: 3 },
+          training: { steps: 100, batchSize: 8 },
+        }),
+      );
+      const run = (n: number) => {
+        for (let i = 0; i < n; i++) t.evaluate(t.update(i % 5 === 0));
+      };
+      run(10);
+      const after10 = tf.memory().numTensors;
+      run(40);
+      expect(tf.memory().numTensors).toBe(after10);
+      t.dispose();
+    }
+  });
+});
+
 describe('checkpoint schedule', () => {
   it('stores powers of two early, then every k steps', () => {
     const at = (cfg: { checkpointEvery: number; checkpointPowersOfTwo: boolean }, n: number) =>
