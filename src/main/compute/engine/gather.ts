@@ -32,3 +32,4 @@ export function gatherRows(table: tf.Tensor2D, ix: RowIndex): tf.Tensor2D {
   });
   return f(table) as tf.Tensor2D;
 }
+

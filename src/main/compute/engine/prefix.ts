@@ -81,21 +81,33 @@ export function buildPrefixPlan(tokens: Int32Array, rows: number, seqLen: number
   return { rows, seqLen, vocab, nodes, offset, position, slot, ancestors, lastNode };
 }
 
-/** Ancestor rows of nodes [from, to), position-major per node: [(to − from)·seqLen] indices into `nodes` rows. */
-export function ancestorIndex(plan: PrefixPlan, from: number, to: number): RowIndex {
-  return { idx: plan.ancestors.subarray(from * plan.seqLen, to * plan.seqLen), rows: plan.nodes };
+/** For each position j, the rows of nodes [from, to)'s ancestors at j among the `nodes` rows. */
+export function ancestorColumns(plan: PrefixPlan, from: number, to: number): RowIndex[] {
+  const L = plan.seqLen;
+  return Array.from({ length: L }, (_, j) => {
+    const idx = new Int32Array(to - from);
+    for (let n = from; n < to; n++) idx[n - from] = plan.ancestors[n * L + j]!;
+    return { idx, rows: plan.nodes };
+  });
 }
 
-/** The same ancestors as rows of the (position, token) table: what the first block reads before any mixing. */
-export function ancestorSlots(plan: PrefixPlan, from: number, to: number): RowIndex {
-  const anc = plan.ancestors.subarray(from * plan.seqLen, to * plan.seqLen);
-  return { idx: anc.map((n) => plan.slot[n]!), rows: plan.seqLen * plan.vocab };
+/** The same ancestors as rows of the [seqLen·vocab] (position, token) table: what the first block reads. */
+export function ancestorSlotColumns(plan: PrefixPlan, from: number, to: number): RowIndex[] {
+  return ancestorColumns(plan, from, to).map(({ idx }) => ({ idx: idx.map((n) => plan.slot[n]!), rows: plan.seqLen * plan.vocab }));
 }
 
-/** [(to − from)·seqLen] additive mask: 0 where the ancestor position j ≤ the node's position, −1e9 after it. */
-export function ancestorMask(plan: PrefixPlan, from: number, to: number): Float32Array {
+/**
+ * [(to − from), seqLen] additive mask: 0 where the ancestor position j ≤ the node's position, −1e9 after it (those
+ * columns point at the node itself and get weight 0); null when no node of the range needs masking.
+ */
+export function ancestorMask(plan: PrefixPlan, from: number, to: number): Float32Array | null {
   const L = plan.seqLen;
   const m = new Float32Array((to - from) * L);
-  for (let n = from; n < to; n++) for (let j = plan.position[n]! + 1; j < L; j++) m[(n - from) * L + j] = -1e9;
-  return m;
+  let any = false;
+  for (let n = from; n < to; n++)
+    for (let j = plan.position[n]! + 1; j < L; j++) {
+      m[(n - from) * L + j] = -1e9;
+      any = true;
+    }
+  return any ? m : null;
 }

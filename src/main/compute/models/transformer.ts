@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TransformerModelConfig } from '../../../shared/config/run-config';
 import { gatherRows } from '../engine/gather';
 import { constMatMul, matMul } from '../engine/matmul';
-import { ancestorIndex, ancestorMask, ancestorSlots, buildPrefixPlan, type PrefixPlan } from '../engine/prefix';
+import { ancestorColumns, ancestorMask, ancestorSlotColumns, buildPrefixPlan, type PrefixPlan } from '../engine/prefix';
 import type { Rng } from '../rng';
 import { layerNorm, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
 
@@ -118,15 +118,24 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
   }
 
   /**
-   * Attention of s query nodes over their L ancestors (rows of kAnc/vAnc [s·L, d], masked after the node's own
-   * position). With at most a handful of positions, broadcast products beat s·H tiny batched matmuls.
+   * Attention of s query nodes over their L ancestors, one ancestor position at a time: kAt[j] and vAt[j] [s, d] hold
+   * each node's ancestor at position j (the node itself, masked, after its own position). With a handful of
+   * positions this beats s·H tiny batched matmuls, and keeps every reduction on the innermost axis (wasm reduces other
+   * axes by transposing first).
    */
-  function attendNodes(q: tf.Tensor2D, kAnc: tf.Tensor2D, vAnc: tf.Tensor2D, mask: Float32Array): tf.Tensor2D {
+  function attendNodes(q: tf.Tensor2D, kAt: tf.Tensor2D[], vAt: tf.Tensor2D[], mask: Float32Array | null): tf.Tensor2D {
     const s = q.shape[0];
-    const scores = tf.mul(tf.sum(tf.mul(tf.reshape(q, [s, 1, H, dh]), tf.reshape(kAnc, [s, L, H, dh])), 3), 1 / Math.sqrt(dh));
-    const masked = tf.transpose(tf.add(scores, tf.tensor3d(mask, [s, L, 1])), [0, 2, 1]); // [s, H, L]
-    const weights = tf.reshape(tf.transpose(tf.softmax(masked), [0, 2, 1]), [s, L, H, 1]);
-    return tf.reshape(tf.sum(tf.mul(weights, tf.reshape(vAnc, [s, L, H, dh])), 1), [s, d]) as tf.Tensor2D;
+    const qh = tf.mul(tf.reshape(q, [s, H, dh]), 1 / Math.sqrt(dh));
+    const cols = kAt.map((k) => tf.sum(tf.mul(qh, tf.reshape(k, [s, H, dh])), 2, true)); // L × [s, H, 1]
+    let scores = tf.concat(cols, 2); // [s, H, L]
+    if (mask) scores = tf.add(scores, tf.tensor3d(mask, [s, 1, L]));
+    const weights = tf.split(tf.softmax(scores), L, 2); // L × [s, H, 1]
+    let out: tf.Tensor | null = null;
+    vAt.forEach((v, j) => {
+      const term = tf.mul(weights[j]!, tf.reshape(v, [s, H, dh]));
+      out = out ? tf.add(out, term) : term;
+    });
+    return tf.reshape(out!, [s, d]) as tf.Tensor2D;
   }
 
   /**
@@ -145,25 +154,27 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
     let x: tf.Tensor2D | null = null; // residual stream of nodes [from, N)
     blocks.forEach((blk, i) => {
       const from = i === blocks.length - 1 ? lastFrom : 0; // query nodes [from, N)
-      let kAnc: tf.Tensor2D, vAnc: tf.Tensor2D, q: tf.Tensor2D, resid: tf.Tensor2D;
+      let kAt: tf.Tensor2D[], vAt: tf.Tensor2D[], q: tf.Tensor2D, resid: tf.Tensor2D;
       if (x === null) {
         const tn = norm(table, blk.ln1);
-        const anc = ancestorSlots(plan, from, N);
+        const cols = ancestorSlotColumns(plan, from, N);
         const own = { idx: plan.slot.subarray(from, N), rows: L * V };
-        kAnc = gatherRows(linear(tn, blk.k), anc);
-        vAnc = gatherRows(linear(tn, blk.v), anc);
+        const [kT, vT] = [linear(tn, blk.k), linear(tn, blk.v)];
+        kAt = cols.map((c) => gatherRows(kT, c));
+        vAt = cols.map((c) => gatherRows(vT, c));
         q = gatherRows(linear(tn, blk.q), own);
         resid = gatherRows(table, own);
       } else {
         const xn = norm(x, blk.ln1);
-        const anc = ancestorIndex(plan, from, N);
-        kAnc = gatherRows(linear(xn, blk.k), anc);
-        vAnc = gatherRows(linear(xn, blk.v), anc);
+        const cols = ancestorColumns(plan, from, N);
+        const [kN, vN] = [linear(xn, blk.k), linear(xn, blk.v)];
+        kAt = cols.map((c) => gatherRows(kN, c));
+        vAt = cols.map((c) => gatherRows(vN, c));
         const tail = (t: tf.Tensor2D) => (from === 0 ? t : (tf.slice(t, [from, 0], [N - from, d]) as tf.Tensor2D));
         q = linear(tail(xn), blk.q);
         resid = tail(x);
       }
-      const attn = attendNodes(q, kAnc, vAnc, ancestorMask(plan, from, N));
+      const attn = attendNodes(q, kAt, vAt, ancestorMask(plan, from, N));
       const h = tf.add(resid, linear(attn, blk.proj)) as tf.Tensor2D;
       x = tf.add(h, linear(tf.relu(linear(norm(h, blk.ln2), blk.fc)), blk.out)) as tf.Tensor2D;
     });
