@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OptimizerSchema, type OptimizerConfig } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
-import { createOptimizer } from '../../src/main/compute/optim/create';
+import { createOptimizer, weightDecayMode } from '../../src/main/compute/optim/create';
 import type { FlatOptimizer } from '../../src/main/compute/optim/flat';
 import { warmupLr } from '../../src/main/compute/optim/schedule';
 
@@ -176,6 +176,13 @@ describe('step extras', () => {
     thetaOf(params).forEach((x, i) => expect(x).toBeCloseTo(1 + 0.1 * (i + 1), 6));
     tf.dispose([noise, ...g, ...params.map((p) => p.variable)]);
     opt.dispose();
+  });
+
+  it('decays decoupled by default for AdamW only; the others use torch weight_decay (L2) unless told', () => {
+    for (const kind of ['adamw', 'adam', 'sgd', 'rmsprop', 'rprop', 'adamax'] as const)
+      expect(weightDecayMode(OptimizerSchema.parse({ kind }))).toBe(kind === 'adamw' ? 'decoupled' : 'l2');
+    expect(weightDecayMode(OptimizerSchema.parse({ kind: 'sgd', weightDecayMode: 'decoupled' }))).toBe('decoupled');
+    expect(weightDecayMode(OptimizerSchema.parse({ kind: 'adamw', weightDecayMode: 'l2' }))).toBe('l2');
   });
 
   it('refuses nesterov without momentum, naming the config path', () => {
