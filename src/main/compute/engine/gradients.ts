@@ -27,10 +27,12 @@ function unbroadcast(dy: tf.Tensor, shape: number[]): tf.Tensor {
 function expandReduced(dy: tf.Tensor, x: tf.Tensor, axis: unknown): tf.Tensor {
   const kept = x.shape.slice();
   for (const a of tf.util.parseAxisParam(axis as number | number[], x.shape)) kept[a] = 1;
-  return tf.mul(tf.reshape(dy, kept), tf.ones(x.shape, 'float32'));
+  return tf.mul(tf.reshape(dy, kept), tf.onesLike(x)); // OnesLike fills on the backend; tf.ones fills in JS
 }
 
 const one = (dy: tf.Tensor | tf.Tensor[]) => dy as tf.Tensor;
+/** x as float32; a float32 x is returned as is (a same-type Cast still copies the data on wasm). */
+const asFloat = (x: tf.Tensor) => (x.dtype === 'float32' ? x : tf.cast(x, 'float32'));
 
 const GRADS: Grad[] = [
   {
@@ -47,8 +49,8 @@ const GRADS: Grad[] = [
     kernelName: tf.Multiply,
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, [a, b]) => ({
-      a: () => unbroadcast(tf.mul(one(dy), tf.cast(b!, 'float32')), a!.shape),
-      b: () => unbroadcast(tf.mul(one(dy), tf.cast(a!, 'float32')), b!.shape),
+      a: () => unbroadcast(tf.mul(one(dy), asFloat(b!)), a!.shape),
+      b: () => unbroadcast(tf.mul(one(dy), asFloat(a!)), b!.shape),
     }),
   },
   {
@@ -82,7 +84,7 @@ const GRADS: Grad[] = [
       return { x: () => tf.div(expandReduced(one(dy), x!, attrs.axis), count) };
     },
   },
-  { kernelName: tf.Relu, inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(one(dy), tf.cast(tf.step(x!), 'float32')) }) },
+  { kernelName: tf.Relu, inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(one(dy), tf.step(x!)) }) },
   {
     kernelName: tf.Tanh,
     outputsToSave: [true],

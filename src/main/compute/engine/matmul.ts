@@ -20,8 +20,14 @@ const product = tf.customGrad((...args: GradArgs) => {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
-      // d(a·b)/da = dy·bᵀ, d(a·b)/db = aᵀ·dy
-      return [tf.matMul(dy as tf.Tensor2D, transposeLast(sb) as tf.Tensor2D), tf.matMul(transposeLast(sa) as tf.Tensor2D, dy as tf.Tensor2D)];
+      // d(a·b)/da = dy·bᵀ, d(a·b)/db = aᵀ·dy; for a tall a ([m, k] with m ≫ k, n) the weight gradient is cheaper as
+      // (dyᵀ·a)ᵀ when dy is the narrower of the two: the big transpose is of the smaller matrix
+      const da = tf.matMul(dy as tf.Tensor2D, transposeLast(sb) as tf.Tensor2D);
+      const narrowDy = sa.rank === 2 && dy.shape[1]! < sa.shape[1]!;
+      const db = narrowDy
+        ? transposeLast(tf.matMul(transposeLast(dy) as tf.Tensor2D, sa as tf.Tensor2D))
+        : tf.matMul(transposeLast(sa) as tf.Tensor2D, dy as tf.Tensor2D);
+      return [da, db];
     },
   };
 });

@@ -126,10 +126,11 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
   function attendNodes(q: tf.Tensor2D, kAt: tf.Tensor2D[], vAt: tf.Tensor2D[], mask: Float32Array | null): tf.Tensor2D {
     const s = q.shape[0];
     const qh = tf.mul(tf.reshape(q, [s, H, dh]), 1 / Math.sqrt(dh));
-    const cols = kAt.map((k) => tf.sum(tf.mul(qh, tf.reshape(k, [s, H, dh])), 2, true)); // L × [s, H, 1]
-    let scores = tf.concat(cols, 2); // [s, H, L]
+    // scores as [L, s, H]: stacking and splitting on the outer axis are contiguous copies, unlike the inner axis
+    const cols = kAt.map((k) => tf.reshape(tf.sum(tf.mul(qh, tf.reshape(k, [s, H, dh])), 2), [1, s, H]));
+    let scores = tf.transpose(tf.concat(cols, 0), [1, 2, 0]); // [s, H, L]
     if (mask) scores = tf.add(scores, tf.tensor3d(mask, [s, 1, L]));
-    const weights = tf.split(tf.softmax(scores), L, 2); // L × [s, H, 1]
+    const weights = tf.split(tf.transpose(tf.softmax(scores), [2, 0, 1]), L, 0).map((w) => tf.reshape(w, [s, H, 1]));
     let out: tf.Tensor | null = null;
     vAt.forEach((v, j) => {
       const term = tf.mul(weights[j]!, tf.reshape(v, [s, H, dh]));
