@@ -19,11 +19,6 @@ export type MetricName = (typeof METRICS)[number];
 /** Prefix of the per-parameter weight-norm metrics, e.g. `norm/embed.weight`. */
 export const LAYER_NORM_PREFIX = 'norm/';
 
-/** A metric the training loop writes: one of METRICS or a per-parameter norm. */
-export function isTrainingMetric(name: string): boolean {
-  return (METRICS as readonly string[]).includes(name) || name.startsWith(LAYER_NORM_PREFIX);
-}
-
 /** Phase steps of 000 §2.3 (first step where the condition holds; null if never). */
 export interface Phases {
   /** train accuracy > 0 for the first time */
