@@ -13,16 +13,17 @@ const PYTHON = process.env.GROKSCOPE_BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_peer.py');
 
 export interface PeerResult {
-  cells: Record<string, Cell>;
+  /** per config, per torch thread count */
+  cells: Record<string, Record<string, Cell>>;
   torch: string | null;
-  threads: number | null;
 }
 
-export function runPeer(configs: { id: string; config: RunConfig }[], plan: TimingPlan, threads = os.cpus().length): PeerResult {
+/** Times every config with torch at 1 thread and at one thread per core (PyTorch's own default may be either). */
+export function runPeer(configs: { id: string; config: RunConfig }[], plan: TimingPlan, cores = os.cpus().length): PeerResult {
+  const threads = [...new Set([1, cores])];
   const fail = (why: string): PeerResult => ({
-    cells: Object.fromEntries(configs.map((c) => [c.id, { unavailable: why }])),
+    cells: Object.fromEntries(configs.map((c) => [c.id, Object.fromEntries(threads.map((t) => [String(t), { unavailable: why }]))])),
     torch: null,
-    threads: null,
   });
   if (!existsSync(PYTHON)) return fail(`${PYTHON} not found (apt-get install python3-torch libopenblas0-pthread)`);
   const job = {
@@ -51,11 +52,14 @@ export function runPeer(configs: { id: string; config: RunConfig }[], plan: Timi
     const last = err[err.length - 1] ?? `exit ${r.status}`;
     return fail(last.includes('No module named') ? `${last} (apt-get install python3-torch libopenblas0-pthread)` : last);
   }
-  const out = JSON.parse(r.stdout) as { torch: string; threads: number; results: Record<string, { msPerStep: number; times: number[] }> };
-  const cells: Record<string, Cell> = {};
+  const out = JSON.parse(r.stdout) as { torch: string; results: Record<string, Record<string, { msPerStep: number; times: number[] }>> };
+  const cells: Record<string, Record<string, Cell>> = {};
   for (const { id } of configs) {
-    const res = out.results[id];
-    cells[id] = res ? { msPerStep: res.msPerStep, steps: res.times.length, times: res.times, notes: [] } : { unavailable: 'no result' };
+    cells[id] = {};
+    for (const t of threads) {
+      const res = out.results[id]?.[String(t)];
+      cells[id][String(t)] = res ? { msPerStep: res.msPerStep, steps: res.times.length, times: res.times, notes: [] } : { unavailable: 'no result' };
+    }
   }
-  return { cells, torch: out.torch, threads: out.threads };
+  return { cells, torch: out.torch };
 }

@@ -3,9 +3,10 @@
 writes them (nn.Embedding lookups, every position through every block, logits read at the last position), trained
 full batch with torch.optim.AdamW on the exact training rows the TF.js engine uses.
 
-Reads one JSON job from stdin: {"threads": n, "warmup": w, "steps": s, "budgetMs": b, "configs": [{"id", "model", "optimizer",
+Reads one JSON job from stdin: {"threads": [n, ...], "warmup": w, "steps": s, "budgetMs": b, "configs": [{"id", "model", "optimizer",
 "vocabSize", "seqLen", "numClasses", "tokens": [...rows*seqLen], "targets": [...rows]}]}.
-Writes one JSON line to stdout: {"torch": version, "threads": n, "results": {id: {"msPerStep": median, "times": [...]}}}.
+Writes one JSON line to stdout: {"torch": version, "results": {id: {threads: {"msPerStep": median, "times": [...]}}}},
+timing every config at each thread count in turn.
 """
 import json
 import math
@@ -108,9 +109,12 @@ def time_config(c, warmup, steps, budget_ms):
 
 def main():
     job = json.load(sys.stdin)
-    torch.set_num_threads(job["threads"])
-    results = {c["id"]: time_config(c, job["warmup"], job["steps"], job["budgetMs"]) for c in job["configs"]}
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+    results = {}
+    for threads in job["threads"]:
+        torch.set_num_threads(threads)
+        for c in job["configs"]:
+            results.setdefault(c["id"], {})[str(torch.get_num_threads())] = time_config(c, job["warmup"], job["steps"], job["budgetMs"])
+    print(json.dumps({"torch": torch.__version__, "results": results}))
 
 
 if __name__ == "__main__":
