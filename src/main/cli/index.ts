@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export')).exportCommand,
   serve: async () => (await import('./serve')).serveCommand,
   analyze: async () => (await import('./analyze')).analyzeCommand,
+  sweep: async () => (await import('./sweep')).sweepCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

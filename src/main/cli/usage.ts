@@ -43,6 +43,13 @@ pca       PCA of the run's checkpoints θ_t − θ_T (000 App. B.2): explained v
           on the first two directions (at most 200 checkpoints, evenly thinned).
   --window N   W, updates analysed (default 400)
   --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
+  sweep: `grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]
+
+Runs a sweep config (a base run config, axes over config paths, seeds, a policy) with N compute processes (default:
+the number of cores). predict trains every cell for the prediction window (default 400 updates) and stops it;
+confirm stops only the cells predicted not to grok; full trains every cell to its budget. Running the same file
+again resumes an unfinished sweep: finished runs are kept. Prints the grid (mean validation accuracy and predicted
+probability per cell), or with --json the sweep view. Exit 0 when every run ended without failing.`,
   serve: `grokscope serve [--db PATH] [--port N]
 
 Serves the Grokscope UI and API to a browser on 127.0.0.1 (default port 8470; 0 picks a free one) and prints the
@@ -58,6 +65,7 @@ Usage:
   grokscope show RUN [--db PATH] [--json]
   grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
   grokscope serve [--db PATH] [--port N]
+  grokscope sweep FILE [--workers N] [--mode predict|confirm|full] [--json]
   grokscope analyze spectral|predict --run RUN [--json]
   grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
   grokscope analyze pca --run RUN [--json]

@@ -11,6 +11,7 @@ import { openStore, type Store } from '../store';
 import { AnalysisInputError, predictRun, spectralOfRun } from './run-analysis';
 import { trajectoryOfRun } from './run-trajectory';
 import { predictEarly } from './early-prediction';
+import { SweepService } from './sweeps';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { Backend } from './backend-api';
 import { createEventBus } from './events';
@@ -34,6 +35,7 @@ export interface BackendOptions {
 /** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
 export interface LocalBackend extends Backend {
   store: Store;
+  sweeps: SweepService;
   /** pid of the compute process training a run, if any */
   computePid(runId: number): number | undefined;
 }
@@ -80,6 +82,22 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       throw e;
     }
   };
+
+  const sweeps = new SweepService(
+    store,
+    events,
+    {
+      submit: (id) => {
+        scheduler.emitStatus(id);
+        scheduler.enqueue(id);
+      },
+      stop: (id, note) => scheduler.stop(mustGet(id), note),
+      continue: (id) => scheduler.resume(mustGet(id)),
+      restart: (id) => scheduler.restart(mustGet(id)),
+    },
+    () => writer.flush(),
+    owner,
+  );
 
   const mustGet = (id: number): RunRow => {
     const row = store.runs.get(id);
@@ -178,11 +196,13 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     events,
     dbPath: opts.dbPath,
     store,
+    sweeps,
     computePid: (id) => scheduler.pid(id),
     close: () =>
       (closing ??= (async () => {
         await scheduler.close();
         stopPredicting();
+        sweeps.dispose();
         writer.close();
         store.close();
       })()),

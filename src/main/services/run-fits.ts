@@ -2,6 +2,7 @@
 // weight decay on log-log axes (003 App. D). A run that never reached 99% validation accuracy has no t4 and is left
 // out, and the result says which runs were used and which were not.
 import { fitLogLog, fitPowerLaw, type LogLogFit, type PowerLawFit } from '../../shared/analysis/fit-powerlaw';
+import { trainFractionOf } from '../../shared/config/run-config';
 import type { Store } from '../store';
 import { AnalysisInputError } from './run-analysis';
 
@@ -33,7 +34,7 @@ export function fitRuns(store: Store, runIds: readonly number[], against: FitAga
       skipped.push({ runId: id, reason: 'never reached 99% validation accuracy' });
       continue;
     }
-    const x = against === 'r' ? 100 * run.config.task.trainFraction : run.config.optimizer.weightDecay;
+    const x = against === 'r' ? 100 * trainFractionOf(run.config.task) : run.config.optimizer.weightDecay;
     if (against === 'wd' && !(x > 0)) {
       skipped.push({ runId: id, reason: 'weight decay 0 has no place on a log axis' });
       continue;

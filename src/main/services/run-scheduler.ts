@@ -24,6 +24,8 @@ interface ActiveRun {
   finished: boolean;
   /** why we are stopping it, so an exit without 'done' is not reported as a crash */
   stopping: null | 'cancel' | 'close';
+  /** set when a sweep's policy stops the run early: stored with the cancelled status */
+  stopNote?: string;
   killTimer: NodeJS.Timeout | null;
   exited: Promise<void>;
   markExited: () => void;
@@ -181,7 +183,12 @@ export class RunScheduler {
       case 'done': {
         run.finished = true;
         const status: RunStatus = msg.reason;
-        const error = msg.reason === 'diverged' ? (msg.message ?? `diverged at step ${msg.step}`) : (msg.message ?? null);
+        const error =
+          msg.reason === 'diverged'
+            ? (msg.message ?? `diverged at step ${msg.step}`)
+            : msg.reason === 'cancelled' && run.stopNote
+              ? run.stopNote
+              : (msg.message ?? null);
         this.finish(id, status, msg.reason === 'completed' ? null : error, msg.step);
         this.killLater(run);
         this.pump();
@@ -216,7 +223,7 @@ export class RunScheduler {
       const step = this.o.writer.step(id) ?? this.o.store.runs.get(id)?.step ?? 0;
       const where = run.state === 'starting' && step === 0 ? 'before training started' : `at step ${step}`;
       if (run.stopping === 'close') this.finish(id, 'interrupted', `interrupted: Grokscope closed while the run was ${run.state} at step ${step}`);
-      else if (run.stopping === 'cancel') this.finish(id, 'cancelled', null);
+      else if (run.stopping === 'cancel') this.finish(id, 'cancelled', run.stopNote ?? null);
       else this.finish(id, 'failed', `${exit.reason} ${where}`);
     }
     run.markExited();
@@ -302,6 +309,26 @@ export class RunScheduler {
       return;
     }
     throw new ApiError('conflict', `run ${row.id} is ${row.status}; only a paused, interrupted, failed or cancelled run can be resumed`);
+  }
+
+  /**
+   * Stops a run early on purpose (a sweep's policy after the prediction window): a cancel that keeps a checkpoint,
+   * stored as cancelled with `note`, so the run can later be continued to its budget.
+   */
+  async stop(row: RunRow, note: string): Promise<void> {
+    const run = this.active.get(row.id);
+    if (run && !run.finished) run.stopNote = note;
+    await this.cancel(row);
+  }
+
+  /** Puts an interrupted run that has no checkpoint back in the queue, from step 0. */
+  restart(row: RunRow): void {
+    if (row.status !== 'interrupted' && row.status !== 'failed') throw new ApiError('conflict', `run ${row.id} is ${row.status}; only an interrupted or failed run can be restarted`);
+    this.o.store.metrics.deleteAfter(row.id, -1);
+    this.o.writer.recompute(row.id);
+    this.o.store.runs.setStatus(row.id, 'queued', { error: null, finishedAt: null, owner: this.o.owner, step: 0 });
+    this.emitStatus(row.id);
+    this.enqueue(row.id);
   }
 
   async cancel(row: RunRow): Promise<void> {

@@ -4,6 +4,7 @@ import { RunsRepo } from './runs-repo';
 import { MetricsRepo } from './metrics-repo';
 import { CheckpointsRepo } from './checkpoints-repo';
 import { AnalysesRepo } from './analyses-repo';
+import { SweepsRepo } from './sweeps-repo';
 
 export interface Store {
   db: Db;
@@ -12,6 +13,7 @@ export interface Store {
   metrics: MetricsRepo;
   checkpoints: CheckpointsRepo;
   analyses: AnalysesRepo;
+  sweeps: SweepsRepo;
   close(): void;
 }
 
@@ -24,6 +26,7 @@ export function openStore(path: string, opts?: OpenOptions): Store {
     metrics: new MetricsRepo(db),
     checkpoints: new CheckpointsRepo(db),
     analyses: new AnalysesRepo(db),
+    sweeps: new SweepsRepo(db),
     close: () => {
       if (db.open) db.close();
     },
@@ -34,3 +37,4 @@ export { DatabaseVersionError, DatabaseOpenError } from './db';
 export type { RunRow, FinalMetrics } from './runs-repo';
 export type { MetricRow, StoredSeries } from './metrics-repo';
 export type { AnalysisRow } from './analyses-repo';
+export type { SweepRow, SweepStatus } from './sweeps-repo';

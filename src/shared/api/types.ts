@@ -133,4 +133,116 @@ export interface TrajectoryView {
   thinnedFrom: number;
 }
 
+/** One run of a sweep cell. */
+export interface SweepCellRun {
+  id: number;
+  seed: number;
+  status: RunStatus;
+  step: number;
+  valAcc: number | null;
+  t2: number | null;
+  t4: number | null;
+  /** predicted probability of grokking, once predicted */
+  predicted: number | null;
+  /** log10 relative spectral energy of the early window, once predicted */
+  energy: number | null;
+}
+
+export interface SweepCellView {
+  /** position in the grid, one index per axis */
+  index: number[];
+  coords: Record<string, number | string | boolean>;
+  runs: SweepCellRun[];
+}
+
+export interface SweepView {
+  id: number;
+  name: string;
+  status: 'running' | 'completed' | 'cancelled' | 'interrupted';
+  mode: 'predict' | 'confirm' | 'full';
+  window: number;
+  axes: { path: string; values: (number | string | boolean)[] }[];
+  cells: SweepCellView[];
+  createdAt: string;
+  finishedAt: string | null;
+}
+
 export type { ConfigProblem, RunConfig };
+
+/** Options of a Hessian probe (analysis.hessian; 000 App. B.1). */
+export interface HessianProbeOptions {
+  /** checkpoint steps to probe; default: every stored checkpoint, evenly thinned to maxCheckpoints */
+  steps?: number[];
+  maxCheckpoints?: number;
+  /** leave out one-dimensional parameters (biases, LayerNorm gains), as the authors' code allows */
+  excludeOneDim?: boolean;
+  /** Lanczos: at most this many Hessian-vector products per eigenvalue (default 30), relative tolerance (default 1e-2) */
+  maxIter?: number;
+  tol?: number;
+}
+
+export interface HessianPoint {
+  step: number;
+  /** training loss (the run's loss on the full training set) at the checkpoint */
+  loss: number;
+  lambdaMax: number;
+  lambdaMin: number;
+  /** |λmin / λmax| */
+  ratio: number | null;
+  lambdaMinFrom: 'shifted-lm' | 'shifted-sa';
+  iterations: { max: number; min: number };
+  converged: { max: boolean; min: boolean };
+  seconds: number;
+}
+
+export interface HessianView {
+  runId: number;
+  /** 'exact': double-backprop Hessian-vector products of the training loss (not finite differences) */
+  hvp: 'exact';
+  /** parameters the Hessian is taken over */
+  dim: number;
+  excludeOneDim: boolean;
+  excluded: string[];
+  tol: number;
+  maxIter: number;
+  points: HessianPoint[];
+  /** stored checkpoints the steps were chosen from */
+  thinnedFrom: number;
+}
+
+/** Options of an intrinsic-dimension probe (analysis.id; 000 App. C). */
+export interface IdProbeOptions {
+  steps?: number[];
+  maxCheckpoints?: number;
+  /** at most this many points per split (evenly spaced rows): the neighbour search costs n²·D */
+  maxPoints?: number;
+}
+
+export interface IdLayerPoint {
+  layer: string;
+  split: 'train' | 'val';
+  twoNN: number;
+  /** MLE with k = 2 and the inverse-average correction */
+  mle: number;
+  /** points used and their ambient dimension */
+  n: number;
+  ambient: number;
+}
+
+export interface IdView {
+  runId: number;
+  layers: string[];
+  points: { step: number; layers: IdLayerPoint[] }[];
+  maxPoints: number;
+  thinnedFrom: number;
+}
+
+/** Progress of a probe in a compute process (event 'probe.progress'). */
+export interface ProbeProgress {
+  runId: number;
+  kind: 'hessian' | 'id';
+  /** checkpoints done of total */
+  done: number;
+  total: number;
+  message: string;
+}

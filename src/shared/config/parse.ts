@@ -3,6 +3,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { RunConfigSchema, type RunConfig } from './run-config';
 import { jsonErrorOffset } from './json-locate';
 import { problemsFromZod, type ConfigProblem } from './errors';
+import { expandSweep, SweepConfigSchema, type SweepCell, type SweepConfig } from './sweep-config';
 
 export type ConfigFormat = 'json' | 'yaml';
 
@@ -81,4 +82,26 @@ export function parseConfigText(text: string, filename: string): ParsedConfig {
   const r = validateRunConfig(doc.value);
   if (r.ok) return r;
   return { ok: false, problems: r.problems.map((p) => ({ ...p, line: doc.lineOf(splitPath(p.path)) })) };
+}
+
+export type ParsedSweep = { ok: true; kind: 'sweep'; config: SweepConfig; cells: SweepCell[] } | { ok: false; problems: ConfigProblem[] };
+
+/** A document is a sweep when it has `axes` (and a `base` run config) at the top. */
+export const looksLikeSweep = (value: unknown): boolean =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'axes');
+
+/** Parses, validates and expands a sweep config file; every problem carries its sweep path and, where known, line. */
+export function parseSweepText(text: string, filename: string): ParsedSweep {
+  const doc = parseDocumentText(text, formatFromName(filename));
+  if (!doc.ok) return doc;
+  const located = (problems: ConfigProblem[]): ParsedSweep => ({
+    ok: false,
+    problems: problems.map((p) => ({ ...p, line: doc.lineOf(splitPath(p.path)) })),
+  });
+  if (!looksLikeSweep(doc.value)) return located([{ path: '', message: 'a sweep config needs "base" (a run config) and "axes"' }]);
+  const r = SweepConfigSchema.safeParse(doc.value, { reportInput: true });
+  if (!r.success) return located(problemsFromZod(r.error));
+  const cells = expandSweep(r.data);
+  if (!cells.ok) return located(cells.problems);
+  return { ok: true, kind: 'sweep', config: r.data, cells: cells.cells };
 }

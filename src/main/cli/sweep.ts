@@ -1,0 +1,104 @@
+// grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]
+// Runs a sweep to the end with N workers. Running the same file again resumes an unfinished sweep of the same config
+// (finished cells are kept). Progress on stderr; the grid (or --json: the sweep view) on stdout; Ctrl-C interrupts.
+import { availableParallelism } from 'node:os';
+import { formatProblem } from '../../shared/config/errors';
+import { parseSweepText } from '../../shared/config/parse';
+import { SWEEP_MODES, type SweepConfig } from '../../shared/config/sweep-config';
+import type { SweepView } from '../../shared/api/types';
+import { createChildLauncher } from '../host/child-launcher';
+import { createBackend, type LocalBackend } from '../services/create-backend';
+import { DatabaseOpenError, DatabaseVersionError } from '../store';
+import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
+import { readConfigText } from './config-file';
+import { dbPathFrom } from './db-path';
+import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import { err, json, out } from './io';
+
+const DONE = new Set(['completed', 'cancelled', 'diverged', 'failed']);
+
+function open(dbFlag: string | undefined, workers: number): LocalBackend {
+  try {
+    return createBackend({ dbPath: dbPathFrom(dbFlag), launcher: createChildLauncher(), maxConcurrent: workers, mode: 'browser' });
+  } catch (e) {
+    if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
+    throw e;
+  }
+}
+
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(0)}%`);
+
+/** The grid as text: rows = first axis, columns = second (or one column), each cell mean val acc and prediction. */
+export function sweepGridText(v: SweepView): string {
+  const [a, b] = v.axes;
+  const rows = a!.values;
+  const cols = b ? b.values : [''];
+  const cellText = (i: number, j: number) => {
+    const c = v.cells.find((x) => x.index[0] === i && (b ? x.index[1] === j : true));
+    if (!c) return '';
+    const acc = mean(c.runs.filter((r) => r.valAcc !== null).map((r) => r.valAcc!));
+    const p = mean(c.runs.filter((r) => r.predicted !== null).map((r) => r.predicted!));
+    return `${pct(acc)}${p === null ? '' : ` p=${p.toFixed(2)}`}`;
+  };
+  const show = (x: number | string | boolean) => (typeof x === 'number' ? String(Number(x.toPrecision(4))) : String(x));
+  const head = [`${a!.path} \\ ${b?.path ?? ''}`, ...cols.map(show)];
+  const lines = rows.map((r, i) => [show(r), ...cols.map((_, j) => cellText(i, j))]);
+  const table = [head, ...lines];
+  const w = head.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  return table.map((row) => row.map((cell, c) => cell.padEnd(w[c]!)).join('  ')).join('\n');
+}
+
+export async function sweepCommand(argv: readonly string[]): Promise<number> {
+  const a = parseArgs({ name: 'sweep', positionals: ['FILE'], flags: { db: 'value', workers: 'value', mode: 'value', json: 'boolean' } }, argv);
+  const file = a.positionals['FILE']!;
+  const parsed = parseSweepText(readConfigText(file), file);
+  if (!parsed.ok) {
+    const n = parsed.problems.length;
+    throw new UsageError(`${file}: ${n === 1 ? 'one problem' : `${n} problems`}`, parsed.problems.map((p) => formatProblem(p, file)));
+  }
+  const workers = intFlag(a, 'workers', 1, 256) ?? availableParallelism();
+  const mode = choiceFlag(a, 'mode', SWEEP_MODES) ?? parsed.config.policy.mode;
+  const backend = open(stringFlag(a, 'db'), workers);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    err('\ngrokscope sweep: interrupted; the finished cells are kept, run the same command again to resume');
+    void backend.close().finally(() => process.exit(EXIT_FAILURE));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const wanted: SweepConfig = { ...parsed.config, policy: { ...parsed.config.policy, mode } };
+    const same = backend.store.sweeps.list().find((s) => s.status !== 'completed' && JSON.stringify(s.config) === JSON.stringify(wanted));
+    let id: number;
+    if (same) {
+      id = same.id;
+      const r = await backend.sweeps.resume(id);
+      err(`resuming sweep ${id}: ${r.kept} runs kept, ${r.continued} continued from a checkpoint, ${r.restarted} restarted, ${r.queued} queued`);
+    } else {
+      id = backend.sweeps.start(parsed.config, parsed.cells, mode).id;
+      err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, ${workers} worker${workers === 1 ? '' : 's'})`);
+    }
+    let last = '';
+    for (;;) {
+      const row = backend.store.sweeps.get(id)!;
+      const runs = backend.store.sweeps.runIds(id).map((r) => backend.store.runs.get(r)!);
+      const done = runs.filter((r) => DONE.has(r.status)).length;
+      const line = `sweep ${id}: ${done}/${runs.length} runs done, ${runs.filter((r) => r.status === 'running').length} running`;
+      if (line !== last) err(line);
+      last = line;
+      if (row.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const view = backend.sweeps.view(id);
+    if (a.flags['json']) json(view);
+    else out(sweepGridText(view));
+    const failed = view.cells.flatMap((c) => c.runs).filter((r) => r.status === 'failed' || r.status === 'diverged');
+    return failed.length === 0 ? EXIT_OK : EXIT_FAILURE;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!interrupted) await backend.close();
+  }
+}

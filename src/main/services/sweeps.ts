@@ -1,0 +1,197 @@
+// Sweeps (issue 6; DESIGN.md "sweeps"): expand a sweep config into queued runs (one per cell and seed), let the
+// executor keep its workers busy, apply the grokking-aware policy after each run's early window, and summarise the
+// grid. The executor is an interface so that a distributed queue can take the local scheduler's place.
+//
+// Policy (000 §3): `predict` trains every cell for the window, predicts, and stops it (resumable: the stop keeps a
+// checkpoint); `confirm` stops only the cells predicted not to grok; `full` runs every cell to its budget. A stopped
+// cell can later be continued to its budget (continueCells).
+import { predictRun, AnalysisInputError } from './run-analysis';
+import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
+import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
+import type { PredictionView, RunStatus, SweepCellView, SweepView } from '../../shared/api/types';
+import type { Store } from '../store';
+import type { EventBus } from './backend-api';
+
+/** What a sweep needs from whatever trains its runs (the local RunScheduler, or a distributed queue). */
+export interface SweepExecutor {
+  /** queue a stored run (status queued) */
+  submit(runId: number): void;
+  /** stop a running run early, keeping a checkpoint to continue from */
+  stop(runId: number, note: string): Promise<void>;
+  /** continue a stopped or interrupted run from its last checkpoint */
+  continue(runId: number): Promise<void>;
+  /** run again from step 0 an interrupted run without a checkpoint */
+  restart(runId: number): void;
+}
+
+const DONE: readonly RunStatus[] = ['completed', 'cancelled', 'diverged', 'failed'];
+
+export class SweepService {
+  /** sweeps whose policy this back end applies: sweep id → mode and window */
+  private readonly active = new Map<number, { mode: SweepMode; window: number }>();
+  /** runs already decided by the policy */
+  private readonly decided = new Set<number>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventBus,
+    private readonly executor: SweepExecutor,
+    private readonly flush: () => void,
+    private readonly owner: { host: string; pid: number },
+  ) {
+    this.unsubscribe = events.subscribe((event, payload) => {
+      if (event === 'run.progress') this.onProgress(payload as { runId: number; points: { name: string; step: number }[] });
+      else if (event === 'run.status') this.onStatus((payload as { runId: number }).runId);
+    });
+  }
+
+  /** Stops listening; sweeps still running here are marked interrupted (resume picks them up). */
+  dispose(): void {
+    this.unsubscribe();
+    for (const id of this.active.keys()) this.store.sweeps.setStatus(id, 'interrupted', null);
+    this.active.clear();
+  }
+
+  /** Stores the sweep and queues its runs; the mode given here overrides the config's policy. */
+  start(config: SweepConfig, cells: SweepCell[], mode: SweepMode = config.policy.mode): { id: number; runIds: number[] } {
+    const now = new Date().toISOString();
+    const stored: SweepConfig = { ...config, policy: { ...config.policy, mode } };
+    const id = this.store.sweeps.insert(config.name ?? `sweep of ${cells.length} runs`, stored, now);
+    const runIds = this.store.db.transaction(() =>
+      cells.map((c) => this.store.runs.insert({ name: c.config.name!, config: c.config, createdAt: now, owner: this.owner, sweepId: id })),
+    )();
+    this.active.set(id, { mode, window: config.policy.window });
+    this.events.emit('runs.changed', { reason: 'created' });
+    for (const r of runIds) this.executor.submit(r);
+    return { id, runIds };
+  }
+
+  /**
+   * Picks up a sweep after its back end died: finished cells stay; interrupted ones continue from their checkpoint
+   * or start again; queued ones are queued here. Returns what it did.
+   */
+  async resume(id: number): Promise<{ kept: number; continued: number; restarted: number; queued: number }> {
+    const sweep = this.store.sweeps.get(id);
+    if (!sweep) throw new AnalysisInputError(`no sweep with id ${id} in ${this.store.path}`);
+    this.active.set(id, { mode: sweep.config.policy.mode, window: sweep.config.policy.window });
+    this.store.sweeps.setStatus(id, 'running', null);
+    const out = { kept: 0, continued: 0, restarted: 0, queued: 0 };
+    for (const runId of this.store.sweeps.runIds(id)) {
+      const run = this.store.runs.get(runId)!;
+      if (run.status === 'interrupted') {
+        if (this.store.checkpoints.list(runId).length > 0) {
+          await this.executor.continue(runId);
+          out.continued++;
+        } else {
+          this.executor.restart(runId);
+          out.restarted++;
+        }
+      } else if (run.status === 'queued') {
+        this.executor.submit(runId);
+        out.queued++;
+      } else out.kept++;
+    }
+    this.onStatus(null, id);
+    return out;
+  }
+
+  /** Continues stopped cells (or the given runs) to their full budget: `confirm` after a `predict` sweep. */
+  async continueCells(id: number, which: 'predicted-to-grok' | number[]): Promise<number[]> {
+    const sweep = this.store.sweeps.get(id);
+    if (!sweep) throw new AnalysisInputError(`no sweep with id ${id} in ${this.store.path}`);
+    const chosen: number[] = [];
+    for (const runId of this.store.sweeps.runIds(id)) {
+      const run = this.store.runs.get(runId)!;
+      if (run.status !== 'cancelled' || run.step >= run.totalSteps) continue;
+      if (Array.isArray(which) ? which.includes(runId) : (this.store.analyses.latest(runId, 'prediction')?.result as PredictionView | undefined)?.willGrok) chosen.push(runId);
+    }
+    this.active.set(id, { mode: 'full', window: sweep.config.policy.window });
+    this.store.sweeps.setStatus(id, 'running', null);
+    for (const r of chosen) await this.executor.continue(r);
+    this.onStatus(null, id);
+    return chosen;
+  }
+
+  private sweepOf(runId: number): number | null {
+    return this.store.runs.get(runId)?.sweepId ?? null;
+  }
+
+  private onProgress(p: { runId: number; points: { name: string; step: number }[] }): void {
+    if (this.decided.has(p.runId)) return;
+    const sweepId = this.sweepOf(p.runId);
+    const policy = sweepId === null ? undefined : this.active.get(sweepId);
+    if (!policy) return;
+    if (!p.points.some((x) => x.name === STEP_LOSS_METRIC && x.step >= policy.window)) return;
+    this.decided.add(p.runId);
+    this.flush();
+    let prediction: PredictionView;
+    try {
+      prediction = predictRun(this.store, p.runId, { window: policy.window });
+    } catch (e) {
+      if (e instanceof AnalysisInputError || e instanceof RangeError) return; // no usable window: let it run
+      throw e;
+    }
+    this.events.emit('run.prediction', prediction);
+    if (policy.mode === 'predict' || (policy.mode === 'confirm' && !prediction.willGrok)) {
+      const verdict = `predicted ${prediction.willGrok ? 'to grok' : 'not to grok'} (p = ${prediction.probability.toFixed(2)})`;
+      void this.executor.stop(p.runId, `stopped by sweep ${sweepId} after its ${policy.window}-update window: ${verdict}; resume to train to the full budget`).catch(() => {
+        // it may have finished on its own in the meantime
+      });
+    }
+  }
+
+  /** Marks a sweep completed once every run of it is done. */
+  private onStatus(runId: number | null, sweepIdGiven?: number): void {
+    const sweepId = sweepIdGiven ?? (runId === null ? null : this.sweepOf(runId));
+    if (sweepId === null || !this.active.has(sweepId)) return;
+    const statuses = this.store.sweeps.runIds(sweepId).map((r) => this.store.runs.get(r)!.status);
+    if (statuses.every((s) => DONE.includes(s))) {
+      this.active.delete(sweepId);
+      this.store.sweeps.setStatus(sweepId, 'completed', new Date().toISOString());
+      this.events.emit('runs.changed', { reason: `sweep ${sweepId} completed` });
+    }
+  }
+
+  /** The sweep as a grid: every cell with its runs and their outcomes (mean and spread over seeds). */
+  view(id: number): SweepView {
+    const sweep = this.store.sweeps.get(id);
+    if (!sweep) throw new AnalysisInputError(`no sweep with id ${id} in ${this.store.path}`);
+    const expanded = expandSweep(sweep.config);
+    const cells = expanded.ok ? expanded.cells : [];
+    const runIds = this.store.sweeps.runIds(id);
+    const byKey = new Map<string, SweepCellView>();
+    cells.forEach((c, i) => {
+      const key = c.index.join(',');
+      const runId = runIds[i];
+      const run = runId === undefined ? undefined : this.store.runs.get(runId);
+      const cell = byKey.get(key) ?? { index: c.index, coords: c.coords, runs: [] };
+      if (run) {
+        const p = this.store.analyses.latest(run.id, 'prediction')?.result as PredictionView | undefined;
+        cell.runs.push({
+          id: run.id,
+          seed: c.seed,
+          status: run.status,
+          step: run.step,
+          valAcc: run.final?.valAcc ?? null,
+          t2: run.phases?.t2 ?? null,
+          t4: run.phases?.t4 ?? null,
+          predicted: p ? p.probability : null,
+          energy: p ? p.features['log10 relative spectral energy'] : null,
+        });
+      }
+      byKey.set(key, cell);
+    });
+    return {
+      id,
+      name: sweep.name,
+      status: sweep.status,
+      mode: sweep.config.policy.mode,
+      window: sweep.config.policy.window,
+      axes: sweep.config.axes.map((a) => ({ path: a.path, values: axisValues(a) })),
+      cells: [...byKey.values()],
+      createdAt: sweep.createdAt,
+      finishedAt: sweep.finishedAt,
+    };
+  }
+}

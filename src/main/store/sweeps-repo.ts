@@ -1,0 +1,64 @@
+// The sweeps table: a sweep's config (with its policy), status and result; its runs point at it by sweep_id.
+import type { SweepConfig } from '../../shared/config/sweep-config';
+import type { Db } from './db';
+
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'interrupted';
+
+export interface SweepRow {
+  id: number;
+  name: string;
+  config: SweepConfig;
+  status: SweepStatus;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+interface Raw {
+  id: number;
+  name: string;
+  config_json: string;
+  status: SweepStatus;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const fromRaw = (r: Raw): SweepRow => ({
+  id: r.id,
+  name: r.name,
+  config: JSON.parse(r.config_json) as SweepConfig,
+  status: r.status,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
+export class SweepsRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(name: string, config: SweepConfig, at: string): number {
+    const info = this.db
+      .prepare("INSERT INTO sweeps (name, config_json, status, created_at, started_at) VALUES (?, ?, 'running', ?, ?)")
+      .run(name, JSON.stringify(config), at, at);
+    return Number(info.lastInsertRowid);
+  }
+
+  get(id: number): SweepRow | undefined {
+    const r = this.db.prepare('SELECT * FROM sweeps WHERE id = ? AND deleted_at IS NULL').get(id) as Raw | undefined;
+    return r ? fromRaw(r) : undefined;
+  }
+
+  list(): SweepRow[] {
+    return (this.db.prepare('SELECT * FROM sweeps WHERE deleted_at IS NULL ORDER BY id DESC').all() as Raw[]).map(fromRaw);
+  }
+
+  setStatus(id: number, status: SweepStatus, finishedAt: string | null): void {
+    this.db.prepare('UPDATE sweeps SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, id);
+  }
+
+  /** Run ids of a sweep, in creation (grid) order. */
+  runIds(id: number): number[] {
+    return (this.db.prepare('SELECT id FROM runs WHERE sweep_id = ? ORDER BY id').all(id) as { id: number }[]).map((r) => r.id);
+  }
+}
