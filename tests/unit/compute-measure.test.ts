@@ -180,15 +180,16 @@ describe('checkpoint schedule', () => {
 
 describe('figures of the measurements', () => {
   const series = (name: string) => ({ name, steps: [0, 10], values: [1, 0.5], downsampled: false });
-  it('layer-norms draws one curve per norm/<param> series, labelled by the parameter; cosine draws both cosines', async () => {
+  it('layer-norms draws one curve per norm/<param> series, labelled by the parameter; cos-step and cos-init one each', async () => {
     const { buildCurveOption, figureMetrics } = await import('../../src/shared/figures/curves');
     const all = ['train_loss', 'norm/embed.weight', 'norm/out.bias', 'cos_step', 'cos_init'].map(series);
     expect(figureMetrics('layer-norms', all.map((s) => s.name))).toEqual(['norm/embed.weight', 'norm/out.bias']);
     expect(figureMetrics('layer-norms')).toEqual([]);
     const opt = buildCurveOption('layer-norms', all);
     expect((opt.series as { name: string }[]).map((s) => s.name)).toEqual(['embed.weight', 'out.bias']);
-    expect(figureMetrics('cosine')).toEqual(['cos_step', 'cos_init']);
-    const c = buildCurveOption('cosine', all);
-    expect((c.series as { data: number[][] }[]).map((s) => s.data.length)).toEqual([2, 2]);
+    expect(figureMetrics('cos-step')).toEqual(['cos_step']);
+    expect(figureMetrics('cos-init')).toEqual(['cos_init']);
+    const c = buildCurveOption('cos-step', all);
+    expect((c.series as { data: number[][] }[]).map((s) => s.data.length)).toEqual([2]);
   });
 });

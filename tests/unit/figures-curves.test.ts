@@ -30,7 +30,7 @@ const run: MetricSeries[] = [
 
 describe('figure names and metrics', () => {
   it('lists the four figures and the metrics each draws', () => {
-    expect([...FIGURES]).toEqual(['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cosine', 'layer-norms']);
+    expect([...FIGURES]).toEqual(['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cos-step', 'cos-init', 'layer-norms']);
     expect(figureMetrics('loss')).toEqual(['train_loss', 'val_loss']);
     expect(figureMetrics('accuracy')).toEqual(['train_acc', 'val_acc']);
     expect(figureMetrics('weight-norm')).toEqual(['weight_norm']);

@@ -5,7 +5,7 @@ import type { EChartsOption, LineSeriesOption, MarkLineComponentOption } from 'e
 import { LAYER_NORM_PREFIX, type MetricName, type MetricSeries, type Phases } from '../api/types';
 import { emaSmooth } from '../analysis/smoothing';
 
-export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cosine', 'layer-norms'] as const;
+export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cos-step', 'cos-init', 'layer-norms'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export function isFigureName(name: string): name is FigureName {
@@ -25,6 +25,8 @@ interface FigureSpec {
   curves: CurveSpec[];
   /** draw every series whose name starts with this (one curve each, labelled by the rest of the name) */
   prefix?: string;
+  /** extra px left of the plot for long tick labels (0.99999) */
+  yLabelRoom?: number;
   yTitle: string;
   logYByDefault: boolean;
   /** stored value × scale = plotted value (accuracies are stored as fractions, plotted in %) */
@@ -85,13 +87,18 @@ const SPECS: Record<FigureName, FigureSpec> = {
     logYByDefault: true,
     scale: 1,
   },
-  // 000 App. B.2, Fig. 15: cos(θ_t, θ_{t+1}) across one update, and cos(θ_t, θ_0)
-  cosine: {
-    curves: [
-      { metric: 'cos_step', label: 'cos(θ_t−1, θ_t)', color: PURPLE },
-      { metric: 'cos_init', label: 'cos(θ_t, θ_0)', color: GREEN },
-    ],
-    yTitle: 'cosine similarity',
+  // 000 App. B.2, Fig. 15, two panels as in the paper: cos(θ_t, θ_{t+1}) across one update stays within 1e-4 of 1
+  // except at slingshots, so it needs its own axis; cos(θ_t, θ_0) spans [0, 1].
+  'cos-step': {
+    curves: [{ metric: 'cos_step', label: 'cos(θ_t−1, θ_t)', color: PURPLE }],
+    yTitle: 'cos(θ_t−1, θ_t)',
+    logYByDefault: false,
+    scale: 1,
+    yLabelRoom: 16,
+  },
+  'cos-init': {
+    curves: [{ metric: 'cos_init', label: 'cos(θ_t, θ_0)', color: GREEN }],
+    yTitle: 'cos(θ_t, θ_0)',
     logYByDefault: false,
     scale: 1,
   },
@@ -323,6 +330,8 @@ export function buildCurveOption(
       ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: FONT.title, color: pal.text } } }
       : {}),
     legend: {
+      // one curve per parameter can be many: one scrolling row instead of rows over the plot
+      ...(spec.prefix ? { type: 'scroll' as const, left: 72, right: 28 } : {}),
       top: hasTitle ? 36 : 8,
       // Raw series stay out of the legend: they are the faded shadow of their smoothed line.
       data: main.map((s) => s.name as string),
@@ -333,7 +342,7 @@ export function buildCurveOption(
       itemHeight: 4,
       itemGap: 18,
     },
-    grid: { left: 72, right: 28, top: hasTitle ? 72 : 48, bottom: 58 },
+    grid: { left: 72 + (spec.yLabelRoom ?? 0), right: 28, top: hasTitle ? 72 : 48, bottom: 58 },
     tooltip: { trigger: 'axis' },
     xAxis: {
       ...axisCommon,
@@ -349,7 +358,7 @@ export function buildCurveOption(
       ...axisCommon,
       type: logY ? 'log' : 'value',
       name: spec.yTitle,
-      nameGap: 48,
+      nameGap: 48 + (spec.yLabelRoom ?? 0),
       scale: !spec.yRange,
       ...(spec.yRange && !logY ? { min: spec.yRange.min, max: spec.yRange.max } : {}),
       ...(logY ? { axisLabel: { ...axisCommon.axisLabel, formatter: logTickLabel } } : {}),
