@@ -61,3 +61,18 @@ export function pngSize(buf: Buffer): { width: number; height: number } {
   if (buf.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error('not a PNG: first chunk is not IHDR');
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
+
+/** Drops files on the page's window the way a file manager does: dragenter, dragover, drop with a DataTransfer.
+ *  Returns true when the page took the drop (the browser will not navigate to the file). */
+export function dropOn(page: import('playwright-core').Page, files: { name: string; text: string }[]): Promise<boolean> {
+  return page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'application/json' }));
+    const init = { bubbles: true, cancelable: true, dataTransfer: dt };
+    document.body.dispatchEvent(new DragEvent('dragenter', init));
+    document.body.dispatchEvent(new DragEvent('dragover', init));
+    const drop = new DragEvent('drop', init);
+    document.body.dispatchEvent(drop);
+    return drop.defaultPrevented;
+  }, files);
+}

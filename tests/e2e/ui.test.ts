@@ -14,7 +14,7 @@ import { buildCurveOption } from '../../src/shared/figures/curves';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { EXPORT_SIZE, PNG_PIXEL_RATIO } from '../../src/renderer/src/lib/export-size';
 import { DEFAULT_FIGURE_SIZE, DEFAULT_PNG_SCALE, renderSvg } from '../../src/main/services/figure-export';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, STATIC_DIR, buildRendererIfNeeded, ensureChromium, pngSize } from './helpers';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, STATIC_DIR, buildRendererIfNeeded, dropOn, ensureChromium, pngSize } from './helpers';
 
 // Small and fast (800 steps, a few seconds on wasm), long enough for many progress batches, and it groks: with
 // r = 0.8 and lr 1e-2 this MLP memorises by step ~40 and reaches 100% validation accuracy near step 540 (seed 1),
@@ -78,20 +78,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Drops files on the window the way a file manager does: dragenter, dragover, drop with a DataTransfer. */
-async function dropFiles(files: { name: string; text: string }[]): Promise<boolean> {
-  return page.evaluate((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([f.text], f.name, { type: 'application/json' }));
-    const init = { bubbles: true, cancelable: true, dataTransfer: dt };
-    document.body.dispatchEvent(new DragEvent('dragenter', init));
-    document.body.dispatchEvent(new DragEvent('dragover', init));
-    const drop = new DragEvent('drop', init);
-    document.body.dispatchEvent(drop);
-    // true: the page took the drop and the browser will not navigate to the file
-    return drop.defaultPrevented;
-  }, files);
-}
+const dropFiles = (files: { name: string; text: string }[]): Promise<boolean> => dropOn(page, files);
 
 /** expect.poll with room for a busy 2-core machine (its default gives up after 1 s). */
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });

@@ -3,13 +3,14 @@
 import { hostname } from 'node:os';
 import { ApiError, type ApiHandlers } from '../../shared/api/contract';
 import type { MetricSeries } from '../../shared/api/types';
-import { parseConfigText } from '../../shared/config/parse';
+import { parseConfigText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
 import { downsampleMinMax } from '../../shared/analysis/downsample';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
 import { AnalysisInputError, predictRun, spectralOfRun } from './run-analysis';
 import { trajectoryOfRun } from './run-trajectory';
+import { ProbeCancelledError, ProbeService } from './run-probes';
 import { predictEarly } from './early-prediction';
 import { SweepService } from './sweeps';
 import type { RunOwner, RunRow } from '../store/runs-repo';
@@ -36,6 +37,8 @@ export interface BackendOptions {
 export interface LocalBackend extends Backend {
   store: Store;
   sweeps: SweepService;
+  /** Hessian and intrinsic-dimension probes (compute processes) */
+  probes: ProbeService;
   /** pid of the compute process training a run, if any */
   computePid(runId: number): number | undefined;
 }
@@ -73,10 +76,20 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
 
-  /** A run without the data an analysis needs is the caller's input problem, not a server fault. */
-  const analysisCall = <T>(f: () => T): T => {
+  const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p) });
+  const probeCall = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
-      return f();
+      return await analysisCall(f);
+    } catch (e) {
+      if (e instanceof ProbeCancelledError) throw new ApiError('conflict', e.message);
+      throw e;
+    }
+  };
+
+  /** A run without the data an analysis needs is the caller's input problem, not a server fault. */
+  const analysisCall = async <T>(f: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await f();
     } catch (e) {
       if (e instanceof AnalysisInputError) throw new ApiError(/^no run with id/.test(e.message) ? 'not_found' : 'invalid_input', e.message);
       throw e;
@@ -188,6 +201,22 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     'analysis.spectral': async ({ id, ...opts }) => analysisCall(() => spectralOfRun(store, id, opts)),
     'analysis.predict': async ({ id, ...opts }) => analysisCall(() => predictRun(store, id, opts)),
     'analysis.pca': async ({ id }) => analysisCall(() => trajectoryOfRun(store, id)),
+    'analysis.hessian': async ({ id, ...o }) => probeCall(() => probes.hessian(id, o)),
+    'analysis.id': async ({ id, ...o }) => probeCall(() => probes.intrinsicDimension(id, o)),
+    'analysis.cancelProbes': async ({ id }) => ({ ok: true, cancelled: probes.cancel(id) }),
+
+    'sweeps.list': async () => sweeps.list(),
+    'sweeps.get': async ({ id }) => {
+      writer.flush();
+      return analysisCall(() => sweeps.view(id));
+    },
+    'sweeps.createFromFile': async ({ name, text, mode }) => {
+      const r = parseSweepText(text, name);
+      if (!r.ok) throw new ApiError('invalid_input', r.problems.map((p) => formatProblem(p, name)).join('\n'), r.problems);
+      return sweeps.start(r.config, r.cells, mode ?? r.config.policy.mode);
+    },
+    'sweeps.continue': async ({ id, runs }) => ({ runIds: await analysisCall(() => sweeps.continueCells(id, runs ?? 'predicted-to-grok')) }),
+    'sweeps.resume': async ({ id }) => analysisCall(() => sweeps.resume(id)),
   };
 
   let closing: Promise<void> | null = null;
@@ -197,9 +226,11 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     dbPath: opts.dbPath,
     store,
     sweeps,
+    probes,
     computePid: (id) => scheduler.pid(id),
     close: () =>
       (closing ??= (async () => {
+        probes.close();
         await scheduler.close();
         stopPredicting();
         sweeps.dispose();

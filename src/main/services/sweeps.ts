@@ -8,7 +8,7 @@
 import { predictRun, AnalysisInputError } from './run-analysis';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
-import type { PredictionView, RunStatus, SweepCellView, SweepView } from '../../shared/api/types';
+import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView } from '../../shared/api/types';
 import type { Store } from '../store';
 import type { EventBus } from './backend-api';
 
@@ -151,6 +151,23 @@ export class SweepService {
       this.store.sweeps.setStatus(sweepId, 'completed', new Date().toISOString());
       this.events.emit('runs.changed', { reason: `sweep ${sweepId} completed` });
     }
+  }
+
+  list(): SweepSummary[] {
+    return this.store.sweeps.list().map((s) => {
+      const statuses = this.store.sweeps.runIds(s.id).map((r) => this.store.runs.get(r)?.status);
+      return {
+        id: s.id,
+        name: s.name,
+        status: s.status,
+        mode: s.config.policy.mode,
+        runs: statuses.length,
+        done: statuses.filter((x) => x !== undefined && DONE.includes(x)).length,
+        axes: s.config.axes.map((a) => a.path),
+        createdAt: s.createdAt,
+        finishedAt: s.finishedAt,
+      };
+    });
   }
 
   /** The sweep as a grid: every cell with its runs and their outcomes (mean and spread over seeds). */

@@ -13,7 +13,12 @@ import type {
   Phases,
   PredictionView,
   SpectralView,
+  SweepSummary,
+  SweepView,
   TrajectoryView,
+  HessianView,
+  IdView,
+  ProbeProgress,
 } from './types';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
@@ -21,6 +26,21 @@ const SpectralInput = z.strictObject({
   id: z.number().int().positive(),
   window: z.number().int().min(8).max(1_000_000).optional(),
   cutoff: z.number().min(0).lt(1).optional(),
+});
+const ProbeSteps = z.array(z.number().int().min(0)).max(1000).optional();
+const HessianInput = z.strictObject({
+  id: z.number().int().positive(),
+  steps: ProbeSteps,
+  maxCheckpoints: z.number().int().min(1).max(200).optional(),
+  excludeOneDim: z.boolean().optional(),
+  maxIter: z.number().int().min(2).max(500).optional(),
+  tol: z.number().gt(0).lt(1).optional(),
+});
+const IdInput = z.strictObject({
+  id: z.number().int().positive(),
+  steps: ProbeSteps,
+  maxCheckpoints: z.number().int().min(1).max(200).optional(),
+  maxPoints: z.number().int().min(4).max(20_000).optional(),
 });
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),
@@ -51,6 +71,25 @@ export const methodInputs = {
   'analysis.predict': SpectralInput,
   /** PCA of the run's checkpoint trajectory (000 App. B.2) */
   'analysis.pca': RunId,
+  /** λmax, λmin of the training loss's Hessian at checkpoints (000 App. B.1), in a compute process */
+  'analysis.hessian': HessianInput,
+  /** intrinsic dimension (TwoNN, MLE k = 2) of each layer's activations at checkpoints (000 App. C) */
+  'analysis.id': IdInput,
+  /** stops the run's running Hessian / ID probes */
+  'analysis.cancelProbes': RunId,
+  'sweeps.list': z.strictObject({}),
+  /** a sweep as a grid of cells with their runs' outcomes */
+  'sweeps.get': RunId,
+  /** starts a sweep from a sweep config file's text (JSON or YAML) */
+  'sweeps.createFromFile': z.strictObject({
+    name: z.string().min(1).max(1024),
+    text: z.string().max(1_000_000),
+    mode: z.enum(['predict', 'confirm', 'full']).optional(),
+  }),
+  /** continues stopped cells to their full budget: those predicted to grok, or the runs given */
+  'sweeps.continue': z.strictObject({ id: z.number().int().positive(), runs: z.array(z.number().int().positive()).max(10_000).optional() }),
+  /** picks up a sweep interrupted by a closed or killed back end */
+  'sweeps.resume': RunId,
 } as const;
 
 export interface MethodOutputs {
@@ -69,6 +108,14 @@ export interface MethodOutputs {
   'analysis.spectral': SpectralView;
   'analysis.predict': PredictionView;
   'analysis.pca': TrajectoryView;
+  'analysis.hessian': HessianView;
+  'analysis.id': IdView;
+  'analysis.cancelProbes': { ok: true; cancelled: boolean };
+  'sweeps.list': SweepSummary[];
+  'sweeps.get': SweepView;
+  'sweeps.createFromFile': { id: number; runIds: number[] };
+  'sweeps.continue': { runIds: number[] };
+  'sweeps.resume': { kept: number; continued: number; restarted: number; queued: number };
 }
 
 export type MethodName = keyof typeof methodInputs;
@@ -86,9 +133,11 @@ export interface EventPayloads {
   'runs.changed': { reason: string };
   /** a run's grokking prediction was made (at the end of its early window) or updated (when it finished) */
   'run.prediction': PredictionView;
+  /** a Hessian or intrinsic-dimension probe advanced */
+  'probe.progress': ProbeProgress;
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed', 'run.prediction'];
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed', 'run.prediction', 'probe.progress'];
 
 /** What the back end implements; transports parse inputs with methodInputs before calling. */
 export type ApiHandlers = { [M in MethodName]: (input: MethodParsed<M>) => Promise<MethodOutput<M>> };

@@ -155,6 +155,18 @@ export interface SweepCellView {
   runs: SweepCellRun[];
 }
 
+export interface SweepSummary {
+  id: number;
+  name: string;
+  status: SweepView['status'];
+  mode: SweepView['mode'];
+  runs: number;
+  done: number;
+  axes: string[];
+  createdAt: string;
+  finishedAt: string | null;
+}
+
 export interface SweepView {
   id: number;
   name: string;

@@ -2,6 +2,7 @@
 // never blocks the others; problems come back located (path, line) and are listed under the file's name.
 import { ApiError } from '../../../shared/api/contract';
 import type { ConfigProblem } from '../../../shared/config/errors';
+import { formatFromName, looksLikeSweep, parseDocumentText } from '../../../shared/config/parse';
 import { api } from './api';
 import { errorMessage } from './bridge';
 
@@ -13,6 +14,10 @@ export interface DropItem {
   name: string;
   state: 'reading' | 'sending' | 'created' | 'invalid' | 'failed';
   runId: number | null;
+  /** set instead of runId when the file was a sweep config */
+  sweepId: number | null;
+  /** runs the sweep queued */
+  sweepRuns: number;
   problems: ConfigProblem[];
   message: string | null;
 }
@@ -21,8 +26,8 @@ class Drops {
   items = $state<DropItem[]>([]);
   private seq = 0;
 
-  /** Handles every file; calls onFirstCreated with the first run that starts (to open it). */
-  async handle(files: File[], onFirstCreated: (id: number) => void): Promise<void> {
+  /** Handles every file; calls onFirstCreated with the page of the first run or sweep that starts (to open it). */
+  async handle(files: File[], onFirstCreated: (path: string) => void): Promise<void> {
     let opened = false;
     await Promise.all(
       files.map(async (file) => {
@@ -35,9 +40,9 @@ class Drops {
     );
   }
 
-  private async handleOne(file: File): Promise<number | null> {
+  private async handleOne(file: File): Promise<string | null> {
     const key = ++this.seq;
-    this.items.push({ key, name: file.name || 'unnamed file', state: 'reading', runId: null, problems: [], message: null });
+    this.items.push({ key, name: file.name || 'unnamed file', state: 'reading', runId: null, sweepId: null, sweepRuns: 0, problems: [], message: null });
     const item = this.items.find((i) => i.key === key)!;
     if (file.size > MAX_FILE_BYTES) {
       item.state = 'failed';
@@ -53,12 +58,25 @@ class Drops {
       return null;
     }
     item.state = 'sending';
+    const name = file.name || 'config.json';
+    // A sweep config has "axes" at the top; anything else (even unparsable) goes to the run parser, which says why.
+    const doc = parseDocumentText(text, formatFromName(name));
+    const isSweep = doc.ok && looksLikeSweep(doc.value);
     try {
-      const { id } = await api.call('runs.createFromFile', { name: file.name || 'config.json', text });
+      let path: string;
+      if (isSweep) {
+        const { id, runIds } = await api.call('sweeps.createFromFile', { name, text });
+        item.sweepId = id;
+        item.sweepRuns = runIds.length;
+        path = `/sweeps/${id}`;
+      } else {
+        const { id } = await api.call('runs.createFromFile', { name, text });
+        item.runId = id;
+        path = `/runs/${id}`;
+      }
       item.state = 'created';
-      item.runId = id;
       setTimeout(() => this.dismiss(key), 8_000);
-      return id;
+      return path;
     } catch (e) {
       if (e instanceof ApiError && e.code === 'invalid_input') {
         item.state = 'invalid';

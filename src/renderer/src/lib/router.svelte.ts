@@ -1,5 +1,11 @@
-// Hash routes (#/, #/new, #/runs/12): they work the same from file:// in Electron and from the browser-mode server.
-export type Route = { name: 'runs' } | { name: 'new' } | { name: 'run'; id: number } | { name: 'missing'; path: string };
+// Hash routes (#/, #/new, #/runs/12, #/sweeps, #/sweeps/3): they work the same from file:// in Electron and from the browser-mode server.
+export type Route =
+  | { name: 'runs' }
+  | { name: 'new' }
+  | { name: 'run'; id: number }
+  | { name: 'sweeps' }
+  | { name: 'sweep'; id: number }
+  | { name: 'missing'; path: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -7,6 +13,9 @@ export function parseRoute(hash: string): Route {
   if (path === '/new') return { name: 'new' };
   const m = /^\/runs\/(\d{1,12})$/.exec(path);
   if (m) return { name: 'run', id: Number(m[1]) };
+  if (path === '/sweeps') return { name: 'sweeps' };
+  const sw = /^\/sweeps\/(\d{1,12})$/.exec(path);
+  if (sw) return { name: 'sweep', id: Number(sw[1]) };
   return { name: 'missing', path };
 }
 

@@ -1,0 +1,95 @@
+// A sweep end to end in headless Chromium: a 3×3 sweep config dropped on the window starts 9 runs on 2 workers; the
+// sweep page's heatmaps fill live until every run is done; the heatmap exports as SVG; clicking a cell opens its
+// run. Leaves a screenshot in tests/e2e/artifacts/sweep-page.png.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/main/server';
+import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
+import { createChildLauncher } from '../../src/main/host/child-launcher';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, STATIC_DIR, buildRendererIfNeeded, dropOn, ensureChromium } from './helpers';
+
+const SWEEP = `name: e2e grid
+base:
+  backend: wasm
+  task: { kind: modular, op: add, p: 11, trainFraction: 0.6 }
+  model: { kind: mlp, embedDim: 8, width: 32, depth: 1 }
+  optimizer: { lr: 0.01, weightDecay: 1 }
+  training: { steps: 120, evalEvery: 20 }
+axes:
+  - { path: optimizer.lr, logspace: { from: 0.001, to: 0.01, count: 3 } }
+  - { path: optimizer.weightDecay, values: [0.1, 1, 3] }
+policy: { mode: full, window: 60 }
+`;
+
+let dir: string;
+let backend: LocalBackend;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureChromium();
+  buildRendererIfNeeded();
+  dir = mkdtempSync(path.join(tmpdir(), 'grokscope-e2e-sweep-'));
+  backend = createBackend({ dbPath: path.join(dir, 'runs.db'), launcher: createChildLauncher(), maxConcurrent: 2 });
+  server = await startServer({ backend, port: 0, staticDir: STATIC_DIR });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, acceptDownloads: true, colorScheme: 'light' });
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await backend?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 200 });
+
+describe('a sweep in the browser', () => {
+  it('starts from a dropped sweep file, fills its heatmaps live, exports them and opens a cell', async () => {
+    await page.goto(server.url);
+    await poll(() => page.getByText('No runs yet').count()).toBe(1);
+    expect(await dropOn(page, [{ name: 'grid.yaml', text: SWEEP }])).toBe(true);
+    await page.waitForURL(/#\/sweeps\/\d+$/, { timeout: 15_000 });
+    const done = page.getByTestId('sweep-done');
+    await done.waitFor();
+    // live: the count moves while the runs train, without reloading
+    const seen = new Set<string>();
+    await poll(async () => {
+      seen.add(await done.innerText());
+      return seen.has('9/9');
+    }, 180_000).toBe(true);
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    expect(pageErrors).toEqual([]);
+    const sweepId = Number(/#\/sweeps\/(\d+)$/.exec(page.url())![1]);
+    const view = await backend.handlers['sweeps.get']({ id: sweepId });
+    expect(view.cells).toHaveLength(9);
+    expect(view.cells.every((c) => c.runs.length === 1 && c.runs[0]!.status === 'completed')).toBe(true);
+
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'export heatmap 1 as SVG' }).click()]);
+    expect(svg.suggestedFilename()).toBe(`sweep-${sweepId}-valAcc.svg`);
+    const text = readFileSync(await svg.path(), 'utf8');
+    expect(text).toContain('optimizer.weightDecay');
+    expect(text).toContain('final validation accuracy (%)');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sweep-page.png'), fullPage: true });
+
+    // a click in the middle of the first heatmap opens that cell's run
+    const box = (await page.locator('[data-figure="heatmap-0"] .plot').boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.45);
+    await page.waitForURL(/#\/runs\/\d+$/, { timeout: 10_000 });
+    const runId = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
+    expect(view.cells.flatMap((c) => c.runs.map((r) => r.id))).toContain(runId);
+  }, 300_000);
+});
