@@ -42,6 +42,19 @@ const runsOf = (db: string): Row[] => {
 };
 
 describe('grokscope sweep', () => {
+  it('validate accepts a sweep file and names a bad axis path with its line; sweep refuses it with exit 2', () => {
+    writeFileSync(tmp.file('ok.yaml'), sweepYaml('predict', 100));
+    const ok = cli(['validate', 'ok.yaml']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('ok.yaml: valid sweep config: 9 runs over optimizer.lr × optimizer.weightDecay · predict mode · window 60');
+    writeFileSync(tmp.file('bad.yaml'), sweepYaml('predict', 100).replace('path: optimizer.lr,', 'path: optimizer.lrr,'));
+    for (const cmd of [['validate', 'bad.yaml'], ['sweep', 'bad.yaml', '--db', 'bad.db']]) {
+      const r = cli(cmd);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('bad.yaml:9: axes[0].path: "optimizer.lrr" is not a setting of the base config');
+    }
+  });
+
   it('runs a 3×3 grid with 2 workers to the end and prints the grid', () => {
     writeFileSync(tmp.file('full.yaml'), sweepYaml('full', 100));
     const r = cli(['sweep', 'full.yaml', '--workers', '2', '--db', 'full.db']);
