@@ -1,17 +1,19 @@
 // grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 // grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
 // grokscope analyze pca --run RUN [--db PATH] [--json]
+// grokscope analyze hessian|id --run RUN [--steps S,S,...] [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { AnalysisInputError, predictRun, spectralOfRun } from '../services/run-analysis';
 import { fitRuns, type FitAgainst } from '../services/run-fits';
 import { trajectoryOfRun } from '../services/run-trajectory';
+import { probeCommand } from './analyze-probes';
 import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs } from './args';
 import { EXIT_OK, UsageError } from './errors';
 import { fmtNum } from './format';
 import { json, out } from './io';
 import { openBackend } from './open-backend';
 
-export const ANALYSES = ['spectral', 'predict', 'fit', 'pca'] as const;
+export const ANALYSES = ['spectral', 'predict', 'fit', 'pca', 'hessian', 'id'] as const;
 type Analysis = (typeof ANALYSES)[number];
 
 function cutoffFlag(a: ParsedArgs): number | undefined {
@@ -38,7 +40,21 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
     {
       name: 'analyze',
       positionals: ['KIND'],
-      flags: { run: 'value', runs: 'value', against: 'value', window: 'value', cutoff: 'value', db: 'value', json: 'boolean' },
+      flags: {
+        run: 'value',
+        runs: 'value',
+        against: 'value',
+        window: 'value',
+        cutoff: 'value',
+        db: 'value',
+        json: 'boolean',
+        // hessian and id
+        steps: 'value',
+        'max-checkpoints': 'value',
+        'exclude-one-dim': 'boolean',
+        'max-iter': 'value',
+        'max-points': 'value',
+      },
     },
     argv,
   );
@@ -81,6 +97,8 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
         const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
         out(`run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`);
       }
+    } else if (kind === 'hessian' || kind === 'id') {
+      await probeCommand(kind, backend, runIdArg(runFlag!), a);
     } else if (kind === 'pca') {
       const t = trajectoryOfRun(store, runIdArg(runFlag!));
       if (a.flags['json']) json(t);

@@ -30,6 +30,8 @@ resolution (step, then one column per metric).`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
+grokscope analyze hessian --run RUN [--steps S,S,...] [--max-checkpoints N] [--exclude-one-dim] [--max-iter N] [--db PATH] [--json]
+grokscope analyze id --run RUN [--steps S,S,...] [--max-checkpoints N] [--max-points N] [--db PATH] [--json]
 
 spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
           components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of
@@ -41,6 +43,11 @@ fit       across runs that generalised: t4 = a·r^−γ + b with r in percent (0
           or log10 t4 against log10 weight decay (003 App. D; --against wd), with 95% confidence intervals.
 pca       PCA of the run's checkpoints θ_t − θ_T (000 App. B.2): explained variance and the projections α(t), β(t)
           on the first two directions (at most 200 checkpoints, evenly thinned).
+hessian   λmax and λmin of the Hessian of the training loss (full training set) at checkpoints (000 App. B.1):
+          Lanczos on exact Hessian-vector products in a compute process, λmin from H − 0.51·λmax·I; default every
+          stored checkpoint thinned to 12; --exclude-one-dim leaves out biases and LayerNorm gains.
+id        intrinsic dimension (TwoNN, and MLE with k = 2) of each layer's activations on the training and validation
+          rows at checkpoints (000 App. C); default every checkpoint thinned to 20, at most 1000 points per split.
   --window N   W, updates analysed (default 400)
   --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
   sweep: `grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]
@@ -69,6 +76,7 @@ Usage:
   grokscope analyze spectral|predict --run RUN [--json]
   grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
   grokscope analyze pca --run RUN [--json]
+  grokscope analyze hessian|id --run RUN [--steps S,S,...] [--json]
   grokscope COMMAND --help
 
 Progress goes to stderr; with --json one JSON object goes to stdout.

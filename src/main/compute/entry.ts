@@ -92,6 +92,19 @@ channel.onMessage((msg) => {
       }).then(() => exitAfterFlush(failed ? 1 : 0));
       return;
     }
+    case 'probe': {
+      if (started) {
+        channel.send({ type: 'error', runId, message: 'this compute process is already busy; start another process' });
+        return;
+      }
+      started = true;
+      runId = msg.runId;
+      // Loaded only for probes: it replaces some kernel gradients with second-order-safe ones training does not need.
+      void import('./probes/probe-entry').then(({ handleProbe }) =>
+        handleProbe(msg, { send: (m) => channel.send(m), cancelled: () => control.cancelled }).then((ok) => exitAfterFlush(ok ? 0 : 1)),
+      );
+      return;
+    }
     case 'pause':
       control.paused = true;
       return;

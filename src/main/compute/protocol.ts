@@ -1,6 +1,7 @@
 // Typed messages between the host (main process) and a compute process. Sent with structured clone
 // (child_process `serialization: 'advanced'`, or Electron utilityProcess), so Float32Arrays cross without copying to JSON.
 import type { RunConfig } from '../../shared/config/run-config';
+import type { ProbeRequest, ProbeResultPoint } from './probes/run-probe';
 
 export interface TensorBlob {
   name: string;
@@ -22,7 +23,9 @@ export type HostToCompute =
   | { type: 'start'; runId: number; config: RunConfig; resume?: TrainingState }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** a measurement of stored checkpoints (Hessian, intrinsic dimension) instead of training; 'cancel' stops it */
+  | { type: 'probe'; runId: number; request: ProbeRequest };
 
 export type ComputeToHost =
   | { type: 'started'; runId: number; backend: string; backendNotes: string[]; paramCount: number; step: number }
@@ -32,4 +35,9 @@ export type ComputeToHost =
   | { type: 'paused'; runId: number; step: number }
   | { type: 'resumed'; runId: number; step: number }
   | { type: 'done'; runId: number; step: number; reason: 'completed' | 'cancelled' | 'diverged'; message?: string }
-  | { type: 'error'; runId: number; message: string; step?: number };
+  | { type: 'error'; runId: number; message: string; step?: number }
+  /** a probe's answers: the operator's dimension once, progress, one result per checkpoint, then done */
+  | { type: 'probe-info'; runId: number; backend: string; dim: number; excluded: string[] }
+  | { type: 'probe-progress'; runId: number; done: number; total: number; message: string }
+  | { type: 'probe-point'; runId: number; result: ProbeResultPoint }
+  | { type: 'probe-done'; runId: number; reason: 'completed' | 'cancelled' };

@@ -1,0 +1,36 @@
+// The compute entry's side of a probe: validates the config, picks the backend, runs the job and reports back.
+import { formatProblem, problemsFromZod } from '../../../shared/config/errors';
+import { RunConfigSchema } from '../../../shared/config/run-config';
+import { initBackend } from '../engine/backend';
+import type { ComputeToHost, HostToCompute } from '../protocol';
+import { ProbeCancelled, runProbe } from './run-probe';
+
+/** Runs one probe; resolves true when it completed or was cancelled, false after an error (already reported). */
+export async function handleProbe(
+  msg: Extract<HostToCompute, { type: 'probe' }>,
+  io: { send(m: ComputeToHost): void; cancelled(): boolean },
+): Promise<boolean> {
+  const runId = msg.runId;
+  const parsed = RunConfigSchema.safeParse(msg.request.config);
+  if (!parsed.success) {
+    io.send({ type: 'error', runId, message: `invalid run config: ${problemsFromZod(parsed.error).map((p) => formatProblem(p)).join('; ')}` });
+    return false;
+  }
+  try {
+    const backend = await initBackend(parsed.data.backend);
+    await runProbe({ ...msg.request, config: parsed.data }, {
+      info: (dim, excluded) => io.send({ type: 'probe-info', runId, backend: backend.backend, dim, excluded }),
+      progress: (done, total, message) => io.send({ type: 'probe-progress', runId, done, total, message }),
+      point: (result) => io.send({ type: 'probe-point', runId, result }),
+    }, io.cancelled);
+    io.send({ type: 'probe-done', runId, reason: 'completed' });
+    return true;
+  } catch (e) {
+    if (e instanceof ProbeCancelled) {
+      io.send({ type: 'probe-done', runId, reason: 'cancelled' });
+      return true;
+    }
+    io.send({ type: 'error', runId, message: `probe failed: ${e instanceof Error ? e.message : String(e)}` });
+    return false;
+  }
+}
