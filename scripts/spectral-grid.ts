@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { spectralSignature } from '../src/shared/analysis/spectral';
 import { spearman } from '../src/shared/analysis/rank-correlation';
 import { parseConfigText } from '../src/shared/config/parse';
-import type { RunConfig } from '../src/shared/config/run-config';
+import type { ModularTask, RunConfig } from '../src/shared/config/run-config';
 import { initBackend } from '../src/main/compute/engine/backend';
 import { Trainer } from '../src/main/compute/train/trainer';
 
@@ -41,7 +41,7 @@ interface Cell {
 async function cell(lr: number, weightDecay: number): Promise<Cell> {
   const config: RunConfig = {
     ...baseConfig,
-    task: { ...baseConfig.task, trainFraction: R },
+    task: { ...(baseConfig.task as ModularTask), trainFraction: R },
     optimizer: { ...baseConfig.optimizer, lr, weightDecay },
     training: { ...baseConfig.training, steps: STEPS },
   };

@@ -19,10 +19,15 @@ describe('run-config JSON Schema', () => {
     expect(schema.properties.task.oneOf.map((t: any) => [t.properties.kind.const, t.required])).toEqual([
       ['modular', ['kind', 'op', 'p']],
       ['permutation', ['kind', 'op']],
+      ['teacher-student', ['kind']],
+      ['mnist', ['kind']],
+      ['messiness', ['kind']],
+      ['imdb', ['kind', 'path']],
+      ['qm9', ['kind', 'path']],
     ]);
     expect(schema.properties.training.required).toEqual(['steps']);
     expect(schema.properties.optimizer.properties.lr.default).toBe(0.001);
     expect(schema.properties.training.properties.steps.description).toBe('number of optimiser updates');
-    expect(schema.properties.model.oneOf.map((m: any) => m.properties.kind.const)).toEqual(['mlp', 'transformer', 'lstm']);
+    expect(schema.properties.model.oneOf.map((m: any) => m.properties.kind.const)).toEqual(['mlp', 'transformer', 'lstm', 'gcn']);
   });
 });

@@ -20,7 +20,7 @@ describe('config parsing', () => {
     if (r.ok) {
       expect(r.config.optimizer.weightDecay).toBe(1);
       expect(r.config.training.batchSize).toBe('full');
-      expect(r.config.task.encoding).toBe('power');
+      expect(r.config.task.kind === 'modular' && r.config.task.encoding).toBe('power');
     }
   });
   it('names path and value for a bad number, with its line', () => {

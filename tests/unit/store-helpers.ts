@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunConfigSchema, type RunConfig } from '../../src/shared/config/run-config';
+import { RunConfigSchema, type ModularTask, type RunConfig } from '../../src/shared/config/run-config';
 import { EMPTY_PHASES } from '../../src/shared/analysis/phases';
 import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';
 import type { MetricRow, Store } from '../../src/main/store';
@@ -35,7 +35,7 @@ export function seedEarlyRun(
   const base = smallConfig({ steps: 1000 });
   const config: RunConfig = {
     ...base,
-    task: { ...base.task, trainFraction: over.trainFraction ?? base.task.trainFraction },
+    task: { ...(base.task as ModularTask), trainFraction: over.trainFraction ?? (base.task as ModularTask).trainFraction },
     optimizer: { ...base.optimizer, weightDecay: over.weightDecay ?? base.optimizer.weightDecay },
   };
   const id = store.runs.insert({ name: `osc ${osc}`, config, createdAt: new Date().toISOString(), owner: OWNER });

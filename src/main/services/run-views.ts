@@ -1,6 +1,6 @@
 // Turns stored run rows into the API's RunSummary / RunDetail, with short human labels for task and model.
 import type { PredictionView, RunDetail, RunSummary } from '../../shared/api/types';
-import type { ModelConfig, ModularOp, RunConfig, TaskConfig } from '../../shared/config/run-config';
+import { trainFractionOf, type ModelConfig, type ModularOp, type RunConfig, type TaskConfig } from '../../shared/config/run-config';
 import { EMPTY_PHASES } from '../../shared/analysis/phases';
 import type { RunRow } from '../store/runs-repo';
 
@@ -17,10 +17,24 @@ const OP_FORMULA: Record<ModularOp, string> = {
 };
 
 /** e.g. "a+b mod 23, r=0.5", "a²+ab+b² mod 97, r=0.3" or "S5 a·b·a⁻¹, r=0.5" */
-export const describeTask = (t: TaskConfig): string =>
-  t.kind === 'modular'
-    ? `${OP_FORMULA[t.op]} mod ${t.p}, r=${t.trainFraction}`
-    : `${t.group} ${t.op === 'compose' ? 'a·b' : 'a·b·a⁻¹'}, r=${t.trainFraction}`;
+export const describeTask = (t: TaskConfig): string => {
+  switch (t.kind) {
+    case 'modular':
+      return `${OP_FORMULA[t.op]} mod ${t.p}, r=${t.trainFraction}`;
+    case 'permutation':
+      return `${t.group} ${t.op === 'compose' ? 'a·b' : 'a·b·a⁻¹'}, r=${t.trainFraction}`;
+    case 'teacher-student':
+      return `teacher-student ${t.inputDim}-${Array(t.teacherDepth).fill(t.teacherWidth).join('-')}-${t.outputDim} ${t.teacherActivation}, N=${t.trainSize}, β=${t.beta}`;
+    case 'mnist':
+      return `${t.trainImages ? 'IDX images' : 'MNIST'}, N=${t.trainSize}${t.messiness < 1 ? `, m=${t.messiness}` : ''}`;
+    case 'messiness':
+      return `messiness i+j, p=${t.p}, m=${t.messiness}, r=${t.trainFraction}`;
+    case 'imdb':
+      return `IMDb, N=${t.trainSize}, top ${t.vocabSize} words, len ${t.maxLen}`;
+    case 'qm9':
+      return `QM9 ${t.targetColumn}, N=${t.trainSize}`;
+  }
+};
 
 /** e.g. "transformer 1L d128 h4", "mlp 2x256 e128 relu" or "lstm 1L h20 e128" */
 export const describeModel = (m: ModelConfig): string => {
@@ -31,6 +45,8 @@ export const describeModel = (m: ModelConfig): string => {
       return `mlp ${m.depth}x${m.width} e${m.embedDim} ${m.activation}`;
     case 'lstm':
       return `lstm ${m.layers}L h${m.hidden} e${m.embedDim}`;
+    case 'gcn':
+      return `gcn ${m.layers}L h${m.hidden} ${m.readout}`;
   }
 };
 
@@ -47,7 +63,7 @@ export function toSummary(r: RunRow, prediction: unknown = null): RunSummary {
     model: describeModel(r.config.model),
     lr: r.config.optimizer.lr,
     weightDecay: r.config.optimizer.weightDecay,
-    trainFraction: r.config.task.trainFraction,
+    trainFraction: trainFractionOf(r.config.task),
     seed: r.seed,
     step: r.step,
     totalSteps: r.totalSteps,

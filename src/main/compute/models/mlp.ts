@@ -1,26 +1,39 @@
 // Embedding + MLP (Liu et al.'s toy model, 000 §2.2's "embedding layer followed by a multilayer perceptron"):
 // learned token embeddings concatenated over the input positions → `depth` hidden layers of `width` → p logits.
+// On a dense sample task (003: teacher-student, MNIST, messiness) there is no embedding: the input rows feed the first
+// hidden layer directly (e.g. 784-200-200-10, embedDim unused).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
 import { constMatMul } from '../engine/matmul';
 import type { Rng } from '../rng';
+import type { SampleInput } from '../tasks/sample-tensors';
 import { activate, linear, linearParams, ParamSet, type Model, type ModelInput } from './layers';
 
 export interface MlpShape {
   vocabSize: number;
   seqLen: number;
   numClasses: number;
+  /** size of dense input rows; absent for token inputs */
+  inputDim?: number;
 }
 
 export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model {
   const ps = new ParamSet(rng);
-  const embed = ps.normal('embed.weight', [shape.vocabSize, cfg.embedDim]);
+  const dense = shape.inputDim !== undefined;
+  const embed = dense ? null : ps.normal('embed.weight', [shape.vocabSize, cfg.embedDim]);
   const hidden = Array.from({ length: cfg.depth }, (_, i) =>
-    linearParams(ps, `hidden.${i}`, i === 0 ? shape.seqLen * cfg.embedDim : cfg.width, cfg.width, true),
+    linearParams(ps, `hidden.${i}`, i > 0 ? cfg.width : dense ? shape.inputDim! : shape.seqLen * cfg.embedDim, cfg.width, true),
   );
   const out = linearParams(ps, 'out', cfg.width, shape.numClasses, true);
 
   function forward(input: ModelInput): tf.Tensor2D {
+    if (!embed) {
+      const features = (input as SampleInput).features;
+      if (!features) throw new Error('this MLP reads dense input rows, but the batch has none');
+      let h = features;
+      for (const layer of hidden) h = activate(linear(h, layer), cfg.activation);
+      return linear(h, out);
+    }
     // one-hot matmul instead of tf.gather: the wasm backend has no gradient kernel for gather
     const e = constMatMul(input.onehot, input.onehotT, embed as tf.Tensor2D); // [batch·seqLen, embedDim]
     let h = tf.reshape(e, [input.batch, shape.seqLen * cfg.embedDim]) as tf.Tensor2D;

@@ -21,7 +21,7 @@ export interface SplitData {
   equations: Equation[];
 }
 
-export type Encoding = TaskConfig['encoding'];
+export type Encoding = Extract<TaskConfig, { kind: 'modular' }>['encoding'];
 
 export interface TaskDataset {
   encoding: Encoding;

@@ -1,19 +1,79 @@
 // The new-run form's model: flat, form-friendly fields that map one-to-one onto a RunConfig. Validation is the
 // shared zod schema itself (RunConfigSchema), so the form accepts exactly what a config file may say.
-import { LstmModelSchema, MlpModelSchema, RunConfigSchema, TransformerModelSchema, type BackendChoice, type LossKind, type ModularOp, type OptimizerKind, type PermutationOp, type RunConfig, type RunConfigInput } from '../../../shared/config/run-config';
+import {
+  GcnModelSchema,
+  ImdbTaskSchema,
+  LstmModelSchema,
+  MessinessTaskSchema,
+  MlpModelSchema,
+  MnistTaskSchema,
+  Qm9TaskSchema,
+  RunConfigSchema,
+  TeacherStudentTaskSchema,
+  TransformerModelSchema,
+  type BackendChoice,
+  type ImdbTask,
+  type LossKind,
+  type MessinessTask,
+  type MnistTask,
+  type ModelConfig,
+  type ModularOp,
+  type OptimizerKind,
+  type PermutationOp,
+  type Qm9Task,
+  type RunConfig,
+  type RunConfigInput,
+  type TaskConfig,
+  type TeacherStudentTask,
+} from '../../../shared/config/run-config';
 import { problemsFromZod, type ConfigProblem } from '../../../shared/config/errors';
 
 /** Empty number inputs bind to null/undefined; zod then reports "is required". */
 type Num = number | null | undefined;
+
+/** A sample task's fields as form values: numbers may be empty, optional paths are '' when unset. */
+export type FormOf<T> = { [K in Exclude<keyof T, 'kind'>]-?: NonNullable<T[K]> extends number ? Num : NonNullable<T[K]> extends string ? string : T[K] };
+
+/** The Omnigrok sample tasks (003), each with its own form values so switching kinds keeps what was typed. */
+export interface SampleDrafts {
+  'teacher-student': FormOf<TeacherStudentTask>;
+  mnist: FormOf<MnistTask>;
+  messiness: FormOf<MessinessTask>;
+  imdb: FormOf<ImdbTask>;
+  qm9: FormOf<Qm9Task>;
+}
+export type SampleKind = keyof SampleDrafts;
+export const SAMPLE_KINDS: readonly SampleKind[] = ['teacher-student', 'mnist', 'messiness', 'imdb', 'qm9'];
+const isSampleKind = (k: string): k is SampleKind => (SAMPLE_KINDS as readonly string[]).includes(k);
+
+const withoutKind = <T extends { kind: string }>(t: T): Omit<T, 'kind'> => {
+  const { kind: _kind, ...rest } = t;
+  return rest;
+};
+
+/** Schema defaults for every sample task (the folder tasks start with an empty path, which the schema reports). */
+function sampleDefaults(): SampleDrafts {
+  const mnist = MnistTaskSchema.parse({ kind: 'mnist' });
+  return {
+    'teacher-student': withoutKind(TeacherStudentTaskSchema.parse({ kind: 'teacher-student' })),
+    mnist: { ...withoutKind(mnist), trainImages: '', trainLabels: '', testImages: '', testLabels: '' },
+    messiness: withoutKind(MessinessTaskSchema.parse({ kind: 'messiness' })),
+    imdb: { ...withoutKind(ImdbTaskSchema.parse({ kind: 'imdb', path: '-' })), path: '' },
+    qm9: { ...withoutKind(Qm9TaskSchema.parse({ kind: 'qm9', path: '-' })), path: '' },
+  };
+}
 
 export interface Draft {
   name: string;
   seed: Num;
   backend: BackendChoice;
   /** modular: a∘b mod p; permutation: S5 (op, p and symmetricOnce are the modular fields, permOp the S5 one) */
-  taskKind: 'modular' | 'permutation';
+  taskKind: TaskConfig['kind'];
   task: { op: ModularOp; permOp: PermutationOp; p: Num; trainFraction: Num; splitSeed: Num; symmetricOnce: boolean; encoding: 'power' | 'three-token' };
-  modelKind: 'mlp' | 'transformer' | 'lstm';
+  /** fields of the sample tasks (taskKind one of SAMPLE_KINDS) */
+  samples: SampleDrafts;
+  modelKind: ModelConfig['kind'];
+  gcn: { hidden: Num; layers: Num; readout: 'sum' | 'mean' };
   mlp: { embedDim: Num; width: Num; depth: Num; activation: 'relu' | 'gelu' | 'tanh' | 'silu' };
   transformer: { layers: Num; dModel: Num; heads: Num; dMlp: Num; layerNorm: boolean; tiedEmbedding: boolean };
   lstm: { embedDim: Num; hidden: Num; layers: Num };
@@ -63,6 +123,9 @@ export function draftFromConfig(c: RunConfig): Draft {
   const mlp = c.model.kind === 'mlp' ? c.model : MlpModelSchema.parse({ kind: 'mlp' });
   const tf = c.model.kind === 'transformer' ? c.model : TransformerModelSchema.parse({ kind: 'transformer' });
   const lstm = c.model.kind === 'lstm' ? c.model : LstmModelSchema.parse({ kind: 'lstm' });
+  const gcn = c.model.kind === 'gcn' ? c.model : GcnModelSchema.parse({ kind: 'gcn' });
+  const samples = sampleDefaults();
+  if (isSampleKind(c.task.kind)) Object.assign(samples[c.task.kind], withoutKind(c.task));
   // Likewise the other task kind keeps the modular defaults (add mod 97) or S5 composition.
   const t = c.task;
   return {
@@ -74,12 +137,14 @@ export function draftFromConfig(c: RunConfig): Draft {
       op: t.kind === 'modular' ? t.op : 'add',
       permOp: t.kind === 'permutation' ? t.op : 'compose',
       p: t.kind === 'modular' ? t.p : 97,
-      trainFraction: t.trainFraction,
-      splitSeed: t.splitSeed,
+      trainFraction: t.kind === 'modular' || t.kind === 'permutation' ? t.trainFraction : 0.5,
+      splitSeed: t.kind === 'modular' || t.kind === 'permutation' ? t.splitSeed : 0,
       symmetricOnce: t.kind === 'modular' ? t.symmetricOnce : false,
-      encoding: t.encoding,
+      encoding: t.kind === 'modular' || t.kind === 'permutation' ? t.encoding : 'power',
     },
+    samples,
     modelKind: c.model.kind,
+    gcn: { hidden: gcn.hidden, layers: gcn.layers, readout: gcn.readout },
     mlp: { embedDim: mlp.embedDim, width: mlp.width, depth: mlp.depth, activation: mlp.activation },
     transformer: {
       layers: tf.layers,
@@ -115,6 +180,8 @@ export function draftToInput(d: Draft): RunConfigInput {
       ? { kind: 'mlp' as const, embedDim: n(d.mlp.embedDim), width: n(d.mlp.width), depth: n(d.mlp.depth), activation: d.mlp.activation }
       : d.modelKind === 'lstm'
       ? { kind: 'lstm' as const, embedDim: n(d.lstm.embedDim), hidden: n(d.lstm.hidden), layers: n(d.lstm.layers) }
+      : d.modelKind === 'gcn'
+      ? { kind: 'gcn' as const, hidden: n(d.gcn.hidden), layers: n(d.gcn.layers), readout: d.gcn.readout }
       : {
           kind: 'transformer' as const,
           layers: n(d.transformer.layers),
@@ -128,8 +195,9 @@ export function draftToInput(d: Draft): RunConfigInput {
     ...(d.name.trim() ? { name: d.name.trim() } : {}),
     seed: n(d.seed),
     backend: d.backend,
-    task:
-      d.taskKind === 'permutation'
+    task: isSampleKind(d.taskKind)
+      ? sampleTaskInput(d.taskKind, d.samples[d.taskKind])
+      : d.taskKind === 'permutation'
         ? {
             kind: 'permutation',
             group: 'S5',
@@ -181,6 +249,17 @@ export function draftToInput(d: Draft): RunConfigInput {
     loss: d.loss,
     constantNorm: d.constantNorm,
   };
+}
+
+/** A sample task's form values as config input: empty numbers and empty optional paths are left out. */
+function sampleTaskInput(kind: SampleKind, values: object): RunConfigInput['task'] {
+  const out: Record<string, unknown> = { kind };
+  for (const [k, v] of Object.entries(values)) {
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
+    if (v === '' && k !== 'path') continue; // a required path stays '' so the schema names it
+    out[k] = v;
+  }
+  return out as RunConfigInput['task'];
 }
 
 export type DraftCheck = { ok: true; config: RunConfig; problems: [] } | { ok: false; problems: ConfigProblem[] };

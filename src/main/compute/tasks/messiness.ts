@@ -1,0 +1,56 @@
+// 003 §5.1 / App. E: representation messiness. p symbols have a frozen representation R = m·R_random + (1 − m)·R_linear
+// (R_linear: E_i = [i, 0, …, 0]; R_random: E_i ~ N(0, I)); a sample (i, j) is the decoder input E_i + E_j and its target
+// the random template Y_k ~ N(0, I_templateDim) of k = i + j. Accuracy: the nearest template is Y_k's.
+import type { MessinessTask } from '../../../shared/config/run-config';
+import { Rng, deriveSeed } from '../rng';
+import type { SampleDataset, SampleSplit } from './samples';
+
+/** R as rows [p, reprDim]: linear and random parts drawn once from the seed, so only m changes between runs. */
+export function messyRepresentation(p: number, reprDim: number, m: number, seed: number): Float32Array {
+  const random = new Rng(deriveSeed(seed, 0x4e9)).fillNormal(new Float32Array(p * reprDim), 1);
+  const out = new Float32Array(p * reprDim);
+  for (let i = 0; i < p; i++)
+    for (let d = 0; d < reprDim; d++) out[i * reprDim + d] = m * random[i * reprDim + d]! + (1 - m) * (d === 0 ? i : 0);
+  return out;
+}
+
+/** Class templates Y_k for k = 0..2(p−1), rows [2p − 1, templateDim]. */
+export function classTemplates(p: number, dim: number, seed: number): Float32Array {
+  return new Rng(deriveSeed(seed, 0x7e3)).fillNormal(new Float32Array((2 * p - 1) * dim), 1);
+}
+
+export function buildMessinessDataset(t: MessinessTask): SampleDataset {
+  const { p, reprDim: d, templateDim: k } = t;
+  const R = messyRepresentation(p, d, t.messiness, t.reprSeed);
+  const templates = classTemplates(p, k, t.reprSeed);
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) pairs.push([i, j]);
+  const order = Array.from({ length: pairs.length }, (_, i) => i);
+  new Rng(t.splitSeed).shuffle(order);
+  const nTrain = Math.min(pairs.length - 1, Math.max(1, Math.floor(t.trainFraction * pairs.length)));
+  const split = (idx: number[]): SampleSplit => {
+    const values = new Float32Array(idx.length * d);
+    const targets = new Float32Array(idx.length * k);
+    const labels = new Int32Array(idx.length);
+    idx.forEach((q, r) => {
+      const [i, j] = pairs[q]!;
+      for (let c = 0; c < d; c++) values[r * d + c] = R[i * d + c]! + R[j * d + c]!;
+      labels[r] = i + j;
+      targets.set(templates.subarray((i + j) * k, (i + j + 1) * k), r * k);
+    });
+    return { size: idx.length, inputs: { kind: 'dense', dim: d, values }, targets, labels };
+  };
+  return {
+    family: 'samples',
+    input: 'dense',
+    inputDim: d,
+    seqLen: 1,
+    vocabSize: 0,
+    outDim: k,
+    numClasses: k,
+    accuracy: { kind: 'nearest', templates },
+    train: split(order.slice(0, nTrain)),
+    val: split(order.slice(nTrain)),
+    summary: `${nTrain} of ${pairs.length} pairs (i, j) for training, m = ${t.messiness}`,
+  };
+}

@@ -1,0 +1,95 @@
+// Sample tasks (Omnigrok, 003 §3-§5): datasets of independent samples rather than a table of a∘b = c equations.
+// A sample's input is a dense vector (teacher-student, MNIST, representation messiness), a token sequence (IMDb) or a
+// molecular graph (QM9); its target is a row of numbers (one-hot class, regression output, or class template). How a
+// prediction counts as correct is the task's accuracy rule. Pure JS: compute/tasks/sample-source.ts makes tensors.
+
+/** A small undirected graph: node features [nodes, featureDim] row-major, edges as index pairs (each listed once). */
+export interface Graph {
+  nodes: number;
+  features: Float32Array;
+  edges: [number, number][];
+}
+
+export type SampleInputs =
+  | { kind: 'dense'; dim: number; /** row-major [size, dim] */ values: Float32Array }
+  | { kind: 'tokens'; seqLen: number; vocabSize: number; /** row-major [size, seqLen] */ ids: Int32Array }
+  | { kind: 'graphs'; featureDim: number; graphs: Graph[] };
+
+export interface SampleSplit {
+  size: number;
+  inputs: SampleInputs;
+  /** row-major [size, outDim]: one-hot classes, regression outputs or class templates */
+  targets: Float32Array;
+  /** [size] class of each sample (argmax / nearest-template rules); −1 for regression */
+  labels: Int32Array;
+}
+
+/**
+ * How a prediction counts as correct. argmax: the largest output is the label. threshold (003 §3): the sample's mean
+ * squared error over its outputs is below β. nearest: the closest class template (Euclidean) is the label's (003 App. E).
+ */
+export type AccuracyRule =
+  | { kind: 'argmax' }
+  | { kind: 'threshold'; beta: number }
+  | { kind: 'nearest'; /** row-major [classes, outDim] */ templates: Float32Array };
+
+export interface SampleDataset {
+  family: 'samples';
+  /** what the model sees: 'dense' vectors of inputDim, 'tokens' (seqLen, vocabSize), or 'graphs' of featureDim */
+  input: SampleInputs['kind'];
+  inputDim: number;
+  seqLen: number;
+  vocabSize: number;
+  /** model outputs per sample */
+  outDim: number;
+  /** = outDim, so that a sample dataset also serves as a ModelShape */
+  numClasses: number;
+  accuracy: AccuracyRule;
+  train: SampleSplit;
+  val: SampleSplit;
+  /** one line for run labels and logs, e.g. "MNIST, 1000 training images" */
+  summary: string;
+}
+
+/** Picks rows `idx` of a split (for subsets and train/test partitions). */
+export function takeRows(s: SampleSplit, idx: ArrayLike<number>): SampleSplit {
+  const n = idx.length;
+  const outDim = s.size > 0 ? s.targets.length / s.size : 0;
+  const targets = new Float32Array(n * outDim);
+  const labels = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const src = idx[r]!;
+    targets.set(s.targets.subarray(src * outDim, (src + 1) * outDim), r * outDim);
+    labels[r] = s.labels[src]!;
+  }
+  return { size: n, inputs: takeInputs(s.inputs, idx), targets, labels };
+}
+
+function takeInputs(inp: SampleInputs, idx: ArrayLike<number>): SampleInputs {
+  const n = idx.length;
+  switch (inp.kind) {
+    case 'dense': {
+      const values = new Float32Array(n * inp.dim);
+      for (let r = 0; r < n; r++) values.set(inp.values.subarray(idx[r]! * inp.dim, (idx[r]! + 1) * inp.dim), r * inp.dim);
+      return { ...inp, values };
+    }
+    case 'tokens': {
+      const ids = new Int32Array(n * inp.seqLen);
+      for (let r = 0; r < n; r++) ids.set(inp.ids.subarray(idx[r]! * inp.seqLen, (idx[r]! + 1) * inp.seqLen), r * inp.seqLen);
+      return { ...inp, ids };
+    }
+    case 'graphs':
+      return { ...inp, graphs: Array.from({ length: n }, (_, r) => inp.graphs[idx[r]!]!) };
+  }
+}
+
+/** One-hot rows [labels.length, classes]. */
+export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]!] = 1;
+  return out;
+}
+
+export function isSampleDataset(ds: { family?: string }): ds is SampleDataset {
+  return ds.family === 'samples';
+}
