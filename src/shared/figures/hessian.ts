@@ -1,0 +1,60 @@
+// The Hessian-eigenvalue figure (000 App. B.1): λmax on a log axis (slingshots show as spikes of several orders of
+// magnitude) above λmin on a linear axis (it is usually negative, so no log), both against the checkpoint step.
+import type { EChartsOption } from 'echarts';
+import type { HessianView } from '../api/types';
+import type { FigureTheme } from './curves';
+
+const PAL = {
+  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', max: '#1f77b4', min: '#d62728' },
+  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', max: '#6fb3e8', min: '#ff7f7f' },
+} as const;
+
+/** The series drawn: [step, value] pairs; λmax only where positive (a log axis cannot show the rest). */
+export function hessianSeries(view: HessianView): { max: [number, number][]; min: [number, number][]; ratio: [number, number | null][] } {
+  return {
+    max: view.points.filter((p) => p.lambdaMax > 0).map((p) => [p.step, p.lambdaMax]),
+    min: view.points.map((p) => [p.step, p.lambdaMin]),
+    ratio: view.points.map((p) => [p.step, p.ratio]),
+  };
+}
+
+export function buildHessianOption(view: HessianView, opts: { theme?: FigureTheme; title?: string } = {}): EChartsOption {
+  const pal = PAL[opts.theme ?? 'light'];
+  const s = hessianSeries(view);
+  const top = opts.title ? 48 : 24;
+  const axisCommon = {
+    nameLocation: 'middle' as const,
+    nameTextStyle: { fontSize: 14, color: pal.text },
+    axisLine: { show: true, onZero: false, lineStyle: { color: pal.axis } },
+    axisTick: { show: true, lineStyle: { color: pal.axis } },
+    axisLabel: { fontSize: 12, color: pal.text, hideOverlap: true },
+    splitLine: { show: true, lineStyle: { color: pal.split } },
+  };
+  const x = (gridIndex: number, named: boolean) => ({
+    ...axisCommon,
+    type: 'value' as const,
+    gridIndex,
+    scale: true,
+    ...(named ? { name: 'step', nameGap: 28 } : { axisLabel: { show: false } }),
+  });
+  return {
+    backgroundColor: pal.background,
+    animation: false,
+    ...(opts.title ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: 15, color: pal.text } } } : {}),
+    tooltip: { trigger: 'axis' },
+    legend: { top: opts.title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+    grid: [
+      { left: 80, right: 24, top: top + 12, height: '38%' },
+      { left: 80, right: 24, bottom: 56, height: '30%' },
+    ],
+    xAxis: [x(0, false), x(1, true)],
+    yAxis: [
+      { ...axisCommon, type: 'log', gridIndex: 0, name: 'λmax', nameGap: 56 },
+      { ...axisCommon, type: 'value', gridIndex: 1, name: 'λmin', nameGap: 56, scale: true },
+    ],
+    series: [
+      { name: 'λmax', type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: s.max, symbolSize: 5, lineStyle: { width: 1.5, color: pal.max }, itemStyle: { color: pal.max } },
+      { name: 'λmin', type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: s.min, symbolSize: 5, lineStyle: { width: 1.5, color: pal.min }, itemStyle: { color: pal.min } },
+    ],
+  };
+}
