@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadRunConfig } from '../src/main/cli/config-file';
 import type { RunConfig } from '../src/shared/config/run-config';
 import { timeBackend, type Cell, type TimingPlan } from './bench/measure';
-import { runPeer } from './bench/peer';
+import { runPeer, type PeerResult } from './bench/peer';
 
 const CANONICAL = ['examples/bench/nanda-1layer-p113.json', 'examples/bench/power-2layer-p97.json', 'examples/bench/mlp-p97.json'];
 const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
@@ -22,7 +22,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { json: false, files: [], plan: { warmup: 2, steps: 10, budgetMs: 20_000 }, backends: [...BACKENDS] };
+  const a: Args = { json: false, files: [], plan: { warmup: 2, steps: 10, budgetMs: 15_000 }, backends: [...BACKENDS] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const num = (name: string) => {
@@ -58,17 +58,21 @@ async function main(): Promise<void> {
   const log = (s: string) => {
     if (!args.json) process.stderr.write(s + '\n');
   };
+  // Each config's PyTorch timing follows its TF.js timings, so that the two see the machine in the same state.
   const ours: Record<string, Partial<Record<Backend, Cell>>> = {};
+  const cores = os.cpus().length;
+  const peer: PeerResult = { cells: {}, torch: null };
   for (const { id, config } of configs) {
     ours[id] = {};
     for (const b of args.backends) {
       log(`timing ${id} on ${b} …`);
       ours[id][b] = await timeBackend(config, b, args.plan);
     }
+    log(`timing ${id} in PyTorch …`);
+    const p = runPeer([{ id, config }], args.plan, cores);
+    peer.cells[id] = p.cells[id]!;
+    peer.torch ??= p.torch;
   }
-  log('timing the PyTorch peer …');
-  const cores = os.cpus().length;
-  const peer = runPeer(configs, args.plan, cores);
   const best = (cells: Record<string, Cell>) => {
     const times = Object.values(cells).map(ms).filter((x): x is number => x !== null);
     return times.length ? Math.min(...times) : null;
