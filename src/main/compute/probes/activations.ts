@@ -1,7 +1,8 @@
 // Per-layer activations of a model on a batch, for intrinsic dimension (000 App. C). The models expose only
 // `forward`, so the taps re-run the forward pass here from the parameters, read by name (the names and maths of
 // models/mlp.ts and models/transformer.ts' dense path); the logits tap is checked against model.forward in the tests,
-// which catches any drift between the two. LSTM (and any other model) gets the input embedding and the logits.
+// which catches any drift between the two. LSTM (and any other model) gets the input embedding (where it has one)
+// and the logits.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { activate, layerNorm } from '../models/layers';
@@ -46,9 +47,9 @@ export function layerActivations(config: RunConfig, model: Model, shape: Shape, 
     const L = shape.seqLen;
     const out: [string, tf.Tensor2D][] = [];
     const m = config.model;
-    const tokens = tf.matMul(input.onehot, p('embed.weight') as tf.Tensor2D); // [B·L, e]
+    const tokens = () => tf.matMul(input.onehot, p('embed.weight') as tf.Tensor2D); // [B·L, e]
     if (m.kind === 'mlp') {
-      let h = tf.reshape(tokens, [B, -1]) as tf.Tensor2D;
+      let h = tf.reshape(tokens(), [B, -1]) as tf.Tensor2D;
       out.push(['embed', h]);
       for (let i = 0; i < m.depth; i++) {
         h = activate(lin(p, model, h, `hidden.${i}`), m.activation);
@@ -59,7 +60,7 @@ export function layerActivations(config: RunConfig, model: Model, shape: Shape, 
       const d = m.dModel;
       const H = m.heads;
       const dh = d / H;
-      let x = tf.reshape(tf.add(tf.reshape(tokens, [B, L, d]), p('pos.weight')), [B * L, d]) as tf.Tensor2D;
+      let x = tf.reshape(tf.add(tf.reshape(tokens(), [B, L, d]), p('pos.weight')), [B * L, d]) as tf.Tensor2D;
       out.push(['embed', tf.reshape(x, [B, L * d]) as tf.Tensor2D]);
       const norm = (t: tf.Tensor2D, name: string) => (m.layerNorm ? layerNorm(t, p(`${name}.weight`) as tf.Variable, p(`${name}.bias`) as tf.Variable) : t);
       const mask = new Float32Array(L * L);
@@ -86,7 +87,8 @@ export function layerActivations(config: RunConfig, model: Model, shape: Shape, 
         : (tf.transpose(tf.slice(p('embed.weight'), [0, 0], [shape.numClasses, d])) as tf.Tensor2D);
       out.push(['logits', tf.matMul(h, unembed)]);
     } else {
-      out.push(['embed', tf.reshape(tokens, [B, -1]) as tf.Tensor2D]);
+      // other models (LSTM, ...): the token embedding where the model has one, and the logits
+      if (has(model, 'embed.weight')) out.push(['embed', tf.reshape(tokens(), [B, -1]) as tf.Tensor2D]);
       out.push(['logits', model.forward(input)]);
     }
     return out.map(([name, t]) => [name, tf.keep(t)] as [string, tf.Tensor2D]);
