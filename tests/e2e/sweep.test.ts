@@ -92,4 +92,38 @@ describe('a sweep in the browser', () => {
     const runId = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
     expect(view.cells.flatMap((c) => c.runs.map((r) => r.id))).toContain(runId);
   }, 300_000);
+
+  it('builds a sweep in the heatmap editor: axes on rows and columns, + and −, located problems, then starts it', async () => {
+    await page.goto(`${server.url.split('?')[0]}#/sweeps/new`);
+    const base = {
+      backend: 'wasm',
+      task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.6 },
+      model: { kind: 'mlp', embedDim: 8, width: 16, depth: 1 },
+      optimizer: { lr: 0.01, weightDecay: 1 },
+      training: { steps: 40, evalEvery: 20 },
+    };
+    await page.getByLabel('base run config (JSON)').fill(JSON.stringify(base, null, 2));
+    await page.getByLabel('rows: spacing').selectOption('values');
+    await page.getByLabel('rows: values').fill('0.001, 0.01');
+    await page.getByLabel('columns: spacing').selectOption('values');
+    await page.getByLabel('columns: values').fill('0.1, 1');
+    const cells = page.locator('table.grid tbody td');
+    await poll(() => cells.count()).toBe(4);
+    await page.getByRole('button', { name: 'one more in columns' }).click();
+    await poll(() => cells.count()).toBe(6);
+    expect(await page.getByLabel('columns: values').inputValue()).toBe('0.1, 1, 2');
+    // the path list offers the base config's numeric settings
+    expect(await page.locator('#sweep-paths-rows option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('optimizer.weightDecay');
+    await page.getByLabel('rows: config path').fill('optimizer.lrr');
+    await poll(() => page.getByRole('alert').innerText()).toContain('axes[0].path: "optimizer.lrr" is not a setting of the base config');
+    expect(await page.getByRole('button', { name: 'Start sweep' }).isDisabled()).toBe(true);
+    await page.getByLabel('rows: config path').fill('optimizer.lr');
+    await page.getByLabel('policy').selectOption('full');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sweep-editor.png') });
+    await page.getByRole('button', { name: 'Start sweep' }).click();
+    await page.waitForURL(/#\/sweeps\/\d+$/, { timeout: 15_000 });
+    await poll(() => page.getByTestId('sweep-done').innerText(), 120_000).toBe('6/6');
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
 });
+

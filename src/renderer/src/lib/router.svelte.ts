@@ -4,6 +4,7 @@ export type Route =
   | { name: 'new' }
   | { name: 'run'; id: number }
   | { name: 'sweeps' }
+  | { name: 'new-sweep' }
   | { name: 'sweep'; id: number }
   | { name: 'missing'; path: string };
 
@@ -14,6 +15,7 @@ export function parseRoute(hash: string): Route {
   const m = /^\/runs\/(\d{1,12})$/.exec(path);
   if (m) return { name: 'run', id: Number(m[1]) };
   if (path === '/sweeps') return { name: 'sweeps' };
+  if (path === '/sweeps/new') return { name: 'new-sweep' };
   const sw = /^\/sweeps\/(\d{1,12})$/.exec(path);
   if (sw) return { name: 'sweep', id: Number(sw[1]) };
   return { name: 'missing', path };
