@@ -1,6 +1,7 @@
 // The app's life cycle: one instance, one hardened window, the back end behind IPC, compute in utility processes.
 // index.ts (the Electron main entry) only calls startApp; the pieces with logic live in the small files beside it.
 import { app, dialog, session, type BrowserWindow } from 'electron';
+import { availableParallelism } from 'node:os';
 import { createBackend } from '../services/create-backend';
 import type { Backend } from '../services/backend-api';
 import { appUrls } from './app-url';
@@ -57,6 +58,8 @@ export function startApp(mainDir: string): void {
       const ready = await createBackend({
         dbPath: databasePath(),
         launcher: createUtilityLauncher(computeEntryPath(mainDir)),
+        // one compute process per core: sweeps fill them; single runs start without waiting for each other
+        maxConcurrent: availableParallelism(),
         mode: 'electron',
       });
       backend = ready;

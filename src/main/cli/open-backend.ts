@@ -5,10 +5,11 @@ import { DatabaseOpenError, DatabaseVersionError } from '../store';
 import { CliFailure } from './errors';
 import { dbPathFrom } from './db-path';
 
-export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser'): LocalBackend {
+/** `workers`: compute processes kept busy (1 for a single run; sweeps and the server use more). */
+export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser', workers = 1): LocalBackend {
   const dbPath = dbPathFrom(dbFlag);
   try {
-    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: 1, mode });
+    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: workers, mode });
   } catch (e) {
     if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
     throw e;

@@ -1,5 +1,6 @@
-// grokscope serve [--db PATH] [--port N]
+// grokscope serve [--db PATH] [--port N] [--workers N]
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { EXIT_OK, CliFailure } from './errors';
 import { err } from './io';
@@ -8,10 +9,11 @@ import { openBackend } from './open-backend';
 export const DEFAULT_PORT = 8470;
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
-  const a = parseArgs({ name: 'serve', positionals: [], flags: { db: 'value', port: 'value' } }, argv);
+  const a = parseArgs({ name: 'serve', positionals: [], flags: { db: 'value', port: 'value', workers: 'value' } }, argv);
   const port = intFlag(a, 'port', 0, 65535) ?? DEFAULT_PORT;
   const { startServer, defaultStaticDir } = await import('../server/index');
-  const backend = openBackend(stringFlag(a, 'db'), 'browser');
+  const workers = intFlag(a, 'workers', 1, 256) ?? availableParallelism();
+  const backend = openBackend(stringFlag(a, 'db'), 'browser', workers);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ backend, port });

@@ -6,25 +6,13 @@ import { formatProblem } from '../../shared/config/errors';
 import { parseSweepText } from '../../shared/config/parse';
 import { SWEEP_MODES, type SweepConfig } from '../../shared/config/sweep-config';
 import type { SweepView } from '../../shared/api/types';
-import { createChildLauncher } from '../host/child-launcher';
-import { createBackend, type LocalBackend } from '../services/create-backend';
-import { DatabaseOpenError, DatabaseVersionError } from '../store';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
 import { readConfigText } from './config-file';
-import { dbPathFrom } from './db-path';
-import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
+import { openBackend } from './open-backend';
 import { err, json, out } from './io';
 
 const DONE = new Set(['completed', 'cancelled', 'diverged', 'failed']);
-
-function open(dbFlag: string | undefined, workers: number): LocalBackend {
-  try {
-    return createBackend({ dbPath: dbPathFrom(dbFlag), launcher: createChildLauncher(), maxConcurrent: workers, mode: 'browser' });
-  } catch (e) {
-    if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
-    throw e;
-  }
-}
 
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(0)}%`);
@@ -59,7 +47,7 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
   }
   const workers = intFlag(a, 'workers', 1, 256) ?? availableParallelism();
   const mode = choiceFlag(a, 'mode', SWEEP_MODES) ?? parsed.config.policy.mode;
-  const backend = open(stringFlag(a, 'db'), workers);
+  const backend = openBackend(stringFlag(a, 'db'), 'browser', workers);
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;

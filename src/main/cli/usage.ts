@@ -57,10 +57,11 @@ the number of cores). predict trains every cell for the prediction window (defau
 confirm stops only the cells predicted not to grok; full trains every cell to its budget. Running the same file
 again resumes an unfinished sweep: finished runs are kept. Prints the grid (mean validation accuracy and predicted
 probability per cell), or with --json the sweep view. Exit 0 when every run ended without failing.`,
-  serve: `grokscope serve [--db PATH] [--port N]
+  serve: `grokscope serve [--db PATH] [--port N] [--workers N]
 
 Serves the Grokscope UI and API to a browser on 127.0.0.1 (default port 8470; 0 picks a free one) and prints the
-address, with its access token, on stderr. For a remote machine, forward the port over SSH. Ctrl-C stops it.`,
+address, with its access token, on stderr. --workers N compute processes train at once (default: the number of
+cores). For a remote machine, forward the port over SSH. Ctrl-C stops it.`,
 };
 
 export const MAIN_HELP = `grokscope: grokking experiments from the command line
@@ -71,7 +72,7 @@ Usage:
   grokscope list [--db PATH] [--json]
   grokscope show RUN [--db PATH] [--json]
   grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
-  grokscope serve [--db PATH] [--port N]
+  grokscope serve [--db PATH] [--port N] [--workers N]
   grokscope sweep FILE [--workers N] [--mode predict|confirm|full] [--json]
   grokscope analyze spectral|predict --run RUN [--json]
   grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
