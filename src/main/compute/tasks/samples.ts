@@ -90,6 +90,6 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array
   return out;
 }
 
-export function isSampleDataset(ds: { family?: string }): ds is SampleDataset {
-  return ds.family === 'samples';
+export function isSampleDataset(ds: object): ds is SampleDataset {
+  return (ds as { family?: unknown }).family === 'samples';
 }
