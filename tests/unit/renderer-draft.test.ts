@@ -42,6 +42,23 @@ describe('new-run form model', () => {
         model: { kind: 'transformer', layers: 1, dModel: 64, heads: 8, dMlp: 256, layerNorm: false, tiedEmbedding: false },
         training: { steps: 100 },
       }),
+      // the Omnigrok sample tasks (003)
+      RunConfigSchema.parse({
+        task: { kind: 'teacher-student', beta: 0.001, teacherSeed: 4, trainSize: 50 },
+        model: { kind: 'mlp', width: 100, depth: 2, activation: 'tanh' },
+        loss: 'mse',
+        init: { scale: 2 },
+        training: { steps: 100 },
+      }),
+      RunConfigSchema.parse({
+        task: { kind: 'mnist', trainSize: 1000, evalSize: 2000, messiness: 0.5, trainImages: '/d/a', trainLabels: '/d/b' },
+        model: { kind: 'mlp', width: 200, depth: 2 },
+        loss: 'mse',
+        training: { steps: 100, batchSize: 200 },
+      }),
+      RunConfigSchema.parse({ task: { kind: 'messiness', p: 12, messiness: 0.3 }, model: { kind: 'mlp' }, loss: 'mse', constantNorm: true, training: { steps: 10 } }),
+      RunConfigSchema.parse({ task: { kind: 'imdb', path: '/data/aclImdb', maxLen: 200 }, model: { kind: 'lstm', hidden: 128, layers: 2 }, training: { steps: 10 } }),
+      RunConfigSchema.parse({ task: { kind: 'qm9', path: '/data/qm9.csv', trainSize: 300 }, model: { kind: 'gcn', hidden: 32, readout: 'mean' }, loss: 'mse', training: { steps: 10 } }),
     ];
     for (const c of configs) {
       const r = checkDraft(draftFromConfig(c));
@@ -110,5 +127,17 @@ describe('number formats', () => {
     expect(fmtPct(0.987)).toBe('98.7%');
     expect(fmtSteps(12345)).toBe('12.3k');
     expect(fmtSteps(400)).toBe('400');
+  });
+
+  it('a sample task without its dataset path is reported at task.path', () => {
+    const d = defaultDraft();
+    d.taskKind = 'qm9';
+    d.modelKind = 'gcn';
+    d.loss = 'mse';
+    const r = checkDraft(d);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.path)).toContain('task.path');
+    d.samples.qm9.path = '/data/qm9.csv';
+    expect(checkDraft(d).ok).toBe(true);
   });
 });
