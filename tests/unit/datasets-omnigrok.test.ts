@@ -71,8 +71,17 @@ describe('MNIST (003 §4, §5.2)', () => {
     expect(ds.outDim).toBe(10);
     // every training row is a real MNIST image with its own label
     const x = ds.train.inputs.kind === 'dense' ? ds.train.inputs.values : new Float32Array();
-    // a cheap exact key per image: pixel bytes weighted by position (collisions would only make the test stricter)
-    const key = (img: Float32Array) => img.reduce((s, v, k) => s + Math.round(v * 255) * ((k % 97) + 1) * ((k % 13) + 1), 0);
+    // a 52-bit key per image from two FNV-1a hashes of its pixel bytes (the pixels are compared in full below)
+    const key = (img: Float32Array) => {
+      let a = 0x811c9dc5;
+      let b = 0x01000193;
+      for (const v of img) {
+        const byte = Math.round(v * 255);
+        a = Math.imul(a ^ byte, 0x01000193) >>> 0;
+        b = Math.imul(b ^ byte ^ 0x5a, 0x0100019d) >>> 0;
+      }
+      return a * 2 ** 20 + (b & 0xfffff);
+    };
     const index = new Map<number, number>();
     for (let i = 0; i < raw.n; i++) index.set(key(raw.images.subarray(i * 784, (i + 1) * 784)), i);
     const seen = new Set<number>();
