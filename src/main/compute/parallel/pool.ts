@@ -2,19 +2,16 @@
 // while it trains. The pool splits the training rows: the trainer thread takes the first share, each worker thread
 // (its own TF.js wasm instance, grad-worker.ts) the next ones; every step the trainer writes the parameters to shared
 // memory, wakes the workers, computes its own share, waits, and combines the loss and gradient sums weighted by
-// rows. The result equals the single-thread step up to float32 summation order.
+// rows. The result equals the single-thread step up to float32 summation order. Opt-in (GROKSCOPE_WORKERS=n).
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
 import type { Batch } from '../train/data';
 import { CTRL, readError, sharedBytes, sharedViews, type SharedViews, type WorkerInit } from './shared';
 
-/** Below this many training rows a step is too short for the hand-off to pay (measured: ~1-3 ms per step). */
-const MIN_ROWS = 1024;
 /** How long a worker may take to start (compile wasm, build its rows) or to answer one request. */
 const WAIT_MS = 120_000;
 
@@ -24,22 +21,21 @@ export interface PoolChoice {
 }
 
 /**
- * How many worker threads to use: GROKSCOPE_WORKERS when set (0 disables), else one per spare core for full-batch
- * training on the wasm or cpu backend with at least MIN_ROWS rows (the tensorflow backend threads on its own).
+ * How many worker threads to use: GROKSCOPE_WORKERS (0 or unset: none) for full-batch training on the wasm or cpu
+ * backend (the tensorflow backend threads on its own). Off by default: on the 2-core development machine, shared
+ * with other jobs, a worker made steps slower (1-layer p = 113: 963 ms with one worker against 583 ms without, see
+ * BENCHMARKS.md), as oversubscription also slows PyTorch's second thread there.
  */
 export function chooseWorkers(config: RunConfig, backend: string, trainRows: number): PoolChoice {
   const env = process.env.GROKSCOPE_WORKERS;
   const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
   if (!fullBatch) return { workers: 0, why: 'minibatch training runs on one thread' };
   if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
-  if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${env}"`);
-    return { workers: Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1)), why: `GROKSCOPE_WORKERS=${env}` };
-  }
-  if (trainRows < MIN_ROWS) return { workers: 0, why: `${trainRows} training rows: too few to split` };
-  const spare = Math.max(0, (os.availableParallelism?.() ?? os.cpus().length) - 1);
-  return { workers: spare, why: `${spare} spare core(s)` };
+  if (env === undefined || env === '') return { workers: 0, why: 'GROKSCOPE_WORKERS unset: one thread' };
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${env}"`);
+  // every share keeps at least two rows
+  return { workers: Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1)), why: `GROKSCOPE_WORKERS=${env}` };
 }
 
 // From source, the worker is a TypeScript module: a small CommonJS bootstrap registers tsx's loader inside the
