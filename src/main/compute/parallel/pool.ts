@@ -45,8 +45,11 @@ import(workerData.tsx).then(({ register }) => { register(); return import(worker
 
 /** How to start a worker: the built grad-worker.js beside this bundle, else the TypeScript source through tsx. */
 function workerSpec(): { file: string; eval: boolean; extra: { tsx?: string; entry?: string } } | null {
-  const built = fileURLToPath(new URL('./grad-worker.js', import.meta.url));
-  if (existsSync(built)) return { file: built, eval: false, extra: {} };
+  // built: out/main/grad-worker.js, beside compute.js, or one folder up when this code sits in out/main/chunks/
+  for (const rel of ['./grad-worker.js', '../grad-worker.js']) {
+    const built = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(built)) return { file: built, eval: false, extra: {} };
+  }
   const source = new URL('./grad-worker.ts', import.meta.url);
   if (source.protocol !== 'file:' || !existsSync(fileURLToPath(source))) return null;
   let tsx: string;
