@@ -4,6 +4,7 @@
 import type { EChartsOption, LineSeriesOption, MarkLineComponentOption } from 'echarts';
 import { LAYER_NORM_PREFIX, type MetricName, type MetricSeries, type Phases } from '../api/types';
 import { emaSmooth } from '../analysis/smoothing';
+import { axisStyle } from './axis-style';
 
 export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cos-step', 'cos-init', 'layer-norms'] as const;
 export type FigureName = (typeof FIGURES)[number];
@@ -312,14 +313,7 @@ export function buildCurveOption(
   const markLine = phaseMarkLine(opts.phases, stepSpan(drawn), logX, pal.marker);
   if (markLine && main[0]) main[0].markLine = markLine;
 
-  const axisCommon = {
-    nameLocation: 'middle' as const,
-    nameTextStyle: { fontSize: FONT.axisName, color: pal.text },
-    axisLine: { show: true, lineStyle: { color: pal.axis } },
-    axisTick: { show: true, lineStyle: { color: pal.axis } },
-    axisLabel: { fontSize: FONT.axisLabel, color: pal.text, hideOverlap: true },
-    splitLine: { show: true, lineStyle: { color: pal.split } },
-  };
+  const axisCommon = axisStyle(pal, { name: FONT.axisName, label: FONT.axisLabel });
   const hasTitle = Boolean(opts.title);
 
   return {

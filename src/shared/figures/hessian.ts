@@ -3,6 +3,7 @@
 import type { EChartsOption } from 'echarts';
 import type { HessianView } from '../api/types';
 import type { FigureTheme } from './curves';
+import { axisStyle } from './axis-style';
 
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', max: '#1f77b4', min: '#d62728' },
@@ -22,14 +23,7 @@ export function buildHessianOption(view: HessianView, opts: { theme?: FigureThem
   const pal = PAL[opts.theme ?? 'light'];
   const s = hessianSeries(view);
   const top = opts.title ? 48 : 24;
-  const axisCommon = {
-    nameLocation: 'middle' as const,
-    nameTextStyle: { fontSize: 14, color: pal.text },
-    axisLine: { show: true, onZero: false, lineStyle: { color: pal.axis } },
-    axisTick: { show: true, lineStyle: { color: pal.axis } },
-    axisLabel: { fontSize: 12, color: pal.text, hideOverlap: true },
-    splitLine: { show: true, lineStyle: { color: pal.split } },
-  };
+  const axisCommon = axisStyle(pal);
   const x = (gridIndex: number, named: boolean) => ({
     ...axisCommon,
     type: 'value' as const,

@@ -3,6 +3,7 @@
 import type { EChartsOption } from 'echarts';
 import type { IdView } from '../api/types';
 import type { FigureTheme } from './curves';
+import { axisStyle } from './axis-style';
 
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4' },
@@ -38,14 +39,7 @@ export function idSeries(view: IdView, estimator: IdEstimator = 'twoNN'): IdSeri
 export function buildIdOption(view: IdView, opts: { theme?: FigureTheme; title?: string; estimator?: IdEstimator } = {}): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const estimator = opts.estimator ?? 'twoNN';
-  const axis = {
-    nameLocation: 'middle' as const,
-    nameTextStyle: { fontSize: 14, color: pal.text },
-    axisLine: { show: true, onZero: false, lineStyle: { color: pal.axis } },
-    axisTick: { show: true, lineStyle: { color: pal.axis } },
-    axisLabel: { fontSize: 12, color: pal.text, hideOverlap: true },
-    splitLine: { show: true, lineStyle: { color: pal.split } },
-  };
+  const axis = axisStyle(pal);
   return {
     backgroundColor: pal.background,
     animation: false,

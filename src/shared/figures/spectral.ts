@@ -5,6 +5,7 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts';
 import type { SpectralView } from '../api/types';
 import type { FigureTheme } from './curves';
+import { axisStyle } from './axis-style';
 
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', line: '#1f77b4', band: 'rgba(255,127,14,0.12)', cut: 'rgba(0,0,0,0.07)' },
@@ -21,14 +22,7 @@ export function buildSpectralOption(view: SpectralView, opts: { theme?: FigureTh
   const spectrum: [number, number][] = [];
   for (let k = s.cutoffBin; k < s.power.length; k++) if (s.power[k]! > 0) spectrum.push([s.freqs[k]!, s.power[k]!]);
   const fAt = (bin: number) => s.freqs[Math.min(bin, s.freqs.length - 1)]!;
-  const axis = {
-    nameLocation: 'middle' as const,
-    nameTextStyle: { fontSize: FONT.axisName, color: pal.text },
-    axisLine: { show: true, lineStyle: { color: pal.axis } },
-    axisTick: { show: true, lineStyle: { color: pal.axis } },
-    axisLabel: { fontSize: FONT.axisLabel, color: pal.text, hideOverlap: true },
-    splitLine: { show: true, lineStyle: { color: pal.split } },
-  };
+  const axis = axisStyle(pal, { name: FONT.axisName, label: FONT.axisLabel });
   const line = (data: [number, number][], xAxisIndex: number): LineSeriesOption => ({
     type: 'line',
     data,

@@ -3,6 +3,7 @@
 import type { EChartsOption } from 'echarts';
 import type { TrajectoryView } from '../api/types';
 import type { FigureTheme } from './curves';
+import { axisStyle } from './axis-style';
 
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', path: '#999999' },
@@ -14,16 +15,7 @@ const pct = (v: number | undefined) => (v === undefined ? '' : ` (${(100 * v).to
 export function buildTrajectoryOption(view: TrajectoryView, opts: { theme?: FigureTheme; title?: string } = {}): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const points = view.steps.map((s, i) => [view.alpha[i]!, view.beta[i]!, s]);
-  const axis = {
-    type: 'value' as const,
-    nameLocation: 'middle' as const,
-    nameTextStyle: { fontSize: 14, color: pal.text },
-    axisLine: { show: true, onZero: false, lineStyle: { color: pal.axis } },
-    axisTick: { show: true, lineStyle: { color: pal.axis } },
-    axisLabel: { fontSize: 12, color: pal.text, hideOverlap: true },
-    splitLine: { show: true, lineStyle: { color: pal.split } },
-    scale: true,
-  };
+  const axis = { ...axisStyle(pal), type: 'value' as const, scale: true };
   return {
     backgroundColor: pal.background,
     animation: false,
