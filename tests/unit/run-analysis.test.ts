@@ -61,6 +61,10 @@ describe('analysis API methods', () => {
       expect(await dispatch(backend.handlers, 'analysis.predict', { id: short })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       expect(await dispatch(backend.handlers, 'analysis.predict', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
       expect(await dispatch(backend.handlers, 'analysis.spectral', { id, cutoff: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      // stored probes come back as they were saved, null when never computed
+      expect(await dispatch(backend.handlers, 'analysis.stored', { id })).toEqual({ ok: true, result: { hessian: null, id: null } });
+      backend.store.analyses.save(id, 'hessian', { steps: [10] }, { runId: id, points: [] }, new Date().toISOString());
+      expect(await dispatch(backend.handlers, 'analysis.stored', { id })).toMatchObject({ ok: true, result: { hessian: { runId: id }, id: null } });
     } finally {
       await backend.close();
     }

@@ -2,7 +2,7 @@
 // one handler per API method (src/shared/api/contract.ts). Transports call handlers through dispatch().
 import { hostname } from 'node:os';
 import { ApiError, type ApiHandlers } from '../../shared/api/contract';
-import type { MetricSeries } from '../../shared/api/types';
+import type { HessianView, IdView, MetricSeries } from '../../shared/api/types';
 import { parseConfigText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
 import { downsampleMinMax } from '../../shared/analysis/downsample';
@@ -203,6 +203,13 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     'analysis.pca': async ({ id }) => analysisCall(() => trajectoryOfRun(store, id)),
     'analysis.hessian': async ({ id, ...o }) => probeCall(() => probes.hessian(id, o)),
     'analysis.id': async ({ id, ...o }) => probeCall(() => probes.intrinsicDimension(id, o)),
+    'analysis.stored': async ({ id }) => {
+      mustGet(id);
+      return {
+        hessian: (store.analyses.latest(id, 'hessian')?.result ?? null) as HessianView | null,
+        id: (store.analyses.latest(id, 'id')?.result ?? null) as IdView | null,
+      };
+    },
     'analysis.cancelProbes': async ({ id }) => ({ ok: true, cancelled: probes.cancel(id) }),
 
     'sweeps.list': async () => sweeps.list(),

@@ -75,6 +75,8 @@ export const methodInputs = {
   'analysis.hessian': HessianInput,
   /** intrinsic dimension (TwoNN, MLE k = 2) of each layer's activations at checkpoints (000 App. C) */
   'analysis.id': IdInput,
+  /** the latest stored model probes of a run (computed earlier; null when never) */
+  'analysis.stored': RunId,
   /** stops the run's running Hessian / ID probes */
   'analysis.cancelProbes': RunId,
   'sweeps.list': z.strictObject({}),
@@ -110,6 +112,7 @@ export interface MethodOutputs {
   'analysis.pca': TrajectoryView;
   'analysis.hessian': HessianView;
   'analysis.id': IdView;
+  'analysis.stored': { hessian: HessianView | null; id: IdView | null };
   'analysis.cancelProbes': { ok: true; cancelled: boolean };
   'sweeps.list': SweepSummary[];
   'sweeps.get': SweepView;
