@@ -8,6 +8,7 @@ import { initBackend } from '../../src/main/compute/engine/backend';
 import { isCheckpointStep } from '../../src/main/compute/train/loop';
 import { Trainer } from '../../src/main/compute/train/trainer';
 import { encodeBatch } from '../../src/main/compute/train/data';
+import type { TaskDataset } from '../../src/main/compute/tasks/dataset';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -91,7 +92,7 @@ describe("Omnigrok's knobs", () => {
 
   it("MSE loss is torch's nn.MSELoss() on one-hot targets, in training and evaluation", () => {
     const t = new Trainer(config({ loss: 'mse' }));
-    const ds = t.dataset;
+    const ds = t.dataset as TaskDataset;
     const b = encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, null);
     const logits = tf.tidy(() => t.model.forward(b.input));
     const l = Array.from(logits.dataSync());

@@ -11,7 +11,7 @@ import type { Model } from '../../src/main/compute/models/layers';
 import { Rng } from '../../src/main/compute/rng';
 import { createTeacher, teacherForward } from '../../src/main/compute/datasets/teacher-student';
 import { graphFromSmiles } from '../../src/main/compute/datasets/qm9';
-import { encodeSamples, disposeSampleBatch, SampleData } from '../../src/main/compute/tasks/sample-tensors';
+import { encodeSamples, disposeSampleBatch, SampleData, type SampleInput } from '../../src/main/compute/tasks/sample-tensors';
 import type { Graph, SampleDataset, SampleSplit } from '../../src/main/compute/tasks/samples';
 import { GcnModelSchema, MlpModelSchema, RunConfigSchema, TeacherStudentTaskSchema } from '../../src/shared/config/run-config';
 import { buildTeacherStudentDataset, teacherSpec } from '../../src/main/compute/tasks/teacher-student';
@@ -52,7 +52,7 @@ describe('dense MLP (003 §3, §4)', () => {
 /** Float64 reference of the GCN: Â = D^−½(A + I)D^−½, H ← ReLU(ÂHW + b) per layer, sum over nodes, linear head. */
 function gcnReference(g: Graph, weights: { w: number[][]; b: number[] }[], head: { w: number[][]; b: number[] }): number {
   const n = g.nodes;
-  const A = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const A: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (const [a, b] of g.edges) A[a]![b] = A[b]![a] = 1;
   const deg = A.map((row) => row.reduce((s, v) => s + v, 0));
   const norm = A.map((row, i) => row.map((v, j) => v / Math.sqrt(deg[i]! * deg[j]!)));
@@ -95,7 +95,7 @@ describe('GCN (003 App. A, QM9)', () => {
 
 describe('accuracy rules and split evaluation', () => {
   /** A model that outputs its dense input rows (the tests choose inputs = predictions). */
-  const identity: Model = { params: [], forward: (input) => tf.clone((input as { features: tf.Tensor2D }).features) };
+  const identity: Model = { params: [], forward: (input) => tf.clone((input as SampleInput).features!) };
   const dataset = (accuracy: SampleDataset['accuracy'], preds: number[][], targets: number[][], labels: number[]): SampleDataset => {
     const k = preds[0]!.length;
     const split: SampleSplit = { size: preds.length, inputs: { kind: 'dense', dim: k, values: Float32Array.from(preds.flat()) }, targets: Float32Array.from(targets.flat()), labels: Int32Array.from(labels) };

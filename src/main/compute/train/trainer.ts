@@ -12,8 +12,10 @@ import { createOptimizer } from '../optim/create';
 import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
 import { warmupLr } from '../optim/schedule';
 import { deriveSeed, Rng } from '../rng';
-import { buildDataset } from '../tasks/build';
+import { buildAnyDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
+import { disposeSampleBatch, SampleData } from '../tasks/sample-tensors';
+import { isSampleDataset, type SampleDataset } from '../tasks/samples';
 import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors } from './data';
 import { batchLoss, evaluateSplit } from './metrics';
 import { GradientPool, startGradientPool } from '../parallel/pool';
@@ -38,14 +40,17 @@ export interface StepResult {
 const RNG_SLOTS = 4;
 
 export class Trainer {
-  readonly dataset: TaskDataset;
+  /** an equation table (modular, permutation) or an Omnigrok sample dataset (tasks/samples.ts) */
+  readonly dataset: TaskDataset | SampleDataset;
   readonly model: Model;
   readonly paramCount: number;
   /** completed updates */
   step = 0;
   private readonly optimizer: FlatOptimizer;
-  private readonly train: SplitTensors;
-  private readonly val: SplitTensors;
+  /** table tasks: the splits as one-hot tensors; sample tasks: null (their tensors live in `samples`) */
+  private readonly train: SplitTensors | null;
+  private readonly val: SplitTensors | null;
+  private readonly samples: SampleData | null;
   private sampler: BatchSampler | null;
   private readonly pool: GradientPool | null;
   private readonly vars: tf.Variable[];
@@ -57,7 +62,7 @@ export class Trainer {
   private weightNoise: Rng;
 
   constructor(private readonly config: RunConfig) {
-    this.dataset = buildDataset(config.task);
+    this.dataset = buildAnyDataset(config.task);
     const ds = this.dataset;
     this.model = createModel(config.model, ds, new Rng(deriveSeed(config.seed, STREAM_INIT)));
     this.vars = this.model.params.map((p) => p.variable);
@@ -69,11 +74,14 @@ export class Trainer {
     this.optimizer = createOptimizer(this.model.params, config.optimizer);
     this.updateNoise = new Rng(deriveSeed(config.seed, STREAM_UPDATE_NOISE));
     this.weightNoise = new Rng(deriveSeed(config.seed, STREAM_WEIGHT_NOISE));
-    this.train = splitTensors(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses);
-    this.val = splitTensors(ds.val, ds.seqLen, ds.vocabSize, ds.numClasses);
+    const table = isSampleDataset(ds) ? null : ds;
+    this.samples = table ? null : new SampleData(ds as SampleDataset);
+    this.train = table ? splitTensors(table.train, table.seqLen, table.vocabSize, table.numClasses) : null;
+    this.val = table ? splitTensors(table.val, table.seqLen, table.vocabSize, table.numClasses) : null;
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
-    this.pool = this.sampler ? null : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
+    // sample tasks train on this thread (the worker pool rebuilds table datasets only)
+    this.pool = this.sampler || this.samples ? null : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
   }
 
   /** Learning rate of the update that produces step `step` (1-based); see optim/schedule. */
@@ -85,12 +93,13 @@ export class Trainer {
   update(measure: boolean): StepResult {
     const { optimizer: o, loss: lossKind } = this.config;
     const lr = this.lrForStep(this.step + 1);
-    const own: Batch | null = this.sampler ? this.encode(this.sampler.next()) : this.train.cached ? null : this.encode(null);
-    const batch = own ?? this.train.cached!;
+    const cached = this.samples ? this.samples.trainCached : this.train!.cached;
+    const own: Batch | null = this.sampler ? this.encode(this.sampler.next()) : cached ? null : this.encode(null);
+    const batch = own ?? cached!;
     // 004 §4.3 weight noise: the gradient is taken at θ + σε; the update applies to the clean θ.
     const clean = o.weightNoise > 0 ? this.perturbWeights(o.weightNoise) : null;
     const [value, measured] = tf.tidy(() => {
-      const lossOf = (b: Batch) => batchLoss(lossKind, this.model.forward(b.input), b.targets);
+      const lossOf = (b: Batch) => (this.samples ? this.samples.loss(lossKind, this.model, b) : batchLoss(lossKind, this.model.forward(b.input), b.targets));
       // full batch with spare cores: the rows are split over worker threads (compute/parallel), same maths
       const { value, grads } = !own && this.pool ? this.pool.valueAndGrads(lossOf, this.vars) : tf.variableGrads(() => lossOf(batch), this.vars);
       if (clean) this.vars.forEach((v, i) => v.assign(clean[i]!));
@@ -106,7 +115,7 @@ export class Trainer {
       return m ? [value, m] : [value];
     }) as [tf.Scalar, tf.Tensor1D?];
     if (clean) tf.dispose(clean);
-    disposeBatch(own);
+    disposeSampleBatch(own); // frees a table batch too, and a sample batch's features or graphs
     this.step += 1;
     const loss = value.dataSync()[0]!;
     value.dispose();
@@ -130,7 +139,8 @@ export class Trainer {
   }
 
   private encode(idx: Int32Array | null): Batch {
-    const ds = this.dataset;
+    if (this.samples) return this.samples.encodeTrain(idx);
+    const ds = this.dataset as TaskDataset;
     return encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
   }
 
@@ -142,8 +152,9 @@ export class Trainer {
   evaluate(last: Pick<StepResult, 'gradNorm' | 'cosStep'> | null): [string, number, number][] {
     const ds = this.dataset;
     const lossKind = this.config.loss;
-    const tr = evaluateSplit(this.model, this.train, ds.vocabSize, ds.numClasses, lossKind);
-    const va = evaluateSplit(this.model, this.val, ds.vocabSize, ds.numClasses, lossKind);
+    const sd = this.samples;
+    const tr = sd ? sd.evaluate(this.model, 'train', lossKind) : evaluateSplit(this.model, this.train!, ds.vocabSize, ds.numClasses, lossKind);
+    const va = sd ? sd.evaluate(this.model, 'val', lossKind) : evaluateSplit(this.model, this.val!, ds.vocabSize, ds.numClasses, lossKind);
     const sums = tf.tidy(() => {
       const theta = flatten(this.vars);
       const perParam = this.vars.map((v) => tf.sum(tf.square(v)));
@@ -203,8 +214,9 @@ export class Trainer {
 
   dispose(): void {
     this.pool?.dispose();
-    disposeBatch(this.train.cached);
-    disposeBatch(this.val.cached);
+    disposeBatch(this.train?.cached ?? null);
+    disposeBatch(this.val?.cached ?? null);
+    this.samples?.dispose();
     this.optimizer.dispose();
     this.theta0.dispose();
     tf.dispose(this.vars);
