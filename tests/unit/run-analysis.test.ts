@@ -60,6 +60,7 @@ describe('analysis API methods', () => {
       expect(s).toMatchObject({ ok: true, result: { runId: id, params: { window: 200, cutoff: 0.05 } } });
       expect(await dispatch(backend.handlers, 'analysis.predict', { id: short })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       expect(await dispatch(backend.handlers, 'analysis.predict', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      expect(await dispatch(backend.handlers, 'sweeps.get', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
       expect(await dispatch(backend.handlers, 'analysis.spectral', { id, cutoff: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       // stored probes come back as they were saved, null when never computed
       expect(await dispatch(backend.handlers, 'analysis.stored', { id })).toEqual({ ok: true, result: { hessian: null, id: null } });

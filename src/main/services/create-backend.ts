@@ -8,7 +8,7 @@ import { formatProblem } from '../../shared/config/errors';
 import { downsampleMinMax } from '../../shared/analysis/downsample';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
-import { AnalysisInputError, predictRun, spectralOfRun } from './run-analysis';
+import { AnalysisInputError, AnalysisNotFoundError, predictRun, spectralOfRun } from './run-analysis';
 import { trajectoryOfRun } from './run-trajectory';
 import { ProbeCancelledError, ProbeService } from './run-probes';
 import { predictEarly } from './early-prediction';
@@ -91,7 +91,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     try {
       return await f();
     } catch (e) {
-      if (e instanceof AnalysisInputError) throw new ApiError(/^no run with id/.test(e.message) ? 'not_found' : 'invalid_input', e.message);
+      if (e instanceof AnalysisInputError) throw new ApiError(e instanceof AnalysisNotFoundError ? 'not_found' : 'invalid_input', e.message);
       throw e;
     }
   };

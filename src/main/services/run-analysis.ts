@@ -14,6 +14,8 @@ import type { PredictionView, SpectralParams, SpectralView } from '../../shared/
 import type { RunRow, Store } from '../store';
 
 export class AnalysisInputError extends Error {}
+/** The run or sweep asked for does not exist (transports answer not_found). */
+export class AnalysisNotFoundError extends AnalysisInputError {}
 
 /** The defaults with the options given (an option that is undefined keeps its default). */
 export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({
@@ -23,9 +25,10 @@ export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({
   detrend: o.detrend ?? SPECTRAL_DEFAULTS.detrend,
 });
 
-function runOrThrow(store: Store, runId: number): RunRow {
+/** A stored, not deleted run, or AnalysisNotFoundError naming the database. */
+export function storedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
-  if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${runId} in ${store.path}`);
+  if (!run || run.deletedAt) throw new AnalysisNotFoundError(`no run with id ${runId} in ${store.path}`);
   return run;
 }
 
@@ -60,7 +63,7 @@ export function earlyRunOf(store: Store, run: RunRow, window: number): EarlyRun 
 }
 
 export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions = {}): SpectralView {
-  const run = runOrThrow(store, runId);
+  const run = storedRun(store, runId);
   const params = spectralParams(opts);
   const early = earlyRunOf(store, run, params.window);
   if ('reason' in early) throw new AnalysisInputError(early.reason);
@@ -94,7 +97,7 @@ export function labelledRuns(store: Store, params: SpectralParams, exclude: numb
 }
 
 export function predictRun(store: Store, runId: number, opts: SpectralOptions = {}): PredictionView {
-  const run = runOrThrow(store, runId);
+  const run = storedRun(store, runId);
   const params = spectralParams(opts);
   const early = earlyRunOf(store, run, params.window);
   if ('reason' in early) throw new AnalysisInputError(early.reason);

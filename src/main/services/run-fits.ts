@@ -4,7 +4,7 @@
 import { fitLogLog, fitPowerLaw, type LogLogFit, type PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { trainFractionOf } from '../../shared/config/run-config';
 import type { Store } from '../store';
-import { AnalysisInputError } from './run-analysis';
+import { AnalysisInputError, storedRun } from './run-analysis';
 
 export type FitAgainst = 'r' | 'wd';
 
@@ -27,8 +27,7 @@ export function fitRuns(store: Store, runIds: readonly number[], against: FitAga
   const points: FitPoint[] = [];
   const skipped: RunsFit['skipped'] = [];
   for (const id of runIds) {
-    const run = store.runs.get(id);
-    if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${id} in ${store.path}`);
+    const run = storedRun(store, id);
     const t4 = run.phases?.t4_99 ?? null;
     if (t4 === null) {
       skipped.push({ runId: id, reason: 'never reached 99% validation accuracy' });

@@ -6,7 +6,7 @@ import type { ComputeToHost } from '../compute/protocol';
 import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../compute/probes/run-probe';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
-import { AnalysisInputError } from './run-analysis';
+import { AnalysisInputError, storedRun } from './run-analysis';
 import { thinIndices } from './run-trajectory';
 
 export const HESSIAN_DEFAULTS = { maxCheckpoints: 12, maxIter: 30, tol: 1e-2, excludeOneDim: false } as const;
@@ -22,8 +22,7 @@ export interface ProbeServiceOptions {
 
 /** The checkpoints to probe: the steps asked for (each must be stored), else all of them evenly thinned to `max`. */
 function pickCheckpoints(store: Store, runId: number, steps: number[] | undefined, max: number, what: string): { picked: number[]; stored: number } {
-  const run = store.runs.get(runId);
-  if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${runId} in ${store.path}`);
+  storedRun(store, runId);
   const all = store.checkpoints.list(runId).map((c) => c.step);
   if (all.length === 0)
     throw new AnalysisInputError(

@@ -3,7 +3,7 @@
 import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
 import type { TrajectoryView } from '../../shared/api/types';
 import type { Store } from '../store';
-import { AnalysisInputError } from './run-analysis';
+import { AnalysisInputError, storedRun } from './run-analysis';
 
 /** More checkpoints than this are thinned evenly (first and last kept): the Gram matrix costs T²·d. */
 export const MAX_TRAJECTORY_CHECKPOINTS = 200;
@@ -17,8 +17,7 @@ export function thinIndices(n: number, max: number): number[] {
 }
 
 export function trajectoryOfRun(store: Store, runId: number): TrajectoryView {
-  const run = store.runs.get(runId);
-  if (!run || run.deletedAt) throw new AnalysisInputError(`no run with id ${runId} in ${store.path}`);
+  storedRun(store, runId);
   const all = store.checkpoints.list(runId);
   if (all.length < 3) {
     throw new AnalysisInputError(

@@ -5,7 +5,7 @@
 // Policy (000 §3): `predict` trains every cell for the window, predicts, and stops it (resumable: the stop keeps a
 // checkpoint); `confirm` stops only the cells predicted not to grok; `full` runs every cell to its budget. A stopped
 // cell can later be continued to its budget (continueCells).
-import { predictRun, AnalysisInputError } from './run-analysis';
+import { predictRun, AnalysisInputError, AnalysisNotFoundError } from './run-analysis';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
 import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView } from '../../shared/api/types';
@@ -73,7 +73,7 @@ export class SweepService {
    */
   async resume(id: number): Promise<{ kept: number; continued: number; restarted: number; queued: number }> {
     const sweep = this.store.sweeps.get(id);
-    if (!sweep) throw new AnalysisInputError(`no sweep with id ${id} in ${this.store.path}`);
+    if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
     this.active.set(id, { mode: sweep.config.policy.mode, window: sweep.config.policy.window });
     this.store.sweeps.setStatus(id, 'running', null);
     const out = { kept: 0, continued: 0, restarted: 0, queued: 0 };
@@ -99,7 +99,7 @@ export class SweepService {
   /** Continues stopped cells (or the given runs) to their full budget: `confirm` after a `predict` sweep. */
   async continueCells(id: number, which: 'predicted-to-grok' | number[]): Promise<number[]> {
     const sweep = this.store.sweeps.get(id);
-    if (!sweep) throw new AnalysisInputError(`no sweep with id ${id} in ${this.store.path}`);
+    if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
     const chosen: number[] = [];
     for (const runId of this.store.sweeps.runIds(id)) {
       const run = this.store.runs.get(runId)!;
@@ -173,7 +173,7 @@ export class SweepService {
   /** The sweep as a grid: every cell with its runs and their outcomes (mean and spread over seeds). */
   view(id: number): SweepView {
     const sweep = this.store.sweeps.get(id);
-    if (!sweep) throw new AnalysisInputError(`no sweep with id ${id} in ${this.store.path}`);
+    if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
     const expanded = expandSweep(sweep.config);
     const cells = expanded.ok ? expanded.cells : [];
     const runIds = this.store.sweeps.runIds(id);
