@@ -27,7 +27,8 @@ export function predictEarly(store: Store, events: EventBus, flush: () => void):
       if (predicted.has(p.runId)) return;
       if (p.points.some((x) => x.name === STEP_LOSS_METRIC && x.step >= SPECTRAL_DEFAULTS.window)) {
         predicted.add(p.runId);
-        predict(p.runId);
+        // a sweep's runs are predicted by the sweep, at its own window, which also applies its policy
+        if (store.runs.get(p.runId)?.sweepId == null) predict(p.runId);
       }
     } else if (event === 'run.status') {
       const s = payload as { runId: number; status: string };

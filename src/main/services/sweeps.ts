@@ -118,7 +118,8 @@ export class SweepService {
   }
 
   private onProgress(p: { runId: number; points: { name: string; step: number }[] }): void {
-    if (this.decided.has(p.runId)) return;
+    // every run's progress passes here: no store read unless this back end is running a sweep
+    if (this.active.size === 0 || this.decided.has(p.runId)) return;
     const sweepId = this.sweepOf(p.runId);
     const policy = sweepId === null ? undefined : this.active.get(sweepId);
     if (!policy) return;
@@ -143,6 +144,7 @@ export class SweepService {
 
   /** Marks a sweep completed once every run of it is done. */
   private onStatus(runId: number | null, sweepIdGiven?: number): void {
+    if (this.active.size === 0) return;
     const sweepId = sweepIdGiven ?? (runId === null ? null : this.sweepOf(runId));
     if (sweepId === null || !this.active.has(sweepId)) return;
     const statuses = this.store.sweeps.runIds(sweepId).map((r) => this.store.runs.get(r)!.status);
