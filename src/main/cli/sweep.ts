@@ -6,6 +6,7 @@ import { formatProblem } from '../../shared/config/errors';
 import { parseSweepText } from '../../shared/config/parse';
 import { SWEEP_MODES, type SweepConfig } from '../../shared/config/sweep-config';
 import type { SweepView } from '../../shared/api/types';
+import { cellStat } from '../../shared/figures/heatmap';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
 import { readConfigText } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
@@ -14,8 +15,6 @@ import { err, json, out } from './io';
 
 const DONE = new Set(['completed', 'cancelled', 'diverged', 'failed']);
 
-const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(0)}%`);
 
 /** The grid as text: rows = first axis, columns = second (or one column), each cell mean val acc and prediction. */
 export function sweepGridText(v: SweepView): string {
@@ -25,9 +24,9 @@ export function sweepGridText(v: SweepView): string {
   const cellText = (i: number, j: number) => {
     const c = v.cells.find((x) => x.index[0] === i && (b ? x.index[1] === j : true));
     if (!c) return '';
-    const acc = mean(c.runs.filter((r) => r.valAcc !== null).map((r) => r.valAcc!));
-    const p = mean(c.runs.filter((r) => r.predicted !== null).map((r) => r.predicted!));
-    return `${pct(acc)}${p === null ? '' : ` p=${p.toFixed(2)}`}`;
+    const acc = cellStat(c.runs, 'valAcc').mean; // in %
+    const p = cellStat(c.runs, 'predicted').mean;
+    return `${acc === null ? '-' : `${acc.toFixed(0)}%`}${p === null ? '' : ` p=${p.toFixed(2)}`}`;
   };
   const show = (x: number | string | boolean) => (typeof x === 'number' ? String(Number(x.toPrecision(4))) : String(x));
   const head = [`${a!.path} \\ ${b?.path ?? ''}`, ...cols.map(show)];
