@@ -105,6 +105,19 @@ channel.onMessage((msg) => {
       );
       return;
     }
+    case 'landscape':
+    case 'reduced': {
+      if (started) {
+        channel.send({ type: 'error', runId, message: 'this compute process is already busy; start another process' });
+        return;
+      }
+      started = true;
+      runId = msg.runId;
+      void import('./probes/landscape/grid-entry').then(({ handleGrid }) =>
+        handleGrid(msg, { send: (m) => channel.send(m), cancelled: () => control.cancelled }).then((ok) => exitAfterFlush(ok ? 0 : 1)),
+      );
+      return;
+    }
     case 'pause':
       control.paused = true;
       return;

@@ -2,6 +2,9 @@
 // (child_process `serialization: 'advanced'`, or Electron utilityProcess), so Float32Arrays cross without copying to JSON.
 import type { RunConfig } from '../../shared/config/run-config';
 import type { ProbeRequest, ProbeResultPoint } from './probes/run-probe';
+import type { LandscapeJob } from './probes/landscape/job';
+import type { ReducedJob } from './probes/reduced/job';
+import type { DirectionInfo, LandscapeRow, LandscapeTrajectory, ReducedCell } from '../../shared/api/landscape-types';
 
 export interface TensorBlob {
   name: string;
@@ -25,7 +28,10 @@ export type HostToCompute =
   | { type: 'resume' }
   | { type: 'cancel' }
   /** a measurement of stored checkpoints (Hessian, intrinsic dimension) instead of training; 'cancel' stops it */
-  | { type: 'probe'; runId: number; request: ProbeRequest };
+  | { type: 'probe'; runId: number; request: ProbeRequest }
+  /** a loss-landscape grid around stored checkpoints, or Omnigrok's reduced landscape; 'cancel' stops it */
+  | { type: 'landscape'; runId: number; request: LandscapeJob }
+  | { type: 'reduced'; runId: number; request: ReducedJob };
 
 export type ComputeToHost =
   | { type: 'started'; runId: number; backend: string; backendNotes: string[]; paramCount: number; step: number }
@@ -40,4 +46,10 @@ export type ComputeToHost =
   | { type: 'probe-info'; runId: number; backend: string; dim: number; excluded: string[] }
   | { type: 'probe-progress'; runId: number; done: number; total: number; message: string }
   | { type: 'probe-point'; runId: number; result: ProbeResultPoint }
-  | { type: 'probe-done'; runId: number; reason: 'completed' | 'cancelled' };
+  | { type: 'probe-done'; runId: number; reason: 'completed' | 'cancelled' }
+  /** a grid's answers (landscape, reduced): info once, progress ('probe-progress'), one message per finished row or
+   *  cell, then 'grid-done' */
+  | { type: 'grid-info'; runId: number; backend: string; dim: number; directions: DirectionInfo[]; trajectory: LandscapeTrajectory | null; w0: number | null }
+  | { type: 'grid-row'; runId: number; index: number; row: LandscapeRow; seconds: number }
+  | { type: 'grid-cell'; runId: number; v: number; s: number; cell: ReducedCell }
+  | { type: 'grid-done'; runId: number; reason: 'completed' | 'cancelled' };

@@ -11,6 +11,7 @@ import { openStore, type Store } from '../store';
 import { AnalysisInputError, AnalysisNotFoundError, predictRun, spectralOfRun } from './run-analysis';
 import { trajectoryOfRun } from './run-trajectory';
 import { ProbeCancelledError, ProbeService } from './run-probes';
+import { GridCancelledError, LandscapeService } from './run-landscape';
 import { predictEarly } from './early-prediction';
 import { SweepService } from './sweeps';
 import type { RunOwner, RunRow } from '../store/runs-repo';
@@ -39,6 +40,8 @@ export interface LocalBackend extends Backend {
   sweeps: SweepService;
   /** Hessian and intrinsic-dimension probes (compute processes) */
   probes: ProbeService;
+  /** loss landscapes and Omnigrok's reduced landscape (compute processes) */
+  landscapes: LandscapeService;
   /** pid of the compute process training a run, if any */
   computePid(runId: number): number | undefined;
 }
@@ -77,11 +80,12 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   });
 
   const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p) });
+  const landscapes = new LandscapeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('landscape.progress', p) });
   const probeCall = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
       return await analysisCall(f);
     } catch (e) {
-      if (e instanceof ProbeCancelledError) throw new ApiError('conflict', e.message);
+      if (e instanceof ProbeCancelledError || e instanceof GridCancelledError) throw new ApiError('conflict', e.message);
       throw e;
     }
   };
@@ -211,6 +215,11 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       };
     },
     'analysis.cancelProbes': async ({ id }) => ({ ok: true, cancelled: probes.cancel(id) }),
+    'analysis.landscape': async ({ id, ...o }) => probeCall(() => landscapes.landscape(id, o)),
+    'analysis.landscapeStored': async ({ id }) => analysisCall(() => landscapes.stored(id)),
+    'analysis.landscapeGet': async ({ id, key }) => analysisCall(() => landscapes.get(id, key)),
+    'analysis.reduced': async ({ id, ...o }) => probeCall(() => landscapes.reduced(id, o)),
+    'analysis.cancelLandscape': async ({ id }) => ({ ok: true, cancelled: landscapes.cancel(id) }),
 
     'sweeps.list': async () => sweeps.list(),
     'sweeps.get': async ({ id }) => {
@@ -234,10 +243,12 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     store,
     sweeps,
     probes,
+    landscapes,
     computePid: (id) => scheduler.pid(id),
     close: () =>
       (closing ??= (async () => {
         probes.close();
+        landscapes.close();
         await scheduler.close();
         stopPredicting();
         sweeps.dispose();

@@ -20,6 +20,8 @@ import type {
   IdView,
   ProbeProgress,
 } from './types';
+import type { DesktopBridge } from './desktop';
+import type { LandscapeProgress, LandscapeSummary, LandscapeView, ReducedView } from './landscape-types';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
 const SpectralInput = z.strictObject({
@@ -41,6 +43,35 @@ const IdInput = z.strictObject({
   steps: ProbeSteps,
   maxCheckpoints: z.number().int().min(1).max(200).optional(),
   maxPoints: z.number().int().min(4).max(20_000).optional(),
+});
+const Range = z
+  .tuple([z.number().min(-1000).max(1000), z.number().min(-1000).max(1000)])
+  .refine(([a, b]) => a < b, { message: 'must be [from, to] with from < to' });
+const Direction = z.enum(['random', 'target', 'next', 'init', 'pca']);
+const LandscapeInput = z.strictObject({
+  id: z.number().int().positive(),
+  kind: z.enum(['1d', '1d-training', '2d']).optional().describe('1d slice, one 1d slice per checkpoint, or a 2d surface'),
+  step: z.number().int().min(0).optional().describe('centre checkpoint (default: the last)'),
+  steps: ProbeSteps.describe('1d-training: the checkpoints (default: all, thinned to maxCheckpoints)'),
+  maxCheckpoints: z.number().int().min(1).max(500).optional(),
+  direction: Direction.optional(),
+  direction2: Direction.optional(),
+  normalization: z.enum(['filter', 'raw']).optional(),
+  oneDim: z.enum(['zero', 'per-scalar', 'keep']).optional(),
+  orthogonalize: z.boolean().optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  range: Range.optional(),
+  points: z.number().int().min(2).max(1001).optional(),
+  range2: Range.optional(),
+  points2: z.number().int().min(2).max(1001).optional(),
+});
+const ReducedInput = z.strictObject({
+  id: z.number().int().positive(),
+  scales: z.array(z.number().gt(0).max(1000)).min(1).max(100).optional().describe('weight-norm factors α (w = α·w0)'),
+  axis: z.enum(['task.trainSize', 'task.trainFraction', 'task.messiness']).optional(),
+  values: z.array(z.number()).min(1).max(100).optional(),
+  steps: z.number().int().min(1).max(1_000_000).optional(),
+  evalEvery: z.number().int().min(1).max(1_000_000).optional(),
 });
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),
@@ -79,6 +110,17 @@ export const methodInputs = {
   'analysis.stored': RunId,
   /** stops the run's running Hessian / ID probes */
   'analysis.cancelProbes': RunId,
+  /** a 1d slice, 1d slices over training or a 2d surface of the loss around checkpoints (000 §4), in a compute
+   *  process; resumes a stored unfinished grid with the same parameters */
+  'analysis.landscape': LandscapeInput,
+  /** the run's stored landscapes (summaries, newest first), the newest one in full, and its reduced landscape */
+  'analysis.landscapeStored': RunId,
+  /** one stored landscape in full, by its key */
+  'analysis.landscapeGet': z.strictObject({ id: z.number().int().positive(), key: z.string().min(1).max(200) }),
+  /** Omnigrok's reduced landscape (003 §2-5): constant-norm training over a grid of weight norms × sizes or messiness */
+  'analysis.reduced': ReducedInput,
+  /** stops the run's running landscape and reduced-landscape grids (what is done stays stored) */
+  'analysis.cancelLandscape': RunId,
   'sweeps.list': z.strictObject({}),
   /** a sweep as a grid of cells with their runs' outcomes */
   'sweeps.get': RunId,
@@ -114,6 +156,11 @@ export interface MethodOutputs {
   'analysis.id': IdView;
   'analysis.stored': { hessian: HessianView | null; id: IdView | null };
   'analysis.cancelProbes': { ok: true; cancelled: boolean };
+  'analysis.landscape': LandscapeView;
+  'analysis.landscapeStored': { landscapes: LandscapeSummary[]; latest: LandscapeView | null; reduced: ReducedView | null };
+  'analysis.landscapeGet': LandscapeView;
+  'analysis.reduced': ReducedView;
+  'analysis.cancelLandscape': { ok: true; cancelled: boolean };
   'sweeps.list': SweepSummary[];
   'sweeps.get': SweepView;
   'sweeps.createFromFile': { id: number; runIds: number[] };
@@ -138,9 +185,11 @@ export interface EventPayloads {
   'run.prediction': PredictionView;
   /** a Hessian or intrinsic-dimension probe advanced */
   'probe.progress': ProbeProgress;
+  /** a landscape or reduced-landscape grid advanced (with the finished row or cell) */
+  'landscape.progress': LandscapeProgress;
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed', 'run.prediction', 'probe.progress'];
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed', 'run.prediction', 'probe.progress', 'landscape.progress'];
 
 /** What the back end implements; transports parse inputs with methodInputs before calling. */
 export type ApiHandlers = { [M in MethodName]: (input: MethodParsed<M>) => Promise<MethodOutput<M>> };
@@ -174,6 +223,8 @@ export const isMethodName = (m: unknown): m is MethodName => typeof m === 'strin
 export interface PreloadBridge {
   call(method: string, input: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiErrorShape }>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** the desktop app's extras (opened and dropped files, menu commands, figure folders); absent in a browser */
+  desktop?: DesktopBridge;
 }
 /** IPC channel names used by main/app and the preload. */
 export const IPC_CALL = 'grokscope:call';

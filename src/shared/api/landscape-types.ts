@@ -224,7 +224,7 @@ export interface ReducedView {
  *  (reduced) comes with it so a view can fill in while the grid is computed. */
 export interface LandscapeProgress {
   runId: number;
-  kind: 'landscape' | 'reduced';
+  grid: 'landscape' | 'reduced';
   key: string;
   done: number;
   total: number;

@@ -1,0 +1,34 @@
+// The run config of one cell of Omnigrok's reduced landscape. Pure (no TF.js), so the host validates a grid's every
+// cell before it starts a compute process, and the compute process builds its Trainers from the same function.
+import type { ReducedParams } from '../../../../shared/api/landscape-types';
+import { formatProblem, problemsFromZod, type ConfigProblem } from '../../../../shared/config/errors';
+import { RunConfigSchema, type RunConfig } from '../../../../shared/config/run-config';
+
+export class CellConfigError extends Error {
+  constructor(
+    message: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(message);
+  }
+}
+
+/** The run config of one cell: init scale α, constant norm, no weight decay, the axis value; validated again. */
+export function cellConfig(base: RunConfig, p: ReducedParams, scale: number, value: number): RunConfig {
+  const field = p.axis.slice('task.'.length);
+  const raw = {
+    ...base,
+    task: { ...base.task, [field]: value },
+    init: { ...base.init, scale },
+    constantNorm: true,
+    optimizer: { ...base.optimizer, weightDecay: 0 },
+    training: { ...base.training, steps: p.steps, evalEvery: p.evalEvery, checkpointEvery: 0, checkpointPowersOfTwo: false },
+  };
+  const parsed = RunConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = problemsFromZod(parsed.error);
+    throw new CellConfigError(`reduced landscape cell (α ${scale}, ${p.axis} ${value}): ${problems.map((q) => formatProblem(q)).join('; ')}`, problems);
+  }
+  return parsed.data;
+}
+

@@ -1,0 +1,426 @@
+// Loss landscapes of a stored run (000 §4, App. B) and Omnigrok's reduced landscape (003 §2-5): grids computed in a
+// compute process started by the same launcher the scheduler uses. Every finished row (landscape) or cell (reduced)
+// is stored at once in the analyses table under the grid's parameters and streamed as a 'landscape.progress' event,
+// so the view fills in while the grid runs, and a grid that was cancelled or interrupted (a closed app, a killed
+// process) continues from its stored rows when it is asked for again with the same parameters.
+import type {
+  LandscapeOptions,
+  LandscapeParams,
+  LandscapeProgress,
+  LandscapeRow,
+  LandscapeSummary,
+  LandscapeView,
+  ReducedAxisPath,
+  ReducedCell,
+  ReducedOptions,
+  ReducedParams,
+  ReducedView,
+} from '../../shared/api/landscape-types';
+import type { RunConfig } from '../../shared/config/run-config';
+import type { ComputeToHost, HostToCompute, TensorBlob } from '../compute/protocol';
+import { CellConfigError, cellConfig } from '../compute/probes/reduced/cell-config';
+import type { ComputeChannel, ComputeLauncher } from '../host/types';
+import type { Store } from '../store';
+import { AnalysisInputError, storedRun } from './run-analysis';
+import { thinIndices } from './run-trajectory';
+
+export const LANDSCAPE_DEFAULTS = {
+  range: [-1, 1] as [number, number],
+  points1d: 51,
+  points2d: 41,
+  maxCheckpoints: 40,
+  /** checkpoints of the trajectory sent for PCA and the projection on a 2d plane (evenly thinned, last kept) */
+  trajectoryCheckpoints: 40,
+  seed: 0,
+} as const;
+
+export const REDUCED_DEFAULTS = {
+  /** w/w0 from 1/4 to 4, log-spaced: the range where 003 Figs. 2-3 show the L and the U */
+  scales: [0.25, 0.4, 0.63, 1, 1.59, 2.52, 4],
+  maxSteps: 1000,
+  evalPoints: 50,
+} as const;
+
+const LANDSCAPE_KIND = 'landscape';
+const REDUCED_KIND = 'reduced';
+
+export class GridCancelledError extends Error {}
+
+export interface LandscapeServiceOptions {
+  store: Store;
+  launcher: ComputeLauncher;
+  onProgress?: (p: LandscapeProgress) => void;
+}
+
+/** FNV-1a of the parameters' JSON: the stored grid's key. */
+export function gridKey(kind: string, params: unknown): string {
+  const s = `${kind}:${JSON.stringify(params)}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return `${kind === LANDSCAPE_KIND ? 'L' : 'R'}${h.toString(16).padStart(8, '0')}`;
+}
+
+const now = () => new Date().toISOString();
+
+/** Every stored checkpoint step of a run, ascending, or an input error saying how to get some. */
+function storedSteps(store: Store, runId: number, what: string): number[] {
+  const all = store.checkpoints.list(runId).map((c) => c.step);
+  if (all.length === 0)
+    throw new AnalysisInputError(
+      `run ${runId} has no stored checkpoints; ${what} needs the model's weights (set training.checkpointEvery, or checkpointPowersOfTwo, in its config)`,
+    );
+  return all;
+}
+
+/** Fills the defaults in and checks the options against the run's checkpoints. */
+export function landscapeParams(store: Store, runId: number, o: LandscapeOptions): LandscapeParams {
+  const all = storedSteps(store, runId, 'a loss landscape');
+  const kind = o.kind ?? '1d';
+  const direction = o.direction ?? (kind === '1d-training' ? 'target' : 'random');
+  const direction2 = kind === '2d' ? (o.direction2 ?? (direction === 'pca' ? 'pca' : 'random')) : null;
+  if (kind !== '2d' && (o.direction2 !== undefined || o.range2 !== undefined || o.points2 !== undefined))
+    throw new AnalysisInputError(`direction2, range2 and points2 belong to a 2d surface; kind is ${kind}`);
+  const allPca = direction === 'pca' && (direction2 === null || direction2 === 'pca');
+  const normalization = o.normalization ?? (allPca ? 'raw' : 'filter');
+  const range = o.range ?? LANDSCAPE_DEFAULTS.range;
+  for (const [name, r] of [['range', range], ['range2', o.range2]] as const)
+    if (r && !(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])) throw new AnalysisInputError(`${name} must be [from, to] with from < to, got [${r.join(', ')}]`);
+  const points = o.points ?? (kind === '2d' ? LANDSCAPE_DEFAULTS.points2d : LANDSCAPE_DEFAULTS.points1d);
+  for (const [name, n] of [['points', points], ['points2', o.points2]] as const)
+    if (n !== undefined && !(Number.isInteger(n) && n >= 2 && n <= 1001)) throw new AnalysisInputError(`${name} must be an integer in [2, 1001], got ${n}`);
+  const last = all[all.length - 1]!;
+  const usesNext = direction === 'next' || direction2 === 'next';
+  const usesTarget = direction === 'target' || direction2 === 'target';
+  if ((direction === 'pca' || direction2 === 'pca') && all.length < 3)
+    throw new AnalysisInputError(`run ${runId} has ${all.length} checkpoint(s); PCA directions need at least 3`);
+  if (direction2 !== null && direction2 === direction && direction !== 'random' && direction !== 'pca')
+    throw new AnalysisInputError(`direction and direction2 are both "${direction}": the surface would be a line`);
+  let steps: number[];
+  if (kind === '1d-training') {
+    if (o.step !== undefined) throw new AnalysisInputError('1d-training takes steps (one slice per checkpoint), not step');
+    if (o.steps && o.steps.length > 0) {
+      const missing = o.steps.filter((s) => !all.includes(s));
+      if (missing.length > 0) throw new AnalysisInputError(`run ${runId} has no checkpoint at step ${missing.join(', ')} (stored: ${all.join(', ')})`);
+      steps = [...new Set(o.steps)].sort((a, b) => a - b);
+    } else {
+      // θ* − θ_T and θ_{T+1} − θ_T do not exist at the final checkpoint: leave it out of the default
+      const pool = usesNext || usesTarget ? all.slice(0, -1) : all;
+      if (pool.length === 0) throw new AnalysisInputError(`run ${runId} has only its final checkpoint; ${direction} directions need an earlier one`);
+      const max = o.maxCheckpoints ?? LANDSCAPE_DEFAULTS.maxCheckpoints;
+      steps = thinIndices(pool.length, Math.max(1, max)).map((i) => pool[i]!);
+    }
+  } else {
+    if (o.steps !== undefined) throw new AnalysisInputError(`${kind} takes one centre checkpoint (step), not steps`);
+    const step = o.step ?? last;
+    if (!all.includes(step)) throw new AnalysisInputError(`run ${runId} has no checkpoint at step ${step} (stored: ${all.join(', ')})`);
+    steps = [step];
+  }
+  if ((usesNext || usesTarget) && steps.includes(last))
+    throw new AnalysisInputError(
+      `the ${usesNext ? 'θ_{t+1} − θ_t' : 'θ* − θ_t'} direction is zero or missing at the final checkpoint (step ${last}); choose an earlier checkpoint`,
+    );
+  return {
+    kind,
+    steps,
+    direction,
+    direction2,
+    normalization,
+    oneDim: o.oneDim ?? 'zero',
+    orthogonalize: kind === '2d' ? (o.orthogonalize ?? false) : false,
+    seed: o.seed ?? LANDSCAPE_DEFAULTS.seed,
+    range: [range[0], range[1]],
+    points,
+    range2: kind === '2d' ? ([...(o.range2 ?? range)] as [number, number]) : null,
+    points2: kind === '2d' ? (o.points2 ?? points) : null,
+  };
+}
+
+/** The task field a reduced landscape's second axis sets, by default. */
+function defaultAxis(config: RunConfig): ReducedAxisPath {
+  if (config.task.kind === 'messiness') return 'task.messiness';
+  return 'trainSize' in config.task ? 'task.trainSize' : 'task.trainFraction';
+}
+
+export function reducedParams(config: RunConfig, o: ReducedOptions): ReducedParams {
+  const axis = o.axis ?? defaultAxis(config);
+  const field = axis.slice('task.'.length);
+  const own = (config.task as Record<string, unknown>)[field];
+  if (typeof own !== 'number' && o.values === undefined)
+    throw new AnalysisInputError(`task "${config.task.kind}" has no ${axis}; choose axis ${defaultAxis(config)}`);
+  const steps = o.steps ?? Math.min(config.training.steps, REDUCED_DEFAULTS.maxSteps);
+  const p: ReducedParams = {
+    scales: [...(o.scales ?? REDUCED_DEFAULTS.scales)],
+    axis,
+    values: [...(o.values ?? [own as number])],
+    steps,
+    evalEvery: o.evalEvery ?? Math.max(1, Math.floor(steps / REDUCED_DEFAULTS.evalPoints)),
+  };
+  if (p.scales.some((s) => !(s > 0 && s <= 1000))) throw new AnalysisInputError(`scales must be in (0, 1000], got ${p.scales.join(', ')}`);
+  if (!(Number.isInteger(p.steps) && p.steps >= 1)) throw new AnalysisInputError(`steps must be a positive integer, got ${p.steps}`);
+  if (!(Number.isInteger(p.evalEvery) && p.evalEvery >= 1)) throw new AnalysisInputError(`evalEvery must be a positive integer, got ${p.evalEvery}`);
+  // every cell's config must be valid before a process starts (e.g. trainFraction 1.2, trainSize on a modular task)
+  for (const v of p.values)
+    try {
+      cellConfig(config, p, p.scales[0]!, v);
+    } catch (e) {
+      if (e instanceof CellConfigError) throw new AnalysisInputError(e.message);
+      throw e;
+    }
+  return p;
+}
+
+interface Active {
+  channel: ComputeChannel;
+  promise: Promise<unknown>;
+}
+
+export class LandscapeService {
+  /** running grids by key */
+  private readonly active = new Map<string, Active & { runId: number }>();
+
+  constructor(private readonly o: LandscapeServiceOptions) {}
+
+  /** Computes (or continues, or returns the stored) landscape of a run. */
+  landscape(runId: number, opts: LandscapeOptions = {}): Promise<LandscapeView> {
+    const run = storedRun(this.o.store, runId);
+    const params = landscapeParams(this.o.store, runId, opts);
+    const key = gridKey(LANDSCAPE_KIND, params);
+    const running = this.active.get(key);
+    if (running) return running.promise as Promise<LandscapeView>;
+    const stored = this.findStored<LandscapeView>(runId, LANDSCAPE_KIND, key);
+    if (stored?.status === 'completed') return Promise.resolve(stored);
+
+    const t = new Date().toISOString();
+    const rowsTotal = params.kind === '2d' ? params.points2! : params.steps.length;
+    const view: LandscapeView = stored
+      ? { ...stored, status: 'running', error: null, resumedRows: stored.rows.filter((r) => r !== null).length }
+      : {
+          runId,
+          key,
+          params,
+          status: 'running',
+          backend: null,
+          alphas: linspace(params.range, params.points),
+          betas: params.kind === '2d' ? linspace(params.range2!, params.points2!) : null,
+          rows: new Array<LandscapeRow | null>(rowsTotal).fill(null),
+          directions: [],
+          trajectory: null,
+          dim: 0,
+          pointsPerSecond: null,
+          resumedRows: 0,
+          error: null,
+          createdAt: t,
+          updatedAt: t,
+        };
+    const skipRows = view.rows.flatMap((r, i) => (r ? [i] : []));
+
+    // the checkpoints the grid needs: centres, the next one after each, the final one, and the trajectory
+    const all = storedSteps(this.o.store, runId, 'a loss landscape');
+    const needsTrajectory = params.kind === '2d' || params.direction === 'pca' || params.direction2 === 'pca';
+    const trajectorySteps = needsTrajectory
+      ? [...new Set([...thinIndices(all.length, LANDSCAPE_DEFAULTS.trajectoryCheckpoints).map((i) => all[i]!), ...params.steps])].sort((a, b) => a - b)
+      : [all[all.length - 1]!];
+    const nextSteps = params.steps.map((s) => all[all.indexOf(s) + 1] ?? null);
+    const wanted = new Set([...params.steps, ...trajectorySteps, ...nextSteps.filter((s): s is number => s !== null)]);
+    const checkpoints = this.loadCheckpoints(runId, [...wanted].sort((a, b) => a - b));
+
+    let computed = 0;
+    let computeSeconds = 0;
+    const save = () => {
+      view.updatedAt = now();
+      this.o.store.analyses.save(runId, LANDSCAPE_KIND, { key, ...params }, view, view.updatedAt);
+    };
+    save();
+    const request: HostToCompute = {
+      type: 'landscape',
+      runId,
+      request: { config: run.config, params, checkpoints, trajectorySteps, nextSteps, skipRows },
+    };
+    return this.launch(key, runId, request, view, save, (m) => {
+      if (m.type === 'grid-info') {
+        view.backend = m.backend;
+        view.dim = m.dim;
+        view.directions = m.directions;
+        view.trajectory = m.trajectory;
+        save();
+      } else if (m.type === 'grid-row') {
+        view.rows[m.index] = m.row;
+        computed += m.row.train.loss.length;
+        computeSeconds += m.seconds;
+        view.pointsPerSecond = computeSeconds > 0 ? computed / computeSeconds : null;
+        save();
+        const done = view.rows.filter((r) => r !== null).length;
+        const at = params.kind === '2d' ? `β = ${m.row.beta!.toPrecision(3)}` : `step ${m.row.step}`;
+        this.o.onProgress?.({ runId, grid: 'landscape', key, done, total: rowsTotal, message: `${at} done`, row: { index: m.index, row: m.row } });
+      } else if (m.type === 'probe-progress') {
+        this.o.onProgress?.({ runId, grid: 'landscape', key, done: m.done, total: m.total, message: m.message });
+      }
+    });
+  }
+
+  /** Computes (or continues, or returns the stored) reduced landscape, taking the run's config as the base. */
+  reduced(runId: number, opts: ReducedOptions = {}): Promise<ReducedView> {
+    const run = storedRun(this.o.store, runId);
+    const params = reducedParams(run.config, opts);
+    const key = gridKey(REDUCED_KIND, params);
+    const running = this.active.get(key);
+    if (running) return running.promise as Promise<ReducedView>;
+    const stored = this.findStored<ReducedView>(runId, REDUCED_KIND, key);
+    if (stored?.status === 'completed') return Promise.resolve(stored);
+    const t = now();
+    const view: ReducedView = stored
+      ? { ...stored, status: 'running', error: null, resumedCells: stored.cells.flat().filter((c) => c !== null).length }
+      : {
+          runId,
+          key,
+          params,
+          status: 'running',
+          backend: null,
+          w0: null,
+          cells: params.values.map(() => params.scales.map((): ReducedCell | null => null)),
+          resumedCells: 0,
+          error: null,
+          createdAt: t,
+          updatedAt: t,
+        };
+    const skip = view.cells.flatMap((row, v) => row.flatMap((c, s): [number, number][] => (c ? [[v, s]] : [])));
+    const save = () => {
+      view.updatedAt = now();
+      this.o.store.analyses.save(runId, REDUCED_KIND, { key, ...params }, view, view.updatedAt);
+    };
+    save();
+    return this.launch(key, runId, { type: 'reduced', runId, request: { config: run.config, params, skip } }, view, save, (m) => {
+      if (m.type === 'grid-info') {
+        view.backend = m.backend;
+        view.w0 = m.w0;
+        save();
+      } else if (m.type === 'grid-cell') {
+        view.cells[m.v]![m.s] = m.cell;
+        save();
+        this.o.onProgress?.({
+          runId,
+          grid: 'reduced',
+          key,
+          done: view.cells.flat().filter((c) => c !== null).length,
+          total: params.values.length * params.scales.length,
+          message: `α ${m.cell.scale}, ${params.axis} ${m.cell.value}`,
+          cell: { v: m.v, s: m.s, cell: m.cell },
+        });
+      } else if (m.type === 'probe-progress') {
+        this.o.onProgress?.({ runId, grid: 'reduced', key, done: m.done, total: m.total, message: m.message });
+      }
+    });
+  }
+
+  /** The run's stored landscapes (newest first), the newest in full, and its newest reduced landscape. */
+  stored(runId: number): { landscapes: LandscapeSummary[]; latest: LandscapeView | null; reduced: ReducedView | null } {
+    storedRun(this.o.store, runId);
+    const rows = this.o.store.analyses.forRun(runId).reverse();
+    const views = rows.filter((r) => r.kind === LANDSCAPE_KIND).map((r) => this.live(r.result as LandscapeView));
+    const reduced = rows.find((r) => r.kind === REDUCED_KIND);
+    return {
+      landscapes: views.map((v) => ({
+        runId,
+        key: v.key,
+        params: v.params,
+        status: v.status,
+        rowsDone: v.rows.filter((r) => r !== null).length,
+        rowsTotal: v.rows.length,
+        updatedAt: v.updatedAt,
+      })),
+      latest: views[0] ?? null,
+      reduced: reduced ? this.live(reduced.result as ReducedView) : null,
+    };
+  }
+
+  get(runId: number, key: string): LandscapeView {
+    storedRun(this.o.store, runId);
+    const v = this.findStored<LandscapeView>(runId, LANDSCAPE_KIND, key);
+    if (!v) throw new AnalysisInputError(`run ${runId} has no stored landscape ${key}`);
+    return v;
+  }
+
+  /** Asks every grid of a run to stop (their calls reject with GridCancelledError); true when one was running. */
+  cancel(runId: number): boolean {
+    let any = false;
+    for (const a of this.active.values())
+      if (a.runId === runId) {
+        a.channel.send({ type: 'cancel' });
+        any = true;
+      }
+    return any;
+  }
+
+  close(): void {
+    for (const a of this.active.values()) a.channel.kill();
+    this.active.clear();
+  }
+
+  /** A stored 'running' grid that no process here computes was interrupted. */
+  private live<V extends { key: string; status: LandscapeView['status'] }>(v: V): V {
+    return v.status === 'running' && !this.active.has(v.key) ? { ...v, status: 'interrupted' } : v;
+  }
+
+  private findStored<V extends { key: string; status: LandscapeView['status'] }>(runId: number, kind: string, key: string): V | null {
+    const row = this.o.store.analyses
+      .forRun(runId)
+      .reverse()
+      .find((r) => r.kind === kind && (r.params as { key?: string }).key === key);
+    return row ? this.live(row.result as V) : null;
+  }
+
+  private loadCheckpoints(runId: number, steps: number[]): { step: number; params: TensorBlob[] }[] {
+    return steps.map((step) => {
+      const state = this.o.store.checkpoints.load(runId, step);
+      if (!state) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} is gone`);
+      return { step, params: state.params };
+    });
+  }
+
+  private launch<V extends { status: LandscapeView['status']; error: string | null }>(
+    key: string,
+    runId: number,
+    request: HostToCompute,
+    view: V,
+    save: () => void,
+    onMessage: (m: ComputeToHost) => void,
+  ): Promise<V> {
+    const channel = this.o.launcher.launch();
+    let resolveP!: (v: V) => void;
+    let rejectP!: (e: Error) => void;
+    const promise = new Promise<V>((res, rej) => {
+      resolveP = res;
+      rejectP = rej;
+    });
+    this.active.set(key, { channel, promise, runId });
+    let settled = false;
+    const finish = (status: V['status'], error: string | null) => {
+      if (settled) return;
+      settled = true;
+      this.active.delete(key);
+      view.status = status;
+      view.error = error;
+      save();
+      if (status === 'completed') resolveP(view);
+      else if (status === 'cancelled') rejectP(new GridCancelledError(`the grid ${key} of run ${runId} was cancelled; what was done is stored and continues when asked again`));
+      else rejectP(new Error(`run ${runId}: ${error}`));
+    };
+    channel.onMessage((m: ComputeToHost) => {
+      try {
+        if (m.type === 'grid-done') finish(m.reason === 'completed' ? 'completed' : 'cancelled', null);
+        else if (m.type === 'error') finish('failed', m.message);
+        else onMessage(m);
+      } catch (e) {
+        channel.kill();
+        finish('failed', `storing the grid failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+    channel.onExit((exit) => finish('interrupted', `the grid's compute process stopped: ${exit.reason}`));
+    channel.send(request);
+    return promise;
+  }
+}
+
+function linspace([a, b]: [number, number], n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
+}
