@@ -1,35 +1,50 @@
 // A run's model and dataset rebuilt at a stored checkpoint, for measurements (Hessian, activations) that do not train.
 // Built from the public model and dataset code rather than a Trainer: a Trainer would start gradient worker threads
-// and optimiser slots that a probe never uses.
+// and optimiser slots that a probe never uses. Both task families: an equation table (one-hot token rows) or an
+// Omnigrok sample dataset (dense rows, tokens or graphs, through tasks/sample-tensors as in training). The weights of
+// a checkpoint already carry Omnigrok's α (it scales θ_0, which training then moves), so nothing is rescaled here.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { createModel } from '../models/create';
 import type { Model } from '../models/layers';
 import type { TensorBlob } from '../protocol';
 import { deriveSeed, Rng } from '../rng';
-import { buildDataset } from '../tasks/build';
+import { buildAnyDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
-import { disposeBatch, encodeBatch, type Batch } from '../train/data';
+import { disposeSampleBatch, encodeSamples } from '../tasks/sample-tensors';
+import { isSampleDataset, type SampleDataset, type SampleSplit } from '../tasks/samples';
+import { encodeBatch, type Batch } from '../train/data';
 
 /** Rows per chunk when a split is too large to push through a second-order pass at once (memory, not maths). */
 export const PROBE_CHUNK_FLOATS = 8 * 1024 * 1024;
 
 export interface ProbeModel {
   config: RunConfig;
-  dataset: TaskDataset;
+  dataset: TaskDataset | SampleDataset;
   model: Model;
   vars: tf.Variable[];
   /** loads a checkpoint's weights (matched by name and shape) */
   load(params: TensorBlob[]): void;
-  /** the whole split as chunks of at most `maxRows` rows, encoded once; each chunk must be disposed */
+  /** the whole split as chunks of at most `maxRows` rows, encoded once; each chunk must be disposed. A sample task's
+   *  batch is a SampleBatch (its `input` carries `features` or `graph`), which models read as they do in training. */
   chunksOf(split: 'train' | 'val', maxRows?: number): { batch: Batch; rows: number; dispose(): void }[];
   /** the given rows of a split (all when idx is null) as one batch */
   rowsOf(split: 'train' | 'val', idx: Int32Array | null): { batch: Batch; rows: number; dispose(): void };
   dispose(): void;
 }
 
+/** Input floats of one row: what bounds a chunk (one-hot token rows, dense rows, or the largest padded graph). */
+function floatsPerRow(dataset: TaskDataset | SampleDataset, split: 'train' | 'val'): number {
+  if (!isSampleDataset(dataset)) return dataset.seqLen * dataset.vocabSize;
+  const inp: SampleSplit['inputs'] = dataset[split].inputs;
+  if (inp.kind === 'dense') return inp.dim;
+  if (inp.kind === 'tokens') return inp.seqLen * inp.vocabSize;
+  const m = inp.graphs.reduce((n, g) => Math.max(n, g.nodes), 1);
+  return m * (m + inp.featureDim);
+}
+
 export function buildProbeModel(config: RunConfig): ProbeModel {
-  const dataset = buildDataset(config.task);
+  const dataset = buildAnyDataset(config.task);
   // the init seed does not matter (every weight is overwritten by load), but the same stream keeps it reproducible
   const model = createModel(config.model, dataset, new Rng(deriveSeed(config.seed, 1)));
   const vars = model.params.map((p) => p.variable);
@@ -50,7 +65,7 @@ export function buildProbeModel(config: RunConfig): ProbeModel {
     },
     chunksOf(split, maxRows) {
       const data = split === 'train' ? dataset.train : dataset.val;
-      const per = maxRows ?? Math.max(1, Math.floor(PROBE_CHUNK_FLOATS / (dataset.seqLen * dataset.vocabSize)));
+      const per = maxRows ?? Math.max(1, Math.floor(PROBE_CHUNK_FLOATS / Math.max(1, floatsPerRow(dataset, split))));
       const out = [];
       for (let start = 0; start < data.size; start += per) {
         const end = Math.min(data.size, start + per);
@@ -59,9 +74,12 @@ export function buildProbeModel(config: RunConfig): ProbeModel {
       return out;
     },
     rowsOf(split, idx) {
-      const data = split === 'train' ? dataset.train : dataset.val;
-      const batch = encodeBatch(data, dataset.seqLen, dataset.vocabSize, dataset.numClasses, idx);
-      return { batch, rows: idx ? idx.length : data.size, dispose: () => disposeBatch(batch) };
+      const rows = idx ? idx.length : dataset[split].size;
+      const batch: Batch = isSampleDataset(dataset)
+        ? encodeSamples(dataset[split], idx)
+        : encodeBatch(dataset[split], dataset.seqLen, dataset.vocabSize, dataset.numClasses, idx);
+      // disposeSampleBatch frees a table batch's tensors too, and a sample batch's features or graphs
+      return { batch, rows, dispose: () => disposeSampleBatch(batch) };
     },
     dispose() {
       tf.dispose(vars);
