@@ -1,8 +1,14 @@
 // Shared set-up of the browser tests: Chromium present, renderer built, a real back end and server in this process.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startServer, type RunningServer } from '../../src/main/server';
+import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
+import { createChildLauncher } from '../../src/main/host/child-launcher';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** GROKSCOPE_CHROMIUM points at another Chromium (e.g. a CI image's); the default is the distribution's package. */
@@ -76,3 +82,51 @@ export function dropOn(page: import('playwright-core').Page, files: { name: stri
     return drop.defaultPrevented;
   }, files);
 }
+
+/** One browser test's world: a back end on a temp database, the server, Chromium and a page recording its errors. */
+export interface E2E {
+  dir: string;
+  backend: LocalBackend;
+  server: RunningServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** console errors (CSP violations included) and uncaught page errors: a test expects none */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openE2E(opts: { name: string; viewport: { width: number; height: number }; maxConcurrent?: number }): Promise<E2E> {
+  ensureChromium();
+  buildRendererIfNeeded();
+  const dir = mkdtempSync(path.join(tmpdir(), `grokscope-e2e-${opts.name}-`));
+  const backend = createBackend({ dbPath: path.join(dir, 'runs.db'), launcher: createChildLauncher(), maxConcurrent: opts.maxConcurrent });
+  const server = await startServer({ backend, port: 0, staticDir: STATIC_DIR });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: opts.viewport, acceptDownloads: true, colorScheme: 'light' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const world: E2E = {
+    dir,
+    backend,
+    server,
+    browser,
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await world.server.close(); // a test may have restarted the server
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** expect.poll with room for a busy 2-core machine (its default gives up after 1 s). */
+export const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });

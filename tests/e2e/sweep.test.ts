@@ -1,15 +1,12 @@
 // A sweep end to end in headless Chromium: a 3×3 sweep config dropped on the window starts 9 runs on 2 workers; the
 // sweep page's heatmaps fill live until every run is done; the heatmap exports as SVG; clicking a cell opens its
 // run. Leaves a screenshot in tests/e2e/artifacts/sweep-page.png.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/main/server';
-import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
-import { createChildLauncher } from '../../src/main/host/child-launcher';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, STATIC_DIR, buildRendererIfNeeded, dropOn, ensureChromium } from './helpers';
+import type { LocalBackend } from '../../src/main/services/create-backend';
+import { ARTIFACTS, dropOn, openE2E, poll, type E2E } from './helpers';
 
 const SWEEP = `name: e2e grid
 base:
@@ -24,40 +21,21 @@ axes:
 policy: { mode: full, window: 60 }
 `;
 
-let dir: string;
+let e2e: E2E;
 let backend: LocalBackend;
-let server: RunningServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  ensureChromium();
-  buildRendererIfNeeded();
-  dir = mkdtempSync(path.join(tmpdir(), 'grokscope-e2e-sweep-'));
-  backend = createBackend({ dbPath: path.join(dir, 'runs.db'), launcher: createChildLauncher(), maxConcurrent: 2 });
-  server = await startServer({ backend, port: 0, staticDir: STATIC_DIR });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, acceptDownloads: true, colorScheme: 'light' });
-  page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  e2e = await openE2E({ name: 'sweep', viewport: { width: 1300, height: 900 }, maxConcurrent: 2 });
+  ({ backend, page, pageErrors } = e2e);
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await backend?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 200 });
+afterAll(() => e2e?.close());
 
 describe('a sweep in the browser', () => {
   it('starts from a dropped sweep file, fills its heatmaps live, exports them and opens a cell', async () => {
-    await page.goto(server.url);
+    await page.goto(e2e.server.url);
     await poll(() => page.getByText('No runs yet').count()).toBe(1);
     expect(await dropOn(page, [{ name: 'grid.yaml', text: SWEEP }])).toBe(true);
     await page.waitForURL(/#\/sweeps\/\d+$/, { timeout: 15_000 });
@@ -94,7 +72,7 @@ describe('a sweep in the browser', () => {
   }, 300_000);
 
   it('builds a sweep in the heatmap editor: axes on rows and columns, + and −, located problems, then starts it', async () => {
-    await page.goto(`${server.url.split('?')[0]}#/sweeps/new`);
+    await page.goto(`${e2e.server.url.split('?')[0]}#/sweeps/new`);
     const base = {
       backend: 'wasm',
       task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.6 },

@@ -2,19 +2,17 @@
 // browser-mode server; the built UI opened with its token; a config file dropped on the window; the curves filling
 // while training streams; PNG and SVG exports through the buttons; delete with undo. Leaves a screenshot of the run
 // page in tests/e2e/artifacts/run-page.png.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/main/server';
-import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
-import { createChildLauncher } from '../../src/main/host/child-launcher';
+import type { LocalBackend } from '../../src/main/services/create-backend';
 import { buildCurveOption } from '../../src/shared/figures/curves';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { EXPORT_SIZE, PNG_PIXEL_RATIO } from '../../src/renderer/src/lib/export-size';
 import { DEFAULT_FIGURE_SIZE, DEFAULT_PNG_SCALE, renderSvg } from '../../src/main/services/figure-export';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, STATIC_DIR, buildRendererIfNeeded, dropOn, ensureChromium, pngSize } from './helpers';
+import { ARTIFACTS, STATIC_DIR, dropOn, openE2E, pngSize, poll, type E2E } from './helpers';
 
 // Small and fast (800 steps, a few seconds on wasm), long enough for many progress batches, and it groks: with
 // r = 0.8 and lr 1e-2 this MLP memorises by step ~40 and reaches 100% validation accuracy near step 540 (seed 1),
@@ -41,29 +39,17 @@ const BAD_CONFIG = `{
 }
 `;
 
-let dir: string;
+let e2e: E2E;
 let backend: LocalBackend;
 let server: RunningServer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 let progressFrames = 0;
 
 beforeAll(async () => {
-  ensureChromium();
-  buildRendererIfNeeded();
-  dir = mkdtempSync(path.join(tmpdir(), 'grokscope-e2e-'));
-  backend = createBackend({ dbPath: path.join(dir, 'runs.db'), launcher: createChildLauncher() });
-  server = await startServer({ backend, port: 0, staticDir: STATIC_DIR });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, colorScheme: 'light' });
-  page = await context.newPage();
-  // Console errors include CSP violations: the page must load and run without any.
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  e2e = await openE2E({ name: 'ui', viewport: { width: 1440, height: 1000 } });
+  ({ backend, server, browser, page, pageErrors } = e2e);
   page.on('websocket', (ws) =>
     ws.on('framereceived', (f) => {
       if (typeof f.payload === 'string' && f.payload.startsWith('{"event":"run.progress"')) progressFrames++;
@@ -71,17 +57,9 @@ beforeAll(async () => {
   );
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await backend?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 const dropFiles = (files: { name: string; text: string }[]): Promise<boolean> => dropOn(page, files);
-
-/** expect.poll with room for a busy 2-core machine (its default gives up after 1 s). */
-const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
 
 const pointsOf = (figure: string): Promise<number> =>
   page.locator(`[data-figure="${figure}"]`).getAttribute('data-points').then((v) => Number(v));
@@ -335,7 +313,7 @@ describe('Grokscope in the browser', () => {
     await poll(() => banner.count()).toBe(1);
     // Something happens while the page is disconnected; after the reconnect the list must show it.
     const { id } = await backend.handlers['runs.create']({ config: RunConfigSchema.parse({ ...GOOD_CONFIG, name: 'made while away', training: { steps: 20 } }) });
-    server = await startServer({ backend, port, token, staticDir: STATIC_DIR });
+    server = e2e.server = await startServer({ backend, port, token, staticDir: STATIC_DIR });
     // Skip the backoff wait if the banner is between attempts; otherwise the scheduled attempt gets there.
     await page.getByRole('button', { name: 'Retry now' }).click({ timeout: 2_000 }).catch(() => {});
     await poll(() => banner.count(), 30_000).toBe(0);
