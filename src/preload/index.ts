@@ -1,12 +1,41 @@
 // The preload: exposes exactly the API contract as `window.grokscope` (a PreloadBridge) and nothing else, never
 // ipcRenderer itself. Runs sandboxed, so it is bundled to CommonJS (out/preload/index.cjs) with its imports inlined.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { EVENT_NAMES, IPC_CALL, IPC_EVENT, METHOD_NAMES, type PreloadBridge } from '../shared/api/contract';
+import { IPC_DESKTOP, type DesktopBridge, type DesktopCommand } from '../shared/api/desktop';
 
 const methods: ReadonlySet<string> = new Set(METHOD_NAMES);
 const events: ReadonlySet<string> = new Set(EVENT_NAMES);
 
 const quoted = (name: unknown): string => JSON.stringify(String(name)).slice(0, 80);
+
+/**
+ * The desktop extras. A dropped file's path comes from webUtils.getPathForFile, which knows only File objects the
+ * user really dropped or picked: a page cannot make one up, so the paths main reads are the user's own choice.
+ */
+const desktop: DesktopBridge = {
+  dropFiles(files) {
+    const paths = Array.from(files, (f) => {
+      if (!(f instanceof File)) throw new TypeError('dropFiles takes the File objects of a drop');
+      return webUtils.getPathForFile(f);
+    });
+    return ipcRenderer.invoke(IPC_DESKTOP.drop, paths);
+  },
+  takeOpenedConfigs() {
+    return ipcRenderer.invoke(IPC_DESKTOP.takeOpened);
+  },
+  exportRunFigures(runId, view) {
+    return ipcRenderer.invoke(IPC_DESKTOP.exportFigures, runId, view ?? {});
+  },
+  onCommand(listener) {
+    if (typeof listener !== 'function') throw new TypeError('onCommand needs a listener function');
+    const forward = (_ipcEvent: IpcRendererEvent, command: DesktopCommand): void => listener(command);
+    ipcRenderer.on(IPC_DESKTOP.command, forward);
+    return () => {
+      ipcRenderer.removeListener(IPC_DESKTOP.command, forward);
+    };
+  },
+};
 
 const bridge: PreloadBridge = {
   call(method, input) {
@@ -27,6 +56,7 @@ const bridge: PreloadBridge = {
       ipcRenderer.removeListener(IPC_EVENT, forward);
     };
   },
+  desktop,
 };
 
 contextBridge.exposeInMainWorld('grokscope', bridge);

@@ -94,11 +94,32 @@ export class FakeBrowserWindow extends Emitter {
   show(): void {
     this.shown = true;
   }
+  maximized = false;
+  focused = false;
+  destroyed = false;
+  bounds = { x: 0, y: 0, width: 0, height: 0 };
   isMinimized(): boolean {
     return false;
   }
   restore(): void {}
-  focus(): void {}
+  focus(): void {
+    this.focused = true;
+  }
+  isFocused(): boolean {
+    return this.focused;
+  }
+  maximize(): void {
+    this.maximized = true;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return this.bounds;
+  }
 }
 
 type HeadersListener = (
@@ -179,8 +200,63 @@ export const utilityProcess = {
 
 export const dialog = {
   errors: [] as [string, string][],
+  /** what the next showOpenDialog answers */
+  openAnswer: { canceled: true, filePaths: [] as string[] },
+  openCalls: [] as Record<string, any>[],
   showErrorBox(title: string, content: string): void {
     dialog.errors.push([title, content]);
+  },
+  async showOpenDialog(_window: unknown, options: Record<string, any>): Promise<{ canceled: boolean; filePaths: string[] }> {
+    dialog.openCalls.push(options);
+    return dialog.openAnswer;
+  },
+};
+
+export const Menu = {
+  template: null as any[] | null,
+  buildFromTemplate(template: any[]): { template: any[] } {
+    return { template };
+  },
+  setApplicationMenu(menu: { template: any[] } | null): void {
+    Menu.template = menu?.template ?? null;
+  },
+};
+
+export const nativeTheme = { themeSource: 'system' as 'system' | 'light' | 'dark' };
+
+export class FakeNotification extends Emitter {
+  static shown: { title: string; body: string; notification: FakeNotification }[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    FakeNotification.shown.push({ ...this.options, notification: this });
+  }
+}
+
+export const screen = {
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  getAllDisplays(): { workArea: { x: number; y: number; width: number; height: number } }[] {
+    return screen.displays;
+  },
+};
+
+/** File objects of a drop → their paths (Electron knows them; a File made up by a page has none). */
+export const webUtils = {
+  paths: new Map<unknown, string>(),
+  getPathForFile(file: unknown): string {
+    return webUtils.paths.get(file) ?? '';
+  },
+};
+
+export const shell = {
+  opened: [] as string[],
+  async openExternal(url: string): Promise<void> {
+    shell.opened.push(url);
   },
 };
 
@@ -231,6 +307,15 @@ export function resetElectronDouble(): void {
   contextBridge.exposed.clear();
   FakeUtilityProcess.forks = [];
   dialog.errors.length = 0;
+  dialog.openAnswer = { canceled: true, filePaths: [] };
+  dialog.openCalls.length = 0;
+  Menu.template = null;
+  nativeTheme.themeSource = 'system';
+  FakeNotification.shown = [];
+  FakeNotification.supported = true;
+  screen.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
+  webUtils.paths.clear();
+  shell.opened.length = 0;
 }
 
 export const electron = {
@@ -242,4 +327,10 @@ export const electron = {
   contextBridge,
   utilityProcess,
   dialog,
+  Menu,
+  nativeTheme,
+  Notification: FakeNotification,
+  screen,
+  webUtils,
+  shell,
 };

@@ -1,11 +1,13 @@
-// The preload exposes exactly `call` and `on` as window.grokscope, refuses names outside the contract,
-// and hands the page payloads only (never the IpcRendererEvent or ipcRenderer).
+// The preload exposes exactly `call`, `on` and the desktop extras as window.grokscope, refuses names outside the
+// contract, hands the page payloads only (never the IpcRendererEvent or ipcRenderer), and turns dropped File objects
+// into paths with webUtils.getPathForFile (a File the page made up has no path).
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./app-electron-double').then((m) => m.electron));
 
-import { contextBridge, ipcRenderer, resetElectronDouble } from './app-electron-double';
+import { contextBridge, ipcRenderer, resetElectronDouble, webUtils } from './app-electron-double';
 import { EVENT_NAMES, IPC_CALL, IPC_EVENT, type PreloadBridge } from '../../src/shared/api/contract';
+import { IPC_DESKTOP } from '../../src/shared/api/desktop';
 
 let bridge: PreloadBridge;
 
@@ -20,11 +22,36 @@ beforeEach(() => {
 });
 
 describe('preload bridge', () => {
-  it('exposes one key, grokscope, with exactly call and on', () => {
+  it('exposes one key, grokscope, with exactly call, on and the desktop functions', () => {
     expect([...contextBridge.exposed.keys()]).toEqual(['grokscope']);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'on']);
-    expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
-    expect(Object.values(bridge)).not.toContain(ipcRenderer);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'desktop', 'on']);
+    expect(Object.keys(bridge.desktop!).sort()).toEqual(['dropFiles', 'exportRunFigures', 'onCommand', 'takeOpenedConfigs']);
+    const fns = [bridge.call, bridge.on, ...Object.values(bridge.desktop!)];
+    expect(fns.every((v) => typeof v === 'function')).toBe(true);
+    expect(fns).not.toContain(ipcRenderer);
+  });
+
+  it('sends the paths of dropped files (webUtils.getPathForFile), never their contents', async () => {
+    const real = new File(['{}'], 'a.grok.json');
+    const madeUp = new File(['{}'], 'b.json');
+    webUtils.paths.set(real, '/home/me/a.grok.json');
+    ipcRenderer.reply = [];
+    await bridge.desktop!.dropFiles([real, madeUp]);
+    expect(ipcRenderer.invoked).toEqual([[IPC_DESKTOP.drop, ['/home/me/a.grok.json', '']]]);
+    expect(() => bridge.desktop!.dropFiles(['/etc/passwd'])).toThrow(/File objects/);
+    expect(ipcRenderer.invoked).toHaveLength(1);
+  });
+
+  it('asks for opened configs and figure export on their channels, and forwards menu commands only', async () => {
+    await bridge.desktop!.takeOpenedConfigs();
+    await bridge.desktop!.exportRunFigures(7, { smoothing: 0.5 });
+    expect(ipcRenderer.invoked).toEqual([[IPC_DESKTOP.takeOpened], [IPC_DESKTOP.exportFigures, 7, { smoothing: 0.5 }]]);
+    const got: unknown[][] = [];
+    const off = bridge.desktop!.onCommand((...args: unknown[]) => got.push(args));
+    ipcRenderer.emit(IPC_DESKTOP.command, { sender: ipcRenderer }, { kind: 'navigate', path: '/runs/3' });
+    expect(got).toEqual([[{ kind: 'navigate', path: '/runs/3' }]]);
+    off();
+    expect(ipcRenderer.listenerCount(IPC_DESKTOP.command)).toBe(0);
   });
 
   it('invokes the call channel for contract methods and returns the envelope', async () => {

@@ -19,7 +19,7 @@ function fakeBackend() {
   let closed = 0;
   return {
     backend: {
-      handlers: {},
+      handlers: { 'runs.list': async () => [] },
       events: { emit() {}, subscribe: () => () => {} },
       dbPath: '',
       close: async () => void closed++,

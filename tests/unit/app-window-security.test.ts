@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 
 vi.mock('electron', () => import('./app-electron-double').then((m) => m.electron));
 
-import { FakeBrowserWindow, FakeEvent, FakeWebContents, resetElectronDouble, session } from './app-electron-double';
+import { FakeBrowserWindow, FakeEvent, FakeWebContents, resetElectronDouble, session, shell } from './app-electron-double';
 import { createMainWindow } from '../../src/main/app/window';
 import { CONTENT_SECURITY_POLICY, hardenContents, hardenSession } from '../../src/main/app/security';
 import { appUrls } from '../../src/main/app/app-url';
@@ -30,6 +30,11 @@ describe('main window', () => {
     expect(prefs.allowRunningInsecureContent).toBe(false);
     expect(prefs.preload).toBe(join('/opt/grokscope/resources/app.asar/out/preload/index.cjs'));
     expect(prefs.preload.endsWith('index.cjs')).toBe(true);
+    expect(prefs.nodeIntegrationInSubFrames).toBe(false);
+    expect(prefs.experimentalFeatures).toBe(false);
+    // no middle-click (auxclick) new-window path; no blink features enabled
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick');
+    expect(prefs.enableBlinkFeatures).toBeUndefined();
   });
 
   it('stays hidden until the first paint', () => {
@@ -89,9 +94,12 @@ describe('web contents hardening', () => {
     expect(navigate(contents, 'will-redirect', 'https://evil.example/')).toBe(true);
   });
 
-  it('denies every new window and every <webview>', () => {
+  it('denies every new window and every <webview>, and never hands a URL to the OS (no openExternal)', () => {
     const contents = harden();
     expect(contents.windowOpenHandler!({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'file:///usr/bin/xterm' })).toEqual({ action: 'deny' });
+    navigate(contents, 'will-navigate', 'https://example.org/');
+    expect(shell.opened).toEqual([]);
     expect(contents.windowOpenHandler!({ url: pathToFileURL(rendererIndexFile).href })).toEqual({ action: 'deny' });
     expect(navigate(contents, 'will-attach-webview', 'https://example.org/')).toBe(true);
   });

@@ -1,37 +1,75 @@
-// The app's life cycle: one instance, one hardened window, the back end behind IPC, compute in utility processes.
+// The app's life cycle: one instance, one hardened window, the back end behind IPC, compute in utility processes,
+// config files from the OS (double-click, second launch, open-file, File → Open) and from drops, the native menu,
+// notifications, and the window's bounds remembered.
 // index.ts (the Electron main entry) only calls startApp; the pieces with logic live in the small files beside it.
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, nativeTheme, Notification, screen, session, type BrowserWindow } from 'electron';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { createBackend } from '../services/create-backend';
 import type { Backend } from '../services/backend-api';
+import { exportAllRunFigures } from '../services/figure-export-all';
 import { appUrls } from './app-url';
+import { configPathsFromArgv, startDroppedFiles } from './config-files';
+import { bindDesktopIpc, sendCommand } from './desktop-ipc';
 import { bindIpc } from './ipc';
+import { menuTemplate, RECENT_RUNS, type RecentRun, type ThemeChoice } from './menu';
+import { bindNotifications } from './notifications';
+import { OpenedConfigs } from './opened-configs';
 import { computeEntryPath, databasePath, devServerUrl, iconPath, preloadPath, rendererIndexPath } from './paths';
 import { hardenContents, hardenSession } from './security';
 import { createUtilityLauncher } from './utility-launcher';
+import { readSettings, restoreWindowState, trackWindowState, writeSettings } from './window-state';
 import { createMainWindow } from './window';
 
-/** `mainDir` is the folder of the main bundle (out/main): the preload, renderer and compute bundles are found from it. */
-export function startApp(mainDir: string): void {
+const isTheme = (v: unknown): v is ThemeChoice => v === 'system' || v === 'light' || v === 'dark';
+
+/**
+ * `mainDir` is the folder of the main bundle (out/main): the preload, renderer and compute bundles are found from it.
+ * `argv` is this launch's command line: a double-clicked config file arrives in it.
+ */
+export function startApp(mainDir: string, argv: readonly string[] = process.argv): void {
   if (!app.requestSingleInstanceLock()) {
-    // another Grokscope owns the database (the single writer): hand over to it
+    // another Grokscope owns the database (the single writer): it gets our command line through 'second-instance'
     app.quit();
     return;
   }
   const rendererIndexFile = rendererIndexPath(mainDir);
   const devUrl = devServerUrl();
   const urls = appUrls({ rendererIndexFile, devServerUrl: devUrl });
+  const settingsFile = join(app.getPath('userData'), 'settings.json');
   let window: BrowserWindow | null = null;
   let backend: Backend | null = null;
-  let unbind: () => void = () => {};
+  const unbinders: (() => void)[] = [];
+  const unbind = (): void => {
+    for (const u of unbinders.splice(0)) u();
+  };
   let closing = false;
 
-  app.on('web-contents-created', (_event, contents) => hardenContents(contents, urls.isAppUrl));
-  app.on('second-instance', () => {
+  const bringToFront = (): void => {
     if (!window) return;
     if (window.isMinimized()) window.restore();
+    window.show();
     window.focus();
+  };
+  // Config files from the OS queue here until the renderer takes them (it may not exist yet).
+  const opened = new OpenedConfigs(() => {
+    sendCommand(window, { kind: 'config-opened' });
+    bringToFront();
   });
+
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents, urls.isAppUrl));
+  // macOS hands files over by event, also before 'ready' (a double-click that launches the app)
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    void opened.open([path]);
+  });
+  // a second launch (e.g. double-click on a config while we run) passes its command line here, then quits
+  app.on('second-instance', (_event, secondArgv, workingDirectory) => {
+    void opened.open(configPathsFromArgv(secondArgv, workingDirectory));
+    bringToFront();
+  });
+  void opened.open(configPathsFromArgv(argv, process.cwd()));
+
   app.on('window-all-closed', () => app.quit());
   // Closing the back end stops compute processes (their runs become 'interrupted') and closes the database; quitting
   // waits for it so the last metrics batch is written.
@@ -63,14 +101,105 @@ export function startApp(mainDir: string): void {
         mode: 'electron',
       });
       backend = ready;
-      window = createMainWindow({ preload: preloadPath(mainDir), icon: iconPath() });
-      unbind = bindIpc({ window, backend: ready, isAppUrl: urls.isAppUrl });
-      window.on('closed', () => {
+
+      const settings = readSettings(settingsFile);
+      let theme: ThemeChoice = isTheme(settings.theme) ? settings.theme : 'system';
+      nativeTheme.themeSource = theme;
+      const state = restoreWindowState(settings, screen.getAllDisplays().map((d) => d.workArea));
+      const win = createMainWindow({ preload: preloadPath(mainDir), icon: iconPath(), bounds: state });
+      window = win;
+      if (state.maximized) win.maximize();
+      unbinders.push(trackWindowState(win, settingsFile));
+
+      const openConfigDialog = async (): Promise<void> => {
+        const r = await dialog.showOpenDialog(win, {
+          title: 'Open a Grokscope config',
+          properties: ['openFile', 'multiSelections'],
+          filters: [{ name: 'Grokscope configs', extensions: ['json', 'yaml', 'yml'] }],
+        });
+        if (!r.canceled) await opened.open(r.filePaths);
+      };
+      let recentRuns: RecentRun[] = [];
+      const installMenu = (): void =>
+        Menu.setApplicationMenu(
+          Menu.buildFromTemplate(
+            menuTemplate({
+              actions: {
+                openConfig: () => void openConfigDialog(),
+                navigate: (path) => sendCommand(window, { kind: 'navigate', path }),
+                exportFigures: () => sendCommand(window, { kind: 'export-figures' }),
+                setTheme: (value) => {
+                  theme = value;
+                  nativeTheme.themeSource = value;
+                  writeSettings(settingsFile, { theme: value });
+                  sendCommand(window, { kind: 'theme', value });
+                  installMenu();
+                },
+              },
+              recentRuns,
+              theme,
+              isMac: process.platform === 'darwin',
+              devTools: !app.isPackaged,
+            }),
+          ),
+        );
+      const refreshRecent = (): void => {
+        ready.handlers['runs.list']({ includeDeleted: false }).then(
+          (runs) => {
+            recentRuns = [...runs].sort((a, b) => b.id - a.id).slice(0, RECENT_RUNS).map((r) => ({ id: r.id, name: r.name, status: r.status }));
+            installMenu();
+          },
+          () => {},
+        );
+      };
+      installMenu();
+      refreshRecent();
+      unbinders.push(
+        ready.events.subscribe((event) => {
+          if (event === 'runs.changed' || event === 'run.status') refreshRecent();
+        }),
+      );
+
+      unbinders.push(bindIpc({ window: win, backend: ready, isAppUrl: urls.isAppUrl }));
+      unbinders.push(
+        bindDesktopIpc({
+          window: win,
+          isAppUrl: urls.isAppUrl,
+          handlers: {
+            drop: (paths) => startDroppedFiles(paths, ready.handlers),
+            takeOpened: () => opened.take(),
+            exportFigures: async (runId, view) => {
+              const r = await dialog.showOpenDialog(win, {
+                title: `Export all figures of run ${runId}`,
+                buttonLabel: 'Export here',
+                properties: ['openDirectory', 'createDirectory'],
+              });
+              if (r.canceled || r.filePaths.length === 0) return null;
+              return exportAllRunFigures(ready.handlers, runId, r.filePaths[0]!, view);
+            },
+          },
+        }),
+      );
+      unbinders.push(
+        bindNotifications(ready.events, {
+          isSupported: () => Notification.isSupported(),
+          isFocused: () => !!window && !window.isDestroyed() && window.isFocused(),
+          show: ({ title, body, runId }) => {
+            const n = new Notification({ title, body });
+            n.on('click', () => {
+              bringToFront();
+              sendCommand(window, { kind: 'navigate', path: `/runs/${runId}` });
+            });
+            n.show();
+          },
+        }),
+      );
+      win.on('closed', () => {
         unbind();
         window = null;
       });
-      if (devUrl) await window.loadURL(devUrl);
-      else await window.loadFile(rendererIndexFile);
+      if (devUrl) await win.loadURL(devUrl);
+      else await win.loadFile(rendererIndexFile);
     })
     .catch((e: unknown) => {
       // e.g. the database cannot be opened or is from a newer Grokscope: say so, without a stack trace

@@ -1,13 +1,16 @@
 // The one app window. The renderer gets no Node, runs sandboxed and isolated from the preload, and talks to us only
 // through the contract the preload exposes.
 import { BrowserWindow } from 'electron';
+import { DEFAULT_WINDOW, MIN_WINDOW, type WindowState } from './window-state';
 
-export function createMainWindow(opts: { preload: string; icon?: string }): BrowserWindow {
+export function createMainWindow(opts: { preload: string; icon?: string; bounds?: WindowState }): BrowserWindow {
+  const b = opts.bounds ?? DEFAULT_WINDOW;
   const window = new BrowserWindow({
-    width: 1360,
-    height: 860,
-    minWidth: 820,
-    minHeight: 560,
+    width: b.width,
+    height: b.height,
+    ...(b.x !== undefined && b.y !== undefined ? { x: b.x, y: b.y } : {}),
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     title: 'Grokscope',
     // shown once the first frame is painted, so the user never sees a blank white window
     show: false,
@@ -22,6 +25,9 @@ export function createMainWindow(opts: { preload: string; icon?: string }): Brow
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      experimentalFeatures: false,
+      // a middle click on a link would open a new window (denied anyway by the window-open handler); never start one
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   });

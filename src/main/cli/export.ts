@@ -1,4 +1,5 @@
 // grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--db PATH]
+// grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--db PATH]   (every figure, SVG + PNG at 2×)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FIGURES, figureMetrics, type FigureName } from '../../shared/figures/curves';
@@ -16,10 +17,16 @@ const FIGURE_POINTS = 4000;
 
 export async function exportCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs(
-    { name: 'export', positionals: ['RUN'], flags: { figure: 'value', format: 'value', out: 'value', db: 'value' } },
+    {
+      name: 'export',
+      positionals: ['RUN'],
+      flags: { figure: 'value', format: 'value', out: 'value', db: 'value', all: 'boolean', smoothing: 'value', 'log-x': 'boolean' },
+    },
     argv,
   );
   const id = runIdArg(a.positionals['RUN']!);
+  if (a.flags['all'] === true) return exportAll(id, a);
+  if (a.flags['smoothing'] !== undefined || a.flags['log-x'] !== undefined) throw new UsageError('--smoothing and --log-x go with --all');
   const figure = choiceFlag(a, 'figure', FIGURES);
   const format = choiceFlag(a, 'format', FORMATS);
   const outFile = stringFlag(a, 'out');
@@ -45,6 +52,30 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, data);
     err(`wrote ${path} (${figure} of run ${id}, ${format}, ${Buffer.byteLength(data)} bytes)`);
+    return EXIT_OK;
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Every figure of the run into one folder, as the app's "Export all figures of this run" writes them. */
+async function exportAll(id: number, a: ReturnType<typeof parseArgs>): Promise<number> {
+  const outDir = stringFlag(a, 'out');
+  if (!outDir) throw new UsageError('"grokscope export RUN --all" needs --out DIR (the folder to write the figures to)');
+  if (a.flags['figure'] !== undefined || a.flags['format'] !== undefined)
+    throw new UsageError('--all writes every figure as SVG and PNG: leave out --figure and --format');
+  const smoothingText = stringFlag(a, 'smoothing');
+  const smoothing = smoothingText === undefined ? undefined : Number(smoothingText);
+  if (smoothing !== undefined && !(Number.isFinite(smoothing) && smoothing >= 0 && smoothing < 1))
+    throw new UsageError(`--smoothing must be a number in [0, 1), got "${smoothingText}"`);
+  const backend = openBackend(stringFlag(a, 'db'));
+  try {
+    await getRun(backend, id); // a missing run is the usual one-line failure
+    const { exportAllRunFigures } = await import('../services/figure-export-all');
+    const r = await exportAllRunFigures(backend.handlers, id, resolve(outDir), { smoothing, logX: a.flags['log-x'] === true });
+    if (r.files.length === 0) throw new CliFailure(`run ${id} has no figure to draw yet: ${r.skipped.map((s) => `${s.figure} (${s.reason})`).join('; ')}`);
+    for (const f of r.files) err(`wrote ${f}`);
+    for (const s of r.skipped) err(`skipped ${s.figure}: ${s.reason}`);
     return EXIT_OK;
   } finally {
     await backend.close();

@@ -26,7 +26,11 @@ Shows one run: config, status, backend, phases t1..t4, final metrics, checkpoint
   export: `grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--db PATH]
 
 Writes a figure of a stored run. NAME is one of ${FIGURES.join(', ')}. csv writes the figure's metrics at full
-resolution (step, then one column per metric).`,
+resolution (step, then one column per metric).
+
+grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--db PATH]
+Writes every figure of the run (curves, and the spectral, trajectory, Hessian and intrinsic-dimension figures the run
+has data for) to DIR as run-RUN-NAME.svg and run-RUN-NAME.png (2× pixel ratio), drawn as the app draws them.`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
@@ -72,6 +76,7 @@ Usage:
   grokscope list [--db PATH] [--json]
   grokscope show RUN [--db PATH] [--json]
   grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
+  grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--db PATH]
   grokscope serve [--db PATH] [--port N] [--workers N]
   grokscope sweep FILE [--workers N] [--mode predict|confirm|full] [--json]
   grokscope analyze spectral|predict --run RUN [--json]

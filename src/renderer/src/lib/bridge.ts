@@ -2,19 +2,25 @@
 // speak the same contract over a WebSocket to the server that served this page. Both throw ApiError on failure, with
 // the error code and, for invalid input, the located config problems.
 import { ApiError, type ApiClient, type EventName, type EventPayloads, type MethodInput, type MethodName, type MethodOutput, type PreloadBridge } from '../../../shared/api/contract';
+import type { DesktopBridge } from '../../../shared/api/desktop';
 import type { ConnectionListener, ConnectionState } from './connection';
 import { takeToken } from './token';
 import { WsClient } from './ws-client';
 
 export interface Bridge extends ApiClient {
   readonly mode: 'electron' | 'browser';
+  /** the desktop app's extras (dropped file paths, opened configs, menu commands); null in a browser */
+  readonly desktop: DesktopBridge | null;
   onConnection(listener: ConnectionListener): () => void;
   retryNow(): void;
 }
 
 class IpcBridge implements Bridge {
   readonly mode = 'electron' as const;
-  constructor(private readonly ipc: PreloadBridge) {}
+  readonly desktop: DesktopBridge | null;
+  constructor(private readonly ipc: PreloadBridge) {
+    this.desktop = ipc.desktop ?? null;
+  }
 
   async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
     const r = await this.ipc.call(method, input);
@@ -36,6 +42,7 @@ class IpcBridge implements Bridge {
 
 class WsBridge implements Bridge {
   readonly mode = 'browser' as const;
+  readonly desktop = null;
   constructor(private readonly client: WsClient) {}
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
     return this.client.call(method, input);
@@ -54,6 +61,7 @@ class WsBridge implements Bridge {
 /** Browser mode without a token: every call fails with a message saying where the token comes from. */
 class NoTokenBridge implements Bridge {
   readonly mode = 'browser' as const;
+  readonly desktop = null;
   private static readonly message =
     'no access token: open the address that `grokscope serve` printed (it ends in ?token=...)';
   call<M extends MethodName>(): Promise<MethodOutput<M>> {

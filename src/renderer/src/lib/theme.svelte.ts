@@ -24,7 +24,12 @@ class Theme {
 
   /** system → light → dark → system */
   cycle(): void {
-    this.pref = this.pref === 'system' ? 'light' : this.pref === 'light' ? 'dark' : 'system';
+    this.set(this.pref === 'system' ? 'light' : this.pref === 'light' ? 'dark' : 'system');
+  }
+
+  /** A choice from the header button or the desktop app's View → Theme menu. */
+  set(pref: ThemePref): void {
+    this.pref = pref;
     try {
       if (this.pref === 'system') localStorage.removeItem(KEY);
       else localStorage.setItem(KEY, this.pref);
