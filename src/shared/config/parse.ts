@@ -20,12 +20,22 @@ const lineOfOffset = (text: string, offset: number): number => {
   return line;
 };
 
+/** The longest config text accepted (characters). */
+export const MAX_CONFIG_CHARS = 64 * 1024;
+
 /** Parses text into a plain value, or a located syntax problem. */
 export function parseDocumentText(
   text: string,
   format: ConfigFormat,
 ): { ok: true; value: unknown; lineOf: (path: (string | number)[]) => number | undefined } | { ok: false; problems: ConfigProblem[] } {
   if (text.trim() === '') return { ok: false, problems: [{ path: '', message: 'the file is empty', line: 1 }] };
+  // A config is a few KiB; parsing (and locating lines in) megabytes of YAML takes seconds on the thread that serves
+  // the API, so an oversized file is refused up front.
+  if (text.length > MAX_CONFIG_CHARS)
+    return {
+      ok: false,
+      problems: [{ path: '', message: `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} (datasets are read from their own files)`, line: 1 }],
+    };
   let value: unknown;
   if (format === 'json') {
     try {
@@ -39,8 +49,11 @@ export function parseDocumentText(
     }
   }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // For JSON the YAML document only locates lines of problems: built when first needed (valid files never need it).
+  let parsedDoc: ReturnType<typeof parseDocument> | null = null;
+  const document = () => (parsedDoc ??= parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }));
   if (format === 'yaml') {
+    const doc = document();
     if (doc.errors.length > 0) {
       return {
         ok: false,
@@ -51,11 +64,16 @@ export function parseDocumentText(
         })),
       };
     }
-    value = doc.toJS();
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      // e.g. the yaml library's guard against alias bombs ("billion laughs"): a problem with the file, not a crash
+      return { ok: false, problems: [{ path: '', message: `not valid YAML: ${(e as Error).message}`, line: 1 }] };
+    }
   }
   const lineOf = (path: (string | number)[]): number | undefined => {
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
+      const node = document().getIn(path.slice(0, n), true);
       if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
     }
     return undefined;
