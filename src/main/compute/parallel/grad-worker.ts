@@ -1,5 +1,8 @@
 // A gradient worker: its own TF.js instance computing the loss and gradient sums of a fixed row range of the
-// training set, on request, with the parameters the trainer wrote to shared memory (protocol: shared.ts).
+// training set, on request, with the parameters the trainer wrote to shared memory (protocol: shared.ts). The worker
+// rebuilds the dataset from the run config (the task builders are deterministic), so no sample crosses the thread
+// boundary: an equation table's rows become one-hot tokens, an Omnigrok sample task's rows dense features, tokens or
+// padded graphs exactly as the trainer encodes them (tasks/sample-tensors).
 import * as tf from '@tensorflow/tfjs-core';
 import { workerData } from 'node:worker_threads';
 import '../engine/gradients';
@@ -7,8 +10,10 @@ import type { RunConfig } from '../../../shared/config/run-config';
 import { initBackend } from '../engine/backend';
 import { createModel } from '../models/create';
 import { Rng } from '../rng';
-import { buildDataset } from '../tasks/build';
-import { encodeBatch } from '../train/data';
+import { buildAnyDataset } from '../tasks/build';
+import { encodeSamples } from '../tasks/sample-tensors';
+import { isSampleDataset } from '../tasks/samples';
+import { encodeBatch, type Batch } from '../train/data';
 import { batchLoss } from '../train/metrics';
 import { CTRL, sharedViews, writeError, type WorkerInit } from './shared';
 
@@ -27,12 +32,12 @@ function fail(e: unknown): void {
 async function main(): Promise<void> {
   const config = init.config as RunConfig;
   await initBackend(init.backend);
-  const ds = buildDataset(config.task);
+  const ds = buildAnyDataset(config.task);
   // the weights are overwritten before every request: the init seed does not matter
   const model = createModel(config.model, ds, new Rng(0));
   const vars = model.params.map((p) => p.variable);
   const idx = Int32Array.from({ length: init.to - init.from }, (_, i) => init.from + i);
-  const batch = encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
+  const batch: Batch = isSampleDataset(ds) ? encodeSamples(ds.train, idx) : encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
   const rows = idx.length;
   Atomics.store(ctrl, CTRL.state, 1);
   Atomics.notify(ctrl, CTRL.state);

@@ -2,13 +2,16 @@
 // while it trains. The pool splits the training rows: the trainer thread takes the first share, each worker thread
 // (its own TF.js wasm instance, grad-worker.ts) the next ones; every step the trainer writes the parameters to shared
 // memory, wakes the workers, computes its own share, waits, and combines the loss and gradient sums weighted by
-// rows. The result equals the single-thread step up to float32 summation order. Opt-in (GROKSCOPE_WORKERS=n).
+// rows. The result equals the single-thread step up to float32 summation order. Opt-in (GROKSCOPE_WORKERS=n). Table
+// tasks and the Omnigrok sample tasks alike: a batch is the trainer's (one-hot tokens, or a SampleBatch's dense rows,
+// tokens or graphs), and the loss of a share is the mean over its rows either way.
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
+import { disposeSampleBatch } from '../tasks/sample-tensors';
 import type { Batch } from '../train/data';
 import { CTRL, readError, sharedBytes, sharedViews, type SharedViews, type WorkerInit } from './shared';
 
@@ -163,7 +166,7 @@ export class GradientPool {
       Atomics.notify(m.views.ctrl, CTRL.request);
       void m.worker.terminate();
     }
-    tf.dispose([this.own.input.onehot, this.own.input.onehotT, this.own.targets, this.own.labels]);
+    disposeSampleBatch(this.own); // a table batch's tensors, and a sample batch's features or graphs
   }
 }
 

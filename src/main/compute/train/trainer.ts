@@ -80,8 +80,8 @@ export class Trainer {
     this.val = table ? splitTensors(table.val, table.seqLen, table.vocabSize, table.numClasses) : null;
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
-    // sample tasks train on this thread (the worker pool rebuilds table datasets only)
-    this.pool = this.sampler || this.samples ? null : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
+    // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
+    this.pool = this.sampler ? null : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
   }
 
   /** Learning rate of the update that produces step `step` (1-based); see optim/schedule. */
