@@ -6,6 +6,8 @@ export type Route =
   | { name: 'sweeps' }
   | { name: 'new-sweep' }
   | { name: 'sweep'; id: number }
+  | { name: 'landscape'; id: number }
+  | { name: 'playground' }
   | { name: 'missing'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -14,6 +16,9 @@ export function parseRoute(hash: string): Route {
   if (path === '/new') return { name: 'new' };
   const m = /^\/runs\/(\d{1,12})$/.exec(path);
   if (m) return { name: 'run', id: Number(m[1]) };
+  const ls = /^\/runs\/(\d{1,12})\/landscape$/.exec(path);
+  if (ls) return { name: 'landscape', id: Number(ls[1]) };
+  if (path === '/playground') return { name: 'playground' };
   if (path === '/sweeps') return { name: 'sweeps' };
   if (path === '/sweeps/new') return { name: 'new-sweep' };
   const sw = /^\/sweeps\/(\d{1,12})$/.exec(path);
@@ -34,3 +39,4 @@ class Router {
 
 export const router = new Router();
 export const runHref = (id: number): string => `#/runs/${id}`;
+export const landscapeHref = (id: number): string => `#/runs/${id}/landscape`;

@@ -1,0 +1,102 @@
+// End to end in headless Chromium: a small run trained by the real back end; its landscape viewer computes a 1D
+// slice of a few points in a compute process and draws it (and shows it again on reopening); the optimiser
+// playground draws six trajectories, takes a start from a click on the plot and names a bad hyperparameter.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunConfigSchema } from '../../src/shared/config/run-config';
+import { openE2E, poll, type E2E } from './helpers';
+
+const CONFIG = RunConfigSchema.parse({
+  name: 'e2e landscape',
+  seed: 3,
+  backend: 'wasm',
+  task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.6 },
+  model: { kind: 'mlp', embedDim: 8, width: 16, depth: 1 },
+  optimizer: { lr: 1e-2, weightDecay: 0.1 },
+  training: { steps: 40, evalEvery: 10, checkpointEvery: 20 },
+});
+
+let e2e: E2E;
+let page: Page;
+let runId = 0;
+
+beforeAll(async () => {
+  e2e = await openE2E({ name: 'landscape', viewport: { width: 1400, height: 1000 } });
+  page = e2e.page;
+  runId = (await e2e.backend.handlers['runs.create']({ config: CONFIG })).id;
+  const until = Date.now() + 60_000;
+  while ((await e2e.backend.handlers['runs.get']({ id: runId })).status !== 'completed') {
+    if (Date.now() > until) throw new Error(`run ${runId} did not complete in 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}, 600_000);
+
+afterAll(() => e2e?.close());
+
+describe('landscape viewer and optimiser playground', () => {
+  it('computes a small 1D slice from the run page and draws it', async () => {
+    await page.goto(e2e.server.url);
+    await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+    await page.getByRole('button', { name: 'Loss landscape' }).click();
+    await page.waitForURL(new RegExp(`#/runs/${runId}/landscape$`));
+    await page.getByText('Nothing computed yet').waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('checkpoint').inputValue()).toBe('40');
+
+    await page.getByLabel('alpha points').fill('1');
+    await page.getByText('points: must be a whole number from 2 to 1001, got 1').waitFor();
+    expect(await page.getByRole('button', { name: 'Compute' }).isDisabled()).toBe(true);
+    await page.getByLabel('alpha points').fill('5');
+    await page.getByLabel('direction', { exact: true }).selectOption('target');
+    await page.getByLabel('normalisation').selectOption('raw');
+    // θ* − θ_t at the final checkpoint is zero: a readable refusal, nothing computed
+    await page.getByRole('button', { name: 'Compute' }).click();
+    await page.getByText(/direction is zero or missing at the final checkpoint/).waitFor({ timeout: 30_000 });
+    await page.getByLabel('checkpoint').selectOption('20');
+    await page.getByRole('button', { name: 'Compute' }).click();
+
+    const fig = page.locator('[data-figure="landscape-1d"]');
+    await fig.locator('canvas').first().waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}\npage: ${await page.locator('main').innerText()}\nerrors: ${e2e.pageErrors.join('\n')}`);
+    });
+    await poll(() => page.getByTestId('landscape-about').textContent(), 60_000).toContain('completed');
+    expect(await page.getByTestId('landscape-about').textContent()).toMatch(/raw/);
+    // the stored view has the slice's five points, centred on step 20
+    const stored = await e2e.backend.handlers['analysis.landscapeStored']({ id: runId });
+    expect(stored.latest?.alphas).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(stored.latest?.params.steps).toEqual([20]);
+    expect(stored.latest?.rows[0]?.train.loss.every(Number.isFinite)).toBe(true);
+
+    const [svg] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: 'export the 1d slice as SVG' }).click()]);
+    expect(svg.suggestedFilename()).toBe(`run-${runId}-landscape-1d.svg`);
+
+    // reopened, the last stored landscape is shown at once
+    await page.evaluate((id) => (location.hash = `#/runs/${id}`), runId);
+    await page.evaluate((id) => (location.hash = `#/runs/${id}/landscape`), runId);
+    await page.locator('[data-figure="landscape-1d"] canvas').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('stored landscapes').count()).toBe(1);
+  }, 120_000);
+
+  it('the playground draws the six optimisers, takes a start from a click and names a bad hyperparameter', async () => {
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.waitForURL(/#\/playground$/);
+    const fig = page.locator('[data-figure="rosenbrock-trajectories"]');
+    await fig.locator('canvas').first().waitFor({ timeout: 15_000 });
+    for (const k of ['sgd', 'momentum', 'rmsprop', 'rprop', 'adam', 'adamax']) expect(await page.getByTestId(`final-error-${k}`).textContent()).toMatch(/\d/);
+    // adaptive methods reach the minimum's neighbourhood, SGD does not (000 App. D)
+    const err = async (k: string) => Number((await page.getByTestId(`final-error-${k}`).textContent())!.trim());
+    expect(await err('adamax')).toBeLessThan(0.05);
+    expect(await err('sgd')).toBeGreaterThan(1);
+
+    const box = (await fig.locator('.plot').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await poll(() => page.getByLabel('start x1').inputValue()).not.toBe('-1.5');
+
+    await page.getByLabel('rprop etaPlus').fill('0.9');
+    await page.getByText('rprop.etaPlus: must be > 1, got 0.9').waitFor();
+    expect(await page.getByTestId('final-error-rprop').textContent()).toBe('–');
+
+    await page.getByLabel('Rastrigin').check();
+    await page.locator('[data-figure="rastrigin-error"] canvas').first().waitFor();
+    expect(e2e.pageErrors).toEqual([]);
+  }, 60_000);
+});

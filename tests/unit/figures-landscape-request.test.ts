@@ -1,0 +1,39 @@
+// The landscape viewer's form → analysis.landscape options: defaults, per-kind fields, and the problems it names.
+import { describe, expect, it } from 'vitest';
+import { methodInputs } from '../../src/shared/api/contract';
+import { defaultForm, gridPoints, landscapeRequest } from '../../src/renderer/src/lib/landscape-request';
+
+describe('landscape request', () => {
+  it('a default 1D slice at the last checkpoint passes the API schema', () => {
+    const r = landscapeRequest(defaultForm(400));
+    expect(r.problems).toEqual({});
+    expect(r.options).toEqual({ kind: '1d', direction: 'random', normalization: 'filter', oneDim: 'zero', seed: 0, range: [-1, 1], points: 51, step: 400 });
+    expect(methodInputs['analysis.landscape'].safeParse({ id: 1, ...r.options }).success).toBe(true);
+  });
+
+  it('3D asks for a 2d grid with the second direction, β range and points', () => {
+    const r = landscapeRequest({ ...defaultForm(10), mode: '3d', direction: 'pca', direction2: 'pca', points: 21, to2: 2, points2: 11, orthogonalize: true });
+    expect(r.problems).toEqual({});
+    expect(r.options).toMatchObject({ kind: '2d', direction2: 'pca', orthogonalize: true, range2: [-1, 2], points2: 11, step: 10 });
+    expect(methodInputs['analysis.landscape'].safeParse({ id: 1, ...r.options }).success).toBe(true);
+    expect(gridPoints({ ...defaultForm(10), mode: '3d', points: 21, points2: 11 })).toBe(231);
+  });
+
+  it('over training sends the chosen checkpoints sorted, else the thinning count, and no centre step', () => {
+    const a = landscapeRequest({ ...defaultForm(10), mode: '1d-training', steps: [30, 10, 20] });
+    expect(a.options.steps).toEqual([10, 20, 30]);
+    expect(a.options.step).toBeUndefined();
+    expect(a.options.maxCheckpoints).toBeUndefined();
+    const b = landscapeRequest({ ...defaultForm(10), mode: '1d-training', maxCheckpoints: 8 });
+    expect(b.options.maxCheckpoints).toBe(8);
+  });
+
+  it('names the field and the problem', () => {
+    const r = landscapeRequest({ ...defaultForm(10), mode: '2d', from: 1, to: -1, points: 1.5, seed: -1, direction: 'target', direction2: 'target' });
+    expect(r.problems.range).toBe('from (1) must be below to (-1)');
+    expect(r.problems.points).toBe('must be a whole number from 2 to 1001, got 1.5');
+    expect(r.problems.seed).toMatch(/^must be a whole number from 0/);
+    expect(r.problems.direction2).toMatch(/same target direction twice/);
+    expect(landscapeRequest({ ...defaultForm(10), points: Number.NaN }).problems.points).toBe('must be a whole number from 2 to 1001, got nothing');
+  });
+});
