@@ -9,7 +9,13 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   // exported figures are previewed as data:/blob: images
   "img-src 'self' data: blob:",
+  "font-src 'self'",
   "connect-src 'self'",
+  // nothing of ours needs plugins, a <base>, form submission or being framed
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** Permissions the renderer may use; none so far (file drop and downloads need none). */
