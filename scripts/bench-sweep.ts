@@ -10,8 +10,12 @@
 // the predict sweep then uses. That history is reported apart: it is not part of the predicted sweep's compute, and
 // the test grid never sees its own outcomes. Agreement is reported for both the default rule and the calibrated model.
 //
-//   npx tsx scripts/bench-sweep.ts [--steps 5000] [--window 400] [--workers 2] [--history sub|none] [--json]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// `--keep DIR` keeps the two databases (DIR/full.db, DIR/predict.db); `--full-db FILE` reads the full grid from such a
+// database (a completed full sweep of the same grid) instead of training it again.
+//
+//   npx tsx scripts/bench-sweep.ts [--steps 5000] [--window 400] [--workers 2] [--history sub|none] [--keep DIR]
+//                                  [--full-db FILE] [--json]
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfigText } from '../src/shared/config/parse';
@@ -20,6 +24,7 @@ import { PREDICTOR_FEATURES, ruleProbability } from '../src/shared/analysis/pred
 import type { PredictionView, SweepView } from '../src/shared/api/types';
 import { createChildLauncher } from '../src/main/host/child-launcher';
 import { createBackend, type LocalBackend as Backend } from '../src/main/services/create-backend';
+import { openStore, type Store } from '../src/main/store';
 
 const args = process.argv.slice(2);
 const option = (name: string, dflt: string): string => {
@@ -30,6 +35,8 @@ const STEPS = Number(option('steps', '5000'));
 const WINDOW = Number(option('window', '400'));
 const WORKERS = Number(option('workers', '2'));
 const HISTORY = option('history', 'sub');
+const KEEP = option('keep', '');
+const FULL_DB = option('full-db', '');
 
 const base = parseConfigText(readFileSync('examples/grok-fast.json', 'utf8'), 'examples/grok-fast.json');
 if (!base.ok) throw new Error(JSON.stringify(base.problems));
@@ -72,13 +79,53 @@ async function runSweep(backend: Backend, sweep: SweepConfig, mode: SweepMode): 
 }
 
 async function withBackend<T>(name: string, body: (b: Backend) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(tmpdir(), `grokscope-bench-sweep-${name}-`));
-  const backend = createBackend({ dbPath: path.join(dir, 'bench.db'), launcher: createChildLauncher(), maxConcurrent: WORKERS });
+  if (KEEP) mkdirSync(KEEP, { recursive: true });
+  const dir = KEEP || mkdtempSync(path.join(tmpdir(), `grokscope-bench-sweep-${name}-`));
+  const backend = createBackend({ dbPath: path.join(dir, `${name}.db`), launcher: createChildLauncher(), maxConcurrent: WORKERS });
   try {
     return await body(backend);
   } finally {
     await backend.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A cell's key: its coordinates read from the run's own config, so live and stored grids line up. */
+const cellKey = (store: Store, runId: number): string => {
+  const c = store.runs.get(runId)!.config;
+  return `${c.optimizer.lr}|${c.optimizer.weightDecay}`;
+};
+
+interface Truth {
+  grokked: boolean;
+  finalValAcc: number | null;
+  t4_99: number | null;
+}
+
+/** The outcome of every run of a completed full sweep: reached 99% validation accuracy (t4_99) within the budget. */
+function truthOf(store: Store, sweepId: number): Map<string, Truth> {
+  return new Map(
+    store.sweeps.runIds(sweepId).map((id) => {
+      const run = store.runs.get(id)!;
+      const t4_99 = run.phases?.t4_99 ?? null;
+      return [cellKey(store, id), { grokked: t4_99 != null, finalValAcc: run.final?.valAcc ?? null, t4_99 }];
+    }),
+  );
+}
+
+/** The full grid read from a kept database: its completed full sweep of the same name and budget. */
+function storedFull(file: string, sweep: SweepConfig): { truth: Map<string, Truth>; updates: number; wallS: number } {
+  const store = openStore(file);
+  try {
+    const row = store.sweeps
+      .list()
+      .find((s) => s.name === sweep.name && s.status === 'completed' && (s.config.base as { training?: { steps?: number } }).training?.steps === STEPS);
+    if (!row) throw new Error(`${file}: no completed sweep "${sweep.name}" of ${STEPS} steps`);
+    const runs = store.sweeps.runIds(row.id).map((id) => store.runs.get(id)!);
+    const wallS = (Date.parse(row.finishedAt!) - Date.parse(row.createdAt)) / 1000;
+    return { truth: truthOf(store, row.id), updates: runs.reduce((n, r) => n + r.step, 0), wallS };
+  } finally {
+    store.close();
   }
 }
 
@@ -87,29 +134,32 @@ const grokkedIn = (backend: Backend, runId: number): boolean => backend.store.ru
 async function main(): Promise<void> {
   const test = gridOf('add');
   // the full grid: the truth, and the compute a brute-force phase diagram costs
-  const full = await withBackend('full', async (b) => {
-    const r = await runSweep(b, test, 'full');
-    return { ...r, grokked: new Map(r.view.cells.map((c) => [c.index.join(), grokkedIn(b, c.runs[0]!.id)])) };
-  });
   const predicted = await withBackend('predict', async (b) => {
     const history = HISTORY === 'none' ? null : await runSweep(b, gridOf(HISTORY), 'full');
     const historyGrokked = history ? history.view.cells.filter((c) => grokkedIn(b, c.runs[0]!.id)).length : 0;
     const r = await runSweep(b, test, 'predict');
-    const predictions = new Map(
-      r.view.cells.map((c) => [c.index.join(), b.store.analyses.latest(c.runs[0]!.id, 'prediction')?.result as PredictionView]),
-    );
+    const predictions = r.view.cells.map((c) => ({
+      key: cellKey(b.store, c.runs[0]!.id),
+      coords: c.coords,
+      prediction: b.store.analyses.latest(c.runs[0]!.id, 'prediction')?.result as PredictionView,
+    }));
     return { ...r, history, historyGrokked, predictions };
   });
 
-  const cells = full.view.cells.map((c) => {
-    const key = c.index.join();
-    const p = predicted.predictions.get(key)!;
+  // read last: a kept full grid may still be training in another process while this one predicts
+  const full = FULL_DB
+    ? storedFull(FULL_DB, test)
+    : await withBackend('full', async (b) => {
+        const r = await runSweep(b, test, 'full');
+        return { updates: r.updates, wallS: r.wallS, truth: truthOf(b.store, r.view.id) };
+      });
+  const cells = predicted.predictions.map(({ key, coords, prediction: p }) => {
+    const truth = full.truth.get(key);
+    if (!truth) throw new Error(`the full grid has no cell ${key}`);
     const rule = ruleProbability(PREDICTOR_FEATURES.map((n) => p.features[n]));
     return {
-      coords: c.coords,
-      grokked: full.grokked.get(key)!,
-      finalValAcc: c.runs[0]!.valAcc,
-      t4_99: c.runs[0]!.t4,
+      coords,
+      ...truth,
       predicted: p.willGrok,
       probability: p.probability,
       method: p.method,
@@ -119,7 +169,7 @@ async function main(): Promise<void> {
   });
   const agreement = cells.filter((c) => c.grokked === c.predicted).length / cells.length;
   const ruleAgreement = cells.filter((c) => c.grokked === c.ruleSays).length / cells.length;
-  const first = predicted.predictions.values().next().value as PredictionView;
+  const first = predicted.predictions[0]!.prediction;
   const result = {
     grid: `optimizer.lr (logspace 1e-3..1e-2) × optimizer.weightDecay (0.1, 0.3, 1, 3), a+b mod 31, r = 0.6, MLP of examples/grok-fast.json`,
     steps: STEPS,
