@@ -2,18 +2,20 @@
 // grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
 // grokscope analyze pca --run RUN [--db PATH] [--json]
 // grokscope analyze hessian|id --run RUN [--steps S,S,...] [--db PATH] [--json]
+// grokscope analyze landscape|reduced --run RUN [options] [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { AnalysisInputError, predictRun, spectralOfRun } from '../services/run-analysis';
 import { fitRuns, type FitAgainst } from '../services/run-fits';
 import { trajectoryOfRun } from '../services/run-trajectory';
 import { probeCommand } from './analyze-probes';
+import { LANDSCAPE_FLAGS, landscapeCommand } from './analyze-landscape';
 import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs } from './args';
 import { EXIT_OK, UsageError } from './errors';
 import { fmtNum } from './format';
 import { json, out } from './io';
 import { openBackend } from './open-backend';
 
-export const ANALYSES = ['spectral', 'predict', 'fit', 'pca', 'hessian', 'id'] as const;
+export const ANALYSES = ['spectral', 'predict', 'fit', 'pca', 'hessian', 'id', 'landscape', 'reduced'] as const;
 type Analysis = (typeof ANALYSES)[number];
 
 function cutoffFlag(a: ParsedArgs): number | undefined {
@@ -54,6 +56,8 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
         'exclude-one-dim': 'boolean',
         'max-iter': 'value',
         'max-points': 'value',
+        // landscape and reduced
+        ...LANDSCAPE_FLAGS,
       },
     },
     argv,
@@ -99,6 +103,8 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       }
     } else if (kind === 'hessian' || kind === 'id') {
       await probeCommand(kind, backend, runIdArg(runFlag!), a);
+    } else if (kind === 'landscape' || kind === 'reduced') {
+      await landscapeCommand(kind, backend, runIdArg(runFlag!), a);
     } else if (kind === 'pca') {
       const t = trajectoryOfRun(store, runIdArg(runFlag!));
       if (a.flags['json']) json(t);

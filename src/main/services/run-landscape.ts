@@ -91,8 +91,10 @@ export function landscapeParams(store: Store, runId: number, o: LandscapeOptions
   const last = all[all.length - 1]!;
   const usesNext = direction === 'next' || direction2 === 'next';
   const usesTarget = direction === 'target' || direction2 === 'target';
-  if ((direction === 'pca' || direction2 === 'pca') && all.length < 3)
-    throw new AnalysisInputError(`run ${runId} has ${all.length} checkpoint(s); PCA directions need at least 3`);
+  // the trajectory PCA centres the T − 1 differences θ_s − θ_T, so PC k needs at least k + 2 checkpoints
+  const pcaNeeds = direction2 === 'pca' ? 4 : direction === 'pca' ? 3 : 0;
+  if (all.length < pcaNeeds)
+    throw new AnalysisInputError(`run ${runId} has ${all.length} checkpoint(s); ${pcaNeeds === 4 ? 'the second PCA direction needs' : 'a PCA direction needs'} at least ${pcaNeeds}`);
   if (direction2 !== null && direction2 === direction && direction !== 'random' && direction !== 'pca')
     throw new AnalysisInputError(`direction and direction2 are both "${direction}": the surface would be a line`);
   let steps: number[];
@@ -181,7 +183,7 @@ export class LandscapeService {
   constructor(private readonly o: LandscapeServiceOptions) {}
 
   /** Computes (or continues, or returns the stored) landscape of a run. */
-  landscape(runId: number, opts: LandscapeOptions = {}): Promise<LandscapeView> {
+  async landscape(runId: number, opts: LandscapeOptions = {}): Promise<LandscapeView> {
     const run = storedRun(this.o.store, runId);
     const params = landscapeParams(this.o.store, runId, opts);
     const key = gridKey(LANDSCAPE_KIND, params);
@@ -259,7 +261,7 @@ export class LandscapeService {
   }
 
   /** Computes (or continues, or returns the stored) reduced landscape, taking the run's config as the base. */
-  reduced(runId: number, opts: ReducedOptions = {}): Promise<ReducedView> {
+  async reduced(runId: number, opts: ReducedOptions = {}): Promise<ReducedView> {
     const run = storedRun(this.o.store, runId);
     const params = reducedParams(run.config, opts);
     const key = gridKey(REDUCED_KIND, params);
