@@ -36,6 +36,11 @@ grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
 grokscope analyze hessian --run RUN [--steps S,S,...] [--max-checkpoints N] [--exclude-one-dim] [--max-iter N] [--db PATH] [--json]
 grokscope analyze id --run RUN [--steps S,S,...] [--max-checkpoints N] [--max-points N] [--db PATH] [--json]
+grokscope analyze landscape --run RUN [--kind 1d|1d-training|2d] [--checkpoint STEP | --steps S,S,...]
+    [--direction D] [--direction2 D] [--normalization filter|raw] [--one-dim zero|per-scalar|keep] [--orthogonalize]
+    [--seed N] [--range FROM,TO] [--points N] [--range2 FROM,TO] [--points2 N] [--db PATH] [--json]
+grokscope analyze reduced --run RUN [--scales A,A,...] [--axis task.trainSize|task.trainFraction|task.messiness]
+    [--values V,V,...] [--updates N] [--eval-every N] [--db PATH] [--json]
 
 spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
           components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of
@@ -52,6 +57,15 @@ hessian   λmax and λmin of the Hessian of the training loss (full training set
           stored checkpoint thinned to 12; --exclude-one-dim leaves out biases and LayerNorm gains.
 id        intrinsic dimension (TwoNN, and MLE with k = 2) of each layer's activations on the training and validation
           rows at checkpoints (000 App. C); default every checkpoint thinned to 20, at most 1000 points per split.
+landscape loss and accuracy (train, validation) around checkpoints (000 §4, Li et al. 2018) in a compute process:
+          1d f(α) = L(θ + αδ) at --checkpoint (default the last), 1d-training one slice per checkpoint, 2d
+          L(θ + αδ + βη) with the checkpoints projected on the plane next to their true losses. D is random
+          (Gaussian, seeded), target θ* − θ_t, next θ_{t+1} − θ_t, init θ_0 − θ_t or pca (PC1/PC2 of the trajectory);
+          filter-wise normalised by default (raw for pca). Defaults: α in [−1, 1], 51 points (41×41 for 2d). Every
+          finished row is stored; the same command continues an interrupted grid.
+reduced   Omnigrok's reduced landscape (003 §2-5): for each w = α·w0 (default α 0.25 … 4) and axis value (default
+          the run's own N, r or m), constant-norm training without weight decay from the run's config; the best
+          train/test loss and error over training.
   --window N   W, updates analysed (default 400)
   --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
   sweep: `grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]
@@ -83,6 +97,7 @@ Usage:
   grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
   grokscope analyze pca --run RUN [--json]
   grokscope analyze hessian|id --run RUN [--steps S,S,...] [--json]
+  grokscope analyze landscape|reduced --run RUN [options] [--json]
   grokscope COMMAND --help
 
 Progress goes to stderr; with --json one JSON object goes to stdout.
