@@ -4,7 +4,6 @@
 // the same dispatcher IPC uses, and a share of them through the WebSocket of `grokscope serve`, against a back end on
 // a database that holds a finished run. Every one must be rejected with a message; no compute process may start; the
 // database's content hash must not change. IDX dataset bytes get the same treatment against the IDX parser.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { stringify as toYaml } from 'yaml';
@@ -16,7 +15,7 @@ import { createBackend, type LocalBackend } from '../../src/main/services/create
 import type { ComputeLauncher } from '../../src/main/host/types';
 import { startServer, type RunningServer } from '../../src/main/server/index';
 import { DatasetError, parseIdx } from '../../src/main/compute/datasets/idx';
-import type { Db } from '../../src/main/store/db';
+import { contentHash } from '../../src/main/store/backup';
 import { tempDir, tinyConfig } from '../integration/backend-helpers';
 
 const tmp = tempDir('fuzz');
@@ -29,19 +28,6 @@ const noCompute: ComputeLauncher = {
     throw new Error('fuzz: a malformed input reached the compute host');
   },
 };
-
-/** A hash of every row of every table (and the schema version): what "nothing stored changed" means. */
-export function contentHash(db: Db): string {
-  const h = createHash('sha256');
-  h.update(`user_version=${String(db.pragma('user_version', { simple: true }))}\n`);
-  const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
-  for (const t of tables) {
-    h.update(`${t.sql}\n`);
-    for (const row of db.prepare(`SELECT * FROM "${t.name}"`).raw(true).iterate() as Iterable<unknown[]>)
-      h.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)) + '\n');
-  }
-  return h.digest('hex');
-}
 
 beforeAll(async () => {
   backend = createBackend({ dbPath: tmp.file('fuzz.db'), launcher: noCompute });
@@ -391,7 +377,10 @@ describe('fuzzing the IDX parser', () => {
       const kind = r.int(5);
       if (kind === 0) b = b.slice(0, r.int(b.length));
       else if (kind === 1) b = Uint8Array.from([...b, ...Array.from({ length: 1 + r.int(8) }, () => r.int(256))]);
-      else if (kind === 2) b[r.int(Math.min(b.length, 16))] ^= 1 << r.int(8); // header bit flip
+      else if (kind === 2) {
+        const at = r.int(Math.min(b.length, 16));
+        b[at] = b[at]! ^ (1 << r.int(8)); // header bit flip
+      }
       else if (kind === 3) new DataView(b.buffer).setUint32(4, 0xffffffff, false); // a dimension of 4 billion
       else b[r.int(b.length)] = r.int(256);
       try {

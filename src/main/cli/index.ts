@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve')).serveCommand,
   analyze: async () => (await import('./analyze')).analyzeCommand,
   sweep: async () => (await import('./sweep')).sweepCommand,
+  'export-run': async () => (await import('./backup')).exportRunCommand,
+  'import-run': async () => (await import('./backup')).importRunCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -75,6 +75,15 @@ the number of cores). predict trains every cell for the prediction window (defau
 confirm stops only the cells predicted not to grok; full trains every cell to its budget. Running the same file
 again resumes an unfinished sweep: finished runs are kept. Prints the grid (mean validation accuracy and predicted
 probability per cell), or with --json the sweep view. Exit 0 when every run ended without failing.`,
+  'export-run': `grokscope export-run RUN --out FILE [--db PATH] [--json]
+
+Writes one run (config, status, metrics, checkpoints, analyses) to FILE, a single self-contained file (a Grokscope
+database holding just that run). The run must not be queued, running or paused. FILE must not exist.`,
+  'import-run': `grokscope import-run FILE [--db PATH] [--json]
+
+Copies the runs in FILE (written by export-run) into the database, with new run ids; prints them. FILE is not
+changed. A file from a newer Grokscope is refused. The runs keep their checkpoints, so they can be analysed or
+(if unfinished) resumed.`,
   serve: `grokscope serve [--db PATH] [--port N] [--workers N]
 
 Serves the Grokscope UI and API to a browser on 127.0.0.1 (default port 8470; 0 picks a free one) and prints the
@@ -98,6 +107,8 @@ Usage:
   grokscope analyze pca --run RUN [--json]
   grokscope analyze hessian|id --run RUN [--steps S,S,...] [--json]
   grokscope analyze landscape|reduced --run RUN [options] [--json]
+  grokscope export-run RUN --out FILE [--db PATH]
+  grokscope import-run FILE [--db PATH]
   grokscope COMMAND --help
 
 Progress goes to stderr; with --json one JSON object goes to stdout.
