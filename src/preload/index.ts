@@ -15,9 +15,14 @@ const quoted = (name: unknown): string => JSON.stringify(String(name)).slice(0, 
  */
 const desktop: DesktopBridge = {
   dropFiles(files) {
+    // Anything but a File of a real drop yields '' (main then reports "not a file on disk"): a string the page passes
+    // never becomes a path.
     const paths = Array.from(files, (f) => {
-      if (!(f instanceof File)) throw new TypeError('dropFiles takes the File objects of a drop');
-      return webUtils.getPathForFile(f);
+      try {
+        return typeof f === 'object' && f !== null ? webUtils.getPathForFile(f as File) : '';
+      } catch {
+        return '';
+      }
     });
     return ipcRenderer.invoke(IPC_DESKTOP.drop, paths);
   },

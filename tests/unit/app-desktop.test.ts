@@ -108,7 +108,7 @@ describe('config files from the desktop', () => {
     const ok = file('a.grok.yaml', RUN);
     await expect(readConfigFile(ok)).resolves.toEqual({ name: 'a.grok.yaml', path: ok, text: RUN });
     await expect(readConfigFile('a.grok.yaml')).rejects.toThrow(/not an absolute file path/);
-    await expect(readConfigFile('')).rejects.toThrow(/not an absolute file path/);
+    await expect(readConfigFile('')).rejects.toThrow(/not a file on disk/);
     await expect(readConfigFile(file('notes.txt', 'x'))).rejects.toThrow(/notes\.txt: not a config file/);
     await expect(readConfigFile(join(dir, 'gone.json'))).rejects.toThrow(/gone\.json: no such file/);
     mkdirSync(join(dir, 'folder.json'));
@@ -156,7 +156,7 @@ describe('config files from the desktop', () => {
       expect(results[1]!.outcome.error.problems).toEqual([expect.objectContaining({ path: 'optimizer.lr', line: 4 })]);
     }
     expect(results[2]).toEqual({ name: 's.yaml', kind: 'sweep', outcome: { ok: true, runId: null, sweepId: 40, sweepRuns: 2 } });
-    expect(results[3]).toMatchObject({ name: 'unnamed file', kind: null, outcome: { ok: false, error: { message: expect.stringMatching(/not an absolute file path/) } } });
+    expect(results[3]).toMatchObject({ name: 'unnamed file', kind: null, outcome: { ok: false, error: { message: expect.stringMatching(/not a file on disk/) } } });
     expect(results[4]!.outcome.ok).toBe(false);
     expect(started).toEqual([
       { method: 'runs.createFromFile', name: 'run.json' },

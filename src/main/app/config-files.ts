@@ -20,7 +20,9 @@ export class ConfigFileError extends Error {}
 
 /** Reads a config file by path, refusing anything that is not a plausible config file. */
 export async function readConfigFile(path: string): Promise<{ name: string; path: string; text: string }> {
-  if (typeof path !== 'string' || path === '' || !isAbsolute(path)) throw new ConfigFileError(`not an absolute file path: ${JSON.stringify(String(path)).slice(0, 200)}`);
+  // '' is what the preload sends for a dropped item that is not a file on disk (e.g. text dragged from a web page)
+  if (path === '') throw new ConfigFileError('not a file on disk: drop config files from a file manager');
+  if (typeof path !== 'string' || !isAbsolute(path)) throw new ConfigFileError(`not an absolute file path: ${JSON.stringify(String(path)).slice(0, 200)}`);
   const name = basename(path);
   if (!CONFIG_FILE_PATTERN.test(name)) throw new ConfigFileError(`${name}: not a config file (Grokscope reads .json, .yaml and .yml files, e.g. run.grok.yaml)`);
   let info;
