@@ -57,7 +57,8 @@ describe('landscape options', () => {
 
 describe('reduced options', () => {
   it('reads scales, axis, values, updates and eval-every; landscape options are refused', () => {
-    expect(reducedOptions(parse(['--scales', '0.5,1,2', '--axis', 'task.trainSize', '--values', '100,200', '--updates', '300', '--eval-every', '10']))).toEqual({
+    expect(reducedOptions(parse(['--scales', '0.5,1,2', '--axis', 'task.trainSize', '--values', '100,200', '--updates', '300', '--eval-every', '10', '--lr-scaling', 'with-norm']))).toEqual({
+      lrScaling: 'with-norm',
       scales: [0.5, 1, 2],
       axis: 'task.trainSize',
       values: [100, 200],
@@ -106,7 +107,7 @@ describe('text output', () => {
     const v: ReducedView = {
       runId: 1,
       key: 'R1',
-      params: { scales: [0.5, 2], axis: 'task.trainSize', values: [100], steps: 10, evalEvery: 1 },
+      params: { scales: [0.5, 2], axis: 'task.trainSize', values: [100], steps: 10, evalEvery: 1, lrScaling: 'with-norm' },
       status: 'cancelled',
       backend: 'cpu',
       w0: 8,
@@ -117,7 +118,7 @@ describe('text output', () => {
       updatedAt: '',
     };
     const t = reducedText(v);
-    expect(t).toMatch(/reduced landscape R1 \(cancelled\).*w0 = 8/);
+    expect(t).toMatch(/reduced landscape R1 \(cancelled\).*10 updates per cell \(lr × α\).*w0 = 8/);
     expect(t).toMatch(/task.trainSize = 100/);
     expect(t).toMatch(/0.5000\s+4\s+0.1000\s+0.2000\s+0\s+0.5000/);
     expect(t).toMatch(/\n\s+2 \(not computed\)$/);

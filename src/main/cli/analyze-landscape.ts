@@ -38,7 +38,10 @@ export const LANDSCAPE_FLAGS = {
   values: 'value',
   updates: 'value',
   'eval-every': 'value',
+  'lr-scaling': 'value',
 } as const;
+
+const REDUCED_ONLY = ['scales', 'axis', 'values', 'updates', 'eval-every', 'lr-scaling'];
 
 function numbersFlag(a: ParsedArgs, name: string, what: string): number[] | undefined {
   const v = stringFlag(a, name);
@@ -93,7 +96,7 @@ export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
   if (steps) o.steps = steps;
   const max = intFlag(a, 'max-checkpoints', 1, 500);
   if (max !== undefined) o.maxCheckpoints = max;
-  for (const f of ['scales', 'axis', 'values', 'updates', 'eval-every'])
+  for (const f of REDUCED_ONLY)
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze reduced"`);
   return o;
 }
@@ -113,7 +116,9 @@ export function reducedOptions(a: ParsedArgs): ReducedOptions {
   if (updates !== undefined) o.steps = updates;
   const every = intFlag(a, 'eval-every', 1, 1_000_000);
   if (every !== undefined) o.evalEvery = every;
-  for (const f of Object.keys(LANDSCAPE_FLAGS).filter((k) => !['scales', 'axis', 'values', 'updates', 'eval-every'].includes(k)).concat(['steps', 'max-checkpoints']))
+  const lrScaling = choiceFlag(a, 'lr-scaling', ['fixed', 'with-norm'] as const);
+  if (lrScaling) o.lrScaling = lrScaling;
+  for (const f of Object.keys(LANDSCAPE_FLAGS).filter((k) => !REDUCED_ONLY.includes(k)).concat(['steps', 'max-checkpoints']))
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze landscape"`);
   return o;
 }
@@ -169,7 +174,7 @@ export function landscapeText(v: LandscapeView): string {
 export function reducedText(v: ReducedView): string {
   const p = v.params;
   const lines = [
-    `run ${v.runId}: reduced landscape ${v.key} (${v.status}): constant-norm training, ${p.steps} updates per cell, best over training; w0 = ${fmtNum(v.w0)}` +
+    `run ${v.runId}: reduced landscape ${v.key} (${v.status}): constant-norm training, ${p.steps} updates per cell${p.lrScaling === 'with-norm' ? ' (lr × α)' : ''}, best over training; w0 = ${fmtNum(v.w0)}` +
       (v.resumedCells > 0 ? `, ${v.resumedCells} cells resumed from the store` : ''),
   ];
   p.values.forEach((val, i) => {

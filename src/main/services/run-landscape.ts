@@ -156,6 +156,7 @@ export function reducedParams(config: RunConfig, o: ReducedOptions): ReducedPara
     values: [...(o.values ?? [own as number])],
     steps,
     evalEvery: o.evalEvery ?? Math.max(1, Math.floor(steps / REDUCED_DEFAULTS.evalPoints)),
+    lrScaling: o.lrScaling ?? 'fixed',
   };
   if (p.scales.some((s) => !(s > 0 && s <= 1000))) throw new AnalysisInputError(`scales must be in (0, 1000], got ${p.scales.join(', ')}`);
   if (!(Number.isInteger(p.steps) && p.steps >= 1)) throw new AnalysisInputError(`steps must be a positive integer, got ${p.steps}`);

@@ -72,6 +72,7 @@ const ReducedInput = z.strictObject({
   values: z.array(z.number()).min(1).max(100).optional(),
   steps: z.number().int().min(1).max(1_000_000).optional(),
   evalEvery: z.number().int().min(1).max(1_000_000).optional(),
+  lrScaling: z.enum(['fixed', 'with-norm']).optional().describe("'with-norm': each cell's lr is the run's times α"),
 });
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),

@@ -177,7 +177,12 @@ export interface ReducedOptions {
   steps?: number;
   /** evaluate every k updates (default: max(1, steps/50)) */
   evalEvery?: number;
+  /** 'with-norm': each cell's learning rate is the run's times α (Adam moves weights by ≈ lr per update whatever their
+   *  norm, so large-norm cells otherwise need α times the updates to converge); default 'fixed' */
+  lrScaling?: ReducedLrScaling;
 }
+
+export type ReducedLrScaling = 'fixed' | 'with-norm';
 
 export interface ReducedParams {
   scales: number[];
@@ -185,6 +190,7 @@ export interface ReducedParams {
   values: number[];
   steps: number;
   evalEvery: number;
+  lrScaling: ReducedLrScaling;
 }
 
 /** One cell: trained at constant norm w from init.scale = α; the best (lowest) value over training of each metric, as

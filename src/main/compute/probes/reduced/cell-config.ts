@@ -13,7 +13,7 @@ export class CellConfigError extends Error {
   }
 }
 
-/** The run config of one cell: init scale α, constant norm, no weight decay, the axis value; validated again. */
+/** The run config of one cell: init scale α, constant norm, no weight decay, the axis value (and lr × α when asked); validated again. */
 export function cellConfig(base: RunConfig, p: ReducedParams, scale: number, value: number): RunConfig {
   const field = p.axis.slice('task.'.length);
   const raw = {
@@ -21,7 +21,9 @@ export function cellConfig(base: RunConfig, p: ReducedParams, scale: number, val
     task: { ...base.task, [field]: value },
     init: { ...base.init, scale },
     constantNorm: true,
-    optimizer: { ...base.optimizer, weightDecay: 0 },
+    // Adam's steps have an absolute size ≈ lr: on a sphere of radius α·w0 they turn θ by ≈ lr/α, so 'with-norm'
+    // scales lr by α to give every cell the same angular speed within the same budget of updates
+    optimizer: { ...base.optimizer, weightDecay: 0, lr: base.optimizer.lr * (p.lrScaling === 'with-norm' ? scale : 1) },
     training: { ...base.training, steps: p.steps, evalEvery: p.evalEvery, checkpointEvery: 0, checkpointPowersOfTwo: false },
   };
   const parsed = RunConfigSchema.safeParse(raw);

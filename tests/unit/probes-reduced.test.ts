@@ -1,0 +1,104 @@
+// Omnigrok's reduced landscape (003 §2-5), compute side in this process: each cell's config (init.scale = α, constant
+// norm, no weight decay, the axis value, lr × α when asked), the norm each cell holds (α·w0), best-over-training
+// bookkeeping, skipped cells and cancel; and the teacher-student landscape of 003 §3 on a CI budget: the test loss is
+// U-shaped in w (higher at both ends than at its interior minimum) and the training loss L-shaped (high at small w,
+// near zero from the test minimum on).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ReducedCell, ReducedParams } from '../../src/shared/api/landscape-types';
+import { RunConfigSchema, type RunConfig } from '../../src/shared/config/run-config';
+import { initBackend } from '../../src/main/compute/engine/backend';
+import { CellConfigError, cellConfig } from '../../src/main/compute/probes/reduced/cell-config';
+import { ReducedCancelled, runReducedJob } from '../../src/main/compute/probes/reduced/job';
+
+const teacherStudent = (width: number, lr: number): RunConfig =>
+  RunConfigSchema.parse({
+    seed: 0,
+    backend: 'wasm',
+    task: { kind: 'teacher-student', inputDim: 5, outputDim: 5, teacherWidth: width, teacherDepth: 2, trainSize: 100, testSize: 100 },
+    model: { kind: 'mlp', width, depth: 2, activation: 'tanh' },
+    loss: 'mse',
+    optimizer: { kind: 'adamw', lr, weightDecay: 0.03 },
+    training: { steps: 5000, evalEvery: 100 },
+  });
+
+const params = (p: Partial<ReducedParams>): ReducedParams => ({ scales: [1], axis: 'task.trainSize', values: [100], steps: 10, evalEvery: 5, lrScaling: 'fixed', ...p });
+
+async function run(config: RunConfig, p: ReducedParams, skip: [number, number][] = [], cancelAfter = Infinity) {
+  const cells = new Map<string, ReducedCell>();
+  let w0 = NaN;
+  await runReducedJob({ config, params: p, skip }, { info: (i) => (w0 = i.w0), progress: () => {}, cell: (v, s, c) => cells.set(`${v},${s}`, c) }, () => cells.size >= cancelAfter);
+  return { cells, w0 };
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('cellConfig', () => {
+  const base = teacherStudent(8, 0.001);
+
+  it('sets α, constant norm, no weight decay, the axis value and the budget; lr × α only with lrScaling with-norm', () => {
+    const c = cellConfig(base, params({ steps: 30, evalEvery: 3 }), 2.5, 40);
+    expect(c.init.scale).toBe(2.5);
+    expect(c.constantNorm).toBe(true);
+    expect(c.optimizer.weightDecay).toBe(0);
+    expect(c.optimizer.lr).toBe(0.001);
+    expect(c.task).toMatchObject({ kind: 'teacher-student', trainSize: 40 });
+    expect(c.training).toMatchObject({ steps: 30, evalEvery: 3, checkpointEvery: 0 });
+    expect(cellConfig(base, params({ lrScaling: 'with-norm' }), 2.5, 100).optimizer.lr).toBeCloseTo(0.0025, 12);
+  });
+
+  it('a value the task refuses is a CellConfigError naming the config path', () => {
+    expect(() => cellConfig(base, params({}), 1, 0)).toThrow(CellConfigError);
+    expect(() => cellConfig(base, params({}), 1, 0)).toThrow(/task.trainSize/);
+    expect(() => cellConfig(base, params({ axis: 'task.trainFraction' }), 1, 0.5)).toThrow(/trainFraction/);
+  });
+});
+
+describe('runReducedJob', () => {
+  it('each cell holds ‖θ‖ = α·w0, its best values are no worse than its final ones; stored cells are skipped', async () => {
+    const cfg = teacherStudent(8, 0.01);
+    const p = params({ scales: [0.5, 2], values: [20, 40], steps: 20, evalEvery: 5 });
+    const { cells, w0 } = await run(cfg, p);
+    expect(cells.size).toBe(4);
+    expect(w0).toBeGreaterThan(0);
+    for (const c of cells.values()) {
+      expect(Math.abs(c.weightNorm - c.scale * w0) / (c.scale * w0)).toBeLessThan(1e-4);
+      expect(c.trainLoss).toBeLessThanOrEqual(c.finalTrainLoss);
+      expect(c.testLoss).toBeLessThanOrEqual(c.finalTestLoss);
+      expect(c.trainError).toBeGreaterThanOrEqual(0);
+      expect(c.testError).toBeLessThanOrEqual(1);
+    }
+    expect(cells.get('1,0')).toMatchObject({ scale: 0.5, value: 40 });
+    const resumed = await run(cfg, p, [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+    ]);
+    expect([...resumed.cells.keys()]).toEqual(['1,1']);
+    // deterministic: the recomputed cell equals the first computation (but its timing)
+    expect({ ...resumed.cells.get('1,1')!, seconds: 0 }).toEqual({ ...cells.get('1,1')!, seconds: 0 });
+  }, 30_000);
+
+  it('cancel stops after the cell in progress', async () => {
+    await expect(run(teacherStudent(8, 0.01), params({ scales: [0.5, 1, 2], steps: 5, evalEvery: 5 }), [], 1)).rejects.toBeInstanceOf(ReducedCancelled);
+  });
+});
+
+describe('teacher-student (003 §3): L and U against the weight norm', () => {
+  it('test loss is U-shaped (both ends above the interior minimum), training loss L-shaped (high at small w, near zero beyond)', async () => {
+    // 200 constant-norm Adam updates per cell with lr × α (a CI budget; the paper trains to convergence)
+    const scales = [0.25, 1, 4];
+    const { cells } = await run(teacherStudent(32, 0.003), params({ scales, values: [100], steps: 200, evalEvery: 10, lrScaling: 'with-norm' }));
+    const train = scales.map((_, s) => cells.get(`0,${s}`)!.trainLoss);
+    const test = scales.map((_, s) => cells.get(`0,${s}`)!.testLoss);
+    const iMin = test.indexOf(Math.min(...test));
+    expect(iMin).toBe(1); // the minimum of the test loss is inside the range, at the standard norm
+    expect(test[0]).toBeGreaterThan(10 * test[iMin]!);
+    expect(test[2]).toBeGreaterThan(10 * test[iMin]!);
+    // L: from the test minimum on the training loss stays an order of magnitude below its value at small w
+    for (let s = iMin; s < scales.length; s++) expect(train[s]).toBeLessThan(train[0]! / 10);
+    // and the overfitting of the large norm: its training loss far below its test loss
+    expect(train[2]).toBeLessThan(test[2]! / 10);
+  }, 60_000);
+});
