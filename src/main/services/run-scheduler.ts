@@ -2,6 +2,7 @@
 // messages into stored state and events. One process trains one run; a paused run keeps its process (its weights live
 // there) but gives its slot to the next queued run. Statuses: queued → running ⇄ paused → completed | cancelled |
 // diverged | failed (process error or unexpected exit) | interrupted (the back end closed).
+import { setPriority } from 'node:os';
 import { ApiError } from '../../shared/api/contract';
 import type { RunStatus } from '../../shared/api/types';
 import type { ComputeToHost, TrainingState } from '../compute/protocol';
@@ -10,6 +11,9 @@ import type { Store } from '../store';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
 import type { RunWriter } from './run-writer';
+
+/** Niceness of training processes (0 is normal, 19 the lowest priority). */
+export const COMPUTE_NICENESS = 10;
 
 const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'diverged'];
 export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s);
@@ -62,6 +66,22 @@ export class RunScheduler {
     this.graceMs = o.graceMs ?? 10_000;
     this.ackTimeoutMs = o.ackTimeoutMs ?? 30_000;
     this.now = o.now ?? (() => new Date().toISOString());
+    // A run whose metrics cannot be stored (disk full, database read-only) fails now, with the reason, rather than
+    // training on while its points pile up in memory.
+    o.writer.onRunStoreFailure((runId, e) => {
+      const run = this.active.get(runId);
+      if (run) this.storageFailed(run, e);
+    });
+  }
+
+  /** The run's data cannot be stored: mark it failed (best effort) and stop its process. */
+  private storageFailed(run: ActiveRun, e: unknown): void {
+    try {
+      this.fail(run, `storing the run's data failed: ${(e as Error).message}`);
+    } catch (e2) {
+      console.error(`run ${run.runId}: cannot record the failure:`, e2);
+    }
+    run.channel.kill();
   }
 
   /** Number of runs holding a slot (starting or running; paused runs do not). */
@@ -114,6 +134,15 @@ export class RunScheduler {
     } catch (e) {
       return this.finish(id, 'failed', `could not start a compute process: ${(e as Error).message}`);
     }
+    // Training yields the CPU to the process that answers the UI and stores the data: with more compute processes
+    // than cores, an API call otherwise waits for a time slice behind them (see scripts/load-test.ts).
+    if (channel.pid !== undefined) {
+      try {
+        setPriority(channel.pid, COMPUTE_NICENESS);
+      } catch {
+        // not permitted (or the process is already gone): it trains at normal priority
+      }
+    }
     let markExited!: () => void;
     const exited = new Promise<void>((r) => (markExited = r));
     const run: ActiveRun = { runId: id, totalSteps: row.totalSteps, channel, state: 'starting', finished: false, stopping: null, killTimer: null, exited, markExited };
@@ -123,12 +152,7 @@ export class RunScheduler {
         this.onMessage(run, msg);
       } catch (e) {
         // A storage failure must not leave the run looking alive: stop it and say why.
-        try {
-          this.fail(run, `storing the run's data failed: ${(e as Error).message}`);
-        } catch (e2) {
-          console.error(`run ${id}: cannot record the failure:`, e2);
-        }
-        run.channel.kill();
+        this.storageFailed(run, e);
       }
     });
     channel.onExit((exit) => this.onExit(run, exit));

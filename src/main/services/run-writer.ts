@@ -34,11 +34,15 @@ export interface RunWriterOptions {
   onError?: (e: unknown) => void;
 }
 
+/** Told which runs' rows a timed flush could not write, and why (the scheduler fails those runs). */
+export type RunStoreFailure = (runId: number, e: unknown) => void;
+
 export class RunWriter {
   private pending = new Map<number, MetricRow[]>();
   private progress = new Map<number, Progress>();
   private timer: NodeJS.Timeout | null = null;
   private readonly flushMs: number;
+  private readonly failureListeners: RunStoreFailure[] = [];
 
   constructor(
     private readonly store: Store,
@@ -113,25 +117,44 @@ export class RunWriter {
     if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
+        let failures: Map<number, unknown>;
         try {
-          this.flush();
+          failures = this.write();
         } catch (e) {
-          (this.opts.onError ?? ((err) => console.error('writing metrics failed:', err)))(e);
+          failures = new Map([[-1, e]]);
         }
+        if (failures.size === 0) return;
+        // With listeners (the scheduler), each run whose rows cannot be written is failed there, with the reason,
+        // instead of buffering its points in memory for ever while the disk stays full.
+        if (this.failureListeners.length > 0 && !failures.has(-1))
+          for (const [id, e] of failures) for (const l of this.failureListeners) l(id, e);
+        else (this.opts.onError ?? ((err) => console.error('writing metrics failed:', err)))(failures.values().next().value);
       }, this.flushMs);
       this.timer.unref();
     }
   }
 
-  /** Writes everything buffered in one transaction. */
+  /** Calls `l` for each run whose rows a timed flush could not store. */
+  onRunStoreFailure(l: RunStoreFailure): void {
+    this.failureListeners.push(l);
+  }
+
+  /** Writes everything buffered in one transaction; throws the first failure (failed runs' rows stay buffered). */
   flush(): void {
+    const failures = this.write();
+    if (failures.size > 0) throw failures.values().next().value;
+  }
+
+  /** Writes everything buffered; returns the runs whose rows could not be written, with why. */
+  private write(): Map<number, unknown> {
+    const failures = new Map<number, unknown>();
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (!this.store.db.open) return;
+    if (!this.store.db.open) return failures;
     const dirty = new Set([...this.progress].filter(([, p]) => p.dirty).map(([id]) => id));
-    if (this.pending.size === 0 && dirty.size === 0) return;
+    if (this.pending.size === 0 && dirty.size === 0) return failures;
     const pending = this.pending;
     this.pending = new Map();
     const write = (runIds: Iterable<number>) =>
@@ -150,7 +173,6 @@ export class RunWriter {
       })();
     const all = new Set([...pending.keys(), ...dirty]);
     let n = 0;
-    let failure: unknown = null;
     try {
       n = write(all);
       for (const id of all) this.markClean(id);
@@ -161,14 +183,14 @@ export class RunWriter {
           n += write([id]);
           this.markClean(id);
         } catch (err) {
-          failure ??= err;
+          failures.set(id, err);
           const rows = pending.get(id);
           if (rows) this.pending.set(id, [...rows, ...(this.pending.get(id) ?? [])]);
         }
       }
     }
     if (n > 0) this.opts.onFlush?.(n);
-    if (failure) throw failure;
+    return failures;
   }
 
   private markClean(runId: number): void {
