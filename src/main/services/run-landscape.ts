@@ -17,6 +17,7 @@ import type {
   ReducedView,
 } from '../../shared/api/landscape-types';
 import type { RunConfig } from '../../shared/config/run-config';
+import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
 import type { ComputeToHost, HostToCompute, TensorBlob } from '../compute/protocol';
 import { CellConfigError, cellConfig } from '../compute/probes/reduced/cell-config';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
@@ -137,6 +138,51 @@ export function landscapeParams(store: Store, runId: number, o: LandscapeOptions
   };
 }
 
+/** The checkpoints the compute process gets as the trajectory (PCA, projection on a 2d plane); the last is θ*. */
+export function trajectoryStepsOf(all: number[], params: LandscapeParams): number[] {
+  const needsTrajectory = params.kind === '2d' || params.direction === 'pca' || params.direction2 === 'pca';
+  if (!needsTrajectory) return [all[all.length - 1]!];
+  return [...new Set([...thinIndices(all.length, LANDSCAPE_DEFAULTS.trajectoryCheckpoints).map((i) => all[i]!), ...params.steps])].sort((a, b) => a - b);
+}
+
+/** Rounds to 3 significant digits, so a computed range reads well and keys stay stable. */
+const round3 = (x: number): number => (x === 0 ? 0 : Number(x.toPrecision(3)));
+
+/**
+ * Raw PCA directions are unit vectors in parameter space, where [−1, 1] rarely covers the path: when the range of a
+ * raw PCA axis is not given, it is set to the trajectory's extent along that axis (coordinates relative to the centre,
+ * as the compute process projects them) plus 10% on each side, as Li et al. frame the PCA plane around the path.
+ */
+export function pcaRanges(store: Store, runId: number, params: LandscapeParams, opts: LandscapeOptions): void {
+  if (params.normalization !== 'raw' || params.kind === '1d-training') return;
+  const axes = [params.direction === 'pca' && opts.range === undefined, params.kind === '2d' && params.direction2 === 'pca' && opts.range2 === undefined];
+  if (!axes.some(Boolean)) return;
+  const all = storedSteps(store, runId, 'a loss landscape');
+  const steps = trajectoryStepsOf(all, params);
+  const thetas = steps.map((step) => {
+    const state = store.checkpoints.load(runId, step);
+    if (!state) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} is gone`);
+    const flat = new Float32Array(state.params.reduce((n, p) => n + p.data.length, 0));
+    let at = 0;
+    for (const p of state.params) {
+      flat.set(p.data, at);
+      at += p.data.length;
+    }
+    return flat;
+  });
+  const pca = trajectoryPca(thetas, { components: 2 });
+  const c = steps.indexOf(params.steps[0]!);
+  const extent = (k: number): [number, number] => {
+    const xs = pca.projections[k]!.map((x) => x - pca.projections[k]![c]!);
+    const lo = Math.min(0, ...xs);
+    const hi = Math.max(0, ...xs);
+    const pad = 0.1 * (hi - lo || 1);
+    return [round3(lo - pad), round3(hi + pad)];
+  };
+  if (axes[0]) params.range = extent(0);
+  if (axes[1]) params.range2 = extent(1);
+}
+
 /** The task field a reduced landscape's second axis sets, by default. */
 function defaultAxis(config: RunConfig): ReducedAxisPath {
   if (config.task.kind === 'messiness') return 'task.messiness';
@@ -187,6 +233,7 @@ export class LandscapeService {
   async landscape(runId: number, opts: LandscapeOptions = {}): Promise<LandscapeView> {
     const run = storedRun(this.o.store, runId);
     const params = landscapeParams(this.o.store, runId, opts);
+    if (opts.range === undefined || (params.kind === '2d' && opts.range2 === undefined)) pcaRanges(this.o.store, runId, params, opts);
     const key = gridKey(LANDSCAPE_KIND, params);
     const running = this.active.get(key);
     if (running) return running.promise as Promise<LandscapeView>;
@@ -219,10 +266,7 @@ export class LandscapeService {
 
     // the checkpoints the grid needs: centres, the next one after each, the final one, and the trajectory
     const all = storedSteps(this.o.store, runId, 'a loss landscape');
-    const needsTrajectory = params.kind === '2d' || params.direction === 'pca' || params.direction2 === 'pca';
-    const trajectorySteps = needsTrajectory
-      ? [...new Set([...thinIndices(all.length, LANDSCAPE_DEFAULTS.trajectoryCheckpoints).map((i) => all[i]!), ...params.steps])].sort((a, b) => a - b)
-      : [all[all.length - 1]!];
+    const trajectorySteps = trajectoryStepsOf(all, params);
     const nextSteps = params.steps.map((s) => all[all.indexOf(s) + 1] ?? null);
     const wanted = new Set([...params.steps, ...trajectorySteps, ...nextSteps.filter((s): s is number => s !== null)]);
     const checkpoints = this.loadCheckpoints(runId, [...wanted].sort((a, b) => a - b));

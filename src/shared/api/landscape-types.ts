@@ -50,7 +50,8 @@ export interface LandscapeOptions {
   orthogonalize?: boolean;
   /** random directions' seed (default 0) */
   seed?: number;
-  /** α range (default [−1, 1]) and points (default 51 for 1d, 41 for 2d) */
+  /** α range (default [−1, 1]; along a raw PCA direction, the trajectory's extent plus 10% on each side) and points
+   *  (default 51 for 1d and 1d-training, 41 for 2d) */
   range?: [number, number];
   points?: number;
   /** 2d: β range and points (default: those of α) */
