@@ -4,10 +4,11 @@
 // hidden layer directly (e.g. 784-200-200-10, embedDim unused).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
-import { constMatMul } from '../engine/matmul';
+import { dense } from '../engine/dense';
+import { positionTables, slotIndex, tableSum, type SlotIndex } from '../engine/position-tables';
 import type { Rng } from '../rng';
 import type { SampleInput } from '../tasks/sample-tensors';
-import { activate, linear, linearParams, ParamSet, type Model, type ModelInput } from './layers';
+import { activate, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
 
 export interface MlpShape {
   vocabSize: number;
@@ -26,6 +27,18 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
   );
   const out = linearParams(ps, 'out', cfg.width, shape.numClasses, true);
 
+  // Slot indices of the inputs seen, keyed by their one-hot tensor (host data only: nothing to dispose).
+  const indices = new WeakMap<tf.Tensor, SlotIndex>();
+  function indexOf(input: ModelInput): SlotIndex {
+    let ix = indices.get(input.onehot);
+    if (!ix) {
+      const tokens = input.tokens ?? tf.tidy(() => tf.argMax(input.onehot, 1).dataSync() as Int32Array);
+      ix = slotIndex(tokens, input.batch, shape.seqLen, shape.vocabSize);
+      indices.set(input.onehot, ix);
+    }
+    return ix;
+  }
+
   function forward(input: ModelInput): tf.Tensor2D {
     if (!embed) {
       const features = (input as SampleInput).features;
@@ -34,12 +47,19 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
       for (const layer of hidden) h = activate(linear(h, layer), cfg.activation);
       return linear(h, out);
     }
-    // one-hot matmul instead of tf.gather: the wasm backend has no gradient kernel for gather
-    const e = constMatMul(input.onehot, input.onehotT, embed as tf.Tensor2D); // [batch·seqLen, embedDim]
-    let h = tf.reshape(e, [input.batch, shape.seqLen * cfg.embedDim]) as tf.Tensor2D;
-    for (const layer of hidden) h = activate(linear(h, layer), cfg.activation);
-    return linear(h, out);
+    // The first layer from per-position tables E·W_i (engine/position-tables): the same pre-activations as the
+    // concatenated embeddings times W, at a fraction of the cost.
+    const [first, ...rest] = hidden;
+    const tables = positionTables(embed as tf.Tensor2D, first!.w as tf.Tensor2D, shape.seqLen);
+    let h = activate(tableSum(tables, first!.b as tf.Tensor1D, indexOf(input)), cfg.activation);
+    for (const layer of rest) h = activate(denseLayer(h, layer), cfg.activation);
+    return denseLayer(h, out);
   }
 
   return { params: ps.list, forward };
+}
+
+/** x·W + b through engine/dense (one fused product forward; the bias gradient on the inner axis). */
+function denseLayer(x: tf.Tensor2D, l: Linear): tf.Tensor2D {
+  return dense(x, l.w as tf.Tensor2D, l.b as tf.Tensor1D);
 }

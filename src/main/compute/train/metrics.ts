@@ -6,9 +6,107 @@ import type { LossKind } from '../../../shared/config/run-config';
 import type { Model } from '../models/layers';
 import { disposeBatch, encodeBatch, evalChunks, type Batch, type SplitTensors } from './data';
 
-/** Mean cross-entropy of logits [n, p] against one-hot targets [n, p]. */
+/**
+ * Mean cross-entropy of logits [n, p] against targets [n, p] (one-hot, or any non-negative rows), fused: one Softmax
+ * kernel, one host pass in float64 for the loss, and the gradient (Σt)·softmax − t (the textbook identity) in two
+ * element-wise kernels, with no log-softmax graph to differentiate. On wasm this replaces ~20 kernels over [n, p]
+ * (among them two scalar Exp passes: wasm's Softmax is vectorised, its Exp is not) and their gradients. Per row,
+ * loss = (Σ_j t_j)·lse − Σ_j t_j·z_j with lse = max(z) − log(softmax(z)[argmax]): softmax at the argmax is ≥ 1/p, so
+ * it never underflows, unlike log(softmax(z)[label]) for a badly wrong prediction. First-order only (second
+ * derivatives: the probes' crossEntropyTwice).
+ */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+  const [n, c] = logits.shape;
+  if (targets.shape[0] !== n || targets.shape[1] !== c)
+    throw new Error(`crossEntropy: logits [${logits.shape.join(', ')}] against targets [${targets.shape.join(', ')}]`);
+  const f = tf.customGrad((...args: GradArgs) => {
+    const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const t = sparseTargets(targets);
+    const probs = tf.softmax(z);
+    save([probs]);
+    const { lossSum } = softmaxPass(z, probs, t, null);
+    return {
+      value: tf.scalar(lossSum / n),
+      // d(mean loss)/dz = dy·((Σt)·p − t)/n: two element-wise kernels for one-hot rows (Σt = 1)
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const p = saved[0]!;
+        const scaled = t.unitRows ? p : tf.mul(p, tf.tensor2d(Float32Array.from(t.rowSum), [n, 1]));
+        return tf.mul(tf.sub(scaled, targets), tf.div(dy, n));
+      },
+    };
+  });
+  return f(logits) as tf.Scalar;
+}
+
+// customGrad passes the inputs followed by the save function, typed as one union array
+type GradArgs = Array<tf.Tensor | tf.GradSaveFunc>;
+
+/** Targets as sparse rows (one entry per row for one-hot targets), read from the backend once per tensor. */
+interface SparseTargets {
+  rowStart: Int32Array;
+  col: Int32Array;
+  val: Float64Array;
+  rowSum: Float64Array;
+  /** every row sums to 1 (one-hot targets) */
+  unitRows: boolean;
+}
+
+// tensors are immutable, so a tensor's host form can be kept for as long as the tensor lives (the cached splits'
+// targets are read once per run, not once per step)
+const sparseCache = new WeakMap<tf.Tensor, SparseTargets>();
+
+function sparseTargets(targets: tf.Tensor2D): SparseTargets {
+  const hit = sparseCache.get(targets);
+  if (hit) return hit;
+  const [n, c] = targets.shape;
+  const d = targets.dataSync() as Float32Array;
+  const rowStart = new Int32Array(n + 1);
+  const col: number[] = [];
+  const val: number[] = [];
+  const rowSum = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    let sum = 0;
+    for (let j = 0; j < c; j++) {
+      const v = d[r * c + j]!;
+      if (v === 0) continue;
+      col.push(j);
+      val.push(v);
+      sum += v;
+    }
+    rowSum[r] = sum;
+    rowStart[r + 1] = col.length;
+  }
+  const out = { rowStart, col: Int32Array.from(col), val: Float64Array.from(val), rowSum, unitRows: rowSum.every((v) => v === 1) };
+  sparseCache.set(targets, out);
+  return out;
+}
+
+/**
+ * Per row of the logits z and their softmax, on the host: the cross-entropy summed over rows and, when
+ * `labels` is given, how many rows have their label as the first maximal logit (tf.argMax's choice).
+ */
+function softmaxPass(z: tf.Tensor2D, probs: tf.Tensor2D, t: SparseTargets, labels: Int32Array | null): { lossSum: number; correct: number } {
+  const [n, c] = z.shape;
+  const zs = z.dataSync() as Float32Array;
+  const p = probs.dataSync() as Float32Array;
+  let lossSum = 0;
+  let correct = 0;
+  for (let r = 0; r < n; r++) {
+    const o = r * c;
+    let arg = 0;
+    let m = zs[o]!;
+    for (let j = 1; j < c; j++)
+      if (zs[o + j]! > m) {
+        m = zs[o + j]!;
+        arg = j;
+      }
+    if (labels && labels[r] === arg) correct += 1;
+    const lse = m - Math.log(p[o + arg]!);
+    let tz = 0;
+    for (let q = t.rowStart[r]!; q < t.rowStart[r + 1]!; q++) tz += t.val[q]! * zs[o + t.col[q]!]!;
+    lossSum += t.rowSum[r]! * lse - tz;
+  }
+  return { lossSum, correct };
 }
 
 /**
@@ -24,18 +122,32 @@ export function batchLoss(kind: LossKind, logits: tf.Tensor2D, targets: tf.Tenso
   return kind === 'mse' ? mseOneHot(logits, targets) : crossEntropy(logits, targets);
 }
 
-/** Sum over the batch's rows of the per-row loss (so that chunks add up to the split's mean). */
-function rowLossSum(kind: LossKind, logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  if (kind === 'mse') return tf.div(tf.sum(tf.squaredDifference(logits, targets)), logits.shape[1]) as tf.Scalar;
-  return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)))) as tf.Scalar;
+/** Sum over the batch's rows of the per-row MSE (so that chunks add up to the split's mean). */
+function mseRowSum(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  return tf.div(tf.sum(tf.squaredDifference(logits, targets)), logits.shape[1]) as tf.Scalar;
 }
 
-/** [sum of per-row losses, number of correct argmax predictions] for one batch, as two scalars. */
-function batchTotals(model: Model, b: Batch, kind: LossKind): [tf.Scalar, tf.Scalar] {
-  const logits = model.forward(b.input);
-  const lossTotal = rowLossSum(kind, logits, b.targets);
-  const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
-  return [lossTotal, correct as tf.Scalar];
+/** [sum of per-row losses, number of correct argmax predictions] for one batch. */
+function batchTotals(model: Model, b: Batch, kind: LossKind): [number, number] {
+  return tf.tidy(() => {
+    const logits = model.forward(b.input);
+    // cross-entropy: the training loss's own pass (one Softmax kernel, then the host) gives both numbers
+    if (kind !== 'mse') {
+      const { lossSum, correct } = softmaxPass(logits, tf.softmax(logits), sparseTargets(b.targets), hostLabels(b.labels));
+      return [lossSum, correct];
+    }
+    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
+    const [l, c] = tf.stack([mseRowSum(logits, b.targets), correct]).dataSync();
+    return [l!, c!];
+  });
+}
+
+const labelCache = new WeakMap<tf.Tensor, Int32Array>();
+
+function hostLabels(labels: tf.Tensor1D): Int32Array {
+  let hit = labelCache.get(labels);
+  if (!hit) labelCache.set(labels, (hit = Int32Array.from(labels.dataSync())));
+  return hit;
 }
 
 export interface SplitScore {
@@ -48,11 +160,9 @@ export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, clas
   let lossSum = 0;
   let correct = 0;
   const add = (b: Batch) => {
-    const totals = tf.tidy(() => tf.stack(batchTotals(model, b, kind)));
-    const [l, c] = totals.dataSync();
-    totals.dispose();
-    lossSum += l!;
-    correct += c!;
+    const [l, c] = batchTotals(model, b, kind);
+    lossSum += l;
+    correct += c;
   };
   if (s.cached) add(s.cached);
   else
