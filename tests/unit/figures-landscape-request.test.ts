@@ -1,7 +1,7 @@
 // The landscape viewer's form → analysis.landscape options: defaults, per-kind fields, and the problems it names.
 import { describe, expect, it } from 'vitest';
 import { methodInputs } from '../../src/shared/api/contract';
-import { defaultForm, gridPoints, landscapeRequest } from '../../src/renderer/src/lib/landscape-request';
+import { defaultForm, formFromParams, gridPoints, landscapeRequest } from '../../src/renderer/src/lib/landscape-request';
 
 describe('landscape request', () => {
   it('a default 1D slice at the last checkpoint passes the API schema', () => {
@@ -35,5 +35,34 @@ describe('landscape request', () => {
     expect(r.problems.seed).toMatch(/^must be a whole number from 0/);
     expect(r.problems.direction2).toMatch(/same target direction twice/);
     expect(landscapeRequest({ ...defaultForm(10), points: Number.NaN }).problems.points).toBe('must be a whole number from 2 to 1001, got nothing');
+  });
+});
+
+describe('form from a stored grid', () => {
+  it('asks for the same parameters again', () => {
+    const f = { ...defaultForm(40), mode: '3d' as const, direction: 'pca' as const, direction2: 'pca' as const, points: 15, from: -40, to: 40, orthogonalize: true, step: 30 };
+    const options = landscapeRequest(f).options;
+    // the API's filled parameters for that request (as the service fills them: β defaults to α)
+    const params = {
+      kind: '2d' as const,
+      steps: [30],
+      direction: 'pca' as const,
+      direction2: 'pca' as const,
+      normalization: 'filter' as const,
+      oneDim: 'zero' as const,
+      orthogonalize: true,
+      seed: 0,
+      range: [-40, 40] as [number, number],
+      points: 15,
+      range2: [-40, 40] as [number, number],
+      points2: 15,
+    };
+    const back = formFromParams(params, defaultForm(600));
+    expect(back.mode).toBe('2d');
+    expect(landscapeRequest(back).options).toEqual(options);
+    expect(formFromParams(params, { ...defaultForm(600), mode: '3d' }).mode).toBe('3d');
+    const t = formFromParams({ ...params, kind: '1d-training', steps: [0, 20, 40], direction2: null, range2: null, points2: null }, defaultForm(600));
+    expect(landscapeRequest(t).options.steps).toEqual([0, 20, 40]);
+    expect(t.step).toBe(600);
   });
 });

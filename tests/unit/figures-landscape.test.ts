@@ -117,14 +117,14 @@ describe('1D slices over training', () => {
     const vm = o.visualMap as { min: number; max: number; text: string[] };
     expect(vm.min).toBeCloseTo(Math.log10(0.01), 12);
     expect(vm.max).toBeCloseTo(Math.log10(11), 12);
-    expect(vm.text[1]).toBe('log10 training loss');
+    expect(vm.text).toEqual(['log10 training loss\n1.04', '-2']); // log10 11 = 1.041
   });
 
   it('shows validation accuracy in % on a fixed 0-100 scale', () => {
     const o = asOpt(buildLandscapeOverTrainingOption(v, { split: 'val', metric: 'acc' }));
     const vm = o.visualMap as { min: number; max: number; text: string[] };
     expect([vm.min, vm.max]).toEqual([0, 100]);
-    expect(vm.text[1]).toBe('validation accuracy (%)');
+    expect(vm.text).toEqual(['validation accuracy (%)\n100', '0']);
     expect((o.series[0]!.data as number[][])[2]![2]).toBeCloseTo(50, 12);
   });
 });
@@ -167,7 +167,7 @@ describe('2D surface', () => {
     const vm = o.visualMap as { seriesIndex: number[]; dimension: number; text: string[] };
     expect(vm.seriesIndex).toEqual([0, 3]);
     expect(vm.dimension).toBe(2);
-    expect(vm.text[1]).toBe('log10 training loss');
+    expect(vm.text[0]).toMatch(/^log10 training loss\n/);
     const pts = o.series[3]!.data as (number | null)[][];
     expect(pts[1]![2]).toBeCloseTo(Math.log10(5), 12);
   });
@@ -190,6 +190,7 @@ describe('2D surface', () => {
     expect(o.series[0]!.type).toBe('surface');
     expect(o.grid3D).toBeDefined();
     expect((o.zAxis3D as { name: string }).name).toBe('log10 training loss');
+    expect((o.title as { subtext: string }).subtext).toBe('α: PC1 (raw unit vector)\nβ: PC2 (raw unit vector)');
     const d = o.series[0]!.data as number[][];
     expect(d).toHaveLength(8 * 9);
     expect(d[9]).toEqual([-1, betas[1], Math.log10(loss(-1, betas[1]!))]);
@@ -243,7 +244,7 @@ describe('optimiser playground figures', () => {
     expect(o.series.map((s) => s.type)).toEqual(['custom', 'lines', 'line', 'line', 'scatter']);
     expect(o.series.slice(2, 4).map((s) => s.name)).toEqual(['sgd', 'adam']);
     expect((o.series[2]!.data as number[][])[0]).toEqual([-1.5, 2.5]);
-    expect((o.visualMap as { text: string[] }).text[1]).toBe('log(Rosenbrock)');
+    expect((o.visualMap as { text: string[] }).text[0]).toMatch(/^log\(Rosenbrock\)\n/);
     expect([o.xAxis.min, o.xAxis.max]).toEqual([-2, 2]);
   });
 

@@ -17,6 +17,9 @@ export function filledGridSeries(name: string, xs: readonly number[], ys: readon
     encode: { x: 0, y: 1, tooltip: 2 },
     silent: true,
     clip: true,
+    // drawn in one pass: progressive rendering (ECharts' default above 3000 items) leaves the map half drawn when
+    // the option is replaced while it is still filling in (every edit in the playground replaces it)
+    progressive: 0,
     renderItem: (_params: unknown, api: CustomSeriesRenderItemAPI): CustomSeriesRenderItemReturn => {
       const x = Number(api.value(0));
       const y = Number(api.value(1));
@@ -40,7 +43,7 @@ export function contourSeries(xs: readonly number[], ys: readonly number[], valu
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 0;
   const data = contourLevels(lo, hi, levels).flatMap((level) => contourSegments(xs, ys, numeric, level).map((coords) => ({ coords })));
-  return { type: 'lines', name: 'contours', coordinateSystem: 'cartesian2d', polyline: false, silent: true, data, lineStyle: { color, width: 1, opacity: 1 }, z: 2 };
+  return { type: 'lines', name: 'contours', coordinateSystem: 'cartesian2d', polyline: false, silent: true, progressive: 0, data, lineStyle: { color, width: 1, opacity: 1 }, z: 2 };
 }
 
 /** Lowest and highest finite value, or [0, 1] when there is none. */

@@ -66,7 +66,7 @@ export function buildPlaygroundContourOption(input: PlaygroundFigureInput, opts:
       right: 8,
       top: 'middle',
       itemHeight: 160,
-      text: [hi.toFixed(1), `log(${input.label})`],
+      text: [`log(${input.label})\n${hi.toFixed(1)}`, lo.toFixed(1)],
       textStyle: { color: pal.text, fontSize: 12 },
       inRange: { color: GREYS },
     },

@@ -27,6 +27,10 @@ export interface LandscapeFigureOptions {
 const titled = (title: string | undefined, color: string) =>
   title ? { title: { text: title, left: 'center', top: 8, textStyle: { fontSize: 15, color } } } : {};
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
+/** A colour bar's texts: what the colour means and the top value above the bar, the bottom value below it. */
+export const mapText = (label: string, hi: number, lo: number): [string, string] => [`${label}\n${fmt(hi)}`, fmt(lo)];
+/** Long direction labels on a vertical axis are cut to the plot's height rather than run off the figure. */
+const fitName = (pal: { text: string }, width: number) => ({ nameTextStyle: { fontSize: 14, color: pal.text, width, overflow: 'truncate' as const } });
 const log10 = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) && v > 0 ? Math.log10(v) : null);
 
 /** A direction's label, always saying whether it was filter-normalised or used raw (a raw target direction at α = 1
@@ -129,7 +133,7 @@ export function buildLandscapeOverTrainingOption(
       right: 8,
       top: 'middle',
       itemHeight: 160,
-      text: [fmt(hi), valueName],
+      text: mapText(valueName, hi, lo),
       textStyle: { color: pal.text, fontSize: 12 },
       inRange: { color: VIRIDIS },
     },
@@ -188,7 +192,7 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
     tooltip: { trigger: 'item' },
     grid: { left: 80, right: 120, top: opts.title ? 48 : 20, bottom: 58 },
     xAxis: { ...axis, ...ext(tr?.alpha ?? [], view.params.range), name: `α along δ = ${d1 ? directionLabel(d1) : 'δ'}`, nameGap: 30, axisLabel: { ...axis.axisLabel, formatter: fmt } },
-    yAxis: { ...axis, ...ext(tr?.beta ?? [], view.params.range2 ?? view.params.range), name: `β along η = ${d2 ? directionLabel(d2) : 'η'}`, nameGap: 56, axisLabel: { ...axis.axisLabel, formatter: fmt } },
+    yAxis: { ...axis, ...ext(tr?.beta ?? [], view.params.range2 ?? view.params.range), name: `β along η = ${d2 ? directionLabel(d2) : 'η'}`, nameGap: 56, ...fitName(pal, 340), axisLabel: { ...axis.axisLabel, formatter: fmt } },
     visualMap: {
       type: 'continuous',
       min: lo,
@@ -199,7 +203,7 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
       right: 8,
       top: 'middle',
       itemHeight: 160,
-      text: [fmt(hi), `log10 ${SPLIT_LABEL[split]} loss`],
+      text: mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo),
       textStyle: { color: pal.text, fontSize: 12 },
       inRange: { color: VIRIDIS },
       outOfRange: { color: '#999999' },
@@ -265,11 +269,19 @@ export function buildLandscapeSurfaceOption(view: LandscapeView, opts: Landscape
   const option: Record<string, unknown> = {
     backgroundColor: pal.background,
     animation: false,
-    ...titled(opts.title, pal.text),
+    // echarts-gl draws long axis names over each other: the axes say α, β and the title says what they are
+    title: {
+      text: opts.title ?? '',
+      subtext: `α: ${d1 ? directionLabel(d1) : 'δ'}\nβ: ${d2 ? directionLabel(d2) : 'η'}`,
+      left: 8,
+      top: 4,
+      textStyle: { fontSize: 15, color: pal.text },
+      subtextStyle: { fontSize: 12, color: pal.text, lineHeight: 16 },
+    },
     tooltip: {},
-    visualMap: { min: lo, max: hi === lo ? lo + 1 : hi, dimension: 2, calculable: false, right: 8, top: 'middle', itemHeight: 160, text: [fmt(hi), `log10 ${SPLIT_LABEL[split]} loss`], textStyle: { color: pal.text, fontSize: 12 }, inRange: { color: VIRIDIS } },
-    xAxis3D: axis3(`α (${d1 ? directionLabel(d1) : 'δ'})`),
-    yAxis3D: axis3(`β (${d2 ? directionLabel(d2) : 'η'})`),
+    visualMap: { min: lo, max: hi === lo ? lo + 1 : hi, dimension: 2, calculable: false, right: 8, top: 'middle', itemHeight: 160, text: mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo), textStyle: { color: pal.text, fontSize: 12 }, inRange: { color: VIRIDIS } },
+    xAxis3D: axis3('α'),
+    yAxis3D: axis3('β'),
     zAxis3D: axis3(`log10 ${SPLIT_LABEL[split]} loss`),
     grid3D: { viewControl: { projection: 'perspective', autoRotate: false, distance: 220 }, boxWidth: 100, boxDepth: 100, boxHeight: 60, light: { main: { intensity: 1.1 }, ambient: { intensity: 0.4 } } },
     series: [{ type: 'surface', name: `log10 ${SPLIT_LABEL[split]} loss`, data, shading: 'color', wireframe: { show: true, lineStyle: { color: 'rgba(0,0,0,0.25)', width: 0.5 } } }],

@@ -1,6 +1,6 @@
 // The landscape viewer's form → the options of analysis.landscape, with a readable problem per field (named as the
 // API's option, e.g. "range: from must be below to") before anything is sent. Pure, so it is unit-tested.
-import type { DirectionKind, DirectionNormalization, LandscapeKind, LandscapeOptions, OneDimMode } from '../../../shared/api/landscape-types';
+import type { DirectionKind, DirectionNormalization, LandscapeKind, LandscapeOptions, LandscapeParams, OneDimMode } from '../../../shared/api/landscape-types';
 
 /** What the viewer draws: the three kinds of grid, 2d drawn as contours or as a 3D surface. */
 export type LandscapeMode = '1d' | '1d-training' | '2d' | '3d';
@@ -111,4 +111,28 @@ export function gridPoints(f: LandscapeForm): number {
   if (k === '2d') return f.points * (f.points2 ?? f.points);
   if (k === '1d-training') return f.points * (f.steps.length || f.maxCheckpoints);
   return f.points;
+}
+
+/** The form that asks for a stored grid again (same parameters, so the same stored key): opening a stored landscape
+ *  shows its settings, and Compute on them continues it if it was cut short. A 2d grid keeps the 3D view if shown. */
+export function formFromParams(p: LandscapeParams, prev: LandscapeForm): LandscapeForm {
+  const same2 = p.range2 === null || (p.range2[0] === p.range[0] && p.range2[1] === p.range[1]);
+  return {
+    ...prev,
+    mode: p.kind === '2d' && prev.mode === '3d' ? '3d' : p.kind,
+    step: p.kind === '1d-training' ? prev.step : (p.steps[0] ?? prev.step),
+    steps: p.kind === '1d-training' ? [...p.steps] : [],
+    direction: p.direction,
+    direction2: p.direction2 ?? prev.direction2,
+    normalization: p.normalization,
+    oneDim: p.oneDim,
+    orthogonalize: p.orthogonalize,
+    seed: p.seed,
+    from: p.range[0],
+    to: p.range[1],
+    points: p.points,
+    from2: same2 ? null : p.range2![0],
+    to2: same2 ? null : p.range2![1],
+    points2: p.points2 === null || p.points2 === p.points ? null : p.points2,
+  };
 }
