@@ -32,6 +32,9 @@ const desktop: DesktopBridge = {
   exportRunFigures(runId, view) {
     return ipcRenderer.invoke(IPC_DESKTOP.exportFigures, runId, view ?? {});
   },
+  setTheme(theme) {
+    return ipcRenderer.invoke(IPC_DESKTOP.theme, theme);
+  },
   onCommand(listener) {
     if (typeof listener !== 'function') throw new TypeError('onCommand needs a listener function');
     const forward = (_ipcEvent: IpcRendererEvent, command: DesktopCommand): void => listener(command);

@@ -44,6 +44,8 @@ let page: Page;
 let disk: string;
 let exportDir: string;
 let opened: OpenedConfigs;
+/** what the renderer told "main" about its theme */
+const themes: string[] = [];
 
 const command = (c: DesktopCommand) => page.evaluate((cmd) => (window as unknown as { __gsCommand(c: unknown): void }).__gsCommand(cmd), c);
 const onDisk = (name: string, text: string): string => {
@@ -62,6 +64,7 @@ beforeAll(async () => {
   await page.exposeFunction('__gsCall', (method: unknown, input: unknown) => dispatch(handlers, method, input));
   await page.exposeFunction('__gsDrop', (paths: string[]) => startDroppedFiles(paths, handlers));
   await page.exposeFunction('__gsTake', () => opened.take());
+  await page.exposeFunction('__gsTheme', (theme: string) => void themes.push(theme));
   await page.exposeFunction('__gsExport', (runId: number, view: { smoothing?: number; logX?: boolean }) => exportAllRunFigures(handlers, runId, exportDir, view));
   await page.addInitScript((dir: string) => {
     type L = (payload: unknown) => void;
@@ -81,6 +84,7 @@ beforeAll(async () => {
         // like webUtils.getPathForFile: a path only for the files "on disk" (written by the test), '' otherwise
         dropFiles: (files: File[]) => w.__gsDrop(Array.from(files, (f) => (f.name.startsWith('disk-') ? `${dir}/${f.name}` : ''))),
         takeOpenedConfigs: () => w.__gsTake(),
+        setTheme: (theme: string) => w.__gsTheme(theme),
         exportRunFigures: (runId: number, view: unknown) => w.__gsExport(runId, view),
         onCommand(listener: L) {
           commandListeners.add(listener);
@@ -143,6 +147,10 @@ describe('the renderer in the desktop app', () => {
     await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await command({ kind: 'theme', value: 'light' });
     await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    // the header button (light → dark) is reported to main, so the native theme and the menu follow
+    await page.getByRole('button', { name: /^theme:/ }).click();
+    await poll(() => themes.at(-1)).toBe('dark');
+    expect(themes[0]).toBe('system');
 
     await command({ kind: 'navigate', path: '/sweeps' });
     await poll(() => page.locator('h1', { hasText: 'Sweeps' }).count()).toBe(1);

@@ -179,6 +179,7 @@ describe('desktop IPC', () => {
         drop: async (paths) => (calls.push(['drop', paths]), []),
         takeOpened: () => (calls.push(['take']), []),
         exportFigures: async (runId, view) => (calls.push(['export', runId, view]), null),
+        setTheme: (theme) => void calls.push(['theme', theme]),
       },
     });
     const invoke = (channel: string, frame: FakeFrame | null, ...args: unknown[]) =>
@@ -192,13 +193,14 @@ describe('desktop IPC', () => {
     await invoke(IPC_DESKTOP.drop, main, ['/a.json']);
     await invoke(IPC_DESKTOP.takeOpened, main);
     await invoke(IPC_DESKTOP.exportFigures, main, 3, { smoothing: 0.5, logX: true });
-    expect(calls).toEqual([['drop', ['/a.json']], ['take'], ['export', 3, { smoothing: 0.5, logX: true }]]);
+    await invoke(IPC_DESKTOP.theme, main, 'dark');
+    expect(calls).toEqual([['drop', ['/a.json']], ['take'], ['export', 3, { smoothing: 0.5, logX: true }], ['theme', 'dark']]);
     const foreign = new FakeFrame('https://evil.example/');
     for (const channel of Object.values(IPC_DESKTOP).filter((c) => c !== IPC_DESKTOP.command)) {
       await expect(invoke(channel, foreign, ['/etc/passwd.json'])).rejects.toThrow(/refused/);
       await expect(invoke(channel, null, ['/etc/passwd.json'])).rejects.toThrow(/refused/);
     }
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
   });
 
   it('refuses malformed arguments', async () => {
@@ -208,6 +210,7 @@ describe('desktop IPC', () => {
     await expect(invoke(IPC_DESKTOP.drop, main, [1])).rejects.toThrow(/list of at most/);
     await expect(invoke(IPC_DESKTOP.drop, main, Array(MAX_DROPPED_FILES + 1).fill('/a.json'))).rejects.toThrow(/at most 64/);
     await expect(invoke(IPC_DESKTOP.exportFigures, main, -1)).rejects.toThrow(/run id/);
+    await expect(invoke(IPC_DESKTOP.theme, main, 'purple')).rejects.toThrow(/system, light or dark/);
     await invoke(IPC_DESKTOP.exportFigures, main, 2, { smoothing: 5, logX: 'yes' });
     expect(calls).toEqual([['export', 2, { smoothing: undefined, logX: false }]]);
   });
@@ -416,8 +419,13 @@ describe('the app with the OS', () => {
     expect(readSettings(join(dir, 'userData', 'settings.json')).theme).toBe('dark');
     expect(commands(win!)).toEqual([{ kind: 'theme', value: 'dark' }]);
     // the menu is rebuilt with Dark checked
-    const again = Menu.template!.find((m) => m.label === '&View').submenu.find((i: any) => i.label === 'Theme').submenu;
-    expect(again.find((t: any) => t.label === 'Dark').checked).toBe(true);
+    const checked = () => Menu.template!.find((m) => m.label === '&View').submenu.find((i: any) => i.label === 'Theme').submenu.find((t: any) => t.checked).label;
+    expect(checked()).toBe('Dark');
+    // the renderer's own theme button: native theme, settings and the menu follow it
+    await ipcMain.handlers.get(IPC_DESKTOP.theme)!({ sender: win!.webContents, senderFrame: win!.webContents.mainFrame }, 'system');
+    expect(nativeTheme.themeSource).toBe('system');
+    expect(readSettings(join(dir, 'userData', 'settings.json')).theme).toBe('system');
+    expect(checked()).toBe('Follow the System');
   });
 
   it('opens the window where it was left, with the remembered theme, and maximised if it was', async () => {

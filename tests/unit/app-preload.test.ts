@@ -25,7 +25,7 @@ describe('preload bridge', () => {
   it('exposes one key, grokscope, with exactly call, on and the desktop functions', () => {
     expect([...contextBridge.exposed.keys()]).toEqual(['grokscope']);
     expect(Object.keys(bridge).sort()).toEqual(['call', 'desktop', 'on']);
-    expect(Object.keys(bridge.desktop!).sort()).toEqual(['dropFiles', 'exportRunFigures', 'onCommand', 'takeOpenedConfigs']);
+    expect(Object.keys(bridge.desktop!).sort()).toEqual(['dropFiles', 'exportRunFigures', 'onCommand', 'setTheme', 'takeOpenedConfigs']);
     const fns = [bridge.call, bridge.on, ...Object.values(bridge.desktop!)];
     expect(fns.every((v) => typeof v === 'function')).toBe(true);
     expect(fns).not.toContain(ipcRenderer);
@@ -46,7 +46,8 @@ describe('preload bridge', () => {
   it('asks for opened configs and figure export on their channels, and forwards menu commands only', async () => {
     await bridge.desktop!.takeOpenedConfigs();
     await bridge.desktop!.exportRunFigures(7, { smoothing: 0.5 });
-    expect(ipcRenderer.invoked).toEqual([[IPC_DESKTOP.takeOpened], [IPC_DESKTOP.exportFigures, 7, { smoothing: 0.5 }]]);
+    await bridge.desktop!.setTheme('dark');
+    expect(ipcRenderer.invoked).toEqual([[IPC_DESKTOP.takeOpened], [IPC_DESKTOP.exportFigures, 7, { smoothing: 0.5 }], [IPC_DESKTOP.theme, 'dark']]);
     const got: unknown[][] = [];
     const off = bridge.desktop!.onCommand((...args: unknown[]) => got.push(args));
     ipcRenderer.emit(IPC_DESKTOP.command, { sender: ipcRenderer }, { kind: 'navigate', path: '/runs/3' });

@@ -8,6 +8,7 @@ export interface DesktopHandlers {
   drop(paths: string[]): Promise<DroppedFileResult[]>;
   takeOpened(): OpenedConfig[];
   exportFigures(runId: number, view: { smoothing?: number; logX?: boolean }): Promise<ExportFiguresResult | null>;
+  setTheme(theme: 'system' | 'light' | 'dark'): void;
 }
 
 /** At most this many files per drop: a drop of a whole folder's contents is a mistake, not a batch of runs. */
@@ -38,9 +39,16 @@ export function bindDesktopIpc(opts: { window: BrowserWindow; isAppUrl: (url: st
     };
   ipcMain.handle(IPC_DESKTOP.drop, guarded((paths: unknown) => opts.handlers.drop(dropPaths(paths))));
   ipcMain.handle(IPC_DESKTOP.takeOpened, guarded(() => opts.handlers.takeOpened()));
+  ipcMain.handle(
+    IPC_DESKTOP.theme,
+    guarded((theme: unknown) => {
+      if (theme !== 'system' && theme !== 'light' && theme !== 'dark') throw new DesktopIpcError('a theme is system, light or dark');
+      opts.handlers.setTheme(theme);
+    }),
+  );
   ipcMain.handle(IPC_DESKTOP.exportFigures, guarded((runId: unknown, view: unknown) => opts.handlers.exportFigures(...exportArgs(runId, view))));
   return () => {
-    for (const channel of [IPC_DESKTOP.drop, IPC_DESKTOP.takeOpened, IPC_DESKTOP.exportFigures]) ipcMain.removeHandler(channel);
+    for (const channel of [IPC_DESKTOP.drop, IPC_DESKTOP.takeOpened, IPC_DESKTOP.exportFigures, IPC_DESKTOP.theme]) ipcMain.removeHandler(channel);
   };
 }
 

@@ -120,6 +120,18 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
         if (!r.canceled) await opened.open(r.filePaths);
       };
       let recentRuns: RecentRun[] = [];
+      /** from the menu or from the renderer's own theme button: native parts, the menu's radio and settings follow */
+      const applyTheme = (value: ThemeChoice): void => {
+        if (value === theme && nativeTheme.themeSource === value) return;
+        theme = value;
+        nativeTheme.themeSource = value;
+        try {
+          writeSettings(settingsFile, { theme: value });
+        } catch (e) {
+          console.error(`Grokscope: could not remember the theme: ${(e as Error).message}`);
+        }
+        installMenu();
+      };
       const installMenu = (): void =>
         Menu.setApplicationMenu(
           Menu.buildFromTemplate(
@@ -129,11 +141,8 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
                 navigate: (path) => sendCommand(window, { kind: 'navigate', path }),
                 exportFigures: () => sendCommand(window, { kind: 'export-figures' }),
                 setTheme: (value) => {
-                  theme = value;
-                  nativeTheme.themeSource = value;
-                  writeSettings(settingsFile, { theme: value });
+                  applyTheme(value);
                   sendCommand(window, { kind: 'theme', value });
-                  installMenu();
                 },
               },
               recentRuns,
@@ -168,6 +177,7 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
           handlers: {
             drop: (paths) => startDroppedFiles(paths, ready.handlers),
             takeOpened: () => opened.take(),
+            setTheme: (value) => applyTheme(value),
             exportFigures: async (runId, view) => {
               const r = await dialog.showOpenDialog(win, {
                 title: `Export all figures of run ${runId}`,

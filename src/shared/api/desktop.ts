@@ -10,6 +10,7 @@ export const IPC_DESKTOP = {
   drop: 'grokscope:drop-paths',
   takeOpened: 'grokscope:take-opened',
   exportFigures: 'grokscope:export-figures',
+  theme: 'grokscope:theme',
   command: 'grokscope:command',
 } as const;
 
@@ -64,4 +65,6 @@ export interface DesktopBridge {
   /** Asks for a folder and writes every figure of the run there as PNG (2×) and SVG; null when cancelled. */
   exportRunFigures(runId: number, view?: { smoothing?: number; logX?: boolean }): Promise<ExportFiguresResult | null>;
   onCommand(listener: (command: DesktopCommand) => void): () => void;
+  /** The renderer's theme choice (header button), so native parts and the View → Theme menu follow it. */
+  setTheme(theme: 'system' | 'light' | 'dark'): Promise<void>;
 }

@@ -46,7 +46,17 @@ function onCommand(c: DesktopCommand): void {
 /** Starts listening; returns the stop function (for an $effect). */
 export function startDesktop(): () => void {
   if (!api.desktop) return () => {};
+  const desktop = api.desktop;
   const stop = api.desktop.onCommand(onCommand);
   void takeOpened();
-  return stop;
+  // the page's theme choice (remembered in localStorage, changed by the header button) drives the native one
+  const stopTheme = $effect.root(() => {
+    $effect(() => {
+      desktop.setTheme(theme.pref).catch(() => {});
+    });
+  });
+  return () => {
+    stop();
+    stopTheme();
+  };
 }
