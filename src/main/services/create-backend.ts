@@ -5,7 +5,6 @@ import { ApiError, type ApiHandlers } from '../../shared/api/contract';
 import type { HessianView, IdView, MetricSeries } from '../../shared/api/types';
 import { parseConfigText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
-import { downsampleMinMax } from '../../shared/analysis/downsample';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
 import { AnalysisInputError, AnalysisNotFoundError, predictRun, spectralOfRun } from './run-analysis';
@@ -148,8 +147,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       writer.flush(); // include points still in the write buffer
       const wanted = names ?? store.metrics.names(id);
       return wanted.map((name): MetricSeries => {
-        const s = store.metrics.series(id, name);
-        const d = downsampleMinMax(s.steps, s.values, maxPoints);
+        // min-max buckets that keep spikes; a long series is thinned inside SQLite (store/metrics-repo.ts)
+        const d = store.metrics.downsampled(id, name, maxPoints);
         return { name, steps: d.steps, values: d.values, downsampled: d.downsampled };
       });
     },
