@@ -93,6 +93,8 @@ describe('web contents hardening', () => {
     expect(navigate(contents, 'will-navigate', pathToFileURL(rendererIndexFile).href)).toBe(false);
     expect(navigate(contents, 'will-navigate', `${pathToFileURL(rendererIndexFile).href}#/runs/3`)).toBe(false);
     expect(navigate(contents, 'will-redirect', 'https://evil.example/')).toBe(true);
+    // a file dropped where the page does not take it would navigate to it: never
+    expect(navigate(contents, 'will-navigate', 'file:///home/me/run.grok.json')).toBe(true);
   });
 
   it('denies every new window and every <webview>, and never hands a URL to the OS (no openExternal)', () => {
