@@ -30,7 +30,7 @@ function cell(s: number, value: number, k: number, shift = 1): ReducedCell {
 const view: ReducedView = {
   runId: 1,
   key: 'R1',
-  params: { scales, axis: 'task.trainSize', values: [100, 400], steps: 100, evalEvery: 10 },
+  params: { scales, axis: 'task.trainSize', values: [100, 400], steps: 100, evalEvery: 10, lrScaling: 'fixed' },
   status: 'running',
   backend: 'wasm',
   w0,
