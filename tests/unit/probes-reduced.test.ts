@@ -3,12 +3,17 @@
 // bookkeeping, skipped cells and cancel; and the teacher-student landscape of 003 §3 on a CI budget: the test loss is
 // U-shaped in w (higher at both ends than at its interior minimum) and the training loss L-shaped (high at small w,
 // near zero from the test minimum on).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReducedCell, ReducedParams } from '../../src/shared/api/landscape-types';
 import { RunConfigSchema, type RunConfig } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { CellConfigError, cellConfig } from '../../src/main/compute/probes/reduced/cell-config';
 import { ReducedCancelled, runReducedJob } from '../../src/main/compute/probes/reduced/job';
+import { createChildLauncher } from '../../src/main/host/child-launcher';
+import { LandscapeService } from '../../src/main/services/run-landscape';
+import { openStore } from '../../src/main/store';
+import type { LandscapeProgress } from '../../src/shared/api/landscape-types';
+import { OWNER, tempDir } from './store-helpers';
 
 const teacherStudent = (width: number, lr: number): RunConfig =>
   RunConfigSchema.parse({
@@ -100,5 +105,42 @@ describe('teacher-student (003 §3): L and U against the weight norm', () => {
     for (let s = iMin; s < scales.length; s++) expect(train[s]).toBeLessThan(train[0]! / 10);
     // and the overfitting of the large norm: its training loss far below its test loss
     expect(train[2]).toBeLessThan(test[2]! / 10);
+  }, 60_000);
+});
+
+describe('LandscapeService.reduced in a compute process', () => {
+  const tmp = tempDir('reduced');
+  afterAll(() => tmp.cleanup());
+
+  it('streams each cell, stores the grid, and answers the same request from the store', async () => {
+    const store = openStore(tmp.file('r.db'));
+    try {
+      const cfg = RunConfigSchema.parse({
+        backend: 'cpu',
+        task: { kind: 'modular', op: 'add', p: 5, trainFraction: 0.6 },
+        model: { kind: 'mlp', width: 6, depth: 1, embedDim: 3 },
+        training: { steps: 100 },
+      });
+      const run = store.runs.insert({ name: 'base', config: cfg, createdAt: new Date().toISOString(), owner: OWNER });
+      const events: LandscapeProgress[] = [];
+      const svc = new LandscapeService({ store, launcher: createChildLauncher(), onProgress: (p) => events.push(p) });
+      const v = await svc.reduced(run, { scales: [0.5, 2], values: [0.4, 0.6], steps: 6, evalEvery: 3 });
+      expect(v.status).toBe('completed');
+      expect(v.backend).toBe('cpu');
+      expect(v.cells.flat().map((c) => [c!.value, c!.scale])).toEqual([
+        [0.4, 0.5],
+        [0.4, 2],
+        [0.6, 0.5],
+        [0.6, 2],
+      ]);
+      for (const c of v.cells.flat()) expect(Math.abs(c!.weightNorm - c!.scale * v.w0!) / c!.weightNorm).toBeLessThan(1e-4);
+      expect(events.filter((e) => e.cell).map((e) => `${e.cell!.v},${e.cell!.s}`)).toEqual(['0,0', '0,1', '1,0', '1,1']);
+      expect(events.filter((e) => e.cell).at(-1)).toMatchObject({ grid: 'reduced', key: v.key, done: 4, total: 4 });
+      expect(svc.stored(run).reduced).toEqual(v);
+      const again = await new LandscapeService({ store, launcher: { launch: () => { throw new Error('no process expected'); } } }).reduced(run, { scales: [0.5, 2], values: [0.4, 0.6], steps: 6, evalEvery: 3 });
+      expect(again).toEqual(v);
+    } finally {
+      store.close();
+    }
   }, 60_000);
 });
