@@ -22,7 +22,7 @@ import type { ComputeToHost, HostToCompute, TensorBlob } from '../compute/protoc
 import { CellConfigError, cellConfig } from '../compute/probes/reduced/cell-config';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
-import { AnalysisInputError, storedRun } from './run-analysis';
+import { AnalysisInputError, AnalysisNotFoundError, storedRun } from './run-analysis';
 import { thinIndices } from './run-trajectory';
 
 export const LANDSCAPE_DEFAULTS = {
@@ -383,7 +383,7 @@ export class LandscapeService {
   get(runId: number, key: string): LandscapeView {
     storedRun(this.o.store, runId);
     const v = this.findStored<LandscapeView>(runId, LANDSCAPE_KIND, key);
-    if (!v) throw new AnalysisInputError(`run ${runId} has no stored landscape ${key}`);
+    if (!v) throw new AnalysisNotFoundError(`run ${runId} has no stored landscape ${key}`);
     return v;
   }
 
