@@ -2,7 +2,7 @@
 // targets, the hardening fuses (with RunAsNode off, which utilityProcess compute does not need), the config-file
 // associations the app reads, native code and wasm unpacked from the asar, and icons that exist in their formats.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +51,16 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  it('unpacks better-sqlite3\'s native module and the wasm binaries from the asar', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/better-sqlite3/**/*.node', '**/node_modules/@tensorflow/tfjs-backend-wasm/**/*.wasm']));
+  it('unpacks the native modules (better-sqlite3, resvg) and the wasm binaries from the asar', () => {
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['**/node_modules/better-sqlite3/**/*.node', '**/node_modules/@resvg/**/*.node', '**/node_modules/@tensorflow/tfjs-backend-wasm/**/*.wasm']),
+    );
+    // every native module the app loads is covered: each installed .node file matches one of the patterns
+    const natives = ['better-sqlite3/build/Release/better_sqlite3.node'];
+    const resvg = readdirSync(path.join(REPO, 'node_modules/@resvg')).filter((d) => d.startsWith('resvg-js-'));
+    for (const d of resvg) natives.push(...readdirSync(path.join(REPO, 'node_modules/@resvg', d)).filter((f) => f.endsWith('.node')).map((f) => `@resvg/${d}/${f}`));
+    expect(natives.length).toBeGreaterThan(1);
+    for (const n of natives) expect(config.asarUnpack.some((pat: string) => path.matchesGlob(`node_modules/${n}`, pat)), n).toBe(true);
   });
 
   it('has icons in each platform\'s format', () => {

@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../services/create-backend';
 import type { Backend } from '../services/backend-api';
-import { exportAllRunFigures } from '../services/figure-export-all';
 import { appUrls } from './app-url';
 import { configPathsFromArgv, startDroppedFiles } from './config-files';
 import { bindDesktopIpc, sendCommand } from './desktop-ipc';
@@ -185,6 +184,8 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
                 properties: ['openDirectory', 'createDirectory'],
               });
               if (r.canceled || r.filePaths.length === 0) return null;
+              // loaded on first use: ECharts and resvg are heavy and only this action needs them in the app
+              const { exportAllRunFigures } = await import('../services/figure-export-all');
               return exportAllRunFigures(ready.handlers, runId, r.filePaths[0]!, view);
             },
           },
