@@ -66,3 +66,14 @@ describe('form from a stored grid', () => {
     expect(t.step).toBe(600);
   });
 });
+
+describe('number lists (reduced landscape)', () => {
+  it('parses commas and spaces, leaves blank to the default and names a bad entry', async () => {
+    const { parseNumberList } = await import('../../src/renderer/src/lib/landscape-request');
+    const pos = (v: number) => v > 0;
+    expect(parseNumberList('0.25, 0.5 1,2', 'scales', pos, 'a factor > 0')).toEqual({ value: [0.25, 0.5, 1, 2], problem: null });
+    expect(parseNumberList('  ', 'scales', pos, 'a factor > 0')).toEqual({ value: null, problem: null });
+    expect(parseNumberList('1, -2', 'scales', pos, 'a factor > 0').problem).toBe('scales: "-2" is not a factor > 0');
+    expect(parseNumberList('1, x', 'values', () => true, 'a number').problem).toBe('values: "x" is not a number');
+  });
+});

@@ -136,3 +136,14 @@ export function formFromParams(p: LandscapeParams, prev: LandscapeForm): Landsca
     points2: p.points2 === null || p.points2 === p.points ? null : p.points2,
   };
 }
+
+/** A comma- or space-separated list of numbers; null when blank (the API's default), a problem when not numbers. */
+export function parseNumberList(text: string, name: string, rule: (v: number) => boolean, ruleText: string): { value: number[] | null; problem: string | null } {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  if (parts.length === 0) return { value: null, problem: null };
+  const value = parts.map(Number);
+  const bad = parts.find((p, i) => !Number.isFinite(value[i]!) || !rule(value[i]!));
+  if (bad !== undefined) return { value: null, problem: `${name}: "${bad}" is not ${ruleText}` };
+  if (value.length > 100) return { value: null, problem: `${name}: at most 100 values, got ${value.length}` };
+  return { value, problem: null };
+}
