@@ -69,7 +69,8 @@ describe('reduced landscape figures', () => {
     const d = o.series[0]!.data as number[][];
     expect(d).toHaveLength(9);
     expect(d[2]).toEqual([2, 0, Math.log10(0.1)]);
-    expect((o.visualMap as { text: string[] }).text[0]).toMatch(/^log10 best test loss\n/);
+    expect((o.visualMap as { text: string[] }).text[0]).toMatch(/^log10 loss\n/);
+    expect(o.series[0]!.name).toBe('log10 best test loss');
   });
 
   it('finds the L and the U, and not where they are missing', () => {

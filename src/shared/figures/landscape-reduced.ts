@@ -97,6 +97,8 @@ export function buildReducedHeatmapOption(
   let [lo, hi] = finiteRange(data.map((d) => d[2]));
   if (metric === 'error') [lo, hi] = [0, 100];
   const label = metric === 'loss' ? `log10 best ${split} loss` : `best ${split} error (%)`;
+  // the colour bar's text is short (the panel's title says train or test): a long one runs into the plot
+  const barLabel = metric === 'loss' ? 'log10 loss' : 'error (%)';
   // the weight norm of each column: the first computed cell's, else α·w0
   const norms = view.params.scales.map((s, i) => view.cells.map((r) => r[i]).find((c) => c)?.weightNorm ?? (view.w0 ? s * view.w0 : s));
   const axis = { ...axisStyle(pal), type: 'category' as const, splitLine: { show: false }, splitArea: { show: false } };
@@ -105,7 +107,7 @@ export function buildReducedHeatmapOption(
     animation: false,
     ...titled(opts.title, pal.text),
     tooltip: { trigger: 'item' },
-    grid: { left: 80, right: 110, top: opts.title ? 48 : 20, bottom: 58 },
+    grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
     xAxis: { ...axis, data: norms.map(fmt), name: view.w0 ? 'weight norm w' : 'weight-norm factor α', nameGap: 30 },
     yAxis: { ...axis, data: view.params.values.map(fmt), name: REDUCED_AXIS_LABEL[view.params.axis], nameGap: 56 },
     visualMap: {
@@ -116,7 +118,7 @@ export function buildReducedHeatmapOption(
       right: 8,
       top: 'middle',
       itemHeight: 160,
-      text: [`${label}\n${fmt(hi)}`, fmt(lo)],
+      text: [`${barLabel}\n${fmt(hi)}`, fmt(lo)],
       textStyle: { color: pal.text, fontSize: 12 },
       inRange: { color: VIRIDIS },
     },

@@ -122,7 +122,7 @@ export function buildLandscapeOverTrainingOption(
     animation: false,
     ...titled(opts.title, pal.text),
     tooltip: { trigger: 'item' },
-    grid: { left: 80, right: 110, top: opts.title ? 48 : 20, bottom: 58 },
+    grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
     xAxis: { ...axis, data: view.alphas.map(fmt), name: `α along δ = ${dir ? directionLabel(dir) : 'δ'}`, nameGap: 30 },
     yAxis: { ...axis, data: view.params.steps.map(String), name: 'checkpoint step', nameGap: 56 },
     visualMap: {
@@ -190,7 +190,7 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
     animation: false,
     ...titled(opts.title, pal.text),
     tooltip: { trigger: 'item' },
-    grid: { left: 80, right: 120, top: opts.title ? 48 : 20, bottom: 58 },
+    grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
     xAxis: { ...axis, ...ext(tr?.alpha ?? [], view.params.range), name: `α along δ = ${d1 ? directionLabel(d1) : 'δ'}`, nameGap: 30, axisLabel: { ...axis.axisLabel, formatter: fmt } },
     yAxis: { ...axis, ...ext(tr?.beta ?? [], view.params.range2 ?? view.params.range), name: `β along η = ${d2 ? directionLabel(d2) : 'η'}`, nameGap: 56, ...fitName(pal, 340), axisLabel: { ...axis.axisLabel, formatter: fmt } },
     visualMap: {
