@@ -2,7 +2,8 @@
 // point: weights assigned on the device from θ and the directions, then the training code's evaluation of the
 // training and validation splits) timed right next to one plain evaluation of the same model (weights not moved), N×N
 // times, interleaved so that a loaded machine slows both alike. θ is the config's model after 5 updates.
-// Usage: npx tsx scripts/bench-landscape.ts CONFIG.json [N]   (N×N points, default 11)
+// With 'train' both evaluate the training split only (one full-batch forward pass each, the landscape's --splits train).
+// Usage: npx tsx scripts/bench-landscape.ts CONFIG.json [N] [train]   (N×N points, default 11)
 import { readFileSync } from 'node:fs';
 import { RunConfigSchema } from '../src/shared/config/run-config';
 import { initBackend } from '../src/main/compute/engine/backend';
@@ -11,6 +12,7 @@ import { Scorer } from '../src/main/compute/probes/landscape/scorer';
 import { makeDirection, type DirectionSources } from '../src/main/compute/probes/landscape/directions';
 const file = process.argv[2]!;
 const n = Number(process.argv[3] ?? 11);
+const withVal = process.argv[4] !== 'train';
 const config = RunConfigSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 const b = await initBackend(config.backend);
 const t = new Trainer(config);
@@ -40,12 +42,12 @@ let tp = 0;
 for (let i = 0; i < n; i++)
   for (let j = 0; j < n; j++) {
     let t0 = performance.now();
-    grid.scoreAt([-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)]);
+    grid.scoreAt([-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)], withVal);
     tg += performance.now() - t0;
     t0 = performance.now();
-    plain.scoreAt([]);
+    plain.scoreAt([], withVal);
     tp += performance.now() - t0;
   }
 grid.dispose();
 plain.dispose();
-console.log(JSON.stringify({ file, backend: b.backend, params: grid.dim, points: n * n, gridPerPointMs: +(tg / n / n).toFixed(1), plainEvalMs: +(tp / n / n).toFixed(1), ratio: +(tg / tp).toFixed(3) }));
+console.log(JSON.stringify({ file, backend: b.backend, splits: withVal ? 'train+val' : 'train', params: grid.dim, points: n * n, gridPerPointMs: +(tg / n / n).toFixed(1), plainEvalMs: +(tp / n / n).toFixed(1), ratio: +(tg / tp).toFixed(3) }));

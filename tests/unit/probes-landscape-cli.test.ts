@@ -29,7 +29,12 @@ describe('landscape options', () => {
       points2: 11,
       step: 400,
     });
-    expect(landscapeOptions(parse(['--kind', '1d-training', '--steps', '10,20', '--max-checkpoints', '5']))).toEqual({ kind: '1d-training', steps: [10, 20], maxCheckpoints: 5 });
+    expect(landscapeOptions(parse(['--kind', '1d-training', '--steps', '10,20', '--max-checkpoints', '5', '--splits', 'train']))).toEqual({
+      kind: '1d-training',
+      steps: [10, 20],
+      maxCheckpoints: 5,
+      splits: 'train',
+    });
     expect(landscapeOptions(parse([]))).toEqual({});
   });
 

@@ -112,6 +112,13 @@ describe('landscape at α = 0 equals the training code at the checkpoint', () =>
     expect(info.trajectory).toBeNull();
   });
 
+  it("splits 'train': the same training values, no validation pass", async () => {
+    const both = await grid(tableConfig, tr, params({ kind: '1d', steps: [20] }));
+    const only = await grid(tableConfig, tr, params({ kind: '1d', steps: [20], splits: 'train' }));
+    expect(only.rows.get(0)!.train).toEqual(both.rows.get(0)!.train);
+    expect(only.rows.get(0)!.val).toEqual({ loss: [], acc: [] });
+  });
+
   it('1d over training: every row at α = 0 is its own checkpoint; raw θ* − θ_t reaches θ* at α = 1', async () => {
     const { rows } = await grid(tableConfig, tr, params({ kind: '1d-training', steps: [0, 20], direction: 'target', normalization: 'raw', range: [0, 1], points: 3 }));
     for (const [i, step] of [0, 20].entries()) {

@@ -33,6 +33,7 @@ export const LANDSCAPE_FLAGS = {
   range2: 'value',
   points2: 'value',
   checkpoint: 'value',
+  splits: 'value',
   scales: 'value',
   axis: 'value',
   values: 'value',
@@ -90,6 +91,8 @@ export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
   if (points !== undefined) o.points = points;
   const points2 = intFlag(a, 'points2', 2, 1001);
   if (points2 !== undefined) o.points2 = points2;
+  const splits = choiceFlag(a, 'splits', ['train+val', 'train'] as const);
+  if (splits) o.splits = splits;
   const step = intFlag(a, 'checkpoint', 0, Number.MAX_SAFE_INTEGER);
   if (step !== undefined) o.step = step;
   const steps = checkpointsFlag(a);

@@ -38,7 +38,8 @@ grokscope analyze hessian --run RUN [--steps S,S,...] [--max-checkpoints N] [--e
 grokscope analyze id --run RUN [--steps S,S,...] [--max-checkpoints N] [--max-points N] [--db PATH] [--json]
 grokscope analyze landscape --run RUN [--kind 1d|1d-training|2d] [--checkpoint STEP | --steps S,S,...]
     [--direction D] [--direction2 D] [--normalization filter|raw] [--one-dim zero|per-scalar|keep] [--orthogonalize]
-    [--seed N] [--range FROM,TO] [--points N] [--range2 FROM,TO] [--points2 N] [--db PATH] [--json]
+    [--seed N] [--range FROM,TO] [--points N] [--range2 FROM,TO] [--points2 N] [--splits train+val|train]
+    [--db PATH] [--json]
 grokscope analyze reduced --run RUN [--scales A,A,...] [--axis task.trainSize|task.trainFraction|task.messiness]
     [--values V,V,...] [--updates N] [--eval-every N] [--lr-scaling fixed|with-norm] [--db PATH] [--json]
 

@@ -135,6 +135,7 @@ export function landscapeParams(store: Store, runId: number, o: LandscapeOptions
     points,
     range2: kind === '2d' ? ([...(o.range2 ?? range)] as [number, number]) : null,
     points2: kind === '2d' ? (o.points2 ?? points) : null,
+    ...(o.splits === 'train' ? { splits: 'train' as const } : {}),
   };
 }
 

@@ -64,6 +64,7 @@ const LandscapeInput = z.strictObject({
   points: z.number().int().min(2).max(1001).optional(),
   range2: Range.optional(),
   points2: z.number().int().min(2).max(1001).optional(),
+  splits: z.enum(['train+val', 'train']).optional().describe("the data each point is evaluated on (default 'train+val')"),
 });
 const ReducedInput = z.strictObject({
   id: z.number().int().positive(),

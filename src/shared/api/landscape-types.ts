@@ -57,7 +57,12 @@ export interface LandscapeOptions {
   /** 2d: β range and points (default: those of α) */
   range2?: [number, number];
   points2?: number;
+  /** the data each point is evaluated on: 'train+val' (default) or 'train' (one full-batch forward pass per point;
+   *  the rows' val arrays stay empty) */
+  splits?: LandscapeSplits;
 }
+
+export type LandscapeSplits = 'train+val' | 'train';
 
 /** The options with every default filled in: what identifies a stored landscape (and what a resume must match). */
 export interface LandscapeParams {
@@ -74,6 +79,8 @@ export interface LandscapeParams {
   points: number;
   range2: [number, number] | null;
   points2: number | null;
+  /** set only to 'train' (absent: 'train+val') */
+  splits?: 'train';
 }
 
 /** Loss and accuracy along one row of the grid (index i ↔ alphas[i]); accuracy is the training code's rule. */
@@ -88,6 +95,7 @@ export interface LandscapeRow {
   /** 2d: this row's β; null otherwise */
   beta: number | null;
   train: LandscapeSplitRow;
+  /** empty arrays when params.splits is 'train' */
   val: LandscapeSplitRow;
 }
 

@@ -78,6 +78,7 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
     const betas = p.kind === '2d' ? linspace(p.range2!, p.points2!) : null;
     const rowCount = p.kind === '2d' ? betas!.length : p.steps.length;
     const skip = new Set(job.skipRows);
+    const withVal = p.splits !== 'train';
 
     /** δ (and η) at the centre of row i: for 1d and 2d every row shares the one centre. */
     const directionsAt = (rowIdx: number) => {
@@ -104,9 +105,9 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
         traj.beta.push(c.b);
         traj.offPlane.push(c.offPlane);
         traj.trainLoss.push(s.train.loss);
-        traj.valLoss.push(s.val.loss);
+        traj.valLoss.push(s.val!.loss);
         traj.trainAcc.push(s.train.acc);
-        traj.valAcc.push(s.val.acc);
+        traj.valAcc.push(s.val!.acc);
       }
     }
     sink.info({ dim: scorer.dim, directions: first.infos, trajectory: traj });
@@ -126,11 +127,13 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
       const train: LandscapeSplitRow = { loss: [], acc: [] };
       const val: LandscapeSplitRow = { loss: [], acc: [] };
       for (const a of alphas) {
-        const s = scorer.scoreAt(betas ? [a, betas[r]!] : [a]);
+        const s = scorer.scoreAt(betas ? [a, betas[r]!] : [a], withVal);
         train.loss.push(s.train.loss);
         train.acc.push(s.train.acc);
-        val.loss.push(s.val.loss);
-        val.acc.push(s.val.acc);
+        if (s.val) {
+          val.loss.push(s.val.loss);
+          val.acc.push(s.val.acc);
+        }
         if (performance.now() - lastYield >= YIELD_MS) {
           await yieldToEvents();
           lastYield = performance.now();

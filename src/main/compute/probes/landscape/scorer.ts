@@ -25,7 +25,8 @@ const STREAM_INIT = 1;
 
 export interface PointScore {
   train: SplitScore;
-  val: SplitScore;
+  /** null when only the training split was asked for */
+  val: SplitScore | null;
 }
 
 export class Scorer {
@@ -80,8 +81,8 @@ export class Scorer {
     this.dirs = dirs.map((d) => d.map((x, i) => tf.tensor(x, this.params[i]!.shape)));
   }
 
-  /** Loss and accuracy at centre + Σ coef_k · dir_k. */
-  scoreAt(coefs: number[]): PointScore {
+  /** Loss and accuracy at centre + Σ coef_k · dir_k (on the training split only when withVal is false). */
+  scoreAt(coefs: number[], withVal = true): PointScore {
     if (!this.centre) throw new Error('Scorer.scoreAt before setSlice');
     const centre = this.centre;
     this.vars.forEach((v, i) =>
@@ -93,7 +94,7 @@ export class Scorer {
         v.assign(x);
       }),
     );
-    return this.score();
+    return this.score(withVal);
   }
 
   /** Loss and accuracy at the point θ given on the host. */
@@ -102,14 +103,14 @@ export class Scorer {
     return this.score();
   }
 
-  private score(): PointScore {
+  private score(withVal = true): PointScore {
     const kind = this.config.loss;
-    if (this.samples) return { train: this.samples.evaluate(this.model, 'train', kind), val: this.samples.evaluate(this.model, 'val', kind) };
     const ds = this.dataset as TaskDataset;
-    return {
-      train: evaluateSplit(this.model, this.train!, ds.vocabSize, ds.numClasses, kind),
-      val: evaluateSplit(this.model, this.val!, ds.vocabSize, ds.numClasses, kind),
-    };
+    const of = (split: 'train' | 'val') =>
+      this.samples
+        ? this.samples.evaluate(this.model, split, kind)
+        : evaluateSplit(this.model, split === 'train' ? this.train! : this.val!, ds.vocabSize, ds.numClasses, kind);
+    return { train: of('train'), val: withVal ? of('val') : null };
   }
 
   private releaseSlice(): void {
