@@ -41,18 +41,19 @@ describe('landscape viewer and optimiser playground', () => {
     await page.waitForURL(new RegExp(`#/runs/${runId}/landscape$`));
     await page.getByText('Nothing computed yet').waitFor({ timeout: 15_000 });
     expect(await page.getByLabel('checkpoint').inputValue()).toBe('40');
+    const settings = page.getByRole('form', { name: 'landscape settings' });
 
     await page.getByLabel('alpha points').fill('1');
     await page.getByText('points: must be a whole number from 2 to 1001, got 1').waitFor();
-    expect(await page.getByRole('button', { name: 'Compute' }).isDisabled()).toBe(true);
+    expect(await settings.getByRole('button', { name: 'Compute' }).isDisabled()).toBe(true);
     await page.getByLabel('alpha points').fill('5');
     await page.getByLabel('direction', { exact: true }).selectOption('target');
     await page.getByLabel('normalisation').selectOption('raw');
     // θ* − θ_t at the final checkpoint is zero: a readable refusal, nothing computed
-    await page.getByRole('button', { name: 'Compute' }).click();
+    await settings.getByRole('button', { name: 'Compute' }).click();
     await page.getByText(/direction is zero or missing at the final checkpoint/).waitFor({ timeout: 30_000 });
     await page.getByLabel('checkpoint').selectOption('20');
-    await page.getByRole('button', { name: 'Compute' }).click();
+    await settings.getByRole('button', { name: 'Compute' }).click();
 
     const fig = page.locator('[data-figure="landscape-1d"]');
     await fig.locator('canvas').first().waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
@@ -75,6 +76,20 @@ describe('landscape viewer and optimiser playground', () => {
     await page.locator('[data-figure="landscape-1d"] canvas').first().waitFor({ timeout: 15_000 });
     expect(await page.getByLabel('stored landscapes').count()).toBe(1);
   }, 120_000);
+
+  it("computes a 2 × 1 reduced landscape (Omnigrok) and draws its curves", async () => {
+    const panel = page.getByRole('region', { name: 'reduced landscape' });
+    await panel.getByLabel('weight-norm factors').fill('0.5, x');
+    await panel.getByText('scales: "x" is not a factor in (0, 1000]').waitFor();
+    await panel.getByLabel('weight-norm factors').fill('0.5, 2');
+    await panel.getByLabel('updates per cell').fill('20');
+    await panel.getByRole('button', { name: 'Compute' }).click();
+    await panel.locator('[data-figure="reduced-curves"] canvas').first().waitFor({ timeout: 60_000 });
+    await poll(() => panel.getByText(/^completed, 20 updates per cell/).count(), 60_000).toBe(1);
+    const stored = await e2e.backend.handlers['analysis.landscapeStored']({ id: runId });
+    expect(stored.reduced?.params.scales).toEqual([0.5, 2]);
+    expect(stored.reduced?.cells[0]?.every((c) => c !== null && c.weightNorm > 0)).toBe(true);
+  }, 90_000);
 
   it('the playground draws the six optimisers, takes a start from a click and names a bad hyperparameter', async () => {
     await page.getByRole('link', { name: 'Playground' }).click();
