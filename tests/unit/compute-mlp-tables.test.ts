@@ -10,6 +10,7 @@ import { slotIndex } from '../../src/main/compute/engine/position-tables';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { createMlp } from '../../src/main/compute/models/mlp';
 import { Rng } from '../../src/main/compute/rng';
+import '../../src/main/compute/probes/second-order-grads'; // side effect: the gradients double backprop needs
 import { crossEntropy } from '../../src/main/compute/train/metrics';
 
 afterAll(() => tf.disposeVariables());
@@ -94,6 +95,33 @@ describe('MLP first layer from per-position tables equals the one-hot formulatio
       });
     }
   }
+});
+
+describe('MLP tables under double backprop (Hessian-vector products, as compute/probes does)', () => {
+  it('cpu: the Hessian-vector product of a squared loss equals the one-hot formulation\'s', async () => {
+    await initBackend('cpu');
+    const c = CASES[1]!; // (a, op, b, =): varying and constant positions, tanh, depth 2
+    const cfg = MlpModelSchema.parse({ kind: 'mlp', embedDim: 4, width: 10, depth: c.depth, activation: c.activation });
+    const model = createMlp(cfg, { vocabSize: VOCAB, seqLen: c.seqLen, numClasses: CLASSES }, new Rng(4));
+    const rows = 60;
+    const input = inputOf(tokenRows(rows, c.seqLen, c.constant, 8), rows);
+    const list = model.params.map((p) => p.variable);
+    const vars = Object.fromEntries(model.params.map((p) => [p.name, p.variable]));
+    const dirs = list.map((v, i) => tf.tensor(new Rng(20 + i).fillNormal(new Float32Array(v.size), 1), v.shape));
+    const hvp = (logits: () => tf.Tensor2D) =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const inner = tf.variableGrads(() => tf.div(tf.sum(tf.square(logits())), rows) as tf.Scalar, list).grads;
+          return tf.addN(list.map((v, i) => tf.sum(tf.mul(inner[v.name]!, dirs[i]!)))) as tf.Scalar;
+        }, list);
+        return list.map((v) => grads[v.name]!.dataSync());
+      });
+    const fast = hvp(() => model.forward(input));
+    const plain = hvp(() => plainLogits(cfg, vars, input, c.seqLen));
+    model.params.forEach((p, i) => expect(maxRelErr(fast[i]!, plain[i]!), `Hv for ${p.name}`).toBeLessThan(1e-4));
+    tf.dispose([input.onehot, input.onehotT, ...dirs]);
+    tf.dispose(list);
+  });
 });
 
 describe('slotIndex', () => {

@@ -77,12 +77,25 @@ export function tableSum(table: tf.Tensor2D, bias: tf.Tensor1D, ix: SlotIndex): 
     return {
       value: tf.tensor2d(sumRows(t, c, ix, d), [ix.rows, d]),
       gradFunc: (dy: tf.Tensor) => {
+        // inside an outer gradient (Hessian-vector products by double backprop) this gradient must itself be
+        // differentiable: tf ops, not host loops
+        if (tf.engine().state.gradientDepth > 0) return differentiableGrads(dy as tf.Tensor2D, ix, d);
         const { dt, db } = scatterRows(dy.dataSync() as Float32Array, ix, d);
         return [tf.tensor2d(Float32Array.from(dt), [tableRows, d]), tf.tensor1d(Float32Array.from(db))];
       },
     };
   });
   return f(table, bias) as tf.Tensor2D;
+}
+
+/** The same gradients as tf ops: one ScatterNd of L copies of dy (it sums duplicate slots), and dy's column sums. */
+function differentiableGrads(dy: tf.Tensor2D, ix: SlotIndex, d: number): tf.Tensor[] {
+  const columns = [...ix.varying, ...ix.constant.map((s) => new Int32Array(ix.rows).fill(s))];
+  const slots = new Int32Array(ix.rows * columns.length);
+  columns.forEach((col, i) => slots.set(col, i * ix.rows));
+  const updates = columns.length === 1 ? dy : tf.concat(columns.map(() => dy), 0);
+  const dt = tf.scatterND(tf.tensor2d(slots, [slots.length, 1], 'int32'), updates, [ix.tableRows, d]);
+  return [dt, tf.sum(dy, 0)];
 }
 
 function sumRows(t: Float32Array, c: Float64Array, ix: SlotIndex, d: number): Float32Array {
