@@ -77,6 +77,20 @@ describe('landscape viewer and optimiser playground', () => {
     expect(await page.getByLabel('stored landscapes').count()).toBe(1);
   }, 120_000);
 
+  it('shows a 2D grid as contours and, in 3D, as an echarts-gl surface (or says WebGL is missing)', async () => {
+    const v = await e2e.backend.handlers['analysis.landscape']({ id: runId, kind: '2d', step: 20, points: 3 });
+    expect(v.rows.every((r) => r !== null)).toBe(true);
+    await page.goto(`${e2e.server.url}#/runs/${runId}/landscape`);
+    await page.locator('[data-figure="landscape-2d-train"] canvas').first().waitFor({ timeout: 15_000 });
+    await page.getByLabel('3D surface').check();
+    const fig = page.locator('[data-figure="landscape-3d-train"]');
+    await fig.waitFor({ timeout: 15_000 });
+    // headless Chromium may have no WebGL: then the view says so instead of failing silently
+    await poll(async () => (await fig.locator('canvas').count()) > 0 || (await fig.getByRole('alert').count()) > 0).toBe(true);
+    await page.waitForTimeout(500); // echarts-gl builds its compositor on a later frame (the CSP shim's case)
+    expect(e2e.pageErrors).toEqual([]);
+  }, 60_000);
+
   it("computes a 2 × 1 reduced landscape (Omnigrok) and draws its curves", async () => {
     const panel = page.getByRole('region', { name: 'reduced landscape' });
     await panel.getByLabel('weight-norm factors').fill('0.5, x');
