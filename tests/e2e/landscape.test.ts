@@ -91,6 +91,24 @@ describe('landscape viewer and optimiser playground', () => {
     expect(e2e.pageErrors).toEqual([]);
   }, 60_000);
 
+  it('Esc cancels slices over training after a row; computing again continues from the stored rows', async () => {
+    await page.goto(`${e2e.server.url}#/runs/${runId}/landscape`);
+    const settings = page.getByRole('form', { name: 'landscape settings' });
+    await page.getByLabel('1D slices over training').check();
+    await page.getByLabel('direction', { exact: true }).selectOption('random');
+    await page.getByLabel('alpha points').fill('1001');
+    await settings.getByRole('button', { name: 'Compute' }).click();
+    await settings.getByText(/^1\/\d+ rows/).waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Escape');
+    await settings.getByText(/was cancelled/).waitFor({ timeout: 30_000 });
+    const cut = (await e2e.backend.handlers['analysis.landscapeStored']({ id: runId })).landscapes[0]!;
+    expect(cut.status).toBe('cancelled');
+    expect(cut.rowsDone).toBeGreaterThan(0);
+    expect(cut.rowsDone).toBeLessThan(cut.rowsTotal);
+    await settings.getByRole('button', { name: 'Compute' }).click();
+    await poll(() => page.getByTestId('landscape-about').textContent(), 60_000).toMatch(/completed.*rows continued from a stored run/);
+  }, 120_000);
+
   it("computes a 2 × 1 reduced landscape (Omnigrok) and draws its curves", async () => {
     const panel = page.getByRole('region', { name: 'reduced landscape' });
     await panel.getByLabel('weight-norm factors').fill('0.5, x');
