@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { openStore, type Store } from '../../src/main/store';
 import { BackupError, contentHash, exportRun, importRuns } from '../../src/main/store/backup';
 import type { TrainingState } from '../../src/main/compute/protocol';
+import { SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { OWNER, smallConfig, tempDir } from './store-helpers';
 
 const tmp = tempDir('backup');
@@ -65,7 +66,7 @@ describe('export and import of a run', () => {
       const before = contentHash(a.db);
       const file = tmp.file('run.grokscope');
       const ex = exportRun(a.db, id, file);
-      expect(ex.rows).toEqual({ runs: 1, metrics: 66, checkpoints: 3, analyses: 2 });
+      expect(ex.rows).toEqual({ runs: 1, metrics: 66, metric_buckets: 11, checkpoints: 3, analyses: 2 });
       expect(existsSync(file)).toBe(true);
       for (const ext of ['-wal', '-shm', '.partial']) expect(existsSync(file + ext)).toBe(false); // one file
       expect(contentHash(a.db)).toBe(before); // the source is only read
@@ -73,7 +74,7 @@ describe('export and import of a run', () => {
       const fileBefore = fileHash(file);
       const im = importRuns(b.db, file);
       expect(im.runIds).toEqual([4]);
-      expect(im.rows).toEqual({ runs: 1, metrics: 66, checkpoints: 3, analyses: 2 });
+      expect(im.rows).toEqual({ runs: 1, metrics: 66, metric_buckets: 11, checkpoints: 3, analyses: 2 });
       expect(fileHash(file)).toBe(fileBefore); // importing does not touch the file
       const got = snapshot(b, 4);
       expect(got).toEqual(snapshot(a, id));
@@ -125,7 +126,7 @@ describe('export and import of a run', () => {
       const hash = fileHash(file);
       const before = contentHash(a.db);
       expect(() => importRuns(a.db, file)).toThrow(BackupError);
-      expect(() => importRuns(a.db, file)).toThrow(/written by a newer Grokscope \(schema version 99, this one reads up to 1\)/);
+      expect(() => importRuns(a.db, file)).toThrow(`written by a newer Grokscope (schema version 99, this one reads up to ${SCHEMA_VERSION})`);
       expect(fileHash(file)).toBe(hash);
 
       writeFileSync(tmp.file('notes.txt'), 'these are not the runs you are looking for'.repeat(100));

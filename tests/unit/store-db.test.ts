@@ -16,7 +16,7 @@ describe('openDatabase', () => {
     const tables = db
       .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .all();
-    expect(tables.map((t) => t.name)).toEqual(['analyses', 'checkpoints', 'metrics', 'runs', 'sweeps']);
+    expect(tables.map((t) => t.name)).toEqual(['analyses', 'checkpoints', 'metric_buckets', 'metrics', 'runs', 'sweeps']);
     expect(tables.find((t) => t.name === 'metrics')!.sql).toMatch(/PRIMARY KEY \(run_id, name, step\)\s*\)\s*WITHOUT ROWID/);
     const runCols = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('runs')").all().map((c) => c.name);
     for (const c of ['id', 'name', 'config_json', 'status', 'seed', 'backend', 'backend_notes_json', 'step', 'total_steps',

@@ -2,6 +2,7 @@
 // single range scan. SQLite stores NaN as NULL; it is read back as NaN so a diverged run's last points survive.
 import type { Db } from './db';
 import { downsampleMinMax, type Downsampled } from '../../shared/analysis/downsample';
+import { BUCKET_STEPS, rebuildBuckets } from './migrations';
 
 /** Series spanning more steps than this are thinned inside SQLite instead of being read whole (see downsampled). */
 export const SQL_THIN_ABOVE = 100_000;
@@ -22,6 +23,23 @@ export class MetricsRepo {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare('INSERT OR REPLACE INTO metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)');
+    // Folds a point into its 64-step summary: a lower (higher) value, or an equal one at an earlier step, replaces the
+    // minimum (maximum); NaN (NULL) never does. In an UPDATE every right-hand side sees the row's old values.
+    const lower = '(excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value OR (excluded.min_value = min_value AND excluded.min_step < min_step)))';
+    const higher = '(excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value OR (excluded.max_value = max_value AND excluded.max_step < max_step)))';
+    this.bucketStmt = db.prepare(
+      `INSERT INTO metric_buckets (run_id, name, bucket, min_step, min_value, max_step, max_value) VALUES (@run, @name, @bucket, @step, @value, @step, @value)
+       ON CONFLICT (run_id, name, bucket) DO UPDATE SET
+         min_step = CASE WHEN ${lower} THEN excluded.min_step ELSE min_step END,
+         min_value = CASE WHEN ${lower} THEN excluded.min_value ELSE min_value END,
+         max_step = CASE WHEN ${higher} THEN excluded.max_step ELSE max_step END,
+         max_value = CASE WHEN ${higher} THEN excluded.max_value ELSE max_value END`,
+    );
+    this.summaryStmt = db
+      .prepare<[number, string], [number, number, number | null, number, number | null]>(
+        'SELECT bucket, min_step, min_value, max_step, max_value FROM metric_buckets WHERE run_id = ? AND name = ? ORDER BY bucket',
+      )
+      .raw(true);
     // One scan, one string: SQLite builds both JSON arrays in C (numbers round-trip exactly; NaN is stored as NULL,
     // ±Infinity as ±9e999), which is ~2x faster than materialising 100k row arrays through the driver.
     this.seriesStmt = db.prepare<[number, string], [string, string]>(`
@@ -60,6 +78,8 @@ export class MetricsRepo {
     this.pointStmt = db.prepare<[number, string, number], number | null>('SELECT value FROM metrics WHERE run_id = ? AND name = ? AND step = ?').pluck();
   }
 
+  private readonly bucketStmt;
+  private readonly summaryStmt;
   private readonly firstStepStmt;
   private readonly lastStepStmt;
   private readonly bucketMinStmt;
@@ -74,7 +94,9 @@ export class MetricsRepo {
    * its points here: the steps between the first and the last are cut into equal step ranges and each range gives
    * its extremes through two index range scans. For consecutive steps those ranges are exactly the JS function's
    * index buckets, so both paths give the same points; for uneven steps they are equal ranges of the x axis, which
-   * is what a chart shows. (A 1,000,000-step series: one pass over its rows in C, instead of 1,000,000 values parsed.)
+   * is what a chart shows. When the series spans at least as many 64-step summaries (table metric_buckets) as there
+   * are buckets, the buckets are made of whole summaries instead and no point is scanned (a 1,000,000-step series:
+   * 15,625 summary rows instead of 1,000,000 points).
    */
   downsampled(runId: number, name: string, maxPoints: number): Downsampled {
     const first = this.firstStepStmt.get(runId, name) ?? null;
@@ -86,6 +108,7 @@ export class MetricsRepo {
     if (!Number.isFinite(maxPoints) || maxPoints < 4) throw new RangeError(`maxPoints must be a number ≥ 4, got ${String(maxPoints)}`);
     const buckets = Math.floor((Math.floor(maxPoints) - 2) / 2);
     const value = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
+    if (Math.floor(last / BUCKET_STEPS) - Math.floor(first / BUCKET_STEPS) + 1 >= buckets) return this.fromSummaries(runId, name, first, last, buckets);
     const steps: number[] = [first];
     const values: number[] = [value(this.pointStmt.get(runId, name, first))];
     const lo = first + 1;
@@ -117,9 +140,53 @@ export class MetricsRepo {
     return { steps, values, downsampled: true };
   }
 
+  /**
+   * Min-max thinning from the 64-step summaries alone (no point is read but the first and the last): the summary
+   * rows are split into `buckets` runs of consecutive rows (sizes differing by at most one), and each run gives its
+   * lowest and highest point, the earliest on ties. An all-NaN run keeps its first step as a gap.
+   */
+  private fromSummaries(runId: number, name: string, first: number, last: number, buckets: number): Downsampled {
+    const rows = this.summaryStmt.all(runId, name);
+    const value = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
+    const steps: number[] = [first];
+    const values: number[] = [value(this.pointStmt.get(runId, name, first))];
+    const k = rows.length;
+    for (let g = 0; g < buckets; g++) {
+      const start = Math.floor((g * k) / buckets);
+      const end = Math.floor(((g + 1) * k) / buckets);
+      if (end <= start) continue;
+      let lo: [number, number] | null = null;
+      let hi: [number, number] | null = null;
+      for (let i = start; i < end; i++) {
+        const [, minStep, minValue, maxStep, maxValue] = rows[i]!;
+        if (minValue !== null && (lo === null || minValue < lo[1])) lo = [minStep, minValue];
+        if (maxValue !== null && (hi === null || maxValue > hi[1])) hi = [maxStep, maxValue];
+      }
+      const pts: [number, number][] = [];
+      if (lo === null || hi === null) pts.push([rows[start]![1], NaN]);
+      else {
+        pts.push(lo);
+        if (hi[0] !== lo[0]) pts.push(hi);
+      }
+      pts.sort((a, b) => a[0] - b[0]);
+      // the first and the last point are there already
+      for (const [st, v] of pts)
+        if (st !== first && st !== last) {
+          steps.push(st);
+          values.push(v);
+        }
+    }
+    steps.push(last);
+    values.push(value(this.pointStmt.get(runId, name, last)));
+    return { steps, values, downsampled: true };
+  }
+
   /** Inserts rows (callers batch them inside one transaction; see services/run-writer.ts). */
   insert(runId: number, rows: readonly MetricRow[]): void {
-    for (const [name, step, value] of rows) this.insertStmt.run(runId, name, step, value);
+    for (const [name, step, value] of rows) {
+      this.insertStmt.run(runId, name, step, value);
+      this.bucketStmt.run({ run: runId, name, bucket: Math.floor(step / BUCKET_STEPS), step, value: Number.isNaN(value) ? null : value });
+    }
   }
 
   /** Inserts rows in their own transaction. */
@@ -145,6 +212,9 @@ export class MetricsRepo {
 
   /** Drops points after `step` (a run resumed from an earlier checkpoint rewrites them). */
   deleteAfter(runId: number, step: number): void {
-    this.deleteAfterStmt.run(runId, step);
+    this.db.transaction(() => {
+      this.deleteAfterStmt.run(runId, step);
+      rebuildBuckets(this.db, runId, step);
+    })();
   }
 }

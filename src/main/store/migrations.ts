@@ -88,7 +88,67 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'metric_buckets: min-max summaries of 64-step ranges, so long histories load without reading every point',
+    up(db) {
+      db.exec(`
+        -- One row per (run, metric, 64-step range): the range's lowest and highest value and their steps (the
+        -- earliest on ties; NULL values, i.e. NaN, ignored; an all-NaN range keeps its first step with NULLs).
+        -- Kept by MetricsRepo.insert / deleteAfter; read by MetricsRepo.downsampled for long series.
+        CREATE TABLE metric_buckets (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          bucket INTEGER NOT NULL,
+          min_step INTEGER NOT NULL,
+          min_value REAL,
+          max_step INTEGER NOT NULL,
+          max_value REAL,
+          PRIMARY KEY (run_id, name, bucket)
+        ) WITHOUT ROWID;
+      `);
+      rebuildBuckets(db, null, -1);
+    },
+  },
 ];
+
+/** Steps per metric_buckets row. */
+export const BUCKET_STEPS = 64;
+
+/**
+ * Recomputes metric_buckets from the metrics table: for one run (or every run when null), every bucket holding steps
+ * after `fromStep` (-1: all). Used by migration 2 and when a resumed run drops its points after a checkpoint.
+ */
+export function rebuildBuckets(db: Database.Database, runId: number | null, fromStep: number): void {
+  const from = Math.floor(Math.max(fromStep, -1) / BUCKET_STEPS);
+  const runCond = runId === null ? '1' : 'run_id = @run';
+  // better-sqlite3 binds JS numbers as REAL: the bucket width is written into the SQL so that step / w stays an
+  // integer division (it is a constant of this file, not input).
+  const w = Math.trunc(BUCKET_STEPS);
+  const params = { run: runId, from };
+  db.prepare(`DELETE FROM metric_buckets WHERE ${runCond} AND bucket >= @from`).run(params);
+  // With exactly one min() or max() in a query, SQLite takes the bare column (step) from the row holding it.
+  db.prepare(
+    `INSERT INTO metric_buckets (run_id, name, bucket, min_step, min_value, max_step, max_value)
+     SELECT run_id, name, step / ${w}, step, MIN(value), step, NULL FROM metrics
+     WHERE ${runCond} AND step >= @from * ${w} GROUP BY run_id, name, step / ${w}`,
+  ).run(params);
+  db.prepare(
+    `UPDATE metric_buckets SET (max_step, max_value) = (
+       SELECT step, MAX(value) FROM metrics m
+       WHERE m.run_id = metric_buckets.run_id AND m.name = metric_buckets.name
+         AND m.step >= metric_buckets.bucket * ${w} AND m.step < (metric_buckets.bucket + 1) * ${w})
+     WHERE ${runCond} AND bucket >= @from`,
+  ).run(params);
+  // an all-NaN range is a gap marked at its first step (the bare column above is any of its rows)
+  db.prepare(
+    `UPDATE metric_buckets SET (min_step, max_step) = (
+       SELECT MIN(step), MIN(step) FROM metrics m
+       WHERE m.run_id = metric_buckets.run_id AND m.name = metric_buckets.name
+         AND m.step >= metric_buckets.bucket * ${w} AND m.step < (metric_buckets.bucket + 1) * ${w})
+     WHERE ${runCond} AND bucket >= @from AND min_value IS NULL`,
+  ).run(params);
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
