@@ -17,3 +17,26 @@ export function axisStyle(pal: AxisPalette, font: { name: number; label: number 
     splitLine: { show: true, lineStyle: { color: pal.split } },
   };
 }
+
+/** A figure's title, centred above the plot, or nothing. */
+export const titled = (title: string | undefined, color: string) =>
+  title ? { title: { text: title, left: 'center', top: 8, textStyle: { fontSize: 15, color } } } : {};
+
+/** Perceptually uniform and readable in greyscale, for every colour scale. */
+export const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+
+/** The vertical colour bar at the right of a heatmap, from lo to hi (a flat map still gets a bar). */
+export function colourBar(lo: number, hi: number, text: [string, string], pal: { text: string }) {
+  return {
+    min: lo,
+    max: hi === lo ? lo + 1 : hi,
+    calculable: false,
+    orient: 'vertical' as const,
+    right: 8,
+    top: 'middle',
+    itemHeight: 160,
+    text,
+    textStyle: { color: pal.text, fontSize: 12 },
+    inRange: { color: VIRIDIS },
+  };
+}

@@ -4,6 +4,7 @@
 import type { EChartsOption } from 'echarts';
 import type { SweepCellRun, SweepView } from '../api/types';
 import type { FigureTheme } from './curves';
+import { colourBar } from './axis-style';
 
 export const SWEEP_METRICS = ['valAcc', 't4', 'delay', 'energy', 'predicted'] as const;
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
@@ -93,18 +94,7 @@ export function buildSweepHeatmap(view: SweepView, metric: SweepMetric, opts: { 
     grid: { left: 90, right: 110, top: opts.title ? 48 : 20, bottom: 64 },
     xAxis: { ...axis, data: cols, name: colAxis?.path ?? '', nameGap: 32 },
     yAxis: { ...axis, data: rows, name: rowAxis!.path, nameGap: 64 },
-    visualMap: {
-      min: lo,
-      max: hi === lo ? lo + 1 : hi,
-      calculable: false,
-      orient: 'vertical',
-      right: 8,
-      top: 'middle',
-      itemHeight: 160,
-      text: [fmtVal(hi, metric), fmtVal(lo, metric)],
-      textStyle: { color: pal.text, fontSize: 12 },
-      inRange: { color: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] }, // viridis
-    },
+    visualMap: colourBar(lo, hi, [fmtVal(hi, metric), fmtVal(lo, metric)], pal),
     series: [
       {
         type: 'heatmap',

@@ -5,14 +5,13 @@
 import type { EChartsOption } from 'echarts';
 import type { ReducedAxisPath, ReducedCell, ReducedView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, colourBar, titled } from './axis-style';
 import { finiteRange } from './landscape-grid-series';
 
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', train: '#1f77b4', test: '#ff7f0e', mark: '#888888' },
   dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', train: '#4a9ee0', test: '#ff9a3c', mark: '#999999' },
 } as const;
-const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 
 export const REDUCED_AXIS_LABEL: Record<ReducedAxisPath, string> = {
   'task.trainSize': 'training-set size N',
@@ -22,7 +21,6 @@ export const REDUCED_AXIS_LABEL: Record<ReducedAxisPath, string> = {
 export type ReducedMetric = 'loss' | 'error';
 
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
-const titled = (title: string | undefined, color: string) => (title ? { title: { text: title, left: 'center', top: 8, textStyle: { fontSize: 15, color } } } : {});
 
 const pick = (c: ReducedCell, split: 'train' | 'test', metric: ReducedMetric): number =>
   metric === 'loss' ? (split === 'train' ? c.trainLoss : c.testLoss) : 100 * (split === 'train' ? c.trainError : c.testError);
@@ -110,18 +108,7 @@ export function buildReducedHeatmapOption(
     grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
     xAxis: { ...axis, data: norms.map(fmt), name: view.w0 ? 'weight norm w' : 'weight-norm factor α', nameGap: 30 },
     yAxis: { ...axis, data: view.params.values.map(fmt), name: REDUCED_AXIS_LABEL[view.params.axis], nameGap: 56 },
-    visualMap: {
-      min: lo,
-      max: hi === lo ? lo + 1 : hi,
-      calculable: false,
-      orient: 'vertical',
-      right: 8,
-      top: 'middle',
-      itemHeight: 160,
-      text: [`${barLabel}\n${fmt(hi)}`, fmt(lo)],
-      textStyle: { color: pal.text, fontSize: 12 },
-      inRange: { color: VIRIDIS },
-    },
+    visualMap: colourBar(lo, hi, [`${barLabel}\n${fmt(hi)}`, fmt(lo)], pal),
     series: [{ type: 'heatmap', name: label, data, label: { show: data.length <= 80, color: '#fff', fontSize: 11, textBorderColor: '#000', textBorderWidth: 2, formatter: (p: unknown) => { const d = (p as { data: (number | null)[] }).data[2]; return d == null ? '' : fmt(d); } } }],
   };
 }

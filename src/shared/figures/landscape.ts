@@ -6,7 +6,7 @@
 import type { EChartsOption } from 'echarts';
 import type { DirectionInfo, LandscapeView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, colourBar, titled, VIRIDIS } from './axis-style';
 import { bilinear } from './landscape-contour';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
@@ -17,15 +17,12 @@ const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', train: '#1f77b4', val: '#ff7f0e', contour: 'rgba(255,255,255,0.75)', path: '#222222', centre: '#888888' },
   dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', train: '#4a9ee0', val: '#ff9a3c', contour: 'rgba(255,255,255,0.6)', path: '#f0f0f0', centre: '#999999' },
 } as const;
-const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 
 export interface LandscapeFigureOptions {
   theme?: FigureTheme;
   title?: string;
 }
 
-const titled = (title: string | undefined, color: string) =>
-  title ? { title: { text: title, left: 'center', top: 8, textStyle: { fontSize: 15, color } } } : {};
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 /** A colour bar's texts: what the colour means and the top value above the bar, the bottom value below it. */
 export const mapText = (label: string, hi: number, lo: number): [string, string] => [`${label}\n${fmt(hi)}`, fmt(lo)];
@@ -125,18 +122,7 @@ export function buildLandscapeOverTrainingOption(
     grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
     xAxis: { ...axis, data: view.alphas.map(fmt), name: `α along δ = ${dir ? directionLabel(dir) : 'δ'}`, nameGap: 30 },
     yAxis: { ...axis, data: view.params.steps.map(String), name: 'checkpoint step', nameGap: 56 },
-    visualMap: {
-      min: lo,
-      max: hi === lo ? lo + 1 : hi,
-      calculable: false,
-      orient: 'vertical',
-      right: 8,
-      top: 'middle',
-      itemHeight: 160,
-      text: mapText(valueName, hi, lo),
-      textStyle: { color: pal.text, fontSize: 12 },
-      inRange: { color: VIRIDIS },
-    },
+    visualMap: colourBar(lo, hi, mapText(valueName, hi, lo), pal),
     series: [{ type: 'heatmap', name: valueName, data, progressive: 0 }],
   };
 }
