@@ -130,7 +130,7 @@ it('the back end SIGKILLed 3 times mid-run: integrity ok, run interrupted, ≤ 1
     await b.close();
   }
   console.log(`metrics lost at each of the 3 crashes (ms of evaluations received but not stored): ${lostMs.join(', ')}`);
-}, 120_000);
+}, 240_000);
 
 /** The evaluations the host received, with their arrival times. */
 function startHostLog(lines: string[]): { step: number; ms: number }[] {

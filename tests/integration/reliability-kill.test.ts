@@ -86,4 +86,4 @@ it(`a run SIGKILLed at ${KILLS} random steps and resumed each time ends with the
   expect(b.map((s) => s.name)).toEqual(a.map((s) => s.name));
   expect(b.find((s) => s.name === 'val_acc')!.steps).toEqual(Array.from({ length: STEPS / 10 + 1 }, (_, i) => i * 10));
   expect(b).toEqual(a);
-}, 120_000);
+}, 240_000);
