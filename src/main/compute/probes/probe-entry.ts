@@ -1,6 +1,5 @@
 // The compute entry's side of a probe: validates the config, picks the backend, runs the job and reports back.
-import { formatProblem, problemsFromZod } from '../../../shared/config/errors';
-import { RunConfigSchema } from '../../../shared/config/run-config';
+import { jobConfig } from '../job-config';
 import { initBackend } from '../engine/backend';
 import type { ComputeToHost, HostToCompute } from '../protocol';
 import { ProbeCancelled, runProbe } from './run-probe';
@@ -11,14 +10,11 @@ export async function handleProbe(
   io: { send(m: ComputeToHost): void; cancelled(): boolean },
 ): Promise<boolean> {
   const runId = msg.runId;
-  const parsed = RunConfigSchema.safeParse(msg.request.config);
-  if (!parsed.success) {
-    io.send({ type: 'error', runId, message: `invalid run config: ${problemsFromZod(parsed.error).map((p) => formatProblem(p)).join('; ')}` });
-    return false;
-  }
+  const config = jobConfig(runId, msg.request.config, (m) => io.send(m));
+  if (!config) return false;
   try {
-    const backend = await initBackend(parsed.data.backend);
-    await runProbe({ ...msg.request, config: parsed.data }, {
+    const backend = await initBackend(config.backend);
+    await runProbe({ ...msg.request, config }, {
       info: (dim, excluded) => io.send({ type: 'probe-info', runId, backend: backend.backend, dim, excluded }),
       progress: (done, total, message) => io.send({ type: 'probe-progress', runId, done, total, message }),
       point: (result) => io.send({ type: 'probe-point', runId, result }),

@@ -1,8 +1,7 @@
 // The compute entry's side of a landscape or reduced-landscape grid: validates the config, picks the backend, runs the
 // job and reports each finished row or cell back as it comes.
 import * as tf from '@tensorflow/tfjs-core';
-import { formatProblem, problemsFromZod } from '../../../../shared/config/errors';
-import { RunConfigSchema } from '../../../../shared/config/run-config';
+import { jobConfig } from '../../job-config';
 import { initBackend } from '../../engine/backend';
 import type { ComputeToHost, HostToCompute } from '../../protocol';
 import { ReducedCancelled, runReducedJob } from '../reduced/job';
@@ -14,19 +13,16 @@ export async function handleGrid(
   io: { send(m: ComputeToHost): void; cancelled(): boolean },
 ): Promise<boolean> {
   const runId = msg.runId;
-  const parsed = RunConfigSchema.safeParse(msg.request.config);
-  if (!parsed.success) {
-    io.send({ type: 'error', runId, message: `invalid run config: ${problemsFromZod(parsed.error).map((p) => formatProblem(p)).join('; ')}` });
-    return false;
-  }
+  const config = jobConfig(runId, msg.request.config, (m) => io.send(m));
+  if (!config) return false;
   const progress = (done: number, total: number, message: string) => io.send({ type: 'probe-progress', runId, done, total, message });
   try {
-    const backend = (await initBackend(parsed.data.backend)).backend;
+    const backend = (await initBackend(config.backend)).backend;
     tf.engine().startScope();
     try {
       if (msg.type === 'landscape')
         await runLandscapeJob(
-          { ...msg.request, config: parsed.data },
+          { ...msg.request, config },
           {
             info: (i) => io.send({ type: 'grid-info', runId, backend, dim: i.dim, directions: i.directions, trajectory: i.trajectory, w0: null }),
             progress,
@@ -36,7 +32,7 @@ export async function handleGrid(
         );
       else
         await runReducedJob(
-          { ...msg.request, config: parsed.data },
+          { ...msg.request, config },
           {
             info: (i) => io.send({ type: 'grid-info', runId, backend, dim: 0, directions: [], trajectory: null, w0: i.w0 }),
             progress,
