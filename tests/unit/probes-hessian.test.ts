@@ -14,25 +14,13 @@ import { LossHessian, type ChunkedLoss } from '../../src/main/compute/probes/hes
 import { buildProbeModel, type ProbeModel } from '../../src/main/compute/probes/model-at';
 import { hessianTensors } from '../../src/main/compute/probes/run-probe';
 import { crossEntropyTwice, probeLoss } from '../../src/main/compute/probes/second-order-grads';
+import { randomVec, relErr } from './vector-helpers';
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 afterAll(() => tf.disposeVariables());
 
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-};
-const randomVec = (n: number, seed: number) => {
-  const r = seededRandom(seed);
-  return Float64Array.from({ length: n }, () => r.normal());
-};
 const single = (f: () => tf.Scalar): ChunkedLoss => ({ forEachChunk: (g) => g(f, 1) });
 
 describe('exact Hessian-vector products against closed forms', () => {

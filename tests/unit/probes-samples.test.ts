@@ -27,6 +27,7 @@ import type { ComputeChannel, ComputeLauncher } from '../../src/main/host/types'
 import { ProbeService } from '../../src/main/services/run-probes';
 import { openStore } from '../../src/main/store';
 import { OWNER, tempDir } from './store-helpers';
+import { randomVec, relErr } from './vector-helpers';
 
 const tmp = tempDir('probes-samples');
 beforeAll(async () => {
@@ -140,19 +141,6 @@ function trainLoss(pm: ProbeModel, maxRows?: number): { loss: ChunkedLoss; dispo
   };
 }
 
-const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += b[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
-};
-const randomVec = (n: number, seed: number) => {
-  const r = seededRandom(seed);
-  return Float64Array.from({ length: n }, () => r.normal());
-};
 
 // ---------------------------------------------------------------- an independent float64 reference
 
