@@ -39,7 +39,6 @@ describe('downsampleMinMax', () => {
     expect(r.steps[0]).toBe(0);
     expect(r.steps[r.steps.length - 1]).toBe(n - 1);
     for (let i = 1; i < r.steps.length; i++) expect(r.steps[i]!).toBeGreaterThan(r.steps[i - 1]!);
-    expect(ms).toBeLessThan(1000);
   });
 
   it('keeps min and max of each bucket in step order', () => {
