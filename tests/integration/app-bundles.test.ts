@@ -49,13 +49,17 @@ describe('built app bundles', () => {
     expect(report.errors).toEqual([]);
   });
 
-  it('the preload bundle is CommonJS needing only electron, and exposes exactly call and on', () => {
+  it('the preload bundle is CommonJS needing only electron, and exposes exactly call, on and the typed desktop functions', () => {
     const report = runJson([here('drive-preload.cjs'), join(out, 'preload/index.cjs')]);
     expect(report.required).toEqual(['electron']);
     expect(report.keys).toEqual(['grokscope']);
-    expect(report.bridgeKeys.sort()).toEqual(['call', 'on']);
+    expect(report.bridgeKeys.sort()).toEqual(['call', 'desktop', 'on']);
+    expect(report.desktopKeys.sort()).toEqual(['dropFiles', 'exportRunFigures', 'onCommand', 'setTheme', 'takeOpenedConfigs']);
     expect(report.call).toEqual({ ok: true, result: 'from main' });
-    expect(report.invoked).toEqual([['grokscope:call', 'runs.list', {}]]);
+    expect(report.invoked).toEqual([
+      ['grokscope:drop-paths', ['']],
+      ['grokscope:call', 'runs.list', {}],
+    ]);
     expect(report.unknownCall).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(report.eventArgs).toEqual([[{ reason: 'created' }]]);
     expect(report.listenersAfterOff).toBe(0);

@@ -14,7 +14,8 @@ const tmp = tempDir('reliability-crash');
 afterAll(() => tmp.cleanup());
 
 const HOST = join(import.meta.dirname, 'reliability-host.ts');
-const STEPS = 600;
+// long enough that a quiet machine is still mid-run when the last kill (step ≤ 520, then ≤ 300 ms) lands
+const STEPS = 2000;
 const config = tinyConfig({ steps: STEPS, evalEvery: 10, checkpointEvery: 50 }, { seed: 4 });
 
 interface Host {

@@ -6,6 +6,7 @@ const listeners = [];
 const invoked = [];
 const electron = {
   contextBridge: { exposeInMainWorld: (key, api) => (exposed[key] = api) },
+  webUtils: { getPathForFile: () => { throw new Error('not a File of a real drop'); } },
   ipcRenderer: {
     invoke: async (...args) => (invoked.push(args), { ok: true, result: 'from main' }),
     on: (channel, listener) => listeners.push([channel, listener]),
@@ -23,9 +24,11 @@ Module._load = load;
 
 (async () => {
   const bridge = exposed.grokscope;
-  const report = { required, keys: Object.keys(exposed), bridgeKeys: Object.keys(bridge) };
+  const report = { required, keys: Object.keys(exposed), bridgeKeys: Object.keys(bridge), desktopKeys: Object.keys(bridge.desktop ?? {}) };
+  // a string the page made up never becomes a path: main gets ''
+  await bridge.desktop.dropFiles(['/etc/passwd']);
   report.call = await bridge.call('runs.list', {});
-  report.invoked = invoked;
+  report.invoked = invoked.slice();
   report.unknownCall = await bridge.call('fs.readFile', {});
   const got = [];
   const off = bridge.on('runs.changed', (...args) => got.push(args));

@@ -51,7 +51,38 @@ export const dialog = {
   showErrorBox(title, message) {
     state.errors.push([title, message]);
   },
+  async showOpenDialog() {
+    return { canceled: true, filePaths: [] };
+  },
 };
+
+// The desktop shell's menu, theme, screens and notifications: recorded, never shown.
+export const Menu = {
+  buildFromTemplate(template) {
+    return { template };
+  },
+  setApplicationMenu(menu) {
+    state.menu = menu;
+  },
+};
+export const nativeTheme = { themeSource: 'system', shouldUseDarkColors: false };
+export const screen = {
+  getAllDisplays() {
+    return [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
+  },
+};
+export class Notification extends EventEmitter {
+  static isSupported() {
+    return false;
+  }
+  constructor(options) {
+    super();
+    this.options = options;
+  }
+  show() {
+    (state.notifications ??= []).push(this.options);
+  }
+}
 
 export class BrowserWindow extends EventEmitter {
   constructor(options) {
@@ -74,6 +105,24 @@ export class BrowserWindow extends EventEmitter {
     this.webContents.mainFrame.url = url;
   }
   show() {}
+  focus() {}
+  restore() {}
+  maximize() {}
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return false;
+  }
+  isMaximized() {
+    return false;
+  }
+  isFocused() {
+    return true;
+  }
+  getNormalBounds() {
+    return { x: 0, y: 0, width: this.options.width ?? 1280, height: this.options.height ?? 800 };
+  }
 }
 
 export const utilityProcess = {
@@ -90,4 +139,4 @@ export const utilityProcess = {
   },
 };
 
-export default { app, session, ipcMain, dialog, BrowserWindow, utilityProcess };
+export default { app, session, ipcMain, dialog, Menu, nativeTheme, screen, Notification, BrowserWindow, utilityProcess };
