@@ -92,20 +92,23 @@ describe('runReducedJob', () => {
 
 describe('teacher-student (003 §3): L and U against the weight norm', () => {
   it('test loss is U-shaped (both ends above the interior minimum), training loss L-shaped (high at small w, near zero beyond)', async () => {
-    // 200 constant-norm Adam updates per cell with lr × α (a CI budget; the paper trains to convergence)
-    const scales = [0.25, 1, 4];
-    const { cells } = await run(teacherStudent(32, 0.003), params({ scales, values: [100], steps: 200, evalEvery: 10, lrScaling: 'with-norm' }));
+    // the paper's 5-100-100-5 tanh student, 1000 constant-norm Adam updates per cell with lr × α (a CI budget; the
+    // paper trains 10^4): train 1.3e-3, 1.7e-5, 2.1e-6, 8.1e-6, 1.2e-9; test 1.7e-3, 1.4e-4, 8.7e-5, 5.5e-3, 0.26
+    const scales = [0.25, 0.5, 1, 2, 4];
+    const { cells } = await run(teacherStudent(100, 0.001), params({ scales, values: [100], steps: 1000, evalEvery: 10, lrScaling: 'with-norm' }));
     const train = scales.map((_, s) => cells.get(`0,${s}`)!.trainLoss);
     const test = scales.map((_, s) => cells.get(`0,${s}`)!.testLoss);
     const iMin = test.indexOf(Math.min(...test));
-    expect(iMin).toBe(1); // the minimum of the test loss is inside the range, at the standard norm
+    expect(iMin).toBe(2); // the minimum of the test loss is inside the range, at the standard norm
     expect(test[0]).toBeGreaterThan(10 * test[iMin]!);
-    expect(test[2]).toBeGreaterThan(10 * test[iMin]!);
-    // L: from the test minimum on the training loss stays an order of magnitude below its value at small w
-    for (let s = iMin; s < scales.length; s++) expect(train[s]).toBeLessThan(train[0]! / 10);
+    expect(test.at(-1)).toBeGreaterThan(10 * test[iMin]!);
+    // L: from the test minimum on the training loss stays two orders of magnitude below its value at small w, and
+    // does not rise by more than 1% of that height (the optimisation floor at large norms, 003 footnote 5)
+    for (let s = iMin; s < scales.length; s++) expect(train[s]).toBeLessThan(train[0]! / 100);
+    for (let s = iMin + 1; s < scales.length; s++) expect(train[s]! - train[s - 1]!).toBeLessThan(0.01 * train[0]!);
     // and the overfitting of the large norm: its training loss far below its test loss
-    expect(train[2]).toBeLessThan(test[2]! / 10);
-  }, 60_000);
+    expect(train.at(-1)).toBeLessThan(test.at(-1)! / 10);
+  }, 120_000);
 });
 
 describe('LandscapeService.reduced in a compute process', () => {
