@@ -40,3 +40,14 @@ export function colourBar(lo: number, hi: number, text: [string, string], pal: {
     inRange: { color: VIRIDIS },
   };
 }
+
+/** The frame every line figure shares: background, no animation, the title, an axis tooltip and the legend under it. */
+export function lineFrame(pal: { background: string; text: string }, title: string | undefined) {
+  return {
+    backgroundColor: pal.background,
+    animation: false,
+    ...titled(title, pal.text),
+    tooltip: { trigger: 'axis' as const },
+    legend: { top: title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+  };
+}

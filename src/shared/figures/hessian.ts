@@ -3,7 +3,7 @@
 import type { EChartsOption } from 'echarts';
 import type { HessianView } from '../api/types';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, lineFrame } from './axis-style';
 
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', max: '#1f77b4', min: '#d62728' },
@@ -32,11 +32,7 @@ export function buildHessianOption(view: HessianView, opts: { theme?: FigureThem
     ...(named ? { name: 'step', nameGap: 28 } : { axisLabel: { show: false } }),
   });
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...(opts.title ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: 15, color: pal.text } } } : {}),
-    tooltip: { trigger: 'axis' },
-    legend: { top: opts.title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+    ...lineFrame(pal, opts.title),
     grid: [
       { left: 80, right: 24, top: top + 12, height: '38%' },
       { left: 80, right: 24, bottom: 56, height: '30%' },

@@ -4,7 +4,7 @@ import type { EChartsOption } from 'echarts';
 import type { PlaygroundTrajectory } from '../analysis/playground/trajectory';
 import type { PlaygroundOptimiserKind } from '../analysis/playground/optimisers';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, lineFrame } from './axis-style';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
 const PAL = {
@@ -105,11 +105,7 @@ export function buildPlaygroundErrorOption(input: Pick<PlaygroundFigureInput, 'l
   const axis = axisStyle(pal);
   const floor = 1e-16; // a log axis cannot show 0 (an exact hit of the minimum)
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...(opts.title ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: 15, color: pal.text } } } : {}),
-    tooltip: { trigger: 'axis' },
-    legend: { top: opts.title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+    ...lineFrame(pal, opts.title),
     grid: { left: 72, right: 24, top: opts.title ? 64 : 36, bottom: 52 },
     xAxis: { ...axis, type: 'value', min: 0, name: 'step', nameGap: 28 },
     yAxis: { ...axis, type: 'log', name: `error ‖x − x*‖ (${input.label}, log scale)`, nameGap: 52 },

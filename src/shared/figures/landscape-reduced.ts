@@ -5,7 +5,7 @@
 import type { EChartsOption } from 'echarts';
 import type { ReducedAxisPath, ReducedCell, ReducedView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle, colourBar, titled } from './axis-style';
+import { axisStyle, colourBar, lineFrame, titled } from './axis-style';
 import { finiteRange } from './landscape-grid-series';
 
 const PAL = {
@@ -49,11 +49,7 @@ export function buildReducedCurvesOption(
     itemStyle: { color },
   });
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...titled(opts.title, pal.text),
-    tooltip: { trigger: 'axis' },
-    legend: { top: opts.title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+    ...lineFrame(pal, opts.title),
     grid: { left: 80, right: 24, top: opts.title ? 64 : 40, bottom: 58 },
     xAxis: { ...axis, type: 'log', name: `weight norm w (log scale)${value === undefined ? '' : `, ${REDUCED_AXIS_LABEL[view.params.axis]} = ${fmt(value)}`}`, nameGap: 30 },
     yAxis: {

@@ -6,7 +6,7 @@
 import type { EChartsOption } from 'echarts';
 import type { DirectionInfo, LandscapeView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle, colourBar, titled, VIRIDIS } from './axis-style';
+import { axisStyle, colourBar, lineFrame, titled, VIRIDIS } from './axis-style';
 import { bilinear } from './landscape-contour';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
@@ -66,11 +66,7 @@ export function buildLandscapeSliceOption(view: LandscapeView, opts: LandscapeFi
     itemStyle: { color },
   });
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...titled(opts.title, pal.text),
-    tooltip: { trigger: 'axis' },
-    legend: { top: opts.title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+    ...lineFrame(pal, opts.title),
     grid: { left: 80, right: 72, top: opts.title ? 64 : 40, bottom: 58 },
     xAxis: { ...axis, type: 'value', min: view.alphas[0], max: view.alphas.at(-1), name: `α along δ = ${dir ? directionLabel(dir) : 'δ'}`, nameGap: 30 },
     yAxis: [
@@ -226,11 +222,7 @@ export function buildLandscapeTrajectoryLossOption(view: LandscapeView, opts: La
   const logY = all.length > 0 && all.every((v) => v > 0);
   const axis = axisStyle(pal);
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...titled(opts.title, pal.text),
-    tooltip: { trigger: 'axis' },
-    legend: { top: opts.title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
+    ...lineFrame(pal, opts.title),
     grid: { left: 80, right: 24, top: opts.title ? 64 : 40, bottom: 58 },
     xAxis: { ...axis, type: 'value', scale: true, name: 'checkpoint step', nameGap: 30 },
     yAxis: { ...axis, type: logY ? 'log' : 'value', scale: true, name: `${SPLIT_LABEL[split]} loss${logY ? ' (log scale)' : ''}`, nameGap: 56 },
