@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { AdamW } from '../../src/main/compute/optim/adamw';
-import { warmupLr } from '../../src/main/compute/optim/schedule';
+import { scheduledLr, warmupLr } from '../../src/main/compute/optim/schedule';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -37,6 +37,19 @@ describe('warm-up schedule', () => {
     expect(warmupLr(0.3, 3, 2)).toBeCloseTo(0.3, 12);
     expect(warmupLr(0.3, 3, 50)).toBeCloseTo(0.3, 12);
     expect(warmupLr(0.3, 0, 0)).toBe(0.3);
+  });
+
+  // torch 1.13: CosineAnnealingLR(T_max=8, eta_min=0) and LinearLR(start_factor=1, end_factor=0, total_iters=8) on
+  // SGD(lr=0.3), the lr of each of the 8 updates (printed by a script, rounded to 12 digits)
+  const TORCH = {
+    cosine: [0.3, 0.288581929877, 0.256066017178, 0.207402514855, 0.15, 0.092597485145, 0.043933982822, 0.011418070123],
+    linear: [0.3, 0.2625, 0.225, 0.1875, 0.15, 0.1125, 0.075, 0.0375],
+  };
+  it('decays like torch CosineAnnealingLR and LinearLR over the budget; constant is the warm-up alone', () => {
+    for (const k of ['cosine', 'linear'] as const) TORCH[k].forEach((lr, t) => expect(scheduledLr(0.3, 0, k, t, 8)).toBeCloseTo(lr, 10));
+    for (let t = 0; t < 8; t++) expect(scheduledLr(0.3, 3, 'constant', t, 8)).toBe(warmupLr(0.3, 3, t));
+    // with a warm-up the two factors multiply (LambdaLR · annealing)
+    expect(scheduledLr(0.3, 4, 'cosine', 1, 8)).toBeCloseTo(0.15 * 0.288581929877 / 0.3, 10);
   });
 });
 

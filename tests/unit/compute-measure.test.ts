@@ -59,6 +59,31 @@ describe('measurements', () => {
     for (const n of ['cos_step', 'grad_norm', 'lr']) expect(value(rows, n)).toBeUndefined();
     t.dispose();
   });
+
+  it('the recorded lr follows a cosine schedule to 0 over training.steps, and the updates use it', () => {
+    const cosine = new Trainer(config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0, lrSchedule: 'cosine' }, training: { steps: 50 } }));
+    const lrAt = (s: number) => {
+      while (cosine.step < s) cosine.update(false);
+      return value(cosine.evaluate(null), 'lr')!;
+    };
+    expect(lrAt(1)).toBeCloseTo(0.01, 8);
+    expect(lrAt(26)).toBeCloseTo(0.005, 8); // update 26 has index t = 25 = T/2
+    expect(lrAt(50)).toBeCloseTo(0.01 * 0.5 * (1 + Math.cos((Math.PI * 49) / 50)), 8);
+    cosine.dispose();
+    // a smaller lr moves the weights less: the same run at constant lr and at cosine part after the first update
+    const a = new Trainer(config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0 } }));
+    const b = new Trainer(config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0, lrSchedule: 'cosine' } }));
+    a.update(false);
+    b.update(false);
+    expect(flat(b)).toEqual(flat(a));
+    for (let i = 0; i < 30; i++) {
+      a.update(false);
+      b.update(false);
+    }
+    expect(flat(b)).not.toEqual(flat(a));
+    a.dispose();
+    b.dispose();
+  });
 });
 
 describe("Omnigrok's knobs", () => {

@@ -62,8 +62,9 @@ describe('landscape options', () => {
 
 describe('reduced options', () => {
   it('reads scales, axis, values, updates and eval-every; landscape options are refused', () => {
-    expect(reducedOptions(parse(['--scales', '0.5,1,2', '--axis', 'task.trainSize', '--values', '100,200', '--updates', '300', '--eval-every', '10', '--lr-scaling', 'with-norm']))).toEqual({
+    expect(reducedOptions(parse(['--scales', '0.5,1,2', '--axis', 'task.trainSize', '--values', '100,200', '--updates', '300', '--eval-every', '10', '--lr-scaling', 'with-norm', '--lr-schedule', 'cosine']))).toEqual({
       lrScaling: 'with-norm',
+      lrSchedule: 'cosine',
       scales: [0.5, 1, 2],
       axis: 'task.trainSize',
       values: [100, 200],
@@ -72,6 +73,7 @@ describe('reduced options', () => {
     });
     expect(() => reducedOptions(parse(['--scales', '0,1']))).toThrow(/--scales must be factors in \(0, 1000\]/);
     expect(() => reducedOptions(parse(['--axis', 'task.p']))).toThrow(/--axis must be one of task.trainSize, task.trainFraction, task.messiness/);
+    expect(() => reducedOptions(parse(['--lr-schedule', 'step']))).toThrow(/--lr-schedule must be one of constant, cosine, linear/);
     expect(() => reducedOptions(parse(['--kind', '2d']))).toThrow(/--kind belongs to "grokscope analyze landscape"/);
     expect(() => reducedOptions(parse(['--steps', '10']))).toThrow(/--steps belongs to "grokscope analyze landscape"/);
   });

@@ -116,6 +116,8 @@ describe('reducedParams', () => {
       evalEvery: 1,
       lrScaling: 'fixed',
     });
+    // no lrSchedule: the cells keep the run's (and grids stored before the option keep their keys)
+    expect(reducedParams(config, { lrSchedule: 'cosine' }).lrSchedule).toBe('cosine');
     const ts = RunConfigSchema.parse({
       task: { kind: 'teacher-student' },
       model: { kind: 'mlp' },

@@ -51,6 +51,9 @@ describe('cellConfig', () => {
     expect(c.task).toMatchObject({ kind: 'teacher-student', trainSize: 40 });
     expect(c.training).toMatchObject({ steps: 30, evalEvery: 3, checkpointEvery: 0 });
     expect(cellConfig(base, params({ lrScaling: 'with-norm' }), 2.5, 100).optimizer.lr).toBeCloseTo(0.0025, 12);
+    // the schedule is the run's unless the grid sets one
+    expect(c.optimizer.lrSchedule).toBe('constant');
+    expect(cellConfig(base, params({ lrSchedule: 'cosine' }), 2.5, 100).optimizer.lrSchedule).toBe('cosine');
   });
 
   it('a value the task refuses is a CellConfigError naming the config path', () => {
@@ -92,10 +95,12 @@ describe('runReducedJob', () => {
 
 describe('teacher-student (003 §3): L and U against the weight norm', () => {
   it('test loss is U-shaped (both ends above the interior minimum), training loss L-shaped (high at small w, near zero beyond)', async () => {
-    // the paper's 5-100-100-5 tanh student, 1000 constant-norm Adam updates per cell with lr × α (a CI budget; the
-    // paper trains 10^4): train 1.3e-3, 1.7e-5, 2.1e-6, 8.1e-6, 1.2e-9; test 1.7e-3, 1.4e-4, 8.7e-5, 5.5e-3, 0.26
+    // the paper's 5-100-100-5 tanh student, 1000 constant-norm Adam updates per cell with lr × α decayed to 0 by a
+    // cosine (a CI budget; the paper trains 10^4): train 1.3e-3, 3.0e-5, 1.7e-6, 1.6e-7, 3.3e-14; test 1.7e-3,
+    // 2.4e-4, 8.9e-5, 5.6e-3, 0.28. At a constant lr the α = 2 cell stops at Adam's noise floor (8.1e-6, above the
+    // 2.1e-6 of α = 1, even after 3000 updates), which is what the decay removes.
     const scales = [0.25, 0.5, 1, 2, 4];
-    const { cells } = await run(teacherStudent(100, 0.001), params({ scales, values: [100], steps: 1000, evalEvery: 10, lrScaling: 'with-norm' }));
+    const { cells } = await run(teacherStudent(100, 0.001), params({ scales, values: [100], steps: 1000, evalEvery: 10, lrScaling: 'with-norm', lrSchedule: 'cosine' }));
     const train = scales.map((_, s) => cells.get(`0,${s}`)!.trainLoss);
     const test = scales.map((_, s) => cells.get(`0,${s}`)!.testLoss);
     const iMin = test.indexOf(Math.min(...test));
@@ -103,12 +108,12 @@ describe('teacher-student (003 §3): L and U against the weight norm', () => {
     expect(test[0]).toBeGreaterThan(10 * test[iMin]!);
     expect(test.at(-1)).toBeGreaterThan(10 * test[iMin]!);
     // L: from the test minimum on the training loss stays two orders of magnitude below its value at small w, and
-    // does not rise by more than 1% of that height (the optimisation floor at large norms, 003 footnote 5)
+    // never rises (non-increasing in w, strictly as the issue states it)
     for (let s = iMin; s < scales.length; s++) expect(train[s]).toBeLessThan(train[0]! / 100);
-    for (let s = iMin + 1; s < scales.length; s++) expect(train[s]! - train[s - 1]!).toBeLessThan(0.01 * train[0]!);
+    for (let s = iMin + 1; s < scales.length; s++) expect(train[s]!).toBeLessThanOrEqual(train[s - 1]!);
     // and the overfitting of the large norm: its training loss far below its test loss
     expect(train.at(-1)).toBeLessThan(test.at(-1)! / 10);
-  }, 120_000);
+  }, 400_000);
 });
 
 describe('LandscapeService.reduced in a compute process', () => {

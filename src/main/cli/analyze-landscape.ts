@@ -18,6 +18,7 @@ import { choiceFlag, intFlag, stringFlag, type ParsedArgs } from './args';
 import { CliFailure, UsageError } from './errors';
 import { fmtNum } from './format';
 import { err, json, out } from './io';
+import { LR_SCHEDULES } from '../../shared/config/run-config';
 
 /** Flags of the two commands (merged into "grokscope analyze"'s flag table). */
 export const LANDSCAPE_FLAGS = {
@@ -40,9 +41,10 @@ export const LANDSCAPE_FLAGS = {
   updates: 'value',
   'eval-every': 'value',
   'lr-scaling': 'value',
+  'lr-schedule': 'value',
 } as const;
 
-const REDUCED_ONLY = ['scales', 'axis', 'values', 'updates', 'eval-every', 'lr-scaling'];
+const REDUCED_ONLY = ['scales', 'axis', 'values', 'updates', 'eval-every', 'lr-scaling', 'lr-schedule'];
 
 function numbersFlag(a: ParsedArgs, name: string, what: string): number[] | undefined {
   const v = stringFlag(a, name);
@@ -121,6 +123,8 @@ export function reducedOptions(a: ParsedArgs): ReducedOptions {
   if (every !== undefined) o.evalEvery = every;
   const lrScaling = choiceFlag(a, 'lr-scaling', ['fixed', 'with-norm'] as const);
   if (lrScaling) o.lrScaling = lrScaling;
+  const lrSchedule = choiceFlag(a, 'lr-schedule', LR_SCHEDULES);
+  if (lrSchedule) o.lrSchedule = lrSchedule;
   for (const f of Object.keys(LANDSCAPE_FLAGS).filter((k) => !REDUCED_ONLY.includes(k)).concat(['steps', 'max-checkpoints']))
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze landscape"`);
   return o;
@@ -177,7 +181,7 @@ export function landscapeText(v: LandscapeView): string {
 export function reducedText(v: ReducedView): string {
   const p = v.params;
   const lines = [
-    `run ${v.runId}: reduced landscape ${v.key} (${v.status}): constant-norm training, ${p.steps} updates per cell${p.lrScaling === 'with-norm' ? ' (lr × α)' : ''}, best over training; w0 = ${fmtNum(v.w0)}` +
+    `run ${v.runId}: reduced landscape ${v.key} (${v.status}): constant-norm training, ${p.steps} updates per cell${p.lrScaling === 'with-norm' ? ' (lr × α)' : ''}${p.lrSchedule ? `, ${p.lrSchedule} lr` : ''}, best over training; w0 = ${fmtNum(v.w0)}` +
       (v.resumedCells > 0 ? `, ${v.resumedCells} cells resumed from the store` : ''),
   ];
   p.values.forEach((val, i) => {

@@ -41,7 +41,8 @@ grokscope analyze landscape --run RUN [--kind 1d|1d-training|2d] [--checkpoint S
     [--seed N] [--range FROM,TO] [--points N] [--range2 FROM,TO] [--points2 N] [--splits train+val|train]
     [--db PATH] [--json]
 grokscope analyze reduced --run RUN [--scales A,A,...] [--axis task.trainSize|task.trainFraction|task.messiness]
-    [--values V,V,...] [--updates N] [--eval-every N] [--lr-scaling fixed|with-norm] [--db PATH] [--json]
+    [--values V,V,...] [--updates N] [--eval-every N] [--lr-scaling fixed|with-norm]
+    [--lr-schedule constant|cosine|linear] [--db PATH] [--json]
 
 spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
           components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of

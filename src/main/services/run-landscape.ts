@@ -204,6 +204,7 @@ export function reducedParams(config: RunConfig, o: ReducedOptions): ReducedPara
     steps,
     evalEvery: o.evalEvery ?? Math.max(1, Math.floor(steps / REDUCED_DEFAULTS.evalPoints)),
     lrScaling: o.lrScaling ?? 'fixed',
+    ...(o.lrSchedule ? { lrSchedule: o.lrSchedule } : {}),
   };
   if (p.scales.some((s) => !(s > 0 && s <= 1000))) throw new AnalysisInputError(`scales must be in (0, 1000], got ${p.scales.join(', ')}`);
   if (!(Number.isInteger(p.steps) && p.steps >= 1)) throw new AnalysisInputError(`steps must be a positive integer, got ${p.steps}`);

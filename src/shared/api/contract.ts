@@ -1,7 +1,7 @@
 // The API contract: every method the renderer may call, with a zod schema for its input and a type for its output,
 // and every event it may receive. Electron IPC (main/app + preload) and the WebSocket (main/server) both carry exactly this.
 import { z } from 'zod';
-import { RunConfigSchema } from '../config/run-config';
+import { LR_SCHEDULES, RunConfigSchema } from '../config/run-config';
 import type {
   AppInfo,
   MetricSeries,
@@ -74,6 +74,7 @@ const ReducedInput = z.strictObject({
   steps: z.number().int().min(1).max(1_000_000).optional(),
   evalEvery: z.number().int().min(1).max(1_000_000).optional(),
   lrScaling: z.enum(['fixed', 'with-norm']).optional().describe("'with-norm': each cell's lr is the run's times α"),
+  lrSchedule: z.enum(LR_SCHEDULES).optional().describe("each cell's lr schedule (default: the run's)"),
 });
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),

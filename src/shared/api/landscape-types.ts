@@ -2,6 +2,8 @@
 // 'analysis.landscape' and 'analysis.reduced'. Both are grids computed in a compute process row by row; every finished
 // row is stored at once, so an interrupted grid started again with the same parameters continues where it stopped.
 
+import type { LrSchedule } from '../config/run-config';
+
 /** '1d': f(α) = L(θ + αδ) at one checkpoint; '1d-training': one such slice per checkpoint (an α × step matrix);
  *  '2d': L(θ + αδ + βη) on a grid. */
 export type LandscapeKind = '1d' | '1d-training' | '2d';
@@ -189,6 +191,9 @@ export interface ReducedOptions {
   /** 'with-norm': each cell's learning rate is the run's times α (Adam moves weights by ≈ lr per update whatever their
    *  norm, so large-norm cells otherwise need α times the updates to converge); default 'fixed' */
   lrScaling?: ReducedLrScaling;
+  /** each cell's learning-rate schedule over its updates (default: the run's); 'cosine' lets a cell settle into its
+   *  minimum, so the best loss over training is not set by Adam's noise floor at a constant rate */
+  lrSchedule?: LrSchedule;
 }
 
 export type ReducedLrScaling = 'fixed' | 'with-norm';
@@ -200,6 +205,8 @@ export interface ReducedParams {
   steps: number;
   evalEvery: number;
   lrScaling: ReducedLrScaling;
+  /** absent: the run's own schedule (grids stored before this option) */
+  lrSchedule?: LrSchedule;
 }
 
 /** One cell: trained at constant norm w from init.scale = α; the best (lowest) value over training of each metric, as

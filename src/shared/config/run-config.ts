@@ -237,6 +237,9 @@ export const TRANSFORMER_PRESETS = {
   nanda: { layers: 1, dModel: 128, heads: 4, dMlp: 512, layerNorm: false, tiedEmbedding: false },
 } as const;
 
+export const LR_SCHEDULES = ['constant', 'cosine', 'linear'] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+
 export const OPTIMIZERS = ['adamw', 'adam', 'sgd', 'rmsprop', 'rprop', 'adamax'] as const;
 export type OptimizerKind = (typeof OPTIMIZERS)[number];
 
@@ -265,6 +268,10 @@ export const OptimizerSchema = z
     stepMin: z.number().gt(0).default(1e-6).describe('rprop: smallest step size'),
     stepMax: z.number().gt(0).default(50).describe('rprop: largest step size'),
     warmupSteps: int().min(0).default(10).describe('linear learning-rate warm-up over the first N updates'),
+    lrSchedule: z
+      .enum(LR_SCHEDULES)
+      .default('constant')
+      .describe('after warm-up: constant, or decayed to 0 at the last update of training.steps (cosine or linear)'),
     clipGradNorm: z.number().min(0).default(0).describe('clip the total gradient L2 norm at η (000 App. B.3); 0: off'),
     updateNoise: z
       .number()

@@ -10,7 +10,7 @@ import { createModel, paramCount } from '../models/create';
 import type { Model } from '../models/layers';
 import { createOptimizer } from '../optim/create';
 import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
-import { warmupLr } from '../optim/schedule';
+import { scheduledLr } from '../optim/schedule';
 import { deriveSeed, Rng } from '../rng';
 import { buildAnyDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
@@ -86,7 +86,8 @@ export class Trainer {
 
   /** Learning rate of the update that produces step `step` (1-based); see optim/schedule. */
   lrForStep(step: number): number {
-    return warmupLr(this.config.optimizer.lr, this.config.optimizer.warmupSteps, step - 1);
+    const o = this.config.optimizer;
+    return scheduledLr(o.lr, o.warmupSteps, o.lrSchedule, step - 1, this.config.training.steps);
   }
 
   /** One optimiser update on the full training set or the next minibatch; `measure` asks for grad norm and cosine. */

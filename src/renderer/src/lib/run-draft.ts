@@ -96,6 +96,7 @@ export interface Draft {
     stepMin: Num;
     stepMax: Num;
     warmupSteps: Num;
+    lrSchedule: 'constant' | 'cosine' | 'linear';
     clipGradNorm: Num;
     updateNoise: Num;
     weightNoise: Num;
@@ -234,6 +235,7 @@ export function draftToInput(d: Draft): RunConfigInput {
       stepMin: n(o.stepMin),
       stepMax: n(o.stepMax),
       warmupSteps: n(o.warmupSteps),
+      lrSchedule: o.lrSchedule,
       clipGradNorm: n(o.clipGradNorm),
       updateNoise: n(o.updateNoise),
       weightNoise: n(o.weightNoise),

@@ -23,7 +23,12 @@ export function cellConfig(base: RunConfig, p: ReducedParams, scale: number, val
     constantNorm: true,
     // Adam's steps have an absolute size ≈ lr: on a sphere of radius α·w0 they turn θ by ≈ lr/α, so 'with-norm'
     // scales lr by α to give every cell the same angular speed within the same budget of updates
-    optimizer: { ...base.optimizer, weightDecay: 0, lr: base.optimizer.lr * (p.lrScaling === 'with-norm' ? scale : 1) },
+    optimizer: {
+      ...base.optimizer,
+      weightDecay: 0,
+      lr: base.optimizer.lr * (p.lrScaling === 'with-norm' ? scale : 1),
+      lrSchedule: p.lrSchedule ?? base.optimizer.lrSchedule,
+    },
     training: { ...base.training, steps: p.steps, evalEvery: p.evalEvery, checkpointEvery: 0, checkpointPowersOfTwo: false },
   };
   const parsed = RunConfigSchema.safeParse(raw);
