@@ -98,6 +98,8 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
         // one compute process per core: sweeps fill them; single runs start without waiting for each other
         maxConcurrent: availableParallelism(),
         mode: 'electron',
+        // sweeps the last session left unfinished continue where they stopped
+        continueSweeps: true,
       });
       backend = ready;
 

@@ -6,10 +6,10 @@ import { CliFailure } from './errors';
 import { dbPathFrom } from './db-path';
 
 /** `workers`: compute processes kept busy (1 for a single run; sweeps and the server use more). */
-export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser', workers = 1): LocalBackend {
+export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser', workers = 1, continueSweeps = false): LocalBackend {
   const dbPath = dbPathFrom(dbFlag);
   try {
-    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: workers, mode });
+    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: workers, mode, continueSweeps });
   } catch (e) {
     if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
     throw e;

@@ -13,7 +13,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const port = intFlag(a, 'port', 0, 65535) ?? DEFAULT_PORT;
   const { startServer, defaultStaticDir } = await import('../server/index');
   const workers = intFlag(a, 'workers', 1, 256) ?? availableParallelism();
-  const backend = openBackend(stringFlag(a, 'db'), 'browser', workers);
+  const backend = openBackend(stringFlag(a, 'db'), 'browser', workers, true);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ backend, port });

@@ -13,6 +13,7 @@ import { ProbeCancelledError, ProbeService } from './run-probes';
 import { GridCancelledError, LandscapeService } from './run-landscape';
 import { predictEarly } from './early-prediction';
 import { SweepService } from './sweeps';
+import { continueUnfinishedSweeps, type ContinuedSweep } from './sweep-recovery';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { Backend } from './backend-api';
 import { createEventBus } from './events';
@@ -31,6 +32,8 @@ export interface BackendOptions {
   flushMs?: number;
   /** how long a cancelled or finished compute process may take to exit before it is killed, in ms (default 10 s) */
   graceMs?: number;
+  /** continue the sweeps a stopped Grokscope left unfinished (the app and `serve`; not one-shot CLI commands) */
+  continueSweeps?: boolean;
 }
 
 /** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
@@ -43,6 +46,8 @@ export interface LocalBackend extends Backend {
   landscapes: LandscapeService;
   /** pid of the compute process training a run, if any */
   computePid(runId: number): number | undefined;
+  /** the sweeps continued at startup (empty unless continueSweeps) */
+  continuedSweeps: Promise<ContinuedSweep[]>;
 }
 
 /** Is the process that owns a run still alive? Only decidable on this host. */
@@ -234,6 +239,13 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     'sweeps.resume': async ({ id }) => analysisCall(() => sweeps.resume(id)),
   };
 
+  const continuedSweeps = opts.continueSweeps
+    ? continueUnfinishedSweeps(store, sweeps).catch((e: unknown) => {
+        console.error(`Grokscope: could not continue the unfinished sweeps: ${e instanceof Error ? e.message : String(e)}`);
+        return [];
+      })
+    : Promise.resolve([]);
+
   let closing: Promise<void> | null = null;
   return {
     handlers,
@@ -244,6 +256,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     probes,
     landscapes,
     computePid: (id) => scheduler.pid(id),
+    continuedSweeps,
     close: () =>
       (closing ??= (async () => {
         probes.close();
