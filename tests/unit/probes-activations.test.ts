@@ -1,11 +1,11 @@
 // The per-layer taps (compute/probes/activations.ts) re-run each model's forward pass from its parameters: their
-// logits must equal model.forward's, which catches any drift between the taps and the models.
+// logits must equal model.forward's (probe-taps-helpers.ts), which catches any drift between the taps and the models.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { RunConfigSchema, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
-import { layerActivations } from '../../src/main/compute/probes/activations';
 import { buildProbeModel } from '../../src/main/compute/probes/model-at';
+import { expectTapsMatchForward } from './probe-taps-helpers';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -34,17 +34,7 @@ describe('layer taps', () => {
       training: { steps: 1 },
     });
     const pm = buildProbeModel(config);
-    const rows = pm.rowsOf('val', null);
-    const taps = layerActivations(config, pm.model, pm.dataset, rows.batch.input);
-    expect(taps.map((t) => t.layer)).toEqual(layers);
-    expect(taps.map((t) => t.cols)).toEqual(widths);
-    expect(taps.every((t) => t.rows === rows.rows)).toBe(true);
-    const ref = tf.tidy(() => pm.model.forward(rows.batch.input).dataSync());
-    const logits = taps.at(-1)!.data;
-    let worst = 0;
-    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(logits[i]! - ref[i]!));
-    expect(worst).toBeLessThan(1e-4);
-    rows.dispose();
+    expectTapsMatchForward(config, pm, 'val', layers, widths);
     pm.dispose();
   });
 });
