@@ -20,8 +20,10 @@ function median(f: () => void, reps: number): number {
   return t[Math.floor(reps / 2)]!;
 }
 
+// evaluation metrics at 0, W/2, W of a memorising run (the trajectory features are a few logs: their cost is nil)
+const trajectory = { valLoss: [3.4, 4, 5], trainLoss: [3.4, 0.1, 0.01], weightNorm: [40, 42, 43], cosInitAtW: 0.8 } as const;
 const spectralMs = median(() => spectralSignature(loss), 2000);
-const featuresMs = median(() => earlyFeatures({ stepLoss: loss, trainAccAtW: 1, valAccAtW: 0 }), 2000);
+const featuresMs = median(() => earlyFeatures({ stepLoss: loss, trainAccAtW: 1, valAccAtW: 0, trajectory, budget: 5000 }), 2000);
 const result = { window: W, spectralSignatureMs: spectralMs, earlyFeaturesMs: featuresMs, node: process.version };
 if (process.argv.includes('--json')) console.log(JSON.stringify(result));
 else console.log(`spectral signature, ${W}-update window: median ${spectralMs.toFixed(3)} ms; predictor features: ${featuresMs.toFixed(3)} ms (${process.version})`);

@@ -11,11 +11,14 @@
 // the test grid never sees its own outcomes. Agreement is reported for both the default rule and the calibrated model.
 //
 // `--keep DIR` keeps the two databases (DIR/full.db, DIR/predict.db); `--full-db FILE` reads the full grid from such a
-// database (a completed full sweep of the same grid) instead of training it again.
+// database (a completed full sweep of the same grid) instead of training it again. The expensive grids can be trained
+// apart beforehand, in parallel processes: `--only full` trains the full grid into DIR/full.db, `--only history`
+// trains the history grid(s) into DIR/history.db; `--history-db FILE[,FILE...]` then starts the predict database as a
+// copy of the first FILE, with the runs of the others imported, instead of training the history again. `--history` takes a comma-separated list of ops (`sub,mul`).
 //
 //   npx tsx scripts/bench-sweep.ts [--steps 5000] [--window 400] [--workers 2] [--history sub|none] [--keep DIR]
-//                                  [--full-db FILE] [--json]
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//                                  [--full-db FILE] [--history-db FILE[,FILE]] [--only full|history] [--json]
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfigText } from '../src/shared/config/parse';
@@ -25,6 +28,7 @@ import type { PredictionView, SweepView } from '../src/shared/api/types';
 import { createChildLauncher } from '../src/main/host/child-launcher';
 import { createBackend, type LocalBackend as Backend } from '../src/main/services/create-backend';
 import { openStore, type Store } from '../src/main/store';
+import { importRuns } from '../src/main/store/backup';
 
 const args = process.argv.slice(2);
 const option = (name: string, dflt: string): string => {
@@ -37,6 +41,11 @@ const WORKERS = Number(option('workers', '2'));
 const HISTORY = option('history', 'sub');
 const KEEP = option('keep', '');
 const FULL_DB = option('full-db', '');
+const HISTORY_DB = option('history-db', '');
+const ONLY = option('only', '');
+if (ONLY && !['full', 'history'].includes(ONLY)) throw new Error(`--only: expected full or history, got "${ONLY}"`);
+if (ONLY && !KEEP) throw new Error(`--only ${ONLY} needs --keep DIR, where the trained database stays`);
+const HISTORY_OPS = HISTORY === 'none' ? [] : HISTORY.split(',');
 
 const base = parseConfigText(readFileSync('examples/grok-fast.json', 'utf8'), 'examples/grok-fast.json');
 if (!base.ok) throw new Error(JSON.stringify(base.problems));
@@ -78,9 +87,25 @@ async function runSweep(backend: Backend, sweep: SweepConfig, mode: SweepMode): 
   return { view, wallS, updates };
 }
 
+/** The predict database as a copy of the first --history-db file, with the runs of the others imported into it. */
+function startFromHistory(file: string): void {
+  const [first, ...rest] = HISTORY_DB.split(',');
+  for (const f of [first!, ...rest]) if (!existsSync(f)) throw new Error(`--history-db: no file ${f}`);
+  if (existsSync(file)) throw new Error(`${file} exists already: a predict database is started afresh`);
+  copyFileSync(first!, file);
+  if (existsSync(`${first}-wal`)) copyFileSync(`${first}-wal`, `${file}-wal`);
+  const store = openStore(file);
+  try {
+    for (const f of rest) importRuns(store.db, f);
+  } finally {
+    store.close();
+  }
+}
+
 async function withBackend<T>(name: string, body: (b: Backend) => Promise<T>): Promise<T> {
   if (KEEP) mkdirSync(KEEP, { recursive: true });
   const dir = KEEP || mkdtempSync(path.join(tmpdir(), `grokscope-bench-sweep-${name}-`));
+  if (name === 'predict' && HISTORY_DB) startFromHistory(path.join(dir, `${name}.db`));
   const backend = createBackend({ dbPath: path.join(dir, `${name}.db`), launcher: createChildLauncher(), maxConcurrent: WORKERS });
   try {
     return await body(backend);
@@ -131,12 +156,34 @@ function storedFull(file: string, sweep: SweepConfig): { truth: Map<string, Trut
 
 const grokkedIn = (backend: Backend, runId: number): boolean => backend.store.runs.get(runId)?.phases?.t4_99 != null;
 
+/** Trains the history grids to their full budget, one after another; null when there are none. */
+async function runHistory(b: Backend): Promise<{ updates: number; wallS: number; grokked: number } | null> {
+  if (!HISTORY_OPS.length) return null;
+  let updates = 0;
+  let wallS = 0;
+  let grokked = 0;
+  for (const op of HISTORY_OPS) {
+    const r = await runSweep(b, gridOf(op), 'full');
+    updates += r.updates;
+    wallS += r.wallS;
+    grokked += r.view.cells.filter((c) => grokkedIn(b, c.runs[0]!.id)).length;
+  }
+  return { updates, wallS, grokked };
+}
+
 async function main(): Promise<void> {
   const test = gridOf('add');
-  // the full grid: the truth, and the compute a brute-force phase diagram costs
+  if (ONLY === 'full') {
+    await withBackend('full', (b) => runSweep(b, test, 'full'));
+    return;
+  }
+  if (ONLY === 'history') {
+    await withBackend('history', runHistory);
+    return;
+  }
   const predicted = await withBackend('predict', async (b) => {
-    const history = HISTORY === 'none' ? null : await runSweep(b, gridOf(HISTORY), 'full');
-    const historyGrokked = history ? history.view.cells.filter((c) => grokkedIn(b, c.runs[0]!.id)).length : 0;
+    const history = HISTORY_DB ? null : await runHistory(b);
+    const historyGrokked = history?.grokked ?? 0;
     const r = await runSweep(b, test, 'predict');
     const predictions = r.view.cells.map((c) => ({
       key: cellKey(b.store, c.runs[0]!.id),
@@ -146,7 +193,7 @@ async function main(): Promise<void> {
     return { ...r, history, historyGrokked, predictions };
   });
 
-  // read last: a kept full grid may still be training in another process while this one predicts
+  // the full grid: the truth, and the compute a brute-force phase diagram costs; read last: a kept full grid may still be training in another process while this one predicts
   const full = FULL_DB
     ? storedFull(FULL_DB, test)
     : await withBackend('full', async (b) => {
@@ -156,7 +203,7 @@ async function main(): Promise<void> {
   const cells = predicted.predictions.map(({ key, coords, prediction: p }) => {
     const truth = full.truth.get(key);
     if (!truth) throw new Error(`the full grid has no cell ${key}`);
-    const rule = ruleProbability(PREDICTOR_FEATURES.map((n) => p.features[n]));
+    const rule = ruleProbability(PREDICTOR_FEATURES.map((n) => p.features[n]!));
     return {
       coords,
       ...truth,
@@ -177,8 +224,9 @@ async function main(): Promise<void> {
     workers: WORKERS,
     predictor: { method: first.method, trainedOn: first.trainedOn, cvAccuracy: first.cvAccuracy, note: first.note },
     history: predicted.history
-      ? { task: `a ${HISTORY} b mod 31`, updates: predicted.history.updates, wallS: predicted.history.wallS, grokked: predicted.historyGrokked }
+      ? { task: HISTORY_OPS.map((op) => `a ${op} b mod 31`).join(', '), updates: predicted.history.updates, wallS: predicted.history.wallS, grokked: predicted.historyGrokked }
       : null,
+    historyDb: HISTORY_DB || null,
     predict: { updates: predicted.updates, wallS: predicted.wallS },
     full: { updates: full.updates, wallS: full.wallS, grokked: cells.filter((c) => c.grokked).length },
     computeRatio: full.updates / predicted.updates,
@@ -190,7 +238,7 @@ async function main(): Promise<void> {
   if (args.includes('--json')) console.log(JSON.stringify(result, null, 2));
   else {
     console.log(`compute: full ${full.updates} updates vs predict ${predicted.updates} (${result.computeRatio.toFixed(1)}× less); wall ${full.wallS.toFixed(0)} s vs ${predicted.wallS.toFixed(0)} s`);
-    console.log(`predictor: ${first.method}${first.method === 'calibrated' ? ` on ${first.trainedOn} runs of a ${HISTORY} b (CV ${((first.cvAccuracy ?? 0) * 100).toFixed(0)}%)` : ''}`);
+    console.log(`predictor: ${first.method}${first.method === 'calibrated' ? ` on ${first.trainedOn} runs of ${HISTORY_DB || HISTORY_OPS.map((op) => `a ${op} b`).join(', ')} (CV ${((first.cvAccuracy ?? 0) * 100).toFixed(0)}%)` : ''}`);
     console.log(`agreement with the full phase diagram: ${(agreement * 100).toFixed(0)}% (default rule: ${(ruleAgreement * 100).toFixed(0)}%)`);
     for (const c of cells) {
       console.log(`  lr ${Number(c.coords['optimizer.lr']).toPrecision(3)} wd ${c.coords['optimizer.weightDecay']}: grokked ${c.grokked ? 'yes' : 'no '} (val ${((c.finalValAcc ?? 0) * 100).toFixed(1)}%), predicted ${c.predicted ? 'yes' : 'no '} p=${c.probability.toFixed(2)}, rule ${c.ruleSays ? 'yes' : 'no'}`);

@@ -4,34 +4,48 @@ import { describe, expect, it } from 'vitest';
 import {
   calibrate,
   DEFAULT_RULE,
+  allEarlyFeatures,
   earlyFeatures,
   MIN_RUNS_TO_CALIBRATE,
   predict,
+  PREDICTOR_FEATURES,
   ruleProbability,
+  type EarlyRun,
+  type EarlyTrajectory,
   type LabelledRun,
 } from '../../src/shared/analysis/predictor';
 
 const W = 400;
+/** A memorising run's evaluations at 0, W/2, W: validation loss rising, train loss falling, weight norm growing. */
+const MEMORISING: EarlyTrajectory = { valLoss: [3.4, 4, 5], trainLoss: [3.4, 0.1, 0.01], weightNorm: [40, 42, 43], cosInitAtW: 0.8 };
+const early = (stepLoss: number[], trainAccAtW: number, valAccAtW: number, trajectory = MEMORISING, budget = 5000): EarlyRun => ({
+  stepLoss,
+  trainAccAtW,
+  valAccAtW,
+  trajectory,
+  budget,
+});
 /** A decaying loss, optionally with an oscillation of period 16 steps and relative amplitude `osc`. */
 const curve = (osc: number, phase = 0): number[] =>
   Array.from({ length: W }, (_, n) => 3 * Math.exp(-n / 400) * (1 + osc * Math.sin((2 * Math.PI * n) / 16 + phase)));
 
 describe('early features', () => {
   it('put an oscillation of relative amplitude a at relative energy ≈ a²/2 of the window', () => {
-    const f = earlyFeatures({ stepLoss: curve(0.1), trainAccAtW: 0.9, valAccAtW: 0.1 });
+    const f = earlyFeatures(early(curve(0.1), 0.9, 0.1));
     // the sine's energy is ≈ (0.1·L)²/2 per sample against L² per sample: log10(0.005) ≈ −2.3; the smooth decay
     // leaks a little more energy through the filter, never orders of magnitude
     expect(f.values[0]).toBeGreaterThan(-2.6);
     expect(f.values[0]).toBeLessThan(-1.9);
-    expect(f.values[4]).toBe(0.9);
-    expect(f.values[5]).toBe(0.1);
-    const smooth = earlyFeatures({ stepLoss: curve(0), trainAccAtW: 0.9, valAccAtW: 0.1 });
+    const all = allEarlyFeatures(early(curve(0.1), 0.9, 0.1)).all;
+    expect(all['train accuracy at W']).toBe(0.9);
+    expect(f.values[PREDICTOR_FEATURES.indexOf('validation accuracy at W')]).toBe(0.1);
+    const smooth = earlyFeatures(early(curve(0), 0.9, 0.1));
     expect(smooth.values[0]).toBeLessThan(f.values[0]! - 1.5);
   });
 
   it('the rule says yes for a strongly oscillating loss and no for a smooth one', () => {
-    const osc = earlyFeatures({ stepLoss: curve(0.2), trainAccAtW: 1, valAccAtW: 0 });
-    const smooth = earlyFeatures({ stepLoss: curve(0), trainAccAtW: 1, valAccAtW: 0 });
+    const osc = earlyFeatures(early(curve(0.2), 1, 0));
+    const smooth = earlyFeatures(early(curve(0), 1, 0));
     expect(ruleProbability(osc.values)).toBeGreaterThan(0.5);
     expect(ruleProbability(smooth.values)).toBeLessThan(0.5);
     // at the threshold the rule is undecided
@@ -39,8 +53,32 @@ describe('early features', () => {
     expect(ruleProbability(at)).toBeCloseTo(0.5, 12);
   });
 
+  it('read the weight norm and validation loss in decades, projecting the trend of [W/2, W] over the rest of the budget', () => {
+    // weight decay halves the norm over the window, the last quarter of it by 2^(1/2); the validation loss falls 10×
+    // over [W/2, W]. Budget 5000: the rest (4600 updates) is 23 half-windows.
+    const shrinking: EarlyTrajectory = { valLoss: [3, 2, 0.2], trainLoss: [3, 0.5, 0.05], weightNorm: [40, 20 * Math.SQRT2, 20], cosInitAtW: 0.5 };
+    const { all } = allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 5000));
+    expect(all['weight-norm change over [0, W] (decades)']).toBeCloseTo(Math.log10(0.5), 12);
+    expect(all['weight-norm trend projected to the budget (decades)']).toBeCloseTo(-0.5 * Math.log10(2) * 23, 12);
+    expect(all['validation-loss trend over [W/2, W] (decades)']).toBeCloseTo(-1, 12);
+    expect(all['validation-loss trend projected to the budget (decades)']).toBeCloseTo(-23, 12);
+    expect(all['train loss at W (decades)']).toBeCloseTo(Math.log10(0.05), 12);
+    expect(all['validation / train loss at W (decades)']).toBeCloseTo(Math.log10(4), 12);
+    expect(all['cos(θ_W, θ_0)']).toBe(0.5);
+    // a budget of 10000 leaves 9600 updates, 48 half-windows
+    const longer = allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 10000)).all;
+    expect(longer['validation-loss trend projected to the budget (decades)']).toBeCloseTo(-(10000 - 400) / 200, 12);
+    // a budget that ends at W projects nothing
+    expect(allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 400)).all['weight-norm trend projected to the budget (decades)']).toBeCloseTo(0, 12);
+  });
+
+  it('refuses a trajectory with a zero loss, naming the feature', () => {
+    const zero: EarlyTrajectory = { ...MEMORISING, valLoss: [3, 0, 0] };
+    expect(() => earlyFeatures(early(curve(0.1), 1, 0, zero))).toThrow(/validation-loss trend projected .* is NaN/);
+  });
+
   it('refuses a window shorter than W, naming both lengths', () => {
-    expect(() => earlyFeatures({ stepLoss: curve(0.1).slice(0, 100), trainAccAtW: 1, valAccAtW: 0 })).toThrow(/first 400 steps.*only 100/);
+    expect(() => earlyFeatures(early(curve(0.1).slice(0, 100), 1, 0))).toThrow(/first 400 steps.*only 100/);
   });
 });
 
@@ -49,7 +87,7 @@ describe('calibration', () => {
     Array.from({ length: n }, (_, i) => {
       const grokked = i % 2 === 0;
       const osc = grokked ? 0.15 + 0.01 * ((i * 7 + seed) % 5) : 0.01 + 0.002 * ((i * 3 + seed) % 5);
-      return { runId: i + 1, grokked, features: earlyFeatures({ stepLoss: curve(osc, i), trainAccAtW: 1, valAccAtW: 0.05 }).values };
+      return { runId: i + 1, grokked, features: earlyFeatures(early(curve(osc, i), 1, 0.05)).values };
     });
 
   it('fits a model whose cross-validated accuracy is 1 on separable runs and predicts a new run', () => {
@@ -57,10 +95,10 @@ describe('calibration', () => {
     if (!('model' in c)) throw new Error(c.reason);
     expect(c.cvAccuracy).toBe(1);
     expect(c.trainedOn).toBe(12);
-    const yes = predict(earlyFeatures({ stepLoss: curve(0.17, 1), trainAccAtW: 1, valAccAtW: 0.05 }), c);
+    const yes = predict(earlyFeatures(early(curve(0.17, 1), 1, 0.05)), c);
     expect(yes).toMatchObject({ method: 'calibrated', willGrok: true, atStep: 400, cvAccuracy: 1, trainedOn: 12 });
     expect(yes.probability).toBeGreaterThan(0.5);
-    const no = predict(earlyFeatures({ stepLoss: curve(0.012, 2), trainAccAtW: 1, valAccAtW: 0.05 }), c);
+    const no = predict(earlyFeatures(early(curve(0.012, 2), 1, 0.05)), c);
     expect(no.willGrok).toBe(false);
   });
 
@@ -69,7 +107,7 @@ describe('calibration', () => {
     expect(few).toEqual({ reason: expect.stringMatching(/7 finished runs .* needs 8/) });
     const oneSided = calibrate(runs(12, 0).map((r) => ({ ...r, grokked: true })));
     expect(oneSided).toEqual({ reason: expect.stringMatching(/12 runs grokked and 0 did not/) });
-    const p = predict(earlyFeatures({ stepLoss: curve(0.2), trainAccAtW: 1, valAccAtW: 0 }), few);
+    const p = predict(earlyFeatures(early(curve(0.2), 1, 0)), few);
     expect(p).toMatchObject({ method: 'rule', cvAccuracy: null, willGrok: true });
     expect(p.note).toMatch(/needs 8/);
   });

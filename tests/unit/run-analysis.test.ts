@@ -9,6 +9,7 @@ import { createBackend } from '../../src/main/services/create-backend';
 import { dispatch } from '../../src/shared/api/dispatch';
 import { createEventBus } from '../../src/main/services/events';
 import { predictEarly } from '../../src/main/services/early-prediction';
+import { PREDICTOR_FEATURES } from '../../src/shared/analysis/predictor';
 
 const tmp = tempDir('analysis');
 afterAll(() => tmp.cleanup());
@@ -38,6 +39,23 @@ describe('run analysis service', () => {
     const second = predictRun(store, target);
     expect(second).toMatchObject({ method: 'calibrated', willGrok: true, trainedOn: 12, cvAccuracy: 1, atStep: 400 });
     expect(store.analyses.forRun(target).filter((a) => a.kind === 'prediction')).toHaveLength(1); // replaced, not piled up
+  });
+
+  it('reads a prediction stored by an earlier version, and replaces it with the current features when asked again', () => {
+    const id = addRun(store, 0.18, null);
+    const old = { runId: id, willGrok: true, probability: 0.9, method: 'rule', features: { 'log10 relative spectral energy': -1.5, 'Hjorth mobility': 0.14 } };
+    store.analyses.save(id, 'prediction', { window: 400 }, old, new Date().toISOString());
+    expect((store.analyses.latest(id, 'prediction')?.result as typeof old).features['Hjorth mobility']).toBe(0.14);
+    const now = predictRun(store, id);
+    expect(Object.keys(now.features)).toEqual([...PREDICTOR_FEATURES]);
+    expect(now.features['weight-norm change over [0, W] (decades)']).toBeCloseTo(Math.log10(44 / 40), 12); // seeded norm 40 + s/100
+    expect(Object.keys((store.analyses.latest(id, 'prediction')?.result as typeof old).features)).toEqual([...PREDICTOR_FEATURES]);
+  });
+
+  it('names the evaluation metrics a run lacks for the trajectory features', () => {
+    const id = addRun(store, 0.1, null);
+    store.db.prepare("DELETE FROM metrics WHERE run_id = ? AND name IN ('weight_norm', 'val_loss')").run(id);
+    expect(() => predictRun(store, id)).toThrow(`run ${id} has no val_loss, weight_norm recorded at updates 0, 200 and 400`);
   });
 
   it('explains why a run without a full early window cannot be analysed, and names a missing run', () => {

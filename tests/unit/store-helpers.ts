@@ -24,7 +24,8 @@ export const smallConfig = (over: Partial<{ steps: number; p: number; seed: numb
 export const OWNER = { host: 'test-host', pid: 1 };
 
 /** A stored run with a per-update loss of `windowLen` updates (a decay with a period-16 oscillation of relative
- *  amplitude `osc`) and accuracies every 100 steps; finished (grokked or not) unless `grokked` is null. */
+ *  amplitude `osc`) and accuracies, losses, weight norm and cos(θ, θ_0) every 100 steps; finished (grokked or not)
+ *  unless `grokked` is null. */
 export function seedEarlyRun(
   store: Store,
   osc: number,
@@ -42,7 +43,10 @@ export function seedEarlyRun(
   const rows: MetricRow[] = [];
   for (let n = 1; n <= windowLen; n++) rows.push([STEP_LOSS_METRIC, n, 3 * Math.exp(-n / 400) * (1 + osc * Math.sin((2 * Math.PI * n) / 16 + id))]);
   for (let s = 0; s <= 1000; s += 100) {
-    rows.push(['train_acc', s, Math.min(1, s / 300)], ['val_acc', s, grokked ? Math.min(1, s / 900) : 0.05]);
+    rows.push(['train_acc', s, Math.min(1, s / 300)], ['val_acc', s, grokked && s > 400 ? Math.min(1, s / 900) : 0.05]);
+    // the early window (up to update 400) differs between runs only in the loss's oscillation, so predictions follow
+    // it; the evaluation metrics the trajectory features read are the same for every seeded run
+    rows.push(['train_loss', s, 3.4 * Math.exp(-s / 100)], ['val_loss', s, 3.4 + s / 1000], ['weight_norm', s, 40 + s / 100], ['cos_init', s, 1 - s / 2000]);
   }
   store.metrics.insert(id, rows);
   if (grokked !== null) {

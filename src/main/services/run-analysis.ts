@@ -6,6 +6,7 @@ import {
   earlyFeatures,
   predict,
   STEP_LOSS_METRIC,
+  type AtZeroHalfW,
   type EarlyRun,
   type LabelledRun,
 } from '../../shared/analysis/predictor';
@@ -56,10 +57,26 @@ export function earlyRunOf(store: Store, run: RunRow, window: number): EarlyRun 
         `; the spectral window needs the first ${window}`,
     };
   }
-  const trainAcc = valueAtOrBefore(store.metrics.series(run.id, 'train_acc'), window);
-  const valAcc = valueAtOrBefore(store.metrics.series(run.id, 'val_acc'), window);
+  const at = (name: string, step: number) => valueAtOrBefore(store.metrics.series(run.id, name), step);
+  const trainAcc = at('train_acc', window);
+  const valAcc = at('val_acc', window);
   if (trainAcc === null || valAcc === null) return { reason: `run ${run.id} has no accuracy recorded by update ${window}` };
-  return { stepLoss: values, trainAccAtW: trainAcc, valAccAtW: valAcc };
+  const half = Math.floor(window / 2);
+  const three = (name: string) => [at(name, 0), at(name, half), at(name, window)] as const;
+  const series = { valLoss: three('val_loss'), trainLoss: three('train_loss'), weightNorm: three('weight_norm') };
+  const cosInitAtW = at('cos_init', window);
+  const missing = Object.entries({ val_loss: series.valLoss, train_loss: series.trainLoss, weight_norm: series.weightNorm })
+    .filter(([, v]) => v.includes(null))
+    .map(([name]) => name);
+  if (cosInitAtW === null) missing.push('cos_init');
+  if (missing.length || cosInitAtW === null) return { reason: `run ${run.id} has no ${missing.join(', ')} recorded at updates 0, ${half} and ${window}` };
+  const trajectory = {
+    valLoss: series.valLoss as AtZeroHalfW,
+    trainLoss: series.trainLoss as AtZeroHalfW,
+    weightNorm: series.weightNorm as AtZeroHalfW,
+    cosInitAtW,
+  };
+  return { stepLoss: values, trainAccAtW: trainAcc, valAccAtW: valAcc, trajectory, budget: run.totalSteps };
 }
 
 export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions = {}): SpectralView {

@@ -4,33 +4,95 @@
 //     the detrended, high-passed window, relative to the window's total energy) above a threshold means "will grok";
 //   - a calibrated model: L2 logistic regression on the early features, fitted on the user's finished runs, with its
 //     stratified k-fold accuracy reported beside every prediction.
-// Features are scale-free (relative energies in decades, Hjorth shape parameters, accuracies), so runs of different
-// tasks and losses can share one model.
+// The features (EARLY_FEATURES) are scale-free, so runs of different tasks and losses can share one model.
 import { crossValidate, fitLogistic, predictProba, type LogisticModel } from './logistic';
 import { spectralSignature, type SpectralOptions, type SpectralSignature } from './spectral';
 
 /** The metric holding each update's training (mini)batch loss, recorded by the training loop for the first updates. */
 export const STEP_LOSS_METRIC = 'step_loss';
 
-export const PREDICTOR_FEATURES = [
-  'log10 relative spectral energy',
-  'log10 relative low-band energy',
-  'Hjorth mobility',
-  'Hjorth complexity',
-  'train accuracy at W',
-  'validation accuracy at W',
-] as const;
+/** Values of the evaluation metrics at updates 0, W/2 and W (each the last evaluation at or before that update). */
+export type AtZeroHalfW = readonly [number, number, number];
 
-/** What the predictor reads from a run: the per-update training loss of its first W updates and the accuracies at W. */
+/** What the training loop records at every evaluation, read at 0, W/2 and W: the mechanism of 003 (weight decay
+ *  must bring the weight norm down into the "Goldilocks zone" before the validation loss can fall). */
+export interface EarlyTrajectory {
+  valLoss: AtZeroHalfW;
+  trainLoss: AtZeroHalfW;
+  /** total L2 norm of the weights */
+  weightNorm: AtZeroHalfW;
+  /** cos(θ_W, θ_0) */
+  cosInitAtW: number;
+}
+
+/** What the predictor reads from a run: the per-update training loss of its first W updates, the accuracies at W,
+ *  the evaluation metrics at 0, W/2 and W, and its budget. */
 export interface EarlyRun {
   /** training loss of updates 1..W (at least `window` values; extra values are ignored) */
   stepLoss: ArrayLike<number>;
   trainAccAtW: number;
   valAccAtW: number;
+  trajectory: EarlyTrajectory;
+  /** the run's budget in updates */
+  budget: number;
 }
 
 /** A floor for energies in decades: a perfectly smooth window would be −∞. */
 const ENERGY_FLOOR = 1e-12;
+
+interface FeatureInput {
+  run: EarlyRun;
+  sig: SpectralSignature;
+  /** energy relative to the window's total, in decades */
+  rel: (energy: number) => number;
+}
+
+/** Log-ratio of the trend over [W/2, W] carried on over the rest of the budget, in decades: a longer budget is seen. */
+const projected = (v: AtZeroHalfW, { run, sig }: FeatureInput) =>
+  (Math.log10(v[2] / v[1]) * Math.max(0, run.budget - sig.window)) / (sig.window / 2);
+
+/**
+ * Every early feature, by name. All are scale-free (relative energies in decades, Hjorth shape parameters,
+ * accuracies, ratios of losses and weight norms in decades, a cosine), so runs of different tasks and losses can
+ * share one model. The predictor uses PREDICTOR_FEATURES of them; the others stay for comparison
+ * (scripts/predictor-cv.ts).
+ */
+export const EARLY_FEATURES = {
+  // the spectral signature of the early loss and the accuracies at W (000 §3)
+  'log10 relative spectral energy': ({ sig, rel }: FeatureInput) => rel(sig.energy),
+  'log10 relative low-band energy': ({ sig, rel }: FeatureInput) => rel(sig.lowBandEnergy),
+  'Hjorth mobility': ({ sig }: FeatureInput) => sig.mobility,
+  'Hjorth complexity': ({ sig }: FeatureInput) => sig.complexity,
+  'train accuracy at W': ({ run }: FeatureInput) => run.trainAccAtW,
+  'validation accuracy at W': ({ run }: FeatureInput) => run.valAccAtW,
+  // the trajectory of the weight norm and the losses (003)
+  'validation-loss trend over [W/2, W] (decades)': ({ run }: FeatureInput) =>
+    Math.log10(run.trajectory.valLoss[2] / run.trajectory.valLoss[1]),
+  'weight-norm change over [0, W] (decades)': ({ run }: FeatureInput) =>
+    Math.log10(run.trajectory.weightNorm[2] / run.trajectory.weightNorm[0]),
+  'weight-norm trend projected to the budget (decades)': (x: FeatureInput) => projected(x.run.trajectory.weightNorm, x),
+  'validation-loss trend projected to the budget (decades)': (x: FeatureInput) => projected(x.run.trajectory.valLoss, x),
+  'train loss at W (decades)': ({ run }: FeatureInput) => Math.log10(run.trajectory.trainLoss[2]),
+  'validation / train loss at W (decades)': ({ run }: FeatureInput) =>
+    Math.log10(run.trajectory.valLoss[2] / run.trajectory.trainLoss[2]),
+  'cos(θ_W, θ_0)': ({ run }: FeatureInput) => run.trajectory.cosInitAtW,
+} as const;
+
+export type EarlyFeatureName = keyof typeof EARLY_FEATURES;
+
+/**
+ * The features the predictor uses, the default rule's first. Chosen by cross-validation on history grids only
+ * (a − b, a · b, a / b mod 31; leave-one-task-out accuracy 45/48 against 38/48 for the six spectral and accuracy
+ * features alone; BENCHMARKS.md, issue 6): the oscillation energy and validation accuracy of 000 §3, the weight
+ * norm's change over the window and its trend projected to the budget, and the validation loss's projected trend.
+ */
+export const PREDICTOR_FEATURES = [
+  'log10 relative spectral energy',
+  'validation accuracy at W',
+  'weight-norm change over [0, W] (decades)',
+  'weight-norm trend projected to the budget (decades)',
+  'validation-loss trend projected to the budget (decades)',
+] as const satisfies readonly EarlyFeatureName[];
 
 export interface EarlyFeatures {
   signature: SpectralSignature;
@@ -38,15 +100,25 @@ export interface EarlyFeatures {
   values: number[];
 }
 
-export function earlyFeatures(run: EarlyRun, opts: SpectralOptions = {}): EarlyFeatures {
+/** The value of every early feature of a run. Throws RangeError for a window shorter than W. */
+export function allEarlyFeatures(run: EarlyRun, opts: SpectralOptions = {}): { signature: SpectralSignature; all: Record<EarlyFeatureName, number> } {
   const sig = spectralSignature(run.stepLoss, opts);
   let total = 0;
   for (let i = 0; i < sig.window; i++) total += run.stepLoss[i]! ** 2;
   const rel = (e: number) => Math.log10(Math.max(ENERGY_FLOOR, total > 0 ? e / total : 0));
-  return {
-    signature: sig,
-    values: [rel(sig.energy), rel(sig.lowBandEnergy), sig.mobility, sig.complexity, run.trainAccAtW, run.valAccAtW],
-  };
+  const input = { run, sig, rel };
+  const all = Object.fromEntries(Object.entries(EARLY_FEATURES).map(([n, f]) => [n, f(input)])) as Record<EarlyFeatureName, number>;
+  return { signature: sig, all };
+}
+
+/** The predictor's features of a run. Throws RangeError for a short window or a feature that is not finite (a loss
+ *  or weight norm of 0 or below). */
+export function earlyFeatures(run: EarlyRun, opts: SpectralOptions = {}): EarlyFeatures {
+  const { signature, all } = allEarlyFeatures(run, opts);
+  const values = PREDICTOR_FEATURES.map((n) => all[n]);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new RangeError(`early feature "${PREDICTOR_FEATURES[bad]}" is ${values[bad]} (a loss or weight norm of 0 or below?)`);
+  return { signature, values };
 }
 
 /**
@@ -110,7 +182,8 @@ export interface Prediction {
   trainedOn: number;
   /** why the rule was used, when it was */
   note: string | null;
-  features: Record<(typeof PREDICTOR_FEATURES)[number], number>;
+  /** by name; predictions stored by earlier versions carry the features of their version */
+  features: Partial<Record<EarlyFeatureName, number>> & Record<'log10 relative spectral energy', number>;
 }
 
 export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor | { reason: string }): Prediction {
