@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LandscapeProgress, LandscapeView } from '../../src/shared/api/landscape-types';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
-import { Trainer } from '../../src/main/compute/train/trainer';
 import { createChildLauncher } from '../../src/main/host/child-launcher';
 import { openStore, type Store } from '../../src/main/store';
 import { GridCancelledError, LandscapeService } from '../../src/main/services/run-landscape';
 import { createBackend } from '../../src/main/services/create-backend';
 import { tempDir } from '../unit/store-helpers';
+import { trainIntoRuns } from '../unit/trained-run-helpers';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'grokscope.js');
@@ -39,17 +39,9 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   trained = store.runs.insert({ name: 'landscape me', config, createdAt: now, owner: OWNER });
   bare = store.runs.insert({ name: 'no checkpoints', config, createdAt: now, owner: OWNER });
-  const t = new Trainer(config);
-  const keep = () => {
-    store.checkpoints.save(trained, t.snapshot(), now);
-    metrics.set(t.step, Object.fromEntries(t.evaluate(null).map(([n, , v]) => [n, v])));
-  };
-  keep();
-  for (let s = 1; s <= 40; s++) {
-    t.update(false);
-    if (s % 10 === 0) keep();
-  }
-  t.dispose();
+  trainIntoRuns(store, config, [{ run: trained, at: (s) => s % 10 === 0 }], (t) =>
+    metrics.set(t.step, Object.fromEntries(t.evaluate(null).map(([n, , v]) => [n, v]))),
+  );
 });
 afterAll(() => {
   store.close();

@@ -13,12 +13,12 @@ import { LossHessian } from '../../src/main/compute/probes/hessian';
 import { buildProbeModel } from '../../src/main/compute/probes/model-at';
 import { hessianTensors } from '../../src/main/compute/probes/run-probe';
 import { probeLoss } from '../../src/main/compute/probes/second-order-grads';
-import { Trainer } from '../../src/main/compute/train/trainer';
 import { createChildLauncher } from '../../src/main/host/child-launcher';
 import { openStore, type Store } from '../../src/main/store';
 import { ProbeService } from '../../src/main/services/run-probes';
 import type { ProbeProgress } from '../../src/shared/api/types';
 import { tempDir } from '../unit/store-helpers';
+import { trainIntoRuns } from '../unit/trained-run-helpers';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'grokscope.js');
@@ -43,13 +43,7 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   trained = store.runs.insert({ name: 'probe me', config, createdAt: now, owner: OWNER });
   bare = store.runs.insert({ name: 'no checkpoints', config, createdAt: now, owner: OWNER });
-  const t = new Trainer(config);
-  store.checkpoints.save(trained, t.snapshot(), now);
-  for (let s = 1; s <= 40; s++) {
-    t.update(false);
-    if (s % 20 === 0) store.checkpoints.save(trained, t.snapshot(), now);
-  }
-  t.dispose();
+  trainIntoRuns(store, config, [{ run: trained, at: (s) => s % 20 === 0 }]);
 });
 afterAll(() => {
   store.close();

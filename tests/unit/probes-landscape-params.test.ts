@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trajectoryPca } from '../../src/shared/analysis/trajectory-pca';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
-import { Trainer } from '../../src/main/compute/train/trainer';
 import { openStore, type Store } from '../../src/main/store';
 import { gridKey, landscapeParams, pcaRanges, reducedParams, trajectoryStepsOf } from '../../src/main/services/run-landscape';
 import { OWNER, tempDir } from './store-helpers';
+import { trainIntoRuns } from './trained-run-helpers';
 
 const tmp = tempDir('landscape-params');
 const config = RunConfigSchema.parse({
@@ -28,13 +28,10 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   run = store.runs.insert({ name: 'r', config, createdAt: now, owner: OWNER });
   two = store.runs.insert({ name: 'two checkpoints', config, createdAt: now, owner: OWNER });
-  const t = new Trainer(config);
-  for (let s = 1; s <= 50; s++) {
-    t.update(false);
-    if (s % 10 === 0) store.checkpoints.save(run, t.snapshot(), now);
-    if (s === 10 || s === 50) store.checkpoints.save(two, t.snapshot(), now);
-  }
-  t.dispose();
+  trainIntoRuns(store, config, [
+    { run, at: (s) => s > 0 && s % 10 === 0 },
+    { run: two, at: (s) => s === 10 || s === 50 },
+  ]);
 });
 afterAll(() => {
   store.close();
