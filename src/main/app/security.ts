@@ -1,22 +1,10 @@
-// Hardening that does not depend on our code being bug-free: a strict CSP on every response, no permissions,
-// no navigation away from the app, no new windows, no <webview>. See Electron's security checklist.
+// Hardening that does not depend on our code being bug-free: a strict CSP on every response (the one browser mode
+// sends too: shared/api/content-security-policy.ts), no permissions, no navigation away from the app, no new
+// windows, no <webview>. See Electron's security checklist.
 import type { Session, WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../../shared/api/content-security-policy';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Svelte transitions and ECharts set inline styles
-  "style-src 'self' 'unsafe-inline'",
-  // exported figures are previewed as data:/blob: images
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  // nothing of ours needs plugins, a <base>, form submission or being framed
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 /** Permissions the renderer may use; none so far (file drop and downloads need none). */
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set();
