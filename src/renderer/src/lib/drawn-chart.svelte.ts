@@ -4,6 +4,19 @@ import type * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
 import { mountChart } from './chart-host';
 
+/** A figure's option in a theme, with its title when exported (a shared option builder bound to its data). */
+export type FigureBuild = (theme: 'light' | 'dark', exportTitle: boolean) => EChartsOption;
+
+/** What a figure's frame shows above its chart (FigureFrame, FigurePanel, PlaygroundChart). */
+export interface FigureHead {
+  /** data-figure attribute and file name part */
+  name: string;
+  title: string;
+  subtitle: string;
+  /** null while there is nothing to draw or export */
+  build: FigureBuild | null;
+}
+
 /** Call while a component initialises. `option` is read only once the chart exists (null: nothing to draw);
  *  `wire` may attach listeners to each new chart and returns what removes them. */
 export function drawChart(
