@@ -3,16 +3,22 @@
 // training and validation splits) timed right next to one plain evaluation of the same model (weights not moved), N×N
 // times, interleaved so that a loaded machine slows both alike. θ is the config's model after 5 updates.
 // With 'train' both evaluate the training split only (one full-batch forward pass each, the landscape's --splits train).
-// Usage: npx tsx scripts/bench-landscape.ts CONFIG.json [N] [train]   (N×N points, default 11)
+// With --batched it times instead, row by row, the batched evaluation (Scorer.scoreMany: the row's N points in passes
+// of up to batchLimit points) against the same row one point at a time (scoreAt), alternating which goes first, and
+// checks that both give the same values.
+// Usage: npx tsx scripts/bench-landscape.ts CONFIG.json [N] [train] [--batched]   (N×N points, default 11)
 import { readFileSync } from 'node:fs';
 import { RunConfigSchema } from '../src/shared/config/run-config';
 import { initBackend } from '../src/main/compute/engine/backend';
 import { Trainer } from '../src/main/compute/train/trainer';
 import { Scorer } from '../src/main/compute/probes/landscape/scorer';
 import { makeDirection, type DirectionSources } from '../src/main/compute/probes/landscape/directions';
-const file = process.argv[2]!;
-const n = Number(process.argv[3] ?? 11);
-const withVal = process.argv[4] !== 'train';
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const file = args[0]!;
+const n = Number(args[1] ?? 11);
+const withVal = args[2] !== 'train';
+const batched = flags.includes('--batched');
 const config = RunConfigSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 const b = await initBackend(config.backend);
 const t = new Trainer(config);
@@ -35,6 +41,53 @@ const src: DirectionSources = {
 const d = [0, 1].map((slot) => makeDirection({ kind: 'random', normalization: 'filter', oneDim: 'zero', seed: 0, slot: slot as 0 | 1 }, theta, 5, src).dir);
 grid.setSlice(theta, d);
 plain.setSlice(theta, []);
+if (batched) {
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const rowOf = (i: number) => Array.from({ length: n }, (_, j) => [-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)]);
+  grid.scoreMany(rowOf(0), withVal);
+  const time = { many: 0, one: 0, manyCpu: 0, oneCpu: 0 };
+  let worst = 0;
+  for (let i = 0; i < n; i++) {
+    const row = rowOf(i);
+    let many: ReturnType<Scorer['scoreMany']> = [];
+    let one: ReturnType<Scorer['scoreMany']> = [];
+    const sides: [keyof typeof time, keyof typeof time, () => void][] = [
+      ['many', 'manyCpu', () => (many = grid.scoreMany(row, withVal))],
+      ['one', 'oneCpu', () => (one = row.map((c) => grid.scoreAt(c, withVal)))],
+    ];
+    for (const [wall, cpu, f] of i % 2 ? sides.reverse() : sides) {
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      f();
+      time[wall] += performance.now() - t0;
+      time[cpu] += cpuMs() - c0;
+    }
+    many.forEach((m, k) => (worst = Math.max(worst, Math.abs(m.train.loss - one[k]!.train.loss) / Math.abs(one[k]!.train.loss))));
+    if (many.some((m, k) => m.train.acc !== one[k]!.train.acc || m.val?.acc !== one[k]!.val?.acc)) throw new Error(`row ${i}: accuracies differ`);
+  }
+  const pts = n * n;
+  console.log(
+    JSON.stringify({
+      file,
+      backend: b.backend,
+      splits: withVal ? 'train+val' : 'train',
+      params: grid.dim,
+      points: pts,
+      batchLimit: grid.batchLimit(withVal),
+      batchedPerPointMs: +(time.many / pts).toFixed(2),
+      onePerPointMs: +(time.one / pts).toFixed(2),
+      speedupWall: +(time.one / time.many).toFixed(2),
+      speedupCpu: +(time.oneCpu / time.manyCpu).toFixed(2),
+      worstRelLossDiff: worst,
+    }),
+  );
+  grid.dispose();
+  plain.dispose();
+  process.exit(0);
+}
 grid.scoreAt([0.1, 0.1]);
 plain.scoreAt([]);
 let tg = 0;

@@ -47,12 +47,12 @@ export function slotIndex(tokens: Int32Array, rows: number, seqLen: number, voca
  * The stacked tables [V·L, d]: row tok·L + i is E[tok]·W_i. One [V, e]·[e, L·d] product with W's blocks laid side by
  * side (wasm's batched product over the L blocks is ~10× slower than this one plain product of the same size).
  */
-export function positionTables(embed: tf.Tensor2D, w: tf.Tensor2D, seqLen: number): tf.Tensor2D {
+export function positionTables(embed: tf.Tensor2D, w: tf.Tensor2D, seqLen: number, product: typeof matMul = matMul): tf.Tensor2D {
   const [V, e] = embed.shape;
   const d = w.shape[1];
   if (w.shape[0] !== seqLen * e) throw new Error(`positionTables: weight has ${w.shape[0]} rows, ${seqLen} positions of ${e} need ${seqLen * e}`);
   const side = seqLen === 1 ? w : tf.reshape(tf.transpose(tf.reshape(w, [seqLen, e, d]), [1, 0, 2]), [e, seqLen * d]);
-  return tf.reshape(matMul(embed, side as tf.Tensor2D), [V * seqLen, d]) as tf.Tensor2D;
+  return tf.reshape(product(embed, side as tf.Tensor2D), [V * seqLen, d]) as tf.Tensor2D;
 }
 
 // customGrad passes the inputs followed by the save function, typed as one union array
@@ -177,4 +177,28 @@ function scatterRows(g: Float32Array, ix: SlotIndex, d: number): { dt: Float64Ar
   // every row reads the constant positions' slots: their gradient is the bias's
   for (const s of ix.constant) for (let j = 0; j < d; j++) dt[s * d + j] = dt[s * d + j]! + db[j]!;
   return { dt, db };
+}
+
+// ---- K parameter sets at once (loss landscapes: several grid points per pass; inference only, no gradients) ----
+// wasm runs batched products [K, m, k]·[K, k, n] by a slow generic loop (~8× the K plain products of the same sizes,
+// measured for the grok-fast MLP), and it splits and unstacks tall tensors slowly, so the K sets stay K separate
+// tensors through plain per-set products; each set's result is then the one-set path's, bit for bit.
+
+/**
+ * tableSum for K tables [V·L, d] and K biases [d]: K tensors [n, d], tableSum(table k, bias k) each, by the same host
+ * loop in the same order.
+ */
+export function tableSumMany(tables: tf.Tensor2D[], biases: tf.Tensor1D[], ix: SlotIndex): tf.Tensor2D[] {
+  if (biases.length !== tables.length) throw new Error(`tableSumMany: ${biases.length} biases for ${tables.length} tables`);
+  return tables.map((table, k) => {
+    const [tableRows, d] = table.shape;
+    if (tableRows !== ix.tableRows || biases[k]!.shape[0] !== d)
+      throw new Error(`tableSumMany: table ${k} [${table.shape.join(', ')}] with bias [${biases[k]!.shape.join(', ')}], the index was built for ${ix.tableRows} rows`);
+    const t = table.dataSync() as Float32Array;
+    const b = biases[k]!.dataSync() as Float32Array;
+    const c = new Float64Array(d);
+    for (let j = 0; j < d; j++) c[j] = b[j]!;
+    for (const s of ix.constant) for (let j = 0; j < d; j++) c[j] = c[j]! + t[s * d + j]!;
+    return tf.tensor2d(sumRows(t, c, ix, d), [ix.rows, d]);
+  });
 }

@@ -3,7 +3,7 @@
 // norm of a gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
-import type { Model } from '../models/layers';
+import type { Model, ModelInput } from '../models/layers';
 import { disposeBatch, encodeBatch, evalChunks, type Batch, type SplitTensors } from './data';
 
 /**
@@ -87,8 +87,11 @@ function sparseTargets(targets: tf.Tensor2D): SparseTargets {
  */
 function softmaxPass(z: tf.Tensor2D, probs: tf.Tensor2D, t: SparseTargets, labels: Int32Array | null): { lossSum: number; correct: number } {
   const [n, c] = z.shape;
-  const zs = z.dataSync() as Float32Array;
-  const p = probs.dataSync() as Float32Array;
+  return softmaxRows(z.dataSync() as Float32Array, probs.dataSync() as Float32Array, n, c, t, labels);
+}
+
+/** softmaxPass on host rows: logits zs and their softmax p, both [n, c] row-major. */
+function softmaxRows(zs: Float32Array, p: Float32Array, n: number, c: number, t: SparseTargets, labels: Int32Array | null): { lossSum: number; correct: number } {
   let lossSum = 0;
   let correct = 0;
   for (let r = 0; r < n; r++) {
@@ -172,6 +175,43 @@ export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, clas
       disposeBatch(b);
     }
   return { loss: lossSum / s.size, acc: Math.round(correct) / s.size };
+}
+
+/**
+ * evaluateSplit for K parameter sets at once: `logitsOf` gives the K sets' logits on the split's rows as K blocks of
+ * n rows, [K·n, classes] (a model's forwardMany). Each set's loss and accuracy are computed as evaluateSplit computes
+ * them (cross-entropy: one Softmax kernel then the same host pass per block; MSE: the same per-row sum; accuracy: the
+ * first maximal logit). Cached splits only (the batched path is for splits that fit in memory at once).
+ */
+export function evaluateSplitMany(logitsOf: (input: ModelInput) => tf.Tensor2D, K: number, s: SplitTensors, kind: LossKind = 'cross-entropy'): SplitScore[] {
+  const b = s.cached;
+  if (!b) throw new Error(`evaluateSplitMany: the split of ${s.size} rows is not cached (evaluate it one parameter set at a time)`);
+  const n = s.size;
+  const out: SplitScore[] = [];
+  tf.tidy(() => {
+    const logits = logitsOf(b.input);
+    const c = b.targets.shape[1];
+    if (logits.shape[0] !== K * n || logits.shape[1] !== c)
+      throw new Error(`evaluateSplitMany: logits [${logits.shape.join(', ')}] for ${K} sets of ${n} rows of ${c} classes`);
+    if (kind !== 'mse') {
+      const zs = logits.dataSync() as Float32Array;
+      const p = tf.softmax(logits).dataSync() as Float32Array;
+      const t = sparseTargets(b.targets);
+      const labels = hostLabels(b.labels);
+      for (let k = 0; k < K; k++) {
+        const blk = (a: Float32Array) => a.subarray(k * n * c, (k + 1) * n * c);
+        const { lossSum, correct } = softmaxRows(blk(zs), blk(p), n, c, t, labels);
+        out.push({ loss: lossSum / n, acc: Math.round(correct) / n });
+      }
+      return;
+    }
+    const z3 = tf.reshape(logits, [K, n, c]);
+    const lossSums = tf.div(tf.sum(tf.squaredDifference(z3, b.targets), [1, 2]), c);
+    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(z3, 2), b.labels), 'float32'), 1);
+    const both = tf.stack([lossSums, correct]).dataSync();
+    for (let k = 0; k < K; k++) out.push({ loss: both[k]! / n, acc: Math.round(both[K + k]!) / n });
+  });
+  return out;
 }
 
 /** √(Σ‖t‖²) over a list of tensors, as a scalar tensor. */
