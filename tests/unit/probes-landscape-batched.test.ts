@@ -1,12 +1,16 @@
-// Several landscape points per forward pass (Scorer.scoreMany on the MLP's forwardMany): on a table task, for
-// cross-entropy and MSE, depth 1 and 2, the batched values equal scoreAt's one point at a time (loss within 1e-5
-// relative, accuracy exactly), also when the batch size does not divide the row; depth 1 against an independent
-// float64 host forward pass; models without the batched path fall back to one point at a time.
+// Several landscape points per forward pass (Scorer.scoreMany): on a table task, for cross-entropy and MSE, depth 1
+// and 2, cpu and wasm, the shared-first-layer path (models/mlp-slice) equals scoreAt one point at a time (loss within
+// 1e-5 relative, accuracy exactly) and the per-set path (forwardMany) equals it bit for bit, also when the batch size
+// does not divide the row; depth 1 against an independent float64 host forward pass; the memory cap chooses the path;
+// models without a batched path fall back to one point at a time.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { makeDirection, type DirectionSources, type Vec } from '../../src/main/compute/probes/landscape/directions';
+import { runLandscapeJob } from '../../src/main/compute/probes/landscape/job';
 import { Scorer, type PointScore } from '../../src/main/compute/probes/landscape/scorer';
+import { Trainer } from '../../src/main/compute/train/trainer';
+import type { LandscapeRow } from '../../src/shared/api/landscape-types';
 import { buildAnyDataset } from '../../src/main/compute/tasks/build';
 import type { SplitData, TaskDataset } from '../../src/main/compute/tasks/dataset';
 
@@ -58,12 +62,6 @@ function expectSame(got: PointScore[], want: PointScore[]): void {
   });
 }
 
-/** The cap that allows exactly `k` points per pass. */
-function capFor(s: Scorer, k: number, withVal: boolean): number {
-  const one = Math.ceil(1e9 / s.batchLimit(withVal, 1e9));
-  return one * k;
-}
-
 beforeEach(async () => {
   await initBackend('cpu');
 });
@@ -84,11 +82,11 @@ describe('scoreMany equals scoreAt one point at a time (MLP, table task)', () =>
       try {
         const { centre, dirs } = slice(s);
         s.setSlice(centre, dirs);
-        const cap = capFor(s, 5, true);
-        expect(s.batchLimit(true, cap)).toBe(5);
+        expect(s.batchPlan(true).path).toBe('shared');
         const want = COEFS.map((c) => s.scoreAt(c, true));
-        const got = s.scoreMany(COEFS, true, cap);
-        expectSame(got, want);
+        expectSame(s.scoreMany(COEFS, true, { maxBatch: 5 }), want);
+        // the per-set path: the same weights and the same kernels as scoreAt, so the same values bit for bit
+        expect(s.scoreMany(COEFS, true, { maxBatch: 5, perSet: true })).toEqual(want);
         // the grid is not flat (else equality would prove little)
         expect(Math.max(...want.map((w) => w.train.loss)) / Math.min(...want.map((w) => w.train.loss))).toBeGreaterThan(1.2);
         // training split only, one pass holding every point
@@ -157,7 +155,7 @@ describe('scoreMany against an independent reference', () => {
     try {
       const { centre, dirs } = slice(s);
       s.setSlice(centre, dirs);
-      const got = s.scoreMany(COEFS, true, capFor(s, 4, true));
+      const got = s.scoreMany(COEFS, true, { maxBatch: 4 });
       const ds = buildAnyDataset(config.task) as TaskDataset;
       const names = s.params.map((q) => q.name);
       COEFS.forEach((c, k) => {
@@ -211,6 +209,73 @@ describe('models without the batched path: one point at a time', () => {
         s.dispose();
       }
     });
+});
+
+describe('the memory cap chooses the path', () => {
+  it('shared while its basis fits in 3/4 of the cap, then one point at a time; per-set on request', () => {
+    const s = new Scorer(tableConfig('cross-entropy', 1));
+    try {
+      const { centre, dirs } = slice(s);
+      s.setSlice(centre, dirs);
+      // basis: 9 rows (2 directions) of width 16 for every training and validation row, in float32
+      const basis = 4 * 9 * 16 * 121;
+      expect(s.batchPlan(true, basis / 0.75 + 1e5).path).toBe('shared');
+      expect(s.batchPlan(true, basis / 0.75 - 1)).toEqual({ path: 'one', limit: 1 });
+      expect(s.batchPlan(true, basis / 0.75 - 1, 'per-set').path).toBe('per-set');
+      const want = COEFS.slice(0, 4).map((c) => s.scoreAt(c));
+      expect(s.scoreMany(COEFS.slice(0, 4), true, { capBytes: basis / 0.75 - 1 })).toEqual(want);
+    } finally {
+      s.dispose();
+    }
+  });
+});
+
+describe('the landscape job through scoreMany', () => {
+  it('a 2d surface of 7 × 3 points: every value equals scoreAt at that point', async () => {
+    const config = tableConfig('cross-entropy', 2, 'tanh');
+    const t = new Trainer(config);
+    for (let i = 0; i < 5; i++) t.update(false);
+    const checkpoints = [{ step: 5, params: t.snapshot().params }];
+    t.dispose();
+    const rows = new Map<number, LandscapeRow>();
+    const params = {
+      kind: '2d' as const,
+      steps: [5],
+      direction: 'random' as const,
+      direction2: 'random' as const,
+      normalization: 'filter' as const,
+      oneDim: 'zero' as const,
+      orthogonalize: false,
+      seed: 1,
+      range: [-1, 1] as [number, number],
+      points: 7,
+      range2: [-0.5, 0.5] as [number, number],
+      points2: 3,
+    };
+    const sink = { info: () => {}, progress: () => {}, row: (i: number, r: LandscapeRow) => rows.set(i, r) };
+    await runLandscapeJob({ config, params, checkpoints, trajectorySteps: [5], nextSteps: [null], skipRows: [] }, sink, () => false);
+    const s = new Scorer(config);
+    try {
+      const theta = s.vecOf(checkpoints[0]!.params);
+      const src: DirectionSources = { params: s.params, final: theta, next: null, nextStep: 5, theta0: s.theta0, pca: () => { throw new Error('random only'); } };
+      const dirs = [0, 1].map((slot) => makeDirection({ kind: 'random', normalization: 'filter', oneDim: 'zero', seed: 1, slot: slot as 0 | 1 }, theta, 5, src).dir);
+      s.setSlice(theta, dirs);
+      expect(s.batchPlan(true).path).toBe('shared');
+      expect(rows.size).toBe(3);
+      rows.forEach((row, r) => {
+        const b = -0.5 + 0.5 * r;
+        row.train.loss.forEach((loss, j) => {
+          const want = s.scoreAt([-1 + j / 3, b]);
+          expect(rel(loss, want.train.loss)).toBeLessThanOrEqual(1e-5);
+          expect(row.train.acc[j]).toBe(want.train.acc);
+          expect(rel(row.val.loss[j]!, want.val!.loss)).toBeLessThanOrEqual(1e-5);
+          expect(row.val.acc[j]).toBe(want.val!.acc);
+        });
+      });
+    } finally {
+      s.dispose();
+    }
+  });
 });
 
 describe('scoreMany: bad input', () => {

@@ -7,6 +7,7 @@ import type { MlpModelConfig } from '../../../shared/config/run-config';
 import { dense, denseMany } from '../engine/dense';
 import { positionTables, slotIndex, tableSum, tableSumMany, type SlotIndex } from '../engine/position-tables';
 import type { Rng } from '../rng';
+import { sliceForward, type SliceForward } from './mlp-slice';
 import type { SampleInput } from '../tasks/sample-tensors';
 import { activate, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
 
@@ -25,6 +26,8 @@ export interface MlpShape {
  */
 export interface ForwardMany {
   forwardMany(sets: tf.Tensor[][], input: ModelInput): tf.Tensor2D;
+  /** the K points of a slice with the first layer shared across them (models/mlp-slice); host parameter arrays */
+  sliceForward(centre: Float32Array[], dirs: Float32Array[][]): SliceForward;
 }
 
 export function hasForwardMany(m: Model): m is Model & ForwardMany {
@@ -84,7 +87,15 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
     const logits = denseMany(hs, at(out.w), at(out.b));
     return logits.length === 1 ? logits[0]! : (tf.concat(logits, 0) as tf.Tensor2D);
   }
-  return { params: ps.list, forward, forwardMany } as Model & ForwardMany;
+  const layout = {
+    embed: slot.get(embed)!,
+    layers: [...hidden, out].map((l) => ({ w: slot.get(l.w)!, b: slot.get(l.b!)! })),
+    shapes: ps.list.map((p) => p.variable.shape.slice()),
+    seqLen: shape.seqLen,
+    activation: cfg.activation,
+  };
+  const slice = (centre: Float32Array[], dirs: Float32Array[][]) => sliceForward(layout, centre, dirs, indexOf);
+  return { params: ps.list, forward, forwardMany, sliceForward: slice } as Model & ForwardMany;
 }
 
 /** x·W + b through engine/dense (one fused product forward; the bias gradient on the inner axis). */

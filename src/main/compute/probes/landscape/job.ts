@@ -116,6 +116,7 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
     sink.progress(done, rowCount, done > 0 ? `resuming: ${done} of ${rowCount} rows stored` : `${rowCount} rows of ${alphas.length} points`);
     let sliceOf = -1;
     let lastYield = performance.now();
+    let perPass = 8;
     for (let r = 0; r < rowCount; r++) {
       if (skip.has(r)) continue;
       const t0 = performance.now();
@@ -126,14 +127,23 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
       }
       const train: LandscapeSplitRow = { loss: [], acc: [] };
       const val: LandscapeSplitRow = { loss: [], acc: [] };
-      for (const a of alphas) {
-        const s = scorer.scoreAt(betas ? [a, betas[r]!] : [a], withVal);
-        train.loss.push(s.train.loss);
-        train.acc.push(s.train.acc);
-        if (s.val) {
-          val.loss.push(s.val.loss);
-          val.acc.push(s.val.acc);
+      const coefs = alphas.map((a) => (betas ? [a, betas[r]!] : [a]));
+      const batched = scorer.batchPlan(withVal).path !== 'one';
+      for (let i = 0; i < coefs.length; ) {
+        // several points per pass where the model has a batched path (Scorer.scoreMany), about one yield budget's
+        // worth (from the last pass's time per point); one point at a time otherwise, as before
+        const n = batched ? Math.min(coefs.length - i, perPass) : 1;
+        const t = performance.now();
+        for (const s of scorer.scoreMany(coefs.slice(i, i + n), withVal)) {
+          train.loss.push(s.train.loss);
+          train.acc.push(s.train.acc);
+          if (s.val) {
+            val.loss.push(s.val.loss);
+            val.acc.push(s.val.acc);
+          }
         }
+        i += n;
+        if (batched) perPass = Math.max(2, Math.floor(YIELD_MS / ((performance.now() - t) / n)));
         if (performance.now() - lastYield >= YIELD_MS) {
           await yieldToEvents();
           lastYield = performance.now();

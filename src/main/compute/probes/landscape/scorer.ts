@@ -6,17 +6,21 @@
 //
 // One point (scoreAt) costs a forward pass over the training split (and one over the validation split): the model's
 // variables are overwritten in place and the model's own forward runs. `scoreMany` evaluates several points per pass
-// where the model has a batched forward (models/mlp forwardMany, token inputs; K bounded by BATCH_BYTES): the K
-// parameter sets formed on the host with scoreAt's float32 arithmetic, then per set the same products and host loops,
-// sharing the kernels and read-backs around them; its values equal scoreAt's bit for bit. Stacked [K, n, d]·[K, d, d']
-// products would share more, but wasm runs batched products by a slow generic loop (~5× the K plain ones), and split
-// and unstack of tall tensors slowly. Measured (BENCHMARKS.md, loss landscape): 1.06–1.17× on the grok-fast MLP, 0.93×
-// on the p = 97 MLP, so the landscape job (job.ts) still evaluates one point at a time; scoreMany is there for a
-// backend where batched products pay. Transformers, LSTM, GCN and dense-input MLPs have no batched path.
+// where the model allows it (the embedding + MLP on token inputs): the first layer, the bulk of a small MLP's cost
+// (K table products and host table sums), is shared across the points (models/mlp-slice: it is bilinear in the grid
+// coefficients, one [K, m]·[m, n·d] product per pass on a basis built once per slice), later layers run per point,
+// and per point the loss and accuracy of train/metrics evaluateSplitMany; values equal scoreAt's to float32 rounding.
+// 1.8× on the grok-fast MLP, 1.09× on the p = 97 one (BENCHMARKS.md). K is bounded by a memory cap (BATCH_BYTES)
+// that the basis must also fit. Stacked [K, n, d]·[K, d, d'] products were not used: wasm runs them by a slow generic
+// loop (~5× the K plain products). The per-set path (forwardMany: K weight sets through the model's own
+// products, bit for bit scoreAt) shares only kernel overhead and is no faster (1.1×, 0.93×); it is kept for the
+// tests and on request. Transformers, LSTM, GCN and dense-input MLPs are evaluated one point at a time.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../../shared/config/run-config';
 import { createModel } from '../../models/create';
 import { hasForwardMany } from '../../models/mlp';
+import { basisRows, pointParam, type SliceForward } from '../../models/mlp-slice';
+import type { ModelInput } from '../../models/layers';
 import type { Model } from '../../models/layers';
 import { deriveSeed, Rng } from '../../rng';
 import { buildAnyDataset } from '../../tasks/build';
@@ -30,7 +34,7 @@ import type { ParamShape, Vec } from './directions';
 /** The init stream the Trainer draws θ_0 from (train/trainer.ts STREAM_INIT). */
 const STREAM_INIT = 1;
 
-/** Bound on the activations of one batched pass: K·4·max(rows·max(width, classes), V·L·width) bytes. */
+/** Bound on one batched pass: the shared basis plus K·4·max(rows·max(width, classes), V·L·width) bytes of activations. */
 export const BATCH_BYTES = 64 * 2 ** 20;
 
 export interface PointScore {
@@ -56,6 +60,8 @@ export class Scorer {
   /** host copies of the same (the batched path forms its points on the host) */
   private hostCentre: Vec | null = null;
   private hostDirs: Vec[] = [];
+  /** the shared-first-layer evaluation of the current slice, made on first use */
+  private slice: SliceForward | null = null;
 
   constructor(private readonly config: RunConfig) {
     this.dataset = buildAnyDataset(config.task);
@@ -113,70 +119,80 @@ export class Scorer {
   }
 
   /**
-   * How many points one batched pass of `scoreMany` may hold within `capBytes`; 1 when the model or the data has no
-   * batched path (scoreMany then evaluates one point at a time).
+   * How scoreMany evaluates this slice's points within `capBytes` (after setSlice), and how many points one pass may
+   * hold: `shared` (the first layer shared across the points, models/mlp-slice) where the model has it and its basis
+   * for the splits takes at most 3/4 of the cap, else `one` (one point at a time). `per-set` (forwardMany, bit for bit
+   * scoreAt's values, but no faster: BENCHMARKS.md) only when asked for.
    */
-  batchLimit(withVal = true, capBytes = BATCH_BYTES): number {
+  batchPlan(withVal = true, capBytes = BATCH_BYTES, mode: 'auto' | 'per-set' = 'auto'): { path: 'shared' | 'per-set' | 'one'; limit: number } {
+    const one = { path: 'one', limit: 1 } as const;
     const m = this.config.model;
-    if (!hasForwardMany(this.model) || m.kind !== 'mlp' || !this.train?.cached || (withVal && !this.val?.cached)) return 1;
+    if (!hasForwardMany(this.model) || m.kind !== 'mlp' || !this.train?.cached || (withVal && !this.val?.cached)) return one;
     const ds = this.dataset as TaskDataset;
     const rows = Math.max(this.train.size, withVal ? this.val!.size : 0);
     // the largest per-set activations: hidden rows [rows, width], logits and softmax [rows, classes], and the first
     // layer's tables [V·L, width]
     const perSet = 4 * Math.max(rows * Math.max(m.width, ds.numClasses), ds.vocabSize * ds.seqLen * m.width);
-    return Math.max(1, Math.floor(capBytes / perSet));
+    if (mode === 'per-set') {
+      const limit = Math.floor(capBytes / perSet);
+      return limit < 2 ? one : { path: 'per-set', limit };
+    }
+    const basis = 4 * basisRows(this.hostDirs.length) * m.width * (this.train.size + (withVal ? this.val!.size : 0));
+    const limit = Math.floor((capBytes - basis) / perSet);
+    return basis > 0.75 * capBytes || limit < 2 ? one : { path: 'shared', limit };
+  }
+
+  /** The most points one batched pass of scoreMany holds (1: one point at a time). */
+  batchLimit(withVal = true, capBytes = BATCH_BYTES): number {
+    return this.batchPlan(withVal, capBytes).limit;
   }
 
   /**
-   * scoreAt for each of `coefs`, in order: in batched passes of up to batchLimit points where the model has one,
-   * otherwise one point at a time. Leaves the model's variables as they were when batched.
+   * scoreAt for each of `coefs`, in order: in batched passes (batchPlan) where the model has them, otherwise one
+   * point at a time. Leaves the model's variables as they were when batched. `maxBatch` bounds the points per pass
+   * further (the job's time budget between yields); `perSet` takes the per-set path.
    */
-  scoreMany(coefs: number[][], withVal = true, capBytes = BATCH_BYTES): PointScore[] {
+  scoreMany(coefs: number[][], withVal = true, opts: { capBytes?: number; perSet?: boolean; maxBatch?: number } = {}): PointScore[] {
     if (!this.centre) throw new Error('Scorer.scoreMany before setSlice');
-    const limit = this.batchLimit(withVal, capBytes);
-    if (limit < 2 || coefs.length < 2) return coefs.map((c) => this.scoreAt(c, withVal));
+    for (const c of coefs)
+      if (c.length !== this.dirs.length) throw new Error(`Scorer.scoreMany: ${c.length} coefficients for a slice of ${this.dirs.length} directions`);
+    const plan = this.batchPlan(withVal, opts.capBytes ?? BATCH_BYTES, opts.perSet ? 'per-set' : 'auto');
+    const limit = Math.min(plan.limit, Math.max(1, Math.floor(opts.maxBatch ?? Infinity)));
+    if (plan.path === 'one' || limit < 2 || coefs.length < 2) return coefs.map((c) => this.scoreAt(c, withVal));
     const out: PointScore[] = [];
-    for (let i = 0; i < coefs.length; i += limit) out.push(...this.scoreBatch(coefs.slice(i, i + limit), withVal));
+    for (let i = 0; i < coefs.length; i += limit) out.push(...this.scoreBatch(coefs.slice(i, i + limit), withVal, plan.path === 'shared'));
     return out;
   }
 
-  private scoreBatch(coefs: number[][], withVal: boolean): PointScore[] {
+  private scoreBatch(coefs: number[][], withVal: boolean, shared: boolean): PointScore[] {
     const K = coefs.length;
     const model = this.model;
     if (!hasForwardMany(model)) throw new Error('Scorer.scoreBatch: the model has no batched forward pass');
-    for (const c of coefs)
-      if (c.length !== this.dirs.length) throw new Error(`Scorer.scoreMany: ${c.length} coefficients for a slice of ${this.dirs.length} directions`);
+    const kind = this.config.loss;
+    const run = (logitsOf: (input: ModelInput) => tf.Tensor2D) => {
+      const train = evaluateSplitMany(logitsOf, K, this.train!, kind);
+      const val = withVal ? evaluateSplitMany(logitsOf, K, this.val!, kind) : null;
+      return train.map((t, k) => ({ train: t, val: val ? val[k]! : null }));
+    };
+    if (shared) {
+      const slice = (this.slice ??= model.sliceForward(this.hostCentre!, this.hostDirs));
+      return run((input) => slice.logits(coefs, input));
+    }
     const sets = this.pointSets(coefs);
     try {
-      const kind = this.config.loss;
-      const of = (s: SplitTensors) => evaluateSplitMany((input) => model.forwardMany(sets, input), K, s, kind);
-      const train = of(this.train!);
-      const val = withVal ? of(this.val!) : null;
-      return train.map((t, k) => ({ train: t, val: val ? val[k]! : null }));
+      return run((input) => model.forwardMany(sets, input));
     } finally {
       tf.dispose(sets.flat());
     }
   }
 
   /**
-   * The K points' parameters, centre + Σ_j coef_kj·dir_j, formed on the host with the float32 products and sums of
-   * scoreAt's device ops, in its order and skipping its zero terms (so bit for bit scoreAt's weights), and uploaded
-   * as K separate sets: cheaper than K·params·directions small device kernels, and wasm unstacks a stacked tensor slowly.
+   * The K points' parameters (pointParam: bit for bit scoreAt's weights), uploaded as K separate sets: cheaper than
+   * K·params·directions small device kernels, and wasm unstacks a stacked tensor slowly.
    */
   private pointSets(coefs: number[][]): tf.Tensor[][] {
     const centre = this.hostCentre!;
-    return coefs.map((c) => {
-      const cs = c.map(Math.fround);
-      return this.params.map((p, i) => {
-        const x = Float32Array.from(centre[i]!);
-        cs.forEach((a, j) => {
-          if (c[j] === 0) return;
-          const d = this.hostDirs[j]![i]!;
-          for (let e = 0; e < x.length; e++) x[e] = x[e]! + Math.fround(d[e]! * a);
-        });
-        return tf.tensor(x, p.shape);
-      });
-    });
+    return coefs.map((c) => this.params.map((p, i) => tf.tensor(pointParam(centre[i]!, this.hostDirs.map((d) => d[i]!), c), p.shape)));
   }
 
   /** Loss and accuracy at the point θ given on the host. */
@@ -202,6 +218,8 @@ export class Scorer {
     this.dirs = [];
     this.hostCentre = null;
     this.hostDirs = [];
+    this.slice?.dispose();
+    this.slice = null;
   }
 
   dispose(): void {
