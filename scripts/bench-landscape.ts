@@ -4,10 +4,10 @@
 // times, interleaved so that a loaded machine slows both alike. θ is the config's model after 5 updates.
 // With 'train' both evaluate the training split only (one full-batch forward pass each, the landscape's --splits train).
 // With --batched it times instead, row by row, the batched evaluation (Scorer.scoreMany: the row's N points in passes
-// of up to batchLimit points; the shared-first-layer path where it applies, the per-set path with --per-set; --cap-mb
+// of up to batchLimit points; the shared-first-layer path where it applies; --cap-mb
 // sets the memory cap) against the same row one point at a time (scoreAt), alternating which goes first, and compares
 // their values (accuracies must be equal, the loss's largest relative difference is printed).
-// Usage: npx tsx scripts/bench-landscape.ts CONFIG.json [N] [train] [--batched [--per-set] [--cap-mb=64]]   (N×N points, default 11)
+// Usage: npx tsx scripts/bench-landscape.ts CONFIG.json [N] [train] [--batched [--cap-mb=64]]   (N×N points, default 11)
 import { readFileSync } from 'node:fs';
 import { RunConfigSchema } from '../src/shared/config/run-config';
 import { initBackend } from '../src/main/compute/engine/backend';
@@ -20,7 +20,6 @@ const file = args[0]!;
 const n = Number(args[1] ?? 11);
 const withVal = args[2] !== 'train';
 const batched = flags.includes('--batched');
-const perSet = flags.includes('--per-set');
 const capFlag = flags.find((f) => f.startsWith('--cap-mb='));
 const capBytes = capFlag ? Number(capFlag.slice('--cap-mb='.length)) * 2 ** 20 : undefined;
 const config = RunConfigSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
@@ -51,7 +50,7 @@ if (batched) {
     return (u.user + u.system) / 1000;
   };
   const rowOf = (i: number) => Array.from({ length: n }, (_, j) => [-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)]);
-  grid.scoreMany(rowOf(0), withVal, { perSet, capBytes });
+  grid.scoreMany(rowOf(0), withVal, { capBytes });
   const time = { many: 0, one: 0, manyCpu: 0, oneCpu: 0 };
   let worst = 0;
   for (let i = 0; i < n; i++) {
@@ -59,7 +58,7 @@ if (batched) {
     let many: ReturnType<Scorer['scoreMany']> = [];
     let one: ReturnType<Scorer['scoreMany']> = [];
     const sides: [keyof typeof time, keyof typeof time, () => void][] = [
-      ['many', 'manyCpu', () => (many = grid.scoreMany(row, withVal, { perSet, capBytes }))],
+      ['many', 'manyCpu', () => (many = grid.scoreMany(row, withVal, { capBytes }))],
       ['one', 'oneCpu', () => (one = row.map((c) => grid.scoreAt(c, withVal)))],
     ];
     for (const [wall, cpu, f] of i % 2 ? sides.reverse() : sides) {
@@ -80,8 +79,8 @@ if (batched) {
       splits: withVal ? 'train+val' : 'train',
       params: grid.dim,
       points: pts,
-      path: grid.batchPlan(withVal, capBytes, perSet ? 'per-set' : 'auto').path,
-      batchLimit: grid.batchPlan(withVal, capBytes, perSet ? 'per-set' : 'auto').limit,
+      path: grid.batchPlan(withVal, capBytes).path,
+      batchLimit: grid.batchPlan(withVal, capBytes).limit,
       batchedPerPointMs: +(time.many / pts).toFixed(2),
       onePerPointMs: +(time.one / pts).toFixed(2),
       speedupWall: +(time.one / time.many).toFixed(2),

@@ -1,7 +1,6 @@
 // Several landscape points per forward pass (Scorer.scoreMany): on a table task, for cross-entropy and MSE, depth 1
 // and 2, cpu and wasm, the shared-first-layer path (models/mlp-slice) equals scoreAt one point at a time (loss within
-// 1e-5 relative, accuracy exactly) and the per-set path (forwardMany) equals it bit for bit, also when the batch size
-// does not divide the row; depth 1 against an independent float64 host forward pass; the memory cap chooses the path;
+// 1e-5 relative, accuracy exactly), also when the batch size does not divide the row; depth 1 against an independent float64 host forward pass; the memory cap chooses the path;
 // models without a batched path fall back to one point at a time.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
@@ -85,8 +84,6 @@ describe('scoreMany equals scoreAt one point at a time (MLP, table task)', () =>
         expect(s.batchPlan(true).path).toBe('shared');
         const want = COEFS.map((c) => s.scoreAt(c, true));
         expectSame(s.scoreMany(COEFS, true, { maxBatch: 5 }), want);
-        // the per-set path: the same weights and the same kernels as scoreAt, so the same values bit for bit
-        expect(s.scoreMany(COEFS, true, { maxBatch: 5, perSet: true })).toEqual(want);
         // the grid is not flat (else equality would prove little)
         expect(Math.max(...want.map((w) => w.train.loss)) / Math.min(...want.map((w) => w.train.loss))).toBeGreaterThan(1.2);
         // training split only, one pass holding every point
@@ -212,7 +209,7 @@ describe('models without the batched path: one point at a time', () => {
 });
 
 describe('the memory cap chooses the path', () => {
-  it('shared while its basis fits in 3/4 of the cap, then one point at a time; per-set on request', () => {
+  it('shared while its basis fits in 3/4 of the cap, then one point at a time', () => {
     const s = new Scorer(tableConfig('cross-entropy', 1));
     try {
       const { centre, dirs } = slice(s);
@@ -221,7 +218,6 @@ describe('the memory cap chooses the path', () => {
       const basis = 4 * 9 * 16 * 121;
       expect(s.batchPlan(true, basis / 0.75 + 1e5).path).toBe('shared');
       expect(s.batchPlan(true, basis / 0.75 - 1)).toEqual({ path: 'one', limit: 1 });
-      expect(s.batchPlan(true, basis / 0.75 - 1, 'per-set').path).toBe('per-set');
       const want = COEFS.slice(0, 4).map((c) => s.scoreAt(c));
       expect(s.scoreMany(COEFS.slice(0, 4), true, { capBytes: basis / 0.75 - 1 })).toEqual(want);
     } finally {

@@ -32,19 +32,3 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor
     throw new Error(`dense: x [${x.shape.join(', ')}], W [${w.shape.join(', ')}], b [${b.shape.join(', ')}] do not fit`);
   return op(x, w, b) as tf.Tensor2D;
 }
-
-/**
- * x_k·W_k + b_k for K parameter sets (inference only): K plain fused products, each the one `dense` runs (wasm's
- * batched product is a slow generic loop: 41 ms against 8 ms for K = 11 blocks of [577, 128]·[128, 31]).
- */
-export function denseMany(xs: tf.Tensor2D[], ws: tf.Tensor2D[], bs: tf.Tensor1D[]): tf.Tensor2D[] {
-  if (ws.length !== xs.length || bs.length !== xs.length)
-    throw new Error(`denseMany: ${xs.length} inputs, ${ws.length} weights, ${bs.length} biases`);
-  return xs.map((x, k) => {
-    const [w, b] = [ws[k]!, bs[k]!];
-    if (x.shape[1] !== w.shape[0] || b.shape[0] !== w.shape[1])
-      throw new Error(`denseMany: set ${k}: x [${x.shape.join(', ')}], W [${w.shape.join(', ')}], b [${b.shape.join(', ')}] do not fit`);
-    // dense's forward value, without its custom-gradient scope
-    return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
-  });
-}

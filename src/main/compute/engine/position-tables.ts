@@ -178,27 +178,3 @@ function scatterRows(g: Float32Array, ix: SlotIndex, d: number): { dt: Float64Ar
   for (const s of ix.constant) for (let j = 0; j < d; j++) dt[s * d + j] = dt[s * d + j]! + db[j]!;
   return { dt, db };
 }
-
-// ---- K parameter sets at once (loss landscapes: several grid points per pass; inference only, no gradients) ----
-// wasm runs batched products [K, m, k]·[K, k, n] by a slow generic loop (~8× the K plain products of the same sizes,
-// measured for the grok-fast MLP), and it splits and unstacks tall tensors slowly, so the K sets stay K separate
-// tensors through plain per-set products; each set's result is then the one-set path's, bit for bit.
-
-/**
- * tableSum for K tables [V·L, d] and K biases [d]: K tensors [n, d], tableSum(table k, bias k) each, by the same host
- * loop in the same order.
- */
-export function tableSumMany(tables: tf.Tensor2D[], biases: tf.Tensor1D[], ix: SlotIndex): tf.Tensor2D[] {
-  if (biases.length !== tables.length) throw new Error(`tableSumMany: ${biases.length} biases for ${tables.length} tables`);
-  return tables.map((table, k) => {
-    const [tableRows, d] = table.shape;
-    if (tableRows !== ix.tableRows || biases[k]!.shape[0] !== d)
-      throw new Error(`tableSumMany: table ${k} [${table.shape.join(', ')}] with bias [${biases[k]!.shape.join(', ')}], the index was built for ${ix.tableRows} rows`);
-    const t = table.dataSync() as Float32Array;
-    const b = biases[k]!.dataSync() as Float32Array;
-    const c = new Float64Array(d);
-    for (let j = 0; j < d; j++) c[j] = b[j]!;
-    for (const s of ix.constant) for (let j = 0; j < d; j++) c[j] = c[j]! + t[s * d + j]!;
-    return tf.tensor2d(sumRows(t, c, ix, d), [ix.rows, d]);
-  });
-}

@@ -16,7 +16,7 @@ import { activate, type ModelInput } from './layers';
  * One parameter of the point centre + Σ_j coefs_j·dirs_j, by the float32 products and sums of the Scorer's device
  * assignment (θ + c·δ + …, in order, a zero coefficient's term skipped), so bit for bit the weights it assigns.
  */
-export function pointParam(centre: Float32Array, dirs: Float32Array[], coefs: number[]): Float32Array {
+function pointParam(centre: Float32Array, dirs: Float32Array[], coefs: number[]): Float32Array {
   const x = Float32Array.from(centre);
   coefs.forEach((c, j) => {
     if (c === 0) return;

@@ -4,8 +4,8 @@
 // hidden layer directly (e.g. 784-200-200-10, embedDim unused).
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
-import { dense, denseMany } from '../engine/dense';
-import { positionTables, slotIndex, tableSum, tableSumMany, type SlotIndex } from '../engine/position-tables';
+import { dense } from '../engine/dense';
+import { positionTables, slotIndex, tableSum, type SlotIndex } from '../engine/position-tables';
 import type { Rng } from '../rng';
 import { sliceForward, type SliceForward } from './mlp-slice';
 import type { SampleInput } from '../tasks/sample-tensors';
@@ -20,18 +20,15 @@ export interface MlpShape {
 }
 
 /**
- * A model that can evaluate K parameter sets in one pass (loss landscapes: several grid points per forward pass).
- * `sets[k]` holds point k's parameters in the order of `params`; the logits come back as the K blocks of n rows one
- * after another, [K·n, classes]. Inference only.
+ * A model that can evaluate several points of a landscape slice in one pass (loss landscapes: several grid points per
+ * forward pass), with the first layer shared across them (models/mlp-slice); host parameter arrays. Inference only.
  */
 export interface ForwardMany {
-  forwardMany(sets: tf.Tensor[][], input: ModelInput): tf.Tensor2D;
-  /** the K points of a slice with the first layer shared across them (models/mlp-slice); host parameter arrays */
   sliceForward(centre: Float32Array[], dirs: Float32Array[][]): SliceForward;
 }
 
 export function hasForwardMany(m: Model): m is Model & ForwardMany {
-  return typeof (m as Partial<ForwardMany>).forwardMany === 'function';
+  return typeof (m as Partial<ForwardMany>).sliceForward === 'function';
 }
 
 export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model {
@@ -75,18 +72,6 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
   // Token inputs only: the dense-input MLPs' evaluation (SampleData.evaluate) has no per-set counterpart yet.
   if (!embed) return { params: ps.list, forward };
   const slot = new Map(ps.list.map((p, i) => [p.variable, i]));
-  function forwardMany(sets: tf.Tensor[][], input: ModelInput): tf.Tensor2D {
-    for (const set of sets)
-      if (set.length !== ps.list.length) throw new Error(`forwardMany: a set of ${set.length} parameters for a model of ${ps.list.length}`);
-    const at = <T extends tf.Tensor>(v: tf.Variable | null) => sets.map((set) => set[slot.get(v!)!] as T);
-    const [first, ...rest] = hidden;
-    const e = at<tf.Tensor2D>(embed);
-    const tables = at<tf.Tensor2D>(first!.w).map((w, k) => positionTables(e[k]!, w, shape.seqLen, tf.matMul));
-    let hs = tableSumMany(tables, at(first!.b), indexOf(input)).map((h) => activate(h, cfg.activation));
-    for (const layer of rest) hs = denseMany(hs, at(layer.w), at(layer.b)).map((h) => activate(h, cfg.activation));
-    const logits = denseMany(hs, at(out.w), at(out.b));
-    return logits.length === 1 ? logits[0]! : (tf.concat(logits, 0) as tf.Tensor2D);
-  }
   const layout = {
     embed: slot.get(embed)!,
     layers: [...hidden, out].map((l) => ({ w: slot.get(l.w)!, b: slot.get(l.b!)! })),
@@ -95,7 +80,7 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
     activation: cfg.activation,
   };
   const slice = (centre: Float32Array[], dirs: Float32Array[][]) => sliceForward(layout, centre, dirs, indexOf);
-  return { params: ps.list, forward, forwardMany, sliceForward: slice } as Model & ForwardMany;
+  return { params: ps.list, forward, sliceForward: slice } as Model & ForwardMany;
 }
 
 /** x·W + b through engine/dense (one fused product forward; the bias gradient on the inner axis). */

@@ -12,14 +12,13 @@
 // and per point the loss and accuracy of train/metrics evaluateSplitMany; values equal scoreAt's to float32 rounding.
 // 1.8× on the grok-fast MLP, 1.09× on the p = 97 one (BENCHMARKS.md). K is bounded by a memory cap (BATCH_BYTES)
 // that the basis must also fit. Stacked [K, n, d]·[K, d, d'] products were not used: wasm runs them by a slow generic
-// loop (~5× the K plain products). The per-set path (forwardMany: K weight sets through the model's own
-// products, bit for bit scoreAt) shares only kernel overhead and is no faster (1.1×, 0.93×); it is kept for the
-// tests and on request. Transformers, LSTM, GCN and dense-input MLPs are evaluated one point at a time.
+// loop (~5× the K plain products), and K weight sets through the model's own products shared only kernel overhead
+// and were no faster (1.1×, 0.93×; BENCHMARKS.md), so that path was removed. Transformers, LSTM, GCN and dense-input MLPs are evaluated one point at a time.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../../shared/config/run-config';
 import { createModel } from '../../models/create';
 import { hasForwardMany } from '../../models/mlp';
-import { basisRows, pointParam, type SliceForward } from '../../models/mlp-slice';
+import { basisRows, type SliceForward } from '../../models/mlp-slice';
 import type { ModelInput } from '../../models/layers';
 import type { Model } from '../../models/layers';
 import { deriveSeed, Rng } from '../../rng';
@@ -121,22 +120,17 @@ export class Scorer {
   /**
    * How scoreMany evaluates this slice's points within `capBytes` (after setSlice), and how many points one pass may
    * hold: `shared` (the first layer shared across the points, models/mlp-slice) where the model has it and its basis
-   * for the splits takes at most 3/4 of the cap, else `one` (one point at a time). `per-set` (forwardMany, bit for bit
-   * scoreAt's values, but no faster: BENCHMARKS.md) only when asked for.
+   * for the splits takes at most 3/4 of the cap, else `one` (one point at a time).
    */
-  batchPlan(withVal = true, capBytes = BATCH_BYTES, mode: 'auto' | 'per-set' = 'auto'): { path: 'shared' | 'per-set' | 'one'; limit: number } {
+  batchPlan(withVal = true, capBytes = BATCH_BYTES): { path: 'shared' | 'one'; limit: number } {
     const one = { path: 'one', limit: 1 } as const;
     const m = this.config.model;
     if (!hasForwardMany(this.model) || m.kind !== 'mlp' || !this.train?.cached || (withVal && !this.val?.cached)) return one;
     const ds = this.dataset as TaskDataset;
     const rows = Math.max(this.train.size, withVal ? this.val!.size : 0);
-    // the largest per-set activations: hidden rows [rows, width], logits and softmax [rows, classes], and the first
-    // layer's tables [V·L, width]
+    // the largest activations of a point: hidden rows [rows, width], logits and softmax [rows, classes], and the
+    // first layer's tables [V·L, width]
     const perSet = 4 * Math.max(rows * Math.max(m.width, ds.numClasses), ds.vocabSize * ds.seqLen * m.width);
-    if (mode === 'per-set') {
-      const limit = Math.floor(capBytes / perSet);
-      return limit < 2 ? one : { path: 'per-set', limit };
-    }
     const basis = 4 * basisRows(this.hostDirs.length) * m.width * (this.train.size + (withVal ? this.val!.size : 0));
     const limit = Math.floor((capBytes - basis) / perSet);
     return basis > 0.75 * capBytes || limit < 2 ? one : { path: 'shared', limit };
@@ -150,21 +144,21 @@ export class Scorer {
   /**
    * scoreAt for each of `coefs`, in order: in batched passes (batchPlan) where the model has them, otherwise one
    * point at a time. Leaves the model's variables as they were when batched. `maxBatch` bounds the points per pass
-   * further (the job's time budget between yields); `perSet` takes the per-set path.
+   * further (the job's time budget between yields).
    */
-  scoreMany(coefs: number[][], withVal = true, opts: { capBytes?: number; perSet?: boolean; maxBatch?: number } = {}): PointScore[] {
+  scoreMany(coefs: number[][], withVal = true, opts: { capBytes?: number; maxBatch?: number } = {}): PointScore[] {
     if (!this.centre) throw new Error('Scorer.scoreMany before setSlice');
     for (const c of coefs)
       if (c.length !== this.dirs.length) throw new Error(`Scorer.scoreMany: ${c.length} coefficients for a slice of ${this.dirs.length} directions`);
-    const plan = this.batchPlan(withVal, opts.capBytes ?? BATCH_BYTES, opts.perSet ? 'per-set' : 'auto');
+    const plan = this.batchPlan(withVal, opts.capBytes ?? BATCH_BYTES);
     const limit = Math.min(plan.limit, Math.max(1, Math.floor(opts.maxBatch ?? Infinity)));
     if (plan.path === 'one' || limit < 2 || coefs.length < 2) return coefs.map((c) => this.scoreAt(c, withVal));
     const out: PointScore[] = [];
-    for (let i = 0; i < coefs.length; i += limit) out.push(...this.scoreBatch(coefs.slice(i, i + limit), withVal, plan.path === 'shared'));
+    for (let i = 0; i < coefs.length; i += limit) out.push(...this.scoreBatch(coefs.slice(i, i + limit), withVal));
     return out;
   }
 
-  private scoreBatch(coefs: number[][], withVal: boolean, shared: boolean): PointScore[] {
+  private scoreBatch(coefs: number[][], withVal: boolean): PointScore[] {
     const K = coefs.length;
     const model = this.model;
     if (!hasForwardMany(model)) throw new Error('Scorer.scoreBatch: the model has no batched forward pass');
@@ -174,25 +168,8 @@ export class Scorer {
       const val = withVal ? evaluateSplitMany(logitsOf, K, this.val!, kind) : null;
       return train.map((t, k) => ({ train: t, val: val ? val[k]! : null }));
     };
-    if (shared) {
-      const slice = (this.slice ??= model.sliceForward(this.hostCentre!, this.hostDirs));
-      return run((input) => slice.logits(coefs, input));
-    }
-    const sets = this.pointSets(coefs);
-    try {
-      return run((input) => model.forwardMany(sets, input));
-    } finally {
-      tf.dispose(sets.flat());
-    }
-  }
-
-  /**
-   * The K points' parameters (pointParam: bit for bit scoreAt's weights), uploaded as K separate sets: cheaper than
-   * K·params·directions small device kernels, and wasm unstacks a stacked tensor slowly.
-   */
-  private pointSets(coefs: number[][]): tf.Tensor[][] {
-    const centre = this.hostCentre!;
-    return coefs.map((c) => this.params.map((p, i) => tf.tensor(pointParam(centre[i]!, this.hostDirs.map((d) => d[i]!), c), p.shape)));
+    const slice = (this.slice ??= model.sliceForward(this.hostCentre!, this.hostDirs));
+    return run((input) => slice.logits(coefs, input));
   }
 
   /** Loss and accuracy at the point θ given on the host. */
