@@ -88,3 +88,8 @@ export function createBridge(win: Window & { grokscope?: PreloadBridge } = windo
 
 /** The message to show for any failure of a call. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Why a computation (probe, landscape grid) did not give a result: a refusal the user can act on (bad input, a
+ *  cancel) as the server words it, anything else as a failure. */
+export const computeProblem = (e: unknown): string =>
+  e instanceof ApiError && (e.code === 'invalid_input' || e.code === 'conflict') ? e.message : `Could not compute: ${errorMessage(e)}`;

@@ -1,10 +1,10 @@
 // The state of one model probe of a run (Hessian eigenvalues, intrinsic dimension): its stored result, shown at once
 // because it is expensive to compute; a computation on request with its progress line and Cancel; and why it failed.
 import { onDestroy } from 'svelte';
-import { ApiError, type MethodOutput } from '../../../shared/api/contract';
+import type { MethodOutput } from '../../../shared/api/contract';
 import type { ProbeProgress } from '../../../shared/api/types';
 import { api } from './api';
-import { errorMessage } from './bridge';
+import { computeProblem } from './bridge';
 
 type Stored = MethodOutput<'analysis.stored'>;
 
@@ -43,8 +43,7 @@ export class Probe<V> {
     try {
       this.view = await call();
     } catch (e) {
-      this.problem =
-        e instanceof ApiError && (e.code === 'invalid_input' || e.code === 'conflict') ? e.message : `Could not compute: ${errorMessage(e)}`;
+      this.problem = computeProblem(e);
     } finally {
       this.busy = false;
       this.progress = '';
