@@ -57,25 +57,30 @@ export function earlyRunOf(store: Store, run: RunRow, window: number): EarlyRun 
         `; the spectral window needs the first ${window}`,
     };
   }
-  const at = (name: string, step: number) => valueAtOrBefore(store.metrics.series(run.id, name), step);
-  const trainAcc = at('train_acc', window);
-  const valAcc = at('val_acc', window);
-  if (trainAcc === null || valAcc === null) return { reason: `run ${run.id} has no accuracy recorded by update ${window}` };
-  const half = Math.floor(window / 2);
-  const three = (name: string) => [at(name, 0), at(name, half), at(name, window)] as const;
-  const series = { valLoss: three('val_loss'), trainLoss: three('train_loss'), weightNorm: three('weight_norm') };
-  const cosInitAtW = at('cos_init', window);
-  const missing = Object.entries({ val_loss: series.valLoss, train_loss: series.trainLoss, weight_norm: series.weightNorm })
-    .filter(([, v]) => v.includes(null))
-    .map(([name]) => name);
-  if (cosInitAtW === null) missing.push('cos_init');
-  if (missing.length || cosInitAtW === null) return { reason: `run ${run.id} has no ${missing.join(', ')} recorded at updates 0, ${half} and ${window}` };
-  const trajectory = {
-    valLoss: series.valLoss as AtZeroHalfW,
-    trainLoss: series.trainLoss as AtZeroHalfW,
-    weightNorm: series.weightNorm as AtZeroHalfW,
-    cosInitAtW,
+  // each metric's series is read once, then looked up at the steps the features need
+  const at = (name: string, ...steps: number[]) => {
+    const series = store.metrics.series(run.id, name);
+    return steps.map((step) => valueAtOrBefore(series, step));
   };
+  const [trainAcc] = at('train_acc', window);
+  const [valAcc] = at('val_acc', window);
+  if (trainAcc == null || valAcc == null) return { reason: `run ${run.id} has no accuracy recorded by update ${window}` };
+  const half = Math.floor(window / 2);
+  const triple = (name: string): AtZeroHalfW | null => {
+    const [a, b, c] = at(name, 0, half, window);
+    return a == null || b == null || c == null ? null : [a, b, c];
+  };
+  const valLoss = triple('val_loss');
+  const trainLoss = triple('train_loss');
+  const weightNorm = triple('weight_norm');
+  const [cosInitAtW] = at('cos_init', window);
+  if (!valLoss || !trainLoss || !weightNorm || cosInitAtW == null) {
+    const missing = Object.entries({ val_loss: valLoss, train_loss: trainLoss, weight_norm: weightNorm, cos_init: cosInitAtW })
+      .filter(([, v]) => v == null)
+      .map(([name]) => name);
+    return { reason: `run ${run.id} has no ${missing.join(', ')} recorded at updates 0, ${half} and ${window}` };
+  }
+  const trajectory = { valLoss, trainLoss, weightNorm, cosInitAtW };
   return { stepLoss: values, trainAccAtW: trainAcc, valAccAtW: valAcc, trajectory, budget: run.totalSteps };
 }
 
