@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { disposeSampleBatch } from '../tasks/sample-tensors';
 import type { Batch } from '../train/data';
-import { CTRL, readError, sharedBytes, sharedViews, type SharedViews, type WorkerInit } from './shared';
+import { CTRL, readError, sharedBytes, sharedViews, waitUntil, type SharedViews, type WorkerInit } from './shared';
 
 /** How long a worker may take to start (compile wasm, build its rows) or to answer one request. */
 const WAIT_MS = 120_000;
@@ -140,10 +140,7 @@ export class GradientPool {
     const ownRows = this.own.input.batch;
     const { value, grads } = tf.variableGrads(() => lossOf(this.own), vars);
     for (const m of this.members) {
-      while (Atomics.load(m.views.ctrl, CTRL.done) !== this.request) {
-        if (Atomics.wait(m.views.ctrl, CTRL.done, Atomics.load(m.views.ctrl, CTRL.done), WAIT_MS) === 'timed-out')
-          throw new Error(`gradient worker did not answer within ${WAIT_MS / 1000} s`);
-      }
+      if (!waitUntil(m.views.ctrl, CTRL.done, this.request, WAIT_MS)) throw new Error(`gradient worker did not answer within ${WAIT_MS / 1000} s`);
       if (Atomics.load(m.views.ctrl, CTRL.state) === -1) throw new Error(`gradient worker failed: ${readError(m.views)}`);
     }
     // Σ over all rows = ownRows·(own mean) + the workers' sums; then the mean over n rows

@@ -36,6 +36,23 @@ export function sharedViews(sab: SharedArrayBuffer, paramCount: number): SharedV
   return { ctrl, params, grads, error: new Uint8Array(sab, at, ERROR_BYTES) };
 }
 
+/**
+ * Blocks until ctrl[index] === target, or the deadline passes (then false). Each wait passes the value it has just
+ * compared as the expected one, so a store that lands between the check and the wait returns at once. (Loading the
+ * value a second time for the wait lost the wake-up when the store fell between the two loads: a 120 s hang, seen
+ * once in CI and once in 200,000 round trips here.)
+ */
+export function waitUntil(ctrl: Int32Array, index: number, target: number, timeoutMs: number): boolean {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(ctrl, index);
+    if (seen === target) return true;
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(ctrl, index, seen, left);
+  }
+}
+
 export function writeError(v: SharedViews, message: string): void {
   const bytes = new TextEncoder().encode(message).subarray(0, ERROR_BYTES - 1);
   v.error.fill(0);
