@@ -64,6 +64,26 @@ describe('gradient pool', () => {
     });
   }
 
+  it("records how the step is threaded in the trainer's note (the run's backend notes carry it)", async () => {
+    await initBackend('wasm');
+    const cfg = config({ kind: 'mlp', embedDim: 8, width: 16, depth: 1 });
+    const note = (workers: string | undefined, c: RunConfig = cfg): string => {
+      if (workers === undefined) delete process.env.GROKSCOPE_WORKERS;
+      else process.env.GROKSCOPE_WORKERS = workers;
+      const t = new Trainer(c);
+      try {
+        return t.threadsNote;
+      } finally {
+        t.dispose();
+      }
+    };
+    expect(note(undefined)).toBe('training step: one thread (GROKSCOPE_WORKERS unset)');
+    expect(note('0')).toBe('training step: one thread (GROKSCOPE_WORKERS=0)');
+    expect(note('1')).toBe('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
+    const mini = config({ kind: 'mlp', embedDim: 8, width: 16, depth: 1 }, { training: { steps: 6, batchSize: 16 } });
+    expect(note('1', mini)).toBe('training step: one thread (minibatches are not split over workers)');
+  });
+
   it('a worker that fails is reported as an error naming why, not a hang', async () => {
     await initBackend('wasm');
     const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });

@@ -34,7 +34,7 @@ export function chooseWorkers(config: RunConfig, backend: string, trainRows: num
   const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
   if (!fullBatch) return { workers: 0, why: 'minibatch training runs on one thread' };
   if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
-  if (env === undefined || env === '') return { workers: 0, why: 'GROKSCOPE_WORKERS unset: one thread' };
+  if (env === undefined || env === '') return { workers: 0, why: 'GROKSCOPE_WORKERS unset' };
   const n = Number(env);
   if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${env}"`);
   // every share keeps at least two rows
@@ -167,12 +167,19 @@ export class GradientPool {
   }
 }
 
-/** A pool for this run when chooseWorkers says so (null otherwise); `encodeOwn(n)` encodes training rows [0, n). */
-export function startGradientPool(config: RunConfig, trainRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): GradientPool | null {
+/**
+ * A pool for this run when chooseWorkers says so (null otherwise), and how the step is threaded, in words, for the
+ * run's backend notes: the thread count changes float32 summation order, so a researcher comparing two runs needs it.
+ * `encodeOwn(n)` encodes training rows [0, n).
+ */
+export function startGradientPool(config: RunConfig, trainRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): { pool: GradientPool | null; note: string } {
   const backend = tf.getBackend();
-  const { workers } = chooseWorkers(config, backend, trainRows);
-  if (workers < 1 || (backend !== 'wasm' && backend !== 'cpu')) return null;
-  return GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn);
+  const { workers, why } = chooseWorkers(config, backend, trainRows);
+  if (backend !== 'wasm' && backend !== 'cpu') return { pool: null, note: `training step: ${why}` };
+  if (workers < 1) return { pool: null, note: `training step: one thread (${why})` };
+  const pool = GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn);
+  if (!pool) return { pool: null, note: `training step: one thread (${why} asked for workers, but the gradient worker module was not found)` };
+  return { pool, note: `training step: rows split over ${workers + 1} threads (${workers} gradient worker${workers === 1 ? '' : 's'}, ${why})` };
 }
 
 function sumOf(parts: Float32Array[]): Float32Array {

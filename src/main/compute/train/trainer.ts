@@ -53,6 +53,8 @@ export class Trainer {
   private readonly samples: SampleData | null;
   private sampler: BatchSampler | null;
   private readonly pool: GradientPool | null;
+  /** how the training step is threaded, in words (recorded with the run's backend notes) */
+  readonly threadsNote: string;
   private readonly vars: tf.Variable[];
   /** θ_0 as one flat vector, for cos(θ_t, θ_0) */
   private readonly theta0: tf.Tensor1D;
@@ -81,7 +83,11 @@ export class Trainer {
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
-    this.pool = this.sampler ? null : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
+    const threading = this.sampler
+      ? { pool: null, note: 'training step: one thread (minibatches are not split over workers)' }
+      : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
+    this.pool = threading.pool;
+    this.threadsNote = threading.note;
   }
 
   /** Learning rate of the update that produces step `step` (1-based); see optim/schedule. */
