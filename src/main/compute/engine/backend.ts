@@ -93,7 +93,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     if (why === null) {
       // Emscripten threads need worker support that tfjs-backend-wasm turns off under Node (tfjs issue #3830).
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      notes.push(`wasm: ${simd ? 'SIMD' : 'no SIMD'}, single thread (tfjs-backend-wasm disables threads under Node)`);
+      notes.push(`wasm: ${simd ? 'SIMD' : 'no SIMD'}, each kernel on one thread (tfjs-backend-wasm disables its threads under Node)`);
       return { backend: 'wasm', notes };
     }
     if (choice === 'wasm') throw new Error(`backend "wasm" is not available: ${why.replace(/^wasm: /, '')}`);
