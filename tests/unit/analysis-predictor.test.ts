@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibrate,
+  calibrationWords,
   DEFAULT_RULE,
   allEarlyFeatures,
   earlyFeatures,
@@ -110,5 +111,32 @@ describe('calibration', () => {
     const p = predict(earlyFeatures(early(curve(0.2), 1, 0)), few);
     expect(p).toMatchObject({ method: 'rule', cvAccuracy: null, willGrok: true });
     expect(p.note).toMatch(/needs 8/);
+  });
+
+  it('says which tasks the model learnt from, and when none of them is the predicted run\'s', () => {
+    const tasks = ['a-b mod 31, r=0.6', 'a*b mod 31, r=0.6', 'a/b mod 31, r=0.6', 'a²+b² mod 31, r=0.6', 'a²+ab+b² mod 31, r=0.6'];
+    // 4, 3, 2, 2 and 1 runs of the five tasks (12 in all)
+    const of = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4];
+    const c = calibrate(runs(12, 0).map((r, i) => ({ ...r, task: tasks[of[i]!]! })));
+    if (!('model' in c)) throw new Error(c.reason);
+    expect(c.tasks).toEqual([
+      { task: tasks[0], runs: 4 },
+      { task: tasks[1], runs: 3 },
+      { task: tasks[2], runs: 2 },
+      { task: tasks[3], runs: 2 },
+      { task: tasks[4], runs: 1 },
+    ]);
+    const other = predict(earlyFeatures(early(curve(0.17, 1), 1, 0.05)), c, 'a+b mod 31, r=0.6');
+    expect(other.ownTaskRuns).toBe(0);
+    expect(calibrationWords(other)).toBe(
+      "logistic model on 12 finished runs (a-b mod 31, r=0.6: 4; a*b mod 31, r=0.6: 3; a/b mod 31, r=0.6: 2; 2 more tasks), none of this run's task, cross-validated accuracy 100%",
+    );
+    const same = predict(earlyFeatures(early(curve(0.17, 1), 1, 0.05)), c, tasks[1]);
+    expect(same.ownTaskRuns).toBe(3);
+    expect(calibrationWords(same)).not.toMatch(/none of this run's task/);
+    // a prediction stored by an earlier version has no tasks
+    expect(calibrationWords({ trainedOn: 9, cvAccuracy: 0.888, trainedOnTasks: undefined, ownTaskRuns: undefined })).toBe(
+      'logistic model on 9 finished runs, cross-validated accuracy 89%',
+    );
   });
 });

@@ -38,6 +38,11 @@ describe('run analysis service', () => {
     for (let i = 0; i < 6; i++) addRun(store, 0.01 + 0.002 * i, false);
     const second = predictRun(store, target);
     expect(second).toMatchObject({ method: 'calibrated', willGrok: true, trainedOn: 12, cvAccuracy: 1, atStep: 400 });
+    // what it learnt from, by task: all twelve of the run's own task (the seeded config)
+    expect(second.trainedOnTasks).toHaveLength(1);
+    expect(second.trainedOnTasks![0]!.runs).toBe(12);
+    expect(second.trainedOnTasks![0]!.task).toMatch(/^a\+b mod \d+, r=/);
+    expect(second.ownTaskRuns).toBe(12);
     expect(store.analyses.forRun(target).filter((a) => a.kind === 'prediction')).toHaveLength(1); // replaced, not piled up
   });
 

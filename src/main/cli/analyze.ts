@@ -4,6 +4,7 @@
 // grokscope analyze hessian|id --run RUN [--steps S,S,...] [--db PATH] [--json]
 // grokscope analyze landscape|reduced --run RUN [options] [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
+import { calibrationWords } from '../../shared/analysis/predictor';
 import { AnalysisInputError, predictRun, spectralOfRun } from '../services/run-analysis';
 import { fitRuns, type FitAgainst } from '../services/run-fits';
 import { trajectoryOfRun } from '../services/run-trajectory';
@@ -96,7 +97,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       else {
         const how =
           p.method === 'calibrated'
-            ? `calibrated on ${p.trainedOn} finished runs, cross-validated accuracy ${(100 * p.cvAccuracy!).toFixed(0)}%`
+            ? `calibrated: ${calibrationWords(p)}`
             : `default rule (${p.note})`;
         const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
         out(`run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`);

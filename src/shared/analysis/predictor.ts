@@ -138,6 +138,14 @@ export interface LabelledRun {
   runId: number;
   features: number[];
   grokked: boolean;
+  /** the run's task in words: what a calibration learnt from is reported by task */
+  task?: string;
+}
+
+/** How many calibration runs came from one task. */
+export interface TaskCount {
+  task: string;
+  runs: number;
 }
 
 export interface CalibratedPredictor {
@@ -147,6 +155,8 @@ export interface CalibratedPredictor {
   folds: number;
   trainedOn: number;
   positives: number;
+  /** the runs by task, most runs first */
+  tasks: TaskCount[];
 }
 
 /** Fewest finished runs, and of each outcome, before a model is fitted instead of using the rule. */
@@ -167,7 +177,10 @@ export function calibrate(examples: readonly LabelledRun[], seed = 0): Calibrate
   const y = examples.map((e) => (e.grokked ? 1 : 0));
   const folds = Math.min(5, positives, negatives);
   const cv = crossValidate(X, y, folds, seed);
-  return { model: fitLogistic(X, y), cvAccuracy: cv.accuracy, folds, trainedOn: examples.length, positives };
+  const byTask = new Map<string, number>();
+  for (const e of examples) byTask.set(e.task ?? 'unknown task', (byTask.get(e.task ?? 'unknown task') ?? 0) + 1);
+  const tasks = [...byTask].map(([task, runs]) => ({ task, runs })).sort((a, b) => b.runs - a.runs || a.task.localeCompare(b.task));
+  return { model: fitLogistic(X, y), cvAccuracy: cv.accuracy, folds, trainedOn: examples.length, positives, tasks };
 }
 
 export interface Prediction {
@@ -180,13 +193,18 @@ export interface Prediction {
   /** cross-validated accuracy of the calibrated model; null for the rule */
   cvAccuracy: number | null;
   trainedOn: number;
+  /** the calibration runs by task (absent in predictions stored by earlier versions; empty for the rule) */
+  trainedOnTasks?: TaskCount[];
+  /** how many calibration runs share the predicted run's task: a model fitted on other tasks only is transferring */
+  ownTaskRuns?: number | null;
   /** why the rule was used, when it was */
   note: string | null;
   /** by name; predictions stored by earlier versions carry the features of their version */
   features: Partial<Record<EarlyFeatureName, number>> & Record<'log10 relative spectral energy', number>;
 }
 
-export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor | { reason: string }): Prediction {
+/** `task`: the predicted run's task in words (as LabelledRun.task), to count the calibration runs of the same task. */
+export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor | { reason: string }, task?: string): Prediction {
   const named = Object.fromEntries(PREDICTOR_FEATURES.map((n, i) => [n, features.values[i]!])) as Prediction['features'];
   if ('model' in calibrated) {
     const p = predictProba(calibrated.model, [features.values])[0]!;
@@ -197,6 +215,8 @@ export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor
       method: 'calibrated',
       cvAccuracy: calibrated.cvAccuracy,
       trainedOn: calibrated.trainedOn,
+      trainedOnTasks: calibrated.tasks,
+      ownTaskRuns: task === undefined ? null : (calibrated.tasks.find((t) => t.task === task)?.runs ?? 0),
       note: null,
       features: named,
     };
@@ -209,7 +229,23 @@ export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor
     method: 'rule',
     cvAccuracy: null,
     trainedOn: 0,
+    trainedOnTasks: [],
+    ownTaskRuns: null,
     note: calibrated.reason,
     features: named,
   };
+}
+
+/**
+ * How a calibrated prediction was made, in words, for the run page and the CLI: "logistic model on 48 finished runs
+ * (a-b mod 31, r=0.6: 16; a*b mod 31, r=0.6: 16; a/b mod 31, r=0.6: 16), none of this run's task, cross-validated
+ * accuracy 94%". At most three tasks are named. Predictions stored by earlier versions lack the tasks.
+ */
+export function calibrationWords(p: Pick<Prediction, 'trainedOn' | 'cvAccuracy' | 'trainedOnTasks' | 'ownTaskRuns'>): string {
+  const tasks = p.trainedOnTasks ?? [];
+  const named = tasks.slice(0, 3).map((t) => `${t.task}: ${t.runs}`);
+  if (tasks.length > 3) named.push(`${tasks.length - 3} more task${tasks.length === 4 ? '' : 's'}`);
+  const list = named.length ? ` (${named.join('; ')})` : '';
+  const own = p.ownTaskRuns === 0 ? ", none of this run's task" : '';
+  return `logistic model on ${p.trainedOn} finished runs${list}${own}, cross-validated accuracy ${Math.round(100 * (p.cvAccuracy ?? 0))}%`;
 }
