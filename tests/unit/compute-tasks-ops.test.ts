@@ -201,6 +201,11 @@ describe('run labels', () => {
     expect(describeTask(c({ kind: 'permutation', op: 'conjugate', trainFraction: 0.3 }, { kind: 'mlp' }).task)).toBe('S5 a·b·a⁻¹, r=0.3');
     expect(describeTask(c({ kind: 'permutation', op: 'compose' }, { kind: 'mlp' }).task)).toBe('S5 a·b, r=0.5');
     expect(describeModel(c({ kind: 'permutation', op: 'compose' }, { kind: 'lstm', hidden: 20 }).model)).toBe('lstm 1L h20 e128');
+    // the task family drops the data knobs: runs of one operation at different r are one task to the predictor
+    const { taskFamily } = await import('../../src/main/services/run-views');
+    expect(taskFamily(c({ kind: 'modular', op: 'add', p: 31, trainFraction: 0.6 }, { kind: 'mlp' }).task)).toBe('a+b mod 31');
+    expect(taskFamily(c({ kind: 'modular', op: 'add', p: 31, trainFraction: 0.3 }, { kind: 'mlp' }).task)).toBe('a+b mod 31');
+    expect(taskFamily(c({ kind: 'permutation', op: 'conjugate', trainFraction: 0.3 }, { kind: 'mlp' }).task)).toBe('S5 a·b·a⁻¹');
     expect(describeModel(c({ kind: 'permutation', op: 'compose' }, { kind: 'mlp', depth: 1, width: 128, embedDim: 32 }).model)).toBe('mlp 1x128 e32 relu');
   });
 });

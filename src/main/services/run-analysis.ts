@@ -13,7 +13,7 @@ import {
 import { SPECTRAL_DEFAULTS, type SpectralOptions, type SpectralSignature } from '../../shared/analysis/spectral';
 import type { PredictionView, SpectralParams, SpectralView } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
-import { describeTask } from './run-views';
+import { taskFamily } from './run-views';
 
 export class AnalysisInputError extends Error {}
 /** The run or sweep asked for does not exist (transports answer not_found). */
@@ -111,7 +111,7 @@ export function labelledRuns(store: Store, params: SpectralParams, exclude: numb
     const early = earlyRunOf(store, run, params.window);
     if ('reason' in early) continue;
     try {
-      out.push({ runId: run.id, features: earlyFeatures(early, params).values, grokked: run.phases?.t4_99 != null, task: describeTask(run.config.task) });
+      out.push({ runId: run.id, features: earlyFeatures(early, params).values, grokked: run.phases?.t4_99 != null, task: taskFamily(run.config.task) });
     } catch {
       // a non-finite loss inside the window: no usable features
     }
@@ -125,7 +125,7 @@ export function predictRun(store: Store, runId: number, opts: SpectralOptions = 
   const early = earlyRunOf(store, run, params.window);
   if ('reason' in early) throw new AnalysisInputError(early.reason);
   const calibrated = calibrate(labelledRuns(store, params, runId));
-  const prediction = predict(earlyFeatures(early, params), calibrated, describeTask(run.config.task));
+  const prediction = predict(earlyFeatures(early, params), calibrated, taskFamily(run.config.task));
   const finished = run.status === 'completed' || run.status === 'diverged';
   const result: PredictionView = { runId, params, ...prediction, outcome: finished ? run.phases?.t4_99 != null : null };
   store.analyses.save(runId, 'prediction', params, result, new Date().toISOString());

@@ -16,23 +16,45 @@ const OP_FORMULA: Record<ModularOp, string> = {
   'x^3+xy^2+y': 'a³+ab²+b',
 };
 
+/**
+ * The task without its data knobs (training fraction or size, messiness, β): e.g. "a+b mod 23", "S5 a·b·a⁻¹" or
+ * "MNIST". A predictor calibrated on finished runs reports what it learnt from in these words.
+ */
+export const taskFamily = (t: TaskConfig): string => {
+  switch (t.kind) {
+    case 'modular':
+      return `${OP_FORMULA[t.op]} mod ${t.p}`;
+    case 'permutation':
+      return `${t.group} ${t.op === 'compose' ? 'a·b' : 'a·b·a⁻¹'}`;
+    case 'teacher-student':
+      return `teacher-student ${t.inputDim}-${Array(t.teacherDepth).fill(t.teacherWidth).join('-')}-${t.outputDim} ${t.teacherActivation}`;
+    case 'mnist':
+      return t.trainImages ? 'IDX images' : 'MNIST';
+    case 'messiness':
+      return `messiness i+j, p=${t.p}`;
+    case 'imdb':
+      return 'IMDb';
+    case 'qm9':
+      return `QM9 ${t.targetColumn}`;
+  }
+};
+
 /** e.g. "a+b mod 23, r=0.5", "a²+ab+b² mod 97, r=0.3" or "S5 a·b·a⁻¹, r=0.5" */
 export const describeTask = (t: TaskConfig): string => {
   switch (t.kind) {
     case 'modular':
-      return `${OP_FORMULA[t.op]} mod ${t.p}, r=${t.trainFraction}`;
     case 'permutation':
-      return `${t.group} ${t.op === 'compose' ? 'a·b' : 'a·b·a⁻¹'}, r=${t.trainFraction}`;
+      return `${taskFamily(t)}, r=${t.trainFraction}`;
     case 'teacher-student':
-      return `teacher-student ${t.inputDim}-${Array(t.teacherDepth).fill(t.teacherWidth).join('-')}-${t.outputDim} ${t.teacherActivation}, N=${t.trainSize}, β=${t.beta}`;
+      return `${taskFamily(t)}, N=${t.trainSize}, β=${t.beta}`;
     case 'mnist':
-      return `${t.trainImages ? 'IDX images' : 'MNIST'}, N=${t.trainSize}${t.messiness < 1 ? `, m=${t.messiness}` : ''}`;
+      return `${taskFamily(t)}, N=${t.trainSize}${t.messiness < 1 ? `, m=${t.messiness}` : ''}`;
     case 'messiness':
-      return `messiness i+j, p=${t.p}, m=${t.messiness}, r=${t.trainFraction}`;
+      return `${taskFamily(t)}, m=${t.messiness}, r=${t.trainFraction}`;
     case 'imdb':
-      return `IMDb, N=${t.trainSize}, top ${t.vocabSize} words, len ${t.maxLen}`;
+      return `${taskFamily(t)}, N=${t.trainSize}, top ${t.vocabSize} words, len ${t.maxLen}`;
     case 'qm9':
-      return `QM9 ${t.targetColumn}, N=${t.trainSize}`;
+      return `${taskFamily(t)}, N=${t.trainSize}`;
   }
 };
 

@@ -138,7 +138,7 @@ export interface LabelledRun {
   runId: number;
   features: number[];
   grokked: boolean;
-  /** the run's task in words: what a calibration learnt from is reported by task */
+  /** the run's task in words, without its data knobs (e.g. "a-b mod 31"): what a calibration learnt from, by task */
   task?: string;
 }
 
@@ -178,7 +178,10 @@ export function calibrate(examples: readonly LabelledRun[], seed = 0): Calibrate
   const folds = Math.min(5, positives, negatives);
   const cv = crossValidate(X, y, folds, seed);
   const byTask = new Map<string, number>();
-  for (const e of examples) byTask.set(e.task ?? 'unknown task', (byTask.get(e.task ?? 'unknown task') ?? 0) + 1);
+  for (const e of examples) {
+    const task = e.task ?? 'unknown task';
+    byTask.set(task, (byTask.get(task) ?? 0) + 1);
+  }
   const tasks = [...byTask].map(([task, runs]) => ({ task, runs })).sort((a, b) => b.runs - a.runs || a.task.localeCompare(b.task));
   return { model: fitLogistic(X, y), cvAccuracy: cv.accuracy, folds, trainedOn: examples.length, positives, tasks };
 }
@@ -238,7 +241,7 @@ export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor
 
 /**
  * How a calibrated prediction was made, in words, for the run page and the CLI: "logistic model on 48 finished runs
- * (a-b mod 31, r=0.6: 16; a*b mod 31, r=0.6: 16; a/b mod 31, r=0.6: 16), none of this run's task, cross-validated
+ * (a-b mod 31: 16; a*b mod 31: 16; a/b mod 31: 16), none of this run's task, cross-validated
  * accuracy 94%". At most three tasks are named. Predictions stored by earlier versions lack the tasks.
  */
 export function calibrationWords(p: Pick<Prediction, 'trainedOn' | 'cvAccuracy' | 'trainedOnTasks' | 'ownTaskRuns'>): string {
