@@ -32,7 +32,7 @@ export interface PoolChoice {
 export function chooseWorkers(config: RunConfig, backend: string, trainRows: number): PoolChoice {
   const env = process.env.GROKSCOPE_WORKERS;
   const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
-  if (!fullBatch) return { workers: 0, why: 'minibatch training runs on one thread' };
+  if (!fullBatch) return { workers: 0, why: 'minibatches are not split over workers' };
   if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
   if (env === undefined || env === '') return { workers: 0, why: 'GROKSCOPE_WORKERS unset' };
   const n = Number(env);

@@ -83,9 +83,8 @@ export class Trainer {
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
-    const threading = this.sampler
-      ? { pool: null, note: 'training step: one thread (minibatches are not split over workers)' }
-      : startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
+    // (chooseWorkers declines minibatches: no pool, and a note that says why)
+    const threading = startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
     this.pool = threading.pool;
     this.threadsNote = threading.note;
   }
