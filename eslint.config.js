@@ -130,7 +130,7 @@ const nodeGlobals = Object.fromEntries(
 
 export default defineConfig(
   {
-    ignores: ['out/**', 'dist/**', 'coverage/**', 'tmp/**', 'resources/**', 'tests/e2e/artifacts/**', '.grokscope-test/**'],
+    ignores: ['out/**', 'dist/**', 'wasm/**', 'coverage/**', 'tmp/**', 'resources/**', 'tests/e2e/artifacts/**', '.grokscope-test/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

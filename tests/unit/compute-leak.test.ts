@@ -8,8 +8,12 @@ import { initBackend } from '../../src/main/compute/engine/backend';
 import { Trainer } from '../../src/main/compute/train/trainer';
 
 afterAll(() => tf.disposeVariables());
+// vitest.config.ts runs tests on one thread (GROKSCOPE_WORKERS=0); tests that change it put it back
+const workersBefore = process.env.GROKSCOPE_WORKERS;
 afterEach(() => {
-  delete process.env.GROKSCOPE_WORKERS;
+  if (workersBefore === undefined) delete process.env.GROKSCOPE_WORKERS;
+  else process.env.GROKSCOPE_WORKERS = workersBefore;
+  delete process.env.GROKSCOPE_CORES_PER_RUN;
 });
 
 it('full-batch transformer with a gradient worker: the same tensor count after step 10 and step 500', async () => {

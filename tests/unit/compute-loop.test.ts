@@ -48,8 +48,11 @@ describe('training loop', () => {
   it('measures at step 0, every evalEvery steps and at the last step, and checkpoints on schedule and at the end', async () => {
     const { messages, metrics, checkpoints, done } = await run(config({ training: { steps: 25, checkpointEvery: 20 } }));
     expect(messages[0]).toMatchObject({ type: 'started', runId: 5, backend: 'wasm', step: 0 });
-    // the run records how its step was threaded (GROKSCOPE_WORKERS is not set in this test)
-    expect((messages[0] as { backendNotes: string[] }).backendNotes.at(-1)).toMatch(/^training step: one thread/);
+    // the run records how its step was threaded (GROKSCOPE_WORKERS is not set in this test) and that the MLP step ran
+    // in Grokscope's wasm kernel
+    const notes = (messages[0] as { backendNotes: string[] }).backendNotes;
+    expect(notes.at(-2)).toMatch(/^training step: one thread/);
+    expect(notes.at(-1)).toMatch(/^MLP step: Grokscope's WebAssembly SIMD kernel/);
     expect((messages[0] as { paramCount: number }).paramCount).toBe(9 * 4 + (16 * 16 + 16) + (16 * 7 + 7));
     expect(metrics.map((m) => m.step)).toEqual([0, 10, 20, 25]);
     const base = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'cos_init'];

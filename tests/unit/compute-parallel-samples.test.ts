@@ -26,8 +26,12 @@ afterAll(() => {
   tf.disposeVariables();
   tmp.cleanup();
 });
+// vitest.config.ts runs tests on one thread (GROKSCOPE_WORKERS=0); tests that change it put it back
+const workersBefore = process.env.GROKSCOPE_WORKERS;
 afterEach(() => {
-  delete process.env.GROKSCOPE_WORKERS;
+  if (workersBefore === undefined) delete process.env.GROKSCOPE_WORKERS;
+  else process.env.GROKSCOPE_WORKERS = workersBefore;
+  delete process.env.GROKSCOPE_CORES_PER_RUN;
 });
 
 function idx(dims: number[], payload: Uint8Array): Uint8Array {
@@ -127,7 +131,7 @@ describe('gradient pool on sample tasks', () => {
       try {
         expect(pool.own.input.batch).toBeLessThan(ds.train.size); // the trainer thread really holds only its share
         const got = scoped(() => {
-          const { value, grads } = pool.valueAndGrads(lossOf, vars);
+          const { value, grads } = pool.valueAndGrads((b) => tf.variableGrads(() => lossOf(b), vars), vars);
           return { value: value.dataSync()[0]!, grads: flatOf(vars.map((v) => grads[v.name]!)) };
         });
         expect(Math.abs(got.value - single.value) / single.value, `loss, ${workers} worker(s)`).toBeLessThan(1e-6);

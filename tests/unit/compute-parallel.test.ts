@@ -13,8 +13,12 @@ import { batchLoss } from '../../src/main/compute/train/metrics';
 import { Trainer } from '../../src/main/compute/train/trainer';
 
 afterAll(() => tf.disposeVariables());
+// vitest.config.ts runs tests on one thread (GROKSCOPE_WORKERS=0); tests that change it put it back
+const workersBefore = process.env.GROKSCOPE_WORKERS;
 afterEach(() => {
-  delete process.env.GROKSCOPE_WORKERS;
+  if (workersBefore === undefined) delete process.env.GROKSCOPE_WORKERS;
+  else process.env.GROKSCOPE_WORKERS = workersBefore;
+  delete process.env.GROKSCOPE_CORES_PER_RUN;
 });
 
 function config(model: RunConfigInput['model'], over: Partial<RunConfigInput> = {}): RunConfig {
@@ -77,7 +81,10 @@ describe('gradient pool', () => {
         t.dispose();
       }
     };
-    expect(note(undefined)).toBe('training step: one thread (GROKSCOPE_WORKERS unset)');
+    process.env.GROKSCOPE_CORES_PER_RUN = '1';
+    expect(note(undefined)).toBe('training step: one thread (default: 1 core for this run)');
+    process.env.GROKSCOPE_CORES_PER_RUN = '2';
+    expect(note(undefined)).toBe('training step: one thread (default: 144 training rows are too few to split)');
     expect(note('0')).toBe('training step: one thread (GROKSCOPE_WORKERS=0)');
     expect(note('1')).toBe('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
     const mini = config({ kind: 'mlp', embedDim: 8, width: 16, depth: 1 }, { training: { steps: 6, batchSize: 16 } });
@@ -97,7 +104,7 @@ describe('gradient pool', () => {
       encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, Int32Array.from({ length: n }, (_, i) => i)),
     )!;
     try {
-      expect(() => tf.tidy(() => pool.valueAndGrads((b) => batchLoss('cross-entropy', model.forward(b.input), b.targets), vars).value)).toThrow(
+      expect(() => tf.tidy(() => pool.valueAndGrads((b) => tf.variableGrads(() => batchLoss('cross-entropy', model.forward(b.input), b.targets), vars), vars).value)).toThrow(
         /gradient worker failed to start: Invalid typed array length/,
       );
     } finally {
@@ -106,11 +113,20 @@ describe('gradient pool', () => {
     }
   });
 
-  it('uses workers only when GROKSCOPE_WORKERS asks, for full batches on single-threaded backends', () => {
+  it('uses a worker per core beyond the first by default (or GROKSCOPE_WORKERS), for full batches on single-threaded backends', () => {
     const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
-    expect(chooseWorkers({ ...cfg, training: { ...cfg.training, batchSize: 16 } }, 'wasm', 5000).workers).toBe(0);
-    expect(chooseWorkers(cfg, 'tensorflow', 5000)).toMatchObject({ workers: 0, why: expect.stringMatching(/threads on its own/) });
-    expect(chooseWorkers(cfg, 'wasm', 5000)).toMatchObject({ workers: 0, why: expect.stringMatching(/unset/) });
+    delete process.env.GROKSCOPE_WORKERS;
+    expect(chooseWorkers({ ...cfg, training: { ...cfg.training, batchSize: 16 } }, 'wasm', 5000, 4).workers).toBe(0);
+    expect(chooseWorkers(cfg, 'tensorflow', 5000, 4)).toMatchObject({ workers: 0, why: expect.stringMatching(/threads on its own/) });
+    expect(chooseWorkers(cfg, 'wasm', 5000, 2)).toEqual({ workers: 1, why: 'default: 2 cores for this run' });
+    expect(chooseWorkers(cfg, 'wasm', 5000, 64)).toEqual({ workers: 7, why: 'default: 64 cores for this run' }); // capped
+    expect(chooseWorkers(cfg, 'wasm', 5000, 1)).toEqual({ workers: 0, why: 'default: 1 core for this run' });
+    expect(chooseWorkers(cfg, 'wasm', 500, 4)).toEqual({ workers: 0, why: 'default: 500 training rows are too few to split' });
+    // the run scheduler's share of the cores wins over the machine's
+    process.env.GROKSCOPE_CORES_PER_RUN = '3';
+    expect(chooseWorkers(cfg, 'wasm', 5000, 64)).toEqual({ workers: 2, why: 'default: 3 cores for this run' });
+    process.env.GROKSCOPE_CORES_PER_RUN = '0';
+    expect(() => chooseWorkers(cfg, 'wasm', 5000, 4)).toThrow(/GROKSCOPE_CORES_PER_RUN must be a positive integer/);
     process.env.GROKSCOPE_WORKERS = '2';
     expect(chooseWorkers(cfg, 'wasm', 100).workers).toBe(2);
     process.env.GROKSCOPE_WORKERS = 'many';

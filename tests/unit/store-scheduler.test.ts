@@ -57,6 +57,37 @@ const rows = (step: number, acc: number): [string, number, number][] => [
   ['train_loss', step, 1 - acc],
 ];
 
+describe('threads per run', () => {
+  it('gives a lone run every core and runs started together an equal share, unless GROKSCOPE_WORKERS is set', async () => {
+    const envs: (Record<string, string> | undefined)[] = [];
+    const launcher: ComputeLauncher = {
+      launch: (opts) => {
+        envs.push(opts?.env);
+        return new ScriptedChannel();
+      },
+    };
+    const before = process.env.GROKSCOPE_WORKERS; // vitest.config.ts sets 0
+    delete process.env.GROKSCOPE_WORKERS;
+    const backend = createBackend({ dbPath: tmp.file('threads.db'), launcher, maxConcurrent: 3, cores: 8 });
+    try {
+      await backend.handlers['runs.create']({ config: smallConfig() }); // alone: all 8 cores
+      await backend.handlers['runs.create']({ config: smallConfig() }); // a second while the first trains: 8 / 2
+      await backend.handlers['runs.create']({ config: smallConfig() }); // a third: 8 / 3
+      await backend.handlers['runs.create']({ config: smallConfig() }); // queued behind maxConcurrent: not launched
+      expect(envs).toEqual([{ GROKSCOPE_CORES_PER_RUN: '8' }, { GROKSCOPE_CORES_PER_RUN: '4' }, { GROKSCOPE_CORES_PER_RUN: '2' }]);
+      process.env.GROKSCOPE_WORKERS = '1';
+      const other = createBackend({ dbPath: tmp.file('threads2.db'), launcher, maxConcurrent: 3, cores: 8 });
+      await other.handlers['runs.create']({ config: smallConfig() });
+      expect(envs[3]).toBeUndefined(); // the user's choice reaches the process through its inherited environment
+      await other.close();
+    } finally {
+      if (before === undefined) delete process.env.GROKSCOPE_WORKERS;
+      else process.env.GROKSCOPE_WORKERS = before;
+      await backend.close();
+    }
+  });
+});
+
 describe('scheduler outcomes', () => {
   it('sends start with the config, then maps started, metrics and done(diverged) to stored state', async () => {
     const { backend, channels } = setup('diverged');

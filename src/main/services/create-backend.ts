@@ -27,6 +27,8 @@ export interface BackendOptions {
   launcher: ComputeLauncher;
   /** compute processes training at once (paused runs do not count); default 1 */
   maxConcurrent?: number;
+  /** the cores the runs share (default: os.availableParallelism()) */
+  cores?: number;
   mode?: 'electron' | 'browser';
   /** metric flush interval in ms (default 250) */
   flushMs?: number;
@@ -80,6 +82,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     launcher: opts.launcher,
     owner,
     maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 1)),
+    ...(opts.cores !== undefined ? { cores: opts.cores } : {}),
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
 

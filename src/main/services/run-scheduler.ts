@@ -2,7 +2,7 @@
 // messages into stored state and events. One process trains one run; a paused run keeps its process (its weights live
 // there) but gives its slot to the next queued run. Statuses: queued → running ⇄ paused → completed | cancelled |
 // diverged | failed (process error or unexpected exit) | interrupted (the back end closed).
-import { setPriority } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { ApiError } from '../../shared/api/contract';
 import type { RunStatus } from '../../shared/api/types';
 import type { ComputeToHost, TrainingState } from '../compute/protocol';
@@ -42,6 +42,8 @@ export interface SchedulerOptions {
   launcher: ComputeLauncher;
   owner: RunOwner;
   maxConcurrent: number;
+  /** the machine's cores, shared among the runs it trains at once (default: os.availableParallelism()) */
+  cores?: number;
   /** how long a cancelled or finished process may take to exit before it is killed (ms) */
   graceMs?: number;
   /** how long pause/resume/cancel wait for the compute process to confirm (ms) */
@@ -114,6 +116,18 @@ export class RunScheduler {
     }
   }
 
+  /**
+   * The cores this run may use for its gradient workers (compute/parallel), unless GROKSCOPE_WORKERS says how many:
+   * the machine's cores divided among the runs about to train at once, so a lone run uses every core (as PyTorch
+   * does) and a sweep's parallel cells do not oversubscribe them.
+   */
+  private threadEnv(): Record<string, string> | undefined {
+    if (process.env.GROKSCOPE_WORKERS) return undefined;
+    const cores = this.o.cores ?? availableParallelism();
+    const together = Math.min(this.o.maxConcurrent, this.busy() + 1 + this.queue.length);
+    return { GROKSCOPE_CORES_PER_RUN: String(Math.max(1, Math.floor(cores / together))) };
+  }
+
   private launch(row: RunRow): void {
     const { store, writer } = this.o;
     const id = row.id;
@@ -130,7 +144,7 @@ export class RunScheduler {
     writer.begin(id);
     let channel: ComputeChannel;
     try {
-      channel = this.o.launcher.launch();
+      channel = this.o.launcher.launch({ env: this.threadEnv() });
     } catch (e) {
       return this.finish(id, 'failed', `could not start a compute process: ${(e as Error).message}`);
     }

@@ -3,8 +3,9 @@
 // On a dense sample task (003: teacher-student, MNIST, messiness) there is no embedding: the input rows feed the first
 // hidden layer directly (e.g. 784-200-200-10, embedDim unused).
 import * as tf from '@tensorflow/tfjs-core';
-import type { MlpModelConfig } from '../../../shared/config/run-config';
+import type { LossKind, MlpModelConfig } from '../../../shared/config/run-config';
 import { dense } from '../engine/dense';
+import { MlpKernel } from '../engine/mlp-kernel';
 import { positionTables, slotIndex, tableSum, type SlotIndex } from '../engine/position-tables';
 import type { Rng } from '../rng';
 import { sliceForward, type SliceForward } from './mlp-slice';
@@ -31,6 +32,20 @@ export function hasForwardMany(m: Model): m is Model & ForwardMany {
   return typeof (m as Partial<ForwardMany>).sliceForward === 'function';
 }
 
+/**
+ * A model whose training step can run in Grokscope's own wasm kernels (engine/mlp-kernel) instead of TF.js ops: the
+ * sum over a batch's rows of the loss, and that sum's gradients in `params` order, as host arrays. First-order only
+ * (no tape: the Hessian probes keep the TF.js forward). `labels` are the rows' answer classes.
+ */
+export interface HostGrads {
+  hostGrads(input: ModelInput, labels: Int32Array, loss: LossKind): { lossSum: number; grads: Float32Array[] };
+}
+
+/** The embedding MLP with ReLU has the kernel; other activations and dense-input MLPs train through TF.js. */
+export function hasHostGrads(m: Model): m is Model & HostGrads {
+  return typeof (m as Partial<HostGrads>).hostGrads === 'function';
+}
+
 export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model {
   const ps = new ParamSet(rng);
   const dense = shape.inputDim !== undefined;
@@ -45,8 +60,7 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
   function indexOf(input: ModelInput): SlotIndex {
     let ix = indices.get(input.onehot);
     if (!ix) {
-      const tokens = input.tokens ?? tf.tidy(() => tf.argMax(input.onehot, 1).dataSync() as Int32Array);
-      ix = slotIndex(tokens, input.batch, shape.seqLen, shape.vocabSize);
+      ix = slotIndex(tokensOf(input), input.batch, shape.seqLen, shape.vocabSize);
       indices.set(input.onehot, ix);
     }
     return ix;
@@ -80,7 +94,25 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
     activation: cfg.activation,
   };
   const slice = (centre: Float32Array[], dirs: Float32Array[][]) => sliceForward(layout, centre, dirs, indexOf);
-  return { params: ps.list, forward, sliceForward: slice } as Model & ForwardMany;
+  if (cfg.activation !== 'relu') return { params: ps.list, forward, sliceForward: slice } as Model & ForwardMany;
+  // one kernel instance per model and loss (its memory holds the last batch's rows, reused while the batch is)
+  const kernels = new Map<LossKind, MlpKernel>();
+  const hostGrads = (input: ModelInput, labels: Int32Array, loss: LossKind) => {
+    let k = kernels.get(loss);
+    if (!k) {
+      const widths = hidden.map(() => cfg.width);
+      k = new MlpKernel({ vocab: shape.vocabSize, embedDim: cfg.embedDim, seqLen: shape.seqLen, widths, classes: shape.numClasses, loss: loss === 'mse' ? 'mse' : 'ce' });
+      kernels.set(loss, k);
+    }
+    k.setRows(input.onehot, tokensOf(input), labels);
+    return k.step(ps.list.map((p) => p.variable.dataSync() as Float32Array));
+  };
+  return { params: ps.list, forward, sliceForward: slice, hostGrads } as Model & ForwardMany & HostGrads;
+}
+
+/** A batch's token rows on the host (the encoder keeps them; read back from the one-hot rows otherwise). */
+function tokensOf(input: ModelInput): Int32Array {
+  return input.tokens ?? tf.tidy(() => tf.argMax(input.onehot, 1).dataSync() as Int32Array);
 }
 
 /** x·W + b through engine/dense (one fused product forward; the bias gradient on the inner axis). */

@@ -15,6 +15,7 @@ import { encodeSamples } from '../tasks/sample-tensors';
 import { isSampleDataset } from '../tasks/samples';
 import { encodeBatch, type Batch } from '../train/data';
 import { batchLoss } from '../train/metrics';
+import { kernelOf, kernelSums } from '../train/step-grads';
 import { CTRL, sharedViews, writeError, type WorkerInit } from './shared';
 
 const init = workerData as WorkerInit;
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const idx = Int32Array.from({ length: init.to - init.from }, (_, i) => init.from + i);
   const batch: Batch = isSampleDataset(ds) ? encodeSamples(ds.train, idx) : encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
   const rows = idx.length;
+  // the same choice as the trainer's (train/step-grads): the MLP kernel on wasm, else TF.js autodiff
+  const kernel = kernelOf(model, init.backend, !isSampleDataset(ds));
   Atomics.store(ctrl, CTRL.state, 1);
   Atomics.notify(ctrl, CTRL.state);
   let seen = 0;
@@ -52,6 +55,16 @@ async function main(): Promise<void> {
       for (const v of vars) {
         v.assign(tf.tensor(views.params.slice(at, at + v.size), v.shape));
         at += v.size;
+      }
+      if (kernel) {
+        const sums = kernelSums(kernel, batch, config.loss);
+        at = 0;
+        for (const g of sums.grads) {
+          views.grads.set(g, at);
+          at += g.length;
+        }
+        views.grads[at] = sums.lossSum;
+        return;
       }
       const { value, grads } = tf.variableGrads(
         () => tf.mul(batchLoss(config.loss, model.forward(batch.input), batch.targets), rows) as tf.Scalar,

@@ -2,17 +2,19 @@
 // while it trains. The pool splits the training rows: the trainer thread takes the first share, each worker thread
 // (its own TF.js wasm instance, grad-worker.ts) the next ones; every step the trainer writes the parameters to shared
 // memory, wakes the workers, computes its own share, waits, and combines the loss and gradient sums weighted by
-// rows. The result equals the single-thread step up to float32 summation order. Opt-in (GROKSCOPE_WORKERS=n). Table
+// rows. The result equals the single-thread step up to float32 summation order. On by default (chooseWorkers). Table
 // tasks and the Omnigrok sample tasks alike: a batch is the trainer's (one-hot tokens, or a SampleBatch's dense rows,
 // tokens or graphs), and the loss of a share is the mean over its rows either way.
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { disposeSampleBatch } from '../tasks/sample-tensors';
 import type { Batch } from '../train/data';
+import type { BatchGrads } from '../train/step-grads';
 import { CTRL, readError, sharedBytes, sharedViews, waitUntil, type SharedViews, type WorkerInit } from './shared';
 
 /** How long a worker may take to start (compile wasm, build its rows) or to answer one request. */
@@ -23,22 +25,34 @@ export interface PoolChoice {
   why: string;
 }
 
+/** At most this many gradient workers by default: each is its own TF.js instance with its own copy of the rows. */
+const MAX_DEFAULT_WORKERS = 7;
+/** By default, smaller training sets train on one thread: waking a worker would cost about what its share saves. */
+const MIN_ROWS_TO_SPLIT = 1024;
+
 /**
- * How many worker threads to use: GROKSCOPE_WORKERS (0 or unset: none) for full-batch training on the wasm or cpu
- * backend (the tensorflow backend threads on its own). Off by default: on the 2-core development machine, shared
- * with other jobs, a worker made steps slower (1-layer p = 113: 963 ms with one worker against 583 ms without, see
- * BENCHMARKS.md), as oversubscription also slows PyTorch's second thread there.
+ * How many worker threads to use for full-batch training on the wasm or cpu backend (the tensorflow backend threads
+ * on its own; minibatches are not split). GROKSCOPE_WORKERS=n when set; by default one thread per core this run may
+ * use, as PyTorch uses every core: GROKSCOPE_CORES_PER_RUN, which the run scheduler sets from the cores and the runs
+ * it keeps busy (a sweep's parallel cells do not oversubscribe), else all of the machine's cores.
  */
-export function chooseWorkers(config: RunConfig, backend: string, trainRows: number): PoolChoice {
+export function chooseWorkers(config: RunConfig, backend: string, trainRows: number, cores = availableParallelism()): PoolChoice {
   const env = process.env.GROKSCOPE_WORKERS;
   const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
   if (!fullBatch) return { workers: 0, why: 'minibatches are not split over workers' };
   if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
-  if (env === undefined || env === '') return { workers: 0, why: 'GROKSCOPE_WORKERS unset' };
+  // every share keeps at least two rows
+  const fit = (n: number): number => Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1));
+  if (env === undefined || env === '') {
+    const perRun = process.env.GROKSCOPE_CORES_PER_RUN;
+    const own = perRun ? Number(perRun) : cores;
+    if (!Number.isInteger(own) || own < 1) throw new Error(`GROKSCOPE_CORES_PER_RUN must be a positive integer, got "${perRun}"`);
+    if (own > 1 && trainRows < MIN_ROWS_TO_SPLIT) return { workers: 0, why: `default: ${trainRows} training rows are too few to split` };
+    return { workers: fit(Math.min(MAX_DEFAULT_WORKERS, own - 1)), why: `default: ${own} core${own === 1 ? '' : 's'} for this run` };
+  }
   const n = Number(env);
   if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${env}"`);
-  // every share keeps at least two rows
-  return { workers: Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1)), why: `GROKSCOPE_WORKERS=${env}` };
+  return { workers: fit(n), why: `GROKSCOPE_WORKERS=${env}` };
 }
 
 // From source, the worker is a TypeScript module: a small CommonJS bootstrap registers tsx's loader inside the
@@ -118,10 +132,10 @@ export class GradientPool {
   }
 
   /**
-   * The full-batch mean loss and its gradients (in `vars` order), as tf.variableGrads would give them for
-   * `lossOf` over every training row. `lossOf(batch)` is the mean loss of a batch's rows.
+   * The full-batch mean loss and its gradients (by variable name), as `share` would give them for every training
+   * row at once. `share(batch)` gives a batch's mean loss and gradients (train/step-grads).
    */
-  valueAndGrads(lossOf: (b: Batch) => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  valueAndGrads(share: BatchGrads, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
     this.waitReady();
     // parameters out to every worker, then wake them
     const flat = new Float32Array(this.paramCount);
@@ -138,7 +152,7 @@ export class GradientPool {
     }
     const n = this.totalRows;
     const ownRows = this.own.input.batch;
-    const { value, grads } = tf.variableGrads(() => lossOf(this.own), vars);
+    const { value, grads } = share(this.own);
     for (const m of this.members) {
       if (!waitUntil(m.views.ctrl, CTRL.done, this.request, WAIT_MS)) throw new Error(`gradient worker did not answer within ${WAIT_MS / 1000} s`);
       if (Atomics.load(m.views.ctrl, CTRL.state) === -1) throw new Error(`gradient worker failed: ${readError(m.views)}`);

@@ -147,7 +147,8 @@ function batchTotals(model: Model, b: Batch, kind: LossKind): [number, number] {
 
 const labelCache = new WeakMap<tf.Tensor, Int32Array>();
 
-function hostLabels(labels: tf.Tensor1D): Int32Array {
+/** A labels tensor's classes on the host, read once per tensor. */
+export function hostLabels(labels: tf.Tensor1D): Int32Array {
   let hit = labelCache.get(labels);
   if (!hit) labelCache.set(labels, (hit = Int32Array.from(labels.dataSync())));
   return hit;

@@ -20,6 +20,7 @@ import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors 
 import { batchLoss, evaluateSplit } from './metrics';
 import { GradientPool, startGradientPool } from '../parallel/pool';
 import { BatchSampler } from './sampler';
+import { batchGrads, kernelNote, kernelOf, type BatchGrads } from './step-grads';
 
 /** Independent random streams derived from the run's seed (the split has its own `splitSeed`). */
 const STREAM_INIT = 1;
@@ -55,6 +56,10 @@ export class Trainer {
   private readonly pool: GradientPool | null;
   /** how the training step is threaded, in words (recorded with the run's backend notes) */
   readonly threadsNote: string;
+  /** whether the MLP step runs in Grokscope's wasm kernel (null: the model has none), for the backend notes */
+  readonly kernelNote: string | null;
+  /** a batch's mean loss and gradients: the MLP kernel or TF.js autodiff (train/step-grads) */
+  private readonly batchGrads: BatchGrads;
   private readonly vars: tf.Variable[];
   /** θ_0 as one flat vector, for cos(θ_t, θ_0) */
   private readonly theta0: tf.Tensor1D;
@@ -80,6 +85,10 @@ export class Trainer {
     this.samples = table ? null : new SampleData(ds as SampleDataset);
     this.train = table ? splitTensors(table.train, table.seqLen, table.vocabSize, table.numClasses) : null;
     this.val = table ? splitTensors(table.val, table.seqLen, table.vocabSize, table.numClasses) : null;
+    const backend = tf.getBackend();
+    const lossOf = (b: Batch) => (this.samples ? this.samples.loss(config.loss, this.model, b) : batchLoss(config.loss, this.model.forward(b.input), b.targets));
+    this.batchGrads = batchGrads(this.model, kernelOf(this.model, backend, !!table), config.loss, lossOf);
+    this.kernelNote = kernelNote(this.model, backend, !!table);
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
@@ -97,7 +106,7 @@ export class Trainer {
 
   /** One optimiser update on the full training set or the next minibatch; `measure` asks for grad norm and cosine. */
   update(measure: boolean): StepResult {
-    const { optimizer: o, loss: lossKind } = this.config;
+    const o = this.config.optimizer;
     const lr = this.lrForStep(this.step + 1);
     const cached = this.samples ? this.samples.trainCached : this.train!.cached;
     const own: Batch | null = this.sampler ? this.encode(this.sampler.next()) : cached ? null : this.encode(null);
@@ -105,9 +114,8 @@ export class Trainer {
     // 004 §4.3 weight noise: the gradient is taken at θ + σε; the update applies to the clean θ.
     const clean = o.weightNoise > 0 ? this.perturbWeights(o.weightNoise) : null;
     const [value, measured] = tf.tidy(() => {
-      const lossOf = (b: Batch) => (this.samples ? this.samples.loss(lossKind, this.model, b) : batchLoss(lossKind, this.model.forward(b.input), b.targets));
       // full batch with spare cores: the rows are split over worker threads (compute/parallel), same maths
-      const { value, grads } = !own && this.pool ? this.pool.valueAndGrads(lossOf, this.vars) : tf.variableGrads(() => lossOf(batch), this.vars);
+      const { value, grads } = !own && this.pool ? this.pool.valueAndGrads(this.batchGrads, this.vars) : this.batchGrads(batch);
       if (clean) this.vars.forEach((v, i) => v.assign(clean[i]!));
       const list = this.vars.map((v) => grads[v.name]!);
       // 004 §4.3 update-direction noise: θ ← θ + lr·(Δθ + σε), ε ~ N(0, I) drawn on its own seeded stream.

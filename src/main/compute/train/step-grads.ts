@@ -1,0 +1,52 @@
+// How a training batch's loss and gradients are computed: the embedding MLP (ReLU) on the wasm backend runs in
+// Grokscope's own WebAssembly SIMD kernels (engine/mlp-kernel: about 2× faster than its TF.js ops), every other model
+// and backend through TF.js autodiff. The trainer, its own share of a split step (parallel/pool) and each gradient
+// worker use the same choice, so a run's rows are all computed the same way.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossKind } from '../../../shared/config/run-config';
+import type { Model } from '../models/layers';
+import { hasHostGrads, type HostGrads } from '../models/mlp';
+import type { Batch } from './data';
+import { hostLabels } from './metrics';
+
+/** The mean loss of a batch and its gradients (by variable name), as tf.variableGrads gives them. */
+export type BatchGrads = (b: Batch) => { value: tf.Scalar; grads: tf.NamedTensorMap };
+
+/**
+ * The model's kernel when this run should use it: a table task (token rows; Omnigrok's sample tasks keep their own
+ * loss), the wasm backend, a model that has one, and GROKSCOPE_MLP_KERNEL not 0 (its TF.js ops, for comparison).
+ */
+export function kernelOf(model: Model, backend: string, tableTask: boolean): (Model & HostGrads) | null {
+  if (!tableTask || backend !== 'wasm' || !hasHostGrads(model)) return null;
+  return process.env.GROKSCOPE_MLP_KERNEL === '0' ? null : model;
+}
+
+/** The run's backend note on the kernel (null when the model has none). */
+export function kernelNote(model: Model, backend: string, tableTask: boolean): string | null {
+  if (!tableTask || backend !== 'wasm' || !hasHostGrads(model)) return null;
+  return kernelOf(model, backend, tableTask)
+    ? "MLP step: Grokscope's WebAssembly SIMD kernel (GROKSCOPE_MLP_KERNEL=0 runs it as TF.js ops)"
+    : 'MLP step: TF.js ops (GROKSCOPE_MLP_KERNEL=0)';
+}
+
+/** Σ over the batch's rows of the loss and its gradients, host arrays in `params` order (the gradient workers' form). */
+export function kernelSums(model: Model & HostGrads, b: Batch, loss: LossKind): { lossSum: number; grads: Float32Array[] } {
+  return model.hostGrads(b.input, hostLabels(b.labels), loss);
+}
+
+/** The batch gradients of a run: the kernel's sums divided by the rows, or TF.js autodiff of `lossOf`. */
+export function batchGrads(model: Model, kernel: (Model & HostGrads) | null, loss: LossKind, lossOf: (b: Batch) => tf.Scalar): BatchGrads {
+  const vars = model.params.map((p) => p.variable);
+  if (!kernel) return (b) => tf.variableGrads(() => lossOf(b), vars);
+  return (b) => {
+    const rows = b.input.batch;
+    const { lossSum, grads } = kernelSums(kernel, b, loss);
+    const named: tf.NamedTensorMap = {};
+    vars.forEach((v, i) => {
+      const g = grads[i]!;
+      for (let j = 0; j < g.length; j++) g[j]! /= rows;
+      named[v.name] = tf.tensor(g, v.shape);
+    });
+    return { value: tf.scalar(lossSum / rows), grads: named };
+  };
+}
