@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores, loadAverage: os.loadavg(), node: process.version, tfjs: tfjsVersion(), torch: peer.torch },
     plan: args.plan,
-    workers: process.env.GROKSCOPE_WORKERS ?? '0 (unset)',
+    workers: process.env.GROKSCOPE_WORKERS ?? `default (${process.env.GROKSCOPE_CORES_PER_RUN ?? os.availableParallelism()} cores: one gradient worker per core beyond the first)`,
     configs: Object.fromEntries(
       configs.map(({ id, file, config }) => {
         const py = peer.cells[id]!;

@@ -46,7 +46,8 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
       times.push(dt);
       spent += dt;
     }
-    return { msPerStep: median(times), steps: times.length, times, notes };
+    // how the step ran: its threads (gradient workers) and, for the MLP on wasm, Grokscope's kernel or TF.js ops
+    return { msPerStep: median(times), steps: times.length, times, notes: [...notes, trainer.threadsNote, ...(trainer.kernelNote ? [trainer.kernelNote] : [])] };
   } finally {
     trainer.dispose();
     tf.disposeVariables();

@@ -123,6 +123,8 @@ describe('training loop', () => {
 
   for (const variant of [
     { name: 'full batch MLP', over: {} },
+    // the default on a multi-core machine: the rows split over the trainer and a gradient worker (compute/parallel)
+    { name: 'full batch MLP, 2 threads', over: {}, workers: '1' },
     { name: 'minibatch MLP', over: { training: { batchSize: 5 } } },
     {
       name: 'minibatch transformer',
@@ -131,10 +133,21 @@ describe('training loop', () => {
   ]) {
     it(`resuming from a checkpoint continues exactly (${variant.name})`, async () => {
       const cfg = config({ ...variant.over, training: { ...variant.over.training, steps: 40, checkpointEvery: 15 } });
-      const whole = await run(cfg);
-      const at15 = whole.checkpoints.find((c) => c.state.step === 15)!.state;
+      const before = process.env.GROKSCOPE_WORKERS;
+      if ('workers' in variant) process.env.GROKSCOPE_WORKERS = variant.workers;
+      let whole: Awaited<ReturnType<typeof run>>;
+      let rest: Awaited<ReturnType<typeof run>>;
+      let at15: TrainingState;
+      try {
+        whole = await run(cfg);
+        if ('workers' in variant) expect((whole.messages[0] as { backendNotes: string[] }).backendNotes).toContain('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
+        at15 = whole.checkpoints.find((c) => c.state.step === 15)!.state;
+        rest = await run(cfg, { resume: at15 });
+      } finally {
+        if (before === undefined) delete process.env.GROKSCOPE_WORKERS;
+        else process.env.GROKSCOPE_WORKERS = before;
+      }
       expect(at15.optimizer).toHaveLength(2 * at15.params.length);
-      const rest = await run(cfg, { resume: at15 });
       expect(rest.messages[0]).toMatchObject({ type: 'started', step: 15 });
       expect(rest.metrics.map((m) => m.step)).toEqual([20, 30, 40]);
       expect(rest.metrics.map((m) => m.rows)).toEqual(whole.metrics.filter((m) => m.step > 15).map((m) => m.rows));
