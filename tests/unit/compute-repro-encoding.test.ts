@@ -1,13 +1,18 @@
 // Must-show (a) of issue 3, 004 §4.1: the Power encoding ⟨a⟩⟨+⟩⟨b⟩⟨=⟩ needs a larger training fraction than the
 // three-token encoding (a, b, =) to generalise. Same model (embedding + MLP, 1×128, e32), same optimiser (AdamW
-// lr 0.01, weight decay 1), same init and split seeds, a+b mod 23, full batch on wasm, a budget of 2500 updates;
+// lr 0.01, weight decay 1), same split seed, a+b mod 23, full batch on wasm, a budget of 2500 updates;
 // "generalises" = validation accuracy ≥ 99% at an evaluation (every 40 steps).
 //
-// Measured on this machine (init seed 1, split seed 0, 3000-step budget): three-token first generalises at r = 0.55
-// (r 0.5: val 0.30 at the end; 0.55: 99% at step 2340; 0.6: at 1640), Power only at r = 0.65 (0.6: val 0.925 at
-// step 3000; 0.65: 99% at 1120; 0.7: at 840). Over init seeds 0–3 at r = 0.6 and 3000 steps, three-token generalised
-// in 4/4 (1260–2720 steps) and Power in 1/4 (seed 3, 960 steps; the others ended at val 0.925–0.962). The effect is
-// real but not large: at r ≥ 0.7 both encodings generalise within ~10% of each other's steps.
+// The effect is real but modest, so one seed is not enough to show it: a single run's outcome near the threshold
+// moves with float32 rounding (this test used init seed 1 alone at r = 0.6 until the MLP moved to Grokscope's wasm
+// kernel, after which that run ended at 98.6%). Measured with the kernel, init seeds 0-5, 2500 updates:
+//   r = 0.5:  neither generalises (final validation accuracy 0.14-0.38 three-token, 0.08-0.33 Power);
+//   r = 0.55: neither reaches 99%; final validation accuracy three-token 0.80 0.99 0.91 0.98 0.69 0.93 (mean 0.88),
+//             Power 0.47 0.46 0.92 0.97 0.43 0.49 (mean 0.62);
+//   r = 0.6:  three-token 99% in 4 of 6 seeds, Power in 3 of 6;
+//   r = 0.7:  Power 99% in 6 of 6 (760-2280 updates).
+// So the test compares the encodings' mean final validation accuracy at r = 0.55 over init seeds 0-3 (measured 0.92
+// against 0.71) and checks that the Power encoding does generalise with more data (r = 0.7, seed 1: 99% at 880).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
@@ -20,9 +25,9 @@ beforeAll(async () => {
 });
 
 /** Trains until validation accuracy reaches 99% or the budget runs out. */
-function generalise(encoding: 'power' | 'three-token', trainFraction: number): { step: number | null; valAcc: number } {
+function generalise(encoding: 'power' | 'three-token', trainFraction: number, seed: number): { step: number | null; valAcc: number } {
   const config = RunConfigSchema.parse({
-    seed: 1,
+    seed,
     backend: 'wasm',
     task: { kind: 'modular', op: 'add', p: 23, trainFraction, splitSeed: 0, encoding },
     model: { kind: 'mlp', embedDim: 32, width: 128, depth: 1, activation: 'relu' },
@@ -44,21 +49,21 @@ function generalise(encoding: 'power' | 'three-token', trainFraction: number): {
   }
 }
 
+const SEEDS = [0, 1, 2, 3];
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 describe('004 §4.1: Power encoding vs three-token', () => {
-  it('at r = 0.6 three-token generalises and Power does not; Power needs r = 0.7', () => {
+  it('at r = 0.55 three-token gets much closer to generalising than Power (4 init seeds); Power generalises at r = 0.7', () => {
     const started = performance.now();
-    const three = generalise('three-token', 0.6);
-    const power = generalise('power', 0.6);
-    const powerMore = generalise('power', 0.7);
+    const three = SEEDS.map((s) => generalise('three-token', 0.55, s).valAcc);
+    const power = SEEDS.map((s) => generalise('power', 0.55, s).valAcc);
+    const powerMore = generalise('power', 0.7, 1);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`encodings at p = 23: three-token r=0.6 ${JSON.stringify(three)}, power r=0.6 ${JSON.stringify(power)}, power r=0.7 ${JSON.stringify(powerMore)}; ${seconds.toFixed(1)} s`);
-    // measured: three-token 99% at step 1640 of 2500
-    expect(three.step).not.toBeNull();
-    expect(three.step!).toBeLessThanOrEqual(0.8 * BUDGET);
-    // measured: Power still well short of 99% when the budget ends (val 0.89 at step 2500)
-    expect(power.step).toBeNull();
-    expect(power.valAcc).toBeLessThan(0.97);
-    // with more data the same model in the Power encoding does generalise (measured: step 840)
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' ');
+    console.log(`encodings at p = 23, r = 0.55, seeds ${SEEDS.join(',')}: three-token ${fmt(three)}, power ${fmt(power)}; power r=0.7 ${JSON.stringify(powerMore)}; ${seconds.toFixed(1)} s`);
+    // measured: mean 0.92 against 0.71
+    expect(mean(three) - mean(power)).toBeGreaterThan(0.1);
+    // with more data the same model in the Power encoding does generalise (measured: step 880)
     expect(powerMore.step).not.toBeNull();
     expect(powerMore.step!).toBeLessThanOrEqual(0.6 * BUDGET);
   }, 180_000);
