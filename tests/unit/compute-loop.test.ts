@@ -19,13 +19,14 @@ function config(over: { training?: Partial<RunConfigInput['training']>; model?: 
 
 type Hook = (m: ComputeToHost, control: { paused: boolean; cancelled: boolean }) => void;
 
-async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook } = {}) {
+async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook; holdAt?: number } = {}) {
   const messages: ComputeToHost[] = [];
   const control = { paused: false, cancelled: false };
   await runTraining(cfg, {
     runId: 5,
     control,
     ...(opts.resume ? { resume: opts.resume } : {}),
+    ...(opts.holdAt !== undefined ? { holdAt: opts.holdAt } : {}),
     emit: (m) => {
       messages.push(m);
       opts.hook?.(m, control);
@@ -119,6 +120,30 @@ describe('training loop', () => {
     expect(pausedStep).toBeLessThan(20);
     expect(resumedAt).toBeGreaterThan(0);
     expect(paused.metrics.map((m) => m.rows)).toEqual(plain.metrics.map((m) => m.rows));
+  });
+
+  it('holds after exactly holdAt updates (a predict sweep\'s window), with the window\'s losses sent; resumes or cancels from there', async () => {
+    const plain = await run(config());
+    const updatesAtPause: number[] = [];
+    const held = await run(config(), {
+      holdAt: 13, // not an evaluation step: the losses of updates 11-13 must go out before the pause
+      hook: (m, c) => {
+        if (m.type !== 'paused') return;
+        updatesAtPause.push(m.step);
+        setTimeout(() => (c.paused = false), 100); // the host's decision takes a while; nothing trains meanwhile
+      },
+    });
+    expect(updatesAtPause).toEqual([13]);
+    const types = held.messages.map((m) => m.type);
+    expect(types.indexOf('resumed')).toBe(types.indexOf('paused') + 1);
+    const before = held.messages.slice(0, types.indexOf('paused'));
+    const lossSteps = before.flatMap((m) => (m.type === 'metrics' ? m.rows.filter((r) => r[0] === STEP_LOSS_METRIC).map((r) => r[1]) : []));
+    expect(lossSteps).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(held.metrics.map((m) => m.rows)).toEqual(plain.metrics.map((m) => m.rows)); // the same run otherwise
+    // cancelled while held: ends at the hold with a checkpoint there, to continue from
+    const stopped = await run(config(), { holdAt: 13, hook: (m, c) => m.type === 'paused' && setTimeout(() => (c.cancelled = true), 50) });
+    expect(stopped.done).toMatchObject({ type: 'done', reason: 'cancelled', step: 13 });
+    expect(stopped.checkpoints.at(-1)!.state.step).toBe(13);
   });
 
   for (const variant of [

@@ -7,6 +7,8 @@ import { describeExit } from '../../src/main/host/child-launcher';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../../src/main/host/types';
 import type { ComputeToHost, HostToCompute } from '../../src/main/compute/protocol';
 import { smallConfig, tempDir } from './store-helpers';
+import { expandSweep, SweepConfigSchema } from '../../src/shared/config/sweep-config';
+import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';
 
 const tmp = tempDir('store-sched');
 afterAll(() => tmp.cleanup());
@@ -83,6 +85,37 @@ describe('threads per run', () => {
     } finally {
       if (before === undefined) delete process.env.GROKSCOPE_WORKERS;
       else process.env.GROKSCOPE_WORKERS = before;
+      await backend.close();
+    }
+  });
+});
+
+describe('a predict sweep\'s hold', () => {
+  it('starts each run with holdAt = the window; a run whose window gives no prediction is released, even before it gets there', async () => {
+    const { backend, channels } = setup('hold');
+    const sweep = SweepConfigSchema.parse({
+      name: 'g',
+      base: smallConfig({ steps: 500 }),
+      axes: [{ path: 'optimizer.lr', values: [1e-3, 1e-2] }],
+      policy: { mode: 'predict', window: 60 },
+    });
+    const grid = expandSweep(sweep);
+    if (!grid.ok) throw new Error(JSON.stringify(grid.problems));
+    const { runIds } = backend.sweeps.start(sweep, grid.cells);
+    try {
+      expect(channels[0]!.sent[0]).toMatchObject({ type: 'start', runId: runIds[0], holdAt: 60 });
+      const ch = channels[0]!;
+      const id = runIds[0]!;
+      ch.emit({ type: 'started', runId: id, backend: 'wasm', backendNotes: [], paramCount: 10, step: 0 });
+      // a window of constant losses: no spectral signature to predict from, so the sweep lets the run go on; that
+      // decision lands before the process reports its pause, and the scheduler resumes it when the pause arrives
+      ch.emit({ type: 'metrics', runId: id, step: 60, rows: Array.from({ length: 60 }, (_, i): [string, number, number] => [STEP_LOSS_METRIC, i + 1, 1]) });
+      await backend.handlers['runs.get']({ id }); // lets the writer's progress reach the sweep
+      await new Promise((r) => setTimeout(r, 400)); // the writer flushes every 250 ms
+      expect(ch.sent.filter((m) => m.type === 'resume')).toHaveLength(0);
+      ch.emit({ type: 'paused', runId: id, step: 60 });
+      expect(ch.sent.at(-1)).toEqual({ type: 'resume' });
+    } finally {
       await backend.close();
     }
   });

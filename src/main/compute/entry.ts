@@ -85,6 +85,7 @@ channel.onMessage((msg) => {
         runId: msg.runId,
         control,
         ...(msg.resume ? { resume: msg.resume } : {}),
+        ...(msg.holdAt !== undefined ? { holdAt: msg.holdAt } : {}),
         emit: (m) => {
           if (m.type === 'error') failed = true;
           channel.send(m);

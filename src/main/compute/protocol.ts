@@ -23,7 +23,9 @@ export interface TrainingState {
 }
 
 export type HostToCompute =
-  | { type: 'start'; runId: number; config: RunConfig; resume?: TrainingState }
+  // holdAt: pause by itself once this many updates are done (a predict sweep's window), so the host's decision
+  // costs no updates beyond it; 'resume' or 'cancel' then continues or ends it
+  | { type: 'start'; runId: number; config: RunConfig; resume?: TrainingState; holdAt?: number }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'cancel' }

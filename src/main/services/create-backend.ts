@@ -111,9 +111,9 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     store,
     events,
     {
-      submit: (id) => {
+      submit: (id, holdAt) => {
         scheduler.emitStatus(id);
-        scheduler.enqueue(id);
+        scheduler.enqueue(id, holdAt);
       },
       stop: (id, note) => scheduler.stop(mustGet(id), note),
       continue: (id) => scheduler.resume(mustGet(id)),

@@ -30,6 +30,10 @@ interface ActiveRun {
   stopping: null | 'cancel' | 'close';
   /** set when a sweep's policy stops the run early: stored with the cancelled status */
   stopNote?: string;
+  /** the update the process pauses itself after (a predict sweep's window), until it has */
+  holdAt?: number;
+  /** resume asked for before the hold was reached: resume as soon as the process reports it */
+  releaseHold?: boolean;
   killTimer: NodeJS.Timeout | null;
   exited: Promise<void>;
   markExited: () => void;
@@ -58,6 +62,8 @@ export class RunScheduler {
   private readonly active = new Map<number, ActiveRun>();
   /** runs queued to continue from a stored checkpoint: run id → checkpoint step */
   private readonly resumeFrom = new Map<number, number>();
+  /** runs to start with a hold: run id → the update their process pauses itself after */
+  private readonly holds = new Map<number, number>();
   private readonly waiters = new Map<number, Set<Waiter>>();
   private closed = false;
   private readonly graceMs: number;
@@ -101,8 +107,10 @@ export class RunScheduler {
     return this.active.get(runId)?.channel.pid;
   }
 
-  enqueue(runId: number): void {
+  /** Queues a run; with `holdAt`, its process pauses itself after that many updates (see trainLoop's holdAt). */
+  enqueue(runId: number, holdAt?: number): void {
     if (this.closed) throw new ApiError('conflict', 'the back end is closing');
+    if (holdAt !== undefined) this.holds.set(runId, holdAt);
     if (!this.queue.includes(runId)) this.queue.push(runId);
     this.pump();
   }
@@ -170,7 +178,11 @@ export class RunScheduler {
       }
     });
     channel.onExit((exit) => this.onExit(run, exit));
-    channel.send({ type: 'start', runId: id, config: row.config, ...(resume ? { resume } : {}) });
+    const holdAt = this.holds.get(id);
+    this.holds.delete(id);
+    const held = holdAt !== undefined && (resume?.step ?? 0) < holdAt ? holdAt : undefined;
+    if (held !== undefined) this.active.get(id)!.holdAt = held;
+    channel.send({ type: 'start', runId: id, config: row.config, ...(resume ? { resume } : {}), ...(held !== undefined ? { holdAt: held } : {}) });
   }
 
   private onMessage(run: ActiveRun, msg: ComputeToHost): void {
@@ -210,6 +222,14 @@ export class RunScheduler {
         writer.flush();
         store.runs.setStatus(id, 'paused', { step: msg.step });
         this.emitStatus(id);
+        if (run.holdAt !== undefined && msg.step === run.holdAt) {
+          run.holdAt = undefined;
+          if (run.releaseHold) {
+            run.releaseHold = false;
+            run.channel.send({ type: 'resume' });
+            return;
+          }
+        }
         this.pump();
         return;
       case 'resumed':
@@ -326,7 +346,11 @@ export class RunScheduler {
   async resume(row: RunRow): Promise<void> {
     const run = this.active.get(row.id);
     if (run && !run.finished) {
-      if (run.state !== 'paused') return;
+      if (run.state !== 'paused') {
+        // a run on its way to its hold: let it go on as soon as it gets there
+        if (run.holdAt !== undefined) run.releaseHold = true;
+        return;
+      }
       run.channel.send({ type: 'resume' });
       await this.waitFor(row.id, (s) => s === 'running' || isTerminal(s));
       return;

@@ -14,8 +14,11 @@ import type { EventBus } from './backend-api';
 
 /** What a sweep needs from whatever trains its runs (the local RunScheduler, or a distributed queue). */
 export interface SweepExecutor {
-  /** queue a stored run (status queued) */
-  submit(runId: number): void;
+  /**
+   * queue a stored run (status queued); with `holdAt`, the run pauses itself after that many updates and waits for
+   * stop or continue, so a predict sweep's window costs exactly its updates however long the decision takes
+   */
+  submit(runId: number, holdAt?: number): void;
   /** stop a running run early, keeping a checkpoint to continue from */
   stop(runId: number, note: string): Promise<void>;
   /** continue a stopped or interrupted run from its last checkpoint */
@@ -63,7 +66,7 @@ export class SweepService {
     )();
     this.active.set(id, { mode, window: config.policy.window });
     this.events.emit('runs.changed', { reason: 'created' });
-    for (const r of runIds) this.executor.submit(r);
+    for (const r of runIds) this.executor.submit(r, this.holdFor(mode, config.policy.window));
     return { id, runIds };
   }
 
@@ -88,7 +91,7 @@ export class SweepService {
           out.restarted++;
         }
       } else if (run.status === 'queued') {
-        this.executor.submit(runId);
+        this.executor.submit(runId, this.holdFor(sweep.config.policy.mode, sweep.config.policy.window));
         out.queued++;
       } else out.kept++;
     }
@@ -113,6 +116,11 @@ export class SweepService {
     return chosen;
   }
 
+  /** predict mode stops every run after its window: each run holds there by itself (SweepExecutor.submit) */
+  private holdFor(mode: SweepMode, window: number): number | undefined {
+    return mode === 'predict' ? window : undefined;
+  }
+
   private sweepOf(runId: number): number | null {
     return this.store.runs.get(runId)?.sweepId ?? null;
   }
@@ -130,8 +138,10 @@ export class SweepService {
     try {
       prediction = predictRun(this.store, p.runId, { window: policy.window });
     } catch (e) {
-      if (e instanceof AnalysisInputError || e instanceof RangeError) return; // no usable window: let it run
-      throw e;
+      if (!(e instanceof AnalysisInputError || e instanceof RangeError)) throw e;
+      // no usable window: let it run (in predict mode, released from its hold, which it may not have reached yet)
+      if (policy.mode === 'predict') void this.executor.continue(p.runId).catch(() => undefined);
+      return;
     }
     this.events.emit('run.prediction', prediction);
     if (policy.mode === 'predict' || (policy.mode === 'confirm' && !prediction.willGrok)) {

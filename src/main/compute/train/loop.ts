@@ -17,6 +17,11 @@ export interface LoopHooks {
   checkpoint(state: TrainingState): void;
   paused(step: number): void;
   resumed(step: number): void;
+  /**
+   * Pause by itself right after this update (before the last), as if a 'pause' had arrived then: a predict sweep's
+   * window ends exactly here, however long the host takes to predict and stop the run.
+   */
+  holdAt?: number;
 }
 
 export interface LoopEnd {
@@ -105,7 +110,12 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
       if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };
     }
     if (isCheckpointStep(trainer.step, cfg)) checkpoint();
-    if (isEval(trainer.step) || performance.now() - lastYield >= YIELD_MS) {
+    const hold = trainer.step === hooks.holdAt && trainer.step < cfg.steps;
+    if (hold) {
+      flushStepLosses(); // the window's losses reach the host before the pause
+      hooks.control.paused = true;
+    }
+    if (hold || isEval(trainer.step) || performance.now() - lastYield >= YIELD_MS) {
       await yieldToEventLoop();
       lastYield = performance.now();
       if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {

@@ -12,6 +12,8 @@ export interface RunOptions {
   emit: (m: ComputeToHost) => void;
   /** flipped by the caller (e.g. on 'pause' / 'resume' / 'cancel' messages); read by the loop between steps */
   control: Control;
+  /** pause by itself after this many updates (a predict sweep's window; see trainLoop) */
+  holdAt?: number;
 }
 
 function messageOf(e: unknown): string {
@@ -37,6 +39,7 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
       checkpoint: (state) => emit({ type: 'checkpoint', runId, state }),
       paused: (step) => emit({ type: 'paused', runId, step }),
       resumed: (step) => emit({ type: 'resumed', runId, step }),
+      ...(opts.holdAt !== undefined ? { holdAt: opts.holdAt } : {}),
     });
     emit({ type: 'done', runId, step: end.step, reason: end.reason, ...(end.message ? { message: end.message } : {}) });
   } catch (e) {
