@@ -12,18 +12,19 @@ import { hostLabels } from './metrics';
 /** The mean loss of a batch and its gradients (by variable name), as tf.variableGrads gives them. */
 export type BatchGrads = (b: Batch) => { value: tf.Scalar; grads: tf.NamedTensorMap };
 
-/**
- * The model's kernel when this run should use it: a table task (token rows; Omnigrok's sample tasks keep their own
- * loss), the wasm backend, a model that has one, and GROKSCOPE_MLP_KERNEL not 0 (its TF.js ops, for comparison).
- */
+/** A table task (token rows; Omnigrok's sample tasks keep their own loss) on wasm, with a model that has a kernel. */
+function eligible(model: Model, backend: string, tableTask: boolean): model is Model & HostGrads {
+  return tableTask && backend === 'wasm' && hasHostGrads(model);
+}
+
+/** The model's kernel when this run should use it: eligible, and GROKSCOPE_MLP_KERNEL not 0 (TF.js ops, to compare). */
 export function kernelOf(model: Model, backend: string, tableTask: boolean): (Model & HostGrads) | null {
-  if (!tableTask || backend !== 'wasm' || !hasHostGrads(model)) return null;
-  return process.env.GROKSCOPE_MLP_KERNEL === '0' ? null : model;
+  return eligible(model, backend, tableTask) && process.env.GROKSCOPE_MLP_KERNEL !== '0' ? model : null;
 }
 
 /** The run's backend note on the kernel (null when the model has none). */
 export function kernelNote(model: Model, backend: string, tableTask: boolean): string | null {
-  if (!tableTask || backend !== 'wasm' || !hasHostGrads(model)) return null;
+  if (!eligible(model, backend, tableTask)) return null;
   return kernelOf(model, backend, tableTask)
     ? "MLP step: Grokscope's WebAssembly SIMD kernel (GROKSCOPE_MLP_KERNEL=0 runs it as TF.js ops)"
     : 'MLP step: TF.js ops (GROKSCOPE_MLP_KERNEL=0)';
