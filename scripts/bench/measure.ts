@@ -29,6 +29,7 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
   }
   const trainer = new Trainer({ ...config, backend });
   try {
+    await trainer.startThreads();
     // warm-up (wasm compiles, caches fill); a backend slow enough that one step exceeds a tenth of the budget is warm
     // after one step
     for (let i = 0; i < plan.warmup; i++) {

@@ -91,6 +91,27 @@ describe('gradient pool', () => {
     expect(note('1', mini)).toBe('training step: one thread (minibatches are not split over workers)');
   });
 
+  it('a run whose gradient worker cannot start trains on one thread, and its note says why', async () => {
+    await initBackend('wasm');
+    const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
+    process.env.GROKSCOPE_WORKERS = '1';
+    const t = new Trainer(cfg);
+    try {
+      expect(t.threadsNote).toBe('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
+      // the worker's own module cannot load: its 'error' and 'exit' events fail the start at once, not after 120 s
+      const pool = (t as unknown as { pool: GradientPool }).pool;
+      for (const m of (pool as unknown as { members: { worker: { terminate(): Promise<number> } }[] }).members) void m.worker.terminate();
+      const started = performance.now();
+      await t.startThreads();
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(t.threadsNote).toMatch(/^training step: one thread \(the gradient workers could not start, gradient worker (exited with code \d+ before it started|failed to start)/);
+      const losses = [t.update(false).loss, t.update(false).loss];
+      expect(losses[1]).toBeLessThan(losses[0]!); // it trains on, on one thread
+    } finally {
+      t.dispose();
+    }
+  });
+
   it('a worker that fails is reported as an error naming why, not a hang', async () => {
     await initBackend('wasm');
     const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });

@@ -120,7 +120,43 @@ export class GradientPool {
     return new GradientPool(members, encodeOwn(bounds[1]!), totalRows, paramCount);
   }
 
-  private waitReady(): void {
+  /**
+   * Resolves once every worker has started; rejects naming why one could not. Unlike waitReady it keeps the event
+   * loop running, so a worker whose script cannot even load (its 'error' and 'exit' events) fails at once, not after
+   * the timeout.
+   */
+  whenReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + WAIT_MS;
+      let settled = false;
+      const fail = (why: string) => {
+        if (settled) return;
+        settled = true;
+        reject(new Error(why));
+      };
+      for (const m of this.members) {
+        m.worker.once('error', (e) => fail(`gradient worker failed to start: ${e.message}`));
+        m.worker.once('exit', (code) => fail(`gradient worker exited with code ${code} before it started`));
+      }
+      const poll = () => {
+        if (settled) return;
+        const states = this.members.map((m) => Atomics.load(m.views.ctrl, CTRL.state));
+        const failed = states.indexOf(-1);
+        if (failed >= 0) return fail(`gradient worker failed to start: ${readError(this.members[failed]!.views)}`);
+        if (states.every((x) => x === 1)) {
+          settled = true;
+          this.ready = true;
+          return resolve();
+        }
+        if (Date.now() > deadline) return fail(`gradient worker did not start within ${WAIT_MS / 1000} s`);
+        setTimeout(poll, 5);
+      };
+      poll();
+    });
+  }
+
+  /** Blocks until every worker has started; throws naming why one could not. */
+  waitReady(): void {
     if (this.ready) return;
     for (const m of this.members) {
       const r = Atomics.wait(m.views.ctrl, CTRL.state, 0, WAIT_MS);
@@ -184,16 +220,22 @@ export class GradientPool {
 /**
  * A pool for this run when chooseWorkers says so (null otherwise), and how the step is threaded, in words, for the
  * run's backend notes: the thread count changes float32 summation order, so a researcher comparing two runs needs it.
- * `encodeOwn(n)` encodes training rows [0, n).
+ * `encodeOwn(n)` encodes training rows [0, n). The workers are still starting: GradientPool.whenReady (the
+ * trainer's startThreads) or the first step waits for them.
  */
 export function startGradientPool(config: RunConfig, trainRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): { pool: GradientPool | null; note: string } {
   const backend = tf.getBackend();
   const { workers, why } = chooseWorkers(config, backend, trainRows);
   if (backend !== 'wasm' && backend !== 'cpu') return { pool: null, note: `training step: ${why}` };
-  if (workers < 1) return { pool: null, note: `training step: one thread (${why})` };
+  if (workers < 1) return { pool: null, note: oneThread(why) };
   const pool = GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn);
-  if (!pool) return { pool: null, note: `training step: one thread (${why} asked for workers, but the gradient worker module was not found)` };
+  if (!pool) return { pool: null, note: oneThread(`${why} asked for workers, but the gradient worker module was not found`) };
   return { pool, note: `training step: rows split over ${workers + 1} threads (${workers} gradient worker${workers === 1 ? '' : 's'}, ${why})` };
+}
+
+/** The note of a step on one thread, and why. */
+export function oneThread(why: string): string {
+  return `training step: one thread (${why})`;
 }
 
 function sumOf(parts: Float32Array[]): Float32Array {

@@ -32,6 +32,7 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
         throw new Error(`checkpoint is at step ${opts.resume.step}, beyond training.steps (${config.training.steps})`);
       t.restore(opts.resume);
     }
+    await t.startThreads(); // before 'started', whose notes say how the step is threaded
     emit({ type: 'started', runId, backend, backendNotes: [...notes, t.threadsNote, ...(t.kernelNote ? [t.kernelNote] : [])], paramCount: t.paramCount, step: t.step });
     const end = await trainLoop(t, config.training, {
       control: opts.control,

@@ -18,7 +18,7 @@ import { disposeSampleBatch, SampleData } from '../tasks/sample-tensors';
 import { isSampleDataset, type SampleDataset } from '../tasks/samples';
 import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors } from './data';
 import { batchLoss, evaluateSplit } from './metrics';
-import { GradientPool, startGradientPool } from '../parallel/pool';
+import { GradientPool, oneThread, startGradientPool } from '../parallel/pool';
 import { BatchSampler } from './sampler';
 import { batchGrads, kernelNote, kernelOf, type BatchGrads } from './step-grads';
 
@@ -53,9 +53,9 @@ export class Trainer {
   private readonly val: SplitTensors | null;
   private readonly samples: SampleData | null;
   private sampler: BatchSampler | null;
-  private readonly pool: GradientPool | null;
+  private pool: GradientPool | null;
   /** how the training step is threaded, in words (recorded with the run's backend notes) */
-  readonly threadsNote: string;
+  threadsNote: string;
   /** whether the MLP step runs in Grokscope's wasm kernel (null: the model has none), for the backend notes */
   readonly kernelNote: string | null;
   /** a batch's mean loss and gradients: the MLP kernel or TF.js autodiff (train/step-grads) */
@@ -96,6 +96,22 @@ export class Trainer {
     const threading = startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
     this.pool = threading.pool;
     this.threadsNote = threading.note;
+  }
+
+  /**
+   * Waits for the gradient workers to start. When they cannot (e.g. a platform where threads cannot load their
+   * script), the run trains on one thread and its note says why, so no run is lost to it. Without this call the first
+   * step waits for them, and fails if they cannot start.
+   */
+  async startThreads(): Promise<void> {
+    if (!this.pool) return;
+    try {
+      await this.pool.whenReady();
+    } catch (e) {
+      this.pool.dispose();
+      this.pool = null;
+      this.threadsNote = oneThread(`the gradient workers could not start, ${(e as Error).message}`);
+    }
   }
 
   /** Learning rate of the update that produces step `step` (1-based); see optim/schedule. */
