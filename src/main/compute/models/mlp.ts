@@ -38,7 +38,8 @@ export function hasForwardMany(m: Model): m is Model & ForwardMany {
  * (no tape: the Hessian probes keep the TF.js forward). `labels` are the rows' answer classes.
  */
 export interface HostGrads {
-  hostGrads(input: ModelInput, labels: Int32Array, loss: LossKind): { lossSum: number; grads: Float32Array[] };
+  /** at the model's own weights, or at `params` (host arrays in `params` order: a gradient worker's shared copy) */
+  hostGrads(input: ModelInput, labels: Int32Array, loss: LossKind, params?: Float32Array[]): { lossSum: number; grads: Float32Array[] };
 }
 
 /** The embedding MLP with ReLU has the kernel; other activations and dense-input MLPs train through TF.js. */
@@ -97,7 +98,7 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
   if (cfg.activation !== 'relu') return { params: ps.list, forward, sliceForward: slice } as Model & ForwardMany;
   // one kernel instance per model and loss (its memory holds the last batch's rows, reused while the batch is)
   const kernels = new Map<LossKind, MlpKernel>();
-  const hostGrads = (input: ModelInput, labels: Int32Array, loss: LossKind) => {
+  const hostGrads = (input: ModelInput, labels: Int32Array, loss: LossKind, params?: Float32Array[]) => {
     let k = kernels.get(loss);
     if (!k) {
       const widths = hidden.map(() => cfg.width);
@@ -105,7 +106,7 @@ export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): Model
       kernels.set(loss, k);
     }
     k.setRows(input.onehot, tokensOf(input), labels);
-    return k.step(ps.list.map((p) => p.variable.dataSync() as Float32Array));
+    return k.step(params ?? ps.list.map((p) => p.variable.dataSync() as Float32Array));
   };
   return { params: ps.list, forward, sliceForward: slice, hostGrads } as Model & ForwardMany & HostGrads;
 }

@@ -52,12 +52,10 @@ async function main(): Promise<void> {
     seen = req;
     tf.tidy(() => {
       let at = 0;
-      for (const v of vars) {
-        v.assign(tf.tensor(views.params.slice(at, at + v.size), v.shape));
-        at += v.size;
-      }
       if (kernel) {
-        const sums = kernelSums(kernel, batch, config.loss);
+        // the kernel reads the shared parameters in place: no trip through the TF.js variables
+        const params = vars.map((v) => views.params.subarray(at, (at += v.size)));
+        const sums = kernelSums(kernel, batch, config.loss, params);
         at = 0;
         for (const g of sums.grads) {
           views.grads.set(g, at);
@@ -65,6 +63,10 @@ async function main(): Promise<void> {
         }
         views.grads[at] = sums.lossSum;
         return;
+      }
+      for (const v of vars) {
+        v.assign(tf.tensor(views.params.slice(at, at + v.size), v.shape));
+        at += v.size;
       }
       const { value, grads } = tf.variableGrads(
         () => tf.mul(batchLoss(config.loss, model.forward(batch.input), batch.targets), rows) as tf.Scalar,

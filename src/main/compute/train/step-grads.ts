@@ -30,9 +30,12 @@ export function kernelNote(model: Model, backend: string, tableTask: boolean): s
     : 'MLP step: TF.js ops (GROKSCOPE_MLP_KERNEL=0)';
 }
 
-/** Σ over the batch's rows of the loss and its gradients, host arrays in `params` order (the gradient workers' form). */
-export function kernelSums(model: Model & HostGrads, b: Batch, loss: LossKind): { lossSum: number; grads: Float32Array[] } {
-  return model.hostGrads(b.input, hostLabels(b.labels), loss);
+/**
+ * Σ over the batch's rows of the loss and its gradients, host arrays in `params` order (the gradient workers' form),
+ * at the model's weights or at `params`.
+ */
+export function kernelSums(model: Model & HostGrads, b: Batch, loss: LossKind, params?: Float32Array[]): { lossSum: number; grads: Float32Array[] } {
+  return model.hostGrads(b.input, hostLabels(b.labels), loss, params);
 }
 
 /** The batch gradients of a run: the kernel's sums divided by the rows, or TF.js autodiff of `lossOf`. */
