@@ -142,6 +142,8 @@ export class RunScheduler {
     let resume: TrainingState | undefined;
     const from = this.resumeFrom.get(id);
     this.resumeFrom.delete(id);
+    const holdAt = this.holds.get(id);
+    this.holds.delete(id);
     if (from !== undefined) {
       resume = store.checkpoints.load(id, from);
       if (!resume) return this.finish(id, 'failed', `the checkpoint at step ${from} to resume from is gone`);
@@ -178,8 +180,6 @@ export class RunScheduler {
       }
     });
     channel.onExit((exit) => this.onExit(run, exit));
-    const holdAt = this.holds.get(id);
-    this.holds.delete(id);
     const held = holdAt !== undefined && (resume?.step ?? 0) < holdAt ? holdAt : undefined;
     if (held !== undefined) this.active.get(id)!.holdAt = held;
     channel.send({ type: 'start', runId: id, config: row.config, ...(resume ? { resume } : {}), ...(held !== undefined ? { holdAt: held } : {}) });
@@ -398,6 +398,7 @@ export class RunScheduler {
     if (qi >= 0) {
       this.queue.splice(qi, 1);
       this.resumeFrom.delete(row.id);
+      this.holds.delete(row.id);
       this.finish(row.id, 'cancelled', null);
       return;
     }
