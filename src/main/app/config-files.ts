@@ -66,31 +66,39 @@ const failed = (name: string, kind: ConfigKind | null, message: string, problems
   outcome: { ok: false, error: { code: 'invalid_input', message, ...(problems ? { problems } : {}) } },
 });
 
-/** Dropped files: each read and started on its own (a run or a sweep), so one bad file never blocks the others. */
+/**
+ * Dropped files: each read and started on its own (a run or a sweep), so one bad file never blocks the others. The
+ * files are read at once but started in the order they were dropped, so their runs are numbered in that order (when
+ * each started as its read finished, the numbering depended on which read finished first).
+ */
 export async function startDroppedFiles(paths: readonly unknown[], handlers: ApiHandlers): Promise<DroppedFileResult[]> {
-  return Promise.all(
-    paths.map(async (path): Promise<DroppedFileResult> => {
-      let file;
-      try {
-        file = await readConfigFile(path as string);
-      } catch (e) {
-        return failed(typeof path === 'string' && path ? basename(path) : 'unnamed file', null, (e as Error).message);
-      }
-      const kind = configKind(file.name, file.text);
-      // the same dispatcher (schema, error mapping) as a call from the renderer
-      const r = await dispatch(handlers, kind === 'sweep' ? 'sweeps.createFromFile' : 'runs.createFromFile', { name: file.name, text: file.text });
-      if (!r.ok) return { name: file.name, kind, outcome: r };
-      const result = r.result as { id: number; runIds?: number[] };
-      return {
-        name: file.name,
-        kind,
-        outcome:
-          kind === 'sweep'
-            ? { ok: true, runId: null, sweepId: result.id, sweepRuns: result.runIds?.length ?? 0 }
-            : { ok: true, runId: result.id, sweepId: null, sweepRuns: 0 },
-      };
-    }),
+  const reads = await Promise.all(
+    paths.map((path) =>
+      readConfigFile(path as string).then(
+        (file) => ({ file }),
+        (e: Error) => ({ error: failed(typeof path === 'string' && path ? basename(path) : 'unnamed file', null, e.message) }),
+      ),
+    ),
   );
+  const results: DroppedFileResult[] = [];
+  for (const read of reads) results.push('error' in read ? read.error : await startFile(read.file, handlers));
+  return results;
+}
+
+async function startFile(file: { name: string; text: string }, handlers: ApiHandlers): Promise<DroppedFileResult> {
+  const kind = configKind(file.name, file.text);
+  // the same dispatcher (schema, error mapping) as a call from the renderer
+  const r = await dispatch(handlers, kind === 'sweep' ? 'sweeps.createFromFile' : 'runs.createFromFile', { name: file.name, text: file.text });
+  if (!r.ok) return { name: file.name, kind, outcome: r };
+  const result = r.result as { id: number; runIds?: number[] };
+  return {
+    name: file.name,
+    kind,
+    outcome:
+      kind === 'sweep'
+        ? { ok: true, runId: null, sweepId: result.id, sweepRuns: result.runIds?.length ?? 0 }
+        : { ok: true, runId: result.id, sweepId: null, sweepRuns: 0 },
+  };
 }
 
 /** The config files named on a command line (the OS passes the double-clicked file as an argument). */
