@@ -74,3 +74,42 @@ export function jsonErrorOffset(text: string): number | null {
     return typeof at === 'number' ? at : null;
   }
 }
+
+/**
+ * The first key repeated within one object of a valid JSON text, with its config path and offset. JSON.parse keeps
+ * the last value silently, so a config that sets a field twice would run with a value its author may not see.
+ * A single pass with an explicit stack: no recursion however deep the text.
+ */
+export function jsonDuplicateKey(text: string): { path: string; key: string; offset: number } | null {
+  type Frame = { path: string; keys: Set<string> | null; index: number };
+  const stack: Frame[] = [];
+  let expectKey = false;
+  let pendingPath = '';
+  const childPath = (top: Frame | undefined): string => (top === undefined ? '' : top.keys ? pendingPath : `${top.path}[${top.index}]`);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (top?.keys && expectKey) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        const path = top.path ? `${top.path}.${key}` : key;
+        if (top.keys.has(key)) return { path, key, offset: start };
+        top.keys.add(key);
+        pendingPath = path;
+        expectKey = false;
+      }
+    } else if (c === '{' || c === '[') {
+      stack.push({ path: childPath(top), keys: c === '{' ? new Set() : null, index: 0 });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ',' && top) {
+      if (top.keys) expectKey = true;
+      else top.index++;
+    }
+  }
+  return null;
+}

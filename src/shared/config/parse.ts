@@ -1,7 +1,9 @@
 // Reads a config document (JSON or YAML) and validates it, with problems located by config path and line.
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { RunConfigSchema, type RunConfig } from './run-config';
-import { jsonErrorOffset } from './json-locate';
+import { jsonDuplicateKey, jsonErrorOffset } from './json-locate';
+import { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_CHARS } from './limits';
+import { nestingProblem } from './nesting';
 import { problemsFromZod, type ConfigProblem } from './errors';
 import { expandSweep, SweepConfigSchema, type SweepCell, type SweepConfig } from './sweep-config';
 
@@ -11,8 +13,12 @@ export type ParsedConfig =
   | { ok: true; kind: 'run'; config: RunConfig }
   | { ok: false; problems: ConfigProblem[] };
 
+/** The name under which a config read from standard input is reported. */
+export const STDIN_NAME = '<stdin>';
+
+/** JSON for .json and other names; YAML for .yaml/.yml and for standard input, whose YAML reading also takes JSON. */
 export const formatFromName = (filename: string): ConfigFormat =>
-  /\.ya?ml$/i.test(filename) ? 'yaml' : 'json';
+  /\.ya?ml$/i.test(filename) || filename === STDIN_NAME ? 'yaml' : 'json';
 
 const lineOfOffset = (text: string, offset: number): number => {
   let line = 1;
@@ -20,22 +26,30 @@ const lineOfOffset = (text: string, offset: number): number => {
   return line;
 };
 
-/** The longest config text accepted (characters). */
-export const MAX_CONFIG_CHARS = 64 * 1024;
+export { MAX_CONFIG_CHARS };
 
 /** Parses text into a plain value, or a located syntax problem. */
 export function parseDocumentText(
-  text: string,
+  source: string,
   format: ConfigFormat,
 ): { ok: true; value: unknown; lineOf: (path: (string | number)[]) => number | undefined } | { ok: false; problems: ConfigProblem[] } {
+  // Editors on Windows may start a UTF-8 file with a byte order mark; JSON.parse refuses it, YAML skips it.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   if (text.trim() === '') return { ok: false, problems: [{ path: '', message: 'the file is empty', line: 1 }] };
   // A config is a few KiB; parsing (and locating lines in) megabytes of YAML takes seconds on the thread that serves
   // the API, so an oversized file is refused up front.
   if (text.length > MAX_CONFIG_CHARS)
     return {
       ok: false,
-      problems: [{ path: '', message: `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} (datasets are read from their own files)`, line: 1 }],
+      problems: [{
+        path: '',
+        message: `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} (${CONFIG_SIZE_LIMIT_TEXT}; datasets are read from their own files)`,
+        line: 1,
+      }],
     };
+  // Before any parser that recurses (the YAML composer, also used to locate lines in JSON): see nesting.ts.
+  const tooDeep = nestingProblem(text, format);
+  if (tooDeep) return { ok: false, problems: [tooDeep] };
   let value: unknown;
   if (format === 'json') {
     try {
@@ -47,6 +61,9 @@ export function parseDocumentText(
       const line = at === null ? undefined : lineOfOffset(text, at);
       return { ok: false, problems: [{ path: '', message: `not valid JSON: ${msg.replace(/^JSON\.parse: /, '')}`, line }] };
     }
+    const dup = jsonDuplicateKey(text);
+    if (dup)
+      return { ok: false, problems: [{ path: dup.path, message: `the key ${JSON.stringify(dup.key)} appears twice in this object`, line: lineOfOffset(text, dup.offset) }] };
   }
   const lc = new LineCounter();
   // For JSON the YAML document only locates lines of problems: built when first needed (valid files never need it).
