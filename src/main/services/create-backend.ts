@@ -21,6 +21,7 @@ import { RunWriter } from './run-writer';
 import { RunScheduler } from './run-scheduler';
 import { defaultRunName, toDetail, toSummary } from './run-views';
 import { appInfo } from './app-info';
+import { processStartId } from './process-identity';
 
 export interface BackendOptions {
   dbPath: string;
@@ -36,6 +37,8 @@ export interface BackendOptions {
   graceMs?: number;
   /** continue the sweeps a stopped Grokscope left unfinished (the app and `serve`; not one-shot CLI commands) */
   continueSweeps?: boolean;
+  /** refuse a missing database instead of creating it (commands that only read) */
+  mustExist?: boolean;
 }
 
 /** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
@@ -48,28 +51,34 @@ export interface LocalBackend extends Backend {
   landscapes: LandscapeService;
   /** pid of the compute process training a run, if any */
   computePid(runId: number): number | undefined;
+  /** stops one of this process's runs resumably, checkpointing its current step (Ctrl-C in the CLI) */
+  interrupt(runId: number, why: string): Promise<void>;
   /** the sweeps continued at startup (empty unless continueSweeps) */
   continuedSweeps: Promise<ContinuedSweep[]>;
 }
 
-/** Is the process that owns a run still alive? Only decidable on this host. */
-const ownerAlive = (o: RunOwner): boolean => {
+/**
+ * Is the process that owns a run still alive? Only decidable on this host. A live pid is the owner only if it also
+ * started when the owner did (Linux); owners stored without a start time (older versions, other systems) are
+ * judged by the pid alone.
+ */
+export const ownerAlive = (o: RunOwner): boolean => {
   if (o.host !== hostname()) return true;
   if (o.pid === process.pid) return false;
   try {
     process.kill(o.pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return o.started ? processStartId(o.pid) === o.started : true;
 };
 
 export function createBackend(opts: BackendOptions): LocalBackend {
-  const store = openStore(opts.dbPath);
+  const store = openStore(opts.dbPath, { mustExist: opts.mustExist ?? false });
   const events = createEventBus();
   const writer = new RunWriter(store, { flushMs: opts.flushMs ?? 250 });
   const stopPredicting = predictEarly(store, events, () => writer.flush());
-  const owner: RunOwner = { host: hostname(), pid: process.pid };
+  const owner: RunOwner = { host: hostname(), pid: process.pid, started: processStartId(process.pid) };
   const mode = opts.mode ?? 'browser';
 
   // Runs a crashed Grokscope left active can never finish: say so before anything else reads them.
@@ -81,6 +90,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     events,
     launcher: opts.launcher,
     owner,
+    ownerAlive,
     maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 1)),
     ...(opts.cores !== undefined ? { cores: opts.cores } : {}),
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
@@ -123,9 +133,11 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     owner,
   );
 
-  const mustGet = (id: number): RunRow => {
+  /** A damaged run (unreadable stored JSON) may only be shown, deleted or restored: `damagedOk` for those. */
+  const mustGet = (id: number, damagedOk = false): RunRow => {
     const row = store.runs.get(id);
     if (!row) throw new ApiError('not_found', `no run with id ${id}`);
+    if (row.damaged !== null && !damagedOk) throw new ApiError('conflict', `run ${id} is damaged (${row.damaged}); it can only be shown or deleted`);
     return row;
   };
 
@@ -147,7 +159,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
 
     'runs.get': async ({ id }) => {
       writer.flush();
-      return toDetail(mustGet(id), store.checkpoints.list(id), store.analyses.latest(id, 'prediction')?.result ?? null);
+      return toDetail(mustGet(id, true), store.checkpoints.list(id), store.analyses.latest(id, 'prediction')?.result ?? null);
     },
 
     'runs.metrics': async ({ id, names, maxPoints }) => {
@@ -194,7 +206,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
 
     'runs.delete': async ({ id }) => {
-      const row = mustGet(id);
+      const row = mustGet(id, true);
       if (row.deletedAt !== null) return { ok: true };
       store.runs.softDelete(id, new Date().toISOString());
       if (scheduler.isActive(id)) await scheduler.cancel(row);
@@ -203,7 +215,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
 
     'runs.restore': async ({ id }) => {
-      const row = mustGet(id);
+      const row = mustGet(id, true);
       if (row.deletedAt === null) return { ok: true };
       store.runs.restore(id);
       events.emit('runs.changed', { reason: 'restored' });
@@ -259,6 +271,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     probes,
     landscapes,
     computePid: (id) => scheduler.pid(id),
+    interrupt: (id, why) => scheduler.interrupt(id, why),
     continuedSweeps,
     close: () =>
       (closing ??= (async () => {

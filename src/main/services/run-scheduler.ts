@@ -1,7 +1,9 @@
 // Keeps up to `maxConcurrent` compute processes busy with this back end's queued runs, and turns each process's
 // messages into stored state and events. One process trains one run; a paused run keeps its process (its weights live
 // there) but gives its slot to the next queued run. Statuses: queued → running ⇄ paused → completed | cancelled |
-// diverged | failed (process error or unexpected exit) | interrupted (the back end closed).
+// diverged | failed (process error or unexpected exit) | interrupted (the back end closed, or Ctrl-C).
+// Another process on the same database cancels one of our runs by setting runs.cancel_requested_at, which a cheap
+// poll of the active runs notices (never the training step's path).
 import { availableParallelism, setPriority } from 'node:os';
 import { ApiError } from '../../shared/api/contract';
 import type { RunStatus } from '../../shared/api/types';
@@ -11,6 +13,14 @@ import type { Store } from '../store';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
 import type { RunWriter } from './run-writer';
+
+/** How often the runs this process trains are checked for another process's cancel request. */
+const CANCEL_POLL_MS = 500;
+/** How long cancelling a run trained by another process waits for that process to stop it. */
+export const CROSS_PROCESS_CANCEL_MS = 15_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const describeOwner = (o: RunOwner) => `pid ${o.pid} on ${o.host}`;
 
 /** Niceness of training processes (0 is normal, 19 the lowest priority). */
 export const COMPUTE_NICENESS = 10;
@@ -27,7 +37,9 @@ interface ActiveRun {
   /** 'done' or 'error' arrived: the run's outcome is stored, the process is only winding down */
   finished: boolean;
   /** why we are stopping it, so an exit without 'done' is not reported as a crash */
-  stopping: null | 'cancel' | 'close';
+  stopping: null | 'cancel' | 'close' | 'interrupt';
+  /** why it is being interrupted (e.g. "by SIGINT"), stored with the interrupted status */
+  interruptNote?: string;
   /** set when a sweep's policy stops the run early: stored with the cancelled status */
   stopNote?: string;
   /** the update the process pauses itself after (a predict sweep's window), until it has */
@@ -45,6 +57,8 @@ export interface SchedulerOptions {
   events: EventBus;
   launcher: ComputeLauncher;
   owner: RunOwner;
+  /** whether another run's owner process is alive (default: always), so its runs are left to it */
+  ownerAlive?: (o: RunOwner) => boolean;
   maxConcurrent: number;
   /** the machine's cores, shared among the runs it trains at once (default: os.availableParallelism()) */
   cores?: number;
@@ -69,8 +83,13 @@ export class RunScheduler {
   private readonly graceMs: number;
   private readonly ackTimeoutMs: number;
   private readonly now: () => string;
+  private readonly ownerAlive: (o: RunOwner) => boolean;
+  private readonly cancelPoll: NodeJS.Timeout;
 
   constructor(private readonly o: SchedulerOptions) {
+    this.ownerAlive = o.ownerAlive ?? (() => true);
+    this.cancelPoll = setInterval(() => this.honourCancelRequests(), CANCEL_POLL_MS);
+    this.cancelPoll.unref();
     this.graceMs = o.graceMs ?? 10_000;
     this.ackTimeoutMs = o.ackTimeoutMs ?? 30_000;
     this.now = o.now ?? (() => new Date().toISOString());
@@ -80,6 +99,23 @@ export class RunScheduler {
       const run = this.active.get(runId);
       if (run) this.storageFailed(run, e);
     });
+  }
+
+  /** Cancels the runs of ours that another process asked to cancel (runs.cancel_requested_at). */
+  private honourCancelRequests(): void {
+    if (this.active.size === 0 && this.queue.length === 0) return;
+    let ids: number[];
+    try {
+      ids = this.o.store.runs.cancelRequested([...this.active.keys(), ...this.queue]);
+    } catch {
+      return; // the database is busy or closing: the next poll asks again
+    }
+    for (const id of ids) {
+      const run = this.active.get(id);
+      if (run && (run.finished || run.stopping !== null)) continue;
+      const row = this.o.store.runs.get(id);
+      if (row) this.cancel(row).catch((e: unknown) => console.error(`run ${id}: cannot cancel it as asked:`, e));
+    }
   }
 
   /** The run's data cannot be stored: mark it failed (best effort) and stop its process. */
@@ -240,9 +276,11 @@ export class RunScheduler {
         return;
       case 'done': {
         run.finished = true;
-        const status: RunStatus = msg.reason;
-        const error =
-          msg.reason === 'diverged'
+        const interrupted = msg.reason === 'cancelled' && run.stopping === 'interrupt';
+        const status: RunStatus = interrupted ? 'interrupted' : msg.reason;
+        const error = interrupted
+          ? `interrupted ${run.interruptNote ?? ''} at step ${msg.step}`.replace('  ', ' ')
+          : msg.reason === 'diverged'
             ? (msg.message ?? `diverged at step ${msg.step}`)
             : msg.reason === 'cancelled' && run.stopNote
               ? run.stopNote
@@ -282,6 +320,7 @@ export class RunScheduler {
       const where = run.state === 'starting' && step === 0 ? 'before training started' : `at step ${step}`;
       if (run.stopping === 'close') this.finish(id, 'interrupted', `interrupted: Grokscope closed while the run was ${run.state} at step ${step}`);
       else if (run.stopping === 'cancel') this.finish(id, 'cancelled', run.stopNote ?? null);
+      else if (run.stopping === 'interrupt') this.finish(id, 'interrupted', `interrupted ${run.interruptNote ?? ''} at step ${step}`.replace('  ', ' '));
       else this.finish(id, 'failed', `${exit.reason} ${where}`);
     }
     run.markExited();
@@ -332,10 +371,30 @@ export class RunScheduler {
     });
   }
 
+  /** A run that is active in the database but not in this process: its live owner's, or an orphan (owner gone). */
+  private foreign(row: RunRow): { owner: RunOwner } | 'orphan' | null {
+    if (isTerminal(row.status) || this.active.has(row.id) || this.queue.includes(row.id)) return null;
+    return row.owner && this.ownerAlive(row.owner) ? { owner: row.owner } : 'orphan';
+  }
+
+  /** An orphan run can never finish: store it interrupted (as opening the database would) and return the new row. */
+  private orphaned(row: RunRow): RunRow {
+    const where = row.status === 'queued' ? '' : ` at step ${row.step}`;
+    const gone = row.owner ? `its Grokscope process (${describeOwner(row.owner)}) is gone` : 'its Grokscope process is gone';
+    this.o.store.runs.setStatus(row.id, 'interrupted', { error: `interrupted: ${gone}; the run was ${row.status}${where}`, finishedAt: this.now() });
+    this.emitStatus(row.id);
+    return this.o.store.runs.get(row.id)!;
+  }
+
   async pause(row: RunRow): Promise<void> {
     const run = this.active.get(row.id);
     if (!run || run.finished) {
       if (this.queue.includes(row.id)) throw new ApiError('conflict', `run ${row.id} is queued and has not started; cancel it instead`);
+      const other = this.foreign(row);
+      if (other && other !== 'orphan')
+        throw new ApiError('conflict', `run ${row.id} is trained by another Grokscope process (${describeOwner(other.owner)}); pause it there`);
+      if (other === 'orphan')
+        throw new ApiError('conflict', `run ${row.id} is ${row.status} but its Grokscope process is gone; resume or cancel it`);
       throw new ApiError('conflict', `run ${row.id} is ${row.status}; only a running run can be paused`);
     }
     if (run.state === 'paused') return;
@@ -356,6 +415,10 @@ export class RunScheduler {
       return;
     }
     if (this.queue.includes(row.id)) return;
+    const other = this.foreign(row);
+    if (other && other !== 'orphan')
+      throw new ApiError('conflict', `run ${row.id} is ${row.status} in another Grokscope process (${describeOwner(other.owner)}); resume it there`);
+    if (other === 'orphan') row = this.orphaned(row);
     if (row.status === 'interrupted' || row.status === 'failed' || row.status === 'cancelled') {
       const last = this.o.store.checkpoints.list(row.id).at(-1);
       if (!last)
@@ -393,6 +456,11 @@ export class RunScheduler {
     this.enqueue(row.id);
   }
 
+  /**
+   * Ends a run as cancelled: ours through its process; another live process's through the database (it polls for
+   * the request), waiting until that process has stopped it; an interrupted or failed run, or an orphan, at once.
+   * A cancelled run keeps its checkpoints, so it can still be resumed.
+   */
   async cancel(row: RunRow): Promise<void> {
     const qi = this.queue.indexOf(row.id);
     if (qi >= 0) {
@@ -404,8 +472,15 @@ export class RunScheduler {
     }
     const run = this.active.get(row.id);
     if (!run || run.finished) {
-      if (isTerminal(row.status)) throw new ApiError('conflict', `run ${row.id} is already ${row.status}`);
-      throw new ApiError('conflict', `run ${row.id} is ${row.status} and belongs to another Grokscope process`);
+      const other = this.foreign(row);
+      if (other && other !== 'orphan') return this.cancelElsewhere(row, other.owner);
+      if (other === 'orphan') row = this.orphaned(row);
+      if (row.status === 'interrupted' || row.status === 'failed') {
+        this.o.store.runs.setStatus(row.id, 'cancelled', { error: `cancelled; it was ${row.status}${row.error ? ` (${row.error})` : ''}`, finishedAt: this.now() });
+        this.emitStatus(row.id);
+        return;
+      }
+      throw new ApiError('conflict', `run ${row.id} is already ${row.status}`);
     }
     run.stopping = 'cancel';
     run.channel.send({ type: 'cancel' });
@@ -413,10 +488,59 @@ export class RunScheduler {
     await this.waitFor(row.id, isTerminal, this.graceMs + 5_000);
   }
 
+  private async cancelElsewhere(row: RunRow, owner: RunOwner): Promise<void> {
+    const { store } = this.o;
+    store.runs.requestCancel(row.id, this.now());
+    const deadline = Date.now() + CROSS_PROCESS_CANCEL_MS;
+    for (;;) {
+      const now = store.runs.get(row.id);
+      if (!now || isTerminal(now.status)) {
+        this.emitStatus(row.id);
+        return;
+      }
+      // it died meanwhile: nobody will honour the request
+      if (!now.owner || !this.ownerAlive(now.owner)) {
+        this.orphaned(now);
+        return this.cancel(store.runs.get(row.id)!);
+      }
+      if (Date.now() >= deadline) break;
+      await sleep(100);
+    }
+    throw new ApiError(
+      'internal',
+      `asked the Grokscope process that trains run ${row.id} (${describeOwner(owner)}) to cancel it, but it has not within ` +
+        `${CROSS_PROCESS_CANCEL_MS / 1000} s; the request stands`,
+    );
+  }
+
+  /**
+   * Stops one of our runs so that it can be resumed without losing a step (Ctrl-C in the CLI): the compute process
+   * writes a checkpoint at its current step, as for a cancel, and the run is stored interrupted. `why` goes into
+   * the stored message, e.g. "by SIGINT".
+   */
+  async interrupt(runId: number, why: string): Promise<void> {
+    const qi = this.queue.indexOf(runId);
+    if (qi >= 0) {
+      this.queue.splice(qi, 1);
+      this.resumeFrom.delete(runId);
+      this.holds.delete(runId);
+      this.finish(runId, 'interrupted', `interrupted ${why} before the run started`);
+      return;
+    }
+    const run = this.active.get(runId);
+    if (!run || run.finished || run.stopping !== null) return;
+    run.stopping = 'interrupt';
+    run.interruptNote = why;
+    run.channel.send({ type: 'cancel' });
+    run.killTimer ??= setTimeout(() => run.channel.kill(), this.graceMs);
+    await this.waitFor(runId, isTerminal, this.graceMs + 5_000);
+  }
+
   /** Stops every process (their runs become 'interrupted') and waits for them to exit. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.cancelPoll);
     for (const id of this.queue.splice(0)) this.finish(id, 'interrupted', 'interrupted: Grokscope closed before the run started');
     const runs = [...this.active.values()];
     for (const run of runs) {

@@ -10,6 +10,7 @@ import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
 import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView } from '../../shared/api/types';
 import type { Store } from '../store';
+import type { RunOwner } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
 
 /** What a sweep needs from whatever trains its runs (the local RunScheduler, or a distributed queue). */
@@ -41,7 +42,7 @@ export class SweepService {
     private readonly events: EventBus,
     private readonly executor: SweepExecutor,
     private readonly flush: () => void,
-    private readonly owner: { host: string; pid: number },
+    private readonly owner: RunOwner,
   ) {
     this.unsubscribe = events.subscribe((event, payload) => {
       if (event === 'run.progress') this.onProgress(payload as { runId: number; points: { name: string; step: number }[] });

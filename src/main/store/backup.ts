@@ -21,7 +21,7 @@ export class BackupError extends Error {
 
 const ACTIVE = ['queued', 'running', 'paused'];
 /** Columns of a run that name things outside it (its sweep, the process that trained it): not carried over. */
-const STANDALONE = ['sweep_id', 'owner_host', 'owner_pid'];
+const STANDALONE = ['sweep_id', 'owner_host', 'owner_pid', 'owner_started', 'cancel_requested_at'];
 
 /** The tables (other than runs) whose rows belong to a run, with the columns to copy (an INTEGER PRIMARY KEY id is
  *  left out so the receiving database numbers the rows itself). */

@@ -110,6 +110,19 @@ export const MIGRATIONS: readonly Migration[] = [
       rebuildBuckets(db, null, -1);
     },
   },
+  {
+    version: 3,
+    name: 'runs: the owner process start time (a reused pid is not the owner) and cross-process cancel requests',
+    up(db) {
+      db.exec(`
+        -- "<boot id>/<start time in clock ticks>" of the owner process on Linux, NULL elsewhere and for older rows
+        -- (those fall back to the pid alone)
+        ALTER TABLE runs ADD COLUMN owner_started TEXT;
+        -- set by a process that wants to cancel a run another process trains; the owner polls it and cancels
+        ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+      `);
+    },
+  },
 ];
 
 /** Steps per metric_buckets row. */
@@ -154,16 +167,33 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export const userVersion = (db: Database.Database): number => db.pragma('user_version', { simple: true }) as number;
 
-/** Applies every migration newer than the database's user_version, each in its own transaction. */
+/** `PRAGMA application_id` of every Grokscope database: ASCII "GrkS", so other programs' SQLite files are told apart. */
+export const APPLICATION_ID = 0x47726b53;
+
+export const applicationId = (db: Database.Database): number => db.pragma('application_id', { simple: true }) as number;
+
+/**
+ * Applies every migration newer than the database's user_version, each in its own transaction, and stamps the file
+ * with APPLICATION_ID. Each transaction is BEGIN IMMEDIATE and reads user_version inside it: several processes opening
+ * a new database at once take turns, and each applies only what the one before it left to do.
+ */
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
   const from = userVersion(db);
-  for (const m of migrations) {
-    if (m.version <= userVersion(db)) continue;
-    db.transaction(() => {
-      m.up(db);
-      // PRAGMA takes no bound parameters; the version is an integer from this file.
-      db.pragma(`user_version = ${Math.trunc(m.version)}`);
-    })();
+  // the usual case, an up-to-date database, takes no write lock
+  if (from >= latest && applicationId(db) === APPLICATION_ID) return { from, to: from };
+  for (;;) {
+    const done = db.transaction(() => {
+      const next = migrations.find((m) => m.version > userVersion(db));
+      if (next) {
+        next.up(db);
+        // PRAGMA takes no bound parameters; the version is an integer from this file.
+        db.pragma(`user_version = ${Math.trunc(next.version)}`);
+      }
+      if (applicationId(db) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
+      return next === undefined;
+    }).immediate();
+    if (done) break;
   }
   return { from, to: userVersion(db) };
 }

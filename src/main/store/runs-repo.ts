@@ -3,6 +3,7 @@
 import type { Db } from './db';
 import type { RunStatus, Phases } from '../../shared/api/types';
 import type { RunConfig } from '../../shared/config/run-config';
+import { PLACEHOLDER_CONFIG, readJsonColumn } from './json-columns';
 
 export interface FinalMetrics {
   trainLoss: number | null;
@@ -30,12 +31,17 @@ export interface RunRow {
   deletedAt: string | null;
   sweepId: number | null;
   owner: RunOwner | null;
+  /** which JSON columns are unreadable and why (null: none); such a run can be listed, shown and deleted only */
+  damaged: string | null;
 }
 
 /** The process that queued or trains a run. */
 export interface RunOwner {
   host: string;
   pid: number;
+  /** the process's start (see services/process-identity.ts), so a reused pid is not taken for the owner; null when
+   *  unknown (other systems, rows of older versions): the pid alone decides */
+  started?: string | null;
 }
 
 interface RawRunRow {
@@ -58,27 +64,44 @@ interface RawRunRow {
   sweep_id: number | null;
   owner_host: string | null;
   owner_pid: number | null;
+  owner_started?: string | null;
+}
+
+/** Reads a row's JSON columns; an unreadable one gets a neutral value and a note in `damaged`, so one bad row never
+ *  stops the others from listing. */
+function readColumns(r: RawRunRow): Pick<RunRow, 'config' | 'backendNotes' | 'phases' | 'final' | 'damaged'> {
+  const problems: string[] = [];
+  const read = <T>(column: keyof RawRunRow, fallback: T): T => {
+    const got = readJsonColumn('runs', column, r[column]);
+    if ('value' in got) return (got.value ?? fallback) as T;
+    problems.push(`${column} ${got.problem}`);
+    return fallback;
+  };
+  return {
+    config: read<RunConfig>('config_json', PLACEHOLDER_CONFIG),
+    backendNotes: read<string[]>('backend_notes_json', []),
+    phases: read<Phases | null>('phases_json', null),
+    final: read<FinalMetrics | null>('final_json', null),
+    damaged: problems.length ? problems.join('; ') : null,
+  };
 }
 
 const fromRaw = (r: RawRunRow): RunRow => ({
+  ...readColumns(r),
   id: r.id,
   name: r.name,
-  config: JSON.parse(r.config_json) as RunConfig,
   status: r.status,
   seed: r.seed,
   backend: r.backend,
-  backendNotes: JSON.parse(r.backend_notes_json) as string[],
   step: r.step,
   totalSteps: r.total_steps,
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   error: r.error,
-  phases: r.phases_json ? (JSON.parse(r.phases_json) as Phases) : null,
-  final: r.final_json ? (JSON.parse(r.final_json) as FinalMetrics) : null,
   deletedAt: r.deleted_at,
   sweepId: r.sweep_id,
-  owner: r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid } : null,
+  owner: r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid, started: r.owner_started ?? null } : null,
 });
 
 /** Fields a status change may set along with the status; undefined leaves a column as it is. */
@@ -104,8 +127,8 @@ export class RunsRepo {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO runs (name, config_json, status, seed, total_steps, created_at, sweep_id, owner_host, owner_pid)
-       VALUES (@name, @config_json, 'queued', @seed, @total_steps, @created_at, @sweep_id, @owner_host, @owner_pid)`,
+      `INSERT INTO runs (name, config_json, status, seed, total_steps, created_at, sweep_id, owner_host, owner_pid, owner_started)
+       VALUES (@name, @config_json, 'queued', @seed, @total_steps, @created_at, @sweep_id, @owner_host, @owner_pid, @owner_started)`,
     );
     this.getStmt = db.prepare<[number], RawRunRow>('SELECT * FROM runs WHERE id = ?');
     this.listStmt = db.prepare<[], RawRunRow>('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY id DESC');
@@ -128,6 +151,7 @@ export class RunsRepo {
       sweep_id: run.sweepId ?? null,
       owner_host: run.owner.host,
       owner_pid: run.owner.pid,
+      owner_started: run.owner.started ?? null,
     });
     return Number(info.lastInsertRowid);
   }
@@ -141,9 +165,9 @@ export class RunsRepo {
     return (opts.includeDeleted ? this.listAllStmt : this.listStmt).all().map(fromRaw);
   }
 
-  /** Runs in one status, oldest first (e.g. the queue). */
+  /** Runs in one status, oldest first (e.g. the queue); damaged runs are left out, as nothing can start them. */
   withStatus(status: RunStatus): RunRow[] {
-    return this.byStatusStmt.all(status).map(fromRaw);
+    return this.byStatusStmt.all(status).map(fromRaw).filter((r) => r.damaged === null);
   }
 
   setStatus(id: number, status: RunStatus, fields: StatusFields = {}): void {
@@ -162,12 +186,29 @@ export class RunsRepo {
     if (fields.owner !== undefined) {
       col('ownerHost', 'owner_host', fields.owner.host);
       col('ownerPid', 'owner_pid', fields.owner.pid);
+      col('ownerStarted', 'owner_started', fields.owner.started ?? null);
     }
+    // A cancel request is for the run's current life: it ends with the run, and a run queued again starts afresh.
+    if (status !== 'running' && status !== 'paused') sets.push('cancel_requested_at = NULL');
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
 
   setProgress(id: number, step: number, phases: Phases, final: FinalMetrics): void {
     this.progressStmt.run({ id, step, phases_json: JSON.stringify(phases), final_json: JSON.stringify(final) });
+  }
+
+  /** Asks the process that trains the run to cancel it (it polls cancelRequested); false if the run is not active. */
+  requestCancel(id: number, at: string): boolean {
+    return this.db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('running', 'paused')").run(at, id).changes > 0;
+  }
+
+  /** Which of these runs another process has asked to cancel. */
+  cancelRequested(ids: readonly number[]): number[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`)
+      .pluck()
+      .all(...ids) as number[];
   }
 
   /** Soft delete: hidden from lists until restored. Returns false if already deleted or missing. */
