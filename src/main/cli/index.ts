@@ -10,6 +10,8 @@ type Command = (argv: readonly string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate')).validateCommand,
   run: async () => (await import('./run')).runCommand,
+  resume: async () => (await import('./resume')).resumeCommand,
+  cancel: async () => (await import('./cancel')).cancelCommand,
   list: async () => (await import('./list')).listCommand,
   show: async () => (await import('./show')).showCommand,
   export: async () => (await import('./export')).exportCommand,

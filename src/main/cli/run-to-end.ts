@@ -1,4 +1,5 @@
-// Queue one run on a back end and wait for its final status: shared by `grokscope run` and the demo script.
+// Queue one run (or continue a stopped one) on a back end and wait for its final status: shared by `grokscope run`,
+// `grokscope resume` and the demo script.
 import type { RunDetail, RunStatus } from '../../shared/api/types';
 import type { EventPayloads } from '../../shared/api/contract';
 import type { RunConfig } from '../../shared/config/run-config';
@@ -16,12 +17,30 @@ export interface StartedRun {
   finished: Promise<{ detail: RunDetail; wallTimeS: number }>;
 }
 
-export async function startRun(backend: LocalBackend, config: RunConfig, hooks: RunHooks = {}): Promise<StartedRun> {
+/** Queues a new run and follows it to its final status. */
+export function startRun(backend: LocalBackend, config: RunConfig, hooks: RunHooks = {}): Promise<StartedRun> {
+  return followRun(backend, async () => (await backend.handlers['runs.create']({ config })).id, hooks);
+}
+
+/** Continues a stopped run from its last checkpoint (or a paused one) and follows it to its final status. */
+export function resumeRun(backend: LocalBackend, id: number, hooks: RunHooks = {}): Promise<StartedRun> {
+  return followRun(
+    backend,
+    async () => {
+      await backend.handlers['runs.resume']({ id });
+      return id;
+    },
+    hooks,
+  );
+}
+
+/** Calls `begin` (which queues the run and returns its id) and reports the run's events until it ends. */
+async function followRun(backend: LocalBackend, begin: () => Promise<number>, hooks: RunHooks): Promise<StartedRun> {
   const t0 = performance.now();
   let id: number | null = null;
   let settle!: (s: RunStatus) => void;
   const ended = new Promise<RunStatus>((r) => (settle = r));
-  // Subscribe before creating: a run whose process cannot even start fails during create().
+  // Subscribe before beginning: a run whose process cannot even start fails during begin().
   const early: EventPayloads['run.status'][] = [];
   const unsubscribe = backend.events.subscribe((event, payload) => {
     if (event === 'run.progress') {
@@ -36,8 +55,12 @@ export async function startRun(backend: LocalBackend, config: RunConfig, hooks: 
       }
     }
   });
-  const created = await backend.handlers['runs.create']({ config });
-  id = created.id;
+  try {
+    id = await begin();
+  } catch (e) {
+    unsubscribe();
+    throw e;
+  }
   for (const s of early) if (s.runId === id) {
     hooks.onStatus?.(s);
     if (isTerminal(s.status)) settle(s.status);

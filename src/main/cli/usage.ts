@@ -9,7 +9,8 @@ Exit code 0 when valid, 2 when not.`,
   run: `grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
 
 Trains the run a config file describes, in its own compute process, storing curves and checkpoints in the database.
-Progress goes to stderr; Ctrl-C cancels the run (stored data stays) and exits 1.
+Progress goes to stderr. Ctrl-C stops the run at its current step, writes a checkpoint there and leaves the run
+interrupted, prints the grokscope resume command that continues it, and exits 1; a second Ctrl-C stops at once.
   --db PATH       database file (default: $GROKSCOPE_DB, $XDG_DATA_HOME/grokscope/grokscope.db or
                   ~/.local/share/grokscope/grokscope.db)
   --backend B     override the config's TF.js backend (auto picks tensorflow > wasm > cpu)
@@ -17,20 +18,34 @@ Progress goes to stderr; Ctrl-C cancels the run (stored data stays) and exits 1.
   --json          print one JSON object (run id, status, backend, steps, final metrics, t1..t4, t2_99, t4_99,
                   wall time) on stdout
 Exit code 0 when the run completes, 1 when it fails, diverges or is cancelled, 2 for invalid input.`,
+  resume: `grokscope resume RUN [--db PATH] [--json]
+
+Continues an interrupted, failed or cancelled run (also a sweep cell the policy stopped) from its last checkpoint, in
+the foreground, with the same progress, Ctrl-C handling, summary (--json) and exit codes as grokscope run. A run
+left running by a Grokscope process that is gone is interrupted first. Exit 2 when the run is unknown, completed,
+has no checkpoint, or is trained by another live Grokscope process.`,
+  cancel: `grokscope cancel RUN [--db PATH] [--json]
+
+Ends a run as cancelled: an interrupted, failed or queued run at once; a run another live Grokscope process trains or
+has paused (grokscope run in another terminal, serve, the app) is cancelled by that process, asked through the
+database, and this command waits up to 15 s for it. Says whether the run can still be resumed (it keeps its
+checkpoints). Exit 2 when the run is unknown or already finished, 1 when the other process does not stop it in time.`,
   list: `grokscope list [--db PATH] [--json]
 
 Lists the runs in the database, newest first (--json: an array of run summaries).`,
   show: `grokscope show RUN [--db PATH] [--json]
 
 Shows one run: config, status, backend, phases t1..t4, final metrics, checkpoints (--json: the run detail).`,
-  export: `grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--db PATH]
+  export: `grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--force] [--db PATH]
 
 Writes a figure of a stored run. NAME is one of ${FIGURES.join(', ')}. csv writes the figure's metrics at full
-resolution (step, then one column per metric).
+resolution (step, then one column per metric). An existing FILE is kept unless --force is given; a FILE whose
+extension names another format (e.g. --format svg --out fig.png) is refused.
 
-grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--db PATH]
+grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--force] [--db PATH]
 Writes every figure of the run (curves, and the spectral, trajectory, Hessian and intrinsic-dimension figures the run
-has data for) to DIR as run-RUN-NAME.svg and run-RUN-NAME.png (2× pixel ratio), drawn as the app draws them.`,
+has data for) to DIR as run-RUN-NAME.svg and run-RUN-NAME.png (2× pixel ratio), drawn as the app draws them; refused
+when such files of the run are already in DIR, unless --force is given.`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
@@ -98,6 +113,8 @@ export const MAIN_HELP = `grokscope: grokking experiments from the command line
 Usage:
   grokscope validate FILE
   grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
+  grokscope resume RUN [--db PATH] [--json]
+  grokscope cancel RUN [--db PATH] [--json]
   grokscope list [--db PATH] [--json]
   grokscope show RUN [--db PATH] [--json]
   grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
