@@ -2,6 +2,9 @@
 // speaks the protocol (the real compute process is exercised in tests/integration/backend-runs.test.ts; outcomes that
 // a tiny real run cannot be made to produce on demand, like divergence or a hung process, are checked here).
 import { afterAll, describe, expect, it } from 'vitest';
+import { hostname } from 'node:os';
+import { openStore } from '../../src/main/store';
+import { processStartId } from '../../src/main/services/process-identity';
 import { createBackend } from '../../src/main/services/create-backend';
 import { describeExit } from '../../src/main/host/child-launcher';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../../src/main/host/types';
@@ -214,5 +217,98 @@ describe('describeExit', () => {
     expect(describeExit(null, 'SIGKILL', 'x')).toBe('compute process killed by SIGKILL');
     expect(describeExit(3, null, 'a\n  b: failed  \n\n')).toBe('compute process exited with code 3: b: failed');
     expect(describeExit(0, null, '')).toBe('compute process exited before reporting a result');
+  });
+});
+
+describe('runs owned by other processes', () => {
+  // The test runner's parent is alive and is not this process: it stands in for "another Grokscope" on this host.
+  const other = (started: string | null) => ({ host: hostname(), pid: process.ppid, started });
+  const state = (step: number) => ({ step, params: [{ name: 'w', shape: [2], data: new Float32Array([1, 2]) }], optimizer: [], rng: [1] });
+
+  /** A database holding one run per owner, each `running` at step 30 with a checkpoint at step 20. */
+  function seed(name: string, owners: ReturnType<typeof other>[]): string {
+    const path = tmp.file(`${name}.db`);
+    const store = openStore(path);
+    for (const owner of owners) {
+      const id = store.runs.insert({ name: 'r', config: smallConfig(), createdAt: 't', owner });
+      store.checkpoints.save(id, state(20), 't');
+      store.runs.setStatus(id, 'running', { step: 30 });
+    }
+    store.close();
+    return path;
+  }
+
+  it('a run whose owner pid now belongs to a process started at another time is interrupted, then resumes and cancels', async () => {
+    const real = processStartId(process.ppid);
+    expect(real).toMatch(/^[0-9a-f-]+\/\d+$/);
+    const path = seed('reused', [other('not-the-owner/1'), other(real), other(null)]);
+    const channels: ScriptedChannel[] = [];
+    const backend = createBackend({ dbPath: path, launcher: { launch: () => (channels.push(new ScriptedChannel()), channels.at(-1)!) } });
+    expect(backend.store.runs.get(1)).toMatchObject({ status: 'interrupted', error: 'interrupted: Grokscope stopped while the run was running at step 30' });
+    // the live owner, and an owner stored without a start time (older versions: the pid alone decides), keep theirs
+    expect(backend.store.runs.get(2)!.status).toBe('running');
+    expect(backend.store.runs.get(3)!.status).toBe('running');
+
+    await backend.handlers['runs.resume']({ id: 1 });
+    expect(channels[0]!.sent[0]).toMatchObject({ type: 'start', runId: 1, resume: { step: 20 } });
+    expect(backend.store.runs.get(1)!.owner).toEqual({ host: hostname(), pid: process.pid, started: processStartId(process.pid) });
+    const cancelling = backend.handlers['runs.cancel']({ id: 1 });
+    expect(channels[0]!.sent.at(-1)).toEqual({ type: 'cancel' });
+    channels[0]!.emit({ type: 'done', runId: 1, step: 25, reason: 'cancelled' });
+    await cancelling;
+    expect(backend.store.runs.get(1)).toMatchObject({ status: 'cancelled', step: 25 });
+
+    // the live owner's run: refused with who trains it, not "only a running run can be paused"
+    await expect(backend.handlers['runs.pause']({ id: 2 })).rejects.toThrow(
+      `run 2 is trained by another Grokscope process (pid ${process.ppid} on ${hostname()}); pause it there`,
+    );
+    await expect(backend.handlers['runs.resume']({ id: 2 })).rejects.toThrow(`run 2 is running in another Grokscope process (pid ${process.ppid}`);
+    await backend.close();
+  });
+
+  it('an interrupted or failed run is cancelled at once and keeps its checkpoints; a finished one is refused', async () => {
+    const path = seed('cancel-stopped', [other('gone/1'), other('gone/2')]);
+    const backend = createBackend({ dbPath: path, launcher: { launch: () => new ScriptedChannel() } });
+    backend.store.runs.setStatus(2, 'failed', { error: 'compute process killed by SIGKILL at step 30' });
+    await backend.handlers['runs.cancel']({ id: 1 });
+    await backend.handlers['runs.cancel']({ id: 2 });
+    expect(backend.store.runs.get(1)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/^cancelled; it was interrupted \(interrupted: /) });
+    expect(backend.store.runs.get(2)).toMatchObject({ status: 'cancelled', error: 'cancelled; it was failed (compute process killed by SIGKILL at step 30)' });
+    expect(backend.store.checkpoints.list(1).map((c) => c.step)).toEqual([20]);
+    await expect(backend.handlers['runs.cancel']({ id: 1 })).rejects.toThrow('run 1 is already cancelled');
+    await backend.close();
+  });
+
+  it("cancels a run it trains when another process asks through the database, within about a second", async () => {
+    const { backend, channels } = setup('cancel-request');
+    const { id } = await backend.handlers['runs.create']({ config: smallConfig() });
+    const ch = channels[0]!;
+    ch.emit({ type: 'started', runId: id, backend: 'wasm', backendNotes: [], paramCount: 1, step: 0 });
+    const asker = openStore(tmp.file('cancel-request.db'));
+    expect(asker.runs.requestCancel(id, 't')).toBe(true);
+    asker.close();
+    const t0 = Date.now();
+    while (!ch.sent.some((m) => m.type === 'cancel') && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
+    expect(ch.sent.at(-1)).toEqual({ type: 'cancel' });
+    expect(Date.now() - t0).toBeLessThan(1500);
+    ch.emit({ type: 'done', runId: id, step: 40, reason: 'cancelled' });
+    expect(backend.store.runs.get(id)).toMatchObject({ status: 'cancelled', step: 40 });
+    // the request ends with the run: resumed, it is not cancelled again
+    expect(backend.store.runs.cancelRequested([id])).toEqual([]);
+    await backend.close();
+  });
+
+  it('an interrupt stores the run interrupted at the step its process stopped (and checkpointed) at', async () => {
+    const { backend, channels } = setup('interrupt');
+    const { id } = await backend.handlers['runs.create']({ config: smallConfig() });
+    const ch = channels[0]!;
+    ch.emit({ type: 'started', runId: id, backend: 'wasm', backendNotes: [], paramCount: 1, step: 0 });
+    const stopping = backend.interrupt(id, 'by SIGINT');
+    expect(ch.sent.at(-1)).toEqual({ type: 'cancel' });
+    ch.emit({ type: 'checkpoint', runId: id, state: state(37) });
+    ch.emit({ type: 'done', runId: id, step: 37, reason: 'cancelled' });
+    await stopping;
+    expect(backend.store.runs.get(id)).toMatchObject({ status: 'interrupted', step: 37, error: 'interrupted by SIGINT at step 37' });
+    await backend.close();
   });
 });
