@@ -14,7 +14,7 @@ import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs }
 import { EXIT_OK, UsageError } from './errors';
 import { fmtNum } from './format';
 import { json, out } from './io';
-import { openBackend } from './open-backend';
+import { openExistingBackend } from './open-backend';
 
 export const ANALYSES = ['spectral', 'predict', 'fit', 'pca', 'hessian', 'id', 'landscape', 'reduced'] as const;
 type Analysis = (typeof ANALYSES)[number];
@@ -72,7 +72,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
   const runFlag = stringFlag(a, 'run');
   if (kind !== 'fit' && runFlag === undefined) throw new UsageError(`"grokscope analyze ${kind}" needs --run RUN`);
 
-  const backend = openBackend(stringFlag(a, 'db'));
+  const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
     const store = backend.store;
     if (kind === 'spectral') {

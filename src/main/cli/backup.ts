@@ -2,19 +2,20 @@
 // grokscope import-run FILE [--db PATH] [--json]
 // A run (config, metrics, checkpoints, analyses) to one file and back, into any database (see store/backup.ts).
 import { resolve } from 'node:path';
-import { openStore, DatabaseOpenError, DatabaseVersionError, type Store } from '../store';
+import { openStore, type Store } from '../store';
 import { BackupError, exportRun, importRuns } from '../store/backup';
 import { parseArgs, runIdArg, stringFlag } from './args';
 import { dbPathFrom } from './db-path';
-import { CliFailure, EXIT_OK, UsageError } from './errors';
+import { EXIT_OK, UsageError } from './errors';
+import { asCliError } from './open-backend';
 import { err, json } from './io';
 
-function open(dbFlag: string | undefined): Store {
+/** export-run only reads (`mustExist`: a mistyped --db creates nothing); import-run creates the database it fills. */
+function open(dbFlag: string | undefined, mustExist: boolean): Store {
   try {
-    return openStore(dbPathFrom(dbFlag));
+    return openStore(dbPathFrom(dbFlag), { mustExist });
   } catch (e) {
-    if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
-    throw e;
+    throw asCliError(e);
   }
 }
 
@@ -33,7 +34,7 @@ export async function exportRunCommand(argv: readonly string[]): Promise<number>
   const id = runIdArg(a.positionals['RUN']!);
   const out = stringFlag(a, 'out');
   if (!out) throw new UsageError('--out FILE is required: the file to write the run to');
-  const store = open(stringFlag(a, 'db'));
+  const store = open(stringFlag(a, 'db'), true);
   try {
     const s = asUsage(() => exportRun(store.db, id, resolve(out)));
     if (a.flags['json']) json(s);
@@ -46,7 +47,7 @@ export async function exportRunCommand(argv: readonly string[]): Promise<number>
 
 export async function importRunCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs({ name: 'import-run', positionals: ['FILE'], flags: { db: 'value', json: 'boolean' } }, argv);
-  const store = open(stringFlag(a, 'db'));
+  const store = open(stringFlag(a, 'db'), false);
   try {
     const s = asUsage(() => importRuns(store.db, resolve(a.positionals['FILE']!)));
     if (a.flags['json']) json(s);

@@ -1,17 +1,33 @@
-// Opens the back end on the CLI's database; database problems become a clear one-line failure (exit 1).
+// Opens the back end on the CLI's database. A path that names no usable database (missing for a command that only
+// reads, a folder, another program's file) is the user's input (exit 2); other database problems fail (exit 1).
 import { createChildLauncher } from '../host/child-launcher';
 import { createBackend, type LocalBackend } from '../services/create-backend';
-import { DatabaseOpenError, DatabaseVersionError } from '../store';
-import { CliFailure } from './errors';
+import { DatabaseOpenError, DatabasePathError, DatabaseVersionError } from '../store';
+import { CliFailure, UsageError } from './errors';
 import { dbPathFrom } from './db-path';
+
+/** Database errors as the CLI reports them; anything else is rethrown as it is. */
+export function asCliError(e: unknown): unknown {
+  if (e instanceof DatabasePathError) return new UsageError(e.message);
+  if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) return new CliFailure(e.message);
+  return e;
+}
 
 /** `workers`: compute processes kept busy (1 for a single run; sweeps and the server use more). */
 export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser', workers = 1, continueSweeps = false): LocalBackend {
+  return open(dbFlag, { mode, workers, continueSweeps, mustExist: false });
+}
+
+/** For commands that only read (list, show, export, analyze): a mistyped --db creates no folder and no file. */
+export function openExistingBackend(dbFlag: string | undefined): LocalBackend {
+  return open(dbFlag, { mode: 'browser', workers: 1, continueSweeps: false, mustExist: true });
+}
+
+function open(dbFlag: string | undefined, o: { mode: 'electron' | 'browser'; workers: number; continueSweeps: boolean; mustExist: boolean }): LocalBackend {
   const dbPath = dbPathFrom(dbFlag);
   try {
-    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: workers, mode, continueSweeps });
+    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: o.workers, mode: o.mode, continueSweeps: o.continueSweeps, mustExist: o.mustExist });
   } catch (e) {
-    if (e instanceof DatabaseOpenError || e instanceof DatabaseVersionError) throw new CliFailure(e.message);
-    throw e;
+    throw asCliError(e);
   }
 }

@@ -5,7 +5,7 @@ import type { LocalBackend } from '../services/create-backend';
 import { parseArgs, runIdArg, stringFlag } from './args';
 import { EXIT_OK, UsageError } from './errors';
 import { json, out } from './io';
-import { openBackend } from './open-backend';
+import { openExistingBackend } from './open-backend';
 import { runDetailText } from './format';
 
 /** A run by id, or invalid input naming the database when there is none. */
@@ -21,7 +21,7 @@ export async function getRun(backend: LocalBackend, id: number): Promise<RunDeta
 export async function showCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs({ name: 'show', positionals: ['RUN'], flags: { db: 'value', json: 'boolean' } }, argv);
   const id = runIdArg(a.positionals['RUN']!);
-  const backend = openBackend(stringFlag(a, 'db'));
+  const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
     const run = await getRun(backend, id);
     if (a.flags['json']) json(run);

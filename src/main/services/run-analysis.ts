@@ -105,7 +105,7 @@ export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions
 export function labelledRuns(store: Store, params: SpectralParams, exclude: number | null): LabelledRun[] {
   const out: LabelledRun[] = [];
   for (const run of store.runs.list()) {
-    if (run.id === exclude) continue;
+    if (run.id === exclude || run.damaged !== null) continue; // a damaged run's config and phases are placeholders
     const finished = (run.status === 'completed' && run.step === run.totalSteps) || run.status === 'diverged';
     if (!finished) continue;
     const early = earlyRunOf(store, run, params.window);

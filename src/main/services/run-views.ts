@@ -3,6 +3,7 @@ import type { PredictionView, RunDetail, RunSummary } from '../../shared/api/typ
 import { trainFractionOf, type ModelConfig, type ModularOp, type RunConfig, type TaskConfig } from '../../shared/config/run-config';
 import { EMPTY_PHASES } from '../../shared/analysis/phases';
 import type { RunRow } from '../store/runs-repo';
+import { PLACEHOLDER_CONFIG } from '../store/json-columns';
 
 const OP_FORMULA: Record<ModularOp, string> = {
   add: 'a+b',
@@ -77,12 +78,14 @@ export const defaultRunName = (c: RunConfig): string => `${describeTask(c.task)}
 
 /** `prediction` is the run's latest stored PredictionView (analyses table), if any. */
 export function toSummary(r: RunRow, prediction: unknown = null): RunSummary {
+  // an unreadable config is replaced by a placeholder in the store: say so rather than describe the placeholder
+  const configReadable = r.config !== PLACEHOLDER_CONFIG;
   return {
     id: r.id,
     name: r.name,
     status: r.status,
-    task: describeTask(r.config.task),
-    model: describeModel(r.config.model),
+    task: configReadable ? describeTask(r.config.task) : 'unreadable',
+    model: configReadable ? describeModel(r.config.model) : 'unreadable',
     lr: r.config.optimizer.lr,
     weightDecay: r.config.optimizer.weightDecay,
     trainFraction: trainFractionOf(r.config.task),
@@ -97,6 +100,7 @@ export function toSummary(r: RunRow, prediction: unknown = null): RunSummary {
     phases: r.phases ?? { ...EMPTY_PHASES },
     error: r.error,
     deleted: r.deletedAt !== null,
+    damaged: r.damaged,
     prediction: summarisePrediction(prediction),
   };
 }

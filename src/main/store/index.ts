@@ -33,7 +33,7 @@ export function openStore(path: string, opts?: OpenOptions): Store {
   };
 }
 
-export { DatabaseVersionError, DatabaseOpenError } from './db';
+export { DatabaseVersionError, DatabaseOpenError, DatabasePathError, NotGrokscopeDatabaseError } from './db';
 export type { RunRow, FinalMetrics } from './runs-repo';
 export type { MetricRow, StoredSeries } from './metrics-repo';
 export type { AnalysisRow } from './analyses-repo';

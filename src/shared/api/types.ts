@@ -57,6 +57,9 @@ export interface RunSummary {
   phases: Phases;
   error: string | null;
   deleted: boolean;
+  /** which stored columns of the run are unreadable and why, e.g. "final_json is not JSON (…)"; null (the back end
+   *  always sets it) or absent when intact. A damaged run can be listed, shown and deleted, nothing else. */
+  damaged?: string | null;
   /** the grokking prediction made at the end of the early window (000 §3), once there is one */
   prediction: { willGrok: boolean; probability: number; method: 'rule' | 'calibrated'; atStep: number } | null;
 }

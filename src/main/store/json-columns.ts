@@ -1,0 +1,70 @@
+// The JSON stored in *_json columns, read defensively: a value written by anything (an older or damaged import, a
+// hand edit, a disk error) is checked against the shape its column holds, so one bad row is reported, never thrown.
+import { RunConfigSchema, type RunConfig } from '../../shared/config/run-config';
+
+/** What a column holds; null means "any JSON" (e.g. analysis results, whose shape depends on the analysis kind). */
+type ShapeCheck = (value: unknown) => string | null;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const stringArray: ShapeCheck = (v) =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string') ? null : 'expected an array of strings';
+
+/** Phases and final metrics: an object of numbers or nulls (the writer stores null for NaN and ±Infinity). */
+const numbersOrNulls: ShapeCheck = (v) => {
+  if (!isRecord(v)) return 'expected an object of numbers or nulls';
+  for (const [k, x] of Object.entries(v)) if (x !== null && typeof x !== 'number') return `${k} is not a number or null`;
+  return null;
+};
+
+const object: ShapeCheck = (v) => (isRecord(v) ? null : 'expected an object');
+
+const runConfig: ShapeCheck = (v) => {
+  const r = RunConfigSchema.safeParse(v);
+  if (r.success) return null;
+  const issue = r.error.issues[0];
+  return `not a valid run config (${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'})`;
+};
+
+/** Shapes of the columns whose content we know; any other *_json column must hold JSON. */
+const SHAPES: Record<string, ShapeCheck> = {
+  'runs.config_json': runConfig,
+  'runs.backend_notes_json': stringArray,
+  'runs.phases_json': numbersOrNulls,
+  'runs.final_json': numbersOrNulls,
+  'analyses.params_json': object,
+  'sweeps.config_json': object,
+};
+
+/**
+ * Parses one stored value of `table.column`. Returns the value, or the problem in a few words (e.g. "is not JSON
+ * (Unexpected token ...)"). SQL NULL is allowed here; NOT NULL columns are enforced by SQLite itself.
+ */
+export function readJsonColumn(table: string, column: string, stored: unknown): { value: unknown } | { problem: string } {
+  if (stored === null) return { value: null };
+  if (typeof stored !== 'string') return { problem: `holds ${Buffer.isBuffer(stored) ? 'a blob' : `a ${typeof stored}`}, not JSON text` };
+  let value: unknown;
+  let nonFinite = false;
+  try {
+    // JSON.parse turns 1e999 into Infinity; our writers never store one, so it is damage, not data.
+    value = JSON.parse(stored, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) nonFinite = true;
+      return v;
+    });
+  } catch (e) {
+    return { problem: `is not JSON (${(e as Error).message})` };
+  }
+  if (nonFinite) return { problem: 'holds a number too large for a double' };
+  const check = SHAPES[`${table}.${column}`];
+  const wrong = check ? check(value) : null;
+  return wrong ? { problem: `has the wrong shape: ${wrong}` } : { value };
+}
+
+/** A valid config for rows whose own config is unreadable, so a damaged run can still be listed, shown and deleted
+ *  (it is never trained: the back end refuses every other action on a damaged run). */
+export const PLACEHOLDER_CONFIG: RunConfig = RunConfigSchema.parse({
+  name: 'unreadable',
+  task: { kind: 'modular', op: 'add', p: 2, trainFraction: 0.5 },
+  model: { kind: 'mlp', embedDim: 1, width: 1, depth: 1 },
+  training: { steps: 1 },
+});
