@@ -8,7 +8,7 @@ import { SWEEP_MODES, type SweepConfig } from '../../shared/config/sweep-config'
 import type { SweepView } from '../../shared/api/types';
 import { cellStat } from '../../shared/figures/heatmap';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
-import { readConfigText } from './config-file';
+import { readConfig } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { openBackend } from './open-backend';
 import { err, json, out } from './io';
@@ -38,8 +38,8 @@ export function sweepGridText(v: SweepView): string {
 
 export async function sweepCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs({ name: 'sweep', positionals: ['FILE'], flags: { db: 'value', workers: 'value', mode: 'value', json: 'boolean' } }, argv);
-  const file = a.positionals['FILE']!;
-  const parsed = parseSweepText(readConfigText(file), file);
+  const { name: file, text } = readConfig(a.positionals['FILE']!);
+  const parsed = parseSweepText(text, file);
   if (!parsed.ok) {
     const n = parsed.problems.length;
     throw new UsageError(`${file}: ${n === 1 ? 'one problem' : `${n} problems`}`, parsed.problems.map((p) => formatProblem(p, file)));

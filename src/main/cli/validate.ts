@@ -1,16 +1,16 @@
-// grokscope validate FILE: a run config, or a sweep config (a document with "axes").
+// grokscope validate FILE: a run config, or a sweep config (a document with "axes"). FILE `-` is standard input,
+// read once, so both checks look at the same text.
 import { formatFromName, looksLikeSweep, parseDocumentText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
 import { parseArgs } from './args';
-import { loadRunConfig, readConfigText } from './config-file';
+import { readConfig, runConfigFromText } from './config-file';
 import { EXIT_OK, UsageError } from './errors';
 import { out } from './io';
 import { describeModel, describeTask } from '../services/run-views';
 
 export async function validateCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs({ name: 'validate', positionals: ['FILE'], flags: {} }, argv);
-  const file = a.positionals['FILE']!;
-  const text = readConfigText(file);
+  const { name: file, text } = readConfig(a.positionals['FILE']!);
   const doc = parseDocumentText(text, formatFromName(file));
   if (doc.ok && looksLikeSweep(doc.value)) {
     const s = parseSweepText(text, file);
@@ -22,7 +22,7 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
     out(`${file}: valid sweep config: ${s.cells.length} runs over ${axes} · ${s.config.policy.mode} mode · window ${s.config.policy.window}`);
     return EXIT_OK;
   }
-  const c = loadRunConfig(file);
+  const c = runConfigFromText(text, file);
   out(`${file}: valid run config: ${describeTask(c.task)} · ${describeModel(c.model)} · ${c.training.steps} steps · backend ${c.backend}`);
   return EXIT_OK;
 }
