@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { openStore } from '../../src/main/store';
 import { createBackend } from '../../src/main/services/create-backend';
+import { processStartId, startTimeFromStat } from '../../src/main/services/process-identity';
 import type { ComputeLauncher } from '../../src/main/host/types';
 import { OWNER, smallConfig, tempDir } from './store-helpers';
 
@@ -70,6 +71,32 @@ describe('runs repository', () => {
     expect(store.runs.get(done)!.status).toBe('completed');
     expect(store.runs.get(other)!.status).toBe('running');
     store.close();
+  });
+});
+
+describe('run owners and cancel requests', () => {
+  it('stores the owner start time, and keeps a cancel request only while the run is active', () => {
+    const store = openStore(tmp.file('owner-started.db'));
+    const owner = { host: 'h', pid: 7, started: 'boot/123' };
+    const id = store.runs.insert({ name: 'a', config: smallConfig(), createdAt: 't', owner });
+    expect(store.runs.get(id)!.owner).toEqual(owner);
+    expect(store.runs.requestCancel(id, 't')).toBe(true);
+    store.runs.setStatus(id, 'running', { owner: { host: 'h', pid: 8 } });
+    expect(store.runs.get(id)!.owner).toEqual({ host: 'h', pid: 8, started: null });
+    store.runs.setStatus(id, 'paused');
+    expect(store.runs.cancelRequested([id, id + 1])).toEqual([id]);
+    store.runs.setStatus(id, 'cancelled');
+    expect(store.runs.cancelRequested([id])).toEqual([]);
+    expect(store.runs.requestCancel(id, 't')).toBe(false);
+    store.close();
+  });
+
+  it("reads a process's start time from /proc/PID/stat, whatever its command name holds", () => {
+    const rest = ' S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 987654 20 21';
+    expect(startTimeFromStat(`42 (node)${rest}`)).toBe('987654');
+    expect(startTimeFromStat(`42 (a) b (c) d)${rest}`)).toBe('987654');
+    expect(startTimeFromStat('42 (node) S 1')).toBeNull();
+    expect(processStartId(process.pid)).toEqual(process.platform === 'linux' ? expect.stringMatching(/^.+\/\d+$/) : null);
   });
 });
 

@@ -188,7 +188,8 @@ export class RunsRepo {
       col('ownerPid', 'owner_pid', fields.owner.pid);
       col('ownerStarted', 'owner_started', fields.owner.started ?? null);
     }
-    // A cancel request is for the run's current life: it ends with the run, and a run queued again starts afresh.
+    // A cancel request is for the run's current life: it ends with the run, and a run queued again starts afresh
+    // (queued → running keeps it: the owner may start the run between the request and its next poll).
     if (status !== 'running' && status !== 'paused') sets.push('cancel_requested_at = NULL');
     this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
@@ -197,9 +198,9 @@ export class RunsRepo {
     this.progressStmt.run({ id, step, phases_json: JSON.stringify(phases), final_json: JSON.stringify(final) });
   }
 
-  /** Asks the process that trains the run to cancel it (it polls cancelRequested); false if the run is not active. */
+  /** Asks the process that queued or trains the run to cancel it (it polls cancelRequested); false if not active. */
   requestCancel(id: number, at: string): boolean {
-    return this.db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('running', 'paused')").run(at, id).changes > 0;
+    return this.db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('queued', 'running', 'paused')").run(at, id).changes > 0;
   }
 
   /** Which of these runs another process has asked to cancel. */
