@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { openDatabase, DatabaseOpenError, DatabaseVersionError } from '../../src/main/store/db';
-import { migrate, MIGRATIONS, SCHEMA_VERSION, userVersion } from '../../src/main/store/migrations';
+import { openDatabase, DatabasePathError, DatabaseVersionError, NotGrokscopeDatabaseError } from '../../src/main/store/db';
+import { APPLICATION_ID, migrate, MIGRATIONS, SCHEMA_VERSION, userVersion } from '../../src/main/store/migrations';
 import { tempDir } from './store-helpers';
 
 const tmp = tempDir('store-db');
@@ -49,6 +49,7 @@ describe('openDatabase', () => {
     const path = tmp.file('newer.db');
     const raw = new Database(path);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 7}`);
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
     raw.close();
     let err: unknown;
     try {
@@ -67,11 +68,74 @@ describe('openDatabase', () => {
     check.close();
   });
 
-  it('says clearly when the file is not a database', () => {
+  it('says clearly when the file is not a database, and leaves it as it was', () => {
     const path = tmp.file('not-a-db.db');
     writeFileSync(path, 'this is a text file, long enough to have a header that is not SQLite format 3 at all'.repeat(20));
-    expect(() => openDatabase(path)).toThrow(DatabaseOpenError);
-    expect(() => openDatabase(path)).toThrow(/cannot open the database .*not-a-db\.db: file is not a database/);
+    const before = readFileSync(path);
+    expect(() => openDatabase(path)).toThrow(NotGrokscopeDatabaseError);
+    expect(() => openDatabase(path)).toThrow(/not-a-db\.db is not a Grokscope database \(it is not an SQLite file\)/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("refuses another program's SQLite file before writing a byte, and never calls it a newer Grokscope", () => {
+    const cases: [string, (d: Database.Database) => void, RegExp][] = [
+      ['tables.db', (d) => d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (1)'), /has no Grokscope tables/],
+      ['app-id.db', (d) => d.pragma('application_id = 1234'), /its application id is 0x4d2/],
+      ['user-version.db', (d) => d.pragma('user_version = 77'), /has no Grokscope tables/],
+      ['wal.db', (d) => (d.pragma('journal_mode = WAL'), d.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY)')), /has no Grokscope tables/],
+    ];
+    for (const [name, make, why] of cases) {
+      const path = tmp.file(name);
+      const raw = new Database(path);
+      make(raw);
+      raw.close();
+      const before = readFileSync(path);
+      let err: unknown;
+      try {
+        openDatabase(path);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(NotGrokscopeDatabaseError);
+      expect((err as Error).message).toContain(`${path} is not a Grokscope database`);
+      expect((err as Error).message).toMatch(why);
+      expect((err as Error).message).not.toMatch(/newer/);
+      expect(readFileSync(path).equals(before), name).toBe(true);
+      expect(existsSync(`${path}-wal`), name).toBe(false);
+    }
+  });
+
+  it('stamps new databases and those of earlier versions with its application id, and initialises empty files', () => {
+    const fresh = openDatabase(tmp.file('stamp-new.db'));
+    expect(fresh.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    fresh.close();
+    // a database written before the stamp: our tables and user_version, application id 0
+    const old = tmp.file('stamp-old.db');
+    const a = openDatabase(old);
+    a.prepare("INSERT INTO sweeps (name, config_json, status, created_at) VALUES ('kept', '{}', 'done', 'now')").run();
+    a.pragma('application_id = 0');
+    a.close();
+    const b = openDatabase(old);
+    expect(b.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(b.prepare('SELECT name FROM sweeps').pluck().all()).toEqual(['kept']);
+    b.close();
+    for (const name of ['zero-bytes.db', 'empty-sqlite.db']) {
+      const path = tmp.file(name);
+      if (name === 'zero-bytes.db') writeFileSync(path, '');
+      else new Database(path).close();
+      const db = openDatabase(path);
+      expect(userVersion(db)).toBe(SCHEMA_VERSION);
+      db.close();
+    }
+  });
+
+  it('with mustExist, refuses a missing file creating nothing; a folder is refused in a sentence', () => {
+    const missing = tmp.file('typo/nothing-here.db');
+    expect(() => openDatabase(missing, { mustExist: true })).toThrow(DatabasePathError);
+    expect(() => openDatabase(missing, { mustExist: true })).toThrow(`no database at ${missing}`);
+    expect(existsSync(tmp.file('typo'))).toBe(false);
+    mkdirSync(tmp.file('a-folder.db'));
+    expect(() => openDatabase(tmp.file('a-folder.db'))).toThrow(`${tmp.file('a-folder.db')} is a folder, not a database file`);
   });
 });
 
