@@ -475,6 +475,9 @@ export class RunScheduler {
       const other = this.foreign(row);
       if (other && other !== 'orphan') return this.cancelElsewhere(row, other.owner);
       if (other === 'orphan') row = this.orphaned(row);
+      // a failed run that never reached a checkpoint cannot be continued, so there is nothing to call off
+      if (row.status === 'failed' && this.o.store.checkpoints.list(row.id).length === 0)
+        throw new ApiError('conflict', `run ${row.id} is already failed, with no checkpoint to resume from; there is nothing to cancel`);
       if (row.status === 'interrupted' || row.status === 'failed') {
         this.o.store.runs.setStatus(row.id, 'cancelled', { error: `cancelled; it was ${row.status}${row.error ? ` (${row.error})` : ''}`, finishedAt: this.now() });
         this.emitStatus(row.id);
