@@ -1,0 +1,82 @@
+// A run row whose stored JSON is unreadable (written by anything: a bad import, a hand edit, a disk error) is listed
+// and shown as damaged, can be deleted, and never stops the other runs from listing or the back end from starting.
+import { afterAll, describe, expect, it } from 'vitest';
+import { hostname } from 'node:os';
+import { openStore, type Store } from '../../src/main/store';
+import { createBackend } from '../../src/main/services/create-backend';
+import { ApiError } from '../../src/shared/api/contract';
+import type { ComputeLauncher } from '../../src/main/host/types';
+import { smallConfig, tempDir } from './store-helpers';
+
+const tmp = tempDir('damaged-runs');
+afterAll(() => tmp.cleanup());
+
+const noCompute: ComputeLauncher = {
+  launch: () => {
+    throw new Error('nothing here should start a compute process');
+  },
+};
+
+/** One intact run, then one run per damaged column (in that order of ids); returns their ids. */
+function seed(store: Store, status: 'completed' | 'running' = 'completed'): { intact: number; damaged: Record<string, number> } {
+  const add = (name: string) => {
+    const id = store.runs.insert({ name, config: smallConfig(), createdAt: 't', owner: { host: hostname(), pid: 2 ** 22 + 1 } });
+    store.runs.setProgress(id, 10, { t1: 1, t2: null, t3: null, t4: null, t2_99: null, t4_99: null }, { trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: 0.1 });
+    store.runs.setStatus(id, status, { step: 10 });
+    return id;
+  };
+  const intact = add('intact');
+  const damaged: Record<string, number> = {};
+  for (const [column, value] of [['final_json', 'x'], ['phases_json', '[1,'], ['backend_notes_json', '{"a":1}'], ['config_json', '']]) {
+    const id = add(`bad ${column}`);
+    store.db.prepare(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, id);
+    damaged[column!] = id;
+  }
+  return { intact, damaged };
+}
+
+describe('a damaged run row', () => {
+  it('is read with a note naming the column; the others read as usual; the queue skips it', () => {
+    const store = openStore(tmp.file('repo.db'));
+    const { intact, damaged } = seed(store);
+    const rows = store.runs.list();
+    expect(rows).toHaveLength(5);
+    expect(rows.find((r) => r.id === intact)!.damaged).toBeNull();
+    expect(rows.find((r) => r.id === intact)!.final).toEqual({ trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: 0.1 });
+    expect(store.runs.get(damaged['final_json']!)!.damaged).toMatch(/^final_json is not JSON \(/);
+    expect(store.runs.get(damaged['phases_json']!)!.damaged).toMatch(/^phases_json is not JSON/);
+    expect(store.runs.get(damaged['backend_notes_json']!)!.damaged).toBe('backend_notes_json has the wrong shape: expected an array of strings');
+    expect(store.runs.get(damaged['config_json']!)!.damaged).toMatch(/^config_json is not JSON/);
+    expect(store.runs.withStatus('completed').map((r) => r.id)).toEqual([intact]);
+    store.runs.purge(damaged['final_json']!);
+    expect(store.runs.get(damaged['final_json']!)).toBeUndefined();
+    store.close();
+  });
+
+  it('lists, shows and deletes through the back end, which starts despite damaged active runs', async () => {
+    const path = tmp.file('backend.db');
+    const store = openStore(path);
+    const { intact, damaged } = seed(store, 'running'); // left running by a process that is gone
+    store.close();
+    const backend = createBackend({ dbPath: path, launcher: noCompute });
+    try {
+      const list = await backend.handlers['runs.list']({ includeDeleted: false });
+      expect(list.map((r) => r.id)).toEqual([...Object.values(damaged)].reverse().concat(intact));
+      expect(list.every((r) => r.status === 'interrupted')).toBe(true);
+      expect(list.find((r) => r.id === intact)!.damaged).toBeNull();
+      const badConfig = list.find((r) => r.id === damaged['config_json'])!;
+      expect(badConfig).toMatchObject({ task: 'unreadable', model: 'unreadable', damaged: expect.stringMatching(/^config_json is not JSON/) });
+      const shown = await backend.handlers['runs.get']({ id: damaged['final_json']! });
+      expect(shown.damaged).toMatch(/final_json is not JSON/);
+      expect(shown.phases.t1).toBe(1);
+      await expect(backend.handlers['runs.resume']({ id: damaged['final_json']! })).rejects.toThrow(ApiError);
+      await expect(backend.handlers['runs.resume']({ id: damaged['final_json']! })).rejects.toThrow(/is damaged \(final_json is not JSON/);
+      await backend.handlers['runs.delete']({ id: damaged['final_json']! });
+      expect((await backend.handlers['runs.list']({ includeDeleted: false })).map((r) => r.id)).not.toContain(damaged['final_json']);
+      // stays in the store as any deleted run, and is listed as deleted
+      expect((await backend.handlers['runs.list']({ includeDeleted: true })).find((r) => r.id === damaged['final_json'])!.deleted).toBe(true);
+    } finally {
+      await backend.close();
+    }
+  });
+});
