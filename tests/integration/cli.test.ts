@@ -193,7 +193,7 @@ describe('the default database', () => {
 });
 
 describe('signals', () => {
-  it('Ctrl-C during run cancels the run cleanly and exits 1', async () => {
+  it('Ctrl-C during run stops the run cleanly, interrupted and resumable, and exits 1', async () => {
     const db = tmp.file('sigint.db');
     const file = write('long.json', JSON.stringify({ ...VALID, training: { steps: 1_000_000, evalEvery: 10 } }));
     // detached: its own process group, so a signal to the group is what a terminal's Ctrl-C does
@@ -216,12 +216,12 @@ describe('signals', () => {
     process.kill(-child.pid!, 'SIGINT');
     const code = await exited;
     expect(code).toBe(1);
-    expect(stderr).toMatch(/SIGINT: cancelling run \d+/);
+    expect(stderr).toMatch(/SIGINT: stopping run \d+ at its current step/);
     const summary = JSON.parse(stdout);
-    expect(summary.status).toBe('cancelled');
+    expect(summary.status).toBe('interrupted');
     expect(summary.steps).toBeGreaterThan(0);
     const check = new Database(db, { readonly: true });
-    expect(check.prepare('SELECT status FROM runs').get()).toEqual({ status: 'cancelled' });
+    expect(check.prepare('SELECT status FROM runs').get()).toEqual({ status: 'interrupted' });
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
   });
