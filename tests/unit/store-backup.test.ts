@@ -2,6 +2,7 @@
 // (an active run, an existing file, a newer file, a file that is not an export, a damaged config) leave both sides as
 // they were.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -130,7 +131,7 @@ describe('export and import of a run', () => {
       expect(fileHash(file)).toBe(hash);
 
       writeFileSync(tmp.file('notes.txt'), 'these are not the runs you are looking for'.repeat(100));
-      expect(() => importRuns(a.db, tmp.file('notes.txt'))).toThrow(/is not a Grokscope export: file is not a database/);
+      expect(() => importRuns(a.db, tmp.file('notes.txt'))).toThrow(/notes\.txt is not a Grokscope database: it is not an SQLite file/);
       expect(() => importRuns(a.db, tmp.file('missing'))).toThrow(/no such file/);
 
       const bad = tmp.file('bad.grokscope');
@@ -138,10 +139,66 @@ describe('export and import of a run', () => {
       const edit = new Database(bad);
       edit.prepare("UPDATE runs SET config_json = json_set(config_json, '$.optimizer.lr', -1)").run();
       edit.close();
-      expect(() => importRuns(a.db, bad)).toThrow(/run \d+ has an invalid config \(optimizer\.lr: /);
+      expect(() => importRuns(a.db, bad)).toThrow(/run \d+: runs\.config_json has the wrong shape: not a valid run config \(optimizer\.lr: /);
       expect(contentHash(a.db)).toBe(before);
     } finally {
       a.close();
+    }
+  });
+
+  it('refuses a file with unreadable JSON in any column, naming the run and the column, importing nothing', () => {
+    const a = openStore(tmp.file('json-src.db'));
+    const b = openStore(tmp.file('json-dst.db'));
+    try {
+      const file = tmp.file('json.grokscope');
+      exportRun(a.db, seedRun(a), file);
+      const before = contentHash(b.db);
+      const cases: [string, string, string, RegExp][] = [
+        ['runs', 'final_json', 'x', /runs\.final_json is not JSON/],
+        ['runs', 'phases_json', '{"t1": "soon"}', /runs\.phases_json has the wrong shape: t1 is not a number or null/],
+        ['runs', 'backend_notes_json', '[1]', /runs\.backend_notes_json has the wrong shape: expected an array of strings/],
+        ['runs', 'config_json', '{"seed": 1', /runs\.config_json is not JSON/],
+        ['analyses', 'params_json', '', /analyses\.params_json is not JSON/],
+        ['analyses', 'result_json', '[1e999]', /analyses\.result_json holds a number too large/],
+      ];
+      for (const [table, column, value, problem] of cases) {
+        const copy = tmp.file(`json-${table}-${column}.grokscope`);
+        writeFileSync(copy, readFileSync(file));
+        const edit = new Database(copy);
+        edit.prepare(`UPDATE ${table} SET ${column} = ?`).run(value);
+        edit.close();
+        expect(() => importRuns(b.db, copy), column).toThrow(BackupError);
+        expect(() => importRuns(b.db, copy), column).toThrow(new RegExp(`json-${table}-${column}\\.grokscope: run \\d+: ${problem.source}`));
+        expect(contentHash(b.db)).toBe(before);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('refuses a folder, a device, a pipe and a large file that is not SQLite, without reading them through', () => {
+    const b = openStore(tmp.file('odd-dst.db'));
+    try {
+      const big = tmp.file('big.bin');
+      writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 7));
+      const fifo = tmp.file('pipe');
+      spawnSync('mkfifo', [fifo]);
+      const cases: [string, RegExp][] = [
+        [tmp.dir, /is a folder/],
+        ['/dev/zero', /is not a regular file/],
+        [fifo, /is not a regular file/],
+        [big, /big\.bin is not a Grokscope database: it is not an SQLite file/],
+      ];
+      const before = contentHash(b.db);
+      for (const [file, problem] of cases) {
+        const t = Date.now();
+        expect(() => importRuns(b.db, file), file).toThrow(problem);
+        expect(Date.now() - t, file).toBeLessThan(1000);
+      }
+      expect(contentHash(b.db)).toBe(before);
+    } finally {
+      b.close();
     }
   });
 });
