@@ -19,7 +19,8 @@ const write = (name: string, text: string) => {
   return name;
 };
 const STACK = /\n\s+at .+:\d+:\d+|FATAL|Error:/;
-const VALID_YAML = 'task: {kind: modular, op: add, p: 11, trainFraction: 0.5}\nmodel: {kind: mlp, embedDim: 8, width: 32}\ntraining: {steps: 10}\n';
+const VALID_YAML =
+  'task: {kind: modular, op: add, p: 11, trainFraction: 0.5}\nmodel: {kind: mlp, embedDim: 8, width: 32}\ntraining: {steps: 10}\n';
 
 describe('grokscope validate: config input edges', () => {
   it.each([
@@ -39,7 +40,8 @@ describe('grokscope validate: config input edges', () => {
     const bad = cli(['validate', '-'], VALID_YAML.replace('steps: 10', 'steps: -1'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('<stdin>:3: training.steps:');
-    const sweep = cli(['validate', '-'], `base:\n  ${VALID_YAML.trim().split('\n').join('\n  ')}\naxes:\n  - {path: optimizer.lr, values: [0.001, 0.01]}\n`);
+    const sweepYaml = `base:\n  ${VALID_YAML.trim().split('\n').join('\n  ')}\naxes:\n  - {path: optimizer.lr, values: [0.001, 0.01]}\n`;
+    const sweep = cli(['validate', '-'], sweepYaml);
     expect(sweep).toMatchObject({ code: 0, stdout: expect.stringContaining('<stdin>: valid sweep config: 2 runs') });
   });
   it('stops reading /dev/zero and an endless pipe at the size limit', () => {
@@ -64,7 +66,8 @@ describe('grokscope validate: config input edges', () => {
   });
   it('explains a folder or a path through a file instead of EISDIR or ENOTDIR', () => {
     mkdirSync(tmp.file('folder.yaml'));
-    expect(cli(['validate', 'folder.yaml'])).toMatchObject({ code: 2, stderr: expect.stringContaining('folder.yaml: is a folder, not a config file') });
+    const folder = cli(['validate', 'folder.yaml']);
+    expect(folder).toMatchObject({ code: 2, stderr: expect.stringContaining('folder.yaml: is a folder, not a config file') });
     write('plain.yaml', VALID_YAML);
     const through = cli(['validate', 'plain.yaml/inner.yaml']);
     expect(through).toMatchObject({ code: 2, stderr: expect.stringContaining('plain.yaml/inner.yaml: no such file') });
@@ -73,6 +76,7 @@ describe('grokscope validate: config input edges', () => {
   it.skipIf(process.getuid?.() === 0)('explains a file it may not read', () => {
     const name = write('secret.yaml', VALID_YAML);
     spawnSync('chmod', ['000', tmp.file(name)]);
-    expect(cli(['validate', name])).toMatchObject({ code: 2, stderr: expect.stringContaining('secret.yaml: cannot read it: permission denied') });
+    const r = cli(['validate', name]);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringContaining('secret.yaml: cannot read it: permission denied') });
   });
 });

@@ -104,7 +104,7 @@ afterEach(() => {
 });
 
 describe('config files from the desktop', () => {
-  it('reads only absolute paths of .json / .yaml / .yml regular files under 1 MB', async () => {
+  it('reads only absolute paths of .json / .yaml / .yml regular files of at most 64 KiB', async () => {
     const ok = file('a.grok.yaml', RUN);
     await expect(readConfigFile(ok)).resolves.toEqual({ name: 'a.grok.yaml', path: ok, text: RUN });
     await expect(readConfigFile('a.grok.yaml')).rejects.toThrow(/not an absolute file path/);
@@ -113,7 +113,7 @@ describe('config files from the desktop', () => {
     await expect(readConfigFile(join(dir, 'gone.json'))).rejects.toThrow(/gone\.json: no such file/);
     mkdirSync(join(dir, 'folder.json'));
     await expect(readConfigFile(join(dir, 'folder.json'))).rejects.toThrow(/not a regular file/);
-    await expect(readConfigFile(file('huge.json', ' '.repeat(1_000_001)))).rejects.toThrow(/1\.0 MB; a config file must be under 1 MB/);
+    await expect(readConfigFile(file('huge.json', ' '.repeat(64 * 1024 + 1)))).rejects.toThrow(/65537 bytes; a config file may have at most 65536 \(64 KiB\)/);
   });
 
   it('tells run from sweep configs by their shape', () => {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, parseDocumentText, parseSweepText, STDIN_NAME } from '../../src/shared/config/parse';
 import { formatProblem } from '../../src/shared/config/errors';
-import { MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH } from '../../src/shared/config/limits';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH } from '../../src/shared/config/limits';
+import { methodInputs } from '../../src/shared/api/contract';
+import { MAX_CONFIG_BYTES as DESKTOP_MAX } from '../../src/shared/api/desktop';
 
 const base = {
   task: { kind: 'modular', op: 'add', p: 23, trainFraction: 0.5 },
@@ -68,7 +70,7 @@ describe('config text edges', () => {
     expect(parseConfigText('\uFEFF' + JSON.stringify(base), 'c.yaml').ok).toBe(true);
   });
   it('refuses a key repeated in a JSON object with its path and line, as in YAML', () => {
-    const text = '{\n  "task": {"kind": "modular", "op": "add", "p": 23,\n    "p": 29},\n  "model": {"kind": "mlp"},\n  "training": {"steps": 10}\n}';
+    const text = '{\n  "task": {"kind": "modular", "op": "add", "p": 23,\n    "p": 29},\n  "model": {"kind": "mlp"}\n}';
     expect(msgs(text, 'c.json')).toEqual(['c.json:3: task.p: the key "p" appears twice in this object']);
     const inArray = '{"a": [{"x": 1}, {"x": 1, "y": 2, "y": 3}]}';
     expect(msgs(inArray, 'c.json')).toEqual(['c.json:1: a[1].y: the key "y" appears twice in this object']);
@@ -83,5 +85,12 @@ describe('config text edges', () => {
     const text = JSON.stringify(base) + ' '.repeat(MAX_CONFIG_CHARS);
     expect(msgs(text, 'c.json')[0]).toMatch(/^c\.json:1: \(document\): .*64 KiB/);
     expect(parseConfigText(JSON.stringify(base).padEnd(MAX_CONFIG_CHARS, ' '), 'c.json').ok).toBe(true);
+  });
+  it('has one size limit: the API takes as much text as a file may hold, and no more', () => {
+    expect(DESKTOP_MAX).toBe(MAX_CONFIG_BYTES);
+    for (const method of ['config.validate', 'runs.createFromFile', 'sweeps.createFromFile'] as const) {
+      expect(methodInputs[method].safeParse({ name: 'c.yaml', text: 'x'.repeat(MAX_CONFIG_CHARS) }).success, method).toBe(true);
+      expect(methodInputs[method].safeParse({ name: 'c.yaml', text: 'x'.repeat(MAX_CONFIG_CHARS + 1) }).success, method).toBe(false);
+    }
   });
 });

@@ -1,19 +1,21 @@
 // Config files from the desktop: paths the OS hands us (double-click on an associated file, a second launch, macOS
 // open-file, File → Open) and paths of files dropped on the window. Each is read here, in the main process, with
-// limits (a config extension, a regular file, under 1 MB), told apart as run or sweep config, and validated by the
+// limits (a config extension, a regular file, at most MAX_CONFIG_BYTES), told apart as run or sweep config, and validated by the
 // shared parsers, so every problem comes back with its config path and line next to the file's name.
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api/contract';
 import { dispatch } from '../../shared/api/dispatch';
 import {
   CONFIG_FILE_PATTERN,
+  CONFIG_SIZE_LIMIT_TEXT,
   MAX_CONFIG_BYTES,
   type ConfigKind,
   type DroppedFileResult,
   type OpenedConfig,
 } from '../../shared/api/desktop';
 import type { ConfigProblem } from '../../shared/config/errors';
+import { fileErrorReason } from '../../shared/config/file-errors';
 import { formatFromName, looksLikeSweep, parseConfigText, parseDocumentText, parseSweepText } from '../../shared/config/parse';
 
 export class ConfigFileError extends Error {}
@@ -29,11 +31,27 @@ export async function readConfigFile(path: string): Promise<{ name: string; path
   try {
     info = await stat(path);
   } catch (e) {
-    throw new ConfigFileError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new ConfigFileError(`${path}: ${fileErrorReason(e)}`);
   }
   if (!info.isFile()) throw new ConfigFileError(`${path}: not a regular file`);
-  if (info.size > MAX_CONFIG_BYTES) throw new ConfigFileError(`${name}: the file is ${(info.size / 1e6).toFixed(1)} MB; a config file must be under 1 MB`);
-  return { name, path, text: await readFile(path, 'utf8') };
+  const tooBig = (size: string) =>
+    new ConfigFileError(`${name}: the file has ${size} bytes; a config file may have at most ${MAX_CONFIG_BYTES} (${CONFIG_SIZE_LIMIT_TEXT})`);
+  if (info.size > MAX_CONFIG_BYTES) throw tooBig(String(info.size));
+  // read with the limit too: the file may have grown since stat
+  const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+  let n = 0;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      for (let got = -1; got !== 0 && n < buf.length; n += got) got = (await handle.read(buf, n, buf.length - n, null)).bytesRead;
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw new ConfigFileError(`${path}: ${fileErrorReason(e)}`);
+  }
+  if (n > MAX_CONFIG_BYTES) throw tooBig('more than ' + MAX_CONFIG_BYTES);
+  return { name, path, text: buf.toString('utf8', 0, n) };
 }
 
 /** Run or sweep, from the document's shape (a sweep has "axes" at the top); null when it does not even parse. */

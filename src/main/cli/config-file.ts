@@ -2,6 +2,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseConfigText, STDIN_NAME } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
+import { fileErrorReason } from '../../shared/config/file-errors';
 import { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_BYTES } from '../../shared/config/limits';
 import type { RunConfig } from '../../shared/config/run-config';
 import { UsageError } from './errors';
@@ -12,19 +13,7 @@ export const isStdin = (file: string): boolean => file === '-' || file === '/dev
 /** The name a config file is reported under: its path, or <stdin>. */
 export const configName = (file: string): string => (isStdin(file) ? STDIN_NAME : file);
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file (a part of the path is not a folder)',
-  EISDIR: 'is a folder, not a config file',
-  EACCES: 'cannot read it: permission denied',
-  EPERM: 'cannot read it: permission denied',
-  ELOOP: 'cannot read it: too many symbolic links',
-  ENAMETOOLONG: 'cannot read it: the path is too long',
-};
-const unreadable = (name: string, e: unknown): UsageError => {
-  const code = (e as NodeJS.ErrnoException).code;
-  return new UsageError(`${name}: ${(code && REASONS[code]) ?? `cannot read it (${code ?? (e as Error).message})`}`);
-};
+const unreadable = (name: string, e: unknown): UsageError => new UsageError(`${name}: ${fileErrorReason(e)}`);
 
 const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -33,7 +22,7 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
  * after 64 KiB instead of filling memory; the size stat reports is not trusted (devices and pipes report 0).
  */
 function readBounded(fd: number, name: string): string {
-  if (fstatSync(fd).isDirectory()) throw new UsageError(`${name}: ${REASONS['EISDIR']}`);
+  if (fstatSync(fd).isDirectory()) throw new UsageError(`${name}: ${fileErrorReason({ code: 'EISDIR' })}`);
   const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
   let n = 0;
   while (n < buf.length) {

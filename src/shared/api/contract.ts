@@ -2,6 +2,7 @@
 // and every event it may receive. Electron IPC (main/app + preload) and the WebSocket (main/server) both carry exactly this.
 import { z } from 'zod';
 import { LR_SCHEDULES, RunConfigSchema } from '../config/run-config';
+import { MAX_CONFIG_CHARS } from '../config/limits';
 import type {
   AppInfo,
   MetricSeries,
@@ -76,9 +77,11 @@ const ReducedInput = z.strictObject({
   lrScaling: z.enum(['fixed', 'with-norm']).optional().describe("'with-norm': each cell's lr is the run's times α"),
   lrSchedule: z.enum(LR_SCHEDULES).optional().describe("each cell's lr schedule (default: the run's)"),
 });
+// A file within the byte limit always decodes to at most that many characters, so one number bounds both.
+const ConfigText = z.string().max(MAX_CONFIG_CHARS);
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),
-  text: z.string().max(1_000_000),
+  text: ConfigText,
 });
 
 export const methodInputs = {
@@ -130,7 +133,7 @@ export const methodInputs = {
   /** starts a sweep from a sweep config file's text (JSON or YAML) */
   'sweeps.createFromFile': z.strictObject({
     name: z.string().min(1).max(1024),
-    text: z.string().max(1_000_000),
+    text: ConfigText,
     mode: z.enum(['predict', 'confirm', 'full']).optional(),
   }),
   /** continues stopped cells to their full budget: those predicted to grok, or the runs given */

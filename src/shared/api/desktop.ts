@@ -18,8 +18,8 @@ export const IPC_DESKTOP = {
 export const CONFIG_FILE_EXTENSIONS = ['.grok.json', '.grok.yaml', '.grok.yml'] as const;
 /** What the app reads as a config file when dropped or opened (the associated ones are a subset). */
 export const CONFIG_FILE_PATTERN = /\.(json|ya?ml)$/i;
-/** The contract's limit on a config file's text. */
-export const MAX_CONFIG_BYTES = 1_000_000;
+/** The largest config file the app reads (bytes); see config/limits. */
+export { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_BYTES } from '../config/limits';
 
 export type ConfigKind = 'run' | 'sweep';
 

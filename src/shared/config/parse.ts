@@ -43,7 +43,9 @@ export function parseDocumentText(
       ok: false,
       problems: [{
         path: '',
-        message: `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} (${CONFIG_SIZE_LIMIT_TEXT}; datasets are read from their own files)`,
+        message:
+          `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} ` +
+          `(${CONFIG_SIZE_LIMIT_TEXT}; datasets are read from their own files)`,
         line: 1,
       }],
     };
@@ -62,8 +64,10 @@ export function parseDocumentText(
       return { ok: false, problems: [{ path: '', message: `not valid JSON: ${msg.replace(/^JSON\.parse: /, '')}`, line }] };
     }
     const dup = jsonDuplicateKey(text);
-    if (dup)
-      return { ok: false, problems: [{ path: dup.path, message: `the key ${JSON.stringify(dup.key)} appears twice in this object`, line: lineOfOffset(text, dup.offset) }] };
+    if (dup) {
+      const message = `the key ${JSON.stringify(dup.key)} appears twice in this object`;
+      return { ok: false, problems: [{ path: dup.path, message, line: lineOfOffset(text, dup.offset) }] };
+    }
   }
   const lc = new LineCounter();
   // For JSON the YAML document only locates lines of problems: built when first needed (valid files never need it).

@@ -7,7 +7,7 @@
 // An opened file is not started: a valid run config goes into the new-run form, ready to run; a sweep config waits
 // here with a Start button; an invalid one shows its problems.
 import { ApiError } from '../../../shared/api/contract';
-import type { DroppedFileResult, OpenedConfig } from '../../../shared/api/desktop';
+import { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_BYTES, type DroppedFileResult, type OpenedConfig } from '../../../shared/api/desktop';
 import type { ConfigProblem } from '../../../shared/config/errors';
 import { formatFromName, looksLikeSweep, parseDocumentText } from '../../../shared/config/parse';
 import { api } from './api';
@@ -15,8 +15,8 @@ import { errorMessage } from './bridge';
 import { keepDraft } from './draft-store';
 import { draftFromConfig } from './run-draft';
 
-/** The contract accepts at most 1,000,000 characters of text; config files are a few hundred bytes. */
-export const MAX_FILE_BYTES = 1_000_000;
+/** Checked before reading, so a huge file is never read into the page; the same limit as everywhere else. */
+export const MAX_FILE_BYTES = MAX_CONFIG_BYTES;
 
 export interface DropItem {
   key: number;
@@ -114,7 +114,10 @@ class Drops {
   /** Browser mode: read the text here and send it through the API. */
   private async handleText(file: File): Promise<string | null> {
     const item = this.add(file.name || 'unnamed file', 'dropped', 'reading');
-    if (file.size > MAX_FILE_BYTES) return this.fail(item, `the file is ${(file.size / 1e6).toFixed(1)} MB; a config file must be under 1 MB`);
+    if (file.size > MAX_FILE_BYTES) {
+      const limit = `${MAX_FILE_BYTES} (${CONFIG_SIZE_LIMIT_TEXT})`;
+      return this.fail(item, `the file has ${file.size} bytes; a config file may have at most ${limit}`);
+    }
     let text: string;
     try {
       text = await file.text();
