@@ -17,7 +17,8 @@ interrupted, prints the grokscope resume command that continues it, and exits 1;
   --steps N       override training.steps
   --json          print one JSON object (run id, status, backend, steps, final metrics, t1..t4, t2_99, t4_99,
                   wall time) on stdout
-Exit code 0 when the run completes, 1 when it fails, diverges or is cancelled, 2 for invalid input.`,
+Exit code 0 when the run completes; 1 when it fails, diverges, is cancelled or interrupted (Ctrl-C: there is no
+separate code for a signal); 2 for invalid input.`,
   resume: `grokscope resume RUN [--db PATH] [--json]
 
 Continues an interrupted, failed or cancelled run (also a sweep cell the policy stopped) from its last checkpoint, in
