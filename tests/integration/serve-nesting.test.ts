@@ -1,0 +1,91 @@
+// `grokscope serve` keeps serving, and its training run keeps training, when a client sends config text nested
+// deep enough to have aborted the process (the YAML composer recursing past the stack's end).
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { tempDir } from './backend-helpers';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'grokscope.js');
+const tmp = tempDir('serve-nesting');
+afterAll(() => tmp.cleanup());
+
+const TINY = {
+  seed: 1,
+  backend: 'wasm',
+  task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.5 },
+  model: { kind: 'mlp', embedDim: 8, width: 32, depth: 1 },
+  optimizer: { lr: 0.003, weightDecay: 1 },
+  training: { steps: 1500, evalEvery: 50 },
+};
+const PAYLOADS = { 'brackets.yaml': '['.repeat(1000), 'dashes.yaml': '- '.repeat(1000) + 'x' };
+
+describe('grokscope serve and deeply nested config text', () => {
+  it('answers every nested payload with the depth problem while a run trains to the end', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', tmp.file('serve.db'), '--port', '0'], { cwd: tmp.dir });
+    let stderr = '';
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      const url = await new Promise<URL>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no URL within 30 s: ${stderr}`)), 30_000);
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stderr);
+          if (m) {
+            clearTimeout(t);
+            resolve(new URL(m[1]!));
+          }
+        });
+      });
+      const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const waiting = new Map<number, (reply: Record<string, unknown>) => void>();
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { id?: number };
+        if (frame.id === undefined) return;
+        waiting.get(frame.id)?.(frame);
+        waiting.delete(frame.id);
+      });
+      let nextId = 1;
+      const call = (method: string, params: unknown) =>
+        new Promise<Record<string, unknown>>((resolve, reject) => {
+          const id = nextId++;
+          waiting.set(id, resolve);
+          ws.send(JSON.stringify({ id, method, params }));
+          setTimeout(() => reject(new Error(`${method}: no answer in 20 s; serve said: ${stderr}`)), 20_000);
+        });
+
+      const created = await call('runs.create', { config: TINY });
+      expect(created).toMatchObject({ ok: true });
+      const runId = (created['result'] as { id: number }).id;
+
+      for (const [name, text] of Object.entries(PAYLOADS)) {
+        const validated = await call('config.validate', { name, text });
+        expect(JSON.stringify(validated), name).toMatch(/more than 64 levels deep/);
+        expect(validated).toMatchObject({ ok: true, result: { ok: false } });
+        for (const method of ['runs.createFromFile', 'sweeps.createFromFile']) {
+          const r = await call(method, { name, text });
+          expect(r, `${method} ${name}`).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+          expect(JSON.stringify(r), `${method} ${name}`).toMatch(/more than 64 levels deep/);
+        }
+      }
+      const listed = await call('runs.list', {});
+      expect(listed).toMatchObject({ ok: true });
+      expect((listed['result'] as { id: number }[]).map((r) => r.id)).toEqual([runId]);
+
+      const deadline = Date.now() + 150_000;
+      let status = '';
+      while (Date.now() < deadline) {
+        status = ((await call('runs.get', { id: runId }))['result'] as { status: string }).status;
+        if (!['queued', 'running'].includes(status)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status).toBe('completed');
+      ws.close();
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    expect(stderr).not.toMatch(/FATAL|RangeError/);
+  }, 200_000);
+});
