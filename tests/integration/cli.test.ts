@@ -179,16 +179,16 @@ describe('grokscope run / list / show / export', () => {
 
 describe('the default database', () => {
   it('is $GROKSCOPE_DB, else $XDG_DATA_HOME/grokscope/grokscope.db, else ~/.local/share/grokscope/grokscope.db', () => {
+    // `list` only reads: it names the database it looked for and creates none
     const viaEnv = tmp.file('env/explicit.db');
     mkdirSync(tmp.file('env'), { recursive: true });
-    expect(cli(['list', '--json'], { GROKSCOPE_DB: viaEnv }).code).toBe(0);
-    expect(existsSync(viaEnv)).toBe(true);
-
-    expect(cli(['list'], { XDG_DATA_HOME: tmp.file('xdg') }).code).toBe(0);
-    expect(existsSync(tmp.file('xdg/grokscope/grokscope.db'))).toBe(true);
-
-    expect(cli(['list'], { HOME: tmp.file('home') }).code).toBe(0);
-    expect(existsSync(tmp.file('home/.local/share/grokscope/grokscope.db'))).toBe(true);
+    for (const [env, path] of [[{ GROKSCOPE_DB: viaEnv }, viaEnv], [{ XDG_DATA_HOME: tmp.file('xdg') }, tmp.file('xdg/grokscope/grokscope.db')],
+      [{ HOME: tmp.file('home') }, tmp.file('home/.local/share/grokscope/grokscope.db')]] as const) {
+      const r = cli(['list', '--json'], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`no database at ${path}`);
+      expect(existsSync(path)).toBe(false);
+    }
   });
 });
 
