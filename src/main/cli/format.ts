@@ -17,7 +17,7 @@ export function runsTable(runs: RunSummary[]): string {
     ['ID', 'STATUS', 'STEP', 'TRAIN ACC', 'VAL ACC', 't2', 't4', 'BACKEND', 'NAME'],
     ...runs.map((r) => [
       String(r.id),
-      r.status + (r.deleted ? ' (deleted)' : ''),
+      r.status + (r.deleted ? ' (deleted)' : '') + (r.damaged ? ' (damaged)' : ''),
       `${r.step}/${r.totalSteps}`,
       fmtPct(r.final.trainAcc),
       fmtPct(r.final.valAcc),
@@ -48,5 +48,6 @@ export function runDetailText(r: RunDetail): string {
     `  finished    ${r.finishedAt ?? '-'}`,
     `  checkpoints ${r.checkpoints.length === 0 ? '-' : r.checkpoints.map((c) => `${c.step} (${(c.bytes / 1024).toFixed(0)} KiB)`).join(', ')}`,
   ];
+  if (r.damaged) lines.push(`  damaged     ${r.damaged}; the run can only be shown or deleted`);
   return lines.join('\n');
 }
