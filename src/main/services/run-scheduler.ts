@@ -279,7 +279,7 @@ export class RunScheduler {
         const interrupted = msg.reason === 'cancelled' && run.stopping === 'interrupt';
         const status: RunStatus = interrupted ? 'interrupted' : msg.reason;
         const error = interrupted
-          ? `interrupted ${run.interruptNote ?? ''} at step ${msg.step}`.replace('  ', ' ')
+          ? `interrupted ${run.interruptNote ?? 'on request'} at step ${msg.step}`
           : msg.reason === 'diverged'
             ? (msg.message ?? `diverged at step ${msg.step}`)
             : msg.reason === 'cancelled' && run.stopNote
@@ -320,7 +320,7 @@ export class RunScheduler {
       const where = run.state === 'starting' && step === 0 ? 'before training started' : `at step ${step}`;
       if (run.stopping === 'close') this.finish(id, 'interrupted', `interrupted: Grokscope closed while the run was ${run.state} at step ${step}`);
       else if (run.stopping === 'cancel') this.finish(id, 'cancelled', run.stopNote ?? null);
-      else if (run.stopping === 'interrupt') this.finish(id, 'interrupted', `interrupted ${run.interruptNote ?? ''} at step ${step}`.replace('  ', ' '));
+      else if (run.stopping === 'interrupt') this.finish(id, 'interrupted', `interrupted ${run.interruptNote ?? 'on request'} at step ${step}`);
       else this.finish(id, 'failed', `${exit.reason} ${where}`);
     }
     run.markExited();
