@@ -8,7 +8,7 @@ import type { MetricSeries } from '../../shared/api/types';
 import { choiceFlag, parseArgs, runIdArg, stringFlag } from './args';
 import { EXIT_OK, UsageError, CliFailure } from './errors';
 import { err } from './io';
-import { openBackend } from './open-backend';
+import { openExistingBackend } from './open-backend';
 import { getRun } from './show';
 
 const FORMATS = ['svg', 'png', 'csv'] as const;
@@ -33,7 +33,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
   const missing = [!figure && '--figure NAME', !format && '--format svg|png|csv', !outFile && '--out FILE'].filter(Boolean);
   if (missing.length) throw new UsageError(`"grokscope export" needs ${missing.join(', ')}; see "grokscope export --help"`);
 
-  const backend = openBackend(stringFlag(a, 'db'));
+  const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
     const run = await getRun(backend, id);
     const names = figureMetrics(figure as FigureName, backend.store.metrics.names(id));
@@ -68,7 +68,7 @@ async function exportAll(id: number, a: ReturnType<typeof parseArgs>): Promise<n
   const smoothing = smoothingText === undefined ? undefined : Number(smoothingText);
   if (smoothing !== undefined && !(Number.isFinite(smoothing) && smoothing >= 0 && smoothing < 1))
     throw new UsageError(`--smoothing must be a number in [0, 1), got "${smoothingText}"`);
-  const backend = openBackend(stringFlag(a, 'db'));
+  const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
     await getRun(backend, id); // a missing run is the usual one-line failure
     const { exportAllRunFigures } = await import('../services/figure-export-all');
