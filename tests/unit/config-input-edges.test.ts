@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, parseDocumentText, parseSweepText, STDIN_NAME } from '../../src/shared/config/parse';
 import { formatProblem } from '../../src/shared/config/errors';
-import { MAX_CONFIG_BYTES, MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH } from '../../src/shared/config/limits';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH, MAX_CONFIG_PAYLOAD_CHARS } from '../../src/shared/config/limits';
 import { methodInputs } from '../../src/shared/api/contract';
 import { MAX_CONFIG_BYTES as DESKTOP_MAX } from '../../src/shared/api/desktop';
 
@@ -86,11 +86,13 @@ describe('config text edges', () => {
     expect(msgs(text, 'c.json')[0]).toMatch(/^c\.json:1: \(document\): .*64 KiB/);
     expect(parseConfigText(JSON.stringify(base).padEnd(MAX_CONFIG_CHARS, ' '), 'c.json').ok).toBe(true);
   });
-  it('has one size limit: the API takes as much text as a file may hold, and no more', () => {
+  it('derives every size bound from one limit: files, text, and the API payload above it', () => {
     expect(DESKTOP_MAX).toBe(MAX_CONFIG_BYTES);
+    expect(MAX_CONFIG_CHARS).toBe(MAX_CONFIG_BYTES);
     for (const method of ['config.validate', 'runs.createFromFile', 'sweeps.createFromFile'] as const) {
-      expect(methodInputs[method].safeParse({ name: 'c.yaml', text: 'x'.repeat(MAX_CONFIG_CHARS) }).success, method).toBe(true);
-      expect(methodInputs[method].safeParse({ name: 'c.yaml', text: 'x'.repeat(MAX_CONFIG_CHARS + 1) }).success, method).toBe(false);
+      const accepts = (n: number) => methodInputs[method].safeParse({ name: 'c.yaml', text: 'x'.repeat(n) }).success;
+      expect(accepts(MAX_CONFIG_PAYLOAD_CHARS), method).toBe(true);
+      expect(accepts(MAX_CONFIG_PAYLOAD_CHARS + 1), method).toBe(false);
     }
   });
 });

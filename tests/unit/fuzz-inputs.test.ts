@@ -3,7 +3,8 @@
 // malformed API payloads (unknown methods, wrong parameter shapes, absent ids, oversized values). Each goes through
 // the same dispatcher IPC uses, and a share of them through the WebSocket of `grokscope serve`, against a back end on
 // a database that holds a finished run. Every one must be rejected with a message; no compute process may start; the
-// database's content hash must not change. IDX dataset bytes get the same treatment against the IDX parser.
+// database's content hash must not change. IDX dataset bytes get the same treatment against the IDX parser, and
+// config text nested far too deep or holding control characters must be refused or parsed, never crash the process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { stringify as toYaml } from 'yaml';
@@ -11,6 +12,8 @@ import { dispatch, type DispatchResult } from '../../src/shared/api/dispatch';
 import { METHOD_NAMES, methodInputs } from '../../src/shared/api/contract';
 import { seededRandom, type SeededRandom } from '../../src/shared/analysis/rng';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
+import { MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH } from '../../src/shared/config/limits';
+import { parseConfigText, parseSweepText } from '../../src/shared/config/parse';
 import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
 import type { ComputeLauncher } from '../../src/main/host/types';
 import { startServer, type RunningServer } from '../../src/main/server/index';
@@ -397,4 +400,82 @@ describe('fuzzing the IDX parser', () => {
     }
     expect(rejected).toBeGreaterThan(500);
   });
+});
+
+// ---------------------------------------------------------------- config text: nesting and control characters
+
+/** Lists and maps nested around MAX_CONFIG_DEPTH or far beyond it, in random mixes of JSON's and YAML's forms. */
+function deepText(r: SeededRandom): { name: string; text: string; depth: number; pure: boolean } {
+  const depth = r.int(2) === 0 ? MAX_CONFIG_DEPTH - 3 + r.int(7) : 100 + r.int(900);
+  if (r.int(3) === 0) {
+    const open = Array.from({ length: depth }, () => pick(r, ['[', '{"k": ']));
+    const close = r.int(2) === 0 ? open.map((o) => (o === '[' ? ']' : '}')).reverse().join('') : '';
+    return { name: 'deep.json', text: open.join('') + '1' + close, depth, pure: true };
+  }
+  const forms = r.int(2) === 0 ? [pick(r, ['[', '{a: ', '- ', '? ', 'k:\n'])] : ['[', '{a: ', '- ', '? ', 'k:\n', 'k: ', '[{', '- k: '];
+  let text = '';
+  let indent = 0;
+  for (let i = 0; i < depth; i++) {
+    const form = pick(r, forms);
+    text += form;
+    if (form.endsWith('\n')) text += ' '.repeat(++indent);
+  }
+  return { name: pick(r, ['deep.yaml', 'deep.yml']), text: text + 'x', depth, pure: forms.length === 1 && forms[0] !== 'k: ' };
+}
+
+const CONTROL = ['\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\u000b', '\f', '\r', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029', '\ud800', '\ufeff'];
+
+/** A valid config whose strings (and keys) carry control characters, escaped (JSON, YAML) or raw in the text. */
+function controlText(r: SeededRandom): { name: string; text: string; how: string } {
+  const value = clone(VALID);
+  const junk = () => Array.from({ length: 1 + r.int(4) }, () => pick(r, CONTROL)).join('');
+  const where = r.int(3);
+  if (where === 0) value['name'] = `run${junk()}name`;
+  else if (where === 1) (value['task'] as Record<string, Json>)['kind'] = `modular${junk()}`;
+  else value[`key${junk()}`] = 1;
+  const form = r.int(3);
+  if (form === 0) return { name: 'c.json', text: JSON.stringify(value, null, 2), how: `escaped JSON, control at ${where}` };
+  if (form === 1) return { name: 'c.yaml', text: toYaml(value), how: `YAML, control at ${where}` };
+  const raw = JSON.stringify(value, null, 2).replace(/\\u00([0-9a-f]{2})|\\[btnfr]/g, () => pick(r, CONTROL));
+  return { name: pick(r, ['c.json', 'c.yaml']), text: raw, how: `raw control characters, at ${where}` };
+}
+
+describe('fuzzing config text for nesting and control characters', () => {
+  it('refuses 300 deeply nested texts with the depth, or parses them, and never crashes', async () => {
+    const r = seededRandom(6464);
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const t = deepText(r);
+      const how = `${t.name} depth ${t.depth}: ${JSON.stringify(t.text.slice(0, 40))}`;
+      const run = parseConfigText(t.text, t.name);
+      const sweep = parseSweepText(t.text, t.name);
+      expect(run.ok || sweep.ok, how).toBe(false);
+      const problems = run.ok ? [] : run.problems;
+      expect(problems[0]!.message.length, how).toBeGreaterThan(5);
+      const deep = problems.some((p) => p.message.includes(`more than ${MAX_CONFIG_DEPTH} levels deep`));
+      if (deep) refused++;
+      if (t.pure && t.depth > MAX_CONFIG_DEPTH + 1 && t.text.length <= MAX_CONFIG_CHARS) expect(deep, how).toBe(true);
+      if (t.depth <= MAX_CONFIG_DEPTH) expect(deep, how).toBe(false);
+      expectInvalidReport(await dispatch(backend.handlers, 'config.validate', { name: t.name, text: t.text }), how);
+      expectRejected(await dispatch(backend.handlers, 'runs.createFromFile', { name: t.name, text: t.text }), how);
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(launches).toBe(0);
+  }, 60_000);
+
+  it('validates or refuses 300 configs with control characters in their strings, never crashing', async () => {
+    const r = seededRandom(127);
+    let valid = 0;
+    for (let i = 0; i < 300; i++) {
+      const t = controlText(r);
+      const res = await dispatch(backend.handlers, 'config.validate', { name: t.name, text: t.text });
+      if (!res.ok) throw new Error(`config.validate failed instead of reporting: ${t.how}: ${res.error.message}`);
+      const report = res.result as { ok: boolean; problems: { message: string }[] };
+      if (report.ok) valid++;
+      else expect(report.problems[0]!.message.length, t.how).toBeGreaterThan(5);
+    }
+    // names may hold any text; a control character in a kind or a key is refused
+    expect(valid).toBeGreaterThan(0);
+    expect(valid).toBeLessThan(300);
+  }, 60_000);
 });

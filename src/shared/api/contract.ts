@@ -2,7 +2,7 @@
 // and every event it may receive. Electron IPC (main/app + preload) and the WebSocket (main/server) both carry exactly this.
 import { z } from 'zod';
 import { LR_SCHEDULES, RunConfigSchema } from '../config/run-config';
-import { MAX_CONFIG_CHARS } from '../config/limits';
+import { MAX_CONFIG_PAYLOAD_CHARS } from '../config/limits';
 import type {
   AppInfo,
   MetricSeries,
@@ -77,8 +77,8 @@ const ReducedInput = z.strictObject({
   lrScaling: z.enum(['fixed', 'with-norm']).optional().describe("'with-norm': each cell's lr is the run's times α"),
   lrSchedule: z.enum(LR_SCHEDULES).optional().describe("each cell's lr schedule (default: the run's)"),
 });
-// A file within the byte limit always decodes to at most that many characters, so one number bounds both.
-const ConfigText = z.string().max(MAX_CONFIG_CHARS);
+// Derived from the config size limit; see MAX_CONFIG_PAYLOAD_CHARS for why it is larger.
+const ConfigText = z.string().max(MAX_CONFIG_PAYLOAD_CHARS);
 const FileText = z.strictObject({
   name: z.string().min(1).max(1024),
   text: ConfigText,

@@ -10,6 +10,12 @@ export const MAX_CONFIG_BYTES = 64 * 1024;
 export const MAX_CONFIG_CHARS = MAX_CONFIG_BYTES;
 
 /**
+ * The most config text an API call may carry. Set well above the limit, so that text somewhat over it still reaches
+ * the parser and comes back as a validation report naming the limit; far larger payloads are refused unread.
+ */
+export const MAX_CONFIG_PAYLOAD_CHARS = 16 * MAX_CONFIG_CHARS;
+
+/**
  * The deepest nesting of lists and maps accepted. Real configs nest about 5 deep; the YAML library composes
  * recursively, and a few hundred levels exhaust the stack so badly that V8 aborts the whole process.
  */
