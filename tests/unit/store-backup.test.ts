@@ -155,7 +155,8 @@ describe('export and import of a run', () => {
       const before = contentHash(b.db);
       const cases: [string, string, string, RegExp][] = [
         ['runs', 'final_json', 'x', /runs\.final_json is not JSON/],
-        ['runs', 'phases_json', '{"t1": "soon"}', /runs\.phases_json has the wrong shape: t1 is not a number or null/],
+        ['runs', 'phases_json', '{"t1": "soon", "t2": 1, "t3": 1, "t4": 1, "t2_99": 1, "t4_99": 1}', /runs\.phases_json has the wrong shape: t1 is not a number or null/],
+        ['runs', 'final_json', '{"trainLoss": 1}', /runs\.final_json has the wrong shape: trainAcc is missing/],
         ['runs', 'backend_notes_json', '[1]', /runs\.backend_notes_json has the wrong shape: expected an array of strings/],
         ['runs', 'config_json', '{"seed": 1', /runs\.config_json is not JSON/],
         ['analyses', 'params_json', '', /analyses\.params_json is not JSON/],

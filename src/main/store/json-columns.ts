@@ -1,5 +1,6 @@
 // The JSON stored in *_json columns, read defensively: a value written by anything (an older or damaged import, a
 // hand edit, a disk error) is checked against the shape its column holds, so one bad row is reported, never thrown.
+import { EMPTY_PHASES } from '../../shared/analysis/phases';
 import { RunConfigSchema, type RunConfig } from '../../shared/config/run-config';
 
 /** What a column holds; null means "any JSON" (e.g. analysis results, whose shape depends on the analysis kind). */
@@ -10,12 +11,16 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const stringArray: ShapeCheck = (v) =>
   Array.isArray(v) && v.every((s) => typeof s === 'string') ? null : 'expected an array of strings';
 
-/** Phases and final metrics: an object of numbers or nulls (the writer stores null for NaN and ±Infinity). */
-const numbersOrNulls: ShapeCheck = (v) => {
-  if (!isRecord(v)) return 'expected an object of numbers or nulls';
-  for (const [k, x] of Object.entries(v)) if (x !== null && typeof x !== 'number') return `${k} is not a number or null`;
-  return null;
-};
+/** Phases and final metrics: an object with these keys, each a number or null (the writer stores null for NaN and
+ *  ±Infinity); a missing key would reach the API as undefined. */
+const numbersOrNulls =
+  (keys: readonly string[]): ShapeCheck =>
+  (v) => {
+    if (!isRecord(v)) return `expected an object of ${keys.join(', ')}`;
+    for (const k of keys) if (!(k in v)) return `${k} is missing`;
+    for (const [k, x] of Object.entries(v)) if (x !== null && typeof x !== 'number') return `${k} is not a number or null`;
+    return null;
+  };
 
 const object: ShapeCheck = (v) => (isRecord(v) ? null : 'expected an object');
 
@@ -30,8 +35,8 @@ const runConfig: ShapeCheck = (v) => {
 const SHAPES: Record<string, ShapeCheck> = {
   'runs.config_json': runConfig,
   'runs.backend_notes_json': stringArray,
-  'runs.phases_json': numbersOrNulls,
-  'runs.final_json': numbersOrNulls,
+  'runs.phases_json': numbersOrNulls(Object.keys(EMPTY_PHASES)),
+  'runs.final_json': numbersOrNulls(['trainLoss', 'trainAcc', 'valLoss', 'valAcc']),
   'analyses.params_json': object,
   'sweeps.config_json': object,
 };
