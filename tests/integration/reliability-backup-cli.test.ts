@@ -44,5 +44,5 @@ it('export-run writes one file that import-run brings into another database, whe
   expect(missing.stderr).toContain('grokscope export-run: no run with id 9');
   const notDb = cli('import-run', 'c.json', '--db', 'b.db');
   expect(notDb.code).toBe(2);
-  expect(notDb.stderr).toMatch(/c\.json is not a Grokscope export/);
+  expect(notDb.stderr).toMatch(/c\.json is not a Grokscope database: it is not an SQLite file/);
 }, 120_000);
