@@ -16,7 +16,8 @@ const tmp = tempDir('fuzz-db');
 afterAll(() => tmp.cleanup());
 
 const pick = <T>(rng: SeededRandom, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
-const word = (rng: SeededRandom) => pick(rng, ['runs', 'sweeps', 'notes', 'photo', 'metrics', 'cache', 'kv', 'user']) + (rng.next() < 0.5 ? '' : String(rng.int(100)));
+const NAMES = ['runs', 'sweeps', 'notes', 'photo', 'metrics', 'cache', 'kv', 'user'];
+const word = (rng: SeededRandom) => pick(rng, NAMES) + (rng.next() < 0.5 ? '' : String(rng.int(100)));
 
 /** Another program's SQLite file: 0-4 random tables with rows; a random application id (never ours) and
  *  user_version; WAL or a rollback journal. A file with neither tables nor marks would be an empty database, ours to
@@ -82,7 +83,8 @@ describe('run files with a damaged JSON column', () => {
     const id = source.runs.insert({ name: 'exported', config: smallConfig(), createdAt: 't', owner: OWNER });
     source.metrics.insertBatch(id, [['val_acc', 0, 0.1], ['val_acc', 10, 0.9]]);
     source.analyses.save(id, 'spectral', { window: 64 }, { energy: 1.5, hjorth: [1, 2, 3] }, 't');
-    source.runs.setProgress(id, 10, { t1: 1, t2: 2, t3: null, t4: null, t2_99: null, t4_99: null }, { trainLoss: 0.1, trainAcc: 1, valLoss: 2, valAcc: 0.3 });
+    const phases = { t1: 1, t2: 2, t3: null, t4: null, t2_99: null, t4_99: null };
+    source.runs.setProgress(id, 10, phases, { trainLoss: 0.1, trainAcc: 1, valLoss: 2, valAcc: 0.3 });
     source.runs.setStatus(id, 'completed', { step: 10, backend: 'wasm', backendNotes: ['one thread'] });
     file = tmp.file('run.grokscope');
     exportRun(source.db, id, file);
@@ -106,7 +108,8 @@ describe('run files with a damaged JSON column', () => {
     };
     const generic = [
       'x', '', ' ', original.slice(0, 1 + rng.int(Math.max(1, original.length - 1))), `${original}}`, '1e999', '[1e400]',
-      `{"huge": -1e309}`, /\d/.test(original) ? original.replace(/\d+(\.\d+)?/, '1e999') : `[${original}, 1e999]`, '{"a":', 'undefined', 'NaN', '{\'a\': 1}',
+      `{"huge": -1e309}`, /\d/.test(original) ? original.replace(/\d+(\.\d+)?/, '1e999') : `[${original}, 1e999]`,
+      '{"a":', 'undefined', 'NaN', '{\'a\': 1}',
     ];
     return rng.next() < 0.5 && shaped[column] ? pick(rng, shaped[column]!) : pick(rng, generic);
   };
@@ -144,7 +147,8 @@ describe('run files with a damaged JSON column', () => {
         }
         const what = `${table}.${column} = ${JSON.stringify(bad).slice(0, 80)}`;
         expect(err, what).toBeInstanceOf(BackupError);
-        expect((err as Error).message, what).toMatch(new RegExp(`: run \\d+: ${table}\\.${column} (is not JSON|has the wrong shape|holds a number too large)`));
+        const named = new RegExp(`: run \\d+: ${table}\\.${column} (is not JSON|has the wrong shape|holds a number too large)`);
+        expect((err as Error).message, what).toMatch(named);
         expect(contentHash(target.db), what).toBe(before);
       }
     }

@@ -139,7 +139,8 @@ describe('export and import of a run', () => {
       const edit = new Database(bad);
       edit.prepare("UPDATE runs SET config_json = json_set(config_json, '$.optimizer.lr', -1)").run();
       edit.close();
-      expect(() => importRuns(a.db, bad)).toThrow(/run \d+: runs\.config_json has the wrong shape: not a valid run config \(optimizer\.lr: /);
+      expect(() => importRuns(a.db, bad))
+        .toThrow(/run \d+: runs\.config_json has the wrong shape: not a valid run config \(optimizer\.lr: /);
       expect(contentHash(a.db)).toBe(before);
     } finally {
       a.close();
@@ -155,7 +156,8 @@ describe('export and import of a run', () => {
       const before = contentHash(b.db);
       const cases: [string, string, string, RegExp][] = [
         ['runs', 'final_json', 'x', /runs\.final_json is not JSON/],
-        ['runs', 'phases_json', '{"t1": "soon", "t2": 1, "t3": 1, "t4": 1, "t2_99": 1, "t4_99": 1}', /runs\.phases_json has the wrong shape: t1 is not a number or null/],
+        ['runs', 'phases_json', '{"t1": "soon", "t2": 1, "t3": 1, "t4": 1, "t2_99": 1, "t4_99": 1}',
+          /runs\.phases_json has the wrong shape: t1 is not a number or null/],
         ['runs', 'final_json', '{"trainLoss": 1}', /runs\.final_json has the wrong shape: trainAcc is missing/],
         ['runs', 'backend_notes_json', '[1]', /runs\.backend_notes_json has the wrong shape: expected an array of strings/],
         ['runs', 'config_json', '{"seed": 1', /runs\.config_json is not JSON/],
@@ -169,7 +171,8 @@ describe('export and import of a run', () => {
         edit.prepare(`UPDATE ${table} SET ${column} = ?`).run(value);
         edit.close();
         expect(() => importRuns(b.db, copy), column).toThrow(BackupError);
-        expect(() => importRuns(b.db, copy), column).toThrow(new RegExp(`json-${table}-${column}\\.grokscope: run \\d+: ${problem.source}`));
+        const named = new RegExp(`json-${table}-${column}\\.grokscope: run \\d+: ${problem.source}`);
+        expect(() => importRuns(b.db, copy), column).toThrow(named);
         expect(contentHash(b.db)).toBe(before);
       }
     } finally {

@@ -21,7 +21,8 @@ const noCompute: ComputeLauncher = {
 function seed(store: Store, status: 'completed' | 'running' = 'completed'): { intact: number; damaged: Record<string, number> } {
   const add = (name: string) => {
     const id = store.runs.insert({ name, config: smallConfig(), createdAt: 't', owner: { host: hostname(), pid: 2 ** 22 + 1 } });
-    store.runs.setProgress(id, 10, { t1: 1, t2: null, t3: null, t4: null, t2_99: null, t4_99: null }, { trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: 0.1 });
+    const phases = { t1: 1, t2: null, t3: null, t4: null, t2_99: null, t4_99: null };
+    store.runs.setProgress(id, 10, phases, { trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: 0.1 });
     store.runs.setStatus(id, status, { step: 10 });
     return id;
   };
@@ -45,7 +46,8 @@ describe('a damaged run row', () => {
     expect(rows.find((r) => r.id === intact)!.final).toEqual({ trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: 0.1 });
     expect(store.runs.get(damaged['final_json']!)!.damaged).toMatch(/^final_json is not JSON \(/);
     expect(store.runs.get(damaged['phases_json']!)!.damaged).toMatch(/^phases_json is not JSON/);
-    expect(store.runs.get(damaged['backend_notes_json']!)!.damaged).toBe('backend_notes_json has the wrong shape: expected an array of strings');
+    expect(store.runs.get(damaged['backend_notes_json']!)!.damaged)
+      .toBe('backend_notes_json has the wrong shape: expected an array of strings');
     expect(store.runs.get(damaged['config_json']!)!.damaged).toMatch(/^config_json is not JSON/);
     expect(store.runs.withStatus('completed').map((r) => r.id)).toEqual([intact]);
     store.runs.purge(damaged['final_json']!);
@@ -65,7 +67,8 @@ describe('a damaged run row', () => {
       expect(list.every((r) => r.status === 'interrupted')).toBe(true);
       expect(list.find((r) => r.id === intact)!.damaged).toBeNull();
       const badConfig = list.find((r) => r.id === damaged['config_json'])!;
-      expect(badConfig).toMatchObject({ task: 'unreadable', model: 'unreadable', damaged: expect.stringMatching(/^config_json is not JSON/) });
+      const unreadable = { task: 'unreadable', model: 'unreadable', damaged: expect.stringMatching(/^config_json is not JSON/) };
+      expect(badConfig).toMatchObject(unreadable);
       const shown = await backend.handlers['runs.get']({ id: damaged['final_json']! });
       expect(shown.damaged).toMatch(/final_json is not JSON/);
       expect(shown.phases.t1).toBe(1);
@@ -74,7 +77,8 @@ describe('a damaged run row', () => {
       await backend.handlers['runs.delete']({ id: damaged['final_json']! });
       expect((await backend.handlers['runs.list']({ includeDeleted: false })).map((r) => r.id)).not.toContain(damaged['final_json']);
       // stays in the store as any deleted run, and is listed as deleted
-      expect((await backend.handlers['runs.list']({ includeDeleted: true })).find((r) => r.id === damaged['final_json'])!.deleted).toBe(true);
+      const all = await backend.handlers['runs.list']({ includeDeleted: true });
+      expect(all.find((r) => r.id === damaged['final_json'])!.deleted).toBe(true);
     } finally {
       await backend.close();
     }

@@ -79,7 +79,8 @@ describe('openDatabase', () => {
 
   it("refuses another program's SQLite file before writing a byte, and never calls it a newer Grokscope", () => {
     const cases: [string, (d: Database.Database) => void, RegExp][] = [
-      ['tables.db', (d) => d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (1)'), /has no Grokscope tables/],
+      ['tables.db', (d) => d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (1)'),
+        /has no Grokscope tables/],
       ['app-id.db', (d) => d.pragma('application_id = 1234'), /its application id is 0x4d2/],
       ['user-version.db', (d) => d.pragma('user_version = 77'), /has no Grokscope tables/],
       ['wal.db', (d) => (d.pragma('journal_mode = WAL'), d.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY)')), /has no Grokscope tables/],

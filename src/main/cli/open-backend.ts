@@ -23,10 +23,18 @@ export function openExistingBackend(dbFlag: string | undefined): LocalBackend {
   return open(dbFlag, { mode: 'browser', workers: 1, continueSweeps: false, mustExist: true });
 }
 
-function open(dbFlag: string | undefined, o: { mode: 'electron' | 'browser'; workers: number; continueSweeps: boolean; mustExist: boolean }): LocalBackend {
+interface OpenChoices {
+  mode: 'electron' | 'browser';
+  workers: number;
+  continueSweeps: boolean;
+  mustExist: boolean;
+}
+
+function open(dbFlag: string | undefined, o: OpenChoices): LocalBackend {
   const dbPath = dbPathFrom(dbFlag);
   try {
-    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: o.workers, mode: o.mode, continueSweeps: o.continueSweeps, mustExist: o.mustExist });
+    const { mode, continueSweeps, mustExist } = o;
+    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: o.workers, mode, continueSweeps, mustExist });
   } catch (e) {
     throw asCliError(e);
   }

@@ -115,7 +115,8 @@ function checkImportFile(file: string): void {
     throw new BackupError(`${file}: cannot read it (${(e as Error).message})`);
   }
   if (st.isDirectory()) throw new BackupError(`${file} is a folder; give a run file written by grokscope export-run`);
-  if (!st.isFile()) throw new BackupError(`${file} is not a regular file (a device, pipe or socket); give a run file written by grokscope export-run`);
+  if (!st.isFile())
+    throw new BackupError(`${file} is not a regular file (a device, pipe or socket); give a run file written by grokscope export-run`);
   let header;
   try {
     header = readSqliteHeader(file);
@@ -124,13 +125,16 @@ function checkImportFile(file: string): void {
   }
   if (!header.sqlite) throw new BackupError(`${file} is not a Grokscope database: it is not an SQLite file (no "SQLite format 3" header)`);
   if (header.applicationId !== 0 && header.applicationId !== APPLICATION_ID)
-    throw new BackupError(`${file} is not a Grokscope database: it belongs to another program (application id 0x${header.applicationId.toString(16)})`);
+    throw new BackupError(
+      `${file} is not a Grokscope database: it belongs to another program (application id 0x${header.applicationId.toString(16)})`,
+    );
 }
 
 /** The first unreadable value of any *_json column of the runs and of every table that travels with them, in words
  *  naming the run and the column; null when all are readable. Shapes are checked where known (json-columns.ts). */
 function firstDamagedJson(src: Db): string | null {
-  const tables = [{ table: 'runs', columns: src.prepare(`SELECT name FROM pragma_table_info('runs')`).pluck().all() as string[] }, ...runTables(src, 'main')];
+  const runColumns = src.prepare(`SELECT name FROM pragma_table_info('runs')`).pluck().all() as string[];
+  const tables = [{ table: 'runs', columns: runColumns }, ...runTables(src, 'main')];
   for (const { table, columns } of tables) {
     const runCol = table === 'runs' ? 'id' : 'run_id';
     for (const column of columns.filter((c) => c.endsWith('_json'))) {

@@ -94,7 +94,8 @@ function checkPath(path: string, opts: OpenOptions): number {
   } catch (e) {
     if (e instanceof DatabasePathError) throw e;
     if (errno(e) === 'ENOENT') size = -1;
-    else if (errno(e) === 'ENOTDIR') throw new DatabasePathError(path, `no database at ${path}: a part of the path is a file, not a folder`);
+    else if (errno(e) === 'ENOTDIR')
+      throw new DatabasePathError(path, `no database at ${path}: a part of the path is a file, not a folder`);
     else if (errno(e) === 'EACCES') throw new DatabasePathError(path, `cannot read ${path}: permission denied`);
     else throw new DatabaseOpenError(path, (e as Error).message);
   }
@@ -104,14 +105,17 @@ function checkPath(path: string, opts: OpenOptions): number {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
-      throw new DatabasePathError(path, `cannot create the database ${path}: ${errno(e) === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+      const why = errno(e) === 'EACCES' ? 'permission denied' : (e as Error).message;
+      throw new DatabasePathError(path, `cannot create the database ${path}: ${why}`);
     }
   }
   return size;
 }
 
 /** The columns every Grokscope runs table has had since the first schema. */
-const RUNS_COLUMNS = ['id', 'name', 'config_json', 'status', 'seed', 'backend_notes_json', 'total_steps', 'created_at', 'phases_json', 'final_json'];
+const RUNS_COLUMNS = [
+  'id', 'name', 'config_json', 'status', 'seed', 'backend_notes_json', 'total_steps', 'created_at', 'phases_json', 'final_json',
+];
 
 /**
  * Decides, reading only, whether an SQLite file whose header does not carry our application id is ours: an empty one
@@ -128,7 +132,8 @@ function assertOurs(db: Db, path: string): void {
   const runCols = db.prepare("SELECT name FROM pragma_table_info('runs')").pluck().all() as string[];
   const hasRuns = RUNS_COLUMNS.every((c) => runCols.includes(c));
   if (found >= 1 && found <= SCHEMA_VERSION && hasRuns) return;
-  throw new NotGrokscopeDatabaseError(path, hasRuns ? `its schema version ${found} is not one Grokscope wrote` : 'it has no Grokscope tables');
+  const why = hasRuns ? `its schema version ${found} is not one Grokscope wrote` : 'it has no Grokscope tables';
+  throw new NotGrokscopeDatabaseError(path, why);
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -161,7 +166,8 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     try {
       header = readSqliteHeader(path);
     } catch (e) {
-      throw errno(e) === 'EACCES' ? new DatabasePathError(path, `cannot read ${path}: permission denied`) : new DatabaseOpenError(path, (e as Error).message);
+      if (errno(e) === 'EACCES') throw new DatabasePathError(path, `cannot read ${path}: permission denied`);
+      throw new DatabaseOpenError(path, (e as Error).message);
     }
     if (!header.sqlite) throw new NotGrokscopeDatabaseError(path, 'it is not an SQLite file');
     if (header.applicationId !== 0 && header.applicationId !== APPLICATION_ID)
