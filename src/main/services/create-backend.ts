@@ -137,7 +137,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   const mustGet = (id: number, damagedOk = false): RunRow => {
     const row = store.runs.get(id);
     if (!row) throw new ApiError('not_found', `no run with id ${id}`);
-    if (row.damaged !== null && !damagedOk) throw new ApiError('conflict', `run ${id} is damaged (${row.damaged}); it can only be shown or deleted`);
+    if (row.damaged !== null && !damagedOk)
+      throw new ApiError('conflict', `run ${id} is damaged (${row.damaged}); it can only be shown or deleted`);
     return row;
   };
 
