@@ -1,5 +1,6 @@
 // Training progress on stderr: a redrawn bar on a terminal, plain periodic lines otherwise (logs, CI, pipes).
 import { fmtPct } from './format';
+import { safeText } from './safe-text';
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -49,7 +50,7 @@ export class ProgressReporter {
   /** A status line (started, paused, finished): printed on its own line, never overwritten. */
   note(text: string): void {
     this.clear();
-    this.out.write(`${text}\n`);
+    this.out.write(`${safeText(text)}\n`); // notes carry stored errors and backend notes: user text
   }
 
   /** Leaves the terminal clean (the bar ends on its own line). */

@@ -12,6 +12,7 @@ import { readConfig } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { openBackend } from './open-backend';
 import { err, json, out } from './io';
+import { safeLine } from './safe-text';
 
 const DONE = new Set(['completed', 'cancelled', 'diverged', 'failed']);
 
@@ -28,8 +29,9 @@ export function sweepGridText(v: SweepView): string {
     const p = cellStat(c.runs, 'predicted').mean;
     return `${acc === null ? '-' : `${acc.toFixed(0)}%`}${p === null ? '' : ` p=${p.toFixed(2)}`}`;
   };
-  const show = (x: number | string | boolean) => (typeof x === 'number' ? String(Number(x.toPrecision(4))) : String(x));
-  const head = [`${a!.path} \\ ${b?.path ?? ''}`, ...cols.map(show)];
+  // axis values and paths come from the user's file: printed on one line, control characters escaped
+  const show = (x: number | string | boolean) => (typeof x === 'number' ? String(Number(x.toPrecision(4))) : safeLine(String(x)));
+  const head = [`${safeLine(a!.path)} \\ ${safeLine(b?.path ?? '')}`, ...cols.map(show)];
   const lines = rows.map((r, i) => [show(r), ...cols.map((_, j) => cellText(i, j))]);
   const table = [head, ...lines];
   const w = head.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
