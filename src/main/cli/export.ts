@@ -1,7 +1,8 @@
-// grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--db PATH]
-// grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--db PATH]   (every figure, SVG + PNG at 2×)
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// grokscope export RUN --figure NAME --format svg|png|csv --out FILE [--force] [--db PATH]
+// grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--force] [--db PATH]   (every figure, SVG + PNG at 2×)
+// A figure is cheap to redo, the file it would replace may not be: nothing is overwritten without --force.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { FIGURES, figureMetrics, type FigureName } from '../../shared/figures/curves';
 import { downsampleMinMax } from '../../shared/analysis/downsample';
 import type { MetricSeries } from '../../shared/api/types';
@@ -20,7 +21,16 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     {
       name: 'export',
       positionals: ['RUN'],
-      flags: { figure: 'value', format: 'value', out: 'value', db: 'value', all: 'boolean', smoothing: 'value', 'log-x': 'boolean' },
+      flags: {
+        figure: 'value',
+        format: 'value',
+        out: 'value',
+        db: 'value',
+        all: 'boolean',
+        smoothing: 'value',
+        'log-x': 'boolean',
+        force: 'boolean',
+      },
     },
     argv,
   );
@@ -32,6 +42,8 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
   const outFile = stringFlag(a, 'out');
   const missing = [!figure && '--figure NAME', !format && '--format svg|png|csv', !outFile && '--out FILE'].filter(Boolean);
   if (missing.length) throw new UsageError(`"grokscope export" needs ${missing.join(', ')}; see "grokscope export --help"`);
+  const path = resolve(outFile!);
+  checkOutFile(path, format!, a.flags['force'] === true);
 
   const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
@@ -48,7 +60,6 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     // Loaded on demand: echarts and resvg are heavy and only this command needs them.
     const { exportRunFigure } = await import('../services/figure-export');
     const { data } = await exportRunFigure(series, run.phases, figure!, format!, { title: `run ${id} · ${run.task} · ${run.model}` });
-    const path = resolve(outFile!);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, data);
     err(`wrote ${path} (${figure} of run ${id}, ${format}, ${Buffer.byteLength(data)} bytes)`);
@@ -68,6 +79,7 @@ async function exportAll(id: number, a: ReturnType<typeof parseArgs>): Promise<n
   const smoothing = smoothingText === undefined ? undefined : Number(smoothingText);
   if (smoothing !== undefined && !(Number.isFinite(smoothing) && smoothing >= 0 && smoothing < 1))
     throw new UsageError(`--smoothing must be a number in [0, 1), got "${smoothingText}"`);
+  checkOutDir(resolve(outDir), id, a.flags['force'] === true);
   const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
     await getRun(backend, id); // a missing run is the usual one-line failure
@@ -80,4 +92,32 @@ async function exportAll(id: number, a: ReturnType<typeof parseArgs>): Promise<n
   } finally {
     await backend.close();
   }
+}
+
+/** File name extensions that name a format: one of them on --out must agree with --format. */
+const FORMAT_EXTENSIONS = new Set(['svg', 'png', 'csv', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff', 'pdf', 'json', 'tsv']);
+
+function checkOutFile(path: string, format: string, force: boolean): void {
+  const ext = extname(path).slice(1).toLowerCase();
+  if (FORMAT_EXTENSIONS.has(ext) && ext !== format) {
+    const fits = (FORMATS as readonly string[]).includes(ext) ? `--format ${ext}` : `a .${format} name`;
+    throw new UsageError(`--format ${format} contradicts --out ${path}, whose name ends in .${ext}: use ${fits}`);
+  }
+  if (!existsSync(path)) return;
+  if (statSync(path).isDirectory())
+    throw new UsageError(`--out ${path} is a folder; give a file name (or use --all --out DIR for every figure)`);
+  if (!force) throw new UsageError(`--out ${path} already exists; add --force to overwrite it, or choose another name`);
+}
+
+/** `--all` writes run-<id>-<figure>.svg and .png; refuses when any such file is already in DIR. */
+function checkOutDir(dir: string, id: number, force: boolean): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is a file; --all needs a folder to write the figures to`);
+  if (force) return;
+  const prefix = `run-${id}-`;
+  const clash = readdirSync(dir).filter((f) => f.startsWith(prefix) && /\.(svg|png)$/i.test(f));
+  if (clash.length === 0) return;
+  const shown = clash.slice(0, 3).map((f) => join(dir, f)).join(', ') + (clash.length > 3 ? ', …' : '');
+  const n = clash.length === 1 ? 'one figure file' : `${clash.length} figure files`;
+  throw new UsageError(`${n} of run ${id} already exist in ${dir} (${shown}); add --force to overwrite them`);
 }
