@@ -5,7 +5,8 @@ import { formatProblem } from '../../shared/config/errors';
 import { parseArgs } from './args';
 import { readConfig, runConfigFromText } from './config-file';
 import { EXIT_OK, UsageError } from './errors';
-import { out } from './io';
+import { err, out } from './io';
+import { runConfigWarnings } from '../../shared/config/warnings';
 import { describeModel, describeTask } from '../services/run-views';
 
 export async function validateCommand(argv: readonly string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
     return EXIT_OK;
   }
   const c = runConfigFromText(text, file);
+  for (const w of runConfigWarnings(c)) err(`${file}: warning: ${formatProblem(w)}`);
   out(`${file}: valid run config: ${describeTask(c.task)} · ${describeModel(c.model)} · ${c.training.steps} steps · backend ${c.backend}`);
   return EXIT_OK;
 }

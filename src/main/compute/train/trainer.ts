@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../engine/gradients'; // side effect: registers the kernel gradients autodiff needs
 import type { RunConfig } from '../../../shared/config/run-config';
 import { LAYER_NORM_PREFIX } from '../../../shared/api/types';
+import { fullBatchText } from '../../../shared/config/warnings';
 import type { TrainingState } from '../protocol';
 import { createModel, paramCount } from '../models/create';
 import type { Model } from '../models/layers';
@@ -58,6 +59,8 @@ export class Trainer {
   threadsNote: string;
   /** whether the MLP step runs in Grokscope's wasm kernel (null: the model has none), for the backend notes */
   readonly kernelNote: string | null;
+  /** set when batchSize is at least the training set: the run is full batch, which its notes must say */
+  readonly batchNote: string | null;
   /** a batch's mean loss and gradients: the MLP kernel or TF.js autodiff (train/step-grads) */
   private readonly batchGrads: BatchGrads;
   private readonly vars: tf.Variable[];
@@ -91,6 +94,7 @@ export class Trainer {
     this.kernelNote = kernelNote(this.model, backend, !!table);
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
+    this.batchNote = bs !== 'full' && bs >= ds.train.size ? `batchSize ${fullBatchText(bs, ds.train.size)}` : null;
     // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
     // (chooseWorkers declines minibatches: no pool, and a note that says why)
     const threading = startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
