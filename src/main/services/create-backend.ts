@@ -5,6 +5,7 @@ import { ApiError, type ApiHandlers } from '../../shared/api/contract';
 import type { HessianView, IdView, MetricSeries } from '../../shared/api/types';
 import { parseConfigText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
+import { memoryProblem } from '../../shared/config/memory-estimate';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
 import { AnalysisInputError, AnalysisNotFoundError, predictRun, spectralOfRun } from './run-analysis';
@@ -143,6 +144,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   };
 
   const create = (config: RunRow['config']): { id: number } => {
+    const tooBig = memoryProblem(config); // IPC and WebSocket configs skip validateRunConfig: refused here before any row
+    if (tooBig) throw new ApiError('invalid_input', formatProblem(tooBig), [tooBig]);
     const id = store.runs.insert({ name: config.name ?? defaultRunName(config), config, createdAt: new Date().toISOString(), owner });
     events.emit('runs.changed', { reason: 'created' });
     scheduler.emitStatus(id);

@@ -5,6 +5,7 @@ import { jsonDuplicateKey, jsonErrorOffset } from './json-locate';
 import { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_CHARS } from './limits';
 import { nestingProblem } from './nesting';
 import { problemsFromZod, type ConfigProblem } from './errors';
+import { memoryProblem } from './memory-estimate';
 import { expandSweep, SweepConfigSchema, type SweepCell, type SweepConfig } from './sweep-config';
 
 export type ConfigFormat = 'json' | 'yaml';
@@ -108,7 +109,7 @@ const splitPath = (p: string): (string | number)[] =>
 /** Validates an already parsed value as a run config. */
 export function validateRunConfig(value: unknown): ParsedConfig {
   const r = RunConfigSchema.safeParse(value, { reportInput: true });
-  if (r.success) return { ok: true, kind: 'run', config: r.data };
+  if (r.success) return memoryProblem(r.data) ? { ok: false, problems: [memoryProblem(r.data)!] } : { ok: true, kind: 'run', config: r.data };
   return { ok: false, problems: problemsFromZod(r.error) };
 }
 

@@ -2,6 +2,7 @@
 // linspace or logspace), seeds per cell, and the early-stopping policy. expandSweep turns one into the runs of its
 // grid, each validated by the run schema, with every problem located by its sweep path.
 import { z } from 'zod';
+import { memoryProblem } from './memory-estimate';
 import { problemsFromZod, type ConfigProblem } from './errors';
 import { RunConfigSchema, type RunConfig } from './run-config';
 
@@ -126,7 +127,11 @@ export function expandSweep(sweep: SweepConfig): { ok: true; cells: SweepCell[] 
           const axis = sweep.axes.findIndex((a) => p.path === a.path || p.path.startsWith(`${a.path}.`));
           problems.push({ path: axis >= 0 ? `axes[${axis}]` : `base.${p.path}`, message: `at ${label}: ${p.path}: ${p.message}` });
         }
-      } else cells.push({ index: [...index], coords, seed, config: r.data });
+      } else {
+        const big = memoryProblem(r.data); // a cell too big for its backend is refused with the sweep, not after hours
+        if (big) problems.push({ path: `base.${big.path}`, message: `at ${label}: ${big.path}: ${big.message}` });
+        else cells.push({ index: [...index], coords, seed, config: r.data });
+      }
     }
     // next grid point, last axis fastest
     let a = index.length - 1;
