@@ -7,6 +7,8 @@ import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/
 import { parseConfigText, parseSweepText } from '../../src/shared/config/parse';
 import { memoryProblem, trainingSetSize } from '../../src/shared/config/memory-estimate';
 import { runConfigWarnings } from '../../src/shared/config/warnings';
+import { createBackend } from '../../src/main/services/create-backend';
+import { tempDir } from '../integration/backend-helpers';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -58,6 +60,34 @@ describe('memoryProblem', () => {
     const r = parseSweepText(text, 'sweep.json');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/at p=997: task\.p: a modular task with p = 997 needs about/);
+  });
+});
+
+describe('run creation over IPC and the WebSocket (runs.create, no config file)', () => {
+  it('refuses a config too big for its backend before any row is stored or any compute starts', async () => {
+    const tmp = tempDir('memory');
+    let launches = 0;
+    const backend = createBackend({
+      dbPath: tmp.file('m.db'),
+      launcher: {
+        launch() {
+          launches++;
+          throw new Error('no compute in this test');
+        },
+      },
+    });
+    try {
+      const big = cfg(modular(997), { kind: 'transformer' });
+      await expect(backend.handlers['runs.create']({ config: big })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(/^task\.p: a modular task with p = 997 needs about/),
+      });
+      expect(await backend.handlers['runs.list']({ includeDeleted: true })).toEqual([]);
+      expect(launches).toBe(0);
+    } finally {
+      await backend.close();
+      tmp.cleanup();
+    }
   });
 });
 
