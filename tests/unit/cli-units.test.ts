@@ -83,3 +83,12 @@ describe('ProgressReporter', () => {
     expect(chunks.at(-1)).toMatch(/^run 2 100% step 1000\/1000 · train acc - · val acc 100\.0% · /);
   });
 });
+
+describe('ProgressReporter notes', () => {
+  it('escapes control characters in a note (a stored error or backend note) instead of writing them raw', () => {
+    const chunks: string[] = [];
+    const r = new ProgressReporter({ write: (s: string) => chunks.push(s) }, 'run 1');
+    r.note('run 1: failed: \x1b[2J\rgone\u202e');
+    expect(chunks).toEqual(['run 1: failed: \\x1b[2J\\x0dgone\\u202e\n']);
+  });
+});
