@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { tempDir } from './backend-helpers';
+import { APPLICATION_ID } from '../../src/main/store/migrations';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'grokscope.js');
@@ -125,6 +126,8 @@ describe('grokscope run / list / show / export', () => {
     expect(cli(['run', 'run.json', '--db', DB, '--backend', 'gpu']).stderr).toContain('--backend must be one of auto, wasm, cpu, tensorflow');
     const newer = tmp.file('newer.db');
     const raw = new Database(newer);
+    // a newer Grokscope's file carries our application id; without it the file is another program's
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
     raw.pragma('user_version = 999');
     raw.close();
     const r = cli(['run', 'run.json', '--db', newer]);
