@@ -129,4 +129,12 @@ describe('models too big for the backend', () => {
     expect(r.stderr).toContain('which can address at most 4 GiB');
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
+
+  it('run judges --backend as if the file said it: a cpu config moved to wasm is refused before a run is stored', () => {
+    const big = config({ backend: 'cpu', task: { kind: 'modular', op: 'add', p: 997 }, model: { kind: 'mlp' }, training: { steps: 10 } });
+    const r = cli(['run', write('p997-cpu.json', big), '--backend', 'wasm', '--db', 'moved.db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/p997-cpu\.json:\d+: task\.p: a modular task with p = 997 needs about [\d.]+ GiB on the wasm backend/);
+    expect(existsSync(join(tmp.dir, 'moved.db'))).toBe(false);
+  });
 });

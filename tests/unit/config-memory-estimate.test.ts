@@ -39,6 +39,15 @@ describe('memoryProblem', () => {
     expect(memoryProblem(cfg(modular(997), { kind: 'mlp' }, { backend: 'tensorflow' }))).toBeNull();
   });
 
+  it("judges the CLI's --backend and --steps overrides as if the file said them", () => {
+    const onWasm = JSON.stringify({ backend: 'wasm', task: modular(997), model: { kind: 'mlp' }, training: { steps: 10 } }, null, 2);
+    expect(parseConfigText(onWasm, 'p997.json').ok).toBe(false);
+    const moved = parseConfigText(onWasm, 'p997.json', { backend: 'tensorflow', steps: 20 });
+    expect(moved.ok && [moved.config.backend, moved.config.training.steps]).toEqual(['tensorflow', 20]);
+    const onCpu = parseConfigText(onWasm.replace('"wasm"', '"cpu"'), 'p997.json', { backend: 'wasm' });
+    expect(onCpu.ok ? null : onCpu.problems[0]).toMatchObject({ path: 'task.p', line: 6, message: expect.stringMatching(/wasm backend/) });
+  });
+
   it('accepts the papers\' settings and a large model that trains: p = 113 Nanda, p = 97, p = 200, p = 997 in minibatches', () => {
     expect(memoryProblem(cfg(modular(113, { trainFraction: 0.3, encoding: 'three-token' }), NANDA))).toBeNull();
     expect(memoryProblem(cfg(modular(97), { kind: 'transformer' }))).toBeNull();

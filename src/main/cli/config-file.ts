@@ -1,6 +1,6 @@
 // Reads and validates a config file for the CLI. Every problem is reported as FILE:LINE: PATH: PROBLEM (exit 2).
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { parseConfigText, STDIN_NAME } from '../../shared/config/parse';
+import { parseConfigText, STDIN_NAME, type RunOverrides } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
 import { fileErrorReason } from '../../shared/config/file-errors';
 import { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_BYTES } from '../../shared/config/limits';
@@ -66,8 +66,8 @@ export function readConfig(file: string): { name: string; text: string } {
 export const readConfigText = (file: string): string => readConfig(file).text;
 
 /** Validates a run config already read; problems are thrown as one UsageError, one line each. */
-export function runConfigFromText(text: string, name: string): RunConfig {
-  const r = parseConfigText(text, name);
+export function runConfigFromText(text: string, name: string, overrides: RunOverrides = {}): RunConfig {
+  const r = parseConfigText(text, name, overrides);
   if (r.ok) return r.config;
   const n = r.problems.length;
   throw new UsageError(
@@ -76,7 +76,7 @@ export function runConfigFromText(text: string, name: string): RunConfig {
   );
 }
 
-export function loadRunConfig(file: string): RunConfig {
+export function loadRunConfig(file: string, overrides: RunOverrides = {}): RunConfig {
   const { name, text } = readConfig(file);
-  return runConfigFromText(text, name);
+  return runConfigFromText(text, name, overrides);
 }

@@ -1,9 +1,7 @@
 // grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
-import { RunConfigSchema, BACKENDS } from '../../shared/config/run-config';
-import { problemsFromZod, formatProblem } from '../../shared/config/errors';
+import { BACKENDS } from '../../shared/config/run-config';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
 import { loadRunConfig } from './config-file';
-import { UsageError } from './errors';
 import { followInForeground } from './foreground';
 import { openBackend } from './open-backend';
 import { startRun } from './run-to-end';
@@ -16,25 +14,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     argv,
   );
   const file = a.positionals['FILE']!;
-  let config = loadRunConfig(file);
   const steps = intFlag(a, 'steps', 1, 10_000_000);
   const backendChoice = choiceFlag(a, 'backend', BACKENDS);
-  if (steps !== undefined || backendChoice !== undefined) {
-    const r = RunConfigSchema.safeParse(
-      {
-        ...config,
-        ...(backendChoice ? { backend: backendChoice } : {}),
-        training: { ...config.training, ...(steps !== undefined ? { steps } : {}) },
-      },
-      { reportInput: true },
-    );
-    if (!r.success)
-      throw new UsageError(
-        `${file} with the command-line overrides is not valid`,
-        problemsFromZod(r.error).map((p) => formatProblem(p)),
-      );
-    config = r.data;
-  }
+  const config = loadRunConfig(file, { ...(backendChoice ? { backend: backendChoice } : {}), ...(steps !== undefined ? { steps } : {}) });
 
   const backend = openBackend(stringFlag(a, 'db'));
   return followInForeground(backend, {

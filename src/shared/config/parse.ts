@@ -109,17 +109,36 @@ const splitPath = (p: string): (string | number)[] =>
 /** Validates an already parsed value as a run config. */
 export function validateRunConfig(value: unknown): ParsedConfig {
   const r = RunConfigSchema.safeParse(value, { reportInput: true });
-  if (r.success) return memoryProblem(r.data) ? { ok: false, problems: [memoryProblem(r.data)!] } : { ok: true, kind: 'run', config: r.data };
-  return { ok: false, problems: problemsFromZod(r.error) };
+  if (!r.success) return { ok: false, problems: problemsFromZod(r.error) };
+  const tooBig = memoryProblem(r.data);
+  return tooBig ? { ok: false, problems: [tooBig] } : { ok: true, kind: 'run', config: r.data };
 }
 
+/** Values given outside the file (the CLI's --backend and --steps), applied before validation so they are checked as
+ *  if the file said them: a config too big for wasm can still run with `--backend tensorflow`, and not the reverse. */
+export interface RunOverrides {
+  backend?: string;
+  steps?: number;
+}
+
+const withOverrides = (value: Record<string, unknown>, o: RunOverrides): Record<string, unknown> => {
+  const training = value['training'];
+  return {
+    ...value,
+    ...(o.backend !== undefined ? { backend: o.backend } : {}),
+    ...(o.steps !== undefined
+      ? { training: { ...(training !== null && typeof training === 'object' ? training : {}), steps: o.steps } }
+      : {}),
+  };
+};
+
 /** Parses and validates a config file's text; every problem carries its config path and, where known, its line. */
-export function parseConfigText(text: string, filename: string): ParsedConfig {
+export function parseConfigText(text: string, filename: string, overrides: RunOverrides = {}): ParsedConfig {
   const doc = parseDocumentText(text, formatFromName(filename));
   if (!doc.ok) return doc;
   if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value))
     return { ok: false, problems: [{ path: '', message: 'must be an object with task, model, optimizer and training', line: 1 }] };
-  const r = validateRunConfig(doc.value);
+  const r = validateRunConfig(withOverrides(doc.value as Record<string, unknown>, overrides));
   if (r.ok) return r;
   return { ok: false, problems: r.problems.map((p) => ({ ...p, line: doc.lineOf(splitPath(p.path)) })) };
 }
