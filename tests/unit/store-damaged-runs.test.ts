@@ -84,3 +84,39 @@ describe('a damaged run row', () => {
     }
   });
 });
+
+describe('damaged analyses and sweeps', () => {
+  it('an unreadable stored analysis reads as failed and never stops the runs list; an unreadable sweep lists as damaged', async () => {
+    const path = tmp.file('others.db');
+    const store = openStore(path);
+    const { intact } = seed(store);
+    const good = store.analyses.save(intact, 'prediction', { window: 400 }, { willGrok: true }, 't');
+    const other = store.runs.insert({ name: 'other', config: smallConfig(), createdAt: 't', owner: { host: hostname(), pid: 2 ** 22 + 1 } });
+    const bad = store.analyses.save(other, 'prediction', { window: 400 }, { willGrok: false }, 't');
+    store.db.prepare('UPDATE analyses SET result_json = ? WHERE id = ?').run('{"willGrok":', bad);
+    const sweepOf = (name: string) =>
+      store.sweeps.insert(name, { base: smallConfig(), axes: [{ path: 'optimizer.lr', values: [0.001] }], seeds: 1, policy: { mode: 'full', window: 8 } }, 't');
+    const readable = sweepOf('readable');
+    const damagedSweep = sweepOf('damaged');
+    store.db.prepare('UPDATE sweeps SET config_json = ? WHERE id = ?').run('{"base": {}, "axes": 3}', damagedSweep);
+
+    expect(store.analyses.latestResults('prediction')).toEqual(new Map([[intact, { willGrok: true }]]));
+    expect(store.analyses.latest(other, 'prediction')).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/result_json is not JSON/) });
+    expect(store.analyses.latest(intact, 'prediction')).toMatchObject({ id: good, status: 'done', result: { willGrok: true } });
+    store.close();
+
+    const backend = createBackend({ dbPath: path, launcher: noCompute });
+    try {
+      const runs = await backend.handlers['runs.list']({ includeDeleted: false });
+      expect(runs.map((r) => r.id)).toContain(other);
+      const sweeps = await backend.handlers['sweeps.list']({});
+      expect(sweeps.find((s) => s.id === readable)!.damaged).toBeNull();
+      expect(sweeps.find((s) => s.id === damagedSweep)!.damaged).toBe('config_json has the wrong shape: axes is not a list of axes');
+      await expect(backend.handlers['sweeps.get']({ id: damagedSweep })).rejects.toThrow(/sweep \d+ in .* is damaged \(config_json/);
+      await expect(backend.handlers['sweeps.resume']({ id: damagedSweep })).rejects.toThrow(/is damaged/);
+      expect((await backend.handlers['sweeps.get']({ id: readable })).id).toBe(readable);
+    } finally {
+      await backend.close();
+    }
+  });
+});

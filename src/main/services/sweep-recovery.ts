@@ -20,7 +20,7 @@ export interface ContinuedSweep {
 export async function continueUnfinishedSweeps(store: Store, sweeps: SweepService): Promise<ContinuedSweep[]> {
   const out: ContinuedSweep[] = [];
   for (const s of store.sweeps.list().reverse()) {
-    if (s.status !== 'running' && s.status !== 'interrupted') continue;
+    if ((s.status !== 'running' && s.status !== 'interrupted') || s.damaged) continue;
     const runs = store.sweeps.runIds(s.id).map((id) => store.runs.get(id));
     if (runs.some((r) => r && ACTIVE.has(r.status))) continue;
     out.push({ id: s.id, ...(await sweeps.resume(s.id)) });

@@ -9,7 +9,7 @@ import { predictRun, AnalysisInputError, AnalysisNotFoundError } from './run-ana
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
 import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView } from '../../shared/api/types';
-import type { Store } from '../store';
+import type { Store, SweepRow } from '../store';
 import type { RunOwner } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
 
@@ -76,8 +76,7 @@ export class SweepService {
    * or start again; queued ones are queued here. Returns what it did.
    */
   async resume(id: number): Promise<{ kept: number; continued: number; restarted: number; queued: number }> {
-    const sweep = this.store.sweeps.get(id);
-    if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
+    const sweep = this.readable(id);
     this.active.set(id, { mode: sweep.config.policy.mode, window: sweep.config.policy.window });
     this.store.sweeps.setStatus(id, 'running', null);
     const out = { kept: 0, continued: 0, restarted: 0, queued: 0 };
@@ -102,8 +101,7 @@ export class SweepService {
 
   /** Continues stopped cells (or the given runs) to their full budget: `confirm` after a `predict` sweep. */
   async continueCells(id: number, which: 'predicted-to-grok' | number[]): Promise<number[]> {
-    const sweep = this.store.sweeps.get(id);
-    if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
+    const sweep = this.readable(id);
     const chosen: number[] = [];
     for (const runId of this.store.sweeps.runIds(id)) {
       const run = this.store.runs.get(runId)!;
@@ -179,14 +177,22 @@ export class SweepService {
         axes: s.config.axes.map((a) => a.path),
         createdAt: s.createdAt,
         finishedAt: s.finishedAt,
+        damaged: s.damaged,
       };
     });
   }
 
-  /** The sweep as a grid: every cell with its runs and their outcomes (mean and spread over seeds). */
-  view(id: number): SweepView {
+  /** A sweep that exists and whose stored config can be read, else the problem for the caller. */
+  private readable(id: number): SweepRow {
     const sweep = this.store.sweeps.get(id);
     if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
+    if (sweep.damaged) throw new AnalysisInputError(`sweep ${id} in ${this.store.path} is damaged (${sweep.damaged}); its runs are listed with the runs`);
+    return sweep;
+  }
+
+  /** The sweep as a grid: every cell with its runs and their outcomes (mean and spread over seeds). */
+  view(id: number): SweepView {
+    const sweep = this.readable(id);
     const expanded = expandSweep(sweep.config);
     const cells = expanded.ok ? expanded.cells : [];
     const runIds = this.store.sweeps.runIds(id);

@@ -1,6 +1,7 @@
 // The analyses table: one row per analysis of a run (spectral signature, prediction, PCA, Hessian, ...), its
 // parameters and its result as JSON. The latest finished row of a kind and parameters is the current one.
 import type { Db } from './db';
+import { readJsonColumn } from './json-columns';
 
 export interface AnalysisRow {
   id: number;
@@ -26,17 +27,24 @@ interface RawRow {
   finished_at: string | null;
 }
 
-const fromRaw = (r: RawRow): AnalysisRow => ({
-  id: r.id,
-  runId: r.run_id,
-  kind: r.kind,
-  params: JSON.parse(r.params_json),
-  status: r.status,
-  result: r.result_json === null ? null : JSON.parse(r.result_json),
-  error: r.error,
-  createdAt: r.created_at,
-  finishedAt: r.finished_at,
-});
+/** A row whose stored JSON is unreadable (damage written by anything) reads as a failed analysis saying why, so one
+ *  bad row never stops a run's page or the runs list from loading. */
+const fromRaw = (r: RawRow): AnalysisRow => {
+  const params = readJsonColumn('analyses', 'params_json', r.params_json);
+  const result = readJsonColumn('analyses', 'result_json', r.result_json);
+  const problem = 'problem' in params ? `params_json ${params.problem}` : 'problem' in result ? `result_json ${result.problem}` : null;
+  return {
+    id: r.id,
+    runId: r.run_id,
+    kind: r.kind,
+    params: 'value' in params ? params.value : null,
+    status: problem ? 'failed' : r.status,
+    result: problem || !('value' in result) ? null : result.value,
+    error: problem ? `the stored analysis is unreadable: ${problem}` : r.error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+};
 
 export class AnalysesRepo {
   constructor(private readonly db: Db) {}
@@ -69,7 +77,12 @@ export class AnalysesRepo {
     const rows = this.db
       .prepare('SELECT run_id, result_json FROM analyses WHERE kind = ? AND result_json IS NOT NULL ORDER BY id')
       .all(kind) as { run_id: number; result_json: string }[];
-    return new Map(rows.map((r) => [r.run_id, JSON.parse(r.result_json) as unknown]));
+    const readable = new Map<number, unknown>();
+    for (const r of rows) {
+      const got = readJsonColumn('analyses', 'result_json', r.result_json);
+      if ('value' in got) readable.set(r.run_id, got.value);
+    }
+    return readable;
   }
 
   forRun(runId: number): AnalysisRow[] {

@@ -24,6 +24,15 @@ const numbersOrNulls =
 
 const object: ShapeCheck = (v) => (isRecord(v) ? null : 'expected an object');
 
+/** What listing, viewing and continuing a sweep read of its stored config. */
+const sweepConfig: ShapeCheck = (v) => {
+  if (!isRecord(v) || !isRecord(v['base'])) return 'expected an object with base, axes and policy';
+  if (!Array.isArray(v['axes']) || !v['axes'].every((a) => isRecord(a) && typeof a['path'] === 'string')) return 'axes is not a list of axes';
+  const policy = v['policy'];
+  if (!isRecord(policy) || typeof policy['mode'] !== 'string' || typeof policy['window'] !== 'number') return 'policy has no mode and window';
+  return null;
+};
+
 const runConfig: ShapeCheck = (v) => {
   const r = RunConfigSchema.safeParse(v);
   if (r.success) return null;
@@ -38,7 +47,7 @@ const SHAPES: Record<string, ShapeCheck> = {
   'runs.phases_json': numbersOrNulls(Object.keys(EMPTY_PHASES)),
   'runs.final_json': numbersOrNulls(['trainLoss', 'trainAcc', 'valLoss', 'valAcc']),
   'analyses.params_json': object,
-  'sweeps.config_json': object,
+  'sweeps.config_json': sweepConfig,
 };
 
 /**

@@ -1,6 +1,7 @@
 // The sweeps table: a sweep's config (with its policy), status and result; its runs point at it by sweep_id.
 import type { SweepConfig } from '../../shared/config/sweep-config';
 import type { Db } from './db';
+import { PLACEHOLDER_CONFIG, readJsonColumn } from './json-columns';
 
 export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'interrupted';
 
@@ -12,6 +13,8 @@ export interface SweepRow {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** why the stored config is unreadable (null: it is readable); such a sweep is listed, never viewed or continued */
+  damaged: string | null;
 }
 
 interface Raw {
@@ -24,15 +27,27 @@ interface Raw {
   finished_at: string | null;
 }
 
-const fromRaw = (r: Raw): SweepRow => ({
-  id: r.id,
-  name: r.name,
-  config: JSON.parse(r.config_json) as SweepConfig,
-  status: r.status,
-  createdAt: r.created_at,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-});
+/** Stands in for an unreadable config, so a damaged sweep still lists (its runs list on their own). */
+const PLACEHOLDER_SWEEP: SweepConfig = {
+  base: PLACEHOLDER_CONFIG,
+  axes: [],
+  seeds: 1,
+  policy: { mode: 'full', window: 1 },
+};
+
+const fromRaw = (r: Raw): SweepRow => {
+  const got = readJsonColumn('sweeps', 'config_json', r.config_json);
+  return {
+    id: r.id,
+    name: r.name,
+    config: 'value' in got ? (got.value as SweepConfig) : PLACEHOLDER_SWEEP,
+    status: r.status,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    damaged: 'problem' in got ? `config_json ${got.problem}` : null,
+  };
+};
 
 export class SweepsRepo {
   constructor(private readonly db: Db) {}

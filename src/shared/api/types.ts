@@ -168,6 +168,8 @@ export interface SweepSummary {
   axes: string[];
   createdAt: string;
   finishedAt: string | null;
+  /** why the stored sweep config is unreadable; its runs still list on their own */
+  damaged?: string | null;
 }
 
 export interface SweepView {
