@@ -4,20 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { tempDir } from './backend-helpers';
+import { tempDir, tinyConfig } from './backend-helpers';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'grokscope.js');
 const tmp = tempDir('serve-nesting');
 afterAll(() => tmp.cleanup());
 
-const TINY = {
-  seed: 1,
-  backend: 'wasm',
-  task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.5 },
-  model: { kind: 'mlp', embedDim: 8, width: 32, depth: 1 },
-  optimizer: { lr: 0.003, weightDecay: 1 },
-  training: { steps: 1500, evalEvery: 50 },
-};
 const PAYLOADS = { 'brackets.yaml': '['.repeat(1000), 'dashes.yaml': '- '.repeat(1000) + 'x' };
 
 describe('grokscope serve and deeply nested config text', () => {
@@ -55,9 +47,14 @@ describe('grokscope serve and deeply nested config text', () => {
           setTimeout(() => reject(new Error(`${method}: no answer in 20 s; serve said: ${stderr}`)), 20_000);
         });
 
-      const created = await call('runs.create', { config: TINY });
+      const created = await call('runs.create', { config: tinyConfig({ steps: 4000, evalEvery: 50 }) });
       expect(created).toMatchObject({ ok: true });
       const runId = (created['result'] as { id: number }).id;
+      const statusOf = async () => ((await call('runs.get', { id: runId }))['result'] as { status: string; step: number });
+      // the payloads must reach a server that is training, not one whose run has not started or has ended
+      const startBy = Date.now() + 60_000;
+      while ((await statusOf()).status !== 'running' && Date.now() < startBy) await new Promise((r) => setTimeout(r, 100));
+      expect((await statusOf()).status).toBe('running');
 
       for (const [name, text] of Object.entries(PAYLOADS)) {
         const validated = await call('config.validate', { name, text });
@@ -69,6 +66,7 @@ describe('grokscope serve and deeply nested config text', () => {
           expect(JSON.stringify(r), `${method} ${name}`).toMatch(/more than 64 levels deep/);
         }
       }
+      expect((await statusOf()).status, 'still training after the payloads').toBe('running');
       const listed = await call('runs.list', {});
       expect(listed).toMatchObject({ ok: true });
       expect((listed['result'] as { id: number }[]).map((r) => r.id)).toEqual([runId]);
@@ -76,7 +74,7 @@ describe('grokscope serve and deeply nested config text', () => {
       const deadline = Date.now() + 150_000;
       let status = '';
       while (Date.now() < deadline) {
-        status = ((await call('runs.get', { id: runId }))['result'] as { status: string }).status;
+        status = (await statusOf()).status;
         if (!['queued', 'running'].includes(status)) break;
         await new Promise((r) => setTimeout(r, 250));
       }
