@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
 import { tempDir } from './backend-helpers';
+import { startServe } from './serve-process';
 import { APPLICATION_ID } from '../../src/main/store/migrations';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -230,20 +231,8 @@ describe('signals', () => {
   });
 
   it('serve prints its URL with a token, answers, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', tmp.file('serve.db'), '--port', '0'], { cwd: tmp.dir, env: cleanEnv() });
-    let stderr = '';
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no URL within 30 s: ${stderr}`)), 30_000);
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stderr);
-        if (m) {
-          clearTimeout(t);
-          resolve(m[1]!);
-        }
-      });
-    });
+    const serve = startServe(tmp.file('serve.db'), tmp.dir, cleanEnv());
+    const url = (await serve.url).href;
     const res = await fetch(url);
     expect([200, 503]).toContain(res.status); // 503 (a page saying so) when the renderer is not built
     // the API answers over the WebSocket with the printed token, from the database given with --db
@@ -254,8 +243,8 @@ describe('signals', () => {
     const reply = JSON.parse(String(await new Promise((resolve) => ws.once('message', resolve))));
     expect(reply).toMatchObject({ id: 1, ok: true, result: { mode: 'browser', dbPath: tmp.file('serve.db') } });
     ws.close();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stderr).toContain('SIGTERM: stopping');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    expect(serve.stderr()).toContain('SIGTERM: stopping');
   });
 });

@@ -1,12 +1,10 @@
 // `grokscope serve` keeps serving, and its training run keeps training, when a client sends config text nested
 // deep enough to have aborted the process (the YAML composer recursing past the stack's end).
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { tempDir, tinyConfig } from './backend-helpers';
+import { startServe } from './serve-process';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'grokscope.js');
 const tmp = tempDir('serve-nesting');
 afterAll(() => tmp.cleanup());
 
@@ -14,21 +12,9 @@ const PAYLOADS = { 'brackets.yaml': '['.repeat(1000), 'dashes.yaml': '- '.repeat
 
 describe('grokscope serve and deeply nested config text', () => {
   it('answers every nested payload with the depth problem while a run trains to the end', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', tmp.file('serve.db'), '--port', '0'], { cwd: tmp.dir });
-    let stderr = '';
-    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const serve = startServe(tmp.file('serve.db'), tmp.dir);
     try {
-      const url = await new Promise<URL>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no URL within 30 s: ${stderr}`)), 30_000);
-        child.stderr.on('data', (d) => {
-          stderr += d;
-          const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stderr);
-          if (m) {
-            clearTimeout(t);
-            resolve(new URL(m[1]!));
-          }
-        });
-      });
+      const url = await serve.url;
       const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
       const waiting = new Map<number, (reply: Record<string, unknown>) => void>();
@@ -44,7 +30,7 @@ describe('grokscope serve and deeply nested config text', () => {
           const id = nextId++;
           waiting.set(id, resolve);
           ws.send(JSON.stringify({ id, method, params }));
-          setTimeout(() => reject(new Error(`${method}: no answer in 20 s; serve said: ${stderr}`)), 20_000);
+          setTimeout(() => reject(new Error(`${method}: no answer in 20 s; serve said: ${serve.stderr()}`)), 20_000);
         });
 
       const created = await call('runs.create', { config: tinyConfig({ steps: 4000, evalEvery: 50 }) });
@@ -81,9 +67,9 @@ describe('grokscope serve and deeply nested config text', () => {
       expect(status).toBe('completed');
       ws.close();
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      serve.child.kill('SIGTERM');
+      await serve.exited;
     }
-    expect(stderr).not.toMatch(/FATAL|RangeError/);
+    expect(serve.stderr()).not.toMatch(/FATAL|RangeError/);
   }, 200_000);
 });
