@@ -4,7 +4,9 @@ import { FIGURES } from '../../shared/figures/curves';
 export const COMMAND_HELP: Record<string, string> = {
   validate: `grokscope validate FILE
 
-Checks a run config (JSON or YAML) and prints every problem as FILE:LINE: PATH: PROBLEM.
+Checks a run or sweep config (JSON or YAML) and prints every problem as FILE:LINE: PATH: PROBLEM; warns (exit 0)
+when batchSize is at least the training set. FILE - (or /dev/stdin) reads standard input, as YAML, which also reads
+JSON. A config may have at most 64 KiB and nest at most 64 levels deep, and must fit its backend's memory.
 Exit code 0 when valid, 2 when not.`,
   run: `grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
 
@@ -118,8 +120,8 @@ Usage:
   grokscope cancel RUN [--db PATH] [--json]
   grokscope list [--db PATH] [--json]
   grokscope show RUN [--db PATH] [--json]
-  grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--db PATH]
-  grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--db PATH]
+  grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--force] [--db PATH]
+  grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--force] [--db PATH]
   grokscope serve [--db PATH] [--port N] [--workers N]
   grokscope sweep FILE [--workers N] [--mode predict|confirm|full] [--json]
   grokscope analyze spectral|predict --run RUN [--json]
