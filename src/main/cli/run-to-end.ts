@@ -4,7 +4,7 @@ import type { RunDetail, RunStatus } from '../../shared/api/types';
 import type { EventPayloads } from '../../shared/api/contract';
 import type { RunConfig } from '../../shared/config/run-config';
 import type { LocalBackend } from '../services/create-backend';
-import { isTerminal } from '../services/run-scheduler';
+import { isTerminal } from '../../shared/api/run-status';
 
 export interface RunHooks {
   onProgress?(p: EventPayloads['run.progress']): void;

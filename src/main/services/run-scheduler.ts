@@ -6,6 +6,7 @@
 // poll of the active runs notices (never the training step's path).
 import { availableParallelism, setPriority } from 'node:os';
 import { ApiError } from '../../shared/api/contract';
+import { CANCELLABLE_STOPPED_STATUSES, RESUMABLE_STATUSES, isTerminal } from '../../shared/api/run-status';
 import type { RunStatus } from '../../shared/api/types';
 import type { ComputeToHost, TrainingState } from '../compute/protocol';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../host/types';
@@ -24,9 +25,6 @@ const describeOwner = (o: RunOwner) => `pid ${o.pid} on ${o.host}`;
 
 /** Niceness of training processes (0 is normal, 19 the lowest priority). */
 export const COMPUTE_NICENESS = 10;
-
-const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'diverged'];
-export const isTerminal = (s: RunStatus): boolean => TERMINAL.includes(s);
 
 interface ActiveRun {
   runId: number;
@@ -419,7 +417,7 @@ export class RunScheduler {
     if (other && other !== 'orphan')
       throw new ApiError('conflict', `run ${row.id} is ${row.status} in another Grokscope process (${describeOwner(other.owner)}); resume it there`);
     if (other === 'orphan') row = this.orphaned(row);
-    if (row.status === 'interrupted' || row.status === 'failed' || row.status === 'cancelled') {
+    if (RESUMABLE_STATUSES.includes(row.status)) {
       const last = this.o.store.checkpoints.list(row.id).at(-1);
       if (!last)
         throw new ApiError(
@@ -478,7 +476,7 @@ export class RunScheduler {
       // a failed run that never reached a checkpoint cannot be continued, so there is nothing to call off
       if (row.status === 'failed' && this.o.store.checkpoints.list(row.id).length === 0)
         throw new ApiError('conflict', `run ${row.id} is already failed, with no checkpoint to resume from; there is nothing to cancel`);
-      if (row.status === 'interrupted' || row.status === 'failed') {
+      if (CANCELLABLE_STOPPED_STATUSES.includes(row.status)) {
         this.o.store.runs.setStatus(row.id, 'cancelled', { error: `cancelled; it was ${row.status}${row.error ? ` (${row.error})` : ''}`, finishedAt: this.now() });
         this.emitStatus(row.id);
         return;

@@ -1,0 +1,34 @@
+// What a run in each status may do next. The scheduler enforces these rules and the run page offers the buttons
+// that follow from them, so both read them from here.
+//   queued → running ⇄ paused → completed | cancelled | diverged | failed | interrupted
+import { ACTIVE_STATUSES, type RunStatus } from './types';
+
+export { ACTIVE_STATUSES };
+
+/** Statuses a run never leaves by itself: its process is gone (or never started). */
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'diverged'];
+
+/** Stopped before its last step, so it continues from its last checkpoint when resumed. */
+export const RESUMABLE_STATUSES: readonly RunStatus[] = ['interrupted', 'failed', 'cancelled'];
+
+/** Stopped runs that cancelling still changes: marked cancelled, so they are no longer offered to resume. */
+export const CANCELLABLE_STOPPED_STATUSES: readonly RunStatus[] = ['interrupted', 'failed'];
+
+export const isTerminal = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s);
+
+export const isActive = (s: RunStatus): boolean => ACTIVE_STATUSES.includes(s);
+
+/** Only a training process can pause: a queued run has none yet (cancel it instead). */
+export const canPause = (s: RunStatus): boolean => s === 'running';
+
+/**
+ * A paused run continues in its process; a stopped one only from a checkpoint before its last step (its step
+ * counter would otherwise already be at the budget).
+ */
+export function canResume(s: RunStatus, lastCheckpointStep: number | undefined, totalSteps: number): boolean {
+  if (s === 'paused') return true;
+  return RESUMABLE_STATUSES.includes(s) && lastCheckpointStep !== undefined && lastCheckpointStep < totalSteps;
+}
+
+/** A run that is queued, running or paused can be cancelled; the UI offers it for those. */
+export const canCancel = (s: RunStatus): boolean => isActive(s);
