@@ -2,7 +2,7 @@
 // the same config paths as a config file would.
 import { describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
-import { checkDraft, defaultDraft, draftFromConfig, draftToJson } from '../../src/renderer/src/lib/run-draft';
+import { checkDraft, defaultDraft, draftFromConfig, draftToJson, FORM_PATHS, SAMPLE_KINDS } from '../../src/renderer/src/lib/run-draft';
 import { fmtPct, fmtSci, fmtSteps } from '../../src/renderer/src/lib/format';
 
 describe('new-run form model', () => {
@@ -139,5 +139,19 @@ describe('number formats', () => {
     expect(r.problems.map((p) => p.path)).toContain('task.path');
     d.samples.qm9.path = '/data/qm9.csv';
     expect(checkDraft(d).ok).toBe(true);
+  });
+});
+
+describe('new-run form paths', () => {
+  it('come from the schema: every option of every task, model and optimiser kind, without the kind radios', () => {
+    for (const p of ['name', 'seed', 'backend', 'task.p', 'task.beta', 'task.smilesColumn', 'model.dModel', 'model.readout',
+      'optimizer.lr', 'optimizer.etaPlus', 'training.batchSize', 'init.scale', 'loss', 'constantNorm'])
+      expect(FORM_PATHS.has(p), p).toBe(true);
+    for (const p of ['task.kind', 'model.kind', 'task.group', 'optimizer.dampening']) expect(FORM_PATHS.has(p), p).toBe(false);
+  });
+
+  it('cover every field of every sample task the form lists from the draft', () => {
+    const d = defaultDraft();
+    for (const k of SAMPLE_KINDS) for (const key of Object.keys(d.samples[k])) expect(FORM_PATHS.has(`task.${key}`), `${k}: ${key}`).toBe(true);
   });
 });

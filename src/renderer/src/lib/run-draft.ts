@@ -27,6 +27,7 @@ import {
   type TeacherStudentTask,
 } from '../../../shared/config/run-config';
 import { problemsFromZod, type ConfigProblem } from '../../../shared/config/errors';
+import { schemaLeafPaths } from '../../../shared/config/schema-paths';
 
 /** Empty number inputs bind to null/undefined; zod then reports "is required". */
 type Num = number | null | undefined;
@@ -273,3 +274,12 @@ export function checkDraft(d: Draft): DraftCheck {
 
 /** JSON drops undefined fields; a missing required number then reads "is required" in the JSON view too. */
 export const draftToJson = (d: Draft): string => JSON.stringify(draftToInput(d), null, 2);
+
+/**
+ * Schema paths the form has no field for: the kinds are chosen with radio buttons that show no message, the S5 group
+ * has a single value, and dampening is left at its default. A problem at one of these is listed above the form.
+ */
+const NOT_ON_FORM: ReadonlySet<string> = new Set(['task.kind', 'task.group', 'model.kind', 'optimizer.dampening']);
+
+/** Config paths that have a field on the new-run form, read from the schema, so a new option shows where it belongs. */
+export const FORM_PATHS: ReadonlySet<string> = new Set(schemaLeafPaths(RunConfigSchema).filter((p) => !NOT_ON_FORM.has(p)));
