@@ -1,10 +1,11 @@
 // Kernel coverage and the exactness of the engine's shortcuts: one training step of every model kind on every
 // backend present (wasm, cpu, and tensorflow when @tensorflow/tfjs-node(-gpu) loads) gives finite and equal losses,
-// and the transformer's prefix-shared forward (engine/prefix) equals the dense forward in value and gradient.
+// and the transformer's prefix-shared forward (engine/prefix, engine/transformer-prefix) equals the reference forward in value and gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, TransformerModelSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
+import { fastForward } from '../../src/main/compute/engine/fast-paths';
 import { buildPrefixPlan } from '../../src/main/compute/engine/prefix';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { createTransformer } from '../../src/main/compute/models/transformer';
@@ -119,8 +120,8 @@ describe('prefix-shared transformer forward', () => {
             const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(inp), weights)) as tf.Scalar, vars);
             return { logits: Array.from(f(inp).dataSync()), value: value.dataSync()[0]!, grads: vars.map((v) => Array.from(grads[v.name]!.dataSync())) };
           });
-        const fast = run(model.forward);
-        const dense = run(model.forwardDense);
+        const fast = run(fastForward(model)!);
+        const dense = run(model.forward);
         fast.logits.forEach((x, i) => expect(x).toBeCloseTo(dense.logits[i]!, 4));
         fast.grads.forEach((g, k) =>
           g.forEach((x, i) => expect(Math.abs(x - dense.grads[k]![i]!), `${model.params[k]!.name}[${i}]`).toBeLessThan(1e-4 * (1 + Math.abs(dense.grads[k]![i]!)))),

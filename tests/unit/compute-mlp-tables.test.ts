@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MlpModelSchema, type MlpModelConfig } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
+import { fastForward } from '../../src/main/compute/engine/fast-paths';
 import { slotIndex } from '../../src/main/compute/engine/position-tables';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { createMlp } from '../../src/main/compute/models/mlp';
@@ -30,7 +31,7 @@ function inputOf(tokens: Int32Array, rows: number): ModelInput {
   return { batch: rows, onehot, onehotT: tf.transpose(onehot) as tf.Tensor2D, tokens };
 }
 
-/** The plain formulation on the same parameters: what models/mlp.ts computed before the tables. */
+/** The plain formulation on the same parameters, written out here independently of models/mlp.ts. */
 function plainLogits(cfg: MlpModelConfig, vars: Record<string, tf.Variable>, input: ModelInput, seqLen: number): tf.Tensor2D {
   const e = tf.matMul(input.onehot, vars['embed.weight'] as tf.Tensor2D);
   let h = tf.reshape(e, [input.batch, seqLen * cfg.embedDim]) as tf.Tensor2D;
@@ -70,6 +71,7 @@ describe('MLP first layer from per-position tables equals the one-hot formulatio
         await initBackend(backend);
         const cfg = MlpModelSchema.parse({ kind: 'mlp', embedDim: 6, width: 20, depth: c.depth, activation: c.activation });
         const model = createMlp(cfg, { vocabSize: VOCAB, seqLen: c.seqLen, numClasses: CLASSES }, new Rng(11));
+        const forward = fastForward(model)!;
         const rows = 150;
         const input = inputOf(tokenRows(rows, c.seqLen, c.constant, 5), rows);
         const labels = tf.tensor1d(Int32Array.from({ length: rows }, (_, r) => (r * 5) % CLASSES), 'int32');
@@ -77,15 +79,17 @@ describe('MLP first layer from per-position tables equals the one-hot formulatio
         const vars = Object.fromEntries(model.params.map((p) => [p.name, p.variable]));
         const list = model.params.map((p) => p.variable);
         const fast = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(input), targets), list);
-          return { loss: value.dataSync()[0]!, logits: model.forward(input).dataSync(), grads: list.map((v) => grads[v.name]!.dataSync()) };
+          const { value, grads } = tf.variableGrads(() => crossEntropy(forward(input), targets), list);
+          return { loss: value.dataSync()[0]!, logits: forward(input).dataSync(), grads: list.map((v) => grads[v.name]!.dataSync()) };
         });
+        const reference = tf.tidy(() => model.forward(input).dataSync());
         const plain = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => plainCrossEntropy(plainLogits(cfg, vars, input, c.seqLen), targets), list);
           return { loss: value.dataSync()[0]!, logits: plainLogits(cfg, vars, input, c.seqLen).dataSync(), grads: list.map((v) => grads[v.name]!.dataSync()) };
         });
         expect(Math.abs(fast.loss - plain.loss) / plain.loss).toBeLessThan(1e-5);
         expect(maxRelErr(fast.logits, plain.logits)).toBeLessThan(1e-5);
+        expect(maxRelErr(reference, plain.logits)).toBeLessThan(1e-5);
         model.params.forEach((p, i) => {
           expect(maxRelErr(fast.grads[i]!, plain.grads[i]!), `gradient of ${p.name}`).toBeLessThan(1e-4);
           expect(fast.grads[i]!.some((v) => v !== 0), `gradient of ${p.name} is not all zero`).toBe(true);
@@ -116,7 +120,8 @@ describe('MLP tables under double backprop (Hessian-vector products, as compute/
         }, list);
         return list.map((v) => grads[v.name]!.dataSync());
       });
-    const fast = hvp(() => model.forward(input));
+    const forward = fastForward(model)!;
+    const fast = hvp(() => forward(input));
     const plain = hvp(() => plainLogits(cfg, vars, input, c.seqLen));
     model.params.forEach((p, i) => expect(maxRelErr(fast[i]!, plain[i]!), `Hv for ${p.name}`).toBeLessThan(1e-4));
     tf.dispose([input.onehot, input.onehotT, ...dirs]);

@@ -9,8 +9,8 @@
 // per-point path up to float32 rounding (another summation order), not bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
-import { positionTables, tableSum, type SlotIndex } from '../engine/position-tables';
-import { activate, type ModelInput } from './layers';
+import { activate, type ModelInput } from '../models/layers';
+import { positionTables, tableSum, type SlotIndex } from './position-tables';
 
 /**
  * One parameter of the point centre + Σ_j coefs_j·dirs_j, by the float32 products and sums of the Scorer's device

@@ -1,6 +1,7 @@
-// Builds the configured model for a dataset's shape. The init Rng is seeded from the run's `seed` only, so the same
-// seed gives the same initial weights whatever the backend.
+// Builds the configured model for a dataset's shape, with its fast training forward attached (engine/fast-paths). The
+// init Rng is seeded from the run's `seed` only, so the same seed gives the same initial weights whatever the backend.
 import type { ModelConfig } from '../../../shared/config/run-config';
+import { fastForward } from '../engine/fast-paths';
 import type { Rng } from '../rng';
 import type { Model } from './layers';
 import { createGcn } from './gcn';
@@ -18,6 +19,13 @@ export interface ModelShape {
 }
 
 export function createModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
+  const model = referenceModel(cfg, shape, rng);
+  const forward = fastForward(model);
+  return forward ? { ...model, forward } : model;
+}
+
+/** The model as written in models/: the forward a reader checks the maths against. */
+export function referenceModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
   switch (cfg.kind) {
     case 'mlp':
       return createMlp(cfg, shape.input === 'dense' ? shape : { ...shape, inputDim: undefined }, rng);

@@ -35,5 +35,5 @@ export function createGcn(cfg: GcnModelConfig, shape: GcnShape, rng: Rng): Model
     return linear(pooled, head);
   }
 
-  return { params: ps.list, forward };
+  return { kind: 'gcn', params: ps.list, forward };
 }

@@ -2,7 +2,7 @@
 // Rng so a seed means the same weights on every backend), linear layers through the fast matMul, LayerNorm and
 // activations.
 import * as tf from '@tensorflow/tfjs-core';
-import type { MlpModelConfig } from '../../../shared/config/run-config';
+import type { MlpModelConfig, ModelConfig } from '../../../shared/config/run-config';
 import { matMul } from '../engine/matmul';
 import type { Rng } from '../rng';
 
@@ -21,6 +21,8 @@ export interface ModelInput {
 }
 
 export interface Model {
+  /** which architecture (engine/fast-paths looks up its fast paths by it); absent on test doubles */
+  readonly kind?: ModelConfig['kind'];
   readonly params: Param[];
   /** logits over the p answer classes, [batch, p] */
   forward(input: ModelInput): tf.Tensor2D;

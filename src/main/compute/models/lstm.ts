@@ -67,5 +67,5 @@ export function createLstm(cfg: LstmModelConfig, shape: LstmShape, rng: Rng): Mo
     return linear(h[layers.length - 1]!, head); // the last layer's hidden state at the last position ('=')
   }
 
-  return { params: ps.list, forward };
+  return { kind: 'lstm', params: ps.list, forward };
 }

@@ -4,8 +4,8 @@
 // worker use the same choice, so a run's rows are all computed the same way.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
+import { hostGradsFor, type HostGrads } from '../engine/fast-paths';
 import type { Model } from '../models/layers';
-import { hasHostGrads, type HostGrads } from '../models/mlp';
 import type { Batch } from './data';
 import { hostLabels } from './metrics';
 
@@ -13,13 +13,13 @@ import { hostLabels } from './metrics';
 export type BatchGrads = (b: Batch) => { value: tf.Scalar; grads: tf.NamedTensorMap };
 
 /** A table task (token rows; Omnigrok's sample tasks keep their own loss) on wasm, with a model that has a kernel. */
-function eligible(model: Model, backend: string, tableTask: boolean): model is Model & HostGrads {
-  return tableTask && backend === 'wasm' && hasHostGrads(model);
+function eligible(model: Model, backend: string, tableTask: boolean): HostGrads | null {
+  return tableTask ? hostGradsFor(model, backend) : null;
 }
 
 /** The model's kernel when this run should use it: eligible, and GROKSCOPE_MLP_KERNEL not 0 (TF.js ops, to compare). */
-export function kernelOf(model: Model, backend: string, tableTask: boolean): (Model & HostGrads) | null {
-  return eligible(model, backend, tableTask) && process.env.GROKSCOPE_MLP_KERNEL !== '0' ? model : null;
+export function kernelOf(model: Model, backend: string, tableTask: boolean): HostGrads | null {
+  return process.env.GROKSCOPE_MLP_KERNEL !== '0' ? eligible(model, backend, tableTask) : null;
 }
 
 /** The run's backend note on the kernel (null when the model has none). */
@@ -34,12 +34,12 @@ export function kernelNote(model: Model, backend: string, tableTask: boolean): s
  * Σ over the batch's rows of the loss and its gradients, host arrays in `params` order (the gradient workers' form),
  * at the model's weights or at `params`.
  */
-export function kernelSums(model: Model & HostGrads, b: Batch, loss: LossKind, params?: Float32Array[]): { lossSum: number; grads: Float32Array[] } {
-  return model.hostGrads(b.input, hostLabels(b.labels), loss, params);
+export function kernelSums(kernel: HostGrads, b: Batch, loss: LossKind, params?: Float32Array[]): { lossSum: number; grads: Float32Array[] } {
+  return kernel(b.input, hostLabels(b.labels), loss, params);
 }
 
 /** The batch gradients of a run: the kernel's sums divided by the rows, or TF.js autodiff of `lossOf`. */
-export function batchGrads(model: Model, kernel: (Model & HostGrads) | null, loss: LossKind, lossOf: (b: Batch) => tf.Scalar): BatchGrads {
+export function batchGrads(model: Model, kernel: HostGrads | null, loss: LossKind, lossOf: (b: Batch) => tf.Scalar): BatchGrads {
   const vars = model.params.map((p) => p.variable);
   if (!kernel) return (b) => tf.variableGrads(() => lossOf(b), vars);
   return (b) => {

@@ -7,7 +7,7 @@
 // One point (scoreAt) costs a forward pass over the training split (and one over the validation split): the model's
 // variables are overwritten in place and the model's own forward runs. `scoreMany` evaluates several points per pass
 // where the model allows it (the embedding + MLP on token inputs): the first layer, the bulk of a small MLP's cost
-// (K table products and host table sums), is shared across the points (models/mlp-slice: it is bilinear in the grid
+// (K table products and host table sums), is shared across the points (engine/mlp-slice: it is bilinear in the grid
 // coefficients, one [K, m]·[m, n·d] product per pass on a basis built once per slice), later layers run per point,
 // and per point the loss and accuracy of train/metrics evaluateSplitMany; values equal scoreAt's to float32 rounding.
 // 1.8× on the grok-fast MLP, 1.09× on the p = 97 one (BENCHMARKS.md). K is bounded by a memory cap (BATCH_BYTES)
@@ -17,8 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../../shared/config/run-config';
 import { createModel } from '../../models/create';
-import { hasForwardMany } from '../../models/mlp';
-import { basisRows, type SliceForward } from '../../models/mlp-slice';
+import { sliceForwardFor, type SliceForwardOf } from '../../engine/fast-paths';
+import { basisRows, type SliceForward } from '../../engine/mlp-slice';
 import type { ModelInput } from '../../models/layers';
 import type { Model } from '../../models/layers';
 import { deriveSeed, Rng } from '../../rng';
@@ -61,11 +61,14 @@ export class Scorer {
   private hostDirs: Vec[] = [];
   /** the shared-first-layer evaluation of the current slice, made on first use */
   private slice: SliceForward | null = null;
+  /** how this model makes one (engine/fast-paths), null when it has none */
+  private readonly sliceOf: SliceForwardOf | null;
 
   constructor(private readonly config: RunConfig) {
     this.dataset = buildAnyDataset(config.task);
     this.model = createModel(config.model, this.dataset, new Rng(deriveSeed(config.seed, STREAM_INIT)));
     this.vars = this.model.params.map((p) => p.variable);
+    this.sliceOf = sliceForwardFor(this.model);
     this.params = this.model.params.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
     this.dim = this.vars.reduce((n, v) => n + v.size, 0);
     const alpha = config.init.scale;
@@ -119,13 +122,13 @@ export class Scorer {
 
   /**
    * How scoreMany evaluates this slice's points within `capBytes` (after setSlice), and how many points one pass may
-   * hold: `shared` (the first layer shared across the points, models/mlp-slice) where the model has it and its basis
+   * hold: `shared` (the first layer shared across the points, engine/mlp-slice) where the model has it and its basis
    * for the splits takes at most 3/4 of the cap, else `one` (one point at a time).
    */
   batchPlan(withVal = true, capBytes = BATCH_BYTES): { path: 'shared' | 'one'; limit: number } {
     const one = { path: 'one', limit: 1 } as const;
     const m = this.config.model;
-    if (!hasForwardMany(this.model) || m.kind !== 'mlp' || !this.train?.cached || (withVal && !this.val?.cached)) return one;
+    if (!this.sliceOf || m.kind !== 'mlp' || !this.train?.cached || (withVal && !this.val?.cached)) return one;
     const ds = this.dataset as TaskDataset;
     const rows = Math.max(this.train.size, withVal ? this.val!.size : 0);
     // the largest activations of a point: hidden rows [rows, width], logits and softmax [rows, classes], and the
@@ -160,15 +163,15 @@ export class Scorer {
 
   private scoreBatch(coefs: number[][], withVal: boolean): PointScore[] {
     const K = coefs.length;
-    const model = this.model;
-    if (!hasForwardMany(model)) throw new Error('Scorer.scoreBatch: the model has no batched forward pass');
+    const sliceOf = this.sliceOf;
+    if (!sliceOf) throw new Error('Scorer.scoreBatch: the model has no batched forward pass');
     const kind = this.config.loss;
     const run = (logitsOf: (input: ModelInput) => tf.Tensor2D) => {
       const train = evaluateSplitMany(logitsOf, K, this.train!, kind);
       const val = withVal ? evaluateSplitMany(logitsOf, K, this.val!, kind) : null;
       return train.map((t, k) => ({ train: t, val: val ? val[k]! : null }));
     };
-    const slice = (this.slice ??= model.sliceForward(this.hostCentre!, this.hostDirs));
+    const slice = (this.slice ??= sliceOf(this.hostCentre!, this.hostDirs));
     return run((input) => slice.logits(coefs, input));
   }
 
