@@ -6,7 +6,7 @@ vi.mock('electron', () => import('./app-electron-double').then((m) => m.electron
 import { FakeUtilityProcess, resetElectronDouble } from './app-electron-double';
 import { COMPUTE_SERVICE_NAME, createUtilityLauncher } from '../../src/main/app/utility-launcher';
 import type { ComputeExit } from '../../src/main/host/types';
-import type { ComputeToHost } from '../../src/main/compute/protocol';
+import type { ComputeToHost } from '../../src/main/protocol/messages';
 
 beforeEach(() => resetElectronDouble());
 

@@ -2,7 +2,7 @@
 // serialization 'advanced'.
 import { fork, type ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { ComputeToHost, HostToCompute } from '../../src/main/compute/protocol';
+import type { ComputeToHost, HostToCompute } from '../../src/main/protocol/messages';
 
 const config = {
   seed: 0,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computePhases } from '../../src/shared/analysis/phases';
 import { parseConfigText } from '../../src/shared/config/parse';
-import type { ComputeToHost } from '../../src/main/compute/protocol';
+import type { ComputeToHost } from '../../src/main/protocol/messages';
 import { runTraining } from '../../src/main/compute/train/run';
 
 const FIXTURE = 'tests/fixtures/grok-fast.json';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
-import type { ComputeToHost, TrainingState } from '../../src/main/compute/protocol';
+import type { ComputeToHost } from '../../src/main/protocol/messages';
+import type { TrainingState } from '../../src/main/protocol/training-state';
 import { runTraining } from '../../src/main/compute/train/run';
 import { STEP_LOSS_UPDATES } from '../../src/main/compute/train/loop';
 import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfigInput } from '../../src/shared/config/run-config';
-import type { TrainingState } from '../../src/main/compute/protocol';
+import type { TrainingState } from '../../src/main/protocol/training-state';
 import { runTraining } from '../../src/main/compute/train/run';
 
 const tmp = mkdtempSync(join(tmpdir(), 'grokscope-omni-train-'));

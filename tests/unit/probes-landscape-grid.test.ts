@@ -9,7 +9,8 @@ import type { LandscapeParams, LandscapeRow } from '../../src/shared/api/landsca
 import { trajectoryPca } from '../../src/shared/analysis/trajectory-pca';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
-import { GridCancelled, runLandscapeJob, type LandscapeCheckpoint, type LandscapeJob } from '../../src/main/compute/probes/landscape/job';
+import { GridCancelled, runLandscapeJob } from '../../src/main/compute/probes/landscape/job';
+import type { LandscapeCheckpoint, LandscapeJob } from '../../src/main/protocol/jobs';
 import { Scorer } from '../../src/main/compute/probes/landscape/scorer';
 import { Trainer } from '../../src/main/compute/train/trainer';
 

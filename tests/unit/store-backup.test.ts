@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore, type Store } from '../../src/main/store';
 import { BackupError, contentHash, exportRun, importRuns } from '../../src/main/store/backup';
-import type { TrainingState } from '../../src/main/compute/protocol';
+import type { TrainingState } from '../../src/main/protocol/training-state';
 import { SCHEMA_VERSION } from '../../src/main/store/migrations';
 import { OWNER, smallConfig, tempDir } from './store-helpers';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/main/store/checkpoint-codec';
-import type { TrainingState } from '../../src/main/compute/protocol';
+import type { TrainingState } from '../../src/main/protocol/training-state';
 import { OWNER, smallConfig, tempDir } from './store-helpers';
 
 const tmp = tempDir('store-ckpt');

@@ -8,7 +8,7 @@ import { processStartId } from '../../src/main/services/process-identity';
 import { createBackend } from '../../src/main/services/create-backend';
 import { describeExit } from '../../src/main/host/child-launcher';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../../src/main/host/types';
-import type { ComputeToHost, HostToCompute } from '../../src/main/compute/protocol';
+import type { ComputeToHost, HostToCompute } from '../../src/main/protocol/messages';
 import { smallConfig, tempDir } from './store-helpers';
 import { expandSweep, SweepConfigSchema } from '../../src/shared/config/sweep-config';
 import { STEP_LOSS_METRIC } from '../../src/shared/analysis/predictor';

@@ -2,7 +2,7 @@
 // naming), running the bundled compute.js. Messages are structured clones, so Float32Arrays cross intact.
 // The compute side reads them from `process.parentPort`.
 import { utilityProcess } from 'electron';
-import type { ComputeToHost, HostToCompute } from '../compute/protocol';
+import type { ComputeToHost, HostToCompute } from '../protocol/messages';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../host/types';
 
 export const COMPUTE_SERVICE_NAME = 'Grokscope compute';

@@ -3,7 +3,7 @@
 // talks through process.send / process.on('message'). Exit codes: 0 after 'done', 1 after an 'error'.
 import { formatProblem, problemsFromZod } from '../../shared/config/errors';
 import { RunConfigSchema } from '../../shared/config/run-config';
-import type { ComputeToHost, HostToCompute } from './protocol';
+import type { ComputeToHost, HostToCompute } from '../protocol/messages';
 import type { Control } from './train/loop';
 import { runTraining } from './train/run';
 

@@ -2,7 +2,7 @@
 // boundary; a bad one is reported as the job's error.
 import { formatProblem, problemsFromZod } from '../../shared/config/errors';
 import { RunConfigSchema, type RunConfig } from '../../shared/config/run-config';
-import type { ComputeToHost } from './protocol';
+import type { ComputeToHost } from '../protocol/messages';
 
 export function jobConfig(runId: number, config: unknown, send: (m: ComputeToHost) => void): RunConfig | null {
   const parsed = RunConfigSchema.safeParse(config);

@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ComputeToHost } from '../compute/protocol';
+import type { ComputeToHost } from '../protocol/messages';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from './types';
 
 const STDERR_KEEP = 8_192;

@@ -1,6 +1,6 @@
 // How the host starts a compute process, independent of Electron: headless uses child_process.fork
 // (host/child-launcher.ts), the app uses Electron's utilityProcess (app/utility-launcher.ts).
-import type { ComputeToHost, HostToCompute } from '../compute/protocol';
+import type { ComputeToHost, HostToCompute } from '../protocol/messages';
 
 export interface ComputeExit {
   code: number | null;

@@ -1,26 +1,9 @@
 // Typed messages between the host (main process) and a compute process. Sent with structured clone
 // (child_process `serialization: 'advanced'`, or Electron utilityProcess), so Float32Arrays cross without copying to JSON.
 import type { RunConfig } from '../../shared/config/run-config';
-import type { ProbeRequest, ProbeResultPoint } from './probes/run-probe';
-import type { LandscapeJob } from './probes/landscape/job';
-import type { ReducedJob } from './probes/reduced/job';
 import type { DirectionInfo, LandscapeRow, LandscapeTrajectory, ReducedCell } from '../../shared/api/landscape-types';
-
-export interface TensorBlob {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
-
-/** Everything needed to continue a run exactly: weights, optimiser state, step and sampler state. */
-export interface TrainingState {
-  step: number;
-  params: TensorBlob[];
-  /** optimiser slots, e.g. `${param}/m`, `${param}/v` */
-  optimizer: TensorBlob[];
-  /** state of the seeded minibatch sampler, opaque to the host */
-  rng: number[];
-}
+import type { LandscapeJob, ProbeRequest, ProbeResultPoint, ReducedJob } from './jobs';
+import type { TrainingState } from './training-state';
 
 export type HostToCompute =
   // holdAt: pause by itself once this many updates are done (a predict sweep's window), so the host's decision

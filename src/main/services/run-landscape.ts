@@ -18,7 +18,8 @@ import type {
 } from '../../shared/api/landscape-types';
 import type { RunConfig } from '../../shared/config/run-config';
 import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
-import type { ComputeToHost, HostToCompute, TensorBlob } from '../compute/protocol';
+import type { ComputeToHost, HostToCompute } from '../protocol/messages';
+import type { TensorBlob } from '../protocol/training-state';
 import { CellConfigError, cellConfig } from '../compute/probes/reduced/cell-config';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
 import type { Store } from '../store';

@@ -2,8 +2,8 @@
 // dimension): run in a compute process started by the same launcher the scheduler uses, so the heavy numerics never
 // block the main process. Progress streams as 'probe.progress' events; results are stored in the analyses table.
 import type { HessianPoint, HessianProbeOptions, HessianView, IdProbeOptions, IdView, ProbeProgress } from '../../shared/api/types';
-import type { ComputeToHost } from '../compute/protocol';
-import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../compute/probes/run-probe';
+import type { ComputeToHost } from '../protocol/messages';
+import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../protocol/jobs';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
 import { AnalysisInputError, storedRun } from './run-analysis';

@@ -5,7 +5,7 @@
 // so resuming stays exact; on trained weights and Adam slots the section shrinks to ~85%.
 // JSON of a million floats would be ~10× larger and slow to parse.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { TensorBlob, TrainingState } from '../compute/protocol';
+import type { TensorBlob, TrainingState } from '../protocol/training-state';
 
 const MAGIC = 'GSCK';
 const FORMAT_RAW = 1;

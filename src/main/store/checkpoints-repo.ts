@@ -3,7 +3,7 @@
 // thinned to an analysis copy (weights and rng state, no optimiser slots: a third of an Adam checkpoint), enough to
 // probe the model later (landscapes, Hessian, trajectory PCA). Runs resume from their latest checkpoint only.
 import type { Db } from './db';
-import type { TrainingState } from '../compute/protocol';
+import type { TrainingState } from '../protocol/training-state';
 import { checkpointHasOptimizer, decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec';
 
 export class CheckpointsRepo {

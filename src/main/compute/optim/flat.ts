@@ -8,7 +8,7 @@
 //   4. optional extras on the new θ: update-direction noise (added by the caller, already scaled by lr) and
 //      constant-norm rescaling to a target total L2 norm (Omnigrok App. C).
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorBlob } from '../protocol';
+import type { TensorBlob } from '../../protocol/training-state';
 import type { Param } from '../models/layers';
 
 export type WeightDecayMode = 'l2' | 'decoupled';

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { createModel } from '../models/create';
 import type { Model } from '../models/layers';
-import type { TensorBlob } from '../protocol';
+import type { TensorBlob } from '../../protocol/training-state';
 import { deriveSeed, Rng } from '../rng';
 import { buildAnyDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';

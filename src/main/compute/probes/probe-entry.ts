@@ -1,7 +1,7 @@
 // The compute entry's side of a probe: validates the config, picks the backend, runs the job and reports back.
 import { jobConfig } from '../job-config';
 import { initBackend } from '../engine/backend';
-import type { ComputeToHost, HostToCompute } from '../protocol';
+import type { ComputeToHost, HostToCompute } from '../../protocol/messages';
 import { ProbeCancelled, runProbe } from './run-probe';
 
 /** Runs one probe; resolves true when it completed or was cancelled, false after an error (already reported). */

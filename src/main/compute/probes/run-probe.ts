@@ -4,24 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { intrinsicDimension } from '../../../shared/analysis/intrinsic-dim';
 import { hessianExtremes } from '../../../shared/analysis/lanczos';
-import type { HessianPoint, IdLayerPoint } from '../../../shared/api/types';
-import type { RunConfig } from '../../../shared/config/run-config';
-import type { TensorBlob } from '../protocol';
+import type { IdLayerPoint } from '../../../shared/api/types';
+import type { ProbeRequest, ProbeResultPoint } from '../../protocol/jobs';
 import { probeLoss } from './second-order-grads';
 import { layerActivations } from './activations';
 import { LossHessian, type ChunkedLoss } from './hessian';
 import { buildProbeModel, type ProbeModel } from './model-at';
-
-export interface ProbeCheckpoint {
-  step: number;
-  params: TensorBlob[];
-}
-
-export type ProbeRequest =
-  | { kind: 'hessian'; config: RunConfig; checkpoints: ProbeCheckpoint[]; excludeOneDim: boolean; maxIter: number; tol: number }
-  | { kind: 'id'; config: RunConfig; checkpoints: ProbeCheckpoint[]; maxPoints: number };
-
-export type ProbeResultPoint = { kind: 'hessian'; point: HessianPoint } | { kind: 'id'; step: number; layers: IdLayerPoint[] };
 
 export interface ProbeSink {
   /** once, before the first checkpoint */

@@ -3,7 +3,7 @@
 // messages arrive, and checks the control flags each time, which is well within one evaluation interval.
 import { STEP_LOSS_METRIC } from '../../../shared/analysis/predictor';
 import type { TrainingConfig } from '../../../shared/config/run-config';
-import type { TrainingState } from '../protocol';
+import type { TrainingState } from '../../protocol/training-state';
 import type { Trainer } from './trainer';
 
 export interface Control {

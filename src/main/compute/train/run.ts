@@ -2,7 +2,8 @@
 // process entry (entry.ts) and directly by tests. It never throws: failures become an 'error' message.
 import type { RunConfig } from '../../../shared/config/run-config';
 import { initBackend } from '../engine/backend';
-import type { ComputeToHost, TrainingState } from '../protocol';
+import type { ComputeToHost } from '../../protocol/messages';
+import type { TrainingState } from '../../protocol/training-state';
 import { trainLoop, type Control } from './loop';
 import { Trainer } from './trainer';
 

@@ -6,7 +6,7 @@ import '../engine/gradients'; // side effect: registers the kernel gradients aut
 import type { RunConfig } from '../../../shared/config/run-config';
 import { LAYER_NORM_PREFIX } from '../../../shared/api/types';
 import { fullBatchText } from '../../../shared/config/warnings';
-import type { TrainingState } from '../protocol';
+import type { TrainingState } from '../../protocol/training-state';
 import { createModel, paramCount } from '../models/create';
 import type { Model } from '../models/layers';
 import { createOptimizer } from '../optim/create';

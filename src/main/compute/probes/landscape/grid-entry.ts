@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { jobConfig } from '../../job-config';
 import { initBackend } from '../../engine/backend';
-import type { ComputeToHost, HostToCompute } from '../../protocol';
+import type { ComputeToHost, HostToCompute } from '../../../protocol/messages';
 import { ReducedCancelled, runReducedJob } from '../reduced/job';
 import { GridCancelled, runLandscapeJob } from './job';
 

@@ -3,34 +3,13 @@
 // are skipped; each finished row is sent at once, so an interruption loses at most the row in progress.
 import type {
   DirectionInfo,
-  LandscapeParams,
   LandscapeRow,
   LandscapeSplitRow,
   LandscapeTrajectory,
 } from '../../../../shared/api/landscape-types';
-import type { RunConfig } from '../../../../shared/config/run-config';
-import type { TensorBlob } from '../../protocol';
+import type { LandscapeJob } from '../../../protocol/jobs';
 import { makeDirection, orthogonalize, planeCoordinates, sub, trajectoryDirections, type DirectionSources, type Vec } from './directions';
 import { Scorer } from './scorer';
-
-export interface LandscapeCheckpoint {
-  step: number;
-  params: TensorBlob[];
-}
-
-export interface LandscapeJob {
-  config: RunConfig;
-  params: LandscapeParams;
-  /** ascending; holds every step the grid refers to (centres, their next checkpoints, the final one) and the
-   *  trajectory used for PCA and for the projection of a 2d surface */
-  checkpoints: LandscapeCheckpoint[];
-  /** the steps of `checkpoints` that form the trajectory (PCA, projection); the last is the run's final checkpoint */
-  trajectorySteps: number[];
-  /** the next stored checkpoint after each centre of params.steps (null for the last) */
-  nextSteps: (number | null)[];
-  /** row indices already stored */
-  skipRows: number[];
-}
 
 export interface LandscapeSink {
   info(i: { dim: number; directions: DirectionInfo[]; trajectory: LandscapeTrajectory | null }): void;

@@ -3,17 +3,10 @@
 // init times α while holding ‖θ‖ at that norm (rescaled after every update: constantNorm), with the training loss
 // only (weight decay 0: "minimizing the training loss (excluding weight decay)", 003 §3). The reduced losses and
 // errors are the best values over training, as the authors' code records them. Cells already stored are skipped.
-import type { ReducedCell, ReducedParams } from '../../../../shared/api/landscape-types';
-import type { RunConfig } from '../../../../shared/config/run-config';
+import type { ReducedCell } from '../../../../shared/api/landscape-types';
+import type { ReducedJob } from '../../../protocol/jobs';
 import { Trainer } from '../../train/trainer';
 import { cellConfig } from './cell-config';
-
-export interface ReducedJob {
-  config: RunConfig;
-  params: ReducedParams;
-  /** [v, s] of cells already stored */
-  skip: [number, number][];
-}
 
 export interface ReducedSink {
   info(i: { w0: number }): void;
