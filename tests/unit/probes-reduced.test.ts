@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReducedCell, ReducedParams } from '../../src/shared/api/landscape-types';
 import { RunConfigSchema, type RunConfig } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
-import { CellConfigError, cellConfig } from '../../src/main/compute/probes/reduced/cell-config';
+import { CellConfigError, cellConfig } from '../../src/shared/config/reduced-cell';
 import { ReducedCancelled, runReducedJob } from '../../src/main/compute/probes/reduced/job';
 import { createChildLauncher } from '../../src/main/host/child-launcher';
 import { LandscapeService } from '../../src/main/services/run-landscape';

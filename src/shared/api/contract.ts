@@ -1,7 +1,7 @@
 // The API contract: every method the renderer may call, with a zod schema for its input and a type for its output,
 // and every event it may receive. Electron IPC (main/app + preload) and the WebSocket (main/server) both carry exactly this.
 import { z } from 'zod';
-import { LR_SCHEDULES, RunConfigSchema } from '../config/run-config';
+import { RunConfigSchema } from '../config/run-config';
 import { MAX_CONFIG_PAYLOAD_CHARS } from '../config/limits';
 import type {
   AppInfo,
@@ -22,6 +22,9 @@ import type {
   ProbeProgress,
 } from './types';
 import type { DesktopBridge } from './desktop';
+import { checkLandscapeOptions, landscapeOptionShape } from './landscape-options';
+import { HessianOptionsSchema, IdOptionsSchema } from './probe-options';
+import { ReducedOptionsSchema } from './reduced-options';
 import type { LandscapeProgress, LandscapeSummary, LandscapeView, ReducedView } from './landscape-types';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
@@ -30,53 +33,12 @@ const SpectralInput = z.strictObject({
   window: z.number().int().min(8).max(1_000_000).optional(),
   cutoff: z.number().min(0).lt(1).optional(),
 });
-const ProbeSteps = z.array(z.number().int().min(0)).max(1000).optional();
-const HessianInput = z.strictObject({
-  id: z.number().int().positive(),
-  steps: ProbeSteps,
-  maxCheckpoints: z.number().int().min(1).max(200).optional(),
-  excludeOneDim: z.boolean().optional(),
-  maxIter: z.number().int().min(2).max(500).optional(),
-  tol: z.number().gt(0).lt(1).optional(),
-});
-const IdInput = z.strictObject({
-  id: z.number().int().positive(),
-  steps: ProbeSteps,
-  maxCheckpoints: z.number().int().min(1).max(200).optional(),
-  maxPoints: z.number().int().min(4).max(20_000).optional(),
-});
-const Range = z
-  .tuple([z.number().min(-1000).max(1000), z.number().min(-1000).max(1000)])
-  .refine(([a, b]) => a < b, { message: 'must be [from, to] with from < to' });
-const Direction = z.enum(['random', 'target', 'next', 'init', 'pca']);
-const LandscapeInput = z.strictObject({
-  id: z.number().int().positive(),
-  kind: z.enum(['1d', '1d-training', '2d']).optional().describe('1d slice, one 1d slice per checkpoint, or a 2d surface'),
-  step: z.number().int().min(0).optional().describe('centre checkpoint (default: the last)'),
-  steps: ProbeSteps.describe('1d-training: the checkpoints (default: all, thinned to maxCheckpoints)'),
-  maxCheckpoints: z.number().int().min(1).max(500).optional(),
-  direction: Direction.optional(),
-  direction2: Direction.optional(),
-  normalization: z.enum(['filter', 'raw']).optional(),
-  oneDim: z.enum(['zero', 'per-scalar', 'keep']).optional(),
-  orthogonalize: z.boolean().optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-  range: Range.optional(),
-  points: z.number().int().min(2).max(1001).optional(),
-  range2: Range.optional(),
-  points2: z.number().int().min(2).max(1001).optional(),
-  splits: z.enum(['train+val', 'train']).optional().describe("the data each point is evaluated on (default 'train+val')"),
-});
-const ReducedInput = z.strictObject({
-  id: z.number().int().positive(),
-  scales: z.array(z.number().gt(0).max(1000)).min(1).max(100).optional().describe('weight-norm factors α (w = α·w0)'),
-  axis: z.enum(['task.trainSize', 'task.trainFraction', 'task.messiness']).optional(),
-  values: z.array(z.number()).min(1).max(100).optional(),
-  steps: z.number().int().min(1).max(1_000_000).optional(),
-  evalEvery: z.number().int().min(1).max(1_000_000).optional(),
-  lrScaling: z.enum(['fixed', 'with-norm']).optional().describe("'with-norm': each cell's lr is the run's times α"),
-  lrSchedule: z.enum(LR_SCHEDULES).optional().describe("each cell's lr schedule (default: the run's)"),
-});
+// The analyses' options: one schema each, shared with the CLI, the forms and the services' resolvers.
+const RunIdField = { id: z.number().int().positive() };
+const HessianInput = HessianOptionsSchema.extend(RunIdField);
+const IdInput = IdOptionsSchema.extend(RunIdField);
+const LandscapeInput = z.strictObject({ ...RunIdField, ...landscapeOptionShape }).superRefine(checkLandscapeOptions);
+const ReducedInput = ReducedOptionsSchema.extend(RunIdField);
 // Derived from the config size limit; see MAX_CONFIG_PAYLOAD_CHARS for why it is larger.
 const ConfigText = z.string().max(MAX_CONFIG_PAYLOAD_CHARS);
 const FileText = z.strictObject({

@@ -186,17 +186,8 @@ export interface SweepView {
 
 export type { ConfigProblem, RunConfig };
 
-/** Options of a Hessian probe (analysis.hessian; 000 App. B.1). */
-export interface HessianProbeOptions {
-  /** checkpoint steps to probe; default: every stored checkpoint, evenly thinned to maxCheckpoints */
-  steps?: number[];
-  maxCheckpoints?: number;
-  /** leave out one-dimensional parameters (biases, LayerNorm gains), as the authors' code allows */
-  excludeOneDim?: boolean;
-  /** Lanczos: at most this many Hessian-vector products per eigenvalue (default 30), relative tolerance (default 1e-2) */
-  maxIter?: number;
-  tol?: number;
-}
+/** Options of the Hessian (analysis.hessian; 000 App. B.1) and intrinsic-dimension (analysis.id; 000 App. C) probes. */
+export type { HessianProbeOptions, IdProbeOptions } from './probe-options';
 
 export interface HessianPoint {
   step: number;
@@ -225,14 +216,6 @@ export interface HessianView {
   points: HessianPoint[];
   /** stored checkpoints the steps were chosen from */
   thinnedFrom: number;
-}
-
-/** Options of an intrinsic-dimension probe (analysis.id; 000 App. C). */
-export interface IdProbeOptions {
-  steps?: number[];
-  maxCheckpoints?: number;
-  /** at most this many points per split (evenly spaced rows): the neighbour search costs n²·D */
-  maxPoints?: number;
 }
 
 export interface IdLayerPoint {

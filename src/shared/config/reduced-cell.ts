@@ -1,8 +1,7 @@
-// The run config of one cell of Omnigrok's reduced landscape. Pure (no TF.js), so the host validates a grid's every
-// cell before it starts a compute process, and the compute process builds its Trainers from the same function.
-import type { ReducedParams } from '../../../../shared/api/landscape-types';
-import { formatProblem, problemsFromZod, type ConfigProblem } from '../../../../shared/config/errors';
-import { RunConfigSchema, type RunConfig } from '../../../../shared/config/run-config';
+// The run config of one cell of Omnigrok's reduced landscape (003 §2-5). Pure, so the API validates a grid's every
+// cell before a compute process starts, and the compute process builds its Trainers from the same function.
+import { formatProblem, problemsFromZod, type ConfigProblem } from './errors';
+import { RunConfigSchema, type LrSchedule, type RunConfig } from './run-config';
 
 export class CellConfigError extends Error {
   constructor(
@@ -13,8 +12,18 @@ export class CellConfigError extends Error {
   }
 }
 
+/** What a cell takes from the grid's parameters (a ReducedParams fits). */
+export interface ReducedCellSettings {
+  /** the task field the grid's second axis sets, e.g. 'task.trainFraction' */
+  axis: string;
+  steps: number;
+  evalEvery: number;
+  lrScaling: 'fixed' | 'with-norm';
+  lrSchedule?: LrSchedule;
+}
+
 /** The run config of one cell: init scale α, constant norm, no weight decay, the axis value (and lr × α when asked); validated again. */
-export function cellConfig(base: RunConfig, p: ReducedParams, scale: number, value: number): RunConfig {
+export function cellConfig(base: RunConfig, p: ReducedCellSettings, scale: number, value: number): RunConfig {
   const field = p.axis.slice('task.'.length);
   const raw = {
     ...base,
@@ -38,4 +47,3 @@ export function cellConfig(base: RunConfig, p: ReducedParams, scale: number, val
   }
   return parsed.data;
 }
-

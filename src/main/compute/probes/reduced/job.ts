@@ -6,7 +6,7 @@
 import type { ReducedCell } from '../../../../shared/api/landscape-types';
 import type { ReducedJob } from '../../../protocol/jobs';
 import { Trainer } from '../../train/trainer';
-import { cellConfig } from './cell-config';
+import { cellConfig } from '../../../../shared/config/reduced-cell';
 
 export interface ReducedSink {
   info(i: { w0: number }): void;
