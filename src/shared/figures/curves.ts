@@ -120,11 +120,6 @@ export function figureMetrics(figure: FigureName, available: readonly string[] =
   return curvesOf(SPECS[figure], available).map((c) => c.metric);
 }
 
-/** The y-axis title of a figure (also used by callers that label tables). */
-export function figureYTitle(figure: FigureName): string {
-  return SPECS[figure].yTitle;
-}
-
 export interface CurveOptionOptions {
   phases?: Phases | null;
   logX?: boolean;

@@ -25,7 +25,7 @@ export interface LandscapeFigureOptions {
 
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 /** A colour bar's texts: what the colour means and the top value above the bar, the bottom value below it. */
-export const mapText = (label: string, hi: number, lo: number): [string, string] => [`${label}\n${fmt(hi)}`, fmt(lo)];
+const mapText = (label: string, hi: number, lo: number): [string, string] => [`${label}\n${fmt(hi)}`, fmt(lo)];
 /** Long direction labels on a vertical axis are cut to the plot's height rather than run off the figure. */
 const fitName = (pal: { text: string }, width: number) => ({ nameTextStyle: { fontSize: 14, color: pal.text, width, overflow: 'truncate' as const } });
 const log10 = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) && v > 0 ? Math.log10(v) : null);
@@ -124,7 +124,7 @@ export function buildLandscapeOverTrainingOption(
 }
 
 /** The rows computed so far of a 2D surface as a grid: values[j][i] = log10 loss at (alphas[i], betas[j]). */
-export function surfaceGrid(view: LandscapeView, split: LandscapeSplit): { xs: number[]; ys: number[]; values: (number | null)[][]; loss: (number | null)[][] } {
+function surfaceGrid(view: LandscapeView, split: LandscapeSplit): { xs: number[]; ys: number[]; values: (number | null)[][]; loss: (number | null)[][] } {
   const xs = view.alphas;
   const ys: number[] = [];
   const values: (number | null)[][] = [];

@@ -6,7 +6,7 @@ import { fitPowerLaw, powerLaw, type PowerLawFit } from '../analysis/fit-powerla
 import type { SweepView } from '../api/types';
 import type { FigureTheme } from './curves';
 
-export const R_PATH = 'task.trainFraction';
+const R_PATH = 'task.trainFraction';
 
 export interface PhaseFitGroup {
   /** the other axis's value, or '' for a one-axis sweep */

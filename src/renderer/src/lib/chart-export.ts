@@ -24,13 +24,13 @@ function withOffscreenChart<T>(renderer: 'canvas' | 'svg', size: { width: number
   }
 }
 
-export function renderPngDataUrl(option: EChartsOption, size: { width: number; height: number }): string {
+function renderPngDataUrl(option: EChartsOption, size: { width: number; height: number }): string {
   return withOffscreenChart('canvas', size, option, (chart) =>
     chart.getDataURL({ type: 'png', pixelRatio: PNG_PIXEL_RATIO, backgroundColor: '#fff' }),
   );
 }
 
-export function renderSvgString(option: EChartsOption, size: { width: number; height: number }): string {
+function renderSvgString(option: EChartsOption, size: { width: number; height: number }): string {
   return withOffscreenChart('svg', size, option, (chart) => chart.renderToSVGString());
 }
 

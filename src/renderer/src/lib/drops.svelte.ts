@@ -16,7 +16,7 @@ import { keepDraft } from './draft-store';
 import { draftFromConfig } from './run-draft';
 
 /** Checked before reading, so a huge file is never read into the page; the same limit as everywhere else. */
-export const MAX_FILE_BYTES = MAX_CONFIG_BYTES;
+const MAX_FILE_BYTES = MAX_CONFIG_BYTES;
 
 export interface DropItem {
   key: number;

@@ -10,7 +10,7 @@ export type Route =
   | { name: 'playground' }
   | { name: 'missing'; path: string };
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '/runs') return { name: 'runs' };
   if (path === '/new') return { name: 'new' };
@@ -39,4 +39,3 @@ class Router {
 
 export const router = new Router();
 export const runHref = (id: number): string => `#/runs/${id}`;
-export const landscapeHref = (id: number): string => `#/runs/${id}/landscape`;
