@@ -11,7 +11,8 @@ import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createChildLauncher } from '../../src/main/host/child-launcher';
 import { openStore, type Store } from '../../src/main/store';
-import { GridCancelledError, LandscapeService } from '../../src/main/services/run-landscape';
+import { LandscapeService } from '../../src/main/services/run-landscape';
+import { ApiError } from '../../src/shared/api/contract';
 import { createBackend } from '../../src/main/services/create-backend';
 import { tempDir } from '../unit/store-helpers';
 import { trainIntoRuns } from '../unit/trained-run-helpers';
@@ -124,12 +125,13 @@ describe('LandscapeService in a compute process', () => {
     close(v.rows[20]!.train.loss[20]!, metrics.get(40)!['train_loss']!);
   }, 60_000);
 
-  it('cancel rejects with GridCancelledError and keeps what was done', async () => {
+  it('cancel rejects with a conflict ApiError and keeps what was done', async () => {
     const svc = new LandscapeService({ store, launcher: createChildLauncher() });
     const p = svc.landscape(trained, { kind: '1d-training', points: 301 });
     await new Promise((r) => setTimeout(r, 300));
     while (!svc.cancel(trained)) await new Promise((r) => setTimeout(r, 50));
-    await expect(p).rejects.toBeInstanceOf(GridCancelledError);
+    await expect(p).rejects.toBeInstanceOf(ApiError);
+    await expect(p).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/was cancelled/) });
     expect(svc.stored(trained).landscapes[0]!.status).toBe('cancelled');
   }, 60_000);
 

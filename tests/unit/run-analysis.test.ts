@@ -3,7 +3,8 @@
 // an early window.
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store';
-import { AnalysisInputError, predictRun, spectralOfRun } from '../../src/main/services/run-analysis';
+import { ApiError } from '../../src/shared/api/contract';
+import { predictRun, spectralOfRun } from '../../src/main/services/run-analysis';
 import { seedEarlyRun as addRun, tempDir } from './store-helpers';
 import { createBackend } from '../../src/main/services/create-backend';
 import { dispatch } from '../../src/shared/api/dispatch';
@@ -65,7 +66,8 @@ describe('run analysis service', () => {
 
   it('explains why a run without a full early window cannot be analysed, and names a missing run', () => {
     const short = addRun(store, 0.1, null, 120);
-    expect(() => predictRun(store, short)).toThrow(AnalysisInputError);
+    expect(() => predictRun(store, short)).toThrow(ApiError);
+    expect(() => predictRun(store, short)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     expect(() => predictRun(store, short)).toThrow(`run ${short} has the per-update training loss of 120 updates; the spectral window needs the first 400`);
     expect(() => spectralOfRun(store, 9999)).toThrow(/no run with id 9999/);
   });

@@ -3,8 +3,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LineSeriesOption } from 'echarts';
 import { openStore } from '../../src/main/store';
-import { thinIndices, trajectoryOfRun } from '../../src/main/services/run-trajectory';
-import { AnalysisInputError } from '../../src/main/services/run-analysis';
+import { thinIndices } from '../../src/main/services/checkpoints';
+import { trajectoryOfRun } from '../../src/main/services/run-trajectory';
+import { ApiError } from '../../src/shared/api/contract';
 import { buildTrajectoryOption } from '../../src/shared/figures/trajectory';
 import { renderSvg } from '../../src/main/services/figure-export';
 import { OWNER, smallConfig, tempDir } from './store-helpers';
@@ -75,7 +76,8 @@ describe('trajectory of a stored run', () => {
 
   it('needs three checkpoints and says how to get them', () => {
     const id = store.runs.insert({ name: 'short', config: smallConfig(), createdAt: new Date().toISOString(), owner: OWNER });
-    expect(() => trajectoryOfRun(store, id)).toThrow(AnalysisInputError);
+    expect(() => trajectoryOfRun(store, id)).toThrow(ApiError);
+    expect(() => trajectoryOfRun(store, id)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     expect(() => trajectoryOfRun(store, id)).toThrow(/has 0 checkpoints; trajectory PCA needs at least 3 \(set training\.checkpointEvery/);
   });
 });

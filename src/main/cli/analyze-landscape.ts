@@ -12,7 +12,7 @@ import {
   type ReducedOptions,
   type ReducedView,
 } from '../../shared/api/landscape-types';
-import { GridCancelledError } from '../services/run-landscape';
+import { ApiError } from '../../shared/api/contract';
 import type { LocalBackend } from '../services/create-backend';
 import { choiceFlag, intFlag, stringFlag, type ParsedArgs } from './args';
 import { CliFailure, UsageError } from './errors';
@@ -238,7 +238,7 @@ export async function landscapeCommand(kind: 'landscape' | 'reduced', backend: L
       else out(reducedText(v));
     }
   } catch (e) {
-    if (e instanceof GridCancelledError) throw new CliFailure(e.message);
+    if (e instanceof ApiError && e.code === 'conflict') throw new CliFailure(e.message); // cancelled
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,7 +1,7 @@
 // grokscope analyze hessian|id: probes of a run's checkpoints in a compute process (services/run-probes.ts). Progress
 // goes to stderr; Ctrl-C cancels the probe cleanly. A run without checkpoints is invalid input (exit 2).
 import type { HessianView, IdView } from '../../shared/api/types';
-import { ProbeCancelledError } from '../services/run-probes';
+import { ApiError } from '../../shared/api/contract';
 import type { LocalBackend } from '../services/create-backend';
 import { intFlag, stringFlag, type ParsedArgs } from './args';
 import { CliFailure, UsageError } from './errors';
@@ -69,7 +69,7 @@ export async function probeCommand(kind: 'hessian' | 'id', backend: LocalBackend
       else out(idText(v));
     }
   } catch (e) {
-    if (e instanceof ProbeCancelledError) throw new CliFailure(e.message);
+    if (e instanceof ApiError && e.code === 'conflict') throw new CliFailure(e.message); // cancelled
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

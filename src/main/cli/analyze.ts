@@ -5,7 +5,8 @@
 // grokscope analyze landscape|reduced --run RUN [options] [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { calibrationWords } from '../../shared/analysis/predictor';
-import { AnalysisInputError, predictRun, spectralOfRun } from '../services/run-analysis';
+import { ApiError } from '../../shared/api/contract';
+import { predictRun, spectralOfRun } from '../services/run-analysis';
 import { fitRuns, type FitAgainst } from '../services/run-fits';
 import { trajectoryOfRun } from '../services/run-trajectory';
 import { probeCommand } from './analyze-probes';
@@ -133,7 +134,8 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
     }
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof AnalysisInputError) throw new UsageError(e.message);
+    // the run lacks what the analysis needs, or does not exist: the caller's input
+    if (e instanceof ApiError && (e.code === 'invalid_input' || e.code === 'not_found')) throw new UsageError(e.message);
     throw e;
   } finally {
     await backend.close();

@@ -3,6 +3,7 @@
 // database; this command waits until it has. A cancelled run keeps its checkpoints: it can still be resumed.
 import { ApiError } from '../../shared/api/contract';
 import { parseArgs, runIdArg, stringFlag } from './args';
+import { callApi } from './call-api';
 import { CliFailure, EXIT_OK, UsageError } from './errors';
 import { resumeCommandFor } from './foreground';
 import { err, json, out } from './io';
@@ -17,7 +18,7 @@ export async function cancelCommand(argv: readonly string[]): Promise<number> {
   try {
     const before = await getRun(backend, id);
     try {
-      await backend.handlers['runs.cancel']({ id });
+      await callApi(backend, 'runs.cancel', { id });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'conflict') throw new UsageError(`${e.message} (${backend.dbPath})`);
       if (e instanceof ApiError) throw new CliFailure(e.message);

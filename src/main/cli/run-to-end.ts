@@ -5,6 +5,7 @@ import type { EventPayloads } from '../../shared/api/contract';
 import type { RunConfig } from '../../shared/config/run-config';
 import type { LocalBackend } from '../services/create-backend';
 import { isTerminal } from '../../shared/api/run-status';
+import { callApi } from './call-api';
 
 export interface RunHooks {
   onProgress?(p: EventPayloads['run.progress']): void;
@@ -19,7 +20,7 @@ export interface StartedRun {
 
 /** Queues a new run and follows it to its final status. */
 export function startRun(backend: LocalBackend, config: RunConfig, hooks: RunHooks = {}): Promise<StartedRun> {
-  return followRun(backend, async () => (await backend.handlers['runs.create']({ config })).id, hooks);
+  return followRun(backend, async () => (await callApi(backend, 'runs.create', { config })).id, hooks);
 }
 
 /** Continues a stopped run from its last checkpoint (or a paused one) and follows it to its final status. */
@@ -27,7 +28,7 @@ export function resumeRun(backend: LocalBackend, id: number, hooks: RunHooks = {
   return followRun(
     backend,
     async () => {
-      await backend.handlers['runs.resume']({ id });
+      await callApi(backend, 'runs.resume', { id });
       return id;
     },
     hooks,
@@ -68,7 +69,7 @@ async function followRun(backend: LocalBackend, begin: () => Promise<number>, ho
   const runId = id;
   const finished = ended.then(async () => {
     unsubscribe();
-    const detail = await backend.handlers['runs.get']({ id: runId });
+    const detail = await callApi(backend, 'runs.get', { id: runId });
     return { detail, wallTimeS: (performance.now() - t0) / 1000 };
   });
   return { id: runId, finished };

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/contract';
 import type { RunDetail } from '../../shared/api/types';
 import type { LocalBackend } from '../services/create-backend';
 import { parseArgs, runIdArg, stringFlag } from './args';
+import { callApi } from './call-api';
 import { EXIT_OK, UsageError } from './errors';
 import { json, out } from './io';
 import { openExistingBackend } from './open-backend';
@@ -11,7 +12,7 @@ import { runDetailText } from './format';
 /** A run by id, or invalid input naming the database when there is none. */
 export async function getRun(backend: LocalBackend, id: number): Promise<RunDetail> {
   try {
-    return await backend.handlers['runs.get']({ id });
+    return await callApi(backend, 'runs.get', { id });
   } catch (e) {
     if (e instanceof ApiError && e.code === 'not_found') throw new UsageError(`no run with id ${id} in ${backend.dbPath}`);
     throw e;

@@ -2,25 +2,24 @@
 // one handler per API method (src/shared/api/contract.ts). Transports call handlers through dispatch().
 import { hostname } from 'node:os';
 import { ApiError, type ApiHandlers } from '../../shared/api/contract';
-import type { HessianView, IdView, MetricSeries } from '../../shared/api/types';
+import type { HessianView, IdView } from '../../shared/api/types';
 import { parseConfigText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
-import { memoryProblem } from '../../shared/config/memory-estimate';
 import type { ComputeLauncher } from '../host/types';
 import { openStore, type Store } from '../store';
-import { AnalysisInputError, AnalysisNotFoundError, predictRun, spectralOfRun } from './run-analysis';
+import { predictRun, spectralOfRun } from './run-analysis';
 import { trajectoryOfRun } from './run-trajectory';
-import { ProbeCancelledError, ProbeService } from './run-probes';
-import { GridCancelledError, LandscapeService } from './run-landscape';
+import { ProbeService } from './run-probes';
+import { LandscapeService } from './run-landscape';
 import { predictEarly } from './early-prediction';
 import { SweepService } from './sweeps';
 import { continueUnfinishedSweeps, type ContinuedSweep } from './sweep-recovery';
-import type { RunOwner, RunRow } from '../store/runs-repo';
+import type { RunOwner } from '../store/runs-repo';
 import type { Backend } from './backend-api';
 import { createEventBus } from './events';
 import { RunWriter } from './run-writer';
 import { RunScheduler } from './run-scheduler';
-import { defaultRunName, toDetail, toSummary } from './run-views';
+import { RunService } from './runs';
 import { appInfo } from './app-info';
 import { processStartId } from './process-identity';
 
@@ -45,6 +44,7 @@ export interface BackendOptions {
 /** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
 export interface LocalBackend extends Backend {
   store: Store;
+  runs: RunService;
   sweeps: SweepService;
   /** Hessian and intrinsic-dimension probes (compute processes) */
   probes: ProbeService;
@@ -97,27 +97,9 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
   });
 
+  const runs = new RunService({ store, writer, events, scheduler, owner });
   const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p) });
   const landscapes = new LandscapeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('landscape.progress', p) });
-  const probeCall = async <T>(f: () => Promise<T>): Promise<T> => {
-    try {
-      return await analysisCall(f);
-    } catch (e) {
-      if (e instanceof ProbeCancelledError || e instanceof GridCancelledError) throw new ApiError('conflict', e.message);
-      throw e;
-    }
-  };
-
-  /** A run without the data an analysis needs is the caller's input problem, not a server fault. */
-  const analysisCall = async <T>(f: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await f();
-    } catch (e) {
-      if (e instanceof AnalysisInputError) throw new ApiError(e instanceof AnalysisNotFoundError ? 'not_found' : 'invalid_input', e.message);
-      throw e;
-    }
-  };
-
   const sweeps = new SweepService(
     store,
     events,
@@ -126,64 +108,22 @@ export function createBackend(opts: BackendOptions): LocalBackend {
         scheduler.emitStatus(id);
         scheduler.enqueue(id, holdAt);
       },
-      stop: (id, note) => scheduler.stop(mustGet(id), note),
-      continue: (id) => scheduler.resume(mustGet(id)),
-      restart: (id) => scheduler.restart(mustGet(id)),
+      stop: (id, note) => scheduler.stop(runs.row(id), note),
+      continue: (id) => scheduler.resume(runs.row(id)),
+      restart: (id) => scheduler.restart(runs.row(id)),
     },
     () => writer.flush(),
     owner,
   );
 
-  /** A damaged run (unreadable stored JSON) may only be shown, deleted or restored: `damagedOk` for those. */
-  const mustGet = (id: number, damagedOk = false): RunRow => {
-    const row = store.runs.get(id);
-    if (!row) throw new ApiError('not_found', `no run with id ${id}`);
-    if (row.damaged !== null && !damagedOk)
-      throw new ApiError('conflict', `run ${id} is damaged (${row.damaged}); it can only be shown or deleted`);
-    return row;
-  };
-
-  const create = (config: RunRow['config']): { id: number } => {
-    const tooBig = memoryProblem(config); // IPC and WebSocket configs skip validateRunConfig: refused here before any row
-    if (tooBig) throw new ApiError('invalid_input', formatProblem(tooBig), [tooBig]);
-    const id = store.runs.insert({ name: config.name ?? defaultRunName(config), config, createdAt: new Date().toISOString(), owner });
-    events.emit('runs.changed', { reason: 'created' });
-    scheduler.emitStatus(id);
-    scheduler.enqueue(id);
-    return { id };
-  };
-
   const handlers: ApiHandlers = {
     'app.info': async () => appInfo(opts.dbPath, mode),
 
-    'runs.list': async ({ includeDeleted }) => {
-      const predictions = store.analyses.latestResults('prediction');
-      return store.runs.list({ includeDeleted }).map((r) => toSummary(r, predictions.get(r.id) ?? null));
-    },
-
-    'runs.get': async ({ id }) => {
-      writer.flush();
-      return toDetail(mustGet(id, true), store.checkpoints.list(id), store.analyses.latest(id, 'prediction')?.result ?? null);
-    },
-
-    'runs.metrics': async ({ id, names, maxPoints }) => {
-      mustGet(id);
-      writer.flush(); // include points still in the write buffer
-      const wanted = names ?? store.metrics.names(id);
-      return wanted.map((name): MetricSeries => {
-        // min-max buckets that keep spikes; a long series is thinned inside SQLite (store/metrics-repo.ts)
-        const d = store.metrics.downsampled(id, name, maxPoints);
-        return { name, steps: d.steps, values: d.values, downsampled: d.downsampled };
-      });
-    },
-
-    'runs.create': async ({ config }) => create(config),
-
-    'runs.createFromFile': async ({ name, text }) => {
-      const r = parseConfigText(text, name);
-      if (!r.ok) throw new ApiError('invalid_input', r.problems.map((p) => formatProblem(p, name)).join('\n'), r.problems);
-      return create(r.config);
-    },
+    'runs.list': async ({ includeDeleted }) => runs.list(includeDeleted),
+    'runs.get': async ({ id }) => runs.get(id),
+    'runs.metrics': async ({ id, names, maxPoints }) => runs.metrics(id, names, maxPoints),
+    'runs.create': async ({ config }) => runs.create(config),
+    'runs.createFromFile': async ({ name, text }) => runs.createFromFile(name, text),
 
     'config.validate': async ({ name, text }) => {
       const r = parseConfigText(text, name);
@@ -193,69 +133,57 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
 
     'runs.pause': async ({ id }) => {
-      await scheduler.pause(mustGet(id));
+      await runs.pause(id);
       return { ok: true };
     },
-
     'runs.resume': async ({ id }) => {
-      const row = mustGet(id);
-      if (row.deletedAt !== null) throw new ApiError('conflict', `run ${id} is deleted; restore it first`);
-      await scheduler.resume(row);
+      await runs.resume(id);
       return { ok: true };
     },
-
     'runs.cancel': async ({ id }) => {
-      await scheduler.cancel(mustGet(id));
+      await runs.cancel(id);
       return { ok: true };
     },
-
     'runs.delete': async ({ id }) => {
-      const row = mustGet(id, true);
-      if (row.deletedAt !== null) return { ok: true };
-      store.runs.softDelete(id, new Date().toISOString());
-      if (scheduler.isActive(id)) await scheduler.cancel(row);
-      events.emit('runs.changed', { reason: 'deleted' });
+      await runs.delete(id);
+      return { ok: true };
+    },
+    'runs.restore': async ({ id }) => {
+      runs.restore(id);
       return { ok: true };
     },
 
-    'runs.restore': async ({ id }) => {
-      const row = mustGet(id, true);
-      if (row.deletedAt === null) return { ok: true };
-      store.runs.restore(id);
-      events.emit('runs.changed', { reason: 'restored' });
-      return { ok: true };
-    },
-    'analysis.spectral': async ({ id, ...opts }) => analysisCall(() => spectralOfRun(store, id, opts)),
-    'analysis.predict': async ({ id, ...opts }) => analysisCall(() => predictRun(store, id, opts)),
-    'analysis.pca': async ({ id }) => analysisCall(() => trajectoryOfRun(store, id)),
-    'analysis.hessian': async ({ id, ...o }) => probeCall(() => probes.hessian(id, o)),
-    'analysis.id': async ({ id, ...o }) => probeCall(() => probes.intrinsicDimension(id, o)),
+    'analysis.spectral': async ({ id, ...opts }) => spectralOfRun(store, id, opts),
+    'analysis.predict': async ({ id, ...opts }) => predictRun(store, id, opts),
+    'analysis.pca': async ({ id }) => trajectoryOfRun(store, id),
+    'analysis.hessian': async ({ id, ...o }) => probes.hessian(id, o),
+    'analysis.id': async ({ id, ...o }) => probes.intrinsicDimension(id, o),
     'analysis.stored': async ({ id }) => {
-      mustGet(id);
+      runs.row(id);
       return {
         hessian: (store.analyses.latest(id, 'hessian')?.result ?? null) as HessianView | null,
         id: (store.analyses.latest(id, 'id')?.result ?? null) as IdView | null,
       };
     },
     'analysis.cancelProbes': async ({ id }) => ({ ok: true, cancelled: probes.cancel(id) }),
-    'analysis.landscape': async ({ id, ...o }) => probeCall(() => landscapes.landscape(id, o)),
-    'analysis.landscapeStored': async ({ id }) => analysisCall(() => landscapes.stored(id)),
-    'analysis.landscapeGet': async ({ id, key }) => analysisCall(() => landscapes.get(id, key)),
-    'analysis.reduced': async ({ id, ...o }) => probeCall(() => landscapes.reduced(id, o)),
+    'analysis.landscape': async ({ id, ...o }) => landscapes.landscape(id, o),
+    'analysis.landscapeStored': async ({ id }) => landscapes.stored(id),
+    'analysis.landscapeGet': async ({ id, key }) => landscapes.get(id, key),
+    'analysis.reduced': async ({ id, ...o }) => landscapes.reduced(id, o),
     'analysis.cancelLandscape': async ({ id }) => ({ ok: true, cancelled: landscapes.cancel(id) }),
 
     'sweeps.list': async () => sweeps.list(),
     'sweeps.get': async ({ id }) => {
       writer.flush();
-      return analysisCall(() => sweeps.view(id));
+      return sweeps.view(id);
     },
     'sweeps.createFromFile': async ({ name, text, mode }) => {
       const r = parseSweepText(text, name);
       if (!r.ok) throw new ApiError('invalid_input', r.problems.map((p) => formatProblem(p, name)).join('\n'), r.problems);
       return sweeps.start(r.config, r.cells, mode ?? r.config.policy.mode);
     },
-    'sweeps.continue': async ({ id, runs }) => ({ runIds: await analysisCall(() => sweeps.continueCells(id, runs ?? 'predicted-to-grok')) }),
-    'sweeps.resume': async ({ id }) => analysisCall(() => sweeps.resume(id)),
+    'sweeps.continue': async ({ id, runs: cells }) => ({ runIds: await sweeps.continueCells(id, cells ?? 'predicted-to-grok') }),
+    'sweeps.resume': async ({ id }) => sweeps.resume(id),
   };
 
   const continuedSweeps = opts.continueSweeps
@@ -271,6 +199,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     events,
     dbPath: opts.dbPath,
     store,
+    runs,
     sweeps,
     probes,
     landscapes,

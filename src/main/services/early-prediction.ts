@@ -5,7 +5,8 @@ import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { SPECTRAL_DEFAULTS } from '../../shared/analysis/spectral';
 import type { Store } from '../store';
 import type { EventBus } from './backend-api';
-import { AnalysisInputError, predictRun } from './run-analysis';
+import { ApiError } from '../../shared/api/contract';
+import { predictRun } from './run-analysis';
 
 const FINISHED = new Set(['completed', 'diverged']);
 
@@ -18,7 +19,7 @@ export function predictEarly(store: Store, events: EventBus, flush: () => void):
       events.emit('run.prediction', predictRun(store, runId));
     } catch (e) {
       // a window with a gap (a run resumed from an older database) or a non-finite loss: no prediction, not a fault
-      if (!(e instanceof AnalysisInputError) && !(e instanceof RangeError)) throw e;
+      if (!(e instanceof ApiError) && !(e instanceof RangeError)) throw e;
     }
   };
   return events.subscribe((event, payload) => {

@@ -1,6 +1,6 @@
 // Analyses of stored runs: the spectral signature of the early training loss and the grokking prediction (000 §3).
 // Reads the store, computes with the pure functions of src/shared/analysis, and keeps each result in the analyses
-// table. Errors a user can cause (unknown run, a run too short for the window) are AnalysisInputError.
+// table. Errors a user can cause (unknown run, a run too short for the window) are ApiErrors with their API code.
 import {
   calibrate,
   earlyFeatures,
@@ -11,13 +11,10 @@ import {
   type LabelledRun,
 } from '../../shared/analysis/predictor';
 import { SPECTRAL_DEFAULTS, type SpectralOptions, type SpectralSignature } from '../../shared/analysis/spectral';
+import { ApiError } from '../../shared/api/contract';
 import type { PredictionView, SpectralParams, SpectralView } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
 import { taskFamily } from './run-views';
-
-export class AnalysisInputError extends Error {}
-/** The run or sweep asked for does not exist (transports answer not_found). */
-export class AnalysisNotFoundError extends AnalysisInputError {}
 
 /** The defaults with the options given (an option that is undefined keeps its default). */
 export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({
@@ -27,10 +24,10 @@ export const spectralParams = (o: SpectralOptions = {}): SpectralParams => ({
   detrend: o.detrend ?? SPECTRAL_DEFAULTS.detrend,
 });
 
-/** A stored, not deleted run, or AnalysisNotFoundError naming the database. */
+/** A stored, not deleted run, or a not_found error naming the database. */
 export function storedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
-  if (!run || run.deletedAt) throw new AnalysisNotFoundError(`no run with id ${runId} in ${store.path}`);
+  if (!run || run.deletedAt) throw new ApiError('not_found', `no run with id ${runId} in ${store.path}`);
   return run;
 }
 
@@ -89,12 +86,12 @@ export function spectralOfRun(store: Store, runId: number, opts: SpectralOptions
   const run = storedRun(store, runId);
   const params = spectralParams(opts);
   const early = earlyRunOf(store, run, params.window);
-  if ('reason' in early) throw new AnalysisInputError(early.reason);
+  if ('reason' in early) throw new ApiError('invalid_input', early.reason);
   let signature: SpectralSignature;
   try {
     signature = earlyFeatures(early, params).signature;
   } catch (e) {
-    throw new AnalysisInputError(`run ${runId}: ${(e as Error).message}`);
+    throw new ApiError('invalid_input', `run ${runId}: ${(e as Error).message}`);
   }
   const result = { runId, params, signature };
   store.analyses.save(runId, 'spectral', params, { ...signature, detrended: undefined, power: undefined }, new Date().toISOString());
@@ -123,7 +120,7 @@ export function predictRun(store: Store, runId: number, opts: SpectralOptions = 
   const run = storedRun(store, runId);
   const params = spectralParams(opts);
   const early = earlyRunOf(store, run, params.window);
-  if ('reason' in early) throw new AnalysisInputError(early.reason);
+  if ('reason' in early) throw new ApiError('invalid_input', early.reason);
   const calibrated = calibrate(labelledRuns(store, params, runId));
   const prediction = predict(earlyFeatures(early, params), calibrated, taskFamily(run.config.task));
   const finished = run.status === 'completed' || run.status === 'diverged';

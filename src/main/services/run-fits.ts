@@ -4,7 +4,8 @@
 import { fitLogLog, fitPowerLaw, type LogLogFit, type PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { trainFractionOf } from '../../shared/config/run-config';
 import type { Store } from '../store';
-import { AnalysisInputError, storedRun } from './run-analysis';
+import { ApiError } from '../../shared/api/contract';
+import { storedRun } from './run-analysis';
 
 export type FitAgainst = 'r' | 'wd';
 
@@ -43,7 +44,8 @@ export function fitRuns(store: Store, runIds: readonly number[], against: FitAga
   const distinct = new Set(points.map((p) => p.x)).size;
   const need = against === 'r' ? 4 : 3;
   if (distinct < need) {
-    throw new AnalysisInputError(
+    throw new ApiError(
+      'invalid_input',
       `the ${against === 'r' ? 't4(r) power law' : 'log-log fit against weight decay'} needs runs that generalised at ${need} or more ` +
         `distinct ${against === 'r' ? 'training fractions' : 'weight decays'}; got ${distinct}` +
         (skipped.length ? ` (${skipped.length} runs never reached 99% validation accuracy)` : ''),

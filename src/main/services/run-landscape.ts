@@ -18,13 +18,14 @@ import type {
 } from '../../shared/api/landscape-types';
 import type { RunConfig } from '../../shared/config/run-config';
 import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
+import { ApiError } from '../../shared/api/contract';
 import type { ComputeToHost, HostToCompute } from '../protocol/messages';
-import type { TensorBlob } from '../protocol/training-state';
 import { CellConfigError, cellConfig } from '../compute/probes/reduced/cell-config';
-import type { ComputeChannel, ComputeLauncher } from '../host/types';
+import type { ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
-import { AnalysisInputError, AnalysisNotFoundError, storedRun } from './run-analysis';
-import { thinIndices } from './run-trajectory';
+import { flattenParams, loadCheckpoints, requireSteps, storedSteps, thinIndices } from './checkpoints';
+import { ComputeJobs, type JobEnd } from './compute-jobs';
+import { storedRun } from './run-analysis';
 
 export const LANDSCAPE_DEFAULTS = {
   range: [-1, 1] as [number, number],
@@ -46,8 +47,6 @@ export const REDUCED_DEFAULTS = {
 const LANDSCAPE_KIND = 'landscape';
 const REDUCED_KIND = 'reduced';
 
-export class GridCancelledError extends Error {}
-
 export interface LandscapeServiceOptions {
   store: Store;
   launcher: ComputeLauncher;
@@ -64,16 +63,6 @@ export function gridKey(kind: string, params: unknown): string {
 
 const now = () => new Date().toISOString();
 
-/** Every stored checkpoint step of a run, ascending, or an input error saying how to get some. */
-function storedSteps(store: Store, runId: number, what: string): number[] {
-  const all = store.checkpoints.list(runId).map((c) => c.step);
-  if (all.length === 0)
-    throw new AnalysisInputError(
-      `run ${runId} has no stored checkpoints; ${what} needs the model's weights (set training.checkpointEvery, or checkpointPowersOfTwo, in its config)`,
-    );
-  return all;
-}
-
 /** Fills the defaults in and checks the options against the run's checkpoints. */
 export function landscapeParams(store: Store, runId: number, o: LandscapeOptions): LandscapeParams {
   const all = storedSteps(store, runId, 'a loss landscape');
@@ -81,46 +70,44 @@ export function landscapeParams(store: Store, runId: number, o: LandscapeOptions
   const direction = o.direction ?? (kind === '1d-training' ? 'target' : 'random');
   const direction2 = kind === '2d' ? (o.direction2 ?? (direction === 'pca' ? 'pca' : 'random')) : null;
   if (kind !== '2d' && (o.direction2 !== undefined || o.range2 !== undefined || o.points2 !== undefined))
-    throw new AnalysisInputError(`direction2, range2 and points2 belong to a 2d surface; kind is ${kind}`);
+    throw new ApiError('invalid_input', `direction2, range2 and points2 belong to a 2d surface; kind is ${kind}`);
   const allPca = direction === 'pca' && (direction2 === null || direction2 === 'pca');
   const normalization = o.normalization ?? (allPca ? 'raw' : 'filter');
   const range = o.range ?? LANDSCAPE_DEFAULTS.range;
   for (const [name, r] of [['range', range], ['range2', o.range2]] as const)
-    if (r && !(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])) throw new AnalysisInputError(`${name} must be [from, to] with from < to, got [${r.join(', ')}]`);
+    if (r && !(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] < r[1])) throw new ApiError('invalid_input', `${name} must be [from, to] with from < to, got [${r.join(', ')}]`);
   const points = o.points ?? (kind === '2d' ? LANDSCAPE_DEFAULTS.points2d : LANDSCAPE_DEFAULTS.points1d);
   for (const [name, n] of [['points', points], ['points2', o.points2]] as const)
-    if (n !== undefined && !(Number.isInteger(n) && n >= 2 && n <= 1001)) throw new AnalysisInputError(`${name} must be an integer in [2, 1001], got ${n}`);
+    if (n !== undefined && !(Number.isInteger(n) && n >= 2 && n <= 1001)) throw new ApiError('invalid_input', `${name} must be an integer in [2, 1001], got ${n}`);
   const last = all[all.length - 1]!;
   const usesNext = direction === 'next' || direction2 === 'next';
   const usesTarget = direction === 'target' || direction2 === 'target';
   // the trajectory PCA centres the T − 1 differences θ_s − θ_T, so PC k needs at least k + 2 checkpoints
   const pcaNeeds = direction2 === 'pca' ? 4 : direction === 'pca' ? 3 : 0;
   if (all.length < pcaNeeds)
-    throw new AnalysisInputError(`run ${runId} has ${all.length} checkpoint(s); ${pcaNeeds === 4 ? 'the second PCA direction needs' : 'a PCA direction needs'} at least ${pcaNeeds}`);
+    throw new ApiError('invalid_input', `run ${runId} has ${all.length} checkpoint(s); ${pcaNeeds === 4 ? 'the second PCA direction needs' : 'a PCA direction needs'} at least ${pcaNeeds}`);
   if (direction2 !== null && direction2 === direction && direction !== 'random' && direction !== 'pca')
-    throw new AnalysisInputError(`direction and direction2 are both "${direction}": the surface would be a line`);
+    throw new ApiError('invalid_input', `direction and direction2 are both "${direction}": the surface would be a line`);
   let steps: number[];
   if (kind === '1d-training') {
-    if (o.step !== undefined) throw new AnalysisInputError('1d-training takes steps (one slice per checkpoint), not step');
+    if (o.step !== undefined) throw new ApiError('invalid_input', '1d-training takes steps (one slice per checkpoint), not step');
     if (o.steps && o.steps.length > 0) {
-      const missing = o.steps.filter((s) => !all.includes(s));
-      if (missing.length > 0) throw new AnalysisInputError(`run ${runId} has no checkpoint at step ${missing.join(', ')} (stored: ${all.join(', ')})`);
-      steps = [...new Set(o.steps)].sort((a, b) => a - b);
+      steps = requireSteps(runId, all, o.steps);
     } else {
       // θ* − θ_T and θ_{T+1} − θ_T do not exist at the final checkpoint: leave it out of the default
       const pool = usesNext || usesTarget ? all.slice(0, -1) : all;
-      if (pool.length === 0) throw new AnalysisInputError(`run ${runId} has only its final checkpoint; ${direction} directions need an earlier one`);
+      if (pool.length === 0) throw new ApiError('invalid_input', `run ${runId} has only its final checkpoint; ${direction} directions need an earlier one`);
       const max = o.maxCheckpoints ?? LANDSCAPE_DEFAULTS.maxCheckpoints;
       steps = thinIndices(pool.length, Math.max(1, max)).map((i) => pool[i]!);
     }
   } else {
-    if (o.steps !== undefined) throw new AnalysisInputError(`${kind} takes one centre checkpoint (step), not steps`);
+    if (o.steps !== undefined) throw new ApiError('invalid_input', `${kind} takes one centre checkpoint (step), not steps`);
     const step = o.step ?? last;
-    if (!all.includes(step)) throw new AnalysisInputError(`run ${runId} has no checkpoint at step ${step} (stored: ${all.join(', ')})`);
+    if (!all.includes(step)) throw new ApiError('invalid_input', `run ${runId} has no checkpoint at step ${step} (stored: ${all.join(', ')})`);
     steps = [step];
   }
   if ((usesNext || usesTarget) && steps.includes(last))
-    throw new AnalysisInputError(
+    throw new ApiError('invalid_input', 
       `the ${usesNext ? 'θ_{t+1} − θ_t' : 'θ* − θ_t'} direction is zero or missing at the final checkpoint (step ${last}); choose an earlier checkpoint`,
     );
   return {
@@ -161,17 +148,7 @@ export function pcaRanges(store: Store, runId: number, params: LandscapeParams, 
   if (!axes.some(Boolean)) return;
   const all = storedSteps(store, runId, 'a loss landscape');
   const steps = trajectoryStepsOf(all, params);
-  const thetas = steps.map((step) => {
-    const state = store.checkpoints.load(runId, step);
-    if (!state) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} is gone`);
-    const flat = new Float32Array(state.params.reduce((n, p) => n + p.data.length, 0));
-    let at = 0;
-    for (const p of state.params) {
-      flat.set(p.data, at);
-      at += p.data.length;
-    }
-    return flat;
-  });
+  const thetas = loadCheckpoints(store, runId, steps).map((c) => flattenParams(c.params));
   const pca = trajectoryPca(thetas, { components: 2 });
   const c = steps.indexOf(params.steps[0]!);
   const extent = (k: number): [number, number] => {
@@ -196,7 +173,7 @@ export function reducedParams(config: RunConfig, o: ReducedOptions): ReducedPara
   const field = axis.slice('task.'.length);
   const own = (config.task as Record<string, unknown>)[field];
   if (typeof own !== 'number' && o.values === undefined)
-    throw new AnalysisInputError(`task "${config.task.kind}" has no ${axis}; choose axis ${defaultAxis(config)}`);
+    throw new ApiError('invalid_input', `task "${config.task.kind}" has no ${axis}; choose axis ${defaultAxis(config)}`);
   const steps = o.steps ?? Math.min(config.training.steps, REDUCED_DEFAULTS.maxSteps);
   const p: ReducedParams = {
     scales: [...(o.scales ?? REDUCED_DEFAULTS.scales)],
@@ -207,30 +184,27 @@ export function reducedParams(config: RunConfig, o: ReducedOptions): ReducedPara
     lrScaling: o.lrScaling ?? 'fixed',
     ...(o.lrSchedule ? { lrSchedule: o.lrSchedule } : {}),
   };
-  if (p.scales.some((s) => !(s > 0 && s <= 1000))) throw new AnalysisInputError(`scales must be in (0, 1000], got ${p.scales.join(', ')}`);
-  if (!(Number.isInteger(p.steps) && p.steps >= 1)) throw new AnalysisInputError(`steps must be a positive integer, got ${p.steps}`);
-  if (!(Number.isInteger(p.evalEvery) && p.evalEvery >= 1)) throw new AnalysisInputError(`evalEvery must be a positive integer, got ${p.evalEvery}`);
+  if (p.scales.some((s) => !(s > 0 && s <= 1000))) throw new ApiError('invalid_input', `scales must be in (0, 1000], got ${p.scales.join(', ')}`);
+  if (!(Number.isInteger(p.steps) && p.steps >= 1)) throw new ApiError('invalid_input', `steps must be a positive integer, got ${p.steps}`);
+  if (!(Number.isInteger(p.evalEvery) && p.evalEvery >= 1)) throw new ApiError('invalid_input', `evalEvery must be a positive integer, got ${p.evalEvery}`);
   // every cell's config must be valid before a process starts (e.g. trainFraction 1.2, trainSize on a modular task)
   for (const v of p.values)
     try {
       cellConfig(config, p, p.scales[0]!, v);
     } catch (e) {
-      if (e instanceof CellConfigError) throw new AnalysisInputError(e.message);
+      if (e instanceof CellConfigError) throw new ApiError('invalid_input', e.message);
       throw e;
     }
   return p;
 }
 
-interface Active {
-  channel: ComputeChannel;
-  promise: Promise<unknown>;
-}
-
 export class LandscapeService {
   /** running grids by key */
-  private readonly active = new Map<string, Active & { runId: number }>();
+  private readonly jobs: ComputeJobs;
 
-  constructor(private readonly o: LandscapeServiceOptions) {}
+  constructor(private readonly o: LandscapeServiceOptions) {
+    this.jobs = new ComputeJobs({ launcher: o.launcher });
+  }
 
   /** Computes (or continues, or returns the stored) landscape of a run. */
   async landscape(runId: number, opts: LandscapeOptions = {}): Promise<LandscapeView> {
@@ -238,8 +212,8 @@ export class LandscapeService {
     const params = landscapeParams(this.o.store, runId, opts);
     if (opts.range === undefined || (params.kind === '2d' && opts.range2 === undefined)) pcaRanges(this.o.store, runId, params, opts);
     const key = gridKey(LANDSCAPE_KIND, params);
-    const running = this.active.get(key);
-    if (running) return running.promise as Promise<LandscapeView>;
+    const running = this.jobs.get<LandscapeView>(key);
+    if (running) return running;
     const stored = this.findStored<LandscapeView>(runId, LANDSCAPE_KIND, key);
     if (stored?.status === 'completed') return Promise.resolve(stored);
 
@@ -272,7 +246,7 @@ export class LandscapeService {
     const trajectorySteps = trajectoryStepsOf(all, params);
     const nextSteps = params.steps.map((s) => all[all.indexOf(s) + 1] ?? null);
     const wanted = new Set([...params.steps, ...trajectorySteps, ...nextSteps.filter((s): s is number => s !== null)]);
-    const checkpoints = this.loadCheckpoints(runId, [...wanted].sort((a, b) => a - b));
+    const checkpoints = loadCheckpoints(this.o.store, runId, [...wanted].sort((a, b) => a - b));
 
     let computed = 0;
     let computeSeconds = 0;
@@ -313,8 +287,8 @@ export class LandscapeService {
     const run = storedRun(this.o.store, runId);
     const params = reducedParams(run.config, opts);
     const key = gridKey(REDUCED_KIND, params);
-    const running = this.active.get(key);
-    if (running) return running.promise as Promise<ReducedView>;
+    const running = this.jobs.get<ReducedView>(key);
+    if (running) return running;
     const stored = this.findStored<ReducedView>(runId, REDUCED_KIND, key);
     if (stored?.status === 'completed') return Promise.resolve(stored);
     const t = now();
@@ -386,29 +360,22 @@ export class LandscapeService {
   get(runId: number, key: string): LandscapeView {
     storedRun(this.o.store, runId);
     const v = this.findStored<LandscapeView>(runId, LANDSCAPE_KIND, key);
-    if (!v) throw new AnalysisNotFoundError(`run ${runId} has no stored landscape ${key}`);
+    if (!v) throw new ApiError('not_found', `run ${runId} has no stored landscape ${key}`);
     return v;
   }
 
-  /** Asks every grid of a run to stop (their calls reject with GridCancelledError); true when one was running. */
+  /** Asks every grid of a run to stop (their calls reject with a 'conflict' ApiError); true when one was running. */
   cancel(runId: number): boolean {
-    let any = false;
-    for (const a of this.active.values())
-      if (a.runId === runId) {
-        a.channel.send({ type: 'cancel' });
-        any = true;
-      }
-    return any;
+    return this.jobs.cancel(runId);
   }
 
   close(): void {
-    for (const a of this.active.values()) a.channel.kill();
-    this.active.clear();
+    this.jobs.close();
   }
 
   /** A stored 'running' grid that no process here computes was interrupted. */
   private live<V extends { key: string; status: LandscapeView['status'] }>(v: V): V {
-    return v.status === 'running' && !this.active.has(v.key) ? { ...v, status: 'interrupted' } : v;
+    return v.status === 'running' && !this.jobs.has(v.key) ? { ...v, status: 'interrupted' } : v;
   }
 
   private findStored<V extends { key: string; status: LandscapeView['status'] }>(runId: number, kind: string, key: string): V | null {
@@ -419,14 +386,7 @@ export class LandscapeService {
     return row ? this.live(row.result as V) : null;
   }
 
-  private loadCheckpoints(runId: number, steps: number[]): { step: number; params: TensorBlob[] }[] {
-    return steps.map((step) => {
-      const state = this.o.store.checkpoints.load(runId, step);
-      if (!state) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} is gone`);
-      return { step, params: state.params };
-    });
-  }
-
+  /** Runs the grid's compute job; how it ends is stored in the view, which the job resolves with when completed. */
   private launch<V extends { status: LandscapeView['status']; error: string | null }>(
     key: string,
     runId: number,
@@ -435,39 +395,29 @@ export class LandscapeService {
     save: () => void,
     onMessage: (m: ComputeToHost) => void,
   ): Promise<V> {
-    const channel = this.o.launcher.launch();
-    let resolveP!: (v: V) => void;
-    let rejectP!: (e: Error) => void;
-    const promise = new Promise<V>((res, rej) => {
-      resolveP = res;
-      rejectP = rej;
+    return this.jobs.start({
+      key,
+      runId,
+      request,
+      onMessage,
+      end: (e: JobEnd) => {
+        const [status, error]: [V['status'], string | null] =
+          e.how === 'completed' || e.how === 'cancelled'
+            ? [e.how, null]
+            : e.how === 'error'
+              ? ['failed', e.message]
+              : e.how === 'exited'
+                ? ['interrupted', `the grid's compute process stopped: ${e.reason}`]
+                : ['failed', `storing the grid failed: ${e.message}`];
+        view.status = status;
+        view.error = error;
+        save();
+        if (status === 'completed') return view;
+        if (status === 'cancelled')
+          throw new ApiError('conflict', `the grid ${key} of run ${runId} was cancelled; what was done is stored and continues when asked again`);
+        throw new Error(`run ${runId}: ${error}`);
+      },
     });
-    this.active.set(key, { channel, promise, runId });
-    let settled = false;
-    const finish = (status: V['status'], error: string | null) => {
-      if (settled) return;
-      settled = true;
-      this.active.delete(key);
-      view.status = status;
-      view.error = error;
-      save();
-      if (status === 'completed') resolveP(view);
-      else if (status === 'cancelled') rejectP(new GridCancelledError(`the grid ${key} of run ${runId} was cancelled; what was done is stored and continues when asked again`));
-      else rejectP(new Error(`run ${runId}: ${error}`));
-    };
-    channel.onMessage((m: ComputeToHost) => {
-      try {
-        if (m.type === 'grid-done') finish(m.reason === 'completed' ? 'completed' : 'cancelled', null);
-        else if (m.type === 'error') finish('failed', m.message);
-        else onMessage(m);
-      } catch (e) {
-        channel.kill();
-        finish('failed', `storing the grid failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
-    channel.onExit((exit) => finish('interrupted', `the grid's compute process stopped: ${exit.reason}`));
-    channel.send(request);
-    return promise;
   }
 }
 

@@ -2,17 +2,16 @@
 // dimension): run in a compute process started by the same launcher the scheduler uses, so the heavy numerics never
 // block the main process. Progress streams as 'probe.progress' events; results are stored in the analyses table.
 import type { HessianPoint, HessianProbeOptions, HessianView, IdProbeOptions, IdView, ProbeProgress } from '../../shared/api/types';
-import type { ComputeToHost } from '../protocol/messages';
+import { ApiError } from '../../shared/api/contract';
 import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../protocol/jobs';
-import type { ComputeChannel, ComputeLauncher } from '../host/types';
+import type { ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
-import { AnalysisInputError, storedRun } from './run-analysis';
-import { thinIndices } from './run-trajectory';
+import { loadCheckpoints, pickSteps } from './checkpoints';
+import { ComputeJobs } from './compute-jobs';
+import { storedRun } from './run-analysis';
 
 export const HESSIAN_DEFAULTS = { maxCheckpoints: 12, maxIter: 30, tol: 1e-2, excludeOneDim: false } as const;
 export const ID_DEFAULTS = { maxCheckpoints: 20, maxPoints: 1000 } as const;
-
-export class ProbeCancelledError extends Error {}
 
 export interface ProbeServiceOptions {
   store: Store;
@@ -20,32 +19,25 @@ export interface ProbeServiceOptions {
   onProgress?: (p: ProbeProgress) => void;
 }
 
-/** The checkpoints to probe: the steps asked for (each must be stored), else all of them evenly thinned to `max`. */
+/** The checkpoints to probe, of a stored run. */
 function pickCheckpoints(store: Store, runId: number, steps: number[] | undefined, max: number, what: string): { picked: number[]; stored: number } {
   storedRun(store, runId);
-  const all = store.checkpoints.list(runId).map((c) => c.step);
-  if (all.length === 0)
-    throw new AnalysisInputError(
-      `run ${runId} has no stored checkpoints; ${what} needs the model's weights (set training.checkpointEvery, or checkpointPowersOfTwo, in its config)`,
-    );
-  if (steps && steps.length > 0) {
-    const missing = steps.filter((s) => !all.includes(s));
-    if (missing.length > 0)
-      throw new AnalysisInputError(`run ${runId} has no checkpoint at step ${missing.join(', ')} (stored: ${all.join(', ')})`);
-    return { picked: [...new Set(steps)].sort((a, b) => a - b), stored: all.length };
-  }
-  return { picked: thinIndices(all.length, Math.max(1, max)).map((i) => all[i]!), stored: all.length };
+  return pickSteps(store, runId, steps, max, what);
 }
 
 export class ProbeService {
-  private readonly active = new Map<number, Set<ComputeChannel>>();
+  private readonly jobs: ComputeJobs;
+  /** probes of one run may run side by side: each job has its own key */
+  private nextKey = 0;
 
-  constructor(private readonly o: ProbeServiceOptions) {}
+  constructor(private readonly o: ProbeServiceOptions) {
+    this.jobs = new ComputeJobs({ launcher: o.launcher });
+  }
 
   async hessian(runId: number, opts: HessianProbeOptions = {}): Promise<HessianView> {
     const o = { ...HESSIAN_DEFAULTS, ...stripUndefined(opts) };
-    if (!(o.tol > 0 && o.tol < 1)) throw new AnalysisInputError(`tol must be in (0, 1), got ${o.tol}`);
-    if (!(Number.isInteger(o.maxIter) && o.maxIter >= 2)) throw new AnalysisInputError(`maxIter must be an integer ≥ 2, got ${o.maxIter}`);
+    if (!(o.tol > 0 && o.tol < 1)) throw new ApiError('invalid_input', `tol must be in (0, 1), got ${o.tol}`);
+    if (!(Number.isInteger(o.maxIter) && o.maxIter >= 2)) throw new ApiError('invalid_input', `maxIter must be an integer ≥ 2, got ${o.maxIter}`);
     const { picked, stored } = pickCheckpoints(this.o.store, runId, opts.steps, o.maxCheckpoints, 'the Hessian');
     const run = this.o.store.runs.get(runId)!;
     const result = await this.launch(runId, 'hessian', (checkpoints) => ({
@@ -73,7 +65,7 @@ export class ProbeService {
 
   async intrinsicDimension(runId: number, opts: IdProbeOptions = {}): Promise<IdView> {
     const o = { ...ID_DEFAULTS, ...stripUndefined(opts) };
-    if (!(Number.isInteger(o.maxPoints) && o.maxPoints >= 4)) throw new AnalysisInputError(`maxPoints must be an integer ≥ 4, got ${o.maxPoints}`);
+    if (!(Number.isInteger(o.maxPoints) && o.maxPoints >= 4)) throw new ApiError('invalid_input', `maxPoints must be an integer ≥ 4, got ${o.maxPoints}`);
     const { picked, stored } = pickCheckpoints(this.o.store, runId, opts.steps, o.maxCheckpoints, 'intrinsic dimension');
     const run = this.o.store.runs.get(runId)!;
     const result = await this.launch(runId, 'id', (checkpoints) => ({ kind: 'id', config: run.config, checkpoints, maxPoints: o.maxPoints }), picked);
@@ -86,18 +78,14 @@ export class ProbeService {
     return view;
   }
 
-  /** Asks every probe of a run to stop (their calls reject with ProbeCancelledError); true when one was running. */
+  /** Asks every probe of a run to stop (their calls reject with a 'conflict' ApiError); true when one was running. */
   cancel(runId: number): boolean {
-    const set = this.active.get(runId);
-    if (!set || set.size === 0) return false;
-    for (const ch of set) ch.send({ type: 'cancel' });
-    return true;
+    return this.jobs.cancel(runId);
   }
 
   /** Stops every probe (hard): for shutdown. */
   close(): void {
-    for (const set of this.active.values()) for (const ch of set) ch.kill();
-    this.active.clear();
+    this.jobs.close();
   }
 
   private launch(
@@ -106,52 +94,30 @@ export class ProbeService {
     request: (checkpoints: ProbeCheckpoint[]) => ProbeRequest,
     steps: number[],
   ): Promise<{ dim: number; excluded: string[]; points: ProbeResultPoint[] }> {
-    const checkpoints = steps.map((step) => {
-      const state = this.o.store.checkpoints.load(runId, step);
-      if (!state) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} is gone`);
-      return { step, params: state.params };
-    });
-    const channel = this.o.launcher.launch();
-    const set = this.active.get(runId) ?? new Set<ComputeChannel>();
-    set.add(channel);
-    this.active.set(runId, set);
+    const checkpoints = loadCheckpoints(this.o.store, runId, steps);
     const points: ProbeResultPoint[] = [];
     let dim = 0;
     let excluded: string[] = [];
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (f: () => void) => {
-        if (settled) return;
-        settled = true;
-        set.delete(channel);
-        f();
-      };
-      channel.onMessage((m: ComputeToHost) => {
-        switch (m.type) {
-          case 'probe-info':
-            dim = m.dim;
-            excluded = m.excluded;
-            return;
-          case 'probe-progress':
-            this.o.onProgress?.({ runId, kind, done: m.done, total: m.total, message: m.message });
-            return;
-          case 'probe-point':
-            points.push(m.result);
-            return;
-          case 'probe-done':
-            settle(() =>
-              m.reason === 'cancelled' ? reject(new ProbeCancelledError(`the ${kind} probe of run ${runId} was cancelled`)) : resolve({ dim, excluded, points }),
-            );
-            return;
-          case 'error':
-            settle(() => reject(new Error(`run ${runId}: ${m.message}`)));
-            return;
-          default:
-            return;
+    return this.jobs.start({
+      key: `probe-${this.nextKey++}`,
+      runId,
+      request: { type: 'probe', runId, request: request(checkpoints) },
+      onMessage: (m) => {
+        if (m.type === 'probe-info') {
+          dim = m.dim;
+          excluded = m.excluded;
+        } else if (m.type === 'probe-progress') {
+          this.o.onProgress?.({ runId, kind, done: m.done, total: m.total, message: m.message });
+        } else if (m.type === 'probe-point') {
+          points.push(m.result);
         }
-      });
-      channel.onExit((exit) => settle(() => reject(new Error(`run ${runId}: the ${kind} probe stopped: ${exit.reason}`))));
-      channel.send({ type: 'probe', runId, request: request(checkpoints) });
+      },
+      end: (e) => {
+        if (e.how === 'completed') return { dim, excluded, points };
+        if (e.how === 'cancelled') throw new ApiError('conflict', `the ${kind} probe of run ${runId} was cancelled`);
+        if (e.how === 'exited') throw new Error(`run ${runId}: the ${kind} probe stopped: ${e.reason}`);
+        throw new Error(`run ${runId}: ${e.message}`);
+      },
     });
   }
 }

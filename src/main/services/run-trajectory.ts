@@ -1,26 +1,21 @@
 // Trajectory PCA of a stored run (000 App. B.2): its checkpoints as flat parameter vectors θ_t, PCA of θ_t − θ_T
 // through the Gram matrix, and the path projected on the first two directions.
 import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
+import { ApiError } from '../../shared/api/contract';
 import type { TrajectoryView } from '../../shared/api/types';
 import type { Store } from '../store';
-import { AnalysisInputError, storedRun } from './run-analysis';
+import { flattenParams, thinIndices } from './checkpoints';
+import { storedRun } from './run-analysis';
 
 /** More checkpoints than this are thinned evenly (first and last kept): the Gram matrix costs T²·d. */
 export const MAX_TRAJECTORY_CHECKPOINTS = 200;
-
-/** Indices of n items thinned to at most max, evenly, always keeping the first and the last. */
-export function thinIndices(n: number, max: number): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  const out = new Set<number>();
-  for (let k = 0; k < max; k++) out.add(Math.round((k * (n - 1)) / (max - 1)));
-  return [...out].sort((a, b) => a - b);
-}
 
 export function trajectoryOfRun(store: Store, runId: number): TrajectoryView {
   storedRun(store, runId);
   const all = store.checkpoints.list(runId);
   if (all.length < 3) {
-    throw new AnalysisInputError(
+    throw new ApiError(
+      'invalid_input',
       `run ${runId} has ${all.length} checkpoint${all.length === 1 ? '' : 's'}; trajectory PCA needs at least 3 ` +
         '(set training.checkpointEvery, or checkpointPowersOfTwo, in its config)',
     );
@@ -30,16 +25,9 @@ export function trajectoryOfRun(store: Store, runId: number): TrajectoryView {
   const thetas = picked.map((step) => {
     const state = store.checkpoints.load(runId, step)!;
     const key = state.params.map((p) => `${p.name}:${p.shape.join('x')}`).join(',');
-    if (names !== null && key !== names) throw new AnalysisInputError(`run ${runId}: the checkpoint at step ${step} has other parameters than the first`);
+    if (names !== null && key !== names) throw new ApiError('invalid_input', `run ${runId}: the checkpoint at step ${step} has other parameters than the first`);
     names = key;
-    const size = state.params.reduce((n, p) => n + p.data.length, 0);
-    const theta = new Float32Array(size);
-    let at = 0;
-    for (const p of state.params) {
-      theta.set(p.data, at);
-      at += p.data.length;
-    }
-    return theta;
+    return flattenParams(state.params);
   });
   const pca = trajectoryPca(thetas, { components: 2 });
   const view: TrajectoryView = {

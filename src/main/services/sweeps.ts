@@ -5,7 +5,8 @@
 // Policy (000 §3): `predict` trains every cell for the window, predicts, and stops it (resumable: the stop keeps a
 // checkpoint); `confirm` stops only the cells predicted not to grok; `full` runs every cell to its budget. A stopped
 // cell can later be continued to its budget (continueCells).
-import { predictRun, AnalysisInputError, AnalysisNotFoundError } from './run-analysis';
+import { ApiError } from '../../shared/api/contract';
+import { predictRun } from './run-analysis';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
 import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView } from '../../shared/api/types';
@@ -137,7 +138,7 @@ export class SweepService {
     try {
       prediction = predictRun(this.store, p.runId, { window: policy.window });
     } catch (e) {
-      if (!(e instanceof AnalysisInputError || e instanceof RangeError)) throw e;
+      if (!(e instanceof ApiError || e instanceof RangeError)) throw e;
       // no usable window: let it run (in predict mode, released from its hold, which it may not have reached yet)
       if (policy.mode === 'predict') void this.executor.continue(p.runId).catch(() => undefined);
       return;
@@ -185,8 +186,8 @@ export class SweepService {
   /** A sweep that exists and whose stored config can be read, else the problem for the caller. */
   private readable(id: number): SweepRow {
     const sweep = this.store.sweeps.get(id);
-    if (!sweep) throw new AnalysisNotFoundError(`no sweep with id ${id} in ${this.store.path}`);
-    if (sweep.damaged) throw new AnalysisInputError(`sweep ${id} in ${this.store.path} is damaged (${sweep.damaged}); its runs are listed with the runs`);
+    if (!sweep) throw new ApiError('not_found', `no sweep with id ${id} in ${this.store.path}`);
+    if (sweep.damaged) throw new ApiError('invalid_input', `sweep ${id} in ${this.store.path} is damaged (${sweep.damaged}); its runs are listed with the runs`);
     return sweep;
   }
 

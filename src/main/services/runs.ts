@@ -1,0 +1,106 @@
+// The runs.* use cases: create a run and queue it, list and read runs with their metrics, and pause, resume, cancel,
+// delete or restore one. The scheduler owns the compute processes; this service checks what the caller asked for
+// against the stored run first, so every refusal carries its API code.
+import { ApiError } from '../../shared/api/contract';
+import type { MetricSeries, RunDetail, RunSummary } from '../../shared/api/types';
+import { formatProblem } from '../../shared/config/errors';
+import { memoryProblem } from '../../shared/config/memory-estimate';
+import { parseConfigText } from '../../shared/config/parse';
+import type { Store } from '../store';
+import type { RunOwner, RunRow } from '../store/runs-repo';
+import type { EventBus } from './backend-api';
+import type { RunScheduler } from './run-scheduler';
+import type { RunWriter } from './run-writer';
+import { defaultRunName, toDetail, toSummary } from './run-views';
+
+export interface RunServiceOptions {
+  store: Store;
+  writer: RunWriter;
+  events: EventBus;
+  scheduler: RunScheduler;
+  /** this process, recorded as the owner of the runs it creates */
+  owner: RunOwner;
+}
+
+export class RunService {
+  constructor(private readonly o: RunServiceOptions) {}
+
+  /** A damaged run (unreadable stored JSON) may only be shown, deleted or restored: `damagedOk` for those. */
+  row(id: number, damagedOk = false): RunRow {
+    const row = this.o.store.runs.get(id);
+    if (!row) throw new ApiError('not_found', `no run with id ${id}`);
+    if (row.damaged !== null && !damagedOk)
+      throw new ApiError('conflict', `run ${id} is damaged (${row.damaged}); it can only be shown or deleted`);
+    return row;
+  }
+
+  create(config: RunRow['config']): { id: number } {
+    const { store, events, scheduler } = this.o;
+    const tooBig = memoryProblem(config); // IPC and WebSocket configs skip validateRunConfig: refused here before any row
+    if (tooBig) throw new ApiError('invalid_input', formatProblem(tooBig), [tooBig]);
+    const id = store.runs.insert({ name: config.name ?? defaultRunName(config), config, createdAt: new Date().toISOString(), owner: this.o.owner });
+    events.emit('runs.changed', { reason: 'created' });
+    scheduler.emitStatus(id);
+    scheduler.enqueue(id);
+    return { id };
+  }
+
+  createFromFile(name: string, text: string): { id: number } {
+    const r = parseConfigText(text, name);
+    if (!r.ok) throw new ApiError('invalid_input', r.problems.map((p) => formatProblem(p, name)).join('\n'), r.problems);
+    return this.create(r.config);
+  }
+
+  list(includeDeleted: boolean): RunSummary[] {
+    const predictions = this.o.store.analyses.latestResults('prediction');
+    return this.o.store.runs.list({ includeDeleted }).map((r) => toSummary(r, predictions.get(r.id) ?? null));
+  }
+
+  get(id: number): RunDetail {
+    const { store, writer } = this.o;
+    writer.flush();
+    return toDetail(this.row(id, true), store.checkpoints.list(id), store.analyses.latest(id, 'prediction')?.result ?? null);
+  }
+
+  metrics(id: number, names: string[] | undefined, maxPoints: number): MetricSeries[] {
+    const { store, writer } = this.o;
+    this.row(id);
+    writer.flush(); // include points still in the write buffer
+    const wanted = names ?? store.metrics.names(id);
+    return wanted.map((name): MetricSeries => {
+      // min-max buckets that keep spikes; a long series is thinned inside SQLite (store/metrics-repo.ts)
+      const d = store.metrics.downsampled(id, name, maxPoints);
+      return { name, steps: d.steps, values: d.values, downsampled: d.downsampled };
+    });
+  }
+
+  async pause(id: number): Promise<void> {
+    await this.o.scheduler.pause(this.row(id));
+  }
+
+  async resume(id: number): Promise<void> {
+    const row = this.row(id);
+    if (row.deletedAt !== null) throw new ApiError('conflict', `run ${id} is deleted; restore it first`);
+    await this.o.scheduler.resume(row);
+  }
+
+  async cancel(id: number): Promise<void> {
+    await this.o.scheduler.cancel(this.row(id));
+  }
+
+  async delete(id: number): Promise<void> {
+    const { store, events, scheduler } = this.o;
+    const row = this.row(id, true);
+    if (row.deletedAt !== null) return;
+    store.runs.softDelete(id, new Date().toISOString());
+    if (scheduler.isActive(id)) await scheduler.cancel(row);
+    events.emit('runs.changed', { reason: 'deleted' });
+  }
+
+  restore(id: number): void {
+    const row = this.row(id, true);
+    if (row.deletedAt === null) return;
+    this.o.store.runs.restore(id);
+    this.o.events.emit('runs.changed', { reason: 'restored' });
+  }
+}
