@@ -166,7 +166,7 @@ describe('grokscope analyze landscape|reduced', () => {
   it('bad options and runs without checkpoints are invalid input (exit 2) naming the problem', () => {
     const r = cli(['analyze', 'landscape', '--run', String(trained), '--range', '1,-1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--range must be FROM,TO with FROM < TO/);
+    expect(r.stderr).toMatch(/--range must be \[from, to\] with from < to, both within \[−1000, 1000\], got \[1, -1\]/);
     const b = cli(['analyze', 'landscape', '--run', String(bare), '--kind', '2d']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/has no stored checkpoints/);

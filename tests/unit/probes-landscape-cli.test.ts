@@ -41,14 +41,18 @@ describe('landscape options', () => {
   it('bad options are usage errors that name the option and the value', () => {
     const cases: [string[], RegExp][] = [
       [['--kind', '3d'], /--kind must be one of 1d, 1d-training, 2d, got "3d"/],
-      [['--range', '1,-1'], /--range must be FROM,TO with FROM < TO/],
-      [['--range', '0'], /--range must be FROM,TO/],
+      [['--range', '1,-1'], /--range must be \[from, to\] with from < to, both within \[−1000, 1000\], got \[1, -1\]/],
+      [['--range', '-1,5000'], /--range must be \[from, to\] with from < to, both within \[−1000, 1000\], got 5000/],
+      [['--range', '0'], /--range must be two numbers FROM,TO/],
       [['--range', 'a,b'], /--range must be two numbers FROM,TO separated by commas, got "a,b"/],
-      [['--points', '1'], /--points must be an integer from 2 to 1001, got "1"/],
+      [['--points', '1'], /--points must be a whole number from 2 to 1001, got 1$/],
+      [['--points', '1.5'], /--points must be a whole number from 2 to 1001, got "1.5"/],
       [['--direction', 'north'], /--direction must be one of random, target, next, init, pca, got "north"/],
       [['--one-dim', 'drop'], /--one-dim must be one of zero, per-scalar, keep/],
       [['--normalization', 'unit'], /--normalization must be one of filter, raw/],
-      [['--checkpoint', '-4'], /--checkpoint must be an integer/],
+      [['--checkpoint', '-4'], /--checkpoint must be a whole number from 0 to \d+, got "-4"/],
+      [['--kind', '2d', '--direction', 'init', '--direction2', 'init'], /--direction2 equals direction \("init"\): the same direction twice spans no plane/],
+      [['--kind', '1d', '--points2', '5'], /--points2 belongs to a 2d surface/],
       [['--steps', '1,x'], /--steps must be checkpoint steps/],
       [['--scales', '1,2'], /--scales belongs to "grokscope analyze reduced"/],
       [['--updates', '10'], /--updates belongs to "grokscope analyze reduced"/],
@@ -71,7 +75,8 @@ describe('reduced options', () => {
       steps: 300,
       evalEvery: 10,
     });
-    expect(() => reducedOptions(parse(['--scales', '0,1']))).toThrow(/--scales must be factors in \(0, 1000\]/);
+    expect(() => reducedOptions(parse(['--scales', '0,1']))).toThrow(/--scales must be factors in \(0, 1000\], got 0/);
+    expect(() => reducedOptions(parse(['--updates', '0']))).toThrow(/--updates must be a whole number from 1 to 1000000, got 0/);
     expect(() => reducedOptions(parse(['--axis', 'task.p']))).toThrow(/--axis must be one of task.trainSize, task.trainFraction, task.messiness/);
     expect(() => reducedOptions(parse(['--lr-schedule', 'step']))).toThrow(/--lr-schedule must be one of constant, cosine, linear/);
     expect(() => reducedOptions(parse(['--kind', '2d']))).toThrow(/--kind belongs to "grokscope analyze landscape"/);

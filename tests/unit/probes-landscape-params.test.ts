@@ -6,7 +6,9 @@ import { trajectoryPca } from '../../src/shared/analysis/trajectory-pca';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { openStore, type Store } from '../../src/main/store';
-import { gridKey, landscapeParams, pcaRanges, reducedParams, trajectoryStepsOf } from '../../src/main/services/run-landscape';
+import { gridKey } from '../../src/main/services/run-landscape';
+import { landscapeParams, pcaRanges, reducedParams } from '../../src/main/services/landscape-params';
+import { trajectoryStepsOf } from '../../src/shared/api/landscape-options';
 import { OWNER, tempDir } from './store-helpers';
 import { trainIntoRuns } from './trained-run-helpers';
 
@@ -65,9 +67,9 @@ describe('landscapeParams', () => {
     expect(() => landscapeParams(store, run, { step: 15 })).toThrow('run 1 has no checkpoint at step 15 (stored: 10, 20, 30, 40, 50)');
     expect(() => landscapeParams(store, run, { direction: 'next' })).toThrow(/θ_\{t\+1\} − θ_t direction is zero or missing at the final checkpoint \(step 50\)/);
     expect(() => landscapeParams(store, run, { kind: '1d-training', steps: [10, 50] })).toThrow(/θ\* − θ_t direction is zero or missing/);
-    expect(() => landscapeParams(store, run, { kind: '1d-training', step: 10 })).toThrow(/takes steps/);
-    expect(() => landscapeParams(store, run, { kind: '1d', direction2: 'init' })).toThrow(/belong to a 2d surface/);
-    expect(() => landscapeParams(store, run, { kind: '2d', direction: 'init', direction2: 'init' })).toThrow(/both "init"/);
+    expect(() => landscapeParams(store, run, { kind: '1d-training', step: 10 })).toThrow(/step is not for 1d-training, which takes steps/);
+    expect(() => landscapeParams(store, run, { kind: '1d', direction2: 'init' })).toThrow(/direction2 belongs to a 2d surface/);
+    expect(() => landscapeParams(store, run, { kind: '2d', direction: 'init', direction2: 'init' })).toThrow(/direction2 equals direction \("init"\)/);
     expect(() => landscapeParams(store, two, { kind: '2d', direction: 'pca' })).toThrow(/has 2 checkpoint\(s\); the second PCA direction needs at least 4/);
     expect(() => landscapeParams(store, run, { range: [1, 1] })).toThrow(/range must be \[from, to\] with from < to/);
   });

@@ -1,24 +1,16 @@
 // grokscope analyze landscape|reduced: loss-landscape grids of a run in a compute process (services/run-landscape.ts).
 // Progress goes to stderr; Ctrl-C cancels cleanly (finished rows stay stored, and the same command continues them).
 // Bad options are invalid input (exit 2) naming the option.
-import {
-  DIRECTION_KINDS,
-  LANDSCAPE_KINDS,
-  ONE_DIM_MODES,
-  type LandscapeOptions,
-  type LandscapeProgress,
-  type LandscapeView,
-  type ReducedAxisPath,
-  type ReducedOptions,
-  type ReducedView,
-} from '../../shared/api/landscape-types';
+import type { LandscapeProgress, LandscapeView, ReducedView } from '../../shared/api/landscape-types';
+import { LandscapeOptionsSchema, type LandscapeOptions } from '../../shared/api/landscape-options';
+import { ReducedOptionsSchema, type ReducedOptions } from '../../shared/api/reduced-options';
 import { ApiError } from '../../shared/api/contract';
 import type { LocalBackend } from '../services/create-backend';
-import { choiceFlag, intFlag, stringFlag, type ParsedArgs } from './args';
+import { stringFlag, type ParsedArgs } from './args';
 import { CliFailure, UsageError } from './errors';
 import { fmtNum } from './format';
 import { err, json, out } from './io';
-import { LR_SCHEDULES } from '../../shared/config/run-config';
+import { checkpointsFlag, given, numbersFlag, parseFlags, rangeFlag, REDUCED_FLAG_OF, wholeFlag } from './option-flags';
 
 /** Flags of the two commands (merged into "grokscope analyze"'s flag table). */
 export const LANDSCAPE_FLAGS = {
@@ -46,88 +38,42 @@ export const LANDSCAPE_FLAGS = {
 
 const REDUCED_ONLY = ['scales', 'axis', 'values', 'updates', 'eval-every', 'lr-scaling', 'lr-schedule'];
 
-function numbersFlag(a: ParsedArgs, name: string, what: string): number[] | undefined {
-  const v = stringFlag(a, name);
-  if (v === undefined) return undefined;
-  const parts = v.split(',').map((s) => s.trim());
-  const nums = parts.map((s) => (s === '' ? NaN : Number(s)));
-  if (nums.length === 0 || nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${name} must be ${what} separated by commas, got ${JSON.stringify(v)}`);
-  return nums;
-}
-
-function rangeFlag(a: ParsedArgs, name: string): [number, number] | undefined {
-  const r = numbersFlag(a, name, 'two numbers FROM,TO');
-  if (r === undefined) return undefined;
-  if (r.length !== 2 || !(r[0]! < r[1]!)) throw new UsageError(`--${name} must be FROM,TO with FROM < TO (e.g. -1,1), got ${JSON.stringify(stringFlag(a, name))}`);
-  return [r[0]!, r[1]!];
-}
-
-function checkpointsFlag(a: ParsedArgs): number[] | undefined {
-  const v = stringFlag(a, 'steps');
-  if (v === undefined) return undefined;
-  const steps = v.split(',').map((s) => s.trim());
-  if (steps.some((s) => !/^[0-9]+$/.test(s))) throw new UsageError(`--steps must be checkpoint steps separated by commas, got ${JSON.stringify(v)}`);
-  return steps.map(Number);
-}
-
 export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
-  const o: LandscapeOptions = {};
-  const kind = choiceFlag(a, 'kind', LANDSCAPE_KINDS);
-  if (kind) o.kind = kind;
-  const d1 = choiceFlag(a, 'direction', DIRECTION_KINDS);
-  if (d1) o.direction = d1;
-  const d2 = choiceFlag(a, 'direction2', DIRECTION_KINDS);
-  if (d2) o.direction2 = d2;
-  const n = choiceFlag(a, 'normalization', ['filter', 'raw'] as const);
-  if (n) o.normalization = n;
-  const oneDim = choiceFlag(a, 'one-dim', ONE_DIM_MODES);
-  if (oneDim) o.oneDim = oneDim;
-  if (a.flags['orthogonalize']) o.orthogonalize = true;
-  const seed = intFlag(a, 'seed', 0, 2 ** 31 - 1);
-  if (seed !== undefined) o.seed = seed;
-  const range = rangeFlag(a, 'range');
-  if (range) o.range = range;
-  const range2 = rangeFlag(a, 'range2');
-  if (range2) o.range2 = range2;
-  const points = intFlag(a, 'points', 2, 1001);
-  if (points !== undefined) o.points = points;
-  const points2 = intFlag(a, 'points2', 2, 1001);
-  if (points2 !== undefined) o.points2 = points2;
-  const splits = choiceFlag(a, 'splits', ['train+val', 'train'] as const);
-  if (splits) o.splits = splits;
-  const step = intFlag(a, 'checkpoint', 0, Number.MAX_SAFE_INTEGER);
-  if (step !== undefined) o.step = step;
-  const steps = checkpointsFlag(a);
-  if (steps) o.steps = steps;
-  const max = intFlag(a, 'max-checkpoints', 1, 500);
-  if (max !== undefined) o.maxCheckpoints = max;
   for (const f of REDUCED_ONLY)
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze reduced"`);
-  return o;
+  const o = given({
+    kind: stringFlag(a, 'kind'),
+    direction: stringFlag(a, 'direction'),
+    direction2: stringFlag(a, 'direction2'),
+    normalization: stringFlag(a, 'normalization'),
+    oneDim: stringFlag(a, 'one-dim'),
+    orthogonalize: a.flags['orthogonalize'] ? true : undefined,
+    seed: wholeFlag(a, 'seed'),
+    range: rangeFlag(a, 'range'),
+    range2: rangeFlag(a, 'range2'),
+    points: wholeFlag(a, 'points'),
+    points2: wholeFlag(a, 'points2'),
+    splits: stringFlag(a, 'splits'),
+    step: wholeFlag(a, 'checkpoint'),
+    steps: checkpointsFlag(a),
+    maxCheckpoints: wholeFlag(a, 'max-checkpoints'),
+  });
+  return parseFlags(LandscapeOptionsSchema, o);
 }
 
 export function reducedOptions(a: ParsedArgs): ReducedOptions {
-  const o: ReducedOptions = {};
-  const scales = numbersFlag(a, 'scales', 'weight-norm factors α > 0');
-  if (scales) {
-    if (scales.some((s) => !(s > 0 && s <= 1000))) throw new UsageError(`--scales must be factors in (0, 1000], got ${JSON.stringify(stringFlag(a, 'scales'))}`);
-    o.scales = scales;
-  }
-  const axis = choiceFlag(a, 'axis', ['task.trainSize', 'task.trainFraction', 'task.messiness'] as const satisfies readonly ReducedAxisPath[]);
-  if (axis) o.axis = axis;
-  const values = numbersFlag(a, 'values', 'numbers');
-  if (values) o.values = values;
-  const updates = intFlag(a, 'updates', 1, 1_000_000);
-  if (updates !== undefined) o.steps = updates;
-  const every = intFlag(a, 'eval-every', 1, 1_000_000);
-  if (every !== undefined) o.evalEvery = every;
-  const lrScaling = choiceFlag(a, 'lr-scaling', ['fixed', 'with-norm'] as const);
-  if (lrScaling) o.lrScaling = lrScaling;
-  const lrSchedule = choiceFlag(a, 'lr-schedule', LR_SCHEDULES);
-  if (lrSchedule) o.lrSchedule = lrSchedule;
   for (const f of Object.keys(LANDSCAPE_FLAGS).filter((k) => !REDUCED_ONLY.includes(k)).concat(['steps', 'max-checkpoints']))
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze landscape"`);
-  return o;
+  const o = given({
+    scales: numbersFlag(a, 'scales', 'weight-norm factors α > 0'),
+    axis: stringFlag(a, 'axis'),
+    values: numbersFlag(a, 'values', 'numbers'),
+    steps: wholeFlag(a, 'updates'),
+    evalEvery: wholeFlag(a, 'eval-every'),
+    lrScaling: stringFlag(a, 'lr-scaling'),
+    lrSchedule: stringFlag(a, 'lr-schedule'),
+  });
+  return parseFlags(ReducedOptionsSchema, o, REDUCED_FLAG_OF);
 }
 
 const col = (s: string, n: number) => s.padStart(n);

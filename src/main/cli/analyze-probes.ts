@@ -1,19 +1,21 @@
 // grokscope analyze hessian|id: probes of a run's checkpoints in a compute process (services/run-probes.ts). Progress
 // goes to stderr; Ctrl-C cancels the probe cleanly. A run without checkpoints is invalid input (exit 2).
 import type { HessianView, IdView } from '../../shared/api/types';
+import { HessianOptionsSchema, IdOptionsSchema, type HessianProbeOptions, type IdProbeOptions } from '../../shared/api/probe-options';
 import { ApiError } from '../../shared/api/contract';
 import type { LocalBackend } from '../services/create-backend';
-import { intFlag, stringFlag, type ParsedArgs } from './args';
-import { CliFailure, UsageError } from './errors';
+import type { ParsedArgs } from './args';
+import { CliFailure } from './errors';
 import { fmtNum } from './format';
 import { err, json, out } from './io';
+import { checkpointsFlag, given, parseFlags, wholeFlag } from './option-flags';
 
-function stepsFlag(a: ParsedArgs): number[] | undefined {
-  const v = stringFlag(a, 'steps');
-  if (v === undefined) return undefined;
-  const steps = v.split(',').map((s) => s.trim());
-  if (steps.some((s) => !/^[0-9]+$/.test(s))) throw new UsageError(`--steps must be checkpoint steps separated by commas, got ${JSON.stringify(v)}`);
-  return steps.map(Number);
+/** The probe's options from its flags, parsed by the API's schema (each problem names its flag). */
+export function probeOptions(kind: 'hessian' | 'id', a: ParsedArgs): HessianProbeOptions | IdProbeOptions {
+  const common = { steps: checkpointsFlag(a), maxCheckpoints: wholeFlag(a, 'max-checkpoints') };
+  if (kind === 'hessian')
+    return parseFlags(HessianOptionsSchema, given({ ...common, excludeOneDim: a.flags['exclude-one-dim'] === true, maxIter: wholeFlag(a, 'max-iter') }));
+  return parseFlags(IdOptionsSchema, given({ ...common, maxPoints: wholeFlag(a, 'max-points') }));
 }
 
 export function hessianText(h: HessianView): string {
@@ -38,9 +40,7 @@ export function idText(v: IdView): string {
 }
 
 export async function probeCommand(kind: 'hessian' | 'id', backend: LocalBackend, runId: number, a: ParsedArgs): Promise<void> {
-  const steps = stepsFlag(a);
-  const maxCheckpoints = intFlag(a, 'max-checkpoints', 1, 200);
-  const common = { ...(steps ? { steps } : {}), ...(maxCheckpoints !== undefined ? { maxCheckpoints } : {}) };
+  const opts = probeOptions(kind, a);
   const stop = backend.events.subscribe((e, p) => {
     if (e === 'probe.progress') {
       const pr = p as { runId: number; done: number; total: number; message: string };
@@ -54,17 +54,11 @@ export async function probeCommand(kind: 'hessian' | 'id', backend: LocalBackend
   process.on('SIGINT', onSigint);
   try {
     if (kind === 'hessian') {
-      const maxIter = intFlag(a, 'max-iter', 2, 500);
-      const h = await backend.probes.hessian(runId, {
-        ...common,
-        excludeOneDim: a.flags['exclude-one-dim'] === true,
-        ...(maxIter !== undefined ? { maxIter } : {}),
-      });
+      const h = await backend.probes.hessian(runId, opts);
       if (a.flags['json']) json(h);
       else out(hessianText(h));
     } else {
-      const maxPoints = intFlag(a, 'max-points', 4, 20_000);
-      const v = await backend.probes.intrinsicDimension(runId, { ...common, ...(maxPoints !== undefined ? { maxPoints } : {}) });
+      const v = await backend.probes.intrinsicDimension(runId, opts);
       if (a.flags['json']) json(v);
       else out(idText(v));
     }

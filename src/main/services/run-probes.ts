@@ -3,15 +3,14 @@
 // block the main process. Progress streams as 'probe.progress' events; results are stored in the analyses table.
 import type { HessianPoint, HessianProbeOptions, HessianView, IdProbeOptions, IdView, ProbeProgress } from '../../shared/api/types';
 import { ApiError } from '../../shared/api/contract';
+import { resolveHessian, resolveId } from '../../shared/api/probe-options';
 import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../protocol/jobs';
 import type { ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
 import { loadCheckpoints, pickSteps } from './checkpoints';
 import { ComputeJobs } from './compute-jobs';
+import { asInputError } from './option-input';
 import { storedRun } from './run-analysis';
-
-export const HESSIAN_DEFAULTS = { maxCheckpoints: 12, maxIter: 30, tol: 1e-2, excludeOneDim: false } as const;
-export const ID_DEFAULTS = { maxCheckpoints: 20, maxPoints: 1000 } as const;
 
 export interface ProbeServiceOptions {
   store: Store;
@@ -35,10 +34,8 @@ export class ProbeService {
   }
 
   async hessian(runId: number, opts: HessianProbeOptions = {}): Promise<HessianView> {
-    const o = { ...HESSIAN_DEFAULTS, ...stripUndefined(opts) };
-    if (!(o.tol > 0 && o.tol < 1)) throw new ApiError('invalid_input', `tol must be in (0, 1), got ${o.tol}`);
-    if (!(Number.isInteger(o.maxIter) && o.maxIter >= 2)) throw new ApiError('invalid_input', `maxIter must be an integer ≥ 2, got ${o.maxIter}`);
-    const { picked, stored } = pickCheckpoints(this.o.store, runId, opts.steps, o.maxCheckpoints, 'the Hessian');
+    const o = asInputError(() => resolveHessian(opts));
+    const { picked, stored } = pickCheckpoints(this.o.store, runId, o.steps, o.maxCheckpoints, 'the Hessian');
     const run = this.o.store.runs.get(runId)!;
     const result = await this.launch(runId, 'hessian', (checkpoints) => ({
       kind: 'hessian',
@@ -64,9 +61,8 @@ export class ProbeService {
   }
 
   async intrinsicDimension(runId: number, opts: IdProbeOptions = {}): Promise<IdView> {
-    const o = { ...ID_DEFAULTS, ...stripUndefined(opts) };
-    if (!(Number.isInteger(o.maxPoints) && o.maxPoints >= 4)) throw new ApiError('invalid_input', `maxPoints must be an integer ≥ 4, got ${o.maxPoints}`);
-    const { picked, stored } = pickCheckpoints(this.o.store, runId, opts.steps, o.maxCheckpoints, 'intrinsic dimension');
+    const o = asInputError(() => resolveId(opts));
+    const { picked, stored } = pickCheckpoints(this.o.store, runId, o.steps, o.maxCheckpoints, 'intrinsic dimension');
     const run = this.o.store.runs.get(runId)!;
     const result = await this.launch(runId, 'id', (checkpoints) => ({ kind: 'id', config: run.config, checkpoints, maxPoints: o.maxPoints }), picked);
     const points = result.points
@@ -120,8 +116,4 @@ export class ProbeService {
       },
     });
   }
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
