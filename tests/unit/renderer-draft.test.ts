@@ -152,6 +152,8 @@ describe('new-run form paths', () => {
 
   it('cover every field of every sample task the form lists from the draft', () => {
     const d = defaultDraft();
-    for (const k of SAMPLE_KINDS) for (const key of Object.keys(d.samples[k])) expect(FORM_PATHS.has(`task.${key}`), `${k}: ${key}`).toBe(true);
+    for (const k of SAMPLE_KINDS) {
+      for (const key of Object.keys(d.samples[k])) expect(FORM_PATHS.has(`task.${key}`), `${k}: ${key}`).toBe(true);
+    }
   });
 });

@@ -11,7 +11,9 @@ export function schemaLeafPaths(schema: z.ZodType): string[] {
 
 function collect(schema: z.ZodType, prefix: string, out: Set<string>): void {
   if (schema instanceof z.ZodObject) {
-    for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) collect(child, prefix ? `${prefix}.${key}` : key, out);
+    for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      collect(child, prefix ? `${prefix}.${key}` : key, out);
+    }
   } else if (schema instanceof z.ZodUnion) {
     for (const option of schema.options as readonly z.ZodType[]) collect(option, prefix, out);
   } else if (
