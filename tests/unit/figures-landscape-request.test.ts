@@ -30,10 +30,10 @@ describe('landscape request', () => {
 
   it('names the field and the problem', () => {
     const r = landscapeRequest({ ...defaultForm(10), mode: '2d', from: 1, to: -1, points: 1.5, seed: -1, direction: 'target', direction2: 'target' });
-    expect(r.problems.range).toBe('from (1) must be below to (-1)');
+    expect(r.problems.range).toBe('must be [from, to] with from < to, both within [−1000, 1000], got [1, -1]');
     expect(r.problems.points).toBe('must be a whole number from 2 to 1001, got 1.5');
     expect(r.problems.seed).toMatch(/^must be a whole number from 0/);
-    expect(r.problems.direction2).toMatch(/same target direction twice/);
+    expect(r.problems.direction2).toMatch(/^equals direction \("target"\): the same direction twice spans no plane/);
     expect(landscapeRequest({ ...defaultForm(10), points: Number.NaN }).problems.points).toBe('must be a whole number from 2 to 1001, got nothing');
   });
 });
@@ -75,5 +75,20 @@ describe('number lists (reduced landscape)', () => {
     expect(parseNumberList('  ', 'scales', pos, 'a factor > 0')).toEqual({ value: null, problem: null });
     expect(parseNumberList('1, -2', 'scales', pos, 'a factor > 0').problem).toBe('scales: "-2" is not a factor > 0');
     expect(parseNumberList('1, x', 'values', () => true, 'a number').problem).toBe('values: "x" is not a number');
+  });
+});
+
+describe('reduced-landscape request', () => {
+  it('blank fields leave the defaults; the API schema names each bad option', async () => {
+    const { reducedRequest } = await import('../../src/renderer/src/lib/landscape-request');
+    const form = { scales: '', axis: '' as const, values: '', updates: null, lrScaling: 'fixed' as const, lrSchedule: '' as const };
+    expect(reducedRequest(form)).toEqual({ options: { lrScaling: 'fixed' }, problems: [] });
+    const ok = reducedRequest({ ...form, scales: '0.5 1 2', axis: 'task.trainFraction', values: '0.3, 0.5', updates: 200, lrSchedule: 'cosine' });
+    expect(ok.problems).toEqual([]);
+    expect(methodInputs['analysis.reduced'].safeParse({ id: 1, ...ok.options }).success).toBe(true);
+    expect(reducedRequest({ ...form, scales: '1, -2' }).problems).toEqual(['scales: must be factors in (0, 1000], got -2']);
+    expect(reducedRequest({ ...form, scales: '1, x' }).problems).toEqual(['scales: "x" is not a number']);
+    expect(reducedRequest({ ...form, updates: 0 }).problems).toEqual(['updates: must be a whole number from 1 to 1000000, got 0']);
+    expect(reducedRequest({ ...form, values: '1' }).problems).toEqual(['values: choose the axis they are values of']);
   });
 });

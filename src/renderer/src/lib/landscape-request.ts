@@ -1,6 +1,21 @@
-// The landscape viewer's form → the options of analysis.landscape, with a readable problem per field (named as the
-// API's option, e.g. "range: from must be below to") before anything is sent. Pure, so it is unit-tested.
-import type { DirectionKind, DirectionNormalization, LandscapeKind, LandscapeOptions, LandscapeParams, OneDimMode } from '../../../shared/api/landscape-types';
+// The landscape viewer's form → the options of analysis.landscape, checked by the API's own schema before anything is
+// sent, with its problem per option (e.g. "points: must be a whole number from 2 to 1001, got 1"). Pure, so it is
+// unit-tested.
+import {
+  LANDSCAPE_DEFAULTS,
+  LANDSCAPE_LIMITS,
+  LandscapeOptionsSchema,
+  landscapeCrossProblems,
+  type DirectionKind,
+  type DirectionNormalization,
+  type LandscapeKind,
+  type LandscapeOptions,
+  type LandscapeParams,
+  type OneDimMode,
+} from '../../../shared/api/landscape-options';
+import { optionProblems } from '../../../shared/api/option-rules';
+import { ReducedOptionsSchema, type ReducedAxisPath, type ReducedLrScaling, type ReducedOptions } from '../../../shared/api/reduced-options';
+import type { LrSchedule } from '../../../shared/config/run-config';
 
 /** What the viewer draws: the three kinds of grid, 2d drawn as contours or as a 3D surface. */
 export type LandscapeMode = '1d' | '1d-training' | '2d' | '3d';
@@ -34,44 +49,35 @@ export interface LandscapeForm {
   points2: number | null;
 }
 
+/** Slices over training shown at once: fewer than the API's default, so the viewer's first grid comes back quickly. */
+const FORM_MAX_CHECKPOINTS = 20;
+
 export function defaultForm(lastStep: number | null): LandscapeForm {
   return {
     mode: '1d',
     step: lastStep,
     steps: [],
-    maxCheckpoints: 20,
+    maxCheckpoints: FORM_MAX_CHECKPOINTS,
     direction: 'random',
     direction2: 'random',
     normalization: 'filter',
     oneDim: 'zero',
     orthogonalize: false,
-    seed: 0,
-    from: -1,
-    to: 1,
-    points: 51,
+    seed: LANDSCAPE_DEFAULTS.seed,
+    from: LANDSCAPE_DEFAULTS.range[0],
+    to: LANDSCAPE_DEFAULTS.range[1],
+    points: LANDSCAPE_DEFAULTS.points1d,
     from2: null,
     to2: null,
     points2: null,
   };
 }
 
-/** Grid sizes above these take minutes on a CPU; the API accepts up to 1001 per axis. */
-export const MAX_POINTS = 1001;
+/** The API's bound on points per axis (grids far below it already take minutes on a CPU). */
+export const MAX_POINTS = LANDSCAPE_LIMITS.points[1];
 
 export function landscapeRequest(f: LandscapeForm): { options: LandscapeOptions; problems: Record<string, string> } {
-  const problems: Record<string, string> = {};
   const kind = modeKind(f.mode);
-  const whole = (name: string, v: number, lo: number, hi: number) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) problems[name] = `must be a whole number from ${lo} to ${hi}, got ${Number.isNaN(v) ? 'nothing' : v}`;
-  };
-  const range = (name: string, a: number, b: number) => {
-    if (!Number.isFinite(a) || !Number.isFinite(b)) problems[name] = 'from and to must both be numbers';
-    else if (!(a < b)) problems[name] = `from (${a}) must be below to (${b})`;
-    else if (Math.abs(a) > 1000 || Math.abs(b) > 1000) problems[name] = 'must lie within [−1000, 1000]';
-  };
-  range('range', f.from, f.to);
-  whole('points', f.points, 2, MAX_POINTS);
-  whole('seed', f.seed, 0, 2 ** 31 - 1);
   const options: LandscapeOptions = {
     kind,
     direction: f.direction,
@@ -82,26 +88,19 @@ export function landscapeRequest(f: LandscapeForm): { options: LandscapeOptions;
     points: f.points,
   };
   if (kind === '1d-training') {
-    whole('maxCheckpoints', f.maxCheckpoints, 1, 500);
     if (f.steps.length > 0) options.steps = [...f.steps].sort((a, b) => a - b);
     else options.maxCheckpoints = f.maxCheckpoints;
   } else if (f.step !== null) options.step = f.step;
   if (kind === '2d') {
     options.direction2 = f.direction2;
     options.orthogonalize = f.orthogonalize;
-    if (f.from2 !== null || f.to2 !== null) {
-      const a = f.from2 ?? f.from;
-      const b = f.to2 ?? f.to;
-      range('range2', a, b);
-      options.range2 = [a, b];
-    }
-    if (f.points2 !== null) {
-      whole('points2', f.points2, 2, MAX_POINTS);
-      options.points2 = f.points2;
-    }
-    if (f.direction === f.direction2 && f.direction !== 'random' && f.direction !== 'pca')
-      problems.direction2 = `the same ${f.direction} direction twice spans no plane: pick another second direction`;
+    if (f.from2 !== null || f.to2 !== null) options.range2 = [f.from2 ?? f.from, f.to2 ?? f.to];
+    if (f.points2 !== null) options.points2 = f.points2;
   }
+  const parsed = LandscapeOptionsSchema.safeParse(options);
+  const problems = parsed.success ? {} : optionProblems(parsed.error);
+  // the schema skips the rules between options while a field is malformed; the form shows every problem at once
+  for (const p of landscapeCrossProblems(options)) problems[p.option] ??= p.problem;
   return { options, problems };
 }
 
@@ -146,4 +145,31 @@ export function parseNumberList(text: string, name: string, rule: (v: number) =>
   if (bad !== undefined) return { value: null, problem: `${name}: "${bad}" is not ${ruleText}` };
   if (value.length > 100) return { value: null, problem: `${name}: at most 100 values, got ${value.length}` };
   return { value, problem: null };
+}
+
+/** The reduced-landscape panel's fields: lists as typed, '' or null where the API's default applies. */
+export interface ReducedForm {
+  scales: string;
+  axis: ReducedAxisPath | '';
+  values: string;
+  updates: number | null;
+  lrScaling: ReducedLrScaling;
+  lrSchedule: LrSchedule | '';
+}
+
+/** The panel's fields → the options of analysis.reduced, checked by the API's schema, each problem as "option: …". */
+export function reducedRequest(f: ReducedForm): { options: ReducedOptions; problems: string[] } {
+  const scales = parseNumberList(f.scales, 'scales', () => true, 'a number');
+  const values = parseNumberList(f.values, 'values', () => true, 'a number');
+  const options: ReducedOptions = { lrScaling: f.lrScaling };
+  if (f.lrSchedule) options.lrSchedule = f.lrSchedule;
+  if (scales.value) options.scales = scales.value;
+  if (f.axis) options.axis = f.axis;
+  if (values.value) options.values = values.value;
+  if (f.updates !== null) options.steps = f.updates;
+  const parsed = ReducedOptionsSchema.safeParse(options);
+  // the panel calls a cell's optimiser updates "updates", as the CLI does
+  const named = Object.entries(parsed.success ? {} : optionProblems(parsed.error)).map(([k, m]) => `${k === 'steps' ? 'updates' : k}: ${m}`);
+  const problems = [scales.problem, values.problem, ...named, values.value && !f.axis ? 'values: choose the axis they are values of' : null];
+  return { options, problems: problems.filter((p): p is string => p !== null) };
 }
