@@ -69,7 +69,7 @@ const median = async (f: () => unknown) => {
   return { wallMs: mid(runs.map((r) => r.wall)), cpuMs: mid(runs.map((r) => r.cpu)) };
 };
 
-// exactly the run page's calls (src/renderer/src/components/RunPage.svelte): runs.get and every series at 5000 points
+// exactly the run page's calls (src/renderer/src/components/runs/RunPage.svelte): runs.get and every series at 5000 points
 const load = () => backend.handlers['runs.metrics']({ id: big, maxPoints: 5000 });
 const page = await median(async () => {
   await backend.handlers['runs.get']({ id: big });
