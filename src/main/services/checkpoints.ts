@@ -1,22 +1,19 @@
 // A stored run's checkpoints as the analyses that need its model read them: which steps are stored, the steps asked
 // for (each must be stored) or all of them thinned evenly, their parameters loaded, and a parameter list as one flat
 // vector θ (the layout trajectory PCA and landscape directions work in).
+import { chooseCheckpoints, thinIndices } from '../../shared/api/checkpoint-choice';
 import { ApiError } from '../../shared/api/contract';
 import type { TensorBlob } from '../protocol/training-state';
 import type { Store } from '../store';
+import { asInputError } from './option-input';
 
 export interface LoadedCheckpoint {
   step: number;
   params: TensorBlob[];
 }
 
-/** Indices of n items thinned to at most max, evenly, always keeping the first and the last. */
-export function thinIndices(n: number, max: number): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  const out = new Set<number>();
-  for (let k = 0; k < max; k++) out.add(Math.round((k * (n - 1)) / (max - 1)));
-  return [...out].sort((a, b) => a - b);
-}
+// which steps to take is the shared rule, so the landscape resolver and the probes pick alike
+export { thinIndices };
 
 /** Every stored checkpoint step of a run, ascending, or an input error saying how to get some. */
 export function storedSteps(store: Store, runId: number, what: string): number[] {
@@ -29,18 +26,10 @@ export function storedSteps(store: Store, runId: number, what: string): number[]
   return all;
 }
 
-/** The steps asked for, sorted and unique, each of which must be among `all`. */
-export function requireSteps(runId: number, all: number[], steps: number[]): number[] {
-  const missing = steps.filter((s) => !all.includes(s));
-  if (missing.length > 0) throw new ApiError('invalid_input', `run ${runId} has no checkpoint at step ${missing.join(', ')} (stored: ${all.join(', ')})`);
-  return [...new Set(steps)].sort((a, b) => a - b);
-}
-
 /** The checkpoints to measure: the steps asked for (each must be stored), else all of them evenly thinned to `max`. */
 export function pickSteps(store: Store, runId: number, steps: number[] | undefined, max: number, what: string): { picked: number[]; stored: number } {
   const all = storedSteps(store, runId, what);
-  if (steps && steps.length > 0) return { picked: requireSteps(runId, all, steps), stored: all.length };
-  return { picked: thinIndices(all.length, Math.max(1, max)).map((i) => all[i]!), stored: all.length };
+  return { picked: asInputError(() => chooseCheckpoints(runId, all, steps, all, max)), stored: all.length };
 }
 
 /** The parameters of each step; a step whose checkpoint was deleted meanwhile is an input error. */
