@@ -6,6 +6,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadRunConfig } from '../src/main/cli/config-file';
+import { executionSettings } from '../src/main/host/execution-settings';
 import type { RunConfig } from '../src/shared/config/run-config';
 import { timeBackend, type Cell, type TimingPlan } from './bench/measure';
 import { runPeer, type PeerResult } from './bench/peer';
@@ -50,6 +51,12 @@ function tfjsVersion(): string {
   return (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
 }
 
+/** How the timed steps were threaded, for the report: GROKSCOPE_WORKERS's count, or the default. */
+function describeThreads(): string {
+  const { threads } = executionSettings();
+  return 'workers' in threads ? String(threads.workers) : `default (${threads.cores} cores: one gradient worker per core beyond the first)`;
+}
+
 const ms = (c: Cell | undefined) => (c && 'msPerStep' in c ? c.msPerStep : null);
 
 async function main(): Promise<void> {
@@ -82,7 +89,7 @@ async function main(): Promise<void> {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores, loadAverage: os.loadavg(), node: process.version, tfjs: tfjsVersion(), torch: peer.torch },
     plan: args.plan,
-    workers: process.env.GROKSCOPE_WORKERS ?? `default (${process.env.GROKSCOPE_CORES_PER_RUN ?? os.availableParallelism()} cores: one gradient worker per core beyond the first)`,
+    workers: describeThreads(),
     configs: Object.fromEntries(
       configs.map(({ id, file, config }) => {
         const py = peer.cells[id]!;

@@ -17,6 +17,7 @@ import { hessianExtremes, lanczosExtremeEigs } from '../src/shared/analysis/lanc
 import { parseConfigText } from '../src/shared/config/parse';
 import { initBackend } from '../src/main/compute/engine/backend';
 import { Trainer } from '../src/main/compute/train/trainer';
+import { executionSettings } from '../src/main/host/execution-settings';
 import { buildProbeModel } from '../src/main/compute/probes/model-at';
 import { LossHessian } from '../src/main/compute/probes/hessian';
 import { hessianTensors } from '../src/main/compute/probes/run-probe';
@@ -39,7 +40,7 @@ const config = parsed.config;
 const info = await initBackend(backendChoice);
 console.log(`backend ${info.backend}; ${file}: p = 113, 1 layer, d_model 128, train fraction ${String((config.task as { trainFraction?: number }).trainFraction)}`);
 
-const trainer = new Trainer(config);
+const trainer = new Trainer(config, executionSettings());
 const states = [trainer.snapshot()];
 const t0 = performance.now();
 for (let s = 0; s < trainSteps; s++) trainer.update(false);

@@ -8,6 +8,7 @@ import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../src/sha
 import { estimateTrainingMemory } from '../src/shared/config/memory-estimate';
 import { initBackend } from '../src/main/compute/engine/backend';
 import { Trainer } from '../src/main/compute/train/trainer';
+import { executionSettings } from '../src/main/host/execution-settings';
 
 /** The memories of the MLP kernel's instances (created with `new WebAssembly.Instance`; TF.js instantiates async). */
 const kernelMemories: WebAssembly.Memory[] = [];
@@ -47,7 +48,7 @@ const asJson = process.argv.includes('--json');
 
 async function measure(name: string, c: RunConfig): Promise<void> {
   kernelMemories.length = 0;
-  const t = new Trainer(c);
+  const t = new Trainer(c, executionSettings());
   for (let i = 0; i < 3; i++) t.update(i === 2);
   t.evaluate(null);
   const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;

@@ -10,6 +10,7 @@ import { parseConfigText } from '../src/shared/config/parse';
 import type { ModularTask, RunConfig } from '../src/shared/config/run-config';
 import { initBackend } from '../src/main/compute/engine/backend';
 import { Trainer } from '../src/main/compute/train/trainer';
+import { executionSettings } from '../src/main/host/execution-settings';
 
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number): number => {
@@ -45,7 +46,7 @@ async function cell(lr: number, weightDecay: number): Promise<Cell> {
     optimizer: { ...baseConfig.optimizer, lr, weightDecay },
     training: { ...baseConfig.training, steps: STEPS },
   };
-  const t = new Trainer(config);
+  const t = new Trainer(config, executionSettings());
   const losses: number[] = [];
   let t4: number | null = null;
   let valAcc = 0;

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, RunConfig } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { Trainer } from '../../src/main/compute/train/trainer';
+import { executionSettings } from '../../src/main/host/execution-settings';
 
 export type Cell = { msPerStep: number; steps: number; times: number[]; notes: string[] } | { unavailable: string };
 
@@ -27,7 +28,8 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
   } catch (e) {
     return { unavailable: e instanceof Error ? e.message : String(e) };
   }
-  const trainer = new Trainer({ ...config, backend });
+  // as a lone run in the app: every core, unless GROKSCOPE_WORKERS fixes the threads
+  const trainer = new Trainer({ ...config, backend }, executionSettings());
   try {
     await trainer.startThreads();
     // warm-up (wasm compiles, caches fill); a backend slow enough that one step exceeds a tenth of the budget is warm

@@ -2,23 +2,15 @@
 // transformer over distinct prefixes (host gathers, ScatterNd gradients) with its rows split over a worker thread.
 // The live tensor count is the same after step 10 and step 500, and back to the start after dispose.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, afterEach, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { Trainer } from '../../src/main/compute/train/trainer';
 
 afterAll(() => tf.disposeVariables());
-// vitest.config.ts runs tests on one thread (GROKSCOPE_WORKERS=0); tests that change it put it back
-const workersBefore = process.env.GROKSCOPE_WORKERS;
-afterEach(() => {
-  if (workersBefore === undefined) delete process.env.GROKSCOPE_WORKERS;
-  else process.env.GROKSCOPE_WORKERS = workersBefore;
-  delete process.env.GROKSCOPE_CORES_PER_RUN;
-});
 
 it('full-batch transformer with a gradient worker: the same tensor count after step 10 and step 500', async () => {
   await initBackend('wasm');
-  process.env.GROKSCOPE_WORKERS = '1';
   const cfg = RunConfigSchema.parse({
     seed: 1,
     backend: 'wasm',
@@ -28,7 +20,7 @@ it('full-batch transformer with a gradient worker: the same tensor count after s
     training: { steps: 500 },
   });
   const before = tf.memory().numTensors;
-  const t = new Trainer(cfg);
+  const t = new Trainer(cfg, { threads: { workers: 1 }, mlpKernel: true });
   const counts = new Map<number, number>();
   for (let s = 1; s <= 500; s++) {
     const { loss } = t.update(s % 50 === 0);

@@ -20,12 +20,13 @@ function config(over: { training?: Partial<RunConfigInput['training']>; model?: 
 
 type Hook = (m: ComputeToHost, control: { paused: boolean; cancelled: boolean }) => void;
 
-async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook; holdAt?: number } = {}) {
+async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook; holdAt?: number; workers?: number } = {}) {
   const messages: ComputeToHost[] = [];
   const control = { paused: false, cancelled: false };
   await runTraining(cfg, {
     runId: 5,
     control,
+    ...(opts.workers !== undefined ? { execution: { threads: { workers: opts.workers }, mlpKernel: true } } : {}),
     ...(opts.resume ? { resume: opts.resume } : {}),
     ...(opts.holdAt !== undefined ? { holdAt: opts.holdAt } : {}),
     emit: (m) => {
@@ -150,7 +151,7 @@ describe('training loop', () => {
   for (const variant of [
     { name: 'full batch MLP', over: {} },
     // the default on a multi-core machine: the rows split over the trainer and a gradient worker (compute/parallel)
-    { name: 'full batch MLP, 2 threads', over: {}, workers: '1' },
+    { name: 'full batch MLP, 2 threads', over: {}, workers: 1 },
     { name: 'minibatch MLP', over: { training: { batchSize: 5 } } },
     {
       name: 'minibatch transformer',
@@ -159,20 +160,11 @@ describe('training loop', () => {
   ]) {
     it(`resuming from a checkpoint continues exactly (${variant.name})`, async () => {
       const cfg = config({ ...variant.over, training: { ...variant.over.training, steps: 40, checkpointEvery: 15 } });
-      const before = process.env.GROKSCOPE_WORKERS;
-      if ('workers' in variant) process.env.GROKSCOPE_WORKERS = variant.workers;
-      let whole: Awaited<ReturnType<typeof run>>;
-      let rest: Awaited<ReturnType<typeof run>>;
-      let at15: TrainingState;
-      try {
-        whole = await run(cfg);
-        if ('workers' in variant) expect((whole.messages[0] as { backendNotes: string[] }).backendNotes).toContain('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
-        at15 = whole.checkpoints.find((c) => c.state.step === 15)!.state;
-        rest = await run(cfg, { resume: at15 });
-      } finally {
-        if (before === undefined) delete process.env.GROKSCOPE_WORKERS;
-        else process.env.GROKSCOPE_WORKERS = before;
-      }
+      const workers = 'workers' in variant ? { workers: variant.workers } : {};
+      const whole = await run(cfg, workers);
+      if ('workers' in variant) expect((whole.messages[0] as { backendNotes: string[] }).backendNotes).toContain('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
+      const at15 = whole.checkpoints.find((c) => c.state.step === 15)!.state;
+      const rest = await run(cfg, { resume: at15, ...workers });
       expect(at15.optimizer).toHaveLength(2 * at15.params.length);
       expect(rest.messages[0]).toMatchObject({ type: 'started', step: 15 });
       expect(rest.metrics.map((m) => m.step)).toEqual([20, 30, 40]);

@@ -2,7 +2,7 @@
 // TF.js autodiff of the same model on the cpu backend (gradients), and the loss computed in float64 on the host from
 // the model's logits. Shapes that are not multiples of the kernels' blocks (rows, width, classes) are included.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type LossKind, type RunConfig } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { hostGradsFor } from '../../src/main/compute/engine/fast-paths';
@@ -14,9 +14,6 @@ import { batchLoss } from '../../src/main/compute/train/metrics';
 import { Trainer } from '../../src/main/compute/train/trainer';
 
 afterAll(() => tf.disposeVariables());
-afterEach(() => {
-  delete process.env.GROKSCOPE_MLP_KERNEL;
-});
 
 function config(p: number, encoding: 'three-token' | 'power', model: { embedDim: number; width: number; depth: number }, loss: LossKind = 'cross-entropy'): RunConfig {
   return RunConfigSchema.parse({
@@ -115,9 +112,7 @@ describe('MLP wasm kernel', () => {
     await initBackend('wasm');
     const cfg = config(31, 'three-token', { embedDim: 16, width: 64, depth: 1 });
     const train = (kernel: boolean) => {
-      if (kernel) delete process.env.GROKSCOPE_MLP_KERNEL;
-      else process.env.GROKSCOPE_MLP_KERNEL = '0';
-      const t = new Trainer(cfg);
+      const t = new Trainer(cfg, { threads: { workers: 0 }, mlpKernel: kernel });
       try {
         const losses = Array.from({ length: 20 }, () => t.update(false).loss);
         return { losses, note: t.kernelNote };

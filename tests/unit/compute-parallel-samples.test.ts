@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/shared/analysis/rng';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
@@ -25,13 +25,6 @@ beforeAll(async () => {
 afterAll(() => {
   tf.disposeVariables();
   tmp.cleanup();
-});
-// vitest.config.ts runs tests on one thread (GROKSCOPE_WORKERS=0); tests that change it put it back
-const workersBefore = process.env.GROKSCOPE_WORKERS;
-afterEach(() => {
-  if (workersBefore === undefined) delete process.env.GROKSCOPE_WORKERS;
-  else process.env.GROKSCOPE_WORKERS = workersBefore;
-  delete process.env.GROKSCOPE_CORES_PER_RUN;
 });
 
 function idx(dims: number[], payload: Uint8Array): Uint8Array {
@@ -146,8 +139,7 @@ describe('gradient pool on sample tasks', () => {
   it('a trainer with one worker takes the same full-batch steps on a sample task as one without', () => {
     const cfg = config(CASES[3]![1]());
     const run = (workers: number) => {
-      process.env.GROKSCOPE_WORKERS = String(workers);
-      const t = new Trainer(cfg);
+      const t = new Trainer(cfg, { threads: { workers }, mlpKernel: true });
       try {
         // the trainer started a pool exactly when asked (private field: the behaviour under test)
         expect((t as unknown as { pool: GradientPool | null }).pool !== null).toBe(workers > 0);

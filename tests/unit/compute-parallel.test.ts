@@ -1,7 +1,7 @@
 // Data-parallel full-batch steps (compute/parallel): the trainer thread and a worker thread each take a share of the
 // rows; the combined loss and update equal single-thread training up to float32 summation order.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel } from '../../src/main/compute/models/create';
@@ -11,15 +11,12 @@ import { buildDataset } from '../../src/main/compute/tasks/build';
 import { encodeBatch } from '../../src/main/compute/train/data';
 import { batchLoss } from '../../src/main/compute/train/metrics';
 import { Trainer } from '../../src/main/compute/train/trainer';
+import { executionSettings } from '../../src/main/host/execution-settings';
+import type { ExecutionSettings } from '../../src/main/protocol/execution';
 
 afterAll(() => tf.disposeVariables());
-// vitest.config.ts runs tests on one thread (GROKSCOPE_WORKERS=0); tests that change it put it back
-const workersBefore = process.env.GROKSCOPE_WORKERS;
-afterEach(() => {
-  if (workersBefore === undefined) delete process.env.GROKSCOPE_WORKERS;
-  else process.env.GROKSCOPE_WORKERS = workersBefore;
-  delete process.env.GROKSCOPE_CORES_PER_RUN;
-});
+/** `workers` gradient workers, as GROKSCOPE_WORKERS asks; the MLP kernel where it applies. */
+const fixed = (workers: number): ExecutionSettings => ({ threads: { workers }, mlpKernel: true });
 
 function config(model: RunConfigInput['model'], over: Partial<RunConfigInput> = {}): RunConfig {
   return RunConfigSchema.parse({
@@ -33,10 +30,9 @@ function config(model: RunConfigInput['model'], over: Partial<RunConfigInput> = 
   });
 }
 
-/** Losses of `steps` updates and the final flat parameters, with GROKSCOPE_WORKERS = workers. */
+/** Losses of `steps` updates and the final flat parameters, with `workers` gradient workers. */
 function train(cfg: RunConfig, workers: number, steps: number): { losses: number[]; params: Float32Array } {
-  process.env.GROKSCOPE_WORKERS = String(workers);
-  const t = new Trainer(cfg);
+  const t = new Trainer(cfg, fixed(workers));
   try {
     const losses = Array.from({ length: steps }, () => t.update(false).loss);
     const params = Float32Array.from(t.model.params.flatMap((p) => Array.from(p.variable.dataSync())));
@@ -71,31 +67,26 @@ describe('gradient pool', () => {
   it("records how the step is threaded in the trainer's note (the run's backend notes carry it)", async () => {
     await initBackend('wasm');
     const cfg = config({ kind: 'mlp', embedDim: 8, width: 16, depth: 1 });
-    const note = (workers: string | undefined, c: RunConfig = cfg): string => {
-      if (workers === undefined) delete process.env.GROKSCOPE_WORKERS;
-      else process.env.GROKSCOPE_WORKERS = workers;
-      const t = new Trainer(c);
+    const note = (threads: ExecutionSettings['threads'], c: RunConfig = cfg): string => {
+      const t = new Trainer(c, { threads, mlpKernel: true });
       try {
         return t.threadsNote;
       } finally {
         t.dispose();
       }
     };
-    process.env.GROKSCOPE_CORES_PER_RUN = '1';
-    expect(note(undefined)).toBe('training step: one thread (default: 1 core for this run)');
-    process.env.GROKSCOPE_CORES_PER_RUN = '2';
-    expect(note(undefined)).toBe('training step: one thread (default: 144 training rows are too few to split)');
-    expect(note('0')).toBe('training step: one thread (GROKSCOPE_WORKERS=0)');
-    expect(note('1')).toBe('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
+    expect(note({ cores: 1 })).toBe('training step: one thread (default: 1 core for this run)');
+    expect(note({ cores: 2 })).toBe('training step: one thread (default: 144 training rows are too few to split)');
+    expect(note({ workers: 0 })).toBe('training step: one thread (GROKSCOPE_WORKERS=0)');
+    expect(note({ workers: 1 })).toBe('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
     const mini = config({ kind: 'mlp', embedDim: 8, width: 16, depth: 1 }, { training: { steps: 6, batchSize: 16 } });
-    expect(note('1', mini)).toBe('training step: one thread (minibatches are not split over workers)');
+    expect(note({ workers: 1 }, mini)).toBe('training step: one thread (minibatches are not split over workers)');
   });
 
   it('a run whose gradient worker cannot start trains on one thread, and its note says why', async () => {
     await initBackend('wasm');
     const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
-    process.env.GROKSCOPE_WORKERS = '1';
-    const t = new Trainer(cfg);
+    const t = new Trainer(cfg, fixed(1));
     try {
       expect(t.threadsNote).toBe('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
       // the worker's own module cannot load: its 'error' and 'exit' events fail the start at once, not after 120 s
@@ -136,21 +127,21 @@ describe('gradient pool', () => {
 
   it('uses a worker per core beyond the first by default (or GROKSCOPE_WORKERS), for full batches on single-threaded backends', () => {
     const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
-    delete process.env.GROKSCOPE_WORKERS;
-    expect(chooseWorkers({ ...cfg, training: { ...cfg.training, batchSize: 16 } }, 'wasm', 5000, 4).workers).toBe(0);
-    expect(chooseWorkers(cfg, 'tensorflow', 5000, 4)).toMatchObject({ workers: 0, why: expect.stringMatching(/threads on its own/) });
-    expect(chooseWorkers(cfg, 'wasm', 5000, 2)).toEqual({ workers: 1, why: 'default: 2 cores for this run' });
-    expect(chooseWorkers(cfg, 'wasm', 5000, 64)).toEqual({ workers: 7, why: 'default: 64 cores for this run' }); // capped
-    expect(chooseWorkers(cfg, 'wasm', 5000, 1)).toEqual({ workers: 0, why: 'default: 1 core for this run' });
-    expect(chooseWorkers(cfg, 'wasm', 500, 4)).toEqual({ workers: 0, why: 'default: 500 training rows are too few to split' });
-    // the run scheduler's share of the cores wins over the machine's
-    process.env.GROKSCOPE_CORES_PER_RUN = '3';
-    expect(chooseWorkers(cfg, 'wasm', 5000, 64)).toEqual({ workers: 2, why: 'default: 3 cores for this run' });
-    process.env.GROKSCOPE_CORES_PER_RUN = '0';
-    expect(() => chooseWorkers(cfg, 'wasm', 5000, 4)).toThrow(/GROKSCOPE_CORES_PER_RUN must be a positive integer/);
-    process.env.GROKSCOPE_WORKERS = '2';
-    expect(chooseWorkers(cfg, 'wasm', 100).workers).toBe(2);
-    process.env.GROKSCOPE_WORKERS = 'many';
-    expect(() => chooseWorkers(cfg, 'wasm', 100)).toThrow(/GROKSCOPE_WORKERS must be a non-negative integer/);
+    expect(chooseWorkers({ ...cfg, training: { ...cfg.training, batchSize: 16 } }, 'wasm', 5000, { cores: 4 }).workers).toBe(0);
+    expect(chooseWorkers(cfg, 'tensorflow', 5000, { cores: 4 })).toMatchObject({ workers: 0, why: expect.stringMatching(/threads on its own/) });
+    expect(chooseWorkers(cfg, 'wasm', 5000, { cores: 2 })).toEqual({ workers: 1, why: 'default: 2 cores for this run' });
+    expect(chooseWorkers(cfg, 'wasm', 5000, { cores: 64 })).toEqual({ workers: 7, why: 'default: 64 cores for this run' }); // capped
+    expect(chooseWorkers(cfg, 'wasm', 5000, { cores: 1 })).toEqual({ workers: 0, why: 'default: 1 core for this run' });
+    expect(chooseWorkers(cfg, 'wasm', 500, { cores: 4 })).toEqual({ workers: 0, why: 'default: 500 training rows are too few to split' });
+    expect(() => chooseWorkers(cfg, 'wasm', 5000, { cores: 0 })).toThrow(/cores must be a positive integer/);
+    expect(chooseWorkers(cfg, 'wasm', 100, { workers: 2 }).workers).toBe(2);
+  });
+
+  it('reads GROKSCOPE_WORKERS and GROKSCOPE_MLP_KERNEL on the host: a fixed thread count, else the cores it is given', () => {
+    expect(executionSettings(3, {})).toEqual({ threads: { cores: 3 }, mlpKernel: true });
+    expect(executionSettings(3, { GROKSCOPE_WORKERS: '' })).toEqual({ threads: { cores: 3 }, mlpKernel: true });
+    expect(executionSettings(3, { GROKSCOPE_WORKERS: '2', GROKSCOPE_MLP_KERNEL: '0' })).toEqual({ threads: { workers: 2 }, mlpKernel: false });
+    expect(executionSettings(undefined, {}).threads).toEqual({ cores: expect.any(Number) as number });
+    expect(() => executionSettings(3, { GROKSCOPE_WORKERS: 'many' })).toThrow(/GROKSCOPE_WORKERS must be a non-negative integer, got "many"/);
   });
 });

@@ -64,13 +64,15 @@ const rows = (step: number, acc: number): [string, number, number][] => [
 
 describe('threads per run', () => {
   it('gives a lone run every core and runs started together an equal share, unless GROKSCOPE_WORKERS is set', async () => {
-    const envs: (Record<string, string> | undefined)[] = [];
+    const channels: ScriptedChannel[] = [];
     const launcher: ComputeLauncher = {
-      launch: (opts) => {
-        envs.push(opts?.env);
-        return new ScriptedChannel();
+      launch: () => {
+        const ch = new ScriptedChannel();
+        channels.push(ch);
+        return ch;
       },
     };
+    const execution = (ch: ScriptedChannel | undefined) => (ch?.sent[0] as Extract<HostToCompute, { type: 'start' }> | undefined)?.execution;
     const before = process.env.GROKSCOPE_WORKERS; // vitest.config.ts sets 0
     delete process.env.GROKSCOPE_WORKERS;
     const backend = createBackend({ dbPath: tmp.file('threads.db'), launcher, maxConcurrent: 3, cores: 8 });
@@ -79,11 +81,11 @@ describe('threads per run', () => {
       await backend.handlers['runs.create']({ config: smallConfig() }); // a second while the first trains: 8 / 2
       await backend.handlers['runs.create']({ config: smallConfig() }); // a third: 8 / 3
       await backend.handlers['runs.create']({ config: smallConfig() }); // queued behind maxConcurrent: not launched
-      expect(envs).toEqual([{ GROKSCOPE_CORES_PER_RUN: '8' }, { GROKSCOPE_CORES_PER_RUN: '4' }, { GROKSCOPE_CORES_PER_RUN: '2' }]);
+      expect(channels.map(execution)).toEqual([8, 4, 2].map((cores) => ({ threads: { cores }, mlpKernel: true })));
       process.env.GROKSCOPE_WORKERS = '1';
       const other = createBackend({ dbPath: tmp.file('threads2.db'), launcher, maxConcurrent: 3, cores: 8 });
       await other.handlers['runs.create']({ config: smallConfig() });
-      expect(envs[3]).toBeUndefined(); // the user's choice reaches the process through its inherited environment
+      expect(execution(channels[3])).toEqual({ threads: { workers: 1 }, mlpKernel: true }); // the user's choice, read on the host
       await other.close();
     } finally {
       if (before === undefined) delete process.env.GROKSCOPE_WORKERS;

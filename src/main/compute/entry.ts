@@ -84,6 +84,7 @@ channel.onMessage((msg) => {
       void runTraining(parsed.data, {
         runId: msg.runId,
         control,
+        execution: msg.execution,
         ...(msg.resume ? { resume: msg.resume } : {}),
         ...(msg.holdAt !== undefined ? { holdAt: msg.holdAt } : {}),
         emit: (m) => {

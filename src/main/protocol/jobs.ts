@@ -3,6 +3,7 @@
 import type { LandscapeParams, ReducedParams } from '../../shared/api/landscape-types';
 import type { HessianPoint, IdLayerPoint } from '../../shared/api/types';
 import type { RunConfig } from '../../shared/config/run-config';
+import type { ExecutionSettings } from './execution';
 import type { TensorBlob } from './training-state';
 
 /** A stored checkpoint's weights, as a job measures them. */
@@ -38,4 +39,6 @@ export interface ReducedJob {
   params: ReducedParams;
   /** [v, s] of cells already stored */
   skip: [number, number][];
+  /** how each cell's training may use the machine (default: one thread, protocol/execution ONE_THREAD) */
+  execution?: ExecutionSettings;
 }

@@ -3,12 +3,14 @@
 import type { RunConfig } from '../../shared/config/run-config';
 import type { DirectionInfo, LandscapeRow, LandscapeTrajectory, ReducedCell } from '../../shared/api/landscape-types';
 import type { LandscapeJob, ProbeRequest, ProbeResultPoint, ReducedJob } from './jobs';
+import type { ExecutionSettings } from './execution';
 import type { TrainingState } from './training-state';
 
 export type HostToCompute =
   // holdAt: pause by itself once this many updates are done (a predict sweep's window), so the host's decision
-  // costs no updates beyond it; 'resume' or 'cancel' then continues or ends it
-  | { type: 'start'; runId: number; config: RunConfig; resume?: TrainingState; holdAt?: number }
+  // costs no updates beyond it; 'resume' or 'cancel' then continues or ends it. execution: threads and kernel, set
+  // by the host for this run
+  | { type: 'start'; runId: number; config: RunConfig; execution: ExecutionSettings; resume?: TrainingState; holdAt?: number }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'cancel' }

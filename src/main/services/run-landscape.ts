@@ -16,6 +16,7 @@ import type {
 import { trajectoryStepsOf } from '../../shared/api/landscape-options';
 import { ApiError } from '../../shared/api/contract';
 import type { ComputeToHost, HostToCompute } from '../protocol/messages';
+import { executionSettings } from '../host/execution-settings';
 import type { ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
 import { loadCheckpoints, storedSteps } from './checkpoints';
@@ -157,7 +158,9 @@ export class LandscapeService {
       this.o.store.analyses.save(runId, REDUCED_KIND, { key, ...params }, view, view.updatedAt);
     };
     save();
-    return this.launch(key, runId, { type: 'reduced', runId, request: { config: run.config, params, skip } }, view, save, (m) => {
+    // each cell trains a model: with the threads and kernel a run would have (host/execution-settings)
+    const request = { config: run.config, params, skip, execution: executionSettings() };
+    return this.launch(key, runId, { type: 'reduced', runId, request }, view, save, (m) => {
       if (m.type === 'grid-info') {
         view.backend = m.backend;
         view.w0 = m.w0;

@@ -10,7 +10,9 @@ import { CANCELLABLE_STOPPED_STATUSES, RESUMABLE_STATUSES, isTerminal } from '..
 import type { RunStatus } from '../../shared/api/types';
 import type { ComputeToHost } from '../protocol/messages';
 import type { TrainingState } from '../protocol/training-state';
+import { executionSettings } from '../host/execution-settings';
 import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../host/types';
+import type { ExecutionSettings } from '../protocol/execution';
 import type { Store } from '../store';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
@@ -160,15 +162,14 @@ export class RunScheduler {
   }
 
   /**
-   * The cores this run may use for its gradient workers (compute/parallel), unless GROKSCOPE_WORKERS says how many:
-   * the machine's cores divided among the runs about to train at once, so a lone run uses every core (as PyTorch
-   * does) and a sweep's parallel cells do not oversubscribe them.
+   * How this run's process may use the machine. Its gradient workers (compute/parallel), unless GROKSCOPE_WORKERS
+   * says how many, get the machine's cores divided among the runs about to train at once, so a lone run uses every
+   * core (as PyTorch does) and a sweep's parallel cells do not oversubscribe them.
    */
-  private threadEnv(): Record<string, string> | undefined {
-    if (process.env.GROKSCOPE_WORKERS) return undefined;
+  private execution(): ExecutionSettings {
     const cores = this.o.cores ?? availableParallelism();
     const together = Math.min(this.o.maxConcurrent, this.busy() + 1 + this.queue.length);
-    return { GROKSCOPE_CORES_PER_RUN: String(Math.max(1, Math.floor(cores / together))) };
+    return executionSettings(Math.max(1, Math.floor(cores / together)));
   }
 
   private launch(row: RunRow): void {
@@ -188,8 +189,14 @@ export class RunScheduler {
     }
     writer.begin(id);
     let channel: ComputeChannel;
+    let execution: ExecutionSettings;
     try {
-      channel = this.o.launcher.launch({ env: this.threadEnv() });
+      execution = this.execution();
+    } catch (e) {
+      return this.finish(id, 'failed', (e as Error).message);
+    }
+    try {
+      channel = this.o.launcher.launch();
     } catch (e) {
       return this.finish(id, 'failed', `could not start a compute process: ${(e as Error).message}`);
     }
@@ -217,7 +224,7 @@ export class RunScheduler {
     channel.onExit((exit) => this.onExit(run, exit));
     const held = holdAt !== undefined && (resume?.step ?? 0) < holdAt ? holdAt : undefined;
     if (held !== undefined) this.active.get(id)!.holdAt = held;
-    channel.send({ type: 'start', runId: id, config: row.config, ...(resume ? { resume } : {}), ...(held !== undefined ? { holdAt: held } : {}) });
+    channel.send({ type: 'start', runId: id, config: row.config, execution, ...(resume ? { resume } : {}), ...(held !== undefined ? { holdAt: held } : {}) });
   }
 
   private onMessage(run: ActiveRun, msg: ComputeToHost): void {

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const batch: Batch = isSampleDataset(ds) ? encodeSamples(ds.train, idx) : encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
   const rows = idx.length;
   // the same choice as the trainer's (train/step-grads): the MLP kernel on wasm, else TF.js autodiff
-  const kernel = kernelOf(model, init.backend, !isSampleDataset(ds));
+  const kernel = kernelOf(model, init.backend, !isSampleDataset(ds), init.mlpKernel);
   Atomics.store(ctrl, CTRL.state, 1);
   Atomics.notify(ctrl, CTRL.state);
   let seen = 0;

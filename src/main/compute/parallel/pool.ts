@@ -7,11 +7,11 @@
 // tokens or graphs), and the loss of a share is the mean over its rows either way.
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
+import type { ExecutionSettings } from '../../protocol/execution';
 import { disposeSampleBatch } from '../tasks/sample-tensors';
 import type { Batch } from '../train/data';
 import type { BatchGrads } from '../train/step-grads';
@@ -32,27 +32,25 @@ const MIN_ROWS_TO_SPLIT = 1024;
 
 /**
  * How many worker threads to use for full-batch training on the wasm or cpu backend (the tensorflow backend threads
- * on its own; minibatches are not split). GROKSCOPE_WORKERS=n when set; by default one thread per core this run may
- * use, as PyTorch uses every core: GROKSCOPE_CORES_PER_RUN, which the run scheduler sets from the cores and the runs
- * it keeps busy (a sweep's parallel cells do not oversubscribe), else all of the machine's cores.
+ * on its own; minibatches are not split). A fixed count when the host says so (GROKSCOPE_WORKERS); by default one
+ * thread per core this run may use, as PyTorch uses every core: the run scheduler divides the machine's cores among
+ * the runs it keeps busy, so a sweep's parallel cells do not oversubscribe them.
  */
-export function chooseWorkers(config: RunConfig, backend: string, trainRows: number, cores = availableParallelism()): PoolChoice {
-  const env = process.env.GROKSCOPE_WORKERS;
+export function chooseWorkers(config: RunConfig, backend: string, trainRows: number, threads: ExecutionSettings['threads']): PoolChoice {
   const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
   if (!fullBatch) return { workers: 0, why: 'minibatches are not split over workers' };
   if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
   // every share keeps at least two rows
   const fit = (n: number): number => Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1));
-  if (env === undefined || env === '') {
-    const perRun = process.env.GROKSCOPE_CORES_PER_RUN;
-    const own = perRun ? Number(perRun) : cores;
-    if (!Number.isInteger(own) || own < 1) throw new Error(`GROKSCOPE_CORES_PER_RUN must be a positive integer, got "${perRun}"`);
+  if ('cores' in threads) {
+    const own = threads.cores;
+    if (!Number.isInteger(own) || own < 1) throw new Error(`a run's cores must be a positive integer, got ${own}`);
     if (own > 1 && trainRows < MIN_ROWS_TO_SPLIT) return { workers: 0, why: `default: ${trainRows} training rows are too few to split` };
     return { workers: fit(Math.min(MAX_DEFAULT_WORKERS, own - 1)), why: `default: ${own} core${own === 1 ? '' : 's'} for this run` };
   }
-  const n = Number(env);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${env}"`);
-  return { workers: fit(n), why: `GROKSCOPE_WORKERS=${env}` };
+  const n = threads.workers;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got ${n}`);
+  return { workers: fit(n), why: `GROKSCOPE_WORKERS=${n}` };
 }
 
 // From source, the worker is a TypeScript module: a small CommonJS bootstrap registers tsx's loader inside the
@@ -103,7 +101,15 @@ export class GradientPool {
    * Starts `workers` workers over the rows after the trainer's own share; null when the worker module cannot be
    * found (e.g. a bundle built without it). `encodeOwn(n)` encodes the trainer's share, rows [0, n).
    */
-  static start(config: RunConfig, backend: 'wasm' | 'cpu', workers: number, totalRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): GradientPool | null {
+  static start(
+    config: RunConfig,
+    backend: 'wasm' | 'cpu',
+    workers: number,
+    totalRows: number,
+    paramCount: number,
+    encodeOwn: (rows: number) => Batch,
+    mlpKernel = true,
+  ): GradientPool | null {
     const spec = workerSpec();
     if (!spec || workers < 1) return null;
     const shares = workers + 1;
@@ -111,7 +117,7 @@ export class GradientPool {
     const members: Member[] = [];
     for (let w = 1; w < shares; w++) {
       const sab = new SharedArrayBuffer(sharedBytes(paramCount));
-      const init: WorkerInit = { config, backend, from: bounds[w]!, to: bounds[w + 1]!, paramCount, sab };
+      const init: WorkerInit = { config, backend, from: bounds[w]!, to: bounds[w + 1]!, paramCount, sab, mlpKernel };
       const worker = new Worker(spec.file, { eval: spec.eval, workerData: { ...init, ...spec.extra } });
       worker.unref(); // never keeps the process alive; dispose() ends it
       worker.on('error', () => undefined); // failures are reported through shared memory (the trainer is blocked)
@@ -223,12 +229,18 @@ export class GradientPool {
  * `encodeOwn(n)` encodes training rows [0, n). The workers are still starting: GradientPool.whenReady (the
  * trainer's startThreads) or the first step waits for them.
  */
-export function startGradientPool(config: RunConfig, trainRows: number, paramCount: number, encodeOwn: (rows: number) => Batch): { pool: GradientPool | null; note: string } {
+export function startGradientPool(
+  config: RunConfig,
+  trainRows: number,
+  paramCount: number,
+  encodeOwn: (rows: number) => Batch,
+  execution: ExecutionSettings,
+): { pool: GradientPool | null; note: string } {
   const backend = tf.getBackend();
-  const { workers, why } = chooseWorkers(config, backend, trainRows);
+  const { workers, why } = chooseWorkers(config, backend, trainRows, execution.threads);
   if (backend !== 'wasm' && backend !== 'cpu') return { pool: null, note: `training step: ${why}` };
   if (workers < 1) return { pool: null, note: oneThread(why) };
-  const pool = GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn);
+  const pool = GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn, execution.mlpKernel);
   if (!pool) return { pool: null, note: oneThread(`${why} asked for workers, but the gradient worker module was not found`) };
   return { pool, note: `training step: rows split over ${workers + 1} threads (${workers} gradient worker${workers === 1 ? '' : 's'}, ${why})` };
 }

@@ -72,4 +72,6 @@ export interface WorkerInit {
   to: number;
   paramCount: number;
   sab: SharedArrayBuffer;
+  /** the trainer's kernel choice (protocol/execution), so every share is computed the same way */
+  mlpKernel: boolean;
 }

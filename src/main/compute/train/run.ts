@@ -2,6 +2,7 @@
 // process entry (entry.ts) and directly by tests. It never throws: failures become an 'error' message.
 import type { RunConfig } from '../../../shared/config/run-config';
 import { initBackend } from '../engine/backend';
+import type { ExecutionSettings } from '../../protocol/execution';
 import type { ComputeToHost } from '../../protocol/messages';
 import type { TrainingState } from '../../protocol/training-state';
 import { trainLoop, type Control } from './loop';
@@ -15,6 +16,8 @@ export interface RunOptions {
   control: Control;
   /** pause by itself after this many updates (a predict sweep's window; see trainLoop) */
   holdAt?: number;
+  /** threads and kernel, as the host decided them (default: one thread, protocol/execution ONE_THREAD) */
+  execution?: ExecutionSettings;
 }
 
 function messageOf(e: unknown): string {
@@ -26,7 +29,7 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
   let trainer: Trainer | null = null;
   try {
     const { backend, notes } = await initBackend(config.backend);
-    const t = new Trainer(config);
+    const t = new Trainer(config, opts.execution);
     trainer = t;
     if (opts.resume) {
       if (opts.resume.step > config.training.steps)

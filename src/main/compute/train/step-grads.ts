@@ -17,15 +17,15 @@ function eligible(model: Model, backend: string, tableTask: boolean): HostGrads 
   return tableTask ? hostGradsFor(model, backend) : null;
 }
 
-/** The model's kernel when this run should use it: eligible, and GROKSCOPE_MLP_KERNEL not 0 (TF.js ops, to compare). */
-export function kernelOf(model: Model, backend: string, tableTask: boolean): HostGrads | null {
-  return process.env.GROKSCOPE_MLP_KERNEL !== '0' ? eligible(model, backend, tableTask) : null;
+/** The model's kernel when this run should use it: eligible, and `useKernel` (false: TF.js ops, to compare). */
+export function kernelOf(model: Model, backend: string, tableTask: boolean, useKernel: boolean): HostGrads | null {
+  return useKernel ? eligible(model, backend, tableTask) : null;
 }
 
 /** The run's backend note on the kernel (null when the model has none). */
-export function kernelNote(model: Model, backend: string, tableTask: boolean): string | null {
+export function kernelNote(model: Model, backend: string, tableTask: boolean, useKernel: boolean): string | null {
   if (!eligible(model, backend, tableTask)) return null;
-  return kernelOf(model, backend, tableTask)
+  return kernelOf(model, backend, tableTask, useKernel)
     ? "MLP step: Grokscope's WebAssembly SIMD kernel (GROKSCOPE_MLP_KERNEL=0 runs it as TF.js ops)"
     : 'MLP step: TF.js ops (GROKSCOPE_MLP_KERNEL=0)';
 }

@@ -6,6 +6,7 @@ import '../engine/gradients'; // side effect: registers the kernel gradients aut
 import type { RunConfig } from '../../../shared/config/run-config';
 import { LAYER_NORM_PREFIX } from '../../../shared/api/types';
 import { fullBatchText } from '../../../shared/config/warnings';
+import { ONE_THREAD, type ExecutionSettings } from '../../protocol/execution';
 import type { TrainingState } from '../../protocol/training-state';
 import { createModel, paramCount } from '../models/create';
 import type { Model } from '../models/layers';
@@ -71,7 +72,10 @@ export class Trainer {
   private updateNoise: Rng;
   private weightNoise: Rng;
 
-  constructor(private readonly config: RunConfig) {
+  constructor(
+    private readonly config: RunConfig,
+    execution: ExecutionSettings = ONE_THREAD,
+  ) {
     this.dataset = buildAnyDataset(config.task);
     const ds = this.dataset;
     this.model = createModel(config.model, ds, new Rng(deriveSeed(config.seed, STREAM_INIT)));
@@ -90,14 +94,15 @@ export class Trainer {
     this.val = table ? splitTensors(table.val, table.seqLen, table.vocabSize, table.numClasses) : null;
     const backend = tf.getBackend();
     const lossOf = (b: Batch) => (this.samples ? this.samples.loss(config.loss, this.model, b) : batchLoss(config.loss, this.model.forward(b.input), b.targets));
-    this.batchGrads = batchGrads(this.model, kernelOf(this.model, backend, !!table), config.loss, lossOf);
-    this.kernelNote = kernelNote(this.model, backend, !!table);
+    this.batchGrads = batchGrads(this.model, kernelOf(this.model, backend, !!table, execution.mlpKernel), config.loss, lossOf);
+    this.kernelNote = kernelNote(this.model, backend, !!table, execution.mlpKernel);
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     this.batchNote = bs !== 'full' && bs >= ds.train.size ? `batchSize ${fullBatchText(bs, ds.train.size)}` : null;
     // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
     // (chooseWorkers declines minibatches: no pool, and a note that says why)
-    const threading = startGradientPool(config, ds.train.size, this.paramCount, (n) => this.encode(Int32Array.from({ length: n }, (_, i) => i)));
+    const encodeRows = (n: number) => this.encode(Int32Array.from({ length: n }, (_, i) => i));
+    const threading = startGradientPool(config, ds.train.size, this.paramCount, encodeRows, execution);
     this.pool = threading.pool;
     this.threadsNote = threading.note;
   }

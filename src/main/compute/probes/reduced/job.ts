@@ -42,7 +42,7 @@ export async function runReducedJob(job: ReducedJob, sink: ReducedSink, cancelle
       if (skip.has(`${v},${s}`)) continue;
       const t0 = performance.now();
       const cfg = cellConfig(job.config, p, p.scales[s]!, p.values[v]!);
-      const trainer = new Trainer(cfg);
+      const trainer = new Trainer(cfg, job.execution);
       let cell: ReducedCell;
       try {
         const best = { trainLoss: Infinity, testLoss: Infinity, trainError: Infinity, testError: Infinity };

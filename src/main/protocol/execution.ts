@@ -1,0 +1,15 @@
+// How a compute process may use the machine: decided once on the host (host/execution-settings) and sent with the
+// job, so compute reads no environment and a job's threading is visible in its message.
+
+export interface ExecutionSettings {
+  /**
+   * Gradient worker threads for a full-batch step on the wasm or cpu backend: exactly `workers` (GROKSCOPE_WORKERS),
+   * or by default one per core of the `cores` this run may use, beyond the first (compute/parallel chooseWorkers).
+   */
+  threads: { workers: number } | { cores: number };
+  /** the embedding MLP's step in Grokscope's WebAssembly kernel where it applies; false: TF.js ops, to compare */
+  mlpKernel: boolean;
+}
+
+/** A trainer built directly (tests, scripts) unless told otherwise: one thread, the kernel where it applies. */
+export const ONE_THREAD: ExecutionSettings = { threads: { workers: 0 }, mlpKernel: true };
