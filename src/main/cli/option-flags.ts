@@ -49,7 +49,8 @@ export function numbersFlag(a: ParsedArgs, name: string, what: string): number[]
 /** FROM,TO: two numbers (their order and bounds are the schema's). */
 export function rangeFlag(a: ParsedArgs, name: string): number[] | undefined {
   const r = numbersFlag(a, name, 'two numbers FROM,TO');
-  if (r !== undefined && r.length !== 2) throw new UsageError(`--${name} must be two numbers FROM,TO separated by commas (e.g. -1,1), got ${JSON.stringify(stringFlag(a, name))}`);
+  if (r !== undefined && r.length !== 2)
+    throw new UsageError(`--${name} must be two numbers FROM,TO separated by commas (e.g. -1,1), got ${JSON.stringify(stringFlag(a, name))}`);
   return r;
 }
 

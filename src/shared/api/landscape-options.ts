@@ -146,8 +146,10 @@ export function resolveLandscape(runId: number, stored: readonly number[], optio
   const usesTarget = direction === 'target' || direction2 === 'target';
   // the trajectory PCA centres the T − 1 differences θ_s − θ_T, so PC k needs at least k + 2 checkpoints
   const pcaNeeds = direction2 === 'pca' ? 4 : direction === 'pca' ? 3 : 0;
-  if (all.length < pcaNeeds)
-    throw new OptionError('', `run ${runId} has ${all.length} checkpoint(s); ${pcaNeeds === 4 ? 'the second PCA direction needs' : 'a PCA direction needs'} at least ${pcaNeeds}`);
+  if (all.length < pcaNeeds) {
+    const which = pcaNeeds === 4 ? 'the second PCA direction needs' : 'a PCA direction needs';
+    throw new OptionError('', `run ${runId} has ${all.length} checkpoint(s); ${which} at least ${pcaNeeds}`);
+  }
   let steps: number[];
   if (kind === '1d-training') {
     // θ* − θ_T and θ_{T+1} − θ_T do not exist at the final checkpoint: leave it out of the default
@@ -160,11 +162,10 @@ export function resolveLandscape(runId: number, stored: readonly number[], optio
     requireStored(runId, all, [step]);
     steps = [step];
   }
-  if ((usesNext || usesTarget) && steps.includes(last))
-    throw new OptionError(
-      '',
-      `the ${usesNext ? 'θ_{t+1} − θ_t' : 'θ* − θ_t'} direction is zero or missing at the final checkpoint (step ${last}); choose an earlier checkpoint`,
-    );
+  if ((usesNext || usesTarget) && steps.includes(last)) {
+    const which = usesNext ? 'θ_{t+1} − θ_t' : 'θ* − θ_t';
+    throw new OptionError('', `the ${which} direction is zero or missing at the final checkpoint (step ${last}); choose an earlier checkpoint`);
+  }
   return {
     kind,
     steps,
