@@ -6,12 +6,11 @@
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { calibrationWords } from '../../shared/analysis/predictor';
 import { ApiError } from '../../shared/api/contract';
-import { predictRun, spectralOfRun } from '../services/run-analysis';
 import { fitRuns, type FitAgainst } from '../services/run-fits';
-import { trajectoryOfRun } from '../services/run-trajectory';
 import { probeCommand } from './analyze-probes';
 import { LANDSCAPE_FLAGS, landscapeCommand } from './analyze-landscape';
 import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs } from './args';
+import { callApi } from './call-api';
 import { EXIT_OK, UsageError } from './errors';
 import { fmtNum } from './format';
 import { json, out } from './io';
@@ -75,9 +74,8 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
 
   const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
-    const store = backend.store;
     if (kind === 'spectral') {
-      const r = spectralOfRun(store, runIdArg(runFlag!), spectralOpts);
+      const r = await callApi(backend, 'analysis.spectral', { id: runIdArg(runFlag!), ...spectralOpts });
       if (a.flags['json']) json(r);
       else {
         const s = r.signature;
@@ -93,7 +91,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
         );
       }
     } else if (kind === 'predict') {
-      const p = predictRun(store, runIdArg(runFlag!), spectralOpts);
+      const p = await callApi(backend, 'analysis.predict', { id: runIdArg(runFlag!), ...spectralOpts });
       if (a.flags['json']) json(p);
       else {
         const how =
@@ -108,7 +106,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
     } else if (kind === 'landscape' || kind === 'reduced') {
       await landscapeCommand(kind, backend, runIdArg(runFlag!), a);
     } else if (kind === 'pca') {
-      const t = trajectoryOfRun(store, runIdArg(runFlag!));
+      const t = await callApi(backend, 'analysis.pca', { id: runIdArg(runFlag!) });
       if (a.flags['json']) json(t);
       else {
         const pct = t.explained.slice(0, 3).map((e) => `${(100 * e).toFixed(1)}%`);
@@ -124,7 +122,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       }
     } else {
       const against: FitAgainst = choiceFlag(a, 'against', ['r', 'wd'] as const) ?? 'r';
-      const f = fitRuns(store, runIdsFlag(a), against);
+      const f = fitRuns(backend.store, runIdsFlag(a), against); // no API method fits across runs
       if (a.flags['json']) json(f);
       else {
         const lines = [f.powerLaw ? powerLawText(f.powerLaw) : `log10 t4 = ${est(f.logLog!.intercept)} + ${est(f.logLog!.slope)}·log10 wd, R² = ${f.logLog!.r2.toFixed(3)}`];
