@@ -6,10 +6,10 @@
 // - sliceForward: several points of a loss-landscape slice per pass (probes/landscape).
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../../../shared/config/run-config';
-import type { Model, ModelInput } from '../models/layers';
-import type { MlpModel } from '../models/mlp';
-import type { TransformerModel } from '../models/transformer';
+import type { Model, ModelInput } from './layers';
 import { mlpHostGrads, mlpSliceForward, tablesForward, type HostGrads, type SliceForwardOf } from './mlp-fast';
+import type { MlpModel } from './mlp-parts';
+import type { TransformerModel } from './transformer-parts';
 import { prefixForward } from './transformer-prefix';
 
 export type { HostGrads, SliceForwardOf } from './mlp-fast';

@@ -6,10 +6,10 @@
 // Dense-input MLPs have none of them: their reference forward is already a chain of products.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
-import { activate, type Linear, type ModelInput } from '../models/layers';
-import type { MlpModel, MlpWeights } from '../models/mlp';
 import { dense } from './dense';
+import { activate, type Linear, type ModelInput } from './layers';
 import { MlpKernel } from './mlp-kernel';
+import type { MlpModel, MlpWeights } from './mlp-parts';
 import { sliceForward, type SliceForward } from './mlp-slice';
 import { positionTables, slotIndex, tableSum, type SlotIndex } from './position-tables';
 

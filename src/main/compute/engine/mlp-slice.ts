@@ -9,7 +9,7 @@
 // per-point path up to float32 rounding (another summation order), not bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
-import { activate, type ModelInput } from '../models/layers';
+import { activate, type ModelInput } from './layers';
 import { positionTables, tableSum, type SlotIndex } from './position-tables';
 
 /**

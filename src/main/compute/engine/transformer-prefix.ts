@@ -4,11 +4,11 @@
 // embeddings and are gathered; the last block computes queries, attention and MLP only for last-position nodes (the
 // loss reads nothing else). Tested against the reference forward in value and gradient (compute-kernels.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { linear, type ModelInput } from '../models/layers';
-import { norm, unembedding, type TransformerModel } from '../models/transformer';
 import { gatherRows } from './gather';
+import { linear, type ModelInput } from './layers';
 import { matMul } from './matmul';
 import { ancestorColumns, ancestorMask, ancestorSlotColumns, buildPrefixPlan, type PrefixPlan } from './prefix';
+import { norm, unembedding, type TransformerModel } from './transformer-parts';
 
 export function prefixForward(model: TransformerModel): (input: ModelInput) => tf.Tensor2D {
   const { weights: w, shape } = model;

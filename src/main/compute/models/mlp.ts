@@ -6,31 +6,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
 import { constMatMul } from '../engine/matmul';
+import type { MlpModel, MlpShape } from '../engine/mlp-parts';
 import type { Rng } from '../rng';
 import type { SampleInput } from '../tasks/sample-tensors';
-import { activate, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
+import { activate, linear, linearParams, ParamSet, type ModelInput } from './layers';
 
-export interface MlpShape {
-  vocabSize: number;
-  seqLen: number;
-  numClasses: number;
-  /** size of dense input rows; absent for token inputs */
-  inputDim?: number;
-}
-
-export interface MlpWeights {
-  /** [vocab, embedDim]; null for dense input rows */
-  embed: tf.Variable | null;
-  hidden: Linear[];
-  out: Linear;
-}
-
-export interface MlpModel extends Model {
-  readonly kind: 'mlp';
-  readonly config: MlpModelConfig;
-  readonly shape: MlpShape;
-  readonly weights: MlpWeights;
-}
+export type { MlpModel, MlpShape } from '../engine/mlp-parts';
 
 export function createMlp(cfg: MlpModelConfig, shape: MlpShape, rng: Rng): MlpModel {
   const ps = new ParamSet(rng);

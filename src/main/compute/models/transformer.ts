@@ -2,60 +2,17 @@
 // `layers` blocks of masked multi-head self-attention (no biases, as in Power et al. and Nanda et al.) and a ReLU FFN
 // (with biases), pre-LayerNorm plus a final LayerNorm when `layerNorm`, none otherwise. The logits are read at the
 // LAST input position ('='). With `tiedEmbedding` the output layer is the number-token rows of the embedding matrix:
-// logit(x) = h·e(⟨x⟩) (000 §2.2), else a separate unembedding [dModel, p]. Training runs the same maths over
-// distinct prefixes (engine/transformer-prefix), attached by models/create.
+// logit(x) = h·e(⟨x⟩) (000 §2.2), else a separate unembedding [dModel, p]. Its parts are typed in
+// engine/transformer-parts; training runs the same maths over distinct prefixes (engine/transformer-prefix),
+// attached by models/create.
 import * as tf from '@tensorflow/tfjs-core';
 import type { TransformerModelConfig } from '../../../shared/config/run-config';
 import { constMatMul, matMul } from '../engine/matmul';
+import { norm, unembedding, type Block, type Norm, type TransformerModel, type TransformerShape, type TransformerWeights } from '../engine/transformer-parts';
 import type { Rng } from '../rng';
-import { layerNorm, linear, linearParams, ParamSet, type Linear, type Model, type ModelInput } from './layers';
+import { linear, linearParams, ParamSet, type ModelInput } from './layers';
 
-export interface TransformerShape {
-  vocabSize: number;
-  seqLen: number;
-  numClasses: number;
-}
-
-export type Norm = [tf.Variable, tf.Variable] | null;
-
-export interface Block {
-  ln1: Norm;
-  q: Linear; // [d, d]
-  k: Linear;
-  v: Linear;
-  proj: Linear; // [d, d]
-  ln2: Norm;
-  fc: Linear; // [d, dMlp]
-  out: Linear; // [dMlp, d]
-}
-
-export interface TransformerWeights {
-  embed: tf.Variable; // [vocab, d]
-  pos: tf.Variable; // [L, d]
-  blocks: Block[];
-  lnf: Norm;
-  unembed: tf.Variable | null; // [d, p], null when tied
-}
-
-export interface TransformerModel extends Model {
-  readonly kind: 'transformer';
-  readonly config: TransformerModelConfig;
-  readonly shape: TransformerShape;
-  readonly weights: TransformerWeights;
-  /** logits at every position, [B, L, p] (for inspection; training reads only the last position) */
-  forwardAll(input: ModelInput): tf.Tensor3D;
-}
-
-/** LayerNorm when the model has it, the identity otherwise. */
-export function norm(x: tf.Tensor2D, ln: Norm): tf.Tensor2D {
-  return ln ? layerNorm(x, ln[0], ln[1]) : x;
-}
-
-/** The output layer [d, p]: the separate unembedding, or the number-token rows of the embedding transposed. */
-export function unembedding(w: TransformerWeights, shape: TransformerShape): tf.Tensor2D {
-  const d = w.embed.shape[1]!;
-  return (w.unembed ?? tf.transpose(tf.slice(w.embed, [0, 0], [shape.numClasses, d]))) as tf.Tensor2D;
-}
+export type { TransformerModel, TransformerShape } from '../engine/transformer-parts';
 
 /** [L, L] additive mask: 0 where key j ≤ query i, −1e9 above the diagonal (no peeking at later tokens). */
 function causalMask(L: number): tf.Tensor2D {
