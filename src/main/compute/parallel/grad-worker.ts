@@ -2,7 +2,7 @@
 // training set, on request, with the parameters the trainer wrote to shared memory (protocol: shared.ts). The worker
 // rebuilds the dataset from the run config (the task builders are deterministic), so no sample crosses the thread
 // boundary: an equation table's rows become one-hot tokens, an Omnigrok sample task's rows dense features, tokens or
-// padded graphs exactly as the trainer encodes them (tasks/sample-tensors).
+// padded graphs exactly as the trainer encodes them (train/data-source).
 import * as tf from '@tensorflow/tfjs-core';
 import { workerData } from 'node:worker_threads';
 import '../engine/gradients';
@@ -11,9 +11,7 @@ import { initBackend } from '../engine/backend';
 import { createModel } from '../models/create';
 import { Rng } from '../rng';
 import { buildAnyDataset } from '../tasks/build';
-import { encodeSamples } from '../tasks/sample-tensors';
-import { isSampleDataset } from '../tasks/samples';
-import { encodeBatch, type Batch } from '../train/data';
+import { dataSourceOf } from '../train/data-source';
 import { batchLoss } from '../train/metrics';
 import { kernelOf, kernelSums } from '../train/step-grads';
 import { CTRL, sharedViews, writeError, type WorkerInit } from './shared';
@@ -38,10 +36,11 @@ async function main(): Promise<void> {
   const model = createModel(config.model, ds, new Rng(0));
   const vars = model.params.map((p) => p.variable);
   const idx = Int32Array.from({ length: init.to - init.from }, (_, i) => init.from + i);
-  const batch: Batch = isSampleDataset(ds) ? encodeSamples(ds.train, idx) : encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
+  const data = dataSourceOf(ds);
+  const batch = data.encode('train', idx);
   const rows = idx.length;
   // the same choice as the trainer's (train/step-grads): the MLP kernel on wasm, else TF.js autodiff
-  const kernel = kernelOf(model, init.backend, !isSampleDataset(ds), init.mlpKernel);
+  const kernel = kernelOf(model, init.backend, data.equationTable, init.mlpKernel);
   Atomics.store(ctrl, CTRL.state, 1);
   Atomics.notify(ctrl, CTRL.state);
   let seen = 0;

@@ -1,7 +1,7 @@
 // A run's model and dataset rebuilt at a stored checkpoint, for measurements (Hessian, activations) that do not train.
 // Built from the public model and dataset code rather than a Trainer: a Trainer would start gradient worker threads
 // and optimiser slots that a probe never uses. Both task families: an equation table (one-hot token rows) or an
-// Omnigrok sample dataset (dense rows, tokens or graphs, through tasks/sample-tensors as in training). The weights of
+// Omnigrok sample dataset (dense rows, tokens or graphs, through train/data-source as in training). The weights of
 // a checkpoint already carry Omnigrok's α (it scales θ_0, which training then moves), so nothing is rescaled here.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../shared/config/run-config';
@@ -11,9 +11,9 @@ import type { TensorBlob } from '../../protocol/training-state';
 import { deriveSeed, Rng } from '../rng';
 import { buildAnyDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
-import { disposeSampleBatch, encodeSamples } from '../tasks/sample-tensors';
-import { isSampleDataset, type SampleDataset, type SampleSplit } from '../tasks/samples';
-import { encodeBatch, type Batch } from '../train/data';
+import type { SampleDataset } from '../tasks/samples';
+import type { Batch } from '../train/data';
+import { dataSourceOf } from '../train/data-source';
 
 /** Rows per chunk when a split is too large to push through a second-order pass at once (memory, not maths). */
 export const PROBE_CHUNK_FLOATS = 8 * 1024 * 1024;
@@ -33,18 +33,10 @@ export interface ProbeModel {
   dispose(): void;
 }
 
-/** Input floats of one row: what bounds a chunk (one-hot token rows, dense rows, or the largest padded graph). */
-function floatsPerRow(dataset: TaskDataset | SampleDataset, split: 'train' | 'val'): number {
-  if (!isSampleDataset(dataset)) return dataset.seqLen * dataset.vocabSize;
-  const inp: SampleSplit['inputs'] = dataset[split].inputs;
-  if (inp.kind === 'dense') return inp.dim;
-  if (inp.kind === 'tokens') return inp.seqLen * inp.vocabSize;
-  const m = inp.graphs.reduce((n, g) => Math.max(n, g.nodes), 1);
-  return m * (m + inp.featureDim);
-}
-
 export function buildProbeModel(config: RunConfig): ProbeModel {
   const dataset = buildAnyDataset(config.task);
+  // encodes on demand only: a probe pushes chunks through second-order passes and keeps no split cached
+  const data = dataSourceOf(dataset);
   // the init seed does not matter (every weight is overwritten by load), but the same stream keeps it reproducible
   const model = createModel(config.model, dataset, new Rng(deriveSeed(config.seed, 1)));
   const vars = model.params.map((p) => p.variable);
@@ -64,24 +56,22 @@ export function buildProbeModel(config: RunConfig): ProbeModel {
       }
     },
     chunksOf(split, maxRows) {
-      const data = split === 'train' ? dataset.train : dataset.val;
-      const per = maxRows ?? Math.max(1, Math.floor(PROBE_CHUNK_FLOATS / Math.max(1, floatsPerRow(dataset, split))));
+      const size = data.size(split);
+      const per = maxRows ?? Math.max(1, Math.floor(PROBE_CHUNK_FLOATS / Math.max(1, data.floatsPerRow(split))));
       const out = [];
-      for (let start = 0; start < data.size; start += per) {
-        const end = Math.min(data.size, start + per);
-        out.push(this.rowsOf(split, start === 0 && end === data.size ? null : Int32Array.from({ length: end - start }, (_, i) => start + i)));
+      for (let start = 0; start < size; start += per) {
+        const end = Math.min(size, start + per);
+        out.push(this.rowsOf(split, start === 0 && end === size ? null : Int32Array.from({ length: end - start }, (_, i) => start + i)));
       }
       return out;
     },
     rowsOf(split, idx) {
-      const rows = idx ? idx.length : dataset[split].size;
-      const batch: Batch = isSampleDataset(dataset)
-        ? encodeSamples(dataset[split], idx)
-        : encodeBatch(dataset[split], dataset.seqLen, dataset.vocabSize, dataset.numClasses, idx);
-      // disposeSampleBatch frees a table batch's tensors too, and a sample batch's features or graphs
-      return { batch, rows, dispose: () => disposeSampleBatch(batch) };
+      const rows = idx ? idx.length : data.size(split);
+      const batch: Batch = data.encode(split, idx);
+      return { batch, rows, dispose: () => data.release(batch) };
     },
     dispose() {
+      data.dispose();
       tf.dispose(vars);
     },
   };

@@ -3,8 +3,7 @@
 // tokens (`onehot`, as for the table tasks) or a padded batch of graphs (`graph`).
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
-import type { Model, ModelInput } from '../models/layers';
-import { batchLoss } from '../train/metrics';
+import type { Model, ModelInput } from '../engine/layers';
 import type { SampleDataset, SampleSplit } from './samples';
 
 /** A batch of graphs padded to its largest graph's M nodes. */
@@ -34,7 +33,7 @@ export interface SampleBatch {
 /** Above this many input floats a split is encoded per batch instead of cached. */
 const CACHE_FLOATS = 16 * 1024 * 1024;
 
-function inputFloats(s: SampleSplit, rows: number): number {
+export function inputFloats(s: SampleSplit, rows: number): number {
   const inp = s.inputs;
   if (inp.kind === 'dense') return rows * inp.dim;
   if (inp.kind === 'tokens') return rows * inp.seqLen * inp.vocabSize;
@@ -143,31 +142,25 @@ export interface SampleScore {
   acc: number;
 }
 
-/** The tensors of one sample dataset: cached splits, minibatches, the training loss and the evaluation. */
+/** The tensors of one sample dataset: cached splits (encoded on first use), the evaluation. */
 export class SampleData {
-  readonly trainSize: number;
-  readonly trainCached: SampleBatch | null;
-  private readonly valCached: SampleBatch | null;
+  private readonly caches = new Map<'train' | 'val', SampleBatch | null>();
 
-  constructor(readonly dataset: SampleDataset) {
-    this.trainSize = dataset.train.size;
-    this.trainCached = inputFloats(dataset.train, dataset.train.size) <= CACHE_FLOATS ? encodeSamples(dataset.train, null) : null;
-    this.valCached = inputFloats(dataset.val, dataset.val.size) <= CACHE_FLOATS ? encodeSamples(dataset.val, null) : null;
-  }
+  constructor(readonly dataset: SampleDataset) {}
 
-  encodeTrain(idx: Int32Array | null): SampleBatch {
-    return encodeSamples(this.dataset.train, idx);
-  }
-
-  /** The training objective of a batch (a mean over its rows), as the table tasks' batchLoss. */
-  loss(kind: LossKind, model: Model, b: SampleBatch): tf.Scalar {
-    return batchLoss(kind, model.forward(b.input), b.targets);
+  /** The whole split as tensors while it is small enough to keep, else null (encode it batch by batch). */
+  cached(which: 'train' | 'val'): SampleBatch | null {
+    if (!this.caches.has(which)) {
+      const split = this.dataset[which];
+      this.caches.set(which, inputFloats(split, split.size) <= CACHE_FLOATS ? encodeSamples(split, null) : null);
+    }
+    return this.caches.get(which)!;
   }
 
   /** Loss and accuracy over a whole split. */
   evaluate(model: Model, which: 'train' | 'val', kind: LossKind): SampleScore {
-    const split = which === 'train' ? this.dataset.train : this.dataset.val;
-    const cached = which === 'train' ? this.trainCached : this.valCached;
+    const split = this.dataset[which];
+    const cached = this.cached(which);
     let lossSum = 0;
     let correct = 0;
     const add = (b: SampleBatch) => {
@@ -193,7 +186,7 @@ export class SampleData {
   }
 
   dispose(): void {
-    disposeSampleBatch(this.trainCached);
-    disposeSampleBatch(this.valCached);
+    for (const b of this.caches.values()) disposeSampleBatch(b);
+    this.caches.clear();
   }
 }

@@ -16,10 +16,10 @@ import { scheduledLr } from '../optim/schedule';
 import { deriveSeed, Rng } from '../rng';
 import { buildAnyDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
-import { disposeSampleBatch, SampleData } from '../tasks/sample-tensors';
-import { isSampleDataset, type SampleDataset } from '../tasks/samples';
-import { disposeBatch, encodeBatch, splitTensors, type Batch, type SplitTensors } from './data';
-import { batchLoss, evaluateSplit } from './metrics';
+import type { SampleDataset } from '../tasks/samples';
+import type { Batch } from './data';
+import { dataSourceOf, type DataSource } from './data-source';
+import { batchLoss } from './metrics';
 import { GradientPool, oneThread, startGradientPool } from '../parallel/pool';
 import { BatchSampler } from './sampler';
 import { batchGrads, kernelNote, kernelOf, type BatchGrads } from './step-grads';
@@ -50,10 +50,8 @@ export class Trainer {
   /** completed updates */
   step = 0;
   private readonly optimizer: FlatOptimizer;
-  /** table tasks: the splits as one-hot tensors; sample tasks: null (their tensors live in `samples`) */
-  private readonly train: SplitTensors | null;
-  private readonly val: SplitTensors | null;
-  private readonly samples: SampleData | null;
+  /** the splits as tensors, either task family (train/data-source) */
+  private readonly data: DataSource;
   private sampler: BatchSampler | null;
   private pool: GradientPool | null;
   /** how the training step is threaded, in words (recorded with the run's backend notes) */
@@ -88,14 +86,14 @@ export class Trainer {
     this.optimizer = createOptimizer(this.model.params, config.optimizer);
     this.updateNoise = new Rng(deriveSeed(config.seed, STREAM_UPDATE_NOISE));
     this.weightNoise = new Rng(deriveSeed(config.seed, STREAM_WEIGHT_NOISE));
-    const table = isSampleDataset(ds) ? null : ds;
-    this.samples = table ? null : new SampleData(ds as SampleDataset);
-    this.train = table ? splitTensors(table.train, table.seqLen, table.vocabSize, table.numClasses) : null;
-    this.val = table ? splitTensors(table.val, table.seqLen, table.vocabSize, table.numClasses) : null;
+    this.data = dataSourceOf(ds);
+    this.data.cached('train');
+    this.data.cached('val');
     const backend = tf.getBackend();
-    const lossOf = (b: Batch) => (this.samples ? this.samples.loss(config.loss, this.model, b) : batchLoss(config.loss, this.model.forward(b.input), b.targets));
-    this.batchGrads = batchGrads(this.model, kernelOf(this.model, backend, !!table, execution.mlpKernel), config.loss, lossOf);
-    this.kernelNote = kernelNote(this.model, backend, !!table, execution.mlpKernel);
+    const lossOf = (b: Batch) => batchLoss(config.loss, this.model.forward(b.input), b.targets);
+    const table = this.data.equationTable;
+    this.batchGrads = batchGrads(this.model, kernelOf(this.model, backend, table, execution.mlpKernel), config.loss, lossOf);
+    this.kernelNote = kernelNote(this.model, backend, table, execution.mlpKernel);
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     this.batchNote = bs !== 'full' && bs >= ds.train.size ? `batchSize ${fullBatchText(bs, ds.train.size)}` : null;
@@ -133,7 +131,7 @@ export class Trainer {
   update(measure: boolean): StepResult {
     const o = this.config.optimizer;
     const lr = this.lrForStep(this.step + 1);
-    const cached = this.samples ? this.samples.trainCached : this.train!.cached;
+    const cached = this.data.cached('train');
     const own: Batch | null = this.sampler ? this.encode(this.sampler.next()) : cached ? null : this.encode(null);
     const batch = own ?? cached!;
     // 004 §4.3 weight noise: the gradient is taken at θ + σε; the update applies to the clean θ.
@@ -154,7 +152,7 @@ export class Trainer {
       return m ? [value, m] : [value];
     }) as [tf.Scalar, tf.Tensor1D?];
     if (clean) tf.dispose(clean);
-    disposeSampleBatch(own); // frees a table batch too, and a sample batch's features or graphs
+    this.data.release(own);
     this.step += 1;
     const loss = value.dataSync()[0]!;
     value.dispose();
@@ -178,9 +176,7 @@ export class Trainer {
   }
 
   private encode(idx: Int32Array | null): Batch {
-    if (this.samples) return this.samples.encodeTrain(idx);
-    const ds = this.dataset as TaskDataset;
-    return encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, idx);
+    return this.data.encode('train', idx);
   }
 
   /**
@@ -189,11 +185,8 @@ export class Trainer {
    * `norm/<parameter>` row per parameter tensor.
    */
   evaluate(last: Pick<StepResult, 'gradNorm' | 'cosStep'> | null): [string, number, number][] {
-    const ds = this.dataset;
-    const lossKind = this.config.loss;
-    const sd = this.samples;
-    const tr = sd ? sd.evaluate(this.model, 'train', lossKind) : evaluateSplit(this.model, this.train!, ds.vocabSize, ds.numClasses, lossKind);
-    const va = sd ? sd.evaluate(this.model, 'val', lossKind) : evaluateSplit(this.model, this.val!, ds.vocabSize, ds.numClasses, lossKind);
+    const tr = this.data.evaluate(this.model, 'train', this.config.loss);
+    const va = this.data.evaluate(this.model, 'val', this.config.loss);
     const sums = tf.tidy(() => {
       const theta = flatten(this.vars);
       const perParam = this.vars.map((v) => tf.sum(tf.square(v)));
@@ -253,9 +246,7 @@ export class Trainer {
 
   dispose(): void {
     this.pool?.dispose();
-    disposeBatch(this.train?.cached ?? null);
-    disposeBatch(this.val?.cached ?? null);
-    this.samples?.dispose();
+    this.data.dispose();
     this.optimizer.dispose();
     this.theta0.dispose();
     tf.dispose(this.vars);

@@ -1,7 +1,7 @@
 // A run's model and data for measuring the loss at many points θ: the dataset encoded to tensors ONCE (as training
 // caches it), the centre θ and the directions uploaded once per slice (each point is formed on the device as
 // θ + αδ + βη: no host→device upload per point, and the data never leaves the device), and the training code's own
-// evaluation (train/metrics evaluateSplit, or SampleData.evaluate for the Omnigrok sample tasks), so the landscape at
+// evaluation (train/data-source: evaluateSplit, or the sample tasks' own rule), so the landscape at
 // α = 0 is the loss training recorded.
 //
 // One point (scoreAt) costs a forward pass over the training split (and one over the validation split): the model's
@@ -24,10 +24,9 @@ import type { Model } from '../../models/layers';
 import { deriveSeed, Rng } from '../../rng';
 import { buildAnyDataset } from '../../tasks/build';
 import type { TaskDataset } from '../../tasks/dataset';
-import { SampleData } from '../../tasks/sample-tensors';
-import { isSampleDataset, type SampleDataset } from '../../tasks/samples';
-import { disposeBatch, splitTensors, type SplitTensors } from '../../train/data';
-import { evaluateSplit, evaluateSplitMany, type SplitScore } from '../../train/metrics';
+import type { SampleDataset } from '../../tasks/samples';
+import { dataSourceOf, type DataSource } from '../../train/data-source';
+import type { SplitScore } from '../../train/metrics';
 import type { ParamShape, Vec } from './directions';
 
 /** The init stream the Trainer draws θ_0 from (train/trainer.ts STREAM_INIT). */
@@ -50,9 +49,8 @@ export class Scorer {
   readonly theta0: Vec;
   private readonly vars: tf.Variable[];
   private readonly dataset: TaskDataset | SampleDataset;
-  private readonly samples: SampleData | null;
-  private readonly train: SplitTensors | null;
-  private readonly val: SplitTensors | null;
+  /** the splits as tensors, encoded once (train/data-source) */
+  private readonly data: DataSource;
   /** device copies of the centre and directions of the current slice */
   private centre: tf.Tensor[] | null = null;
   private dirs: tf.Tensor[][] = [];
@@ -76,11 +74,9 @@ export class Scorer {
       const d = v.dataSync() as Float32Array;
       return alpha === 1 ? d.slice() : d.map((x) => x * alpha);
     });
-    const ds = this.dataset;
-    const table = isSampleDataset(ds) ? null : ds;
-    this.samples = table ? null : new SampleData(ds as SampleDataset);
-    this.train = table ? splitTensors(table.train, table.seqLen, table.vocabSize, table.numClasses) : null;
-    this.val = table ? splitTensors(table.val, table.seqLen, table.vocabSize, table.numClasses) : null;
+    this.data = dataSourceOf(this.dataset);
+    this.data.cached('train');
+    this.data.cached('val');
   }
 
   /** A checkpoint's parameters as a Vec in the model's order; throws naming a missing or mis-shaped parameter. */
@@ -128,13 +124,15 @@ export class Scorer {
   batchPlan(withVal = true, capBytes = BATCH_BYTES): { path: 'shared' | 'one'; limit: number } {
     const one = { path: 'one', limit: 1 } as const;
     const m = this.config.model;
-    if (!this.sliceOf || m.kind !== 'mlp' || !this.train?.cached || (withVal && !this.val?.cached)) return one;
+    const data = this.data;
+    if (!this.sliceOf || !data.evaluateMany || m.kind !== 'mlp' || !data.cached('train') || (withVal && !data.cached('val'))) return one;
     const ds = this.dataset as TaskDataset;
-    const rows = Math.max(this.train.size, withVal ? this.val!.size : 0);
+    const [nTrain, nVal] = [data.size('train'), withVal ? data.size('val') : 0];
+    const rows = Math.max(nTrain, nVal);
     // the largest activations of a point: hidden rows [rows, width], logits and softmax [rows, classes], and the
     // first layer's tables [V·L, width]
     const perSet = 4 * Math.max(rows * Math.max(m.width, ds.numClasses), ds.vocabSize * ds.seqLen * m.width);
-    const basis = 4 * basisRows(this.hostDirs.length) * m.width * (this.train.size + (withVal ? this.val!.size : 0));
+    const basis = 4 * basisRows(this.hostDirs.length) * m.width * (nTrain + nVal);
     const limit = Math.floor((capBytes - basis) / perSet);
     return basis > 0.75 * capBytes || limit < 2 ? one : { path: 'shared', limit };
   }
@@ -164,11 +162,12 @@ export class Scorer {
   private scoreBatch(coefs: number[][], withVal: boolean): PointScore[] {
     const K = coefs.length;
     const sliceOf = this.sliceOf;
-    if (!sliceOf) throw new Error('Scorer.scoreBatch: the model has no batched forward pass');
+    const many = this.data.evaluateMany;
+    if (!sliceOf || !many) throw new Error('Scorer.scoreBatch: the model has no batched forward pass');
     const kind = this.config.loss;
     const run = (logitsOf: (input: ModelInput) => tf.Tensor2D) => {
-      const train = evaluateSplitMany(logitsOf, K, this.train!, kind);
-      const val = withVal ? evaluateSplitMany(logitsOf, K, this.val!, kind) : null;
+      const train = many(logitsOf, K, 'train', kind);
+      const val = withVal ? many(logitsOf, K, 'val', kind) : null;
       return train.map((t, k) => ({ train: t, val: val ? val[k]! : null }));
     };
     const slice = (this.slice ??= sliceOf(this.hostCentre!, this.hostDirs));
@@ -182,12 +181,7 @@ export class Scorer {
   }
 
   private score(withVal = true): PointScore {
-    const kind = this.config.loss;
-    const ds = this.dataset as TaskDataset;
-    const of = (split: 'train' | 'val') =>
-      this.samples
-        ? this.samples.evaluate(this.model, split, kind)
-        : evaluateSplit(this.model, split === 'train' ? this.train! : this.val!, ds.vocabSize, ds.numClasses, kind);
+    const of = (split: 'train' | 'val') => this.data.evaluate(this.model, split, this.config.loss);
     return { train: of('train'), val: withVal ? of('val') : null };
   }
 
@@ -204,9 +198,7 @@ export class Scorer {
 
   dispose(): void {
     this.releaseSlice();
-    disposeBatch(this.train?.cached ?? null);
-    disposeBatch(this.val?.cached ?? null);
-    this.samples?.dispose();
+    this.data.dispose();
     tf.dispose(this.vars);
   }
 }
