@@ -8,6 +8,7 @@ import { SWEEP_MODES, type SweepConfig } from '../../shared/config/sweep-config'
 import type { SweepView } from '../../shared/api/types';
 import { cellStat } from '../../shared/figures/heatmap';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
+import { callApi } from './call-api';
 import { readConfig } from './config-file';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { openBackend } from './open-backend';
@@ -59,18 +60,20 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const wanted: SweepConfig = { ...parsed.config, policy: { ...parsed.config.policy, mode } };
+    // the API's sweep summaries carry no config: finding the same sweep reads the store
     const same = backend.store.sweeps.list().find((s) => s.status !== 'completed' && JSON.stringify(s.config) === JSON.stringify(wanted));
     let id: number;
     if (same) {
       id = same.id;
-      const r = await backend.sweeps.resume(id);
+      const r = await callApi(backend, 'sweeps.resume', { id });
       err(`resuming sweep ${id}: ${r.kept} runs kept, ${r.continued} continued from a checkpoint, ${r.restarted} restarted, ${r.queued} queued`);
     } else {
-      id = backend.sweeps.start(parsed.config, parsed.cells, mode).id;
+      id = (await callApi(backend, 'sweeps.createFromFile', { name: file, text, mode })).id;
       err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, ${workers} worker${workers === 1 ? '' : 's'})`);
     }
     let last = '';
     for (;;) {
+      // a cheap read of the statuses every 250 ms; the full view (predictions, spread over seeds) is built once at the end
       const row = backend.store.sweeps.get(id)!;
       const runs = backend.store.sweeps.runIds(id).map((r) => backend.store.runs.get(r)!);
       const done = runs.filter((r) => DONE.has(r.status)).length;
@@ -80,7 +83,7 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
       if (row.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const view = backend.sweeps.view(id);
+    const view = await callApi(backend, 'sweeps.get', { id });
     if (a.flags['json']) json(view);
     else out(sweepGridText(view));
     const failed = view.cells.flatMap((c) => c.runs).filter((r) => r.status === 'failed' || r.status === 'diverged');
