@@ -4,12 +4,11 @@
 import type { LandscapeProgress, LandscapeView, ReducedView } from '../../shared/api/landscape-types';
 import { LandscapeOptionsSchema, type LandscapeOptions } from '../../shared/api/landscape-options';
 import { ReducedOptionsSchema, type ReducedOptions } from '../../shared/api/reduced-options';
-import { ApiError } from '../../shared/api/contract';
 import type { LocalBackend } from '../services/create-backend';
 import { stringFlag, type ParsedArgs } from './args';
-import { CliFailure, UsageError } from './errors';
+import { UsageError } from './errors';
 import { fmtNum } from './format';
-import { err, json, out } from './io';
+import { followAnalysis } from './analysis-job';
 import { checkpointsFlag, given, numbersFlag, parseFlags, rangeFlag, REDUCED_FLAG_OF, wholeFlag } from './option-flags';
 
 /** Flags of the two commands (merged into "grokscope analyze"'s flag table). */
@@ -161,33 +160,18 @@ function nearestZero(xs: number[]): number {
 }
 
 export async function landscapeCommand(kind: 'landscape' | 'reduced', backend: LocalBackend, runId: number, a: ParsedArgs): Promise<void> {
-  const opts = kind === 'landscape' ? landscapeOptions(a) : reducedOptions(a);
-  const stop = backend.events.subscribe((e, p) => {
-    if (e === 'landscape.progress') {
-      const pr = p as LandscapeProgress;
-      if (pr.runId === runId && !pr.row && !pr.cell) err(`[${pr.done}/${pr.total}] ${pr.message}`);
-    }
-  });
-  const onSigint = () => {
-    err('cancelling the grid (finished rows stay stored; the same command continues them) …');
-    backend.landscapes.cancel(runId);
+  const common = {
+    event: 'landscape.progress' as const,
+    progress: (p: LandscapeProgress) => (p.runId === runId && !p.row && !p.cell ? `[${p.done}/${p.total}] ${p.message}` : null),
+    cancelling: 'cancelling the grid (finished rows stay stored; the same command continues them) …',
+    cancel: () => void backend.landscapes.cancel(runId),
+    json: a.flags['json'] === true,
   };
-  process.on('SIGINT', onSigint);
-  try {
-    if (kind === 'landscape') {
-      const v = await backend.landscapes.landscape(runId, opts as LandscapeOptions);
-      if (a.flags['json']) json(v);
-      else out(landscapeText(v));
-    } else {
-      const v = await backend.landscapes.reduced(runId, opts as ReducedOptions);
-      if (a.flags['json']) json(v);
-      else out(reducedText(v));
-    }
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'conflict') throw new CliFailure(e.message); // cancelled
-    throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
-    stop();
+  if (kind === 'landscape') {
+    const opts = landscapeOptions(a);
+    await followAnalysis(backend, { ...common, compute: () => backend.landscapes.landscape(runId, opts), text: landscapeText });
+  } else {
+    const opts = reducedOptions(a);
+    await followAnalysis(backend, { ...common, compute: () => backend.landscapes.reduced(runId, opts), text: reducedText });
   }
 }

@@ -1,13 +1,11 @@
 // grokscope analyze hessian|id: probes of a run's checkpoints in a compute process (services/run-probes.ts). Progress
 // goes to stderr; Ctrl-C cancels the probe cleanly. A run without checkpoints is invalid input (exit 2).
-import type { HessianView, IdView } from '../../shared/api/types';
+import type { HessianView, IdView, ProbeProgress } from '../../shared/api/types';
 import { HessianOptionsSchema, IdOptionsSchema, type HessianProbeOptions, type IdProbeOptions } from '../../shared/api/probe-options';
-import { ApiError } from '../../shared/api/contract';
 import type { LocalBackend } from '../services/create-backend';
 import type { ParsedArgs } from './args';
-import { CliFailure } from './errors';
 import { fmtNum } from './format';
-import { err, json, out } from './io';
+import { followAnalysis } from './analysis-job';
 import { checkpointsFlag, given, parseFlags, wholeFlag } from './option-flags';
 
 /** The probe's options from its flags, parsed by the API's schema (each problem names its flag). */
@@ -40,33 +38,14 @@ export function idText(v: IdView): string {
 }
 
 export async function probeCommand(kind: 'hessian' | 'id', backend: LocalBackend, runId: number, a: ParsedArgs): Promise<void> {
-  const opts = probeOptions(kind, a);
-  const stop = backend.events.subscribe((e, p) => {
-    if (e === 'probe.progress') {
-      const pr = p as { runId: number; done: number; total: number; message: string };
-      if (pr.runId === runId) err(`[${pr.done}/${pr.total}] ${pr.message}`);
-    }
-  });
-  const onSigint = () => {
-    err('cancelling the probe …');
-    backend.probes.cancel(runId);
+  const common = {
+    event: 'probe.progress' as const,
+    progress: (p: ProbeProgress) => (p.runId === runId ? `[${p.done}/${p.total}] ${p.message}` : null),
+    cancelling: 'cancelling the probe …',
+    cancel: () => void backend.probes.cancel(runId),
+    json: a.flags['json'] === true,
   };
-  process.on('SIGINT', onSigint);
-  try {
-    if (kind === 'hessian') {
-      const h = await backend.probes.hessian(runId, opts);
-      if (a.flags['json']) json(h);
-      else out(hessianText(h));
-    } else {
-      const v = await backend.probes.intrinsicDimension(runId, opts);
-      if (a.flags['json']) json(v);
-      else out(idText(v));
-    }
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'conflict') throw new CliFailure(e.message); // cancelled
-    throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
-    stop();
-  }
+  const opts = probeOptions(kind, a);
+  if (kind === 'hessian') await followAnalysis(backend, { ...common, compute: () => backend.probes.hessian(runId, opts), text: hessianText });
+  else await followAnalysis(backend, { ...common, compute: () => backend.probes.intrinsicDimension(runId, opts), text: idText });
 }
