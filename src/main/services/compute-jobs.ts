@@ -13,7 +13,7 @@ export type JobEnd =
   | { how: 'error'; message: string }
   /** the compute process exited before it said it was done */
   | { how: 'exited'; reason: string }
-  /** handling one of its messages threw here (e.g. storing a row); the process has been killed */
+  /** handling one of its messages threw here (e.g. storing a row); the process is killed */
   | { how: 'broken'; message: string };
 
 export interface JobSpec<T> {
@@ -87,8 +87,8 @@ export class ComputeJobs {
         else if (m.type === 'error') finish({ how: 'error', message: m.message });
         else spec.onMessage(m);
       } catch (e) {
+        finish({ how: 'broken', message: describe(e) }); // before the kill, whose exit would otherwise end it first
         channel.kill();
-        finish({ how: 'broken', message: describe(e) });
       }
     });
     channel.onExit((exit) => {
