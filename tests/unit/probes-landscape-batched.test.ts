@@ -1,5 +1,5 @@
 // Several landscape points per forward pass (Scorer.scoreMany): on a table task, for cross-entropy and MSE, depth 1
-// and 2, cpu and wasm, the shared-first-layer path (models/mlp-slice) equals scoreAt one point at a time (loss within
+// and 2, cpu and wasm, the shared-first-layer path (engine/mlp-slice) equals scoreAt one point at a time (loss within
 // 1e-5 relative, accuracy exactly), also when the batch size does not divide the row; depth 1 against an independent float64 host forward pass; the memory cap chooses the path;
 // models without a batched path fall back to one point at a time.
 import { beforeEach, describe, expect, it } from 'vitest';

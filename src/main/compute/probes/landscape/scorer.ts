@@ -126,7 +126,7 @@ export class Scorer {
     const m = this.config.model;
     const data = this.data;
     if (!this.sliceOf || !data.evaluateMany || m.kind !== 'mlp' || !data.cached('train') || (withVal && !data.cached('val'))) return one;
-    const ds = this.dataset as TaskDataset;
+    const ds = this.dataset;
     const [nTrain, nVal] = [data.size('train'), withVal ? data.size('val') : 0];
     const rows = Math.max(nTrain, nVal);
     // the largest activations of a point: hidden rows [rows, width], logits and softmax [rows, classes], and the
