@@ -8,9 +8,6 @@ import type { ReducedParams } from './reduced-options';
 // The options and their resolved parameters live with their schemas; re-exported for the views' readers.
 export {
   DIRECTION_KINDS,
-  DIRECTION_NORMALIZATIONS,
-  LANDSCAPE_KINDS,
-  LANDSCAPE_SPLITS,
   ONE_DIM_MODES,
   type DirectionKind,
   type DirectionNormalization,
@@ -20,7 +17,7 @@ export {
   type LandscapeSplits,
   type OneDimMode,
 } from './landscape-options';
-export { REDUCED_AXES, REDUCED_LR_SCALINGS, type ReducedAxisPath, type ReducedLrScaling, type ReducedOptions, type ReducedParams } from './reduced-options';
+export type { ReducedAxisPath, ReducedLrScaling, ReducedOptions, ReducedParams } from './reduced-options';
 
 /** Loss and accuracy along one row of the grid (index i ↔ alphas[i]); accuracy is the training code's rule. */
 export interface LandscapeSplitRow {
