@@ -17,7 +17,7 @@ export class OptionError extends Error {
 }
 
 /** A value as a message shows it: NaN (an empty form field) reads as nothing, strings (raw flags) quoted. */
-export function showValue(v: unknown): string {
+function showValue(v: unknown): string {
   if (v === undefined || (typeof v === 'number' && Number.isNaN(v))) return 'nothing';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
   if (Array.isArray(v)) return v.length > 8 ? `[${v.slice(0, 8).map(showValue).join(', ')}, …]` : `[${v.map(showValue).join(', ')}]`;

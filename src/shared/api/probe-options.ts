@@ -8,7 +8,7 @@ export const HESSIAN_DEFAULTS = { maxCheckpoints: 12, maxIter: 30, tol: 1e-2, ex
 export const ID_DEFAULTS = { maxCheckpoints: 20, maxPoints: 1000 } as const;
 
 /** Every probe of a checkpoint costs seconds to minutes: the bounds keep a typo from taking hours. */
-export const PROBE_LIMITS = { steps: 1000, maxCheckpoints: 200, maxIter: [2, 500], maxPoints: [4, 20_000] } as const;
+const PROBE_LIMITS = { steps: 1000, maxCheckpoints: 200, maxIter: [2, 500], maxPoints: [4, 20_000] } as const;
 
 const tolError = says('must be a number in (0, 1)');
 const checkpointOptions = {
