@@ -16,3 +16,12 @@ export function executionSettings(cores?: number, env: NodeJS.ProcessEnv = proce
   if (!Number.isInteger(workers) || workers < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got "${fixed}"`);
   return { threads: { workers }, mlpKernel };
 }
+
+/**
+ * A run's settings when `together` runs are about to train at once on `cores` cores: unless GROKSCOPE_WORKERS fixes
+ * the threads, an equal share of the cores, so a lone run uses every core (as PyTorch does) and a sweep's parallel
+ * cells do not oversubscribe them.
+ */
+export function sharedExecutionSettings(cores: number, together: number, env: NodeJS.ProcessEnv = process.env): ExecutionSettings {
+  return executionSettings(Math.max(1, Math.floor(cores / together)), env);
+}
