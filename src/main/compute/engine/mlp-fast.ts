@@ -14,7 +14,12 @@ import { sliceForward, type SliceForward } from './mlp-slice';
 import { positionTables, slotIndex, tableSum, type SlotIndex } from './position-tables';
 
 /** Σ over a batch's rows of the loss and its gradients in `params` order, at the model's weights or at `params`. */
-export type HostGrads = (input: ModelInput, labels: Int32Array, loss: LossKind, params?: Float32Array[]) => { lossSum: number; grads: Float32Array[] };
+export type HostGrads = (
+  input: ModelInput,
+  labels: Int32Array,
+  loss: LossKind,
+  params?: Float32Array[],
+) => { lossSum: number; grads: Float32Array[] };
 
 /** The points centre + Σ_j a_kj·dirs_j of a landscape slice, evaluated together (inference only, host parameters). */
 export type SliceForwardOf = (centre: Float32Array[], dirs: Float32Array[][]) => SliceForward;
@@ -75,7 +80,8 @@ export function mlpHostGrads(model: MlpModel): HostGrads | null {
     let k = kernels.get(loss);
     if (!k) {
       const widths = hidden.map(() => cfg.width);
-      k = new MlpKernel({ vocab: shape.vocabSize, embedDim: cfg.embedDim, seqLen: shape.seqLen, widths, classes: shape.numClasses, loss: loss === 'mse' ? 'mse' : 'ce' });
+      const { vocabSize: vocab, seqLen, numClasses: classes } = shape;
+      k = new MlpKernel({ vocab, embedDim: cfg.embedDim, seqLen, widths, classes, loss: loss === 'mse' ? 'mse' : 'ce' });
       kernels.set(loss, k);
     }
     k.setRows(input.onehot, tokensOf(input), labels);

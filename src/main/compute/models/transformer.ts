@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TransformerModelConfig } from '../../../shared/config/run-config';
 import { constMatMul, matMul } from '../engine/matmul';
-import { norm, unembedding, type Block, type Norm, type TransformerModel, type TransformerShape, type TransformerWeights } from '../engine/transformer-parts';
+import { norm, unembedding, type Block, type Norm } from '../engine/transformer-parts';
+import type { TransformerModel, TransformerShape, TransformerWeights } from '../engine/transformer-parts';
 import type { Rng } from '../rng';
 import { linear, linearParams, ParamSet, type ModelInput } from './layers';
 
@@ -25,7 +26,8 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
   const { dModel: d, heads: H, seqLen: L } = { ...cfg, seqLen: shape.seqLen };
   const dh = d / H;
   const ps = new ParamSet(rng);
-  const lnParams = (name: string): Norm => (cfg.layerNorm ? [ps.constant(`${name}.weight`, [d], 1), ps.constant(`${name}.bias`, [d], 0)] : null);
+  const lnParams = (name: string): Norm =>
+    cfg.layerNorm ? [ps.constant(`${name}.weight`, [d], 1), ps.constant(`${name}.bias`, [d], 0)] : null;
 
   const embed = ps.normal('embed.weight', [shape.vocabSize, d]);
   const pos = ps.normal('pos.weight', [L, d]);

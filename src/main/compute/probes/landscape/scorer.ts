@@ -1,19 +1,19 @@
 // A run's model and data for measuring the loss at many points θ: the dataset encoded to tensors ONCE (as training
 // caches it), the centre θ and the directions uploaded once per slice (each point is formed on the device as
 // θ + αδ + βη: no host→device upload per point, and the data never leaves the device), and the training code's own
-// evaluation (train/data-source: evaluateSplit, or the sample tasks' own rule), so the landscape at
-// α = 0 is the loss training recorded.
+// evaluation (train/data-source), so the landscape at α = 0 is the loss training recorded.
 //
 // One point (scoreAt) costs a forward pass over the training split (and one over the validation split): the model's
 // variables are overwritten in place and the model's own forward runs. `scoreMany` evaluates several points per pass
-// where the model allows it (the embedding + MLP on token inputs): the first layer, the bulk of a small MLP's cost
-// (K table products and host table sums), is shared across the points (engine/mlp-slice: it is bilinear in the grid
-// coefficients, one [K, m]·[m, n·d] product per pass on a basis built once per slice), later layers run per point,
-// and per point the loss and accuracy of train/metrics evaluateSplitMany; values equal scoreAt's to float32 rounding.
-// 1.8× on the grok-fast MLP, 1.09× on the p = 97 one (BENCHMARKS.md). K is bounded by a memory cap (BATCH_BYTES)
-// that the basis must also fit. Stacked [K, n, d]·[K, d, d'] products were not used: wasm runs them by a slow generic
-// loop (~5× the K plain products), and K weight sets through the model's own products shared only kernel overhead
-// and were no faster (1.1×, 0.93×; BENCHMARKS.md), so that path was removed. Transformers, LSTM, GCN and dense-input MLPs are evaluated one point at a time.
+// where the model has a slice forward (engine/fast-paths: the embedding + MLP on token inputs): the first layer, the
+// bulk of a small MLP's cost (K table products and host table sums), is shared across the points (engine/mlp-slice:
+// it is bilinear in the grid coefficients, one [K, m]·[m, n·d] product per pass on a basis built once per slice),
+// later layers run per point, and per point the loss and accuracy of train/metrics evaluateSplitMany; values equal
+// scoreAt's to float32 rounding. 1.8× on the grok-fast MLP, 1.09× on the p = 97 one (BENCHMARKS.md). K is bounded by
+// a memory cap (BATCH_BYTES) that the basis must also fit. Stacked [K, n, d]·[K, d, d'] products would not help: wasm
+// runs them by a slow generic loop (~5× the K plain products), and K weight sets through the model's own products
+// share only kernel overhead (1.1×, 0.93×; BENCHMARKS.md). Transformers, LSTM, GCN and dense-input MLPs are evaluated
+// one point at a time.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../../../shared/config/run-config';
 import { createModel } from '../../models/create';
