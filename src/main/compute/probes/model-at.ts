@@ -9,9 +9,7 @@ import { createModel } from '../models/create';
 import type { Model } from '../models/layers';
 import type { TensorBlob } from '../../protocol/training-state';
 import { deriveSeed, Rng } from '../rng';
-import { buildAnyDataset } from '../tasks/build';
-import type { TaskDataset } from '../tasks/dataset';
-import type { SampleDataset } from '../tasks/samples';
+import { buildAnyDataset, type RunDataset } from '../tasks/build';
 import type { Batch } from '../train/data';
 import { dataSourceOf } from '../train/data-source';
 
@@ -20,7 +18,7 @@ export const PROBE_CHUNK_FLOATS = 8 * 1024 * 1024;
 
 export interface ProbeModel {
   config: RunConfig;
-  dataset: TaskDataset | SampleDataset;
+  dataset: RunDataset;
   model: Model;
   vars: tf.Variable[];
   /** loads a checkpoint's weights (matched by name and shape) */

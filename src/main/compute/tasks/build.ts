@@ -18,7 +18,10 @@ export function buildDataset(task: TaskConfig): TaskDataset {
   throw new Error(`task.kind "${task.kind}" is a sample task: build it with buildAnyDataset`);
 }
 
-export function buildAnyDataset(task: TaskConfig): TaskDataset | SampleDataset {
+/** Either task family's dataset: what a run trains on. */
+export type RunDataset = TaskDataset | SampleDataset;
+
+export function buildAnyDataset(task: TaskConfig): RunDataset {
   switch (task.kind) {
     case 'modular':
     case 'permutation':

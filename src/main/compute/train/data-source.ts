@@ -6,6 +6,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
 import type { Model, ModelInput } from '../models/layers';
+import type { RunDataset } from '../tasks/build';
 import type { TaskDataset } from '../tasks/dataset';
 import { disposeSampleBatch, encodeSamples, inputFloats, SampleData } from '../tasks/sample-tensors';
 import { isSampleDataset, type SampleDataset } from '../tasks/samples';
@@ -15,7 +16,7 @@ import { evaluateSplit, evaluateSplitMany, type SplitScore } from './metrics';
 export type Split = 'train' | 'val';
 
 export interface DataSource {
-  readonly dataset: TaskDataset | SampleDataset;
+  readonly dataset: RunDataset;
   /**
    * Rows of an equation table: token rows with one answer class each, which the wasm MLP kernel and the batched
    * landscape evaluation take (the sample tasks train and evaluate through the model's TF.js forward).
@@ -40,7 +41,7 @@ export interface DataSource {
   dispose(): void;
 }
 
-export function dataSourceOf(dataset: TaskDataset | SampleDataset): DataSource {
+export function dataSourceOf(dataset: RunDataset): DataSource {
   return isSampleDataset(dataset) ? sampleSource(dataset) : tableSource(dataset);
 }
 

@@ -14,9 +14,7 @@ import { createOptimizer } from '../optim/create';
 import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
 import { scheduledLr } from '../optim/schedule';
 import { deriveSeed, Rng } from '../rng';
-import { buildAnyDataset } from '../tasks/build';
-import type { TaskDataset } from '../tasks/dataset';
-import type { SampleDataset } from '../tasks/samples';
+import { buildAnyDataset, type RunDataset } from '../tasks/build';
 import type { Batch } from './data';
 import { dataSourceOf, type DataSource } from './data-source';
 import { batchLoss } from './metrics';
@@ -44,7 +42,7 @@ const RNG_SLOTS = 4;
 
 export class Trainer {
   /** an equation table (modular, permutation) or an Omnigrok sample dataset (tasks/samples.ts) */
-  readonly dataset: TaskDataset | SampleDataset;
+  readonly dataset: RunDataset;
   readonly model: Model;
   readonly paramCount: number;
   /** completed updates */

@@ -22,9 +22,7 @@ import { basisRows, type SliceForward } from '../../engine/mlp-slice';
 import type { ModelInput } from '../../models/layers';
 import type { Model } from '../../models/layers';
 import { deriveSeed, Rng } from '../../rng';
-import { buildAnyDataset } from '../../tasks/build';
-import type { TaskDataset } from '../../tasks/dataset';
-import type { SampleDataset } from '../../tasks/samples';
+import { buildAnyDataset, type RunDataset } from '../../tasks/build';
 import { dataSourceOf, type DataSource } from '../../train/data-source';
 import type { SplitScore } from '../../train/metrics';
 import type { ParamShape, Vec } from './directions';
@@ -48,7 +46,7 @@ export class Scorer {
   /** θ_0 exactly as training drew it: the seeded init times init.scale */
   readonly theta0: Vec;
   private readonly vars: tf.Variable[];
-  private readonly dataset: TaskDataset | SampleDataset;
+  private readonly dataset: RunDataset;
   /** the splits as tensors, encoded once (train/data-source) */
   private readonly data: DataSource;
   /** device copies of the centre and directions of the current slice */
