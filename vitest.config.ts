@@ -9,8 +9,9 @@ export default defineConfig({
     // Training tests are CPU-bound on a 2-core machine: never run files in parallel.
     fileParallelism: false,
     pool: 'forks',
-    // One thread per run unless a test asks for gradient workers: the default (one per core, compute/parallel) would
-    // make results depend on the CI machine's cores (float32 summation order) and start a worker for every trainer.
+    // Runs started through a back end or the CLI train on one thread unless a test asks for gradient workers (the host
+    // reads GROKSCOPE_WORKERS: host/execution-settings): the default, one per core, would make results depend on the
+    // CI machine's cores (float32 summation order) and start a worker for every trainer.
     env: { GROKSCOPE_WORKERS: '0' },
   },
 });

@@ -140,8 +140,10 @@ describe('gradient pool', () => {
   it('reads GROKSCOPE_WORKERS and GROKSCOPE_MLP_KERNEL on the host: a fixed thread count, else the cores it is given', () => {
     expect(executionSettings(3, {})).toEqual({ threads: { cores: 3 }, mlpKernel: true });
     expect(executionSettings(3, { GROKSCOPE_WORKERS: '' })).toEqual({ threads: { cores: 3 }, mlpKernel: true });
-    expect(executionSettings(3, { GROKSCOPE_WORKERS: '2', GROKSCOPE_MLP_KERNEL: '0' })).toEqual({ threads: { workers: 2 }, mlpKernel: false });
+    const fixedOps = executionSettings(3, { GROKSCOPE_WORKERS: '2', GROKSCOPE_MLP_KERNEL: '0' });
+    expect(fixedOps).toEqual({ threads: { workers: 2 }, mlpKernel: false });
     expect(executionSettings(undefined, {}).threads).toEqual({ cores: expect.any(Number) as number });
-    expect(() => executionSettings(3, { GROKSCOPE_WORKERS: 'many' })).toThrow(/GROKSCOPE_WORKERS must be a non-negative integer, got "many"/);
+    const many = () => executionSettings(3, { GROKSCOPE_WORKERS: 'many' });
+    expect(many).toThrow(/GROKSCOPE_WORKERS must be a non-negative integer, got "many"/);
   });
 });

@@ -72,7 +72,8 @@ describe('threads per run', () => {
         return ch;
       },
     };
-    const execution = (ch: ScriptedChannel | undefined) => (ch?.sent[0] as Extract<HostToCompute, { type: 'start' }> | undefined)?.execution;
+    type Start = Extract<HostToCompute, { type: 'start' }>;
+    const execution = (ch: ScriptedChannel | undefined) => (ch?.sent[0] as Start | undefined)?.execution;
     const before = process.env.GROKSCOPE_WORKERS; // vitest.config.ts sets 0
     delete process.env.GROKSCOPE_WORKERS;
     const backend = createBackend({ dbPath: tmp.file('threads.db'), launcher, maxConcurrent: 3, cores: 8 });

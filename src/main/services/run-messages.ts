@@ -46,9 +46,11 @@ export function doneOutcome(run: ActiveRun, msg: Done): { status: RunStatus; err
 /** The stored status and message of a run whose process exited before it said it was done, at `step`. */
 export function exitOutcome(run: ActiveRun, exit: ComputeExit, step: number): { status: RunStatus; error: string | null } {
   const where = run.state === 'starting' && step === 0 ? 'before training started' : `at step ${step}`;
-  if (run.stopping === 'close') return { status: 'interrupted', error: `interrupted: Grokscope closed while the run was ${run.state} at step ${step}` };
+  if (run.stopping === 'close')
+    return { status: 'interrupted', error: `interrupted: Grokscope closed while the run was ${run.state} at step ${step}` };
   if (run.stopping === 'cancel') return { status: 'cancelled', error: run.stopNote ?? null };
-  if (run.stopping === 'interrupt') return { status: 'interrupted', error: `interrupted ${run.interruptNote ?? 'on request'} at step ${step}` };
+  if (run.stopping === 'interrupt')
+    return { status: 'interrupted', error: `interrupted ${run.interruptNote ?? 'on request'} at step ${step}` };
   return { status: 'failed', error: `${exit.reason} ${where}` };
 }
 

@@ -9,7 +9,10 @@ import type { RunRow } from '../store/runs-repo';
 export function checkpointToResume(store: Store, row: RunRow): number {
   const last = store.checkpoints.list(row.id).at(-1);
   if (!last)
-    throw new ApiError('conflict', `run ${row.id} has no checkpoint to continue from; set training.checkpointEvery > 0 to make runs resumable`);
+    throw new ApiError(
+      'conflict',
+      `run ${row.id} has no checkpoint to continue from; set training.checkpointEvery > 0 to make runs resumable`,
+    );
   if (last.step >= row.totalSteps) throw new ApiError('conflict', `run ${row.id} already reached its last step`);
   return last.step;
 }
@@ -20,5 +23,6 @@ export function cancelStopped(store: Store, row: RunRow, now: string): void {
   if (row.status === 'failed' && store.checkpoints.list(row.id).length === 0)
     throw new ApiError('conflict', `run ${row.id} is already failed, with no checkpoint to resume from; there is nothing to cancel`);
   if (!CANCELLABLE_STOPPED_STATUSES.includes(row.status)) throw new ApiError('conflict', `run ${row.id} is already ${row.status}`);
-  store.runs.setStatus(row.id, 'cancelled', { error: `cancelled; it was ${row.status}${row.error ? ` (${row.error})` : ''}`, finishedAt: now });
+  const error = `cancelled; it was ${row.status}${row.error ? ` (${row.error})` : ''}`;
+  store.runs.setStatus(row.id, 'cancelled', { error, finishedAt: now });
 }
