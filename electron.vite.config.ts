@@ -20,7 +20,7 @@ export default defineConfig({
           index: resolve(root, 'src/main/app/index.ts'),
           compute: resolve(root, 'src/main/compute/entry.ts'),
           // the data-parallel gradient worker (opt-in, GROKSCOPE_WORKERS): started by path from the compute process
-          'grad-worker': resolve(root, 'src/main/compute/parallel/grad-worker.ts'),
+          'grad-worker': resolve(root, 'src/main/compute/train/grad-worker.ts'),
         },
         // ESM ("type": "module"); code shared by the two entries goes to out/main/chunks/
         output: { entryFileNames: '[name].js' },

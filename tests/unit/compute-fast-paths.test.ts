@@ -6,7 +6,7 @@ import { RunConfigSchema, type RunConfigInput } from '../../src/shared/config/ru
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { fastForward, hostGradsFor, sliceForwardFor } from '../../src/main/compute/engine/fast-paths';
 import { createModel, referenceModel } from '../../src/main/compute/models/create';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { buildAnyDataset } from '../../src/main/compute/tasks/build';
 import { dataSourceOf } from '../../src/main/compute/train/data-source';
 

@@ -7,7 +7,7 @@ import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel } from '../../src/main/compute/models/create';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { crossEntropy } from '../../src/main/compute/train/metrics';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 
 beforeAll(async () => {
   await initBackend('cpu');

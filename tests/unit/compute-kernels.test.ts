@@ -9,7 +9,7 @@ import { fastForward } from '../../src/main/compute/engine/fast-paths';
 import { buildPrefixPlan } from '../../src/main/compute/engine/prefix';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { createTransformer } from '../../src/main/compute/models/transformer';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { Trainer } from '../../src/main/compute/train/trainer';
 
 afterAll(() => tf.disposeVariables());

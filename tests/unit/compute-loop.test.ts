@@ -150,7 +150,7 @@ describe('training loop', () => {
 
   for (const variant of [
     { name: 'full batch MLP', over: {} },
-    // the default on a multi-core machine: the rows split over the trainer and a gradient worker (compute/parallel)
+    // the default on a multi-core machine: the rows split over the trainer and a gradient worker (train/pool)
     { name: 'full batch MLP, 2 threads', over: {}, workers: 1 },
     { name: 'minibatch MLP', over: { training: { batchSize: 5 } } },
     {

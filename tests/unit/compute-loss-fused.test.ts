@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import type { Model } from '../../src/main/compute/models/layers';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { encodeBatch, type SplitTensors } from '../../src/main/compute/train/data';
 import { crossEntropy, evaluateSplit } from '../../src/main/compute/train/metrics';
 

@@ -8,7 +8,7 @@ import { LstmModelSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel, paramCount } from '../../src/main/compute/models/create';
 import { crossEntropy } from '../../src/main/compute/train/metrics';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 
 interface Fixture {
   config: { vocab: number; embedDim: number; hidden: number; layers: number; seqLen: number; batch: number; classes: number };

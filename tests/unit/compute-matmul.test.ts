@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { constMatMul, matMul } from '../../src/main/compute/engine/matmul';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 
 beforeAll(async () => {
   await initBackend('cpu');

@@ -7,7 +7,7 @@ import { RunConfigSchema, type LossKind, type RunConfig } from '../../src/shared
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { hostGradsFor } from '../../src/main/compute/engine/fast-paths';
 import { createModel } from '../../src/main/compute/models/create';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { buildDataset } from '../../src/main/compute/tasks/build';
 import { encodeBatch, type Batch } from '../../src/main/compute/train/data';
 import { batchLoss } from '../../src/main/compute/train/metrics';

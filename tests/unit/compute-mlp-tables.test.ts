@@ -10,7 +10,7 @@ import { fastForward } from '../../src/main/compute/engine/fast-paths';
 import { slotIndex } from '../../src/main/compute/engine/position-tables';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { createMlp } from '../../src/main/compute/models/mlp';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 import '../../src/main/compute/probes/second-order-grads'; // side effect: the gradients double backprop needs
 import { crossEntropy } from '../../src/main/compute/train/metrics';
 

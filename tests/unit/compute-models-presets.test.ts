@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSFORMER_PRESETS, TransformerModelSchema } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel } from '../../src/main/compute/models/create';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 
 beforeAll(async () => {
   await initBackend('cpu');

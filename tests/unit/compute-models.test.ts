@@ -5,7 +5,7 @@ import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel, paramCount } from '../../src/main/compute/models/create';
 import type { ModelInput } from '../../src/main/compute/models/layers';
 import { createTransformer } from '../../src/main/compute/models/transformer';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 
 beforeAll(async () => {
   await initBackend('cpu');

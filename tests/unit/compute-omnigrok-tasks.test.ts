@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel } from '../../src/main/compute/models/create';
 import type { Model } from '../../src/main/compute/models/layers';
-import { Rng } from '../../src/main/compute/rng';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { createTeacher, teacherForward } from '../../src/main/compute/datasets/teacher-student';
 import { graphFromSmiles } from '../../src/main/compute/datasets/qm9';
 import { encodeSamples, disposeSampleBatch, SampleData, type SampleInput } from '../../src/main/compute/tasks/sample-tensors';

@@ -1,4 +1,4 @@
-// Data-parallel full-batch gradients (compute/parallel) on the Omnigrok sample tasks: a worker thread rebuilds the
+// Data-parallel full-batch gradients (train/pool) on the Omnigrok sample tasks: a worker thread rebuilds the
 // task from the run config and takes its share of the rows (dense rows, token rows, padded graphs); the combined
 // loss and gradient equal the single-process ones, and a trainer with GROKSCOPE_WORKERS=1 trains like one without.
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,8 +9,8 @@ import { seededRandom } from '../../src/shared/analysis/rng';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel } from '../../src/main/compute/models/create';
-import { GradientPool } from '../../src/main/compute/parallel/pool';
-import { Rng } from '../../src/main/compute/rng';
+import { GradientPool } from '../../src/main/compute/train/pool';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { buildAnyDataset } from '../../src/main/compute/tasks/build';
 import { encodeSamples, disposeSampleBatch } from '../../src/main/compute/tasks/sample-tensors';
 import type { SampleDataset } from '../../src/main/compute/tasks/samples';

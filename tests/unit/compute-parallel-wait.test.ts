@@ -4,7 +4,7 @@
 // (so this test, 300,000 round trips, catches that loop most of the time, not always).
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
-import { waitUntil } from '../../src/main/compute/parallel/shared';
+import { waitUntil } from '../../src/main/compute/train/pool-shared';
 
 // an echo thread with the workers' side of the protocol: wait for a new request in slot 0, answer it in slot 1
 const ECHO = `const { workerData } = require('node:worker_threads');

@@ -1,12 +1,12 @@
-// Data-parallel full-batch steps (compute/parallel): the trainer thread and a worker thread each take a share of the
+// Data-parallel full-batch steps (train/pool): the trainer thread and a worker thread each take a share of the
 // rows; the combined loss and update equal single-thread training up to float32 summation order.
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { createModel } from '../../src/main/compute/models/create';
-import { chooseWorkers, GradientPool } from '../../src/main/compute/parallel/pool';
-import { Rng } from '../../src/main/compute/rng';
+import { chooseWorkers, GradientPool } from '../../src/main/compute/train/pool';
+import { Rng } from '../../src/main/compute/engine/rng';
 import { buildDataset } from '../../src/main/compute/tasks/build';
 import { encodeBatch } from '../../src/main/compute/train/data';
 import { batchLoss } from '../../src/main/compute/train/metrics';

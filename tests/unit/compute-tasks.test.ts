@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModularTaskSchema, type ModularTask } from '../../src/shared/config/run-config';
 import { allEquations, applyOp, buildModularDataset, vocabulary } from '../../src/main/compute/tasks/modular';
-import { deriveSeed, Rng } from '../../src/main/compute/rng';
+import { deriveSeed, Rng } from '../../src/main/compute/engine/rng';
 
 const task = (t: Partial<ModularTask>): ModularTask => ModularTaskSchema.parse({ kind: 'modular', op: 'add', p: 7, ...t });
 

@@ -4,7 +4,7 @@
 export interface ExecutionSettings {
   /**
    * Gradient worker threads for a full-batch step on the wasm or cpu backend: exactly `workers` (GROKSCOPE_WORKERS),
-   * or by default one per core of the `cores` this run may use, beyond the first (compute/parallel chooseWorkers).
+   * or by default one per core of the `cores` this run may use, beyond the first (compute/train/pool chooseWorkers).
    */
   threads: { workers: number } | { cores: number };
   /** the embedding MLP's step in Grokscope's WebAssembly kernel where it applies; false: TF.js ops, to compare */

@@ -1,7 +1,22 @@
 // Phase steps of 000 §2.3, from recorded accuracy series (values in [0, 1]).
 // t1: train acc > 0 first; t2: train acc = 100% first; t3: val acc > 0 first; t4: val acc = 100% first.
 // The 99% variants t2_99 / t4_99 are what a noisy minibatch run can be held to.
-import type { Phases } from '../api/types';
+
+/** The phase steps of a run (000 §2.3): the first update at which each condition holds, null while it has not. */
+export interface Phases {
+  /** train accuracy > 0 for the first time */
+  t1: number | null;
+  /** train accuracy = 100% for the first time */
+  t2: number | null;
+  /** validation accuracy > 0 for the first time */
+  t3: number | null;
+  /** validation accuracy = 100% for the first time */
+  t4: number | null;
+  /** train accuracy ≥ 99% for the first time */
+  t2_99: number | null;
+  /** validation accuracy ≥ 99% for the first time */
+  t4_99: number | null;
+}
 
 export interface StepSeries {
   steps: ArrayLike<number>;

@@ -1,8 +1,11 @@
 // Data shapes that cross the API boundary (main ⇄ renderer, server ⇄ browser). Plain JSON only.
 import type { RunConfig } from '../config/run-config';
 import type { ConfigProblem } from '../config/errors';
+import type { Phases } from '../analysis/phases';
 import type { Prediction } from '../analysis/predictor';
 import type { SpectralSignature } from '../analysis/spectral';
+
+export type { Phases };
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted', 'diverged'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -19,21 +22,6 @@ export type MetricName = (typeof METRICS)[number];
 /** Prefix of the per-parameter weight-norm metrics, e.g. `norm/embed.weight`. */
 export const LAYER_NORM_PREFIX = 'norm/';
 
-/** Phase steps of 000 §2.3 (first step where the condition holds; null if never). */
-export interface Phases {
-  /** train accuracy > 0 for the first time */
-  t1: number | null;
-  /** train accuracy = 100% for the first time */
-  t2: number | null;
-  /** validation accuracy > 0 for the first time */
-  t3: number | null;
-  /** validation accuracy = 100% for the first time */
-  t4: number | null;
-  /** train accuracy ≥ 99% for the first time */
-  t2_99: number | null;
-  /** validation accuracy ≥ 99% for the first time */
-  t4_99: number | null;
-}
 
 export interface RunSummary {
   id: number;

@@ -6,9 +6,15 @@
 // file (and line) and the problem.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Graph } from '../tasks/samples';
 import { DatasetError } from './idx';
 import { parseSmiles, SmilesError } from './smiles';
+
+/** A small undirected graph: node features [nodes, featureDim] row-major, edges as index pairs (each listed once). */
+export interface Graph {
+  nodes: number;
+  features: Float32Array;
+  edges: [number, number][];
+}
 
 export interface Molecule {
   source: string;

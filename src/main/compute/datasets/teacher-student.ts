@@ -1,7 +1,7 @@
 // The teacher-student regression of Omnigrok (003 §3): a teacher MLP (5-100-100-5, tanh) with PyTorch's default
 // initialisation, drawn from its own seed, labels inputs x ~ N(0, I); a student of the same shape (scaled by α, the
 // run's init.scale) learns them with MSE. The teacher's forward pass is plain float64 JS: it runs once per sample.
-import { Rng, deriveSeed } from '../rng';
+import { Rng, deriveSeed } from '../engine/rng';
 
 export interface TeacherSpec {
   inputDim: number;

@@ -2,7 +2,7 @@
 // init Rng is seeded from the run's `seed` only, so the same seed gives the same initial weights whatever the backend.
 import type { ModelConfig } from '../../../shared/config/run-config';
 import { fastForward } from '../engine/fast-paths';
-import type { Rng } from '../rng';
+import type { Rng } from '../engine/rng';
 import type { Model } from './layers';
 import { createGcn } from './gcn';
 import { createLstm } from './lstm';

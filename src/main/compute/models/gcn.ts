@@ -4,7 +4,7 @@
 // have no edges and are masked out of the readout. Weights use nn.Linear's default init.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GcnModelConfig } from '../../../shared/config/run-config';
-import type { Rng } from '../rng';
+import type { Rng } from '../engine/rng';
 import type { SampleInput } from '../tasks/sample-tensors';
 import { linear, linearParams, ParamSet, type Model, type ModelInput } from './layers';
 

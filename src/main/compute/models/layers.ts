@@ -2,7 +2,7 @@
 // so a seed means the same weights on every backend); the model contract and the ops come from engine/layers.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Linear, Param } from '../engine/layers';
-import type { Rng } from '../rng';
+import type { Rng } from '../engine/rng';
 
 export { activate, layerNorm, linear, type Linear, type Model, type ModelInput, type Param } from '../engine/layers';
 

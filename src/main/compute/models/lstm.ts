@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LstmModelConfig } from '../../../shared/config/run-config';
 import { constMatMul, matMul } from '../engine/matmul';
-import type { Rng } from '../rng';
+import type { Rng } from '../engine/rng';
 import { linear, linearParams, ParamSet, type Model, type ModelInput } from './layers';
 
 export interface LstmShape {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MlpModelConfig } from '../../../shared/config/run-config';
 import { constMatMul } from '../engine/matmul';
 import type { MlpModel, MlpShape } from '../engine/mlp-parts';
-import type { Rng } from '../rng';
+import type { Rng } from '../engine/rng';
 import type { SampleInput } from '../tasks/sample-tensors';
 import { activate, linear, linearParams, ParamSet, type ModelInput } from './layers';
 

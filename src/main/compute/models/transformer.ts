@@ -10,7 +10,7 @@ import type { TransformerModelConfig } from '../../../shared/config/run-config';
 import { constMatMul, matMul } from '../engine/matmul';
 import { norm, unembedding, type Block, type Norm } from '../engine/transformer-parts';
 import type { TransformerModel, TransformerShape, TransformerWeights } from '../engine/transformer-parts';
-import type { Rng } from '../rng';
+import type { Rng } from '../engine/rng';
 import { linear, linearParams, ParamSet, type ModelInput } from './layers';
 
 export type { TransformerModel, TransformerShape } from '../engine/transformer-parts';

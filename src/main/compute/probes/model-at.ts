@@ -8,7 +8,7 @@ import type { RunConfig } from '../../../shared/config/run-config';
 import { createModel } from '../models/create';
 import type { Model } from '../models/layers';
 import type { TensorBlob } from '../../protocol/training-state';
-import { deriveSeed, Rng } from '../rng';
+import { deriveSeed, Rng } from '../engine/rng';
 import { buildAnyDataset, type RunDataset } from '../tasks/build';
 import type { Batch } from '../train/data';
 import { dataSourceOf } from '../train/data-source';

@@ -1,5 +1,5 @@
 // The compute entry's side of a probe: validates the config, picks the backend, runs the job and reports back.
-import { jobConfig } from '../job-config';
+import { jobConfig } from '../engine/job-config';
 import { initBackend } from '../engine/backend';
 import type { ComputeToHost, HostToCompute } from '../../protocol/messages';
 import { ProbeCancelled, runProbe } from './run-probe';

@@ -2,7 +2,7 @@
 // and validation, and encoded as token rows in one of the two encodings of 004 §2.2. The tasks (modular.ts,
 // permutation.ts) only supply the table and the element names.
 import type { TaskConfig } from '../../../shared/config/run-config';
-import { Rng } from '../rng';
+import { Rng } from '../engine/rng';
 
 export interface Equation {
   /** element indices in [0, n): also their token ids and, for c, the answer class */

@@ -4,7 +4,7 @@
 import type { ImdbTask } from '../../../shared/config/run-config';
 import { DatasetError } from '../datasets/idx';
 import { buildVocabulary, encodeReview, readAclImdb, type Review } from '../datasets/imdb';
-import { Rng } from '../rng';
+import { Rng } from '../engine/rng';
 import { oneHot, type SampleDataset, type SampleSplit } from './samples';
 
 export function buildImdbDataset(t: ImdbTask): SampleDataset {

@@ -2,7 +2,7 @@
 // (R_linear: E_i = [i, 0, …, 0]; R_random: E_i ~ N(0, I)); a sample (i, j) is the decoder input E_i + E_j and its target
 // the random template Y_k ~ N(0, I_templateDim) of k = i + j. Accuracy: the nearest template is Y_k's.
 import type { MessinessTask } from '../../../shared/config/run-config';
-import { Rng, deriveSeed } from '../rng';
+import { Rng, deriveSeed } from '../engine/rng';
 import type { SampleDataset, SampleSplit } from './samples';
 
 /** R as rows [p, reprDim]: linear and random parts drawn once from the seed, so only m changes between runs. */

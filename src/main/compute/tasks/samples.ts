@@ -3,12 +3,9 @@
 // molecular graph (QM9); its target is a row of numbers (one-hot class, regression output, or class template). How a
 // prediction counts as correct is the task's accuracy rule. Pure JS: compute/tasks/sample-source.ts makes tensors.
 
-/** A small undirected graph: node features [nodes, featureDim] row-major, edges as index pairs (each listed once). */
-export interface Graph {
-  nodes: number;
-  features: Float32Array;
-  edges: [number, number][];
-}
+import type { Graph } from '../datasets/qm9';
+
+export type { Graph };
 
 export type SampleInputs =
   | { kind: 'dense'; dim: number; /** row-major [size, dim] */ values: Float32Array }

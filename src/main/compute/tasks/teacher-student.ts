@@ -2,7 +2,7 @@
 // seed (train first), so growing testSize never changes the training set.
 import type { TeacherStudentTask } from '../../../shared/config/run-config';
 import { createTeacher, teacherSamples, type TeacherSpec } from '../datasets/teacher-student';
-import { Rng, deriveSeed } from '../rng';
+import { Rng, deriveSeed } from '../engine/rng';
 import type { SampleDataset, SampleSplit } from './samples';
 
 export function teacherSpec(t: TeacherStudentTask): TeacherSpec {

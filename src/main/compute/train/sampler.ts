@@ -1,7 +1,7 @@
 // Seeded minibatch sampler with PyTorch DataLoader(shuffle=True, drop_last=False) semantics: each epoch visits a
 // fresh permutation of the training rows in batches, the last one possibly smaller. Its state is the Rng state at the
 // start of the current epoch plus the position in it, so a checkpoint can restore it exactly.
-import { Rng } from '../rng';
+import { Rng } from '../engine/rng';
 
 export class BatchSampler {
   private rng: Rng;

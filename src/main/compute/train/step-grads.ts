@@ -1,6 +1,6 @@
 // How a training batch's loss and gradients are computed: the embedding MLP (ReLU) on the wasm backend runs in
 // Grokscope's own WebAssembly SIMD kernels (engine/mlp-kernel: about 2× faster than its TF.js ops), every other model
-// and backend through TF.js autodiff. The trainer, its own share of a split step (parallel/pool) and each gradient
+// and backend through TF.js autodiff. The trainer, its own share of a split step (train/pool) and each gradient
 // worker use the same choice, so a run's rows are all computed the same way.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';

@@ -13,12 +13,12 @@ import type { Model } from '../models/layers';
 import { createOptimizer } from '../optim/create';
 import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
 import { scheduledLr } from '../optim/schedule';
-import { deriveSeed, Rng } from '../rng';
+import { deriveSeed, Rng } from '../engine/rng';
 import { buildAnyDataset, type RunDataset } from '../tasks/build';
 import type { Batch } from './data';
 import { dataSourceOf, type DataSource } from './data-source';
 import { batchLoss } from './metrics';
-import { GradientPool, oneThread, startGradientPool } from '../parallel/pool';
+import { GradientPool, oneThread, startGradientPool } from './pool';
 import { BatchSampler } from './sampler';
 import { batchGrads, kernelNote, kernelOf, type BatchGrads } from './step-grads';
 
@@ -95,7 +95,7 @@ export class Trainer {
     const bs = config.training.batchSize;
     this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     this.batchNote = bs !== 'full' && bs >= ds.train.size ? `batchSize ${fullBatchText(bs, ds.train.size)}` : null;
-    // full batch: the rows may be shared with gradient worker threads (compute/parallel), table and sample tasks alike
+    // full batch: the rows may be shared with gradient worker threads (train/pool), table and sample tasks alike
     // (chooseWorkers declines minibatches: no pool, and a note that says why)
     const encodeRows = (n: number) => this.encode(Int32Array.from({ length: n }, (_, i) => i));
     const threading = startGradientPool(config, ds.train.size, this.paramCount, encodeRows, execution);
@@ -135,7 +135,7 @@ export class Trainer {
     // 004 §4.3 weight noise: the gradient is taken at θ + σε; the update applies to the clean θ.
     const clean = o.weightNoise > 0 ? this.perturbWeights(o.weightNoise) : null;
     const [value, measured] = tf.tidy(() => {
-      // full batch with spare cores: the rows are split over worker threads (compute/parallel), same maths
+      // full batch with spare cores: the rows are split over worker threads (train/pool), same maths
       const { value, grads } = !own && this.pool ? this.pool.valueAndGrads(this.batchGrads, this.vars) : this.batchGrads(batch);
       if (clean) this.vars.forEach((v, i) => v.assign(clean[i]!));
       const list = this.vars.map((v) => grads[v.name]!);

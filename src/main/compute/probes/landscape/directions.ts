@@ -7,7 +7,7 @@
 // [vocab, dim] in both layouts, so theirs are rows (one token), as in Li et al.'s code.
 import type { DirectionInfo, DirectionKind, DirectionNormalization, OneDimMode } from '../../../../shared/api/landscape-types';
 import { trajectoryPca } from '../../../../shared/analysis/trajectory-pca';
-import { deriveSeed, Rng } from '../../rng';
+import { deriveSeed, Rng } from '../../engine/rng';
 
 export interface ParamShape {
   name: string;

@@ -1,7 +1,7 @@
 // The compute entry's side of a landscape or reduced-landscape grid: validates the config, picks the backend, runs the
 // job and reports each finished row or cell back as it comes.
 import * as tf from '@tensorflow/tfjs-core';
-import { jobConfig } from '../../job-config';
+import { jobConfig } from '../../engine/job-config';
 import { initBackend } from '../../engine/backend';
 import type { ComputeToHost, HostToCompute } from '../../../protocol/messages';
 import { ReducedCancelled, runReducedJob } from '../reduced/job';

@@ -21,7 +21,7 @@ import { sliceForwardFor, type SliceForwardOf } from '../../engine/fast-paths';
 import { basisRows, type SliceForward } from '../../engine/mlp-slice';
 import type { ModelInput } from '../../models/layers';
 import type { Model } from '../../models/layers';
-import { deriveSeed, Rng } from '../../rng';
+import { deriveSeed, Rng } from '../../engine/rng';
 import { buildAnyDataset, type RunDataset } from '../../tasks/build';
 import { dataSourceOf, type DataSource } from '../../train/data-source';
 import type { SplitScore } from '../../train/metrics';

@@ -13,9 +13,9 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
 import type { ExecutionSettings } from '../../protocol/execution';
 import { disposeSampleBatch } from '../tasks/sample-tensors';
-import type { Batch } from '../train/data';
-import type { BatchGrads } from '../train/step-grads';
-import { CTRL, readError, sharedBytes, sharedViews, waitUntil, type SharedViews, type WorkerInit } from './shared';
+import type { Batch } from './data';
+import type { BatchGrads } from './step-grads';
+import { CTRL, readError, sharedBytes, sharedViews, waitUntil, type SharedViews, type WorkerInit } from './pool-shared';
 
 /** How long a worker may take to start (compile wasm, build its rows) or to answer one request. */
 const WAIT_MS = 120_000;

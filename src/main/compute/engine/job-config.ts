@@ -1,8 +1,8 @@
 // A probe or grid job carries its run's config: checked again in the compute process, since it crossed a process
 // boundary; a bad one is reported as the job's error.
-import { formatProblem, problemsFromZod } from '../../shared/config/errors';
-import { RunConfigSchema, type RunConfig } from '../../shared/config/run-config';
-import type { ComputeToHost } from '../protocol/messages';
+import { formatProblem, problemsFromZod } from '../../../shared/config/errors';
+import { RunConfigSchema, type RunConfig } from '../../../shared/config/run-config';
+import type { ComputeToHost } from '../../protocol/messages';
 
 export function jobConfig(runId: number, config: unknown, send: (m: ComputeToHost) => void): RunConfig | null {
   const parsed = RunConfigSchema.safeParse(config);

@@ -9,12 +9,12 @@ import '../engine/gradients';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { initBackend } from '../engine/backend';
 import { createModel } from '../models/create';
-import { Rng } from '../rng';
+import { Rng } from '../engine/rng';
 import { buildAnyDataset } from '../tasks/build';
-import { dataSourceOf } from '../train/data-source';
-import { batchLoss } from '../train/metrics';
-import { kernelOf, kernelSums } from '../train/step-grads';
-import { CTRL, sharedViews, writeError, type WorkerInit } from './shared';
+import { dataSourceOf } from './data-source';
+import { batchLoss } from './metrics';
+import { kernelOf, kernelSums } from './step-grads';
+import { CTRL, sharedViews, writeError, type WorkerInit } from './pool-shared';
 
 const init = workerData as WorkerInit;
 const views = sharedViews(init.sab, init.paramCount);
