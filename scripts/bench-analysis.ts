@@ -1,5 +1,5 @@
 // Times the analysis functions that run on every run (a benchmark, not a test): the spectral signature of a
-// 400-update window (issue 5: under 5 ms) and the predictor's early features, median of many repetitions.
+// 400-update window (the target: under 5 ms) and the predictor's early features, median of many repetitions.
 //
 //   npx tsx scripts/bench-analysis.ts [--json]
 import { earlyFeatures } from '../src/shared/analysis/predictor';

@@ -1,4 +1,4 @@
-// Big histories (issue 9, a benchmark, not a test): a run with 1,000,000 steps of metrics (train/val loss and
+// Big histories (a benchmark, not a test): a run with 1,000,000 steps of metrics (train/val loss and
 // accuracy at every step, 4,000,000 rows, beside other runs), loaded as the UI loads a run page: runs.metrics of the
 // four curves with maxPoints 5000 (server-side min-max downsampling: store/metrics-repo.ts downsampled()). Also the raw read
 // of a 100,000-point series from SQLite. Medians of 5 after one warm-up (the page cache warm, as in a running app).

@@ -1,4 +1,4 @@
-// Landscape cost benchmark (issue 7): each grid point L(θ + αδ + βη) of a 2d surface (what a landscape job does per
+// Landscape cost benchmark: each grid point L(θ + αδ + βη) of a 2d surface (what a landscape job does per
 // point: weights assigned on the device from θ and the directions, then the training code's evaluation of the
 // training and validation splits) timed right next to one plain evaluation of the same model (weights not moved), N×N
 // times, interleaved so that a loaded machine slows both alike. θ is the config's model after 5 updates.

@@ -1,4 +1,4 @@
-// Benchmark of issue 6 (not a test): a 4 × 4 learning-rate × weight-decay grid of modular addition run twice, once in
+// Sweep benchmark (not a test): a 4 × 4 learning-rate × weight-decay grid of modular addition run twice, once in
 // `predict` mode (every cell trained for the predictor's window, then stopped with its prediction) and once in `full`
 // mode (every cell to its budget). Reports the compute of each (updates trained, wall time) and how often the
 // predicted phase diagram agrees with the full one. "Grokked" is the predictor's own label: validation accuracy

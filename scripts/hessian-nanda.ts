@@ -1,4 +1,4 @@
-// Must-show (issue 5): λmax of the Hessian of the training loss of the 1-layer transformer at p = 113 (Nanda et al.'s
+// λmax of the Hessian of the training loss of the 1-layer transformer at p = 113 (Nanda et al.'s
 // setting, examples/nanda-transformer.yaml) converges to 1e-2 relative tolerance in at most 30 Hessian-vector
 // products. For each checkpoint (after N full-batch AdamW updates from the seeded initialisation) it runs the authors'
 // procedure (Lanczos to tol 1e-2, ≤ 30 products), then a long Lanczos run (tol 1e-6, ≤ 80 products) as the reference

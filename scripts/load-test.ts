@@ -1,4 +1,4 @@
-// Load test of issue 9 (a benchmark, not a CI test): `grokscope serve` with N runs streaming at once (N compute
+// Load test (a benchmark, not a CI test): `grokscope serve` with N runs streaming at once (N compute
 // processes), a UI client subscribed to every event, a Hessian probe (a compute process of its own) and spectral
 // analyses running, while a second client calls the API as the UI does (runs.list, runs.get, runs.metrics of a live
 // run, app.info) every few milliseconds and times each answer. At the end every run must have completed with every

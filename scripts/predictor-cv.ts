@@ -1,4 +1,4 @@
-// Offline choice of the predictor's early features (issue 6), on HISTORY databases only: never on the grid the
+// Offline choice of the predictor's early features, on HISTORY databases only: never on the grid the
 // predictor is then measured on. For every finished run of the given databases it computes a bank of candidate
 // early features (all read at W from what the training loop records), then scores a few feature sets fixed in
 // advance from the papers' mechanisms by
@@ -63,7 +63,7 @@ for (const r of target) {
 }
 
 const T = (n: EarlyFeatureName): string => n;
-// the six features of 000 §3 (the predictor's until issue 6's benchmark)
+// the six features of 000 §3 (the default rule's features)
 const B: string[] = Object.keys(EARLY_FEATURES).slice(0, 6);
 const valLossTrend = T('validation-loss trend over [W/2, W] (decades)');
 const normRatio = T('weight-norm change over [0, W] (decades)');

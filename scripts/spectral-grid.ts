@@ -1,4 +1,4 @@
-// Issue 5's grid experiment (000 §3, Fig. 2): modular addition over a small learning-rate × weight-decay grid. For
+// The spectral signature's grid experiment (000 §3, Fig. 2): modular addition over a small learning-rate × weight-decay grid. For
 // each cell: the spectral signature of the per-step training loss over the first W updates, and the final validation
 // accuracy; then Spearman's rank correlation between the two over the grid. Prints a table, or JSON with --json.
 //

@@ -1,5 +1,5 @@
-// Sweeps that a stopped Grokscope left unfinished continue when the app or `grokscope serve` starts again (issue 9:
-// "interrupted sweeps continue"): closed mid-sweep they are 'interrupted', killed they are still 'running'. Finished
+// Sweeps that a stopped Grokscope left unfinished continue when the app or `grokscope serve` starts again:
+// closed mid-sweep they are 'interrupted', killed they are still 'running'. Finished
 // cells are kept, interrupted cells continue from their last checkpoint (or start again without one), queued ones are
 // queued: SweepService.resume. A sweep with a cell still active after markInterrupted belongs to another live
 // Grokscope on the same database, and is left to it.

@@ -1,4 +1,4 @@
-// Sweeps (issue 6; DESIGN.md "sweeps"): expand a sweep config into queued runs (one per cell and seed), let the
+// Sweeps (DESIGN.md "sweeps"): expand a sweep config into queued runs (one per cell and seed), let the
 // executor keep its workers busy, apply the grokking-aware policy after each run's early window, and summarise the
 // grid. The executor is an interface so that a distributed queue can take the local scheduler's place.
 //

@@ -83,7 +83,7 @@ export type EarlyFeatureName = keyof typeof EARLY_FEATURES;
 /**
  * The features the predictor uses, the default rule's first. Chosen by cross-validation on history grids only
  * (a − b, a · b, a / b mod 31; leave-one-task-out accuracy 45/48 against 38/48 for the six spectral and accuracy
- * features alone; BENCHMARKS.md, issue 6): the oscillation energy and validation accuracy of 000 §3, the weight
+ * features alone; BENCHMARKS.md, "Sweeps"): the oscillation energy and validation accuracy of 000 §3, the weight
  * norm's change over the window and its trend projected to the budget, and the validation loss's projected trend.
  */
 export const PREDICTOR_FEATURES = [

@@ -1,4 +1,4 @@
-// Sweep configs (DESIGN.md "Config files"; issue 6): a base run config, axes over any config path (explicit values,
+// Sweep configs (DESIGN.md "Config files"): a base run config, axes over any config path (explicit values,
 // linspace or logspace), seeds per cell, and the early-stopping policy. expandSweep turns one into the runs of its
 // grid, each validated by the run schema, with every problem located by its sweep path.
 import { z } from 'zod';

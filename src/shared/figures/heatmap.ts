@@ -1,4 +1,4 @@
-// Sweep heatmaps (issue 6; 000 Fig. 2): one metric over the grid of the first two axes, the mean over seeds in each
+// Sweep heatmaps (000 Fig. 2): one metric over the grid of the first two axes, the mean over seeds in each
 // cell with its spread in the label. Rows are the first axis (as the paper puts the learning rate on y), columns the
 // second. Pure, like curves.ts: the sweep page and the exports draw the same figure.
 import type { EChartsOption } from 'echarts';

@@ -1,4 +1,4 @@
-// The sweep editor's model (issue 6): a base run config and up to two axes drawn as the heatmap's rows and columns.
+// The sweep editor's model: a base run config and up to two axes drawn as the heatmap's rows and columns.
 // Each axis is a config path with explicit values, a linspace or a logspace; adding or removing a row or column
 // grows or shrinks that axis. Turned into a sweep config and checked by the same shared schema as a sweep file.
 import type { ConfigProblem } from '../../../shared/config/errors';
