@@ -171,8 +171,6 @@ export function trainFractionOf(t: TaskConfig): number {
   }
 }
 
-/** Task kinds whose samples are dense vectors (the MLP reads them directly, no embedding). */
-export const DENSE_TASKS = ['teacher-student', 'mnist', 'messiness'] as const;
 /** Task kinds whose targets are not classes: only MSE makes sense. */
 export const REGRESSION_TASKS = ['teacher-student', 'messiness', 'qm9'] as const;
 /** Which model kinds each task kind accepts. */

@@ -48,38 +48,6 @@ export interface SampleDataset {
   summary: string;
 }
 
-/** Picks rows `idx` of a split (for subsets and train/test partitions). */
-export function takeRows(s: SampleSplit, idx: ArrayLike<number>): SampleSplit {
-  const n = idx.length;
-  const outDim = s.size > 0 ? s.targets.length / s.size : 0;
-  const targets = new Float32Array(n * outDim);
-  const labels = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    const src = idx[r]!;
-    targets.set(s.targets.subarray(src * outDim, (src + 1) * outDim), r * outDim);
-    labels[r] = s.labels[src]!;
-  }
-  return { size: n, inputs: takeInputs(s.inputs, idx), targets, labels };
-}
-
-function takeInputs(inp: SampleInputs, idx: ArrayLike<number>): SampleInputs {
-  const n = idx.length;
-  switch (inp.kind) {
-    case 'dense': {
-      const values = new Float32Array(n * inp.dim);
-      for (let r = 0; r < n; r++) values.set(inp.values.subarray(idx[r]! * inp.dim, (idx[r]! + 1) * inp.dim), r * inp.dim);
-      return { ...inp, values };
-    }
-    case 'tokens': {
-      const ids = new Int32Array(n * inp.seqLen);
-      for (let r = 0; r < n; r++) ids.set(inp.ids.subarray(idx[r]! * inp.seqLen, (idx[r]! + 1) * inp.seqLen), r * inp.seqLen);
-      return { ...inp, ids };
-    }
-    case 'graphs':
-      return { ...inp, graphs: Array.from({ length: n }, (_, r) => inp.graphs[idx[r]!]!) };
-  }
-}
-
 /** One-hot rows [labels.length, classes]. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array {
   const out = new Float32Array(labels.length * classes);

@@ -215,7 +215,3 @@ export function evaluateSplitMany(logitsOf: (input: ModelInput) => tf.Tensor2D, 
   return out;
 }
 
-/** √(Σ‖t‖²) over a list of tensors, as a scalar tensor. */
-export function globalNorm(ts: tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN(ts.map((t) => tf.sum(tf.square(t))))) as tf.Scalar);
-}

@@ -3,7 +3,6 @@
 // unit-tested.
 import {
   LANDSCAPE_DEFAULTS,
-  LANDSCAPE_LIMITS,
   LandscapeOptionsSchema,
   landscapeCrossProblems,
   type DirectionKind,
@@ -72,9 +71,6 @@ export function defaultForm(lastStep: number | null): LandscapeForm {
     points2: null,
   };
 }
-
-/** The API's bound on points per axis (grids far below it already take minutes on a CPU). */
-export const MAX_POINTS = LANDSCAPE_LIMITS.points[1];
 
 export function landscapeRequest(f: LandscapeForm): { options: LandscapeOptions; problems: Record<string, string> } {
   const kind = modeKind(f.mode);
