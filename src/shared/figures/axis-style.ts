@@ -51,3 +51,15 @@ export function lineFrame(pal: { background: string; text: string }, title: stri
     legend: { top: title ? 30 : 2, textStyle: { color: pal.text, fontSize: 12 } },
   };
 }
+
+/** The frame every grid figure (heatmap, contour map) shares: background, no animation, the title, an item tooltip, and
+ *  room on the right for the colour bar. */
+export function gridFrame(pal: { background: string; text: string }, title: string | undefined) {
+  return {
+    backgroundColor: pal.background,
+    animation: false,
+    ...titled(title, pal.text),
+    tooltip: { trigger: 'item' as const },
+    grid: { left: 80, right: 140, top: title ? 48 : 20, bottom: 58 },
+  };
+}

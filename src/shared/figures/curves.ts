@@ -55,21 +55,21 @@ const CYCLE = [
   { light: '#17becf', dark: '#4fd8e6' },
 ];
 
+/** A metric's training and validation curves, in the colours every figure gives them. */
+const trainAndValidation = (metric: 'loss' | 'acc'): CurveSpec[] => [
+  { metric: `train_${metric}`, label: 'train', color: BLUE },
+  { metric: `val_${metric}`, label: 'validation', color: ORANGE },
+];
+
 const SPECS: Record<FigureName, FigureSpec> = {
   loss: {
-    curves: [
-      { metric: 'train_loss', label: 'train', color: BLUE },
-      { metric: 'val_loss', label: 'validation', color: ORANGE },
-    ],
+    curves: trainAndValidation('loss'),
     yTitle: 'loss',
     logYByDefault: true,
     scale: 1,
   },
   accuracy: {
-    curves: [
-      { metric: 'train_acc', label: 'train', color: BLUE },
-      { metric: 'val_acc', label: 'validation', color: ORANGE },
-    ],
+    curves: trainAndValidation('acc'),
     // Percent, as the papers plot accuracy (000 Fig. 2: "validation accuracy (%)").
     yTitle: 'accuracy (%)',
     logYByDefault: false,

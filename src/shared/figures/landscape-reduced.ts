@@ -5,7 +5,7 @@
 import type { EChartsOption } from 'echarts';
 import type { ReducedAxisPath, ReducedCell, ReducedView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle, colourBar, lineFrame, titled } from './axis-style';
+import { axisStyle, colourBar, gridFrame, lineFrame } from './axis-style';
 import { finiteRange } from './landscape-grid-series';
 
 const PAL = {
@@ -97,11 +97,7 @@ export function buildReducedHeatmapOption(
   const norms = view.params.scales.map((s, i) => view.cells.map((r) => r[i]).find((c) => c)?.weightNorm ?? (view.w0 ? s * view.w0 : s));
   const axis = { ...axisStyle(pal), type: 'category' as const, splitLine: { show: false }, splitArea: { show: false } };
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...titled(opts.title, pal.text),
-    tooltip: { trigger: 'item' },
-    grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
+    ...gridFrame(pal, opts.title),
     xAxis: { ...axis, data: norms.map(fmt), name: view.w0 ? 'weight norm w' : 'weight-norm factor α', nameGap: 30 },
     yAxis: { ...axis, data: view.params.values.map(fmt), name: REDUCED_AXIS_LABEL[view.params.axis], nameGap: 56 },
     visualMap: colourBar(lo, hi, [`${barLabel}\n${fmt(hi)}`, fmt(lo)], pal),

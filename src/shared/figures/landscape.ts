@@ -6,7 +6,7 @@
 import type { EChartsOption } from 'echarts';
 import type { DirectionInfo, LandscapeView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle, colourBar, lineFrame, titled, VIRIDIS } from './axis-style';
+import { axisStyle, colourBar, gridFrame, lineFrame, VIRIDIS } from './axis-style';
 import { bilinear } from './landscape-contour';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
@@ -111,11 +111,7 @@ export function buildLandscapeOverTrainingOption(
   const dir = view.directions[0];
   const axis = { ...axisStyle(pal), type: 'category' as const, splitLine: { show: false }, splitArea: { show: false } };
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...titled(opts.title, pal.text),
-    tooltip: { trigger: 'item' },
-    grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
+    ...gridFrame(pal, opts.title),
     xAxis: { ...axis, data: view.alphas.map(fmt), name: `α along δ = ${dir ? directionLabel(dir) : 'δ'}`, nameGap: 30 },
     yAxis: { ...axis, data: view.params.steps.map(String), name: 'checkpoint step', nameGap: 56 },
     visualMap: colourBar(lo, hi, mapText(valueName, hi, lo), pal),
@@ -168,11 +164,7 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
   };
   const axis = { ...axisStyle(pal), type: 'value' as const, splitLine: { show: false } };
   return {
-    backgroundColor: pal.background,
-    animation: false,
-    ...titled(opts.title, pal.text),
-    tooltip: { trigger: 'item' },
-    grid: { left: 80, right: 140, top: opts.title ? 48 : 20, bottom: 58 },
+    ...gridFrame(pal, opts.title),
     xAxis: { ...axis, ...ext(tr?.alpha ?? [], view.params.range), name: `α along δ = ${d1 ? directionLabel(d1) : 'δ'}`, nameGap: 30, axisLabel: { ...axis.axisLabel, formatter: fmt } },
     yAxis: { ...axis, ...ext(tr?.beta ?? [], view.params.range2 ?? view.params.range), name: `β along η = ${d2 ? directionLabel(d2) : 'η'}`, nameGap: 56, ...fitName(pal, 340), axisLabel: { ...axis.axisLabel, formatter: fmt } },
     visualMap: {
