@@ -24,6 +24,16 @@ export function foreignOwner(row: RunRow, ours: boolean, ownerAlive: (o: RunOwne
   return row.owner && ownerAlive(row.owner) ? { owner: row.owner } : 'orphan';
 }
 
+/** Which of these runs another process has asked to cancel; none while the database is busy or closing (the next
+ *  poll asks again). */
+export function cancelRequests(store: Store, ids: number[]): number[] {
+  try {
+    return store.runs.cancelRequested(ids);
+  } catch {
+    return [];
+  }
+}
+
 /** Stores an orphan run interrupted, as opening the database would; the caller announces it. */
 export function storeOrphaned(store: Store, row: RunRow, now: string): void {
   const where = row.status === 'queued' ? '' : ` at step ${row.step}`;

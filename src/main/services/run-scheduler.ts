@@ -10,38 +10,20 @@ import { ApiError } from '../../shared/api/contract';
 import { RESUMABLE_STATUSES, isTerminal } from '../../shared/api/run-status';
 import type { RunStatus } from '../../shared/api/types';
 import { sharedExecutionSettings } from '../host/execution-settings';
-import type { ComputeChannel, ComputeExit, ComputeLauncher } from '../host/types';
+import type { ComputeChannel, ComputeExit } from '../host/types';
 import type { ExecutionSettings } from '../protocol/execution';
 import type { ComputeToHost } from '../protocol/messages';
 import type { TrainingState } from '../protocol/training-state';
-import type { Store } from '../store';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import { lowerPriority, newActiveRun, type ActiveRun } from './active-run';
-import type { EventBus } from './backend-api';
 import { exitOutcome, onComputeMessage, type RunMessageHost } from './run-messages';
-import { CANCEL_POLL_MS, cancelElsewhere, describeOwner, foreignOwner, storeOrphaned } from './run-ownership';
-import type { RunWriter } from './run-writer';
+import { CANCEL_POLL_MS, cancelElsewhere, cancelRequests, describeOwner, foreignOwner, storeOrphaned } from './run-ownership';
 import { RunQueue } from './run-queue';
+import type { SchedulerOptions } from './scheduler-options';
 import { StatusWaiters } from './status-waiters';
 import { cancelStopped, checkpointToResume } from './stopped-runs';
 
-export interface SchedulerOptions {
-  store: Store;
-  writer: RunWriter;
-  events: EventBus;
-  launcher: ComputeLauncher;
-  owner: RunOwner;
-  /** whether another run's owner process is alive (default: always), so its runs are left to it */
-  ownerAlive?: (o: RunOwner) => boolean;
-  maxConcurrent: number;
-  /** the machine's cores, shared among the runs it trains at once (default: os.availableParallelism()) */
-  cores?: number;
-  /** how long a cancelled or finished process may take to exit before it is killed (ms) */
-  graceMs?: number;
-  /** how long pause/resume/cancel wait for the compute process to confirm (ms) */
-  ackTimeoutMs?: number;
-  now?: () => string;
-}
+export type { SchedulerOptions };
 
 export class RunScheduler {
   private readonly queue = new RunQueue();
@@ -85,16 +67,9 @@ export class RunScheduler {
   /** Cancels the runs of ours that another process asked to cancel (runs.cancel_requested_at). */
   private honourCancelRequests(): void {
     if (this.active.size === 0 && this.queue.length === 0) return;
-    let ids: number[];
-    try {
-      ids = this.o.store.runs.cancelRequested([...this.active.keys(), ...this.queue.ids()]);
-    } catch {
-      return; // the database is busy or closing: the next poll asks again
-    }
-    for (const id of ids) {
+    for (const id of cancelRequests(this.o.store, [...this.active.keys(), ...this.queue.ids()])) {
       const run = this.active.get(id);
-      if (run && (run.finished || run.stopping !== null)) continue;
-      const row = this.o.store.runs.get(id);
+      const row = run && (run.finished || run.stopping !== null) ? undefined : this.o.store.runs.get(id);
       if (row) this.cancel(row).catch((e: unknown) => console.error(`run ${id}: cannot cancel it as asked:`, e));
     }
   }
@@ -183,7 +158,14 @@ export class RunScheduler {
     channel.onExit((exit) => this.onExit(run, exit));
     const held = holdAt !== undefined && (resume?.step ?? 0) < holdAt ? holdAt : undefined;
     if (held !== undefined) this.active.get(id)!.holdAt = held;
-    channel.send({ type: 'start', runId: id, config: row.config, execution, ...(resume ? { resume } : {}), ...(held !== undefined ? { holdAt: held } : {}) });
+    channel.send({
+      type: 'start',
+      runId: id,
+      config: row.config,
+      execution,
+      ...(resume ? { resume } : {}),
+      ...(held !== undefined ? { holdAt: held } : {}),
+    });
   }
 
   private onMessage(run: ActiveRun, msg: ComputeToHost): void {
@@ -258,7 +240,10 @@ export class RunScheduler {
       if (this.queue.has(row.id)) throw new ApiError('conflict', `run ${row.id} is queued and has not started; cancel it instead`);
       const other = this.foreign(row);
       if (other && other !== 'orphan')
-        throw new ApiError('conflict', `run ${row.id} is trained by another Grokscope process (${describeOwner(other.owner)}); pause it there`);
+        throw new ApiError(
+          'conflict',
+          `run ${row.id} is trained by another Grokscope process (${describeOwner(other.owner)}); pause it there`,
+        );
       if (other === 'orphan')
         throw new ApiError('conflict', `run ${row.id} is ${row.status} but its Grokscope process is gone; resume or cancel it`);
       throw new ApiError('conflict', `run ${row.id} is ${row.status}; only a running run can be paused`);
@@ -283,7 +268,10 @@ export class RunScheduler {
     if (this.queue.has(row.id)) return;
     const other = this.foreign(row);
     if (other && other !== 'orphan')
-      throw new ApiError('conflict', `run ${row.id} is ${row.status} in another Grokscope process (${describeOwner(other.owner)}); resume it there`);
+      throw new ApiError(
+        'conflict',
+        `run ${row.id} is ${row.status} in another Grokscope process (${describeOwner(other.owner)}); resume it there`,
+      );
     if (other === 'orphan') row = this.orphaned(row);
     if (RESUMABLE_STATUSES.includes(row.status)) {
       const step = checkpointToResume(this.o.store, row);
@@ -308,7 +296,8 @@ export class RunScheduler {
 
   /** Puts an interrupted run that has no checkpoint back in the queue, from step 0. */
   restart(row: RunRow): void {
-    if (row.status !== 'interrupted' && row.status !== 'failed') throw new ApiError('conflict', `run ${row.id} is ${row.status}; only an interrupted or failed run can be restarted`);
+    if (row.status !== 'interrupted' && row.status !== 'failed')
+      throw new ApiError('conflict', `run ${row.id} is ${row.status}; only an interrupted or failed run can be restarted`);
     this.o.store.metrics.deleteAfter(row.id, -1);
     this.o.writer.recompute(row.id);
     this.o.store.runs.setStatus(row.id, 'queued', { error: null, finishedAt: null, owner: this.o.owner, step: 0 });
@@ -389,7 +378,8 @@ export class RunScheduler {
     const timeout = new Promise<void>((r) => setTimeout(r, 5_000).unref());
     await Promise.race([Promise.all(runs.map((r) => r.exited)), timeout]);
     // A process that never reported its exit: record the outcome anyway.
-    for (const run of runs) if (this.active.has(run.runId)) this.onExit(run, { code: null, signal: null, reason: 'compute process did not exit' });
+    for (const run of runs)
+      if (this.active.has(run.runId)) this.onExit(run, { code: null, signal: null, reason: 'compute process did not exit' });
     this.waiters.releaseAll();
   }
 }
