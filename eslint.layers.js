@@ -42,9 +42,21 @@ const policies = [
     disallow: { to: [layer('renderer', 'preload', 'compute', 'app', 'store', 'services', 'main'), OUTSIDE] },
     message: `src/shared may import only src/shared (${why.shared}).`,
   },
-  { from: layer('shared'), disallow: { to: NODE_BUILTIN }, message: `src/shared: Node built-ins are not available everywhere shared code runs (${why.shared}).` },
-  { from: layer('shared'), disallow: { to: ELECTRON }, message: `src/shared: electron is for src/main/app and src/preload only (${why.shared}).` },
-  { from: layer('shared'), disallow: { to: NATIVE }, message: `src/shared: native and Node-only packages belong in src/main (${why.shared}).` },
+  {
+    from: layer('shared'),
+    disallow: { to: NODE_BUILTIN },
+    message: `src/shared: Node built-ins are not available everywhere shared code runs (${why.shared}).`,
+  },
+  {
+    from: layer('shared'),
+    disallow: { to: ELECTRON },
+    message: `src/shared: electron is for src/main/app and src/preload only (${why.shared}).`,
+  },
+  {
+    from: layer('shared'),
+    disallow: { to: NATIVE },
+    message: `src/shared: native and Node-only packages belong in src/main (${why.shared}).`,
+  },
   { from: layer('shared'), disallow: { to: TFJS }, message: `src/shared: TF.js belongs in src/main/compute (${why.shared}).` },
 
   {
@@ -52,14 +64,26 @@ const policies = [
     disallow: { to: [layer('preload', 'compute', 'app', 'store', 'services', 'main'), OUTSIDE] },
     message: `src/renderer may import only src/renderer and src/shared (${why.renderer}).`,
   },
-  { from: layer('renderer'), disallow: { to: NODE_BUILTIN }, message: `src/renderer: the renderer is a sandboxed web page without Node (${why.renderer}).` },
+  {
+    from: layer('renderer'),
+    disallow: { to: NODE_BUILTIN },
+    message: `src/renderer: the renderer is a sandboxed web page without Node (${why.renderer}).`,
+  },
   {
     from: layer('renderer'),
     disallow: { to: ELECTRON },
     message: `src/renderer: the renderer talks to the app only through window.grokscope (lib/bridge) (${why.renderer}).`,
   },
-  { from: layer('renderer'), disallow: { to: NATIVE }, message: `src/renderer: native and Node-only packages cannot run in the renderer (${why.renderer}).` },
-  { from: layer('renderer'), disallow: { to: TFJS }, message: `src/renderer: training runs in compute processes, never in the renderer (${why.renderer}).` },
+  {
+    from: layer('renderer'),
+    disallow: { to: NATIVE },
+    message: `src/renderer: native and Node-only packages cannot run in the renderer (${why.renderer}).`,
+  },
+  {
+    from: layer('renderer'),
+    disallow: { to: TFJS },
+    message: `src/renderer: training runs in compute processes, never in the renderer (${why.renderer}).`,
+  },
 
   {
     from: layer('preload'),
@@ -82,7 +106,11 @@ const policies = [
     disallow: { to: ELECTRON },
     message: `src/main/compute: compute processes also run headless under plain Node, without electron (${why.compute}).`,
   },
-  { from: layer('app'), disallow: { to: layer('renderer', 'preload') }, message: `src/main/app must not import src/renderer or src/preload (${why.app}).` },
+  {
+    from: layer('app'),
+    disallow: { to: layer('renderer', 'preload') },
+    message: `src/main/app must not import src/renderer or src/preload (${why.app}).`,
+  },
   {
     from: layer('store', 'services', 'main'),
     disallow: { to: layer('app', 'renderer', 'preload') },

@@ -26,4 +26,7 @@ const spectralMs = median(() => spectralSignature(loss), 2000);
 const featuresMs = median(() => earlyFeatures({ stepLoss: loss, trainAccAtW: 1, valAccAtW: 0, trajectory, budget: 5000 }), 2000);
 const result = { window: W, spectralSignatureMs: spectralMs, earlyFeaturesMs: featuresMs, node: process.version };
 if (process.argv.includes('--json')) console.log(JSON.stringify(result));
-else console.log(`spectral signature, ${W}-update window: median ${spectralMs.toFixed(3)} ms; predictor features: ${featuresMs.toFixed(3)} ms (${process.version})`);
+else
+  console.log(
+    `spectral signature, ${W}-update window: median ${spectralMs.toFixed(3)} ms; predictor features: ${featuresMs.toFixed(3)} ms (${process.version})`,
+  );

@@ -21,7 +21,11 @@ const dbArg = args.indexOf('--db');
 const keepDb = dbArg >= 0 ? path.resolve(args[dbArg + 1]!) : null;
 const dir = mkdtempSync(path.join(tmpdir(), 'grokscope-history-'));
 const reuse = keepDb !== null && existsSync(keepDb);
-const noCompute: ComputeLauncher = { launch: () => { throw new Error('no training in this benchmark'); } };
+const noCompute: ComputeLauncher = {
+  launch: () => {
+    throw new Error('no training in this benchmark');
+  },
+};
 const backend = createBackend({ dbPath: keepDb ?? path.join(dir, 'history.db'), launcher: noCompute });
 const { store } = backend;
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -37,7 +41,10 @@ const insert = (run: number, n: number, names: string[]) =>
     for (let s = 0; s < n; s++) {
       // a grokking-like curve with a one-step spike at 60% (a slingshot), which the downsampled curve must keep
       const spike = s === Math.floor(n * 0.6) ? 50 : 0;
-      store.metrics.insert(run, names.map((name, k) => [name, s, k < 2 ? Math.exp(-s / n) + spike + 0.01 * Math.sin(s) : Math.min(1, s / n)]));
+      store.metrics.insert(
+        run,
+        names.map((name, k) => [name, s, k < 2 ? Math.exp(-s / n) + spike + 0.01 * Math.sin(s) : Math.min(1, s / n)]),
+      );
     }
   })();
 let big = 1;
@@ -51,7 +58,9 @@ if (!reuse) {
   insert(other, 200_000, ['train_loss', 'val_loss']);
   insert(mid, 100_000, ['train_loss']);
   store.runs.setStatus(big, 'completed', { step: STEPS });
-  log(`wrote ${store.metrics.count(big) + store.metrics.count(other) + store.metrics.count(mid)} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  log(
+    `wrote ${store.metrics.count(big) + store.metrics.count(other) + store.metrics.count(mid)} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** Median wall and CPU milliseconds of 5 calls after a warm-up. */
@@ -91,7 +100,9 @@ const result = {
 if (args.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 else {
   const f = (m: { wallMs: number; cpuMs: number }) => `${m.wallMs} ms wall, ${m.cpuMs} ms CPU`;
-  log(`run page of a ${STEPS}-step run (runs.get + runs.metrics of its 4 curves, maxPoints 5000, as RunPage.svelte asks): ${f(page)}; ${result.pointsSent} points sent, spike kept: ${spikeKept}`);
+  log(
+    `run page of a ${STEPS}-step run (runs.get + runs.metrics of its 4 curves, maxPoints 5000, as RunPage.svelte asks): ${f(page)}; ${result.pointsSent} points sent, spike kept: ${spikeKept}`,
+  );
   log(`one ${STEPS}-point series read whole from SQLite (MetricsRepo.series): ${f(oneSeries)}`);
   log(`one 100,000-point series read whole from SQLite: ${f(read100k)}`);
 }

@@ -42,7 +42,9 @@ const src: DirectionSources = {
     throw new Error('random directions only');
   },
 };
-const d = [0, 1].map((slot) => makeDirection({ kind: 'random', normalization: 'filter', oneDim: 'zero', seed: 0, slot: slot as 0 | 1 }, theta, 5, src).dir);
+const d = [0, 1].map(
+  (slot) => makeDirection({ kind: 'random', normalization: 'filter', oneDim: 'zero', seed: 0, slot: slot as 0 | 1 }, theta, 5, src).dir,
+);
 grid.setSlice(theta, d);
 plain.setSlice(theta, []);
 if (batched) {
@@ -70,7 +72,8 @@ if (batched) {
       time[cpu] += cpuMs() - c0;
     }
     many.forEach((m, k) => (worst = Math.max(worst, Math.abs(m.train.loss - one[k]!.train.loss) / Math.abs(one[k]!.train.loss))));
-    if (many.some((m, k) => m.train.acc !== one[k]!.train.acc || m.val?.acc !== one[k]!.val?.acc)) throw new Error(`row ${i}: accuracies differ`);
+    if (many.some((m, k) => m.train.acc !== one[k]!.train.acc || m.val?.acc !== one[k]!.val?.acc))
+      throw new Error(`row ${i}: accuracies differ`);
   }
   const pts = n * n;
   console.log(
@@ -108,4 +111,15 @@ for (let i = 0; i < n; i++)
   }
 grid.dispose();
 plain.dispose();
-console.log(JSON.stringify({ file, backend: b.backend, splits: withVal ? 'train+val' : 'train', params: grid.dim, points: n * n, gridPerPointMs: +(tg / n / n).toFixed(1), plainEvalMs: +(tp / n / n).toFixed(1), ratio: +(tg / tp).toFixed(3) }));
+console.log(
+  JSON.stringify({
+    file,
+    backend: b.backend,
+    splits: withVal ? 'train+val' : 'train',
+    params: grid.dim,
+    points: n * n,
+    gridPerPointMs: +(tg / n / n).toFixed(1),
+    plainEvalMs: +(tp / n / n).toFixed(1),
+    ratio: +(tg / tp).toFixed(3),
+  }),
+);

@@ -144,7 +144,12 @@ function storedFull(file: string, sweep: SweepConfig): { truth: Map<string, Trut
   try {
     const row = store.sweeps
       .list()
-      .find((s) => s.name === sweep.name && s.status === 'completed' && (s.config.base as { training?: { steps?: number } }).training?.steps === STEPS);
+      .find(
+        (s) =>
+          s.name === sweep.name &&
+          s.status === 'completed' &&
+          (s.config.base as { training?: { steps?: number } }).training?.steps === STEPS,
+      );
     if (!row) throw new Error(`${file}: no completed sweep "${sweep.name}" of ${STEPS} steps`);
     const runs = store.sweeps.runIds(row.id).map((id) => store.runs.get(id)!);
     const wallS = (Date.parse(row.finishedAt!) - Date.parse(row.createdAt)) / 1000;
@@ -224,7 +229,12 @@ async function main(): Promise<void> {
     workers: WORKERS,
     predictor: { method: first.method, trainedOn: first.trainedOn, cvAccuracy: first.cvAccuracy, note: first.note },
     history: predicted.history
-      ? { task: HISTORY_OPS.map((op) => `a ${op} b mod 31`).join(', '), updates: predicted.history.updates, wallS: predicted.history.wallS, grokked: predicted.historyGrokked }
+      ? {
+          task: HISTORY_OPS.map((op) => `a ${op} b mod 31`).join(', '),
+          updates: predicted.history.updates,
+          wallS: predicted.history.wallS,
+          grokked: predicted.historyGrokked,
+        }
       : null,
     historyDb: HISTORY_DB || null,
     predict: { updates: predicted.updates, wallS: predicted.wallS },
@@ -237,11 +247,19 @@ async function main(): Promise<void> {
   };
   if (args.includes('--json')) console.log(JSON.stringify(result, null, 2));
   else {
-    console.log(`compute: full ${full.updates} updates vs predict ${predicted.updates} (${result.computeRatio.toFixed(1)}× less); wall ${full.wallS.toFixed(0)} s vs ${predicted.wallS.toFixed(0)} s`);
-    console.log(`predictor: ${first.method}${first.method === 'calibrated' ? ` on ${first.trainedOn} runs of ${HISTORY_DB || HISTORY_OPS.map((op) => `a ${op} b`).join(', ')} (CV ${((first.cvAccuracy ?? 0) * 100).toFixed(0)}%)` : ''}`);
-    console.log(`agreement with the full phase diagram: ${(agreement * 100).toFixed(0)}% (default rule: ${(ruleAgreement * 100).toFixed(0)}%)`);
+    console.log(
+      `compute: full ${full.updates} updates vs predict ${predicted.updates} (${result.computeRatio.toFixed(1)}× less); wall ${full.wallS.toFixed(0)} s vs ${predicted.wallS.toFixed(0)} s`,
+    );
+    console.log(
+      `predictor: ${first.method}${first.method === 'calibrated' ? ` on ${first.trainedOn} runs of ${HISTORY_DB || HISTORY_OPS.map((op) => `a ${op} b`).join(', ')} (CV ${((first.cvAccuracy ?? 0) * 100).toFixed(0)}%)` : ''}`,
+    );
+    console.log(
+      `agreement with the full phase diagram: ${(agreement * 100).toFixed(0)}% (default rule: ${(ruleAgreement * 100).toFixed(0)}%)`,
+    );
     for (const c of cells) {
-      console.log(`  lr ${Number(c.coords['optimizer.lr']).toPrecision(3)} wd ${c.coords['optimizer.weightDecay']}: grokked ${c.grokked ? 'yes' : 'no '} (val ${((c.finalValAcc ?? 0) * 100).toFixed(1)}%), predicted ${c.predicted ? 'yes' : 'no '} p=${c.probability.toFixed(2)}, rule ${c.ruleSays ? 'yes' : 'no'}`);
+      console.log(
+        `  lr ${Number(c.coords['optimizer.lr']).toPrecision(3)} wd ${c.coords['optimizer.weightDecay']}: grokked ${c.grokked ? 'yes' : 'no '} (val ${((c.finalValAcc ?? 0) * 100).toFixed(1)}%), predicted ${c.predicted ? 'yes' : 'no '} p=${c.probability.toFixed(2)}, rule ${c.ruleSays ? 'yes' : 'no'}`,
+      );
     }
   }
 }

@@ -37,7 +37,8 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--budget-ms') a.plan.budgetMs = num(arg);
     else if (arg === '--backends') {
       const list = (argv[++i] ?? '').split(',').filter(Boolean);
-      for (const b of list) if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend "${b}" (wasm, cpu, tensorflow)`);
+      for (const b of list)
+        if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend "${b}" (wasm, cpu, tensorflow)`);
       a.backends = list as Backend[];
     } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else a.files.push(arg);
@@ -81,13 +82,22 @@ async function main(): Promise<void> {
     peer.torch ??= p.torch;
   }
   const best = (cells: Record<string, Cell>) => {
-    const times = Object.values(cells).map(ms).filter((x): x is number => x !== null);
+    const times = Object.values(cells)
+      .map(ms)
+      .filter((x): x is number => x !== null);
     return times.length ? Math.min(...times) : null;
   };
   const report = {
     date: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores, loadAverage: os.loadavg(), node: process.version, tfjs: tfjsVersion(), torch: peer.torch },
+    machine: {
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      cores,
+      loadAverage: os.loadavg(),
+      node: process.version,
+      tfjs: tfjsVersion(),
+      torch: peer.torch,
+    },
     plan: args.plan,
     workers: describeThreads(),
     configs: Object.fromEntries(
@@ -123,7 +133,10 @@ async function main(): Promise<void> {
   const threadCols = [...new Set([1, cores])].map(String);
   const x = (r: number | null | undefined) => (r == null ? '-' : `${r.toFixed(2)}×`);
   const lines = [
-    `${report.date} · ${report.machine.cpu} × ${cores} (load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}) · Node ${report.machine.node} · tfjs ${report.machine.tfjs} · torch ${peer.torch ?? '-'} · workers ${report.workers}`,
+    `${report.date} · ${report.machine.cpu} × ${cores} (load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}) · Node ${report.machine.node} · tfjs ${report.machine.tfjs} · torch ${peer.torch ?? '-'} · workers ${report.workers}`,
     `| config | ${args.backends.join(' | ')} | ${threadCols.map((t) => `PyTorch ${t} thr`).join(' | ')} | ${args.backends.map((b) => `${b} / PyTorch ${cores} thr`).join(' | ')} | ${args.backends.map((b) => `${b} / best PyTorch`).join(' | ')} |`,
     `|---|${[...args.backends, ...threadCols, ...args.backends, ...args.backends].map(() => '---').join('|')}|`,
   ];

@@ -18,7 +18,9 @@ export function compileKernel(source: string): string {
   try {
     const out = join(dir, 'kernel.wasm');
     const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-    execFileSync(process.execPath, [asc, join(root, source), '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-o', out], { stdio: 'pipe' });
+    execFileSync(process.execPath, [asc, join(root, source), '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-o', out], {
+      stdio: 'pipe',
+    });
     return readFileSync(out).toString('base64');
   } finally {
     rmSync(dir, { recursive: true, force: true });

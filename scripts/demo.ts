@@ -51,7 +51,9 @@ async function demo(): Promise<number> {
         return { name, ...downsampleMinMax(s.steps, s.values, 4000) };
       });
       for (const format of ['svg', 'png'] as const) {
-        const { data } = await exportRunFigure(series, detail.phases, figure, format, { title: `run ${detail.id} · ${detail.task} · ${detail.model}` });
+        const { data } = await exportRunFigure(series, detail.phases, figure, format, {
+          title: `run ${detail.id} · ${detail.task} · ${detail.model}`,
+        });
         const file = join(OUT_DIR, `${figure}.${format}`);
         writeFileSync(file, data);
         written.push(file);
@@ -62,7 +64,8 @@ async function demo(): Promise<number> {
     console.log(`run ${detail.id} completed on ${detail.backend} in ${wallTimeS.toFixed(1)} s (${detail.step} steps)`);
     console.log(`t2 = ${p.t2 ?? 'never'}  (train accuracy first 100%; 99% at ${p.t2_99 ?? 'never'})`);
     console.log(`t4 = ${p.t4 ?? 'never'}  (validation accuracy first 100%; 99% at ${p.t4_99 ?? 'never'})`);
-    if (p.t2 !== null && p.t4 !== null) console.log(`t4 / t2 = ${(p.t4 / Math.max(1, p.t2)).toFixed(1)}: generalisation came long after memorisation`);
+    if (p.t2 !== null && p.t4 !== null)
+      console.log(`t4 / t2 = ${(p.t4 / Math.max(1, p.t2)).toFixed(1)}: generalisation came long after memorisation`);
     console.log(`figures: ${written.join(', ')}`);
     return p.t4_99 === null ? 1 : 0;
   } finally {

@@ -11,7 +11,10 @@ export const SCHEMA_FILE = fileURLToPath(new URL('../resources/run-config.schema
 
 export function runConfigJsonSchemaText(): string {
   // draft-07: the dialect that both VS Code's JSON service and the YAML language server fully understand
-  const generated = z.toJSONSchema(RunConfigSchema, { io: 'input', target: 'draft-07', unrepresentable: 'throw' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(RunConfigSchema, { io: 'input', target: 'draft-07', unrepresentable: 'throw' }) as Record<
+    string,
+    unknown
+  >;
   const { $schema, ...rest } = generated;
   const schema = {
     $schema,

@@ -38,7 +38,9 @@ const parsed = parseConfigText(readFileSync(file, 'utf8'), file);
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const config = parsed.config;
 const info = await initBackend(backendChoice);
-console.log(`backend ${info.backend}; ${file}: p = 113, 1 layer, d_model 128, train fraction ${String((config.task as { trainFraction?: number }).trainFraction)}`);
+console.log(
+  `backend ${info.backend}; ${file}: p = 113, 1 layer, d_model 128, train fraction ${String((config.task as { trainFraction?: number }).trainFraction)}`,
+);
 
 const trainer = new Trainer(config, executionSettings());
 const states = [trainer.snapshot()];
@@ -59,7 +61,9 @@ const loss = {
 for (const excludeOneDim of withExclude ? [false, true] : [false]) {
   const { keep, excluded } = hessianTensors(pm, excludeOneDim);
   const H = new LossHessian(loss, keep);
-  console.log(`\n== Hessian over ${H.dim} parameters${excludeOneDim ? ` (one-dimensional left out: ${excluded.join(', ')})` : ''}, ${N} training rows`);
+  console.log(
+    `\n== Hessian over ${H.dim} parameters${excludeOneDim ? ` (one-dimensional left out: ${excluded.join(', ')})` : ''}, ${N} training rows`,
+  );
   for (const st of states.slice(-1)) {
     pm.load(st.params);
     let t = performance.now();
@@ -96,7 +100,14 @@ for (const excludeOneDim of withExclude ? [false, true] : [false]) {
     const top = await lanczosExtremeEigs((x) => H.hvp(x), H.dim, { maxIter: 30, tol: 1e-2, which: 'LA' });
     const r = withMin
       ? await hessianExtremes((x) => H.hvp(x), H.dim, { maxIter: 30, tol: 1e-2 })
-      : { lambdaMax: top.eigenvalues[0]!, lambdaMin: NaN, ratio: null, lambdaMinFrom: '-', iterations: { max: top.iterations, min: 0 }, converged: { max: top.converged, min: false } };
+      : {
+          lambdaMax: top.eigenvalues[0]!,
+          lambdaMin: NaN,
+          ratio: null,
+          lambdaMinFrom: '-',
+          iterations: { max: top.iterations, min: 0 },
+          converged: { max: top.converged, min: false },
+        };
     const sec = (performance.now() - t) / 1000;
     const ref = await lanczosExtremeEigs((x) => H.hvp(x), H.dim, { maxIter: 80, tol: 1e-6, which: 'LA', seed: 7 });
     const rel = Math.abs(r.lambdaMax - ref.eigenvalues[0]!) / Math.abs(ref.eigenvalues[0]!);
@@ -104,7 +115,9 @@ for (const excludeOneDim of withExclude ? [false, true] : [false]) {
       [
         `step ${st.step}: loss ${H.value().toFixed(4)}`,
         `  λmax = ${r.lambdaMax.toPrecision(6)} after ${r.iterations.max} HVPs (converged to tol 1e-2: ${r.converged.max})`,
-        withMin ? `  λmin = ${r.lambdaMin.toPrecision(6)} after ${r.iterations.min} HVPs (${r.lambdaMinFrom}, converged: ${r.converged.min}); |λmin/λmax| = ${r.ratio?.toPrecision(3)}; both in ${sec.toFixed(1)} s` : `  (λmax alone in ${sec.toFixed(1)} s; --lambda-min adds λmin)`,
+        withMin
+          ? `  λmin = ${r.lambdaMin.toPrecision(6)} after ${r.iterations.min} HVPs (${r.lambdaMinFrom}, converged: ${r.converged.min}); |λmin/λmax| = ${r.ratio?.toPrecision(3)}; both in ${sec.toFixed(1)} s`
+          : `  (λmax alone in ${sec.toFixed(1)} s; --lambda-min adds λmin)`,
         `  reference λmax (Lanczos, tol 1e-6, ${ref.iterations} HVPs, converged ${ref.converged}) = ${ref.eigenvalues[0]!.toPrecision(8)}`,
         `  relative error of the ≤30-HVP λmax: ${rel.toExponential(2)} ${rel <= 1e-2 && r.iterations.max <= 30 ? 'PASS (≤ 1e-2 in ≤ 30 HVPs)' : 'FAIL'}`,
       ].join('\n'),

@@ -39,10 +39,14 @@ const config = (seed: number, steps: number) => ({
 });
 
 // ------------------------------------------------------------------ the server
-const server = spawn(process.execPath, [path.join(ROOT, 'bin', 'grokscope.js'), 'serve', '--db', dbPath, '--port', '0', '--workers', String(RUNS)], {
-  env: { ...process.env, GROKSCOPE_DB: '' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const server = spawn(
+  process.execPath,
+  [path.join(ROOT, 'bin', 'grokscope.js'), 'serve', '--db', dbPath, '--port', '0', '--workers', String(RUNS)],
+  {
+    env: { ...process.env, GROKSCOPE_DB: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 let serverLog = '';
 server.stderr.setEncoding('utf8');
 server.stderr.on('data', (d: string) => (serverLog += d));
@@ -70,7 +74,14 @@ async function connect(): Promise<Client> {
   const pending = new Map<number, { t0: number; resolve: (v: { ms: number; result: unknown }) => void; reject: (e: Error) => void }>();
   const listeners: ((e: string, p: unknown) => void)[] = [];
   ws.on('message', (d) => {
-    const m = JSON.parse(String(d)) as { id?: number; ok?: boolean; result?: unknown; error?: { message: string }; event?: string; payload?: unknown };
+    const m = JSON.parse(String(d)) as {
+      id?: number;
+      ok?: boolean;
+      result?: unknown;
+      error?: { message: string };
+      event?: string;
+      payload?: unknown;
+    };
     if (m.event) return listeners.forEach((l) => l(m.event!, m.payload));
     const p = pending.get(m.id!);
     if (!p) return;
@@ -126,9 +137,15 @@ try {
   let probes = 0;
   const analysing = (async () => {
     while (finished.size < RUNS) {
-      const h = api.call('analysis.hessian', { id: pre.id, maxCheckpoints: 2, maxIter: 20 }).then(() => probes++, (e: Error) => errors.push(`hessian: ${e.message}`));
+      const h = api.call('analysis.hessian', { id: pre.id, maxCheckpoints: 2, maxIter: 20 }).then(
+        () => probes++,
+        (e: Error) => errors.push(`hessian: ${e.message}`),
+      );
       for (let k = 0; k < 10 && finished.size < RUNS; k++) {
-        await api.call('analysis.spectral', { id: pre.id, window: 400 }).then(() => analyses++, (e: Error) => errors.push(`spectral: ${e.message}`));
+        await api.call('analysis.spectral', { id: pre.id, window: 400 }).then(
+          () => analyses++,
+          (e: Error) => errors.push(`spectral: ${e.message}`),
+        );
         await new Promise((res) => setTimeout(res, 100));
       }
       await h;
@@ -140,7 +157,14 @@ try {
   const calls: [string, () => unknown][] = [
     ['runs.list', () => ({})],
     ['runs.get', () => ({ id: ids[Math.floor(Math.random() * ids.length)] })],
-    ['runs.metrics', () => ({ id: ids[Math.floor(Math.random() * ids.length)], names: ['train_loss', 'val_loss', 'train_acc', 'val_acc'], maxPoints: 2000 })],
+    [
+      'runs.metrics',
+      () => ({
+        id: ids[Math.floor(Math.random() * ids.length)],
+        names: ['train_loss', 'val_loss', 'train_acc', 'val_acc'],
+        maxPoints: 2000,
+      }),
+    ],
     ['app.info', () => ({})],
   ];
   let n = 0;
@@ -157,7 +181,9 @@ try {
     if (performance.now() - lastReport > 10_000) {
       lastReport = performance.now();
       const st = (await api.call('runs.list', {})).result as { id: number; step: number }[];
-      log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: steps ${ids.map((id) => st.find((r) => r.id === id)?.step ?? '?').join(' ')}; ${n} calls`);
+      log(
+        `  ${((performance.now() - t0) / 1000).toFixed(0)} s: steps ${ids.map((id) => st.find((r) => r.id === id)?.step ?? '?').join(' ')}; ${n} calls`,
+      );
     }
     await new Promise((res) => setTimeout(res, INTERVAL_MS));
   }
@@ -171,7 +197,8 @@ try {
     const series = (await api.call('runs.metrics', { id, maxPoints: 100_000 })).result as { name: string; steps: number[] }[];
     const valAcc = series.find((s) => s.name === 'val_acc')!;
     const expected = Array.from({ length: evals }, (_, i) => i * EVAL_EVERY);
-    if (JSON.stringify(valAcc.steps) !== JSON.stringify(expected)) errors.push(`run ${id}: val_acc has ${valAcc.steps.length} of ${evals} evaluations`);
+    if (JSON.stringify(valAcc.steps) !== JSON.stringify(expected))
+      errors.push(`run ${id}: val_acc has ${valAcc.steps.length} of ${evals} evaluations`);
     const storedPoints = series.reduce((a, s) => a + s.steps.length, 0);
     const streamedPoints = streamed.get(id) ?? 0;
     if (streamedPoints !== storedPoints) errors.push(`run ${id}: ${streamedPoints} points streamed to the UI, ${storedPoints} stored`);
@@ -187,7 +214,16 @@ try {
   };
   const all = [...lat.values()].flat();
   const latency = Object.fromEntries(
-    [...lat, ['all', all] as [string, number[]]].map(([m, xs]) => [m, { n: xs.length, p50: +pct(xs, 50).toFixed(1), p95: +pct(xs, 95).toFixed(1), p99: +pct(xs, 99).toFixed(1), max: +Math.max(...xs).toFixed(1) }]),
+    [...lat, ['all', all] as [string, number[]]].map(([m, xs]) => [
+      m,
+      {
+        n: xs.length,
+        p50: +pct(xs, 50).toFixed(1),
+        p95: +pct(xs, 95).toFixed(1),
+        p99: +pct(xs, 99).toFixed(1),
+        max: +Math.max(...xs).toFixed(1),
+      },
+    ]),
   );
   const summary = {
     runs: RUNS,
@@ -204,9 +240,14 @@ try {
   };
   if (JSON_OUT) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    log(`\n${RUNS} runs × ${STEPS} steps in ${summary.wallS} s, ${summary.pointsStored} points stored, ${probes} Hessian probes, ${analyses} spectral analyses`);
-    for (const [m, l] of Object.entries(latency)) log(`  ${m.padEnd(14)} n=${String(l.n).padStart(5)}  p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  max ${l.max} ms`);
-    log(`  lost metrics: ${perRun.every((r) => r.storedEvals === evals && r.streamedPoints === r.storedPoints) ? 'none' : 'SOME'}; SQLITE_BUSY: ${busy ? 'yes' : 'none'}`);
+    log(
+      `\n${RUNS} runs × ${STEPS} steps in ${summary.wallS} s, ${summary.pointsStored} points stored, ${probes} Hessian probes, ${analyses} spectral analyses`,
+    );
+    for (const [m, l] of Object.entries(latency))
+      log(`  ${m.padEnd(14)} n=${String(l.n).padStart(5)}  p50 ${l.p50} ms  p95 ${l.p95} ms  p99 ${l.p99} ms  max ${l.max} ms`);
+    log(
+      `  lost metrics: ${perRun.every((r) => r.storedEvals === evals && r.streamedPoints === r.storedPoints) ? 'none' : 'SOME'}; SQLITE_BUSY: ${busy ? 'yes' : 'none'}`,
+    );
     log(errors.length ? `  errors:\n    ${errors.join('\n    ')}` : '  errors: none');
   }
   process.exitCode = errors.length ? 1 : 0;

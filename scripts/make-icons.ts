@@ -57,5 +57,16 @@ function icns(entries: [string, number][]): Buffer {
 
 writeFileSync(`${RES}icon.ico`, ico([16, 24, 32, 48, 64, 128, 256]));
 // ic11..ic14 are the @2x (Retina) variants of 16, 32, 128 and 256; ic10 would be 1024 (512@2x), above our source size
-writeFileSync(`${RES}icon.icns`, icns([['ic11', 32], ['ic12', 64], ['ic07', 128], ['ic13', 256], ['ic08', 256], ['ic14', 512], ['ic09', 512]]));
+writeFileSync(
+  `${RES}icon.icns`,
+  icns([
+    ['ic11', 32],
+    ['ic12', 64],
+    ['ic07', 128],
+    ['ic13', 256],
+    ['ic08', 256],
+    ['ic14', 512],
+    ['ic09', 512],
+  ]),
+);
 console.log(`wrote ${RES}icon.ico and ${RES}icon.icns from a ${srcSize}×${srcSize} icon.png`);

@@ -31,7 +31,6 @@ interface Row {
   f: Record<string, number>;
 }
 
-
 /** Runs of `file` with an early window: the finished ones, or (target) the ones stopped after their window. */
 function readRows(file: string, stopped: boolean): Row[] {
   const rows: Row[] = [];
@@ -44,7 +43,12 @@ function readRows(file: string, stopped: boolean): Row[] {
       if ('reason' in early) continue;
       const f: Record<string, number> = allEarlyFeatures(early, spectralParams({ window: WINDOW })).all;
       const c = run.config;
-      rows.push({ task: `${c.task.kind === 'modular' ? c.task.op : c.task.kind}`, cell: `${c.optimizer.lr.toPrecision(3)}|${c.optimizer.weightDecay}`, grokked: run.phases?.t4_99 != null, f });
+      rows.push({
+        task: `${c.task.kind === 'modular' ? c.task.op : c.task.kind}`,
+        cell: `${c.optimizer.lr.toPrecision(3)}|${c.optimizer.weightDecay}`,
+        grokked: run.phases?.t4_99 != null,
+        f,
+      });
     }
   } finally {
     store.close();
@@ -89,15 +93,24 @@ const result = Object.entries(SETS).map(([name, feats]) => {
   const X = rows.map((r) => feats.map((n) => r.f[n]!));
   const y = rows.map((r) => (r.grokked ? 1 : 0));
   const seeds = [0, 1, 2, 3, 4];
-  const cv = seeds.map((seed) => crossValidate(X, y, Math.min(5, y.filter((v) => v === 1).length, y.filter((v) => v === 0).length), seed).accuracy).reduce((a, b) => a + b, 0) / seeds.length;
+  const cv =
+    seeds
+      .map((seed) => crossValidate(X, y, Math.min(5, y.filter((v) => v === 1).length, y.filter((v) => v === 0).length), seed).accuracy)
+      .reduce((a, b) => a + b, 0) / seeds.length;
   const lot: Record<string, string> = {};
   let lotCorrect = 0;
   for (const t of tasks) {
     const tr = rows.flatMap((r, i) => (r.task !== t ? [i] : []));
     const te = rows.flatMap((r, i) => (r.task === t ? [i] : []));
     if (tasks.length < 2) break;
-    const m = fitLogistic(tr.map((i) => X[i]!), tr.map((i) => y[i]!));
-    const p = predictProba(m, te.map((i) => X[i]!));
+    const m = fitLogistic(
+      tr.map((i) => X[i]!),
+      tr.map((i) => y[i]!),
+    );
+    const p = predictProba(
+      m,
+      te.map((i) => X[i]!),
+    );
     const correct = te.filter((i, j) => (p[j]! >= 0.5 ? 1 : 0) === y[i]).length;
     lotCorrect += correct;
     lot[t] = `${correct}/${te.length}`;
@@ -105,7 +118,10 @@ const result = Object.entries(SETS).map(([name, feats]) => {
   let onTarget: string | null = null;
   if (target.length) {
     const m = fitLogistic(X, y);
-    const p = predictProba(m, target.map((r) => feats.map((n) => r.f[n]!)));
+    const p = predictProba(
+      m,
+      target.map((r) => feats.map((n) => r.f[n]!)),
+    );
     onTarget = `${target.filter((r, j) => p[j]! >= 0.5 === r.grokked).length}/${target.length}`;
   }
   return { name, cv, leaveOneTaskOut: lot, lotAccuracy: tasks.length > 1 ? lotCorrect / rows.length : null, onTarget };
@@ -113,8 +129,12 @@ const result = Object.entries(SETS).map(([name, feats]) => {
 
 if (args.includes('--json')) console.log(JSON.stringify({ runs: rows, target, result }, null, 2));
 else {
-  console.log(`${rows.length} runs (${tasks.map((t) => `${t}: ${rows.filter((r) => r.task === t).length}, ${rows.filter((r) => r.task === t && r.grokked).length} grokked`).join('; ')})`);
+  console.log(
+    `${rows.length} runs (${tasks.map((t) => `${t}: ${rows.filter((r) => r.task === t).length}, ${rows.filter((r) => r.task === t && r.grokked).length} grokked`).join('; ')})`,
+  );
   for (const r of result) {
-    console.log(`${r.name.padEnd(30)} 5-fold CV ${(r.cv * 100).toFixed(1)}%  leave-one-task-out ${r.lotAccuracy == null ? '-' : (r.lotAccuracy * 100).toFixed(1) + '%'} ${JSON.stringify(r.leaveOneTaskOut)}${r.onTarget ? `  post hoc on the target: ${r.onTarget}` : ''}`);
+    console.log(
+      `${r.name.padEnd(30)} 5-fold CV ${(r.cv * 100).toFixed(1)}%  leave-one-task-out ${r.lotAccuracy == null ? '-' : (r.lotAccuracy * 100).toFixed(1) + '%'} ${JSON.stringify(r.leaveOneTaskOut)}${r.onTarget ? `  post hoc on the target: ${r.onTarget}` : ''}`,
+    );
   }
 }

@@ -55,7 +55,9 @@ await runTraining(config, {
   control,
   emit: (m) => {
     if (m.type === 'started') {
-      console.log(`backend ${m.backend}; MNIST ${config.task.kind === 'mnist' ? `${config.task.trainSize} training images, ${evalSize || 10_000} test images` : ''}; ${steps} steps; ${m.paramCount} parameters`);
+      console.log(
+        `backend ${m.backend}; MNIST ${config.task.kind === 'mnist' ? `${config.task.trainSize} training images, ${evalSize || 10_000} test images` : ''}; ${steps} steps; ${m.paramCount} parameters`,
+      );
       console.log('step\ttrain_loss\ttrain_acc\ttest_loss\ttest_acc\tweight_norm\tseconds');
     } else if (m.type === 'metrics') {
       const get = (name: string) => m.rows.find(([n]) => n === name)?.[2];
@@ -72,7 +74,15 @@ await runTraining(config, {
       };
       curve.push(row);
       console.log(
-        [row.step, row.trainLoss.toExponential(3), row.trainAcc.toFixed(4), row.testLoss.toExponential(3), row.testAcc.toFixed(4), row.norm.toFixed(2), row.seconds.toFixed(0)].join('\t'),
+        [
+          row.step,
+          row.trainLoss.toExponential(3),
+          row.trainAcc.toFixed(4),
+          row.testLoss.toExponential(3),
+          row.testAcc.toFixed(4),
+          row.norm.toFixed(2),
+          row.seconds.toFixed(0),
+        ].join('\t'),
       );
       if (outFile) writeFileSync(outFile, JSON.stringify({ config, curve }, null, 1));
     } else if (m.type === 'done') end = m.reason + (m.message ? `: ${m.message}` : '');
@@ -89,13 +99,23 @@ const last = curve.at(-1)!;
 const series = (key: 'trainAcc' | 'testAcc') => ({ steps: curve.map((r) => r.step), values: curve.map((r) => r[key]) });
 const phases = computePhases(series('trainAcc'), series('testAcc'));
 if (outFile) writeFileSync(outFile, JSON.stringify({ config, curve, phases, end }, null, 1));
-console.log(`\nrun ${end}; run time ${last.seconds.toFixed(0)} s (${((1000 * last.seconds) / Math.max(1, last.step)).toFixed(1)} ms per step incl. evaluation)`);
-console.log(`phases: ${Object.entries(phases).map(([k, v]) => `${k} ${v ?? '–'}`).join(', ')}`);
+console.log(
+  `\nrun ${end}; run time ${last.seconds.toFixed(0)} s (${((1000 * last.seconds) / Math.max(1, last.step)).toFixed(1)} ms per step incl. evaluation)`,
+);
+console.log(
+  `phases: ${Object.entries(phases)
+    .map(([k, v]) => `${k} ${v ?? '–'}`)
+    .join(', ')}`,
+);
 if (!fit) {
   console.log('training accuracy never reached 99%');
   process.exit(1);
 }
 const rise = 100 * (last.testAcc - fit.testAcc);
-console.log(`train acc ≥ 99% first at step ${fit.step} (test acc ${(100 * fit.testAcc).toFixed(1)}%); at step ${last.step} test acc ${(100 * last.testAcc).toFixed(1)}%: +${rise.toFixed(1)} points`);
-console.log(rise >= 20 ? 'PASS: test accuracy rose ≥ 20 points after training accuracy reached 99%' : 'FAIL: test accuracy rose < 20 points');
+console.log(
+  `train acc ≥ 99% first at step ${fit.step} (test acc ${(100 * fit.testAcc).toFixed(1)}%); at step ${last.step} test acc ${(100 * last.testAcc).toFixed(1)}%: +${rise.toFixed(1)} points`,
+);
+console.log(
+  rise >= 20 ? 'PASS: test accuracy rose ≥ 20 points after training accuracy reached 99%' : 'FAIL: test accuracy rose < 20 points',
+);
 process.exit(rise >= 20 ? 0 : 1);

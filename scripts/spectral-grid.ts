@@ -93,11 +93,27 @@ async function main(): Promise<void> {
       }
     }
   }
-  const rho = spearman(cells.map((c) => c.energy), cells.map((c) => c.finalValAcc));
-  const rhoRel = spearman(cells.map((c) => c.relativeEnergy), cells.map((c) => c.finalValAcc));
-  const summary = { task: `a+b mod 31, r=${R}, MLP of examples/grok-fast.json`, steps: STEPS, window: WINDOW, cells, spearmanEnergyVsValAcc: rho, spearmanRelativeEnergyVsValAcc: rhoRel };
+  const rho = spearman(
+    cells.map((c) => c.energy),
+    cells.map((c) => c.finalValAcc),
+  );
+  const rhoRel = spearman(
+    cells.map((c) => c.relativeEnergy),
+    cells.map((c) => c.finalValAcc),
+  );
+  const summary = {
+    task: `a+b mod 31, r=${R}, MLP of examples/grok-fast.json`,
+    steps: STEPS,
+    window: WINDOW,
+    cells,
+    spearmanEnergyVsValAcc: rho,
+    spearmanRelativeEnergyVsValAcc: rhoRel,
+  };
   if (args.includes('--json')) console.log(JSON.stringify(summary, null, 2));
-  else console.log(`Spearman ρ(energy, final val acc) = ${rho.toFixed(3)}; ρ(relative energy, final val acc) = ${rhoRel.toFixed(3)} over ${cells.length} runs`);
+  else
+    console.log(
+      `Spearman ρ(energy, final val acc) = ${rho.toFixed(3)}; ρ(relative energy, final val acc) = ${rhoRel.toFixed(3)} over ${cells.length} runs`,
+    );
 }
 
 void main();

@@ -50,7 +50,12 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
       spent += dt;
     }
     // how the step ran: its threads (gradient workers) and, for the MLP on wasm, Grokscope's kernel or TF.js ops
-    return { msPerStep: median(times), steps: times.length, times, notes: [...notes, trainer.threadsNote, ...(trainer.kernelNote ? [trainer.kernelNote] : [])] };
+    return {
+      msPerStep: median(times),
+      steps: times.length,
+      times,
+      notes: [...notes, trainer.threadsNote, ...(trainer.kernelNote ? [trainer.kernelNote] : [])],
+    };
   } finally {
     trainer.dispose();
     tf.disposeVariables();

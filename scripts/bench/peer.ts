@@ -58,7 +58,9 @@ export function runPeer(configs: { id: string; config: RunConfig }[], plan: Timi
     cells[id] = {};
     for (const t of threads) {
       const res = out.results[id]?.[String(t)];
-      cells[id][String(t)] = res ? { msPerStep: res.msPerStep, steps: res.times.length, times: res.times, notes: [] } : { unavailable: 'no result' };
+      cells[id][String(t)] = res
+        ? { msPerStep: res.msPerStep, steps: res.times.length, times: res.times, notes: [] }
+        : { unavailable: 'no result' };
     }
   }
   return { cells, torch: out.torch };

@@ -53,7 +53,8 @@ const bridge: PreloadBridge = {
     return ipcRenderer.invoke(IPC_CALL, method, input);
   },
   on(event, listener) {
-    if (typeof event !== 'string' || !events.has(event)) throw new Error(`unknown event ${quoted(event)}; known: ${EVENT_NAMES.join(', ')}`);
+    if (typeof event !== 'string' || !events.has(event))
+      throw new Error(`unknown event ${quoted(event)}; known: ${EVENT_NAMES.join(', ')}`);
     if (typeof listener !== 'function') throw new TypeError(`listener for ${quoted(event)} must be a function`);
     // the IpcRendererEvent (with its sender) never reaches the page: only the payload does
     const forward = (_ipcEvent: IpcRendererEvent, name: unknown, payload: unknown): void => {

@@ -65,7 +65,9 @@ beforeAll(async () => {
   await page.exposeFunction('__gsDrop', (paths: string[]) => startDroppedFiles(paths, handlers));
   await page.exposeFunction('__gsTake', () => opened.take());
   await page.exposeFunction('__gsTheme', (theme: string) => void themes.push(theme));
-  await page.exposeFunction('__gsExport', (runId: number, view: { smoothing?: number; logX?: boolean }) => exportAllRunFigures(handlers, runId, exportDir, view));
+  await page.exposeFunction('__gsExport', (runId: number, view: { smoothing?: number; logX?: boolean }) =>
+    exportAllRunFigures(handlers, runId, exportDir, view),
+  );
   await page.addInitScript((dir: string) => {
     type L = (payload: unknown) => void;
     const w = window as unknown as Record<string, any>;
@@ -94,7 +96,9 @@ beforeAll(async () => {
     };
   }, disk);
   e2e.backend.events.subscribe((name, payload) => {
-    page.evaluate(([n, p]) => (window as unknown as { __gsEmit(n: unknown, p: unknown): void }).__gsEmit(n, p), [name, payload] as const).catch(() => {});
+    page
+      .evaluate(([n, p]) => (window as unknown as { __gsEmit(n: unknown, p: unknown): void }).__gsEmit(n, p), [name, payload] as const)
+      .catch(() => {});
   });
   await page.goto(e2e.server.url);
   await page.getByText('No runs yet').waitFor({ timeout: 30_000 });
@@ -109,11 +113,13 @@ describe('the renderer in the desktop app', () => {
     onDisk('disk-good.grok.json', RUN('dropped in the app', 11));
     onDisk('disk-broken.grok.yaml', BROKEN);
     // the page's File contents are not what is read: main reads the file on disk
-    expect(await dropOn(page, [
-      { name: 'disk-good.grok.json', text: 'not what main reads' },
-      { name: 'disk-broken.grok.yaml', text: 'not what main reads' },
-      { name: 'from-a-web-page.json', text: RUN('never started', 11) },
-    ])).toBe(true);
+    expect(
+      await dropOn(page, [
+        { name: 'disk-good.grok.json', text: 'not what main reads' },
+        { name: 'disk-broken.grok.yaml', text: 'not what main reads' },
+        { name: 'from-a-web-page.json', text: RUN('never started', 11) },
+      ]),
+    ).toBe(true);
     const good = page.locator('[data-file="disk-good.grok.json"]');
     await poll(() => good.innerText(), 20_000).toMatch(/started run #\d+/);
     const runId = Number(/#(\d+)/.exec(await good.innerText())![1]);
@@ -142,7 +148,7 @@ describe('the renderer in the desktop app', () => {
     await poll(() => page.url()).toMatch(/#\/sweeps\/\d+$/);
   }, 60_000);
 
-  it('carries out the menu\'s commands: navigate, theme, export all figures of the run on screen', async () => {
+  it("carries out the menu's commands: navigate, theme, export all figures of the run on screen", async () => {
     await command({ kind: 'theme', value: 'dark' });
     await poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await command({ kind: 'theme', value: 'light' });

@@ -61,10 +61,11 @@ const parseSvg = (svg: string): Promise<ParsedSvg> =>
     };
   }, svg);
 /** texts that are not tick labels (numbers): legend entries, axis titles, phase markers */
-const words = (texts: string[]): string[] => [...new Set(texts.filter((t) => t !== '' && !/^[-+−]?[\d.,]+(e[-+]?\d+)?[kMG%]?$/i.test(t)))].sort();
+const words = (texts: string[]): string[] =>
+  [...new Set(texts.filter((t) => t !== '' && !/^[-+−]?[\d.,]+(e[-+]?\d+)?[kMG%]?$/i.test(t)))].sort();
 
 describe('dropping files on the window', () => {
-  it('starts the valid run config, shows the broken file\'s located problem, and never navigates', async () => {
+  it("starts the valid run config, shows the broken file's located problem, and never navigates", async () => {
     await page.goto(e2e.server.url);
     await poll(() => page.getByText('No runs yet').count()).toBe(1);
     const before = page.url();
@@ -103,11 +104,24 @@ describe('dropping files on the window', () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'grokscope-figs-'));
     await promisify(execFile)(
       process.execPath,
-      [path.join(REPO, 'bin', 'grokscope.js'), 'export', String(runId), '--all', '--out', outDir, '--db', e2e.backend.dbPath, '--smoothing', '0.6'],
+      [
+        path.join(REPO, 'bin', 'grokscope.js'),
+        'export',
+        String(runId),
+        '--all',
+        '--out',
+        outDir,
+        '--db',
+        e2e.backend.dbPath,
+        '--smoothing',
+        '0.6',
+      ],
       { cwd: REPO, timeout: 120_000 },
     );
     const files = readdirSync(outDir).sort();
-    expect(files).toEqual(expect.arrayContaining([`run-${runId}-loss.svg`, `run-${runId}-loss.png`, `run-${runId}-accuracy.svg`, `run-${runId}-accuracy.png`]));
+    expect(files).toEqual(
+      expect.arrayContaining([`run-${runId}-loss.svg`, `run-${runId}-loss.png`, `run-${runId}-accuracy.svg`, `run-${runId}-accuracy.png`]),
+    );
     expect(pngSize(readFileSync(path.join(outDir, `run-${runId}-loss.png`)))).toEqual({
       width: DEFAULT_PNG_SCALE * DEFAULT_FIGURE_SIZE.width,
       height: DEFAULT_PNG_SCALE * DEFAULT_FIGURE_SIZE.height,

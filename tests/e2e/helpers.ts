@@ -32,7 +32,9 @@ export function ensureChromium(): void {
   try {
     execFileSync('bash', [path.join(REPO, 'scripts', 'ensure-chromium.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
   } catch (e) {
-    throw new Error(`the e2e tests need Chromium at ${CHROMIUM}; scripts/ensure-chromium.sh could not install it (${(e as Error).message.split('\n')[0]})`);
+    throw new Error(
+      `the e2e tests need Chromium at ${CHROMIUM}; scripts/ensure-chromium.sh could not install it (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   if (!existsSync(CHROMIUM)) throw new Error(`scripts/ensure-chromium.sh ran but ${CHROMIUM} is still missing`);
 }
@@ -52,11 +54,15 @@ export function buildRendererIfNeeded(): void {
   const index = path.join(STATIC_DIR, 'index.html');
   const sources = Math.max(newestMtime(path.join(REPO, 'src', 'renderer')), newestMtime(path.join(REPO, 'src', 'shared')));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: REPO,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 240_000,
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(REPO, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'src/renderer/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 240_000,
+    },
+  );
   if (!existsSync(index)) throw new Error(`vite build finished but ${index} does not exist`);
 }
 

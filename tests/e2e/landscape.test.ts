@@ -60,9 +60,13 @@ describe('landscape viewer and optimiser playground', () => {
     await settings.getByRole('button', { name: 'Compute' }).click();
 
     const fig = page.locator('[data-figure="landscape-1d"]');
-    await fig.locator('canvas').first().waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}\npage: ${await page.locator('main').innerText()}\nerrors: ${e2e.pageErrors.join('\n')}`);
-    });
+    await fig
+      .locator('canvas')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`${String(e)}\npage: ${await page.locator('main').innerText()}\nerrors: ${e2e.pageErrors.join('\n')}`);
+      });
     await poll(() => page.getByTestId('landscape-about').textContent(), 60_000).toContain('completed');
     expect(await page.getByTestId('landscape-about').textContent()).toMatch(/raw/);
     // the stored view has the slice's five points, centred on step 20
@@ -71,7 +75,10 @@ describe('landscape viewer and optimiser playground', () => {
     expect(stored.latest?.params.steps).toEqual([20]);
     expect(stored.latest?.rows[0]?.train.loss.every(Number.isFinite)).toBe(true);
 
-    const [svg] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: 'export the 1d slice as SVG' }).click()]);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      fig.getByRole('button', { name: 'export the 1d slice as SVG' }).click(),
+    ]);
     expect(svg.suggestedFilename()).toBe(`run-${runId}-landscape-1d.svg`);
 
     // reopened, the last stored landscape is shown at once
@@ -98,7 +105,11 @@ describe('landscape viewer and optimiser playground', () => {
   it('Esc cancels slices over training after a row; computing again continues from the stored rows', async () => {
     // a run with ~55 checkpoints, so the grid has ~55 rows and the Esc lands long before the last one however fast
     // the machine (a grid of a handful of rows could finish between the first row and the keypress)
-    const many = (await e2e.backend.handlers['runs.create']({ config: { ...CONFIG, name: 'e2e landscape rows', training: { ...CONFIG.training, steps: 400, checkpointEvery: 8 } } })).id;
+    const many = (
+      await e2e.backend.handlers['runs.create']({
+        config: { ...CONFIG, name: 'e2e landscape rows', training: { ...CONFIG.training, steps: 400, checkpointEvery: 8 } },
+      })
+    ).id;
     await waitCompleted(many);
     await page.goto(`${e2e.server.url}#/runs/${many}/landscape`);
     const settings = page.getByRole('form', { name: 'landscape settings' });
@@ -109,17 +120,23 @@ describe('landscape viewer and optimiser playground', () => {
     await settings.getByRole('button', { name: 'Compute' }).click();
     // Esc as soon as a row is done, read on every frame: a locator's waitFor polls at growing intervals and can miss
     // a "1/50 rows" that lasts one row on a fast machine
-    await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('progress[aria-label="landscape progress"]')?.value ?? 0) >= 1, null, {
-      polling: 'raf',
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLProgressElement>('progress[aria-label="landscape progress"]')?.value ?? 0) >= 1,
+      null,
+      {
+        polling: 'raf',
+        timeout: 60_000,
+      },
+    );
     await page.keyboard.press('Escape');
     await settings
       .getByText(/was cancelled/)
       .waitFor({ timeout: 30_000 })
       .catch(async (e: unknown) => {
         const stored = await e2e.backend.handlers['analysis.landscapeStored']({ id: many });
-        throw new Error(`${String(e)}\nstored: ${JSON.stringify(stored.landscapes.map((l) => [l.status, l.rowsDone, l.rowsTotal]))}\npage: ${await page.locator('main').innerText()}\nerrors: ${e2e.pageErrors.join('\n')}`);
+        throw new Error(
+          `${String(e)}\nstored: ${JSON.stringify(stored.landscapes.map((l) => [l.status, l.rowsDone, l.rowsTotal]))}\npage: ${await page.locator('main').innerText()}\nerrors: ${e2e.pageErrors.join('\n')}`,
+        );
       });
     const cut = (await e2e.backend.handlers['analysis.landscapeStored']({ id: many })).landscapes[0]!;
     console.log(`Esc after the first row: ${cut.rowsDone} of ${cut.rowsTotal} rows stored`);
@@ -130,7 +147,7 @@ describe('landscape viewer and optimiser playground', () => {
     await poll(() => page.getByTestId('landscape-about').textContent(), 120_000).toMatch(/completed.*rows continued from a stored run/);
   }, 240_000);
 
-  it("computes a 2 × 1 reduced landscape (Omnigrok) and draws its curves", async () => {
+  it('computes a 2 × 1 reduced landscape (Omnigrok) and draws its curves', async () => {
     await page.goto(`${e2e.server.url}#/runs/${runId}/landscape`);
     const panel = page.getByRole('region', { name: 'reduced landscape' });
     await panel.getByLabel('weight-norm factors').fill('0.5, x');
@@ -150,7 +167,8 @@ describe('landscape viewer and optimiser playground', () => {
     await page.waitForURL(/#\/playground$/);
     const fig = page.locator('[data-figure="rosenbrock-trajectories"]');
     await fig.locator('canvas').first().waitFor({ timeout: 15_000 });
-    for (const k of ['sgd', 'momentum', 'rmsprop', 'rprop', 'adam', 'adamax']) expect(await page.getByTestId(`final-error-${k}`).textContent()).toMatch(/\d/);
+    for (const k of ['sgd', 'momentum', 'rmsprop', 'rprop', 'adam', 'adamax'])
+      expect(await page.getByTestId(`final-error-${k}`).textContent()).toMatch(/\d/);
     // adaptive methods reach the minimum's neighbourhood, SGD does not (000 App. D)
     const err = async (k: string) => Number((await page.getByTestId(`final-error-${k}`).textContent())!.trim());
     expect(await err('adamax')).toBeLessThan(0.05);

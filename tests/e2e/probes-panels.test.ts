@@ -97,7 +97,9 @@ describe('Hessian and intrinsic-dimension panels', () => {
     const stored = await e2e.backend.handlers['analysis.stored']({ id: small });
     const last = stored.hessian!.points.at(-1)!;
     // the numbers under the figure are the stored result's, as the panel formats them
-    expect(await panels.hessian.locator('.numbers').innerText()).toContain(`λmax ${last.lambdaMax.toPrecision(4)}, λmin ${last.lambdaMin.toPrecision(4)}`);
+    expect(await panels.hessian.locator('.numbers').innerText()).toContain(
+      `λmax ${last.lambdaMax.toPrecision(4)}, λmin ${last.lambdaMin.toPrecision(4)}`,
+    );
     expect(stored.hessian!.points.map((p) => p.step)).toEqual([20, 40]);
     expect(await panels.hessian.getByText(`2 checkpoints, d = ${stored.hessian!.dim.toLocaleString('en-US')}`).count()).toBe(1);
     const hp = await hessianProgress();

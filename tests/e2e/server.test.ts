@@ -100,7 +100,14 @@ describe('static files', () => {
   });
 
   it('never serves a file outside the folder', async () => {
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt', '/%00index.html', '//etc/passwd']) {
+    for (const p of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/%00index.html',
+      '//etc/passwd',
+    ]) {
       const r = await get(p);
       expect(r.status, p).not.toBe(200);
       expect(r.body, p).not.toContain('TOP SECRET');
@@ -197,7 +204,8 @@ describe('API over the WebSocket', () => {
   });
 
   it('returns located problems for an invalid config file', async () => {
-    const text = '{\n  "task": { "kind": "modular", "op": "add", "p": 23 },\n  "model": { "kind": "mlp" },\n  "optimizer": { "lr": -1 },\n  "training": { "steps": 10 }\n}\n';
+    const text =
+      '{\n  "task": { "kind": "modular", "op": "add", "p": 23 },\n  "model": { "kind": "mlp" },\n  "optimizer": { "lr": -1 },\n  "training": { "steps": 10 }\n}\n';
     const r = await roundTrip(ws, JSON.stringify({ id: 2, method: 'config.validate', params: { name: 'bad.json', text } }), 2);
     expect(r['ok']).toBe(true);
     const result = r['result'] as { ok: boolean; problems: { path: string; line?: number; message: string }[] };

@@ -91,7 +91,9 @@ describe('a sweep in the browser', () => {
     await poll(() => cells.count()).toBe(6);
     expect(await page.getByLabel('columns: values').inputValue()).toBe('0.1, 1, 2');
     // the path list offers the base config's numeric settings
-    expect(await page.locator('#sweep-paths-rows option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('optimizer.weightDecay');
+    expect(await page.locator('#sweep-paths-rows option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain(
+      'optimizer.weightDecay',
+    );
     await page.getByLabel('rows: config path').fill('optimizer.lrr');
     await poll(() => page.getByRole('alert').innerText()).toContain('axes[0].path: "optimizer.lrr" is not a setting of the base config');
     expect(await page.getByRole('button', { name: 'Start sweep' }).isDisabled()).toBe(true);
@@ -104,4 +106,3 @@ describe('a sweep in the browser', () => {
     expect(pageErrors).toEqual([]);
   }, 240_000);
 });
-

@@ -62,7 +62,10 @@ afterAll(() => e2e?.close());
 const dropFiles = (files: { name: string; text: string }[]): Promise<boolean> => dropOn(page, files);
 
 const pointsOf = (figure: string): Promise<number> =>
-  page.locator(`[data-figure="${figure}"]`).getAttribute('data-points').then((v) => Number(v));
+  page
+    .locator(`[data-figure="${figure}"]`)
+    .getAttribute('data-points')
+    .then((v) => Number(v));
 
 describe('Grokscope in the browser', () => {
   it('opens with the token and takes it out of the address bar', async () => {
@@ -88,7 +91,12 @@ describe('Grokscope in the browser', () => {
   it('lists the located problems of each invalid dropped file and starts nothing', async () => {
     // Two files in one drop: each is read and checked on its own.
     const badYaml = 'task:\n  kind: modular\n  op: div\n  p: 24\nmodel: {kind: mlp}\ntraining: {steps: 10}\n';
-    expect(await dropFiles([{ name: 'bad.json', text: BAD_CONFIG }, { name: 'bad.yaml', text: badYaml }])).toBe(true);
+    expect(
+      await dropFiles([
+        { name: 'bad.json', text: BAD_CONFIG },
+        { name: 'bad.yaml', text: badYaml },
+      ]),
+    ).toBe(true);
     const problem = page.locator('[data-file="bad.json"] .problem');
     await poll(() => problem.count()).toBe(1);
     const text = await problem.innerText();
@@ -156,7 +164,10 @@ describe('Grokscope in the browser', () => {
 
     // PNG through the button: the export size (the CLI's, 800×500) at pixel ratio 2.
     const size = EXPORT_SIZE;
-    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'export Loss as PNG' }).click()]);
+    const [pngDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'export Loss as PNG' }).click(),
+    ]);
     expect(pngDownload.suggestedFilename()).toBe(`run-${id}-loss.png`);
     const png = readFileSync(await pngDownload.path());
     expect(pngSize(png)).toEqual({ width: PNG_PIXEL_RATIO * size.width, height: PNG_PIXEL_RATIO * size.height });
@@ -164,7 +175,10 @@ describe('Grokscope in the browser', () => {
     expect(PNG_PIXEL_RATIO).toBe(DEFAULT_PNG_SCALE);
 
     // SVG through the button: well-formed XML with the builder's series names and axis titles.
-    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'export Loss as SVG' }).click()]);
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'export Loss as SVG' }).click(),
+    ]);
     expect(svgDownload.suggestedFilename()).toBe(`run-${id}-loss.svg`);
     const svg = readFileSync(await svgDownload.path(), 'utf8');
     const parsed = await page.evaluate((text) => {
@@ -312,10 +326,15 @@ describe('Grokscope in the browser', () => {
     const banner = page.getByText('Not connected to the Grokscope server.');
     await poll(() => banner.count()).toBe(1);
     // Something happens while the page is disconnected; after the reconnect the list must show it.
-    const { id } = await backend.handlers['runs.create']({ config: RunConfigSchema.parse({ ...GOOD_CONFIG, name: 'made while away', training: { steps: 20 } }) });
+    const { id } = await backend.handlers['runs.create']({
+      config: RunConfigSchema.parse({ ...GOOD_CONFIG, name: 'made while away', training: { steps: 20 } }),
+    });
     server = e2e.server = await startServer({ backend, port, token, staticDir: STATIC_DIR });
     // Skip the backoff wait if the banner is between attempts; otherwise the scheduled attempt gets there.
-    await page.getByRole('button', { name: 'Retry now' }).click({ timeout: 2_000 }).catch(() => {});
+    await page
+      .getByRole('button', { name: 'Retry now' })
+      .click({ timeout: 2_000 })
+      .catch(() => {});
     await poll(() => banner.count(), 30_000).toBe(0);
     await poll(() => page.getByText('Reconnecting…').count()).toBe(0);
     await poll(() => page.locator(`tr[data-run-id="${id}"]`).count()).toBe(1);

@@ -14,19 +14,28 @@ let dir: string;
 let out: string;
 
 const runJson = (args: string[], env: Record<string, string> = {}) =>
-  JSON.parse(execFileSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 }).trim().split('\n').at(-1)!);
+  JSON.parse(
+    execFileSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 })
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  );
 
 beforeAll(() => {
   // inside the repository (git-ignored), so the bundles' external packages resolve from its node_modules
   mkdirSync(join(root, '.grokscope-test'), { recursive: true });
   dir = mkdtempSync(join(root, '.grokscope-test', 'bundles-'));
   out = join(dir, 'out');
-  execFileSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '-c', here('electron-vite.config.ts'), '--logLevel', 'warn'], {
-    cwd: root,
-    env: { ...process.env, GROKSCOPE_BUNDLE_OUT: out },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: 120_000,
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '-c', here('electron-vite.config.ts'), '--logLevel', 'warn'],
+    {
+      cwd: root,
+      env: { ...process.env, GROKSCOPE_BUNDLE_OUT: out },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeout: 120_000,
+    },
+  );
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -51,15 +51,18 @@ export function nextEvent<E extends EventName>(
   });
 }
 
-export const statusIs = (runId: number, ...statuses: string[]) => (p: EventPayloads['run.status']) =>
-  p.runId === runId && statuses.includes(p.status);
+export const statusIs =
+  (runId: number, ...statuses: string[]) =>
+  (p: EventPayloads['run.status']) =>
+    p.runId === runId && statuses.includes(p.status);
 
 /** Records every event of a run, in order. */
 export function recordEvents(backend: LocalBackend, runId: () => number | null) {
   const statuses: string[] = [];
   const progress: EventPayloads['run.progress'][] = [];
   const off = backend.events.subscribe((e, p) => {
-    if (e === 'run.status' && (p as EventPayloads['run.status']).runId === runId()) statuses.push((p as EventPayloads['run.status']).status);
+    if (e === 'run.status' && (p as EventPayloads['run.status']).runId === runId())
+      statuses.push((p as EventPayloads['run.status']).status);
     if (e === 'run.progress' && (p as EventPayloads['run.progress']).runId === runId()) progress.push(p as EventPayloads['run.progress']);
   });
   return { statuses, progress, off };

@@ -164,10 +164,21 @@ describe('resuming a minibatch run with noise and a non-Adam optimiser', () => {
       { steps: 600, evalEvery: 10, checkpointEvery: 100, checkpointPowersOfTwo: true, batchSize: 16 },
       {
         seed: 5,
-        optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01, clipGradNorm: 5, updateNoise: 0.1, weightNoise: 0.01, warmupSteps: 5 },
+        optimizer: {
+          kind: 'sgd',
+          lr: 0.05,
+          momentum: 0.9,
+          nesterov: true,
+          weightDecay: 0.01,
+          clipGradNorm: 5,
+          updateNoise: 0.1,
+          weightNoise: 0.01,
+          warmupSteps: 5,
+        },
       },
     );
-    const all = async (id: number) => (await backend.handlers['runs.metrics']({ id, maxPoints: 100_000 })).sort((a, b) => a.name.localeCompare(b.name));
+    const all = async (id: number) =>
+      (await backend.handlers['runs.metrics']({ id, maxPoints: 100_000 })).sort((a, b) => a.name.localeCompare(b.name));
 
     const a = await backend.handlers['runs.create']({ config });
     const aDone = nextEvent(backend, 'run.status', statusIs(a.id, 'completed', 'failed', 'diverged'));

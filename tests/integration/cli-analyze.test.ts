@@ -36,7 +36,11 @@ beforeAll(() => {
   withCheckpoints = seedEarlyRun(store, 0.1, true);
   for (const step of [10, 20, 40, 80, 160]) {
     const data = Float32Array.from({ length: 12 }, (_, k) => Math.cos(k + step / 50) * (1 + step / 100));
-    store.checkpoints.save(withCheckpoints, { step, params: [{ name: 'w', shape: [12], data }], optimizer: [], rng: [] }, new Date().toISOString());
+    store.checkpoints.save(
+      withCheckpoints,
+      { step, params: [{ name: 'w', shape: [12], data }], optimizer: [], rng: [] },
+      new Date().toISOString(),
+    );
   }
   store.close();
 });
@@ -87,9 +91,13 @@ describe('grokscope analyze', () => {
     expect(s.stderr).toContain(`run ${short} has the per-update training loss of 50 updates; the spectral window needs the first 400`);
     expect(cli(['analyze', 'spectral', '--run', '999']).stderr).toContain('no run with id 999');
     expect(cli(['analyze', 'spectral', '--run', String(target), '--cutoff', '2']).stderr).toContain('--cutoff must be a fraction');
-    expect(cli(['analyze', 'landscapes', '--run', '1']).stderr).toContain('KIND must be one of spectral, predict, fit, pca, hessian, id, landscape, reduced');
+    expect(cli(['analyze', 'landscapes', '--run', '1']).stderr).toContain(
+      'KIND must be one of spectral, predict, fit, pca, hessian, id, landscape, reduced',
+    );
     expect(cli(['analyze', 'pca', '--run', String(short)]).stderr).toMatch(/has 0 checkpoints; trajectory PCA needs at least 3/);
-    expect(cli(['analyze', 'fit', '--runs', `${fitIds[0]},${fitIds[1]}`]).stderr).toMatch(/needs runs that generalised at 4 or more distinct training fractions; got 2/);
+    expect(cli(['analyze', 'fit', '--runs', `${fitIds[0]},${fitIds[1]}`]).stderr).toMatch(
+      /needs runs that generalised at 4 or more distinct training fractions; got 2/,
+    );
     for (const r of [s]) expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });

@@ -40,8 +40,13 @@ function damagedDb(path: string): { intact: number; damaged: number } {
 describe('grokscope and its --db', () => {
   it('read-only commands given a missing database say so (exit 2) and create neither file nor folder', () => {
     const missing = tmp.file('typo/no.db');
-    for (const args of [['list'], ['show', '1'], ['export', '1', '--figure', 'loss', '--format', 'csv', '--out', 'x.csv'],
-      ['export-run', '1', '--out', 'x.grokscope'], ['analyze', 'spectral', '--run', '1']]) {
+    for (const args of [
+      ['list'],
+      ['show', '1'],
+      ['export', '1', '--figure', 'loss', '--format', 'csv', '--out', 'x.csv'],
+      ['export-run', '1', '--out', 'x.grokscope'],
+      ['analyze', 'spectral', '--run', '1'],
+    ]) {
       const r = cli([...args, '--db', missing]);
       expect(r.code, args[0] + r.stderr).toBe(2);
       expect(r.stderr, args[0]).toContain(`no database at ${missing}`);
@@ -95,7 +100,7 @@ describe('grokscope and its --db', () => {
     exportRun(store.db, intact, file);
     store.close();
     const edit = new Database(file);
-    edit.prepare("UPDATE runs SET phases_json = '{\"t4\": true}'").run();
+    edit.prepare('UPDATE runs SET phases_json = \'{"t4": true}\'').run();
     edit.close();
     const target = tmp.file('target.db');
     damagedDb(target);
@@ -122,13 +127,15 @@ describe('grokscope and its --db', () => {
     const start = Date.now() + 8000;
     const child = join(import.meta.dirname, 'open-store-child.ts');
     const results = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        new Promise<{ code: number | null; stderr: string }>((resolve) => {
-          const c = spawn(process.execPath, ['--import', 'tsx', child, String(start), '300', ...paths], { cwd: ROOT });
-          let stderr = '';
-          c.stderr.on('data', (d) => (stderr += d));
-          c.on('close', (code) => resolve({ code, stderr }));
-        }),
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const c = spawn(process.execPath, ['--import', 'tsx', child, String(start), '300', ...paths], { cwd: ROOT });
+            let stderr = '';
+            c.stderr.on('data', (d) => (stderr += d));
+            c.on('close', (code) => resolve({ code, stderr }));
+          }),
       ),
     );
     expect(results.map((r) => r.stderr).join('')).toBe('');

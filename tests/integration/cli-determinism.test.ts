@@ -18,7 +18,16 @@ const CONFIG = {
   backend: 'wasm',
   task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.5, splitSeed: 3 },
   model: { kind: 'mlp', embedDim: 8, width: 32, depth: 1 },
-  optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9, weightDecay: 0.01, clipGradNorm: 5, updateNoise: 0.1, weightNoise: 0.01, warmupSteps: 5 },
+  optimizer: {
+    kind: 'sgd',
+    lr: 0.05,
+    momentum: 0.9,
+    weightDecay: 0.01,
+    clipGradNorm: 5,
+    updateNoise: 0.1,
+    weightNoise: 0.01,
+    warmupSteps: 5,
+  },
   training: { steps: 120, batchSize: 16, evalEvery: 10 },
 };
 
@@ -27,7 +36,12 @@ function run(db: string, config: object): void {
   writeFileSync(file, JSON.stringify(config));
   const env = { ...process.env };
   delete env['GROKSCOPE_DB'];
-  const r = spawnSync(process.execPath, [BIN, 'run', file, '--db', tmp.file(db), '--json'], { cwd: tmp.dir, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, 'run', file, '--db', tmp.file(db), '--json'], {
+    cwd: tmp.dir,
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`grokscope run exited ${r.status}: ${r.stderr}`);
 }
 
@@ -52,8 +66,23 @@ describe('grokscope run is deterministic', () => {
     // and the loss of every update, the spectral window
     expect(a.filter(([n]) => n === 'step_loss').length).toBeGreaterThan(13);
     expect(new Set(a.map(([n]) => n))).toEqual(
-      new Set(['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr', 'cos_step', 'cos_init', 'step_loss',
-        'norm/embed.weight', 'norm/hidden.0.weight', 'norm/hidden.0.bias', 'norm/out.weight', 'norm/out.bias']),
+      new Set([
+        'train_loss',
+        'train_acc',
+        'val_loss',
+        'val_acc',
+        'weight_norm',
+        'grad_norm',
+        'lr',
+        'cos_step',
+        'cos_init',
+        'step_loss',
+        'norm/embed.weight',
+        'norm/hidden.0.weight',
+        'norm/hidden.0.bias',
+        'norm/out.weight',
+        'norm/out.bias',
+      ]),
     );
     expect(b).toEqual(a);
     const c = rows('c.db');

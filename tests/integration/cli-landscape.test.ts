@@ -57,7 +57,14 @@ describe('LandscapeService in a compute process', () => {
     const svc = new LandscapeService({ store, launcher: createChildLauncher(), onProgress: (p) => events.push(p) });
     const v = await svc.landscape(trained, { kind: '2d', step: 20, points: 5 });
     expect(v.status).toBe('completed');
-    expect(v.params).toMatchObject({ kind: '2d', steps: [20], direction: 'random', direction2: 'random', normalization: 'filter', oneDim: 'zero' });
+    expect(v.params).toMatchObject({
+      kind: '2d',
+      steps: [20],
+      direction: 'random',
+      direction2: 'random',
+      normalization: 'filter',
+      oneDim: 'zero',
+    });
     expect(v.alphas).toEqual([-1, -0.5, 0, 0.5, 1]);
     expect(v.rows.every((r) => r !== null)).toBe(true);
     close(v.rows[2]!.train.loss[2]!, metrics.get(20)!['train_loss']!);
@@ -74,7 +81,14 @@ describe('LandscapeService in a compute process', () => {
     const st = svc.stored(trained);
     expect(st.latest).toEqual(v);
     expect(st.landscapes[0]).toMatchObject({ key: v.key, status: 'completed', rowsDone: 5, rowsTotal: 5 });
-    const again = await new LandscapeService({ store, launcher: { launch: () => { throw new Error('no process expected'); } } }).landscape(trained, { kind: '2d', step: 20, points: 5 });
+    const again = await new LandscapeService({
+      store,
+      launcher: {
+        launch: () => {
+          throw new Error('no process expected');
+        },
+      },
+    }).landscape(trained, { kind: '2d', step: 20, points: 5 });
     expect(again).toEqual(v);
 
     // the same through the API handlers the app and the browser call
@@ -84,7 +98,10 @@ describe('LandscapeService in a compute process', () => {
       expect((await h['analysis.landscapeStored']({ id: trained })).latest).toEqual(v);
       expect(await h['analysis.landscapeGet']({ id: trained, key: v.key })).toEqual(v);
       await expect(h['analysis.landscapeGet']({ id: trained, key: 'L00000000' })).rejects.toMatchObject({ code: 'not_found' });
-      await expect(h['analysis.landscape']({ id: trained, step: 5 })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/no checkpoint at step 5/) });
+      await expect(h['analysis.landscape']({ id: trained, step: 5 })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(/no checkpoint at step 5/),
+      });
       expect(await h['analysis.cancelLandscape']({ id: trained })).toEqual({ ok: true, cancelled: false });
     } finally {
       await backend.close();
@@ -152,7 +169,21 @@ describe('grokscope analyze landscape|reduced', () => {
   };
 
   it('prints a 1d slice as JSON with --json (the text form is tested in probes-landscape-cli)', () => {
-    const j = cli(['analyze', 'landscape', '--run', String(trained), '--checkpoint', '30', '--points', '3', '--direction', 'init', '--normalization', 'raw', '--json']);
+    const j = cli([
+      'analyze',
+      'landscape',
+      '--run',
+      String(trained),
+      '--checkpoint',
+      '30',
+      '--points',
+      '3',
+      '--direction',
+      'init',
+      '--normalization',
+      'raw',
+      '--json',
+    ]);
     expect(j.code).toBe(0);
     expect(j.stderr).toMatch(/\[1\/1\] step 30/);
     const v = JSON.parse(j.stdout) as LandscapeView;

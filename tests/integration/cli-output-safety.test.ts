@@ -50,7 +50,10 @@ beforeAll(() => {
 
 describe('control characters in names', () => {
   it('list and show print the name escaped, never raw', () => {
-    for (const args of [['list', '--db', DB], ['show', String(runId), '--db', DB]]) {
+    for (const args of [
+      ['list', '--db', DB],
+      ['show', String(runId), '--db', DB],
+    ]) {
       const r = cli(args);
       expect(r.code).toBe(0);
       expect(r.stdout).not.toMatch(RAW_CONTROL);

@@ -71,13 +71,18 @@ async function until(what: string, pred: () => boolean, timeoutMs = 60_000): Pro
 }
 
 const lastCheckpoint = (db: string) => query<{ s: number | null }>(db, 'SELECT MAX(step) AS s FROM checkpoints WHERE run_id = 1')?.s ?? 0;
-const run1 = (db: string) => query<{ status: string; step: number; error: string | null }>(db, 'SELECT status, step, error FROM runs WHERE id = 1');
+const run1 = (db: string) =>
+  query<{ status: string; step: number; error: string | null }>(db, 'SELECT status, step, error FROM runs WHERE id = 1');
 
 /** Every stored metric row, in order. */
 function metrics(db: string): [string, number, number | null][] {
   const d = new Database(tmp.file(db), { readonly: true });
   try {
-    return d.prepare('SELECT name, step, value FROM metrics WHERE run_id = 1 ORDER BY name, step').raw().all() as [string, number, number | null][];
+    return d.prepare('SELECT name, step, value FROM metrics WHERE run_id = 1 ORDER BY name, step').raw().all() as [
+      string,
+      number,
+      number | null,
+    ][];
   } finally {
     d.close();
   }
@@ -89,7 +94,8 @@ function differences(db: string): string[] {
   const out: string[] = [];
   if (a.length !== b.length) out.push(`${b.length} rows, the uninterrupted run has ${a.length}`);
   for (let i = 0; i < Math.min(a.length, b.length); i++)
-    if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1] || !Object.is(a[i]![2], b[i]![2])) out.push(`${b[i]!.join(' ')} vs ${a[i]!.join(' ')}`);
+    if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1] || !Object.is(a[i]![2], b[i]![2]))
+      out.push(`${b[i]!.join(' ')} vs ${a[i]!.join(' ')}`);
   return out.slice(0, 5);
 }
 

@@ -48,7 +48,10 @@ describe('grokscope sweep', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('ok.yaml: valid sweep config: 9 runs over optimizer.lr × optimizer.weightDecay · predict mode · window 60');
     writeFileSync(tmp.file('bad.yaml'), sweepYaml('predict', 100).replace('path: optimizer.lr,', 'path: optimizer.lrr,'));
-    for (const cmd of [['validate', 'bad.yaml'], ['sweep', 'bad.yaml', '--db', 'bad.db']]) {
+    for (const cmd of [
+      ['validate', 'bad.yaml'],
+      ['sweep', 'bad.yaml', '--db', 'bad.db'],
+    ]) {
       const r = cli(cmd);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('bad.yaml:9: axes[0].path: "optimizer.lrr" is not a setting of the base config');
@@ -70,7 +73,10 @@ describe('grokscope sweep', () => {
   it('resumes a killed sweep without re-running its finished runs', async () => {
     writeFileSync(tmp.file('kill.yaml'), sweepYaml('full', 300));
     const db = tmp.file('kill.db');
-    const child = spawn(process.execPath, [BIN, 'sweep', 'kill.yaml', '--workers', '2', '--db', db], { cwd: tmp.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'sweep', 'kill.yaml', '--workers', '2', '--db', db], {
+      cwd: tmp.dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // wait until some runs have finished, then kill the CLI outright (no chance to clean up)

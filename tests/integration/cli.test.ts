@@ -49,7 +49,10 @@ describe('grokscope validate', () => {
     const r = cli(['validate', write('ok.json', JSON.stringify(VALID, null, 2))]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ok.json: valid run config: a+b mod 11, r=0.5 · mlp 1x32 e8 relu · 200 steps');
-    const y = cli(['validate', write('ok.yaml', 'task: {kind: modular, op: mul, p: 13}\nmodel: {kind: transformer, layers: 1}\ntraining: {steps: 50}\n')]);
+    const y = cli([
+      'validate',
+      write('ok.yaml', 'task: {kind: modular, op: mul, p: 13}\nmodel: {kind: transformer, layers: 1}\ntraining: {steps: 50}\n'),
+    ]);
     expect(y.code).toBe(0);
   });
 
@@ -61,10 +64,22 @@ describe('grokscope validate', () => {
   });
 
   const cases: [string, (c: typeof VALID) => unknown, RegExp][] = [
-    ['wrong types', (c) => ({ ...c, training: { ...c.training, steps: 'many' } }), /wrong types\.json:\d+: training\.steps: must be number, got "many"/],
+    [
+      'wrong types',
+      (c) => ({ ...c, training: { ...c.training, steps: 'many' } }),
+      /wrong types\.json:\d+: training\.steps: must be number, got "many"/,
+    ],
     ['unknown keys', (c) => ({ ...c, model: { ...c.model, widht: 64 } }), /unknown keys\.json:\d+: model\.widht: unknown key/],
-    ['p not prime for div', (c) => ({ ...c, task: { ...c.task, op: 'div', p: 12 } }), /p not prime for div\.json:\d+: task\.p: must be prime for op "div", got 12/],
-    ['r outside (0,1)', (c) => ({ ...c, task: { ...c.task, trainFraction: 1.2 } }), /r outside \(0,1\)\.json:\d+: task\.trainFraction: must be < 1, got 1\.2/],
+    [
+      'p not prime for div',
+      (c) => ({ ...c, task: { ...c.task, op: 'div', p: 12 } }),
+      /p not prime for div\.json:\d+: task\.p: must be prime for op "div", got 12/,
+    ],
+    [
+      'r outside (0,1)',
+      (c) => ({ ...c, task: { ...c.task, trainFraction: 1.2 } }),
+      /r outside \(0,1\)\.json:\d+: task\.trainFraction: must be < 1, got 1\.2/,
+    ],
     ['r zero', (c) => ({ ...c, task: { ...c.task, trainFraction: 0 } }), /r zero\.json:\d+: task\.trainFraction: must be > 0, got 0/],
   ];
   for (const [name, mutate, expected] of cases)
@@ -84,7 +99,14 @@ describe('grokscope validate', () => {
   });
 
   it('exits 2 for a missing file, unknown flags, missing or extra arguments and unknown commands', () => {
-    for (const args of [['validate', 'nope.json'], ['validate', 'ok.json', '--fast'], ['validate'], ['validate', 'a', 'b'], ['frobnicate'], []]) {
+    for (const args of [
+      ['validate', 'nope.json'],
+      ['validate', 'ok.json', '--fast'],
+      ['validate'],
+      ['validate', 'a', 'b'],
+      ['frobnicate'],
+      [],
+    ]) {
       const r = cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).not.toMatch(STACK);
@@ -124,7 +146,9 @@ describe('grokscope run / list / show / export', () => {
     const bad = cli(['run', 'run.json', '--db', DB, '--steps', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--steps must be an integer from 1 to 10000000, got "0"');
-    expect(cli(['run', 'run.json', '--db', DB, '--backend', 'gpu']).stderr).toContain('--backend must be one of auto, wasm, cpu, tensorflow');
+    expect(cli(['run', 'run.json', '--db', DB, '--backend', 'gpu']).stderr).toContain(
+      '--backend must be one of auto, wasm, cpu, tensorflow',
+    );
     const newer = tmp.file('newer.db');
     const raw = new Database(newer);
     // a newer Grokscope's file carries our application id; without it the file is another program's
@@ -186,8 +210,11 @@ describe('the default database', () => {
     // `list` only reads: it names the database it looked for and creates none
     const viaEnv = tmp.file('env/explicit.db');
     mkdirSync(tmp.file('env'), { recursive: true });
-    for (const [env, path] of [[{ GROKSCOPE_DB: viaEnv }, viaEnv], [{ XDG_DATA_HOME: tmp.file('xdg') }, tmp.file('xdg/grokscope/grokscope.db')],
-      [{ HOME: tmp.file('home') }, tmp.file('home/.local/share/grokscope/grokscope.db')]] as const) {
+    for (const [env, path] of [
+      [{ GROKSCOPE_DB: viaEnv }, viaEnv],
+      [{ XDG_DATA_HOME: tmp.file('xdg') }, tmp.file('xdg/grokscope/grokscope.db')],
+      [{ HOME: tmp.file('home') }, tmp.file('home/.local/share/grokscope/grokscope.db')],
+    ] as const) {
       const r = cli(['list', '--json'], env);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`no database at ${path}`);

@@ -70,7 +70,10 @@ describe('ProbeService in a compute process', () => {
     const pm = buildProbeModel(config);
     pm.load(store.checkpoints.load(trained, 40)!.params);
     const chunks = pm.chunksOf('train');
-    const H = new LossHessian({ forEachChunk: (f) => f(() => probeLoss(config.loss, pm.model.forward(chunks[0]!.batch.input), chunks[0]!.batch.targets), 1) }, hessianTensors(pm, false).keep);
+    const H = new LossHessian(
+      { forEachChunk: (f) => f(() => probeLoss(config.loss, pm.model.forward(chunks[0]!.batch.input), chunks[0]!.batch.targets), 1) },
+      hessianTensors(pm, false).keep,
+    );
     const ref = await hessianExtremes((v) => H.hvp(v), H.dim, { maxIter: 30, tol: 1e-3, seed: 40 });
     const got = h.points.at(-1)!;
     expect(Math.abs(got.lambdaMax - ref.lambdaMax) / ref.lambdaMax).toBeLessThan(1e-4);
@@ -90,7 +93,14 @@ describe('ProbeService in a compute process', () => {
     expect(v.layers).toEqual(['embed', 'hidden.0', 'logits']);
     expect(v.points.map((p) => p.step)).toEqual([0, 40]);
     for (const p of v.points) {
-      expect(p.layers.map((l) => `${l.layer}/${l.split}`)).toEqual(['embed/train', 'hidden.0/train', 'logits/train', 'embed/val', 'hidden.0/val', 'logits/val']);
+      expect(p.layers.map((l) => `${l.layer}/${l.split}`)).toEqual([
+        'embed/train',
+        'hidden.0/train',
+        'logits/train',
+        'embed/val',
+        'hidden.0/val',
+        'logits/val',
+      ]);
       for (const l of p.layers) {
         expect(l.twoNN).toBeGreaterThan(0);
         expect(l.mle).toBeGreaterThan(0);

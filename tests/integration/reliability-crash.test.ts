@@ -56,7 +56,10 @@ function startHost(dbPath: string, what: string): Host {
       new Promise((resolve, reject) => {
         const hit = lines.map((l) => re.exec(l)).find((m) => m);
         if (hit) return resolve(hit);
-        const t = setTimeout(() => reject(new Error(`host printed no line matching ${re} in ${timeoutMs} ms; got ${lines.slice(-3).join(' | ')}`)), timeoutMs);
+        const t = setTimeout(
+          () => reject(new Error(`host printed no line matching ${re} in ${timeoutMs} ms; got ${lines.slice(-3).join(' | ')}`)),
+          timeoutMs,
+        );
         waiters.push({ re, resolve: (m) => (clearTimeout(t), resolve(m)) });
       }),
   };
@@ -67,7 +70,9 @@ it('the back end SIGKILLed 3 times mid-run: integrity ok, run interrupted, ≤ 1
   const refBackend = realBackend(tmp.file('ref.db'));
   const ref = await refBackend.handlers['runs.create']({ config });
   expect((await nextEvent(refBackend, 'run.status', statusIs(ref.id, 'completed', 'failed'))).status).toBe('completed');
-  const refSeries = (await refBackend.handlers['runs.metrics']({ id: ref.id, maxPoints: 1_000_000 })).sort((a, b) => a.name.localeCompare(b.name));
+  const refSeries = (await refBackend.handlers['runs.metrics']({ id: ref.id, maxPoints: 1_000_000 })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   const refRun = await refBackend.handlers['runs.get']({ id: ref.id });
   await refBackend.close();
 

@@ -48,6 +48,8 @@ it('10,000 steps: constant live tensors and TF.js bytes, bounded heap growth', a
   expect(c.tensors).toBe(a.tensors);
   expect(c.bytes).toBe(a.bytes);
   const growth = c.heap - a.heap;
-  console.log(`tensors ${a.tensors} → ${c.tensors}; TF.js bytes ${a.bytes} → ${c.bytes}; heap ${(a.heap / 2 ** 20).toFixed(1)} → ${(c.heap / 2 ** 20).toFixed(1)} MiB (${(growth / 1024).toFixed(0)} KiB)`);
+  console.log(
+    `tensors ${a.tensors} → ${c.tensors}; TF.js bytes ${a.bytes} → ${c.bytes}; heap ${(a.heap / 2 ** 20).toFixed(1)} → ${(c.heap / 2 ** 20).toFixed(1)} MiB (${(growth / 1024).toFixed(0)} KiB)`,
+  );
   expect(growth).toBeLessThan(2 * 2 ** 20);
 }, 120_000);

@@ -36,7 +36,7 @@ describe('grokscope serve and deeply nested config text', () => {
       const created = await call('runs.create', { config: tinyConfig({ steps: 4000, evalEvery: 50 }) });
       expect(created).toMatchObject({ ok: true });
       const runId = (created['result'] as { id: number }).id;
-      const statusOf = async () => ((await call('runs.get', { id: runId }))['result'] as { status: string; step: number });
+      const statusOf = async () => (await call('runs.get', { id: runId }))['result'] as { status: string; step: number };
       // the payloads must reach a server that is training, not one whose run has not started or has ended
       const startBy = Date.now() + 60_000;
       while ((await statusOf()).status !== 'running' && Date.now() < startBy) await new Promise((r) => setTimeout(r, 100));

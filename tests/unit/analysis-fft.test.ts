@@ -13,9 +13,7 @@ interface Fixture {
   real: RealCase[];
   complex: { n: number; re: number[]; im: number[]; fft_re: number[]; fft_im: number[] };
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/analysis/fft.json', import.meta.url), 'utf8'),
-) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/analysis/fft.json', import.meta.url), 'utf8')) as Fixture;
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   expect(a.length).toBe(b.length);

@@ -48,7 +48,12 @@ describe('fitPowerLaw', () => {
       expect(f.r2).toBeGreaterThan(0.99);
       // Residuals are observed − fitted and their squares add up to the RSS.
       f.residuals.forEach((e, i) => expect(e).toBeCloseTo(c.t[i]! - powerLaw(c.r[i]!, f.a.value, f.gamma.value, f.b.value), 6));
-      expect(rel(f.residuals.reduce((s, e) => s + e * e, 0), f.rss)).toBeLessThan(1e-12);
+      expect(
+        rel(
+          f.residuals.reduce((s, e) => s + e * e, 0),
+          f.rss,
+        ),
+      ).toBeLessThan(1e-12);
     });
   }
 
@@ -110,7 +115,10 @@ describe('fitLogLog', () => {
 
   it('is exact on an exact power law', () => {
     const x = [0.01, 0.03, 0.1, 0.3, 1];
-    const f = fitLogLog(x, x.map((v) => 250 * v ** -1.5));
+    const f = fitLogLog(
+      x,
+      x.map((v) => 250 * v ** -1.5),
+    );
     expect(f.slope.value).toBeCloseTo(-1.5, 12);
     expect(f.prefactor).toBeCloseTo(250, 9);
     expect(f.r2).toBeCloseTo(1, 12);

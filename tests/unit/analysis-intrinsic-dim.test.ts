@@ -14,9 +14,7 @@ interface Case {
   mle_k5_inverse: number;
   mle_k5_mean: number;
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/analysis/intrinsic_dim.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/analysis/intrinsic_dim.json', import.meta.url), 'utf8')) as { cases: Case[] };
 
 /** n points of a standard Gaussian on a random `intrinsic`-dimensional linear subspace of R^ambient. */
 function subspaceCloud(n: number, intrinsic: number, ambient: number, seed: number): number[][] {
@@ -98,7 +96,12 @@ describe('intrinsic dimension details', () => {
     expect(() => twoNN([[0], [1], [2], [3]], { discardFraction: 1 })).toThrow(/discardFraction/);
     expect(() => mleDimension([[0], [1], [2]], { k: 1 })).toThrow(/k ≥ 2/);
     // A square lattice: every vertex is exactly equidistant from its two nearest neighbours, so μ = 1 everywhere.
-    const square = [[0, 0], [1, 0], [1, 1], [0, 1]];
+    const square = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ];
     expect(() => mleDimension(square)).toThrow(/equidistant/);
     expect(() => twoNN(square)).toThrow(/equidistant/);
   });

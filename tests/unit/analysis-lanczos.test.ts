@@ -6,8 +6,14 @@ import { seededRandom } from '../../src/shared/analysis/rng';
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/analysis/lanczos.json', import.meta.url), 'utf8')) as {
   cases: { name: string; A: number[][]; eigvalsh: number[] }[];
 };
-const dense = (A: number[][]): MatVec => (v) => Float64Array.from(A, (row) => row.reduce((s, a, j) => s + a * v[j]!, 0));
-const diagonal = (d: ArrayLike<number>): MatVec => (v) => Float64Array.from(v, (x, i) => d[i]! * x);
+const dense =
+  (A: number[][]): MatVec =>
+  (v) =>
+    Float64Array.from(A, (row) => row.reduce((s, a, j) => s + a * v[j]!, 0));
+const diagonal =
+  (d: ArrayLike<number>): MatVec =>
+  (v) =>
+    Float64Array.from(v, (x, i) => d[i]! * x);
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
 /** A Hessian-like spectrum: a few outliers, a bulk near zero, some small negative eigenvalues (000 App. B.1). */
@@ -120,7 +126,9 @@ describe('hessianExtremes (λmax, then λmin from H − 0.51·λmax·I)', () => 
     expect(Math.abs(h.lambdaMin - -20)).toBeLessThan(1e-2 * Math.abs(-20 - h.shift));
     expect(h.lambdaMin).toBeGreaterThanOrEqual(-20 - 1e-6);
     expect(h.ratio).toBeCloseTo(Math.abs(h.lambdaMin / h.lambdaMax), 12);
-    console.log(`λmax ${h.lambdaMax.toFixed(4)}, λmin ${h.lambdaMin.toFixed(4)} (true 120, −20), matvecs ${h.iterations.max} + ${h.iterations.min}`);
+    console.log(
+      `λmax ${h.lambdaMax.toFixed(4)}, λmin ${h.lambdaMin.toFixed(4)} (true 120, −20), matvecs ${h.iterations.max} + ${h.iterations.min}`,
+    );
   });
 
   it('testing convergence from the first matvec (minIter 1) accepts the bulk and misses λmin; the default finds it', async () => {
@@ -134,7 +142,9 @@ describe('hessianExtremes (λmax, then λmin from H − 0.51·λmax·I)', () => 
     d[17] = -2.5;
     const h = await hessianExtremes(quadratic(d), d.length);
     expect(Math.abs(h.lambdaMin - -2.5)).toBeLessThan(1e-2 * Math.abs(-2.5 - h.shift));
-    console.log(`λmin −20 with minIter 1: ${early.lambdaMin.toFixed(3)} after ${early.iterations.min} matvecs; λmin −2.5 by default: ${h.lambdaMin.toFixed(4)}`);
+    console.log(
+      `λmin −20 with minIter 1: ${early.lambdaMin.toFixed(3)} after ${early.iterations.min} matvecs; λmin −2.5 by default: ${h.lambdaMin.toFixed(4)}`,
+    );
   });
 
   for (const c of fixture.cases) {

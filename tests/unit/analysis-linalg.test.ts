@@ -22,12 +22,22 @@ describe('small dense linear algebra', () => {
     const inv = invertSPD(A)!;
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 3; j++) {
-        expect(dot(A[i]!, inv.map((r) => r[j]!))).toBeCloseTo(i === j ? 1 : 0, 10);
+        expect(
+          dot(
+            A[i]!,
+            inv.map((r) => r[j]!),
+          ),
+        ).toBeCloseTo(i === j ? 1 : 0, 10);
       }
     }
   });
   it('returns null for matrices that are not positive definite, and rejects non-square ones', () => {
-    expect(cholesky([[1, 2], [2, 1]])).toBeNull();
+    expect(
+      cholesky([
+        [1, 2],
+        [2, 1],
+      ]),
+    ).toBeNull();
     expect(invertSPD([[0]])).toBeNull();
     expect(() => cholesky([[1, 2]])).toThrow(/square/);
   });

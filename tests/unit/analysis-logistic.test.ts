@@ -11,9 +11,10 @@ interface Case {
   expected: { intercept: number; weights: number[]; objective: number; mean: number[]; scale: number[] };
   proba_new: number[];
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/analysis/logistic.json', import.meta.url), 'utf8'),
-) as { y: number[]; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/analysis/logistic.json', import.meta.url), 'utf8')) as {
+  y: number[];
+  cases: Case[];
+};
 
 describe('fitLogistic against scipy.optimize on the same objective (fixture from gen_logistic.py)', () => {
   for (const c of fixture.cases) {
@@ -83,8 +84,14 @@ describe('crossValidate', () => {
     const cv = crossValidate(c.X, fixture.y, 4, 1);
     const fold = cv.folds[2]!;
     const train = c.X.map((_, i) => i).filter((i) => !fold.test.includes(i));
-    const m = fitLogistic(train.map((i) => c.X[i]!), train.map((i) => fixture.y[i]!));
-    const p = predictProba(m, fold.test.map((i) => c.X[i]!));
+    const m = fitLogistic(
+      train.map((i) => c.X[i]!),
+      train.map((i) => fixture.y[i]!),
+    );
+    const p = predictProba(
+      m,
+      fold.test.map((i) => c.X[i]!),
+    );
     fold.test.forEach((i, j) => expect(cv.probabilities[i]).toBeCloseTo(p[j]!, 12));
     const correct = fold.test.filter((i, j) => (p[j]! >= 0.5 ? 1 : 0) === fixture.y[i]).length;
     expect(fold.correct).toBe(correct);

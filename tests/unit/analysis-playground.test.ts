@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logObjective, rastrigin, rosenbrock, TEST_FUNCTIONS, type TestFunctionId } from '../../src/shared/analysis/playground/functions';
-import { DEFAULT_HYPER, hyperProblem, PLAYGROUND_OPTIMISERS, type PlaygroundHyper, type PlaygroundOptimiserKind } from '../../src/shared/analysis/playground/optimisers';
+import {
+  DEFAULT_HYPER,
+  hyperProblem,
+  PLAYGROUND_OPTIMISERS,
+  type PlaygroundHyper,
+  type PlaygroundOptimiserKind,
+} from '../../src/shared/analysis/playground/optimisers';
 import { logGrid, runTrajectory } from '../../src/shared/analysis/playground/trajectory';
 
 interface RefCase {
@@ -16,7 +22,11 @@ interface RefCase {
   points: [number, number][];
   values: number[];
 }
-const ref = JSON.parse(readFileSync(join(__dirname, '../fixtures/playground-reference.json'), 'utf8')) as { eps: number; steps: number; cases: RefCase[] };
+const ref = JSON.parse(readFileSync(join(__dirname, '../fixtures/playground-reference.json'), 'utf8')) as {
+  eps: number;
+  steps: number;
+  cases: RefCase[];
+};
 
 describe('test functions', () => {
   it('have their minimum where the paper puts it, with value 0 and zero gradient', () => {
@@ -33,7 +43,11 @@ describe('test functions', () => {
     const h = 1e-6;
     for (const fn of [rosenbrock, rastrigin]) {
       const f = logObjective(fn);
-      for (const p of [[-1.2, 0.7], [0.4, 2.1], [1.7, -0.3]] as [number, number][]) {
+      for (const p of [
+        [-1.2, 0.7],
+        [0.4, 2.1],
+        [1.7, -0.3],
+      ] as [number, number][]) {
         const fd = (v: (x: [number, number]) => number) => [
           (v([p[0] + h, p[1]]) - v([p[0] - h, p[1]])) / (2 * h),
           (v([p[0], p[1] + h]) - v([p[0], p[1] - h])) / (2 * h),
@@ -66,7 +80,8 @@ describe('optimisers against torch.optim', () => {
       // Relative agreement on every point; the walks are deterministic float64, differing only by rounding order.
       let worst = 0;
       for (let t = 0; t < c.points.length; t++)
-        for (let i = 0; i < 2; i++) worst = Math.max(worst, Math.abs(tr.points[t]![i]! - c.points[t]![i]!) / Math.max(1, Math.abs(c.points[t]![i]!)));
+        for (let i = 0; i < 2; i++)
+          worst = Math.max(worst, Math.abs(tr.points[t]![i]! - c.points[t]![i]!) / Math.max(1, Math.abs(c.points[t]![i]!)));
       expect(worst).toBeLessThan(1e-8);
       for (let t = 0; t < c.values.length; t++) expect(tr.values[t]).toBeCloseTo(c.values[t]!, 6);
     });

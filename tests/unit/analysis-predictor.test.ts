@@ -57,7 +57,12 @@ describe('early features', () => {
   it('read the weight norm and validation loss in decades, projecting the trend of [W/2, W] over the rest of the budget', () => {
     // weight decay halves the norm over the window, the last quarter of it by 2^(1/2); the validation loss falls 10×
     // over [W/2, W]. Budget 5000: the rest (4600 updates) is 23 half-windows.
-    const shrinking: EarlyTrajectory = { valLoss: [3, 2, 0.2], trainLoss: [3, 0.5, 0.05], weightNorm: [40, 20 * Math.SQRT2, 20], cosInitAtW: 0.5 };
+    const shrinking: EarlyTrajectory = {
+      valLoss: [3, 2, 0.2],
+      trainLoss: [3, 0.5, 0.05],
+      weightNorm: [40, 20 * Math.SQRT2, 20],
+      cosInitAtW: 0.5,
+    };
     const { all } = allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 5000));
     expect(all['weight-norm change over [0, W] (decades)']).toBeCloseTo(Math.log10(0.5), 12);
     expect(all['weight-norm trend projected to the budget (decades)']).toBeCloseTo(-0.5 * Math.log10(2) * 23, 12);
@@ -70,7 +75,9 @@ describe('early features', () => {
     const longer = allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 10000)).all;
     expect(longer['validation-loss trend projected to the budget (decades)']).toBeCloseTo(-(10000 - 400) / 200, 12);
     // a budget that ends at W projects nothing
-    expect(allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 400)).all['weight-norm trend projected to the budget (decades)']).toBeCloseTo(0, 12);
+    expect(
+      allEarlyFeatures(early(curve(0.1), 1, 0.3, shrinking, 400)).all['weight-norm trend projected to the budget (decades)'],
+    ).toBeCloseTo(0, 12);
   });
 
   it('refuses a trajectory with a zero loss, naming the feature', () => {
@@ -113,7 +120,7 @@ describe('calibration', () => {
     expect(p.note).toMatch(/needs 8/);
   });
 
-  it('says which tasks the model learnt from, and when none of them is the predicted run\'s', () => {
+  it("says which tasks the model learnt from, and when none of them is the predicted run's", () => {
     const tasks = ['a-b mod 31', 'a*b mod 31', 'a/b mod 31', 'a²+b² mod 31', 'a²+ab+b² mod 31'];
     // 4, 3, 2, 2 and 1 runs of the five tasks (12 in all)
     const of = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4];

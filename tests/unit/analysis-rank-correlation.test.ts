@@ -9,9 +9,24 @@ describe('rank correlation', () => {
 
   it('is ±1 for any monotone relation, Pearson is not', () => {
     const x = [1, 2, 3, 4, 5, 6];
-    expect(spearman(x, x.map((v) => Math.exp(v)))).toBeCloseTo(1, 15);
-    expect(spearman(x, x.map((v) => -(v ** 3)))).toBeCloseTo(-1, 15);
-    expect(pearson(x, x.map((v) => Math.exp(v)))).toBeLessThan(0.95);
+    expect(
+      spearman(
+        x,
+        x.map((v) => Math.exp(v)),
+      ),
+    ).toBeCloseTo(1, 15);
+    expect(
+      spearman(
+        x,
+        x.map((v) => -(v ** 3)),
+      ),
+    ).toBeCloseTo(-1, 15);
+    expect(
+      pearson(
+        x,
+        x.map((v) => Math.exp(v)),
+      ),
+    ).toBeLessThan(0.95);
   });
 
   it('matches scipy.stats.spearmanr with ties', () => {

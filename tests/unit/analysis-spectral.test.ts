@@ -17,9 +17,9 @@ interface Expected {
   mobility: number;
   complexity: number;
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/analysis/spectral.json', import.meta.url), 'utf8'),
-) as { cases: { name: string; loss: number[]; expected: Expected }[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/analysis/spectral.json', import.meta.url), 'utf8')) as {
+  cases: { name: string; loss: number[]; expected: Expected }[];
+};
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -83,7 +83,10 @@ describe('spectralSignature closed forms', () => {
   it('removes a slow component below the cutoff and keeps a fast one above it', () => {
     const slow = sine(N, 2, (2 * Math.PI * 3) / N); // period 133 steps: below the default cutoff (bin 10)
     const fast = sine(N, 0.1, (2 * Math.PI * 50) / N); // period 8 steps
-    const s = spectralSignature(slow.map((v, i) => v + fast[i]! + 5), { detrend: false });
+    const s = spectralSignature(
+      slow.map((v, i) => v + fast[i]! + 5),
+      { detrend: false },
+    );
     expect(s.cutoffBin).toBe(10);
     expect(maxAbsDiff(s.detrended, fast)).toBeLessThan(1e-12);
     expect(rel(s.activity, 0.005)).toBeLessThan(1e-12);
@@ -123,7 +126,12 @@ describe('spectralSignature closed forms', () => {
     for (const { loss } of fixture.cases) {
       const s = spectralSignature(loss);
       expect(rel(s.energy, s.window * s.activity)).toBeLessThan(1e-10);
-      expect(rel(s.power.reduce((a, b) => a + b, 0), s.energy)).toBeLessThan(1e-12);
+      expect(
+        rel(
+          s.power.reduce((a, b) => a + b, 0),
+          s.energy,
+        ),
+      ).toBeLessThan(1e-12);
     }
   });
 

@@ -65,8 +65,14 @@ describe('trajectoryPca closed forms', () => {
       const n = Math.sqrt(dot(v, v));
       return v.map((x) => x / n);
     };
-    const e1 = gs(Array.from({ length: d }, () => rng.normal()), []);
-    const e2 = gs(Array.from({ length: d }, () => rng.normal()), [e1]);
+    const e1 = gs(
+      Array.from({ length: d }, () => rng.normal()),
+      [],
+    );
+    const e2 = gs(
+      Array.from({ length: d }, () => rng.normal()),
+      [e1],
+    );
     const origin = Array.from({ length: d }, () => rng.normal());
     const T = 40;
     const traj = Array.from({ length: T }, (_, t) => {
@@ -106,6 +112,11 @@ describe('trajectoryPca closed forms', () => {
     expect(() => trajectoryPca([[1, 2], [2], [3, 4]])).toThrow(/checkpoint 1 has 1 parameters/);
     expect(() => trajectoryPca([[1], [Number.NaN], [3]])).toThrow(/parameter 0 of checkpoint 1 is NaN/);
     expect(() => trajectoryPca([[1], [1], [1]])).toThrow(/do not move/);
-    expect(() => cosineSimilarities([[1, 0], [0, 0]])).toThrow(/checkpoint 1 is the zero vector/);
+    expect(() =>
+      cosineSimilarities([
+        [1, 0],
+        [0, 0],
+      ]),
+    ).toThrow(/checkpoint 1 is the zero vector/);
   });
 });

@@ -53,7 +53,10 @@ describe('app with the real back end', () => {
     expect(info.result.dbPath).toBe(join(dir, 'lab.db'));
     expect(await call('runs.list', {})).toEqual({ ok: true, result: [] });
 
-    const bad = await call('config.validate', { name: 'bad.yaml', text: 'task: {kind: modular, op: div, p: 12}\nmodel: {kind: mlp}\ntraining: {steps: 10}\n' });
+    const bad = await call('config.validate', {
+      name: 'bad.yaml',
+      text: 'task: {kind: modular, op: div, p: 12}\nmodel: {kind: mlp}\ntraining: {steps: 10}\n',
+    });
     expect(bad.ok).toBe(true);
     expect(bad.result.ok).toBe(false);
     expect(bad.result.problems).toContainEqual(expect.objectContaining({ path: 'task.p', line: 1 }));
@@ -64,18 +67,30 @@ describe('app with the real back end', () => {
     const quit = new FakeEvent();
     app.emit('before-quit', quit);
     expect(quit.defaultPrevented).toBe(true);
-    expect(await until(async () => app.quitCalls, (n) => n === 1)).toBe(1);
+    expect(
+      await until(
+        async () => app.quitCalls,
+        (n) => n === 1,
+      ),
+    ).toBe(1);
     expect(ipcMain.handlers.has(IPC_CALL)).toBe(false);
   });
 
   it('trains a run in a utility process: start message out, protocol messages in, events to the window', async () => {
     startApp('/opt/grokscope/out/main');
     await settle();
-    const config = { task: { kind: 'modular', op: 'add', p: 5 }, model: { kind: 'mlp', width: 8, depth: 1 }, training: { steps: 20, evalEvery: 10 } };
+    const config = {
+      task: { kind: 'modular', op: 'add', p: 5 },
+      model: { kind: 'mlp', width: 8, depth: 1 },
+      training: { steps: 20, evalEvery: 10 },
+    };
     const created = await call('runs.create', { config });
     expect(created.ok).toBe(true);
     const runId = created.result.id;
-    await until(async () => FakeUtilityProcess.forks.length, (n) => n > 0);
+    await until(
+      async () => FakeUtilityProcess.forks.length,
+      (n) => n > 0,
+    );
 
     expect(FakeUtilityProcess.forks.map((f) => [f.modulePath, f.options.serviceName])).toEqual([
       [join('/opt/grokscope/out/main/compute.js'), 'Grokscope compute'],
@@ -86,11 +101,22 @@ describe('app with the real back end', () => {
     // what compute.js would send back
     child.emit('message', { type: 'started', runId, backend: 'cpu', backendNotes: [], paramCount: 100, step: 0 });
     for (const step of [10, 20])
-      child.emit('message', { type: 'metrics', runId, step, rows: [['train_acc', step, step / 20], ['val_acc', step, step / 40]] });
+      child.emit('message', {
+        type: 'metrics',
+        runId,
+        step,
+        rows: [
+          ['train_acc', step, step / 20],
+          ['val_acc', step, step / 40],
+        ],
+      });
     child.emit('message', { type: 'done', runId, step: 20, reason: 'completed' });
     child.emit('exit', 0);
 
-    const run = await until(() => call('runs.get', { id: runId }), (r) => r.result?.status === 'completed');
+    const run = await until(
+      () => call('runs.get', { id: runId }),
+      (r) => r.result?.status === 'completed',
+    );
     expect(run.result).toMatchObject({ status: 'completed', step: 20, backend: 'cpu' });
     expect(run.result.phases.t2).toBe(20);
     const metrics = await call('runs.metrics', { id: runId, names: ['train_acc'] });
@@ -104,6 +130,11 @@ describe('app with the real back end', () => {
     expect(sent.filter(([, name]) => name === 'run.status').map(([, , p]) => (p as { status: string }).status)).toContain('completed');
 
     app.emit('before-quit', new FakeEvent());
-    expect(await until(async () => app.quitCalls, (n) => n === 1)).toBe(1);
+    expect(
+      await until(
+        async () => app.quitCalls,
+        (n) => n === 1,
+      ),
+    ).toBe(1);
   });
 });

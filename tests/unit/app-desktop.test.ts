@@ -13,7 +13,19 @@ vi.mock('../../src/main/services/create-backend', () => ({ createBackend }));
 const exportAllRunFigures = vi.hoisted(() => vi.fn());
 vi.mock('../../src/main/services/figure-export-all', () => ({ exportAllRunFigures }));
 
-import { app, dialog, FakeBrowserWindow, FakeEvent, FakeFrame, FakeNotification, ipcMain, Menu, nativeTheme, resetElectronDouble, screen } from './app-electron-double';
+import {
+  app,
+  dialog,
+  FakeBrowserWindow,
+  FakeEvent,
+  FakeFrame,
+  FakeNotification,
+  ipcMain,
+  Menu,
+  nativeTheme,
+  resetElectronDouble,
+  screen,
+} from './app-electron-double';
 import { configKind, configPathsFromArgv, openConfigFile, readConfigFile, startDroppedFiles } from '../../src/main/app/config-files';
 import { bindDesktopIpc, MAX_DROPPED_FILES } from '../../src/main/app/desktop-ipc';
 import { menuTemplate, SHORTCUTS } from '../../src/main/app/menu';
@@ -113,7 +125,9 @@ describe('config files from the desktop', () => {
     await expect(readConfigFile(join(dir, 'gone.json'))).rejects.toThrow(/gone\.json: no such file/);
     mkdirSync(join(dir, 'folder.json'));
     await expect(readConfigFile(join(dir, 'folder.json'))).rejects.toThrow(/not a regular file/);
-    await expect(readConfigFile(file('huge.json', ' '.repeat(64 * 1024 + 1)))).rejects.toThrow(/65537 bytes; a config file may have at most 65536 \(64 KiB\)/);
+    await expect(readConfigFile(file('huge.json', ' '.repeat(64 * 1024 + 1)))).rejects.toThrow(
+      /65537 bytes; a config file may have at most 65536 \(64 KiB\)/,
+    );
   });
 
   it('tells run from sweep configs by their shape', () => {
@@ -133,21 +147,33 @@ describe('config files from the desktop', () => {
     expect(bad.config).toBeNull();
     expect(bad.problems).toEqual([expect.objectContaining({ path: 'optimizer.lr', line: 4 })]);
     const missing = await openConfigFile(join(dir, 'gone.grok.json'));
-    expect(missing).toMatchObject({ name: 'gone.grok.json', kind: null, problems: [{ path: '', message: expect.stringMatching(/no such file/) }] });
+    expect(missing).toMatchObject({
+      name: 'gone.grok.json',
+      kind: null,
+      problems: [{ path: '', message: expect.stringMatching(/no such file/) }],
+    });
   });
 
   it('finds config files on a command line, resolved against its working directory', () => {
-    expect(configPathsFromArgv(['/opt/Grokscope/grokscope', '--no-sandbox', 'exp/a.grok.json', '/abs/b.grok.yml', 'c.txt'], '/home/me')).toEqual([
-      join('/home/me', 'exp/a.grok.json'),
-      '/abs/b.grok.yml',
-    ]);
+    expect(
+      configPathsFromArgv(['/opt/Grokscope/grokscope', '--no-sandbox', 'exp/a.grok.json', '/abs/b.grok.yml', 'c.txt'], '/home/me'),
+    ).toEqual([join('/home/me', 'exp/a.grok.json'), '/abs/b.grok.yml']);
     // development: "electron ." — the app folder is not a config
     expect(configPathsFromArgv(['/x/electron', '.'], '/repo')).toEqual([]);
   });
 
   it('starts each dropped file on its own: a run, a sweep, and a located error for the broken one', async () => {
     const { handlers, started } = fileHandlers();
-    const results = await startDroppedFiles([file('run.json', JSON.stringify({ task: { kind: 'modular', op: 'add', p: 23 }, model: { kind: 'mlp' }, training: { steps: 50 } })), file('bad.json', BAD_RUN), file('s.yaml', SWEEP), '', 7], handlers);
+    const results = await startDroppedFiles(
+      [
+        file('run.json', JSON.stringify({ task: { kind: 'modular', op: 'add', p: 23 }, model: { kind: 'mlp' }, training: { steps: 50 } })),
+        file('bad.json', BAD_RUN),
+        file('s.yaml', SWEEP),
+        '',
+        7,
+      ],
+      handlers,
+    );
     expect(results[0]).toEqual({ name: 'run.json', kind: 'run', outcome: { ok: true, runId: 1, sweepId: null, sweepRuns: 0 } });
     expect(results[1]!.kind).toBe('run');
     expect(results[1]!.outcome.ok).toBe(false);
@@ -156,7 +182,11 @@ describe('config files from the desktop', () => {
       expect(results[1]!.outcome.error.problems).toEqual([expect.objectContaining({ path: 'optimizer.lr', line: 4 })]);
     }
     expect(results[2]).toEqual({ name: 's.yaml', kind: 'sweep', outcome: { ok: true, runId: null, sweepId: 40, sweepRuns: 2 } });
-    expect(results[3]).toMatchObject({ name: 'unnamed file', kind: null, outcome: { ok: false, error: { message: expect.stringMatching(/not a file on disk/) } } });
+    expect(results[3]).toMatchObject({
+      name: 'unnamed file',
+      kind: null,
+      outcome: { ok: false, error: { message: expect.stringMatching(/not a file on disk/) } },
+    });
     expect(results[4]!.outcome.ok).toBe(false);
     expect(started).toEqual([
       { method: 'runs.createFromFile', name: 'run.json' },
@@ -235,7 +265,13 @@ describe('menu', () => {
 
   it('has File (open config, recent runs, export figures) and View (theme, zoom) with shortcuts', () => {
     const a = actions();
-    const t = menuTemplate({ actions: a, recentRuns: [{ id: 9, name: 'R&D', status: 'running' }], theme: 'dark', isMac: false, devTools: false });
+    const t = menuTemplate({
+      actions: a,
+      recentRuns: [{ id: 9, name: 'R&D', status: 'running' }],
+      theme: 'dark',
+      isMac: false,
+      devTools: false,
+    });
     expect(t.map((m) => m.label ?? m.role)).toEqual(['&File', 'editMenu', '&View', 'windowMenu']);
     const open = find(t, 'Open Config…');
     expect(open.accelerator).toBe(SHORTCUTS.openConfig);
@@ -258,7 +294,9 @@ describe('menu', () => {
     ]);
     themes[1].click();
     expect(a.setTheme).toHaveBeenCalledWith('light');
-    const view = find(t, '&View').submenu.map((x: any) => x.role).filter(Boolean);
+    const view = find(t, '&View')
+      .submenu.map((x: any) => x.role)
+      .filter(Boolean);
     expect(view).toEqual(['resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']);
     expect(find(t, '&File').submenu.at(-1).role).toBe('quit');
   });
@@ -275,17 +313,42 @@ describe('menu', () => {
 describe('window bounds', () => {
   const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }];
   it('restores what was saved when it is on a screen, and the defaults for anything broken', () => {
-    expect(restoreWindowState({ window: { x: 100, y: 50, width: 1000, height: 700, maximized: true } }, screens)).toEqual({ x: 100, y: 50, width: 1000, height: 700, maximized: true });
+    expect(restoreWindowState({ window: { x: 100, y: 50, width: 1000, height: 700, maximized: true } }, screens)).toEqual({
+      x: 100,
+      y: 50,
+      width: 1000,
+      height: 700,
+      maximized: true,
+    });
     for (const bad of [null, {}, { window: 'x' }, { window: { width: '1000', height: 700 } }, { window: { width: 1e9, height: 700 } }])
       expect(restoreWindowState(bad, screens)).toEqual(DEFAULT_WINDOW);
   });
 
   it('drops a position that is off every screen, and clamps the size to the screen and the minimum', () => {
-    expect(restoreWindowState({ window: { x: 5000, y: 100, width: 1000, height: 700 } }, screens)).toEqual({ width: 1000, height: 700, maximized: false });
-    expect(restoreWindowState({ window: { x: 1850, y: 100, width: 1000, height: 700 } }, screens)).toEqual({ width: 1000, height: 700, maximized: false });
-    expect(restoreWindowState({ window: { x: 0, y: 0, width: 4000, height: 100 } }, screens)).toEqual({ x: 0, y: 0, width: 1920, height: 560, maximized: false });
+    expect(restoreWindowState({ window: { x: 5000, y: 100, width: 1000, height: 700 } }, screens)).toEqual({
+      width: 1000,
+      height: 700,
+      maximized: false,
+    });
+    expect(restoreWindowState({ window: { x: 1850, y: 100, width: 1000, height: 700 } }, screens)).toEqual({
+      width: 1000,
+      height: 700,
+      maximized: false,
+    });
+    expect(restoreWindowState({ window: { x: 0, y: 0, width: 4000, height: 100 } }, screens)).toEqual({
+      x: 0,
+      y: 0,
+      width: 1920,
+      height: 560,
+      maximized: false,
+    });
     // a second screen to the left keeps negative coordinates
-    expect(restoreWindowState({ window: { x: -1500, y: 10, width: 1000, height: 700 } }, [...screens, { x: -1920, y: 0, width: 1920, height: 1080 }])).toMatchObject({ x: -1500, y: 10 });
+    expect(
+      restoreWindowState({ window: { x: -1500, y: 10, width: 1000, height: 700 } }, [
+        ...screens,
+        { x: -1920, y: 0, width: 1920, height: 1080 },
+      ]),
+    ).toMatchObject({ x: -1500, y: 10 });
   });
 
   it('saves the normal bounds on close and after moves settle, merging into the settings file', async () => {
@@ -300,7 +363,10 @@ describe('window bounds', () => {
     win.bounds = { x: 30, y: 40, width: 1000, height: 700 };
     win.maximized = true;
     win.emit('close');
-    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({ theme: 'dark', window: { x: 30, y: 40, width: 1000, height: 700, maximized: true } });
+    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual({
+      theme: 'dark',
+      window: { x: 30, y: 40, width: 1000, height: 700, maximized: true },
+    });
     writeFileSync(settings, '{ broken');
     expect(readSettings(settings)).toEqual({});
   });
@@ -313,15 +379,33 @@ describe('notifications', () => {
     bindNotifications(events, { isSupported: () => supported, isFocused: () => focused, show: (n) => shown.push(n) });
     return { events, shown };
   }
-  const progress = (runId: number, value: number, step: number) => ({ runId, step, totalSteps: 1000, points: [{ name: 'train_acc', step, value: 1 }, { name: 'val_acc', step, value }] });
+  const progress = (runId: number, value: number, step: number) => ({
+    runId,
+    step,
+    totalSteps: 1000,
+    points: [
+      { name: 'train_acc', step, value: 1 },
+      { name: 'val_acc', step, value },
+    ],
+  });
 
   it('tells once when a run groks (validation accuracy ≥ 99%) and when it finishes', () => {
     const { events, shown } = setup();
     events.emit('run.progress', progress(3, 0.5, 100));
     events.emit('run.progress', progress(3, 0.995, 540));
     events.emit('run.progress', progress(3, 1, 600));
-    events.emit('run.status', { runId: 3, status: 'completed', error: null, phases: { t1: 1, t2: 50, t3: 1, t4: 600, t2_99: 40, t4_99: 540 } });
-    events.emit('run.status', { runId: 4, status: 'completed', error: null, phases: { t1: 1, t2: 50, t3: 1, t4: null, t2_99: 40, t4_99: null } });
+    events.emit('run.status', {
+      runId: 3,
+      status: 'completed',
+      error: null,
+      phases: { t1: 1, t2: 50, t3: 1, t4: 600, t2_99: 40, t4_99: 540 },
+    });
+    events.emit('run.status', {
+      runId: 4,
+      status: 'completed',
+      error: null,
+      phases: { t1: 1, t2: 50, t3: 1, t4: null, t2_99: 40, t4_99: null },
+    });
     events.emit('run.status', { runId: 5, status: 'failed', error: 'out of memory', phases: null });
     events.emit('run.status', { runId: 6, status: 'running', error: null, phases: null });
     expect(shown).toEqual([
@@ -333,7 +417,10 @@ describe('notifications', () => {
   });
 
   it('stays quiet while the window is in front or where notifications are not supported', () => {
-    for (const [focused, supported] of [[true, true], [false, false]] as const) {
+    for (const [focused, supported] of [
+      [true, true],
+      [false, false],
+    ] as const) {
       const { events, shown } = setup(focused, supported);
       events.emit('run.status', { runId: 1, status: 'completed', error: null, phases: null });
       expect(shown).toEqual([]);
@@ -380,7 +467,7 @@ describe('the app with the OS', () => {
     expect(fake.started).toEqual([]);
   });
 
-  it('takes a second launch\'s file: queued, the renderer told, the window brought forward', async () => {
+  it("takes a second launch's file: queued, the renderer told, the window brought forward", async () => {
     createBackend.mockReturnValue(fakeBackend().backend);
     startApp(mainDir, ['/opt/Grokscope/grokscope']);
     await settle();
@@ -402,7 +489,10 @@ describe('the app with the OS', () => {
     const fileMenu = Menu.template!.find((m) => m.label === '&File');
     fileMenu.submenu.find((i: any) => i.label === 'Open Config…').click();
     await settle();
-    expect(dialog.openCalls[0]).toMatchObject({ properties: ['openFile', 'multiSelections'], filters: [{ extensions: ['json', 'yaml', 'yml'] }] });
+    expect(dialog.openCalls[0]).toMatchObject({
+      properties: ['openFile', 'multiSelections'],
+      filters: [{ extensions: ['json', 'yaml', 'yml'] }],
+    });
     expect(((await takeAll(win!, 2)) as { name: string }[]).map((o) => o.name)).toEqual(['a.grok.yaml', 'b.grok.yaml']);
   });
 
@@ -419,7 +509,10 @@ describe('the app with the OS', () => {
     expect(readSettings(join(dir, 'userData', 'settings.json')).theme).toBe('dark');
     expect(commands(win!)).toEqual([{ kind: 'theme', value: 'dark' }]);
     // the menu is rebuilt with Dark checked
-    const checked = () => Menu.template!.find((m) => m.label === '&View').submenu.find((i: any) => i.label === 'Theme').submenu.find((t: any) => t.checked).label;
+    const checked = () =>
+      Menu.template!.find((m) => m.label === '&View')
+        .submenu.find((i: any) => i.label === 'Theme')
+        .submenu.find((t: any) => t.checked).label;
     expect(checked()).toBe('Dark');
     // the renderer's own theme button: native theme, settings and the menu follow it
     await ipcMain.handlers.get(IPC_DESKTOP.theme)!({ sender: win!.webContents, senderFrame: win!.webContents.mainFrame }, 'system');
@@ -429,7 +522,10 @@ describe('the app with the OS', () => {
   });
 
   it('opens the window where it was left, with the remembered theme, and maximised if it was', async () => {
-    writeSettings(join(dir, 'userData', 'settings.json'), { theme: 'light', window: { x: 200, y: 100, width: 1100, height: 720, maximized: true } });
+    writeSettings(join(dir, 'userData', 'settings.json'), {
+      theme: 'light',
+      window: { x: 200, y: 100, width: 1100, height: 720, maximized: true },
+    });
     screen.displays = [{ workArea: { x: 0, y: 0, width: 2560, height: 1440 } }];
     createBackend.mockReturnValue(fakeBackend().backend);
     startApp(mainDir, ['/x/grokscope']);
@@ -446,7 +542,8 @@ describe('the app with the OS', () => {
     startApp(mainDir, ['/x/grokscope']);
     await settle();
     const [win] = FakeBrowserWindow.instances;
-    const call = (...args: unknown[]) => ipcMain.handlers.get(IPC_DESKTOP.exportFigures)!({ sender: win!.webContents, senderFrame: win!.webContents.mainFrame }, ...args);
+    const call = (...args: unknown[]) =>
+      ipcMain.handlers.get(IPC_DESKTOP.exportFigures)!({ sender: win!.webContents, senderFrame: win!.webContents.mainFrame }, ...args);
     await expect(call(5, {})).resolves.toBeNull();
     expect(exportAllRunFigures).not.toHaveBeenCalled();
     dialog.openAnswer = { canceled: false, filePaths: ['/home/me/figs'] };

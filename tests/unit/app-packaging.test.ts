@@ -15,10 +15,12 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const config = parse(readFileSync(path.join(REPO, 'electron-builder.yml'), 'utf8'));
 
 describe('electron-builder.yml', () => {
-  it('passes electron-builder\'s own schema validation', async () => {
+  it("passes electron-builder's own schema validation", async () => {
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config');
     await expect(validateConfiguration(config, { add() {}, writeAll() {} })).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNodes: false } }, { add() {}, writeAll() {} })).rejects.toThrow(/electronFuses/);
+    await expect(
+      validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNodes: false } }, { add() {}, writeAll() {} }),
+    ).rejects.toThrow(/electronFuses/);
   });
 
   it('builds AppImage and deb, NSIS and dmg', () => {
@@ -53,17 +55,30 @@ describe('electron-builder.yml', () => {
 
   it('unpacks the native modules (better-sqlite3, resvg) and the wasm binaries from the asar', () => {
     expect(config.asarUnpack).toEqual(
-      expect.arrayContaining(['**/node_modules/better-sqlite3/**/*.node', '**/node_modules/@resvg/**/*.node', '**/node_modules/@tensorflow/tfjs-backend-wasm/**/*.wasm']),
+      expect.arrayContaining([
+        '**/node_modules/better-sqlite3/**/*.node',
+        '**/node_modules/@resvg/**/*.node',
+        '**/node_modules/@tensorflow/tfjs-backend-wasm/**/*.wasm',
+      ]),
     );
     // every native module the app loads is covered: each installed .node file matches one of the patterns
     const natives = ['better-sqlite3/build/Release/better_sqlite3.node'];
     const resvg = readdirSync(path.join(REPO, 'node_modules/@resvg')).filter((d) => d.startsWith('resvg-js-'));
-    for (const d of resvg) natives.push(...readdirSync(path.join(REPO, 'node_modules/@resvg', d)).filter((f) => f.endsWith('.node')).map((f) => `@resvg/${d}/${f}`));
+    for (const d of resvg)
+      natives.push(
+        ...readdirSync(path.join(REPO, 'node_modules/@resvg', d))
+          .filter((f) => f.endsWith('.node'))
+          .map((f) => `@resvg/${d}/${f}`),
+      );
     expect(natives.length).toBeGreaterThan(1);
-    for (const n of natives) expect(config.asarUnpack.some((pat: string) => path.matchesGlob(`node_modules/${n}`, pat)), n).toBe(true);
+    for (const n of natives)
+      expect(
+        config.asarUnpack.some((pat: string) => path.matchesGlob(`node_modules/${n}`, pat)),
+        n,
+      ).toBe(true);
   });
 
-  it('has icons in each platform\'s format', () => {
+  it("has icons in each platform's format", () => {
     const file = (p: string) => readFileSync(path.join(REPO, p));
     const png = file(config.linux.icon);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');

@@ -47,7 +47,11 @@ describe('preload bridge', () => {
     await bridge.desktop!.takeOpenedConfigs();
     await bridge.desktop!.exportRunFigures(7, { smoothing: 0.5 });
     await bridge.desktop!.setTheme('dark');
-    expect(ipcRenderer.invoked).toEqual([[IPC_DESKTOP.takeOpened], [IPC_DESKTOP.exportFigures, 7, { smoothing: 0.5 }], [IPC_DESKTOP.theme, 'dark']]);
+    expect(ipcRenderer.invoked).toEqual([
+      [IPC_DESKTOP.takeOpened],
+      [IPC_DESKTOP.exportFigures, 7, { smoothing: 0.5 }],
+      [IPC_DESKTOP.theme, 'dark'],
+    ]);
     const got: unknown[][] = [];
     const off = bridge.desktop!.onCommand((...args: unknown[]) => got.push(args));
     ipcRenderer.emit(IPC_DESKTOP.command, { sender: ipcRenderer }, { kind: 'navigate', path: '/runs/3' });

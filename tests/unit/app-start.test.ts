@@ -8,7 +8,16 @@ vi.mock('electron', () => import('./app-electron-double').then((m) => m.electron
 const createBackend = vi.hoisted(() => vi.fn());
 vi.mock('../../src/main/services/create-backend', () => ({ createBackend }));
 
-import { app, dialog, FakeBrowserWindow, FakeEvent, FakeUtilityProcess, ipcMain, resetElectronDouble, session } from './app-electron-double';
+import {
+  app,
+  dialog,
+  FakeBrowserWindow,
+  FakeEvent,
+  FakeUtilityProcess,
+  ipcMain,
+  resetElectronDouble,
+  session,
+} from './app-electron-double';
 import { startApp } from '../../src/main/app/start';
 import { IPC_CALL } from '../../src/shared/api/contract';
 

@@ -43,7 +43,9 @@ describe('utility process launcher', () => {
     channel.onExit((e) => exits.push(e));
     child.emit('error', 'FatalError', 'v8::ToLocalChecked', '{}');
     child.emit('exit', 134);
-    expect(exits).toEqual([{ code: 134, signal: null, reason: 'compute process crashed (FatalError at v8::ToLocalChecked), exit code 134' }]);
+    expect(exits).toEqual([
+      { code: 134, signal: null, reason: 'compute process crashed (FatalError at v8::ToLocalChecked), exit code 134' },
+    ]);
     // late listeners still learn about the exit; sends after exit are dropped
     const late: ComputeExit[] = [];
     channel.onExit((e) => late.push(e));

@@ -52,7 +52,7 @@ describe('session hardening', () => {
     const listener = session.defaultSession.headersListener!;
     let headers: Record<string, string | string[]> | undefined;
     listener(
-      { url: 'http://localhost:5173/', responseHeaders: { 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] } },
+      { url: 'http://localhost:5173/', responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } },
       (r) => (headers = r.responseHeaders),
     );
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });

@@ -62,7 +62,10 @@ describe('ProgressReporter', () => {
   it('redraws one bar in place on a terminal', () => {
     const { chunks, s } = stream(true);
     const p = new ProgressReporter(s, 'run 1');
-    p.update(250, 1000, [{ name: 'train_acc', value: 1 }, { name: 'val_acc', value: 0.25 }]);
+    p.update(250, 1000, [
+      { name: 'train_acc', value: 1 },
+      { name: 'val_acc', value: 0.25 },
+    ]);
     p.update(260, 1000, []); // within 100 ms: not redrawn
     p.note('run 1: paused');
     p.finish();

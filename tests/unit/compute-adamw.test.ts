@@ -9,9 +9,19 @@ beforeAll(async () => {
 });
 
 /** torch.optim.AdamW written out in float64 for one parameter vector (the reference, independent of the code). */
-function referenceAdamW(theta0: number[], gradOf: (th: number[]) => number[], steps: number, o: {
-  lr: number; wd: number; b1: number; b2: number; eps: number; warmup: number;
-}): number[] {
+function referenceAdamW(
+  theta0: number[],
+  gradOf: (th: number[]) => number[],
+  steps: number,
+  o: {
+    lr: number;
+    wd: number;
+    b1: number;
+    b2: number;
+    eps: number;
+    warmup: number;
+  },
+): number[] {
   const th = theta0.slice();
   const m = th.map(() => 0);
   const v = th.map(() => 0);
@@ -49,7 +59,7 @@ describe('warm-up schedule', () => {
     for (const k of ['cosine', 'linear'] as const) TORCH[k].forEach((lr, t) => expect(scheduledLr(0.3, 0, k, t, 8)).toBeCloseTo(lr, 10));
     for (let t = 0; t < 8; t++) expect(scheduledLr(0.3, 3, 'constant', t, 8)).toBe(warmupLr(0.3, 3, t));
     // with a warm-up the two factors multiply (LambdaLR · annealing)
-    expect(scheduledLr(0.3, 4, 'cosine', 1, 8)).toBeCloseTo(0.15 * 0.288581929877 / 0.3, 10);
+    expect(scheduledLr(0.3, 4, 'cosine', 1, 8)).toBeCloseTo((0.15 * 0.288581929877) / 0.3, 10);
   });
 });
 

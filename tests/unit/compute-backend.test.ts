@@ -20,7 +20,20 @@ describe('backend choice', () => {
   });
 
   it('switches between wasm and cpu and computes the same product on both', async () => {
-    const product = () => tf.tidy(() => Array.from(tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync()));
+    const product = () =>
+      tf.tidy(() =>
+        Array.from(
+          tf
+            .matMul(
+              tf.tensor2d([
+                [1, 2],
+                [3, 4],
+              ]),
+              tf.tensor2d([[5], [6]]),
+            )
+            .dataSync(),
+        ),
+      );
     expect((await initBackend('cpu')).backend).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
     const onCpu = product();

@@ -63,7 +63,11 @@ describe('gradients of the models', () => {
       tf.tidy(() => checkModel(ModelSchema.parse({ kind: 'mlp', embedDim: 5, width: 12, depth: 2, activation })));
     });
   }
-  for (const [layerNorm, tiedEmbedding] of [[true, true], [false, false], [true, false]] as const) {
+  for (const [layerNorm, tiedEmbedding] of [
+    [true, true],
+    [false, false],
+    [true, false],
+  ] as const) {
     it(`transformer with layerNorm=${layerNorm}, tiedEmbedding=${tiedEmbedding}`, () => {
       tf.tidy(() =>
         checkModel(ModelSchema.parse({ kind: 'transformer', layers: 2, dModel: 8, heads: 2, dMlp: 12, layerNorm, tiedEmbedding })),

@@ -18,7 +18,10 @@ describe('grok-fast fixture', () => {
     const parsed = parseConfigText(readFileSync(FIXTURE, 'utf8'), FIXTURE);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     expect(parsed.config.backend).toBe('wasm');
-    const series = { train_acc: { steps: [] as number[], values: [] as number[] }, val_acc: { steps: [] as number[], values: [] as number[] } };
+    const series = {
+      train_acc: { steps: [] as number[], values: [] as number[] },
+      val_acc: { steps: [] as number[], values: [] as number[] },
+    };
     let startedAt = 0;
     let doneAt = 0;
     let backend = '';

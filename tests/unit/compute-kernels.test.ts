@@ -16,8 +16,24 @@ afterAll(() => tf.disposeVariables());
 
 const MODELS: Record<string, RunConfigInput['model']> = {
   mlp: { kind: 'mlp', embedDim: 8, width: 24, depth: 2, activation: 'gelu' },
-  'transformer (Power: 2 layers, LayerNorm, tied)': { kind: 'transformer', layers: 2, dModel: 16, heads: 4, dMlp: 32, layerNorm: true, tiedEmbedding: true },
-  'transformer (Nanda: 1 layer, no LayerNorm, untied)': { kind: 'transformer', layers: 1, dModel: 16, heads: 4, dMlp: 32, layerNorm: false, tiedEmbedding: false },
+  'transformer (Power: 2 layers, LayerNorm, tied)': {
+    kind: 'transformer',
+    layers: 2,
+    dModel: 16,
+    heads: 4,
+    dMlp: 32,
+    layerNorm: true,
+    tiedEmbedding: true,
+  },
+  'transformer (Nanda: 1 layer, no LayerNorm, untied)': {
+    kind: 'transformer',
+    layers: 1,
+    dModel: 16,
+    heads: 4,
+    dMlp: 32,
+    layerNorm: false,
+    tiedEmbedding: false,
+  },
   lstm: { kind: 'lstm', embedDim: 8, hidden: 16, layers: 2 },
 };
 
@@ -65,7 +81,9 @@ describe('kernel coverage: one training step of every model on every backend', a
         const ref = byBackend.get('cpu')!;
         for (const [b, ls] of byBackend) {
           for (const l of ls) expect(Number.isFinite(l), `${b}: loss ${l}`).toBe(true);
-          ls.forEach((l, i) => expect(Math.abs(l - ref[i]!) / Math.abs(ref[i]!), `${b} step ${i + 1}: ${l} vs cpu ${ref[i]}`).toBeLessThan(1e-4));
+          ls.forEach((l, i) =>
+            expect(Math.abs(l - ref[i]!) / Math.abs(ref[i]!), `${b} step ${i + 1}: ${l} vs cpu ${ref[i]}`).toBeLessThan(1e-4),
+          );
         }
         expect(ref[2]).toBeLessThan(ref[0]!); // the steps train
       });
@@ -118,13 +136,21 @@ describe('prefix-shared transformer forward', () => {
         const run = (f: (i: ModelInput) => tf.Tensor2D) =>
           tf.tidy(() => {
             const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(f(inp), weights)) as tf.Scalar, vars);
-            return { logits: Array.from(f(inp).dataSync()), value: value.dataSync()[0]!, grads: vars.map((v) => Array.from(grads[v.name]!.dataSync())) };
+            return {
+              logits: Array.from(f(inp).dataSync()),
+              value: value.dataSync()[0]!,
+              grads: vars.map((v) => Array.from(grads[v.name]!.dataSync())),
+            };
           });
         const fast = run(fastForward(model)!);
         const dense = run(model.forward);
         fast.logits.forEach((x, i) => expect(x).toBeCloseTo(dense.logits[i]!, 4));
         fast.grads.forEach((g, k) =>
-          g.forEach((x, i) => expect(Math.abs(x - dense.grads[k]![i]!), `${model.params[k]!.name}[${i}]`).toBeLessThan(1e-4 * (1 + Math.abs(dense.grads[k]![i]!)))),
+          g.forEach((x, i) =>
+            expect(Math.abs(x - dense.grads[k]![i]!), `${model.params[k]!.name}[${i}]`).toBeLessThan(
+              1e-4 * (1 + Math.abs(dense.grads[k]![i]!)),
+            ),
+          ),
         );
         tf.dispose([inp.onehot, inp.onehotT, weights, ...vars]);
       });

@@ -37,9 +37,7 @@ async function run(cfg: RunConfig, opts: { resume?: TrainingState; hook?: Hook; 
   const all = messages.filter((m): m is Extract<ComputeToHost, { type: 'metrics' }> => m.type === 'metrics');
   // Per-update losses (the spectral window) ride along with the evaluations; tests look at them apart.
   const stepLosses = all.flatMap((m) => m.rows.filter((r) => r[0] === STEP_LOSS_METRIC));
-  const metrics = all
-    .map((m) => ({ ...m, rows: m.rows.filter((r) => r[0] !== STEP_LOSS_METRIC) }))
-    .filter((m) => m.rows.length > 0);
+  const metrics = all.map((m) => ({ ...m, rows: m.rows.filter((r) => r[0] !== STEP_LOSS_METRIC) })).filter((m) => m.rows.length > 0);
   const checkpoints = messages.filter((m): m is Extract<ComputeToHost, { type: 'checkpoint' }> => m.type === 'checkpoint');
   const done = messages.at(-1);
   return { messages, metrics, stepLosses, checkpoints, done };
@@ -72,7 +70,8 @@ describe('training loop', () => {
       expect(value(m.rows, 'lr')).toBeCloseTo(3e-3, 12); // past the 5-step warm-up
     }
     // train accuracy is a fraction of the 24 training equations (floor(0.5·49))
-    for (const m of metrics) expect(Math.abs(value(m.rows, 'train_acc')! * 24 - Math.round(value(m.rows, 'train_acc')! * 24))).toBeLessThan(1e-9);
+    for (const m of metrics)
+      expect(Math.abs(value(m.rows, 'train_acc')! * 24 - Math.round(value(m.rows, 'train_acc')! * 24))).toBeLessThan(1e-9);
     expect(checkpoints.map((c) => c.state.step)).toEqual([20, 25]);
     expect(done).toEqual({ type: 'done', runId: 5, step: 25, reason: 'completed' });
   });
@@ -124,7 +123,7 @@ describe('training loop', () => {
     expect(paused.metrics.map((m) => m.rows)).toEqual(plain.metrics.map((m) => m.rows));
   });
 
-  it('holds after exactly holdAt updates (a predict sweep\'s window), with the window\'s losses sent; resumes or cancels from there', async () => {
+  it("holds after exactly holdAt updates (a predict sweep's window), with the window's losses sent; resumes or cancels from there", async () => {
     const plain = await run(config());
     const updatesAtPause: number[] = [];
     const held = await run(config(), {
@@ -162,14 +161,19 @@ describe('training loop', () => {
       const cfg = config({ ...variant.over, training: { ...variant.over.training, steps: 40, checkpointEvery: 15 } });
       const workers = 'workers' in variant ? { workers: variant.workers } : {};
       const whole = await run(cfg, workers);
-      if ('workers' in variant) expect((whole.messages[0] as { backendNotes: string[] }).backendNotes).toContain('training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)');
+      if ('workers' in variant)
+        expect((whole.messages[0] as { backendNotes: string[] }).backendNotes).toContain(
+          'training step: rows split over 2 threads (1 gradient worker, GROKSCOPE_WORKERS=1)',
+        );
       const at15 = whole.checkpoints.find((c) => c.state.step === 15)!.state;
       const rest = await run(cfg, { resume: at15, ...workers });
       expect(at15.optimizer).toHaveLength(2 * at15.params.length);
       expect(rest.messages[0]).toMatchObject({ type: 'started', step: 15 });
       expect(rest.metrics.map((m) => m.step)).toEqual([20, 30, 40]);
       expect(rest.metrics.map((m) => m.rows)).toEqual(whole.metrics.filter((m) => m.step > 15).map((m) => m.rows));
-      expect(Array.from(rest.checkpoints.at(-1)!.state.params[0]!.data)).toEqual(Array.from(whole.checkpoints.at(-1)!.state.params[0]!.data));
+      expect(Array.from(rest.checkpoints.at(-1)!.state.params[0]!.data)).toEqual(
+        Array.from(whole.checkpoints.at(-1)!.state.params[0]!.data),
+      );
     });
   }
 

@@ -64,7 +64,10 @@ describe('fused softmax cross-entropy', () => {
       const n = 300;
       const c = 13;
       const z = logitsOf(n, c, 3, 1);
-      const t = oneHot(Array.from({ length: n }, (_, r) => (r * 7) % c), c);
+      const t = oneHot(
+        Array.from({ length: n }, (_, r) => (r * 7) % c),
+        c,
+      );
       const want = reference(z, t, n, c);
       const got = fused(z, t, n, c);
       expect(Math.abs(got.loss - want.loss) / want.loss).toBeLessThan(1e-6);
@@ -100,7 +103,9 @@ describe('fused softmax cross-entropy', () => {
   it('rejects targets of another shape', async () => {
     await initBackend('cpu');
     tf.tidy(() => {
-      expect(() => crossEntropy(tf.zeros([3, 4]) as tf.Tensor2D, tf.zeros([3, 5]) as tf.Tensor2D)).toThrow(/logits \[3, 4\] against targets \[3, 5\]/);
+      expect(() => crossEntropy(tf.zeros([3, 4]) as tf.Tensor2D, tf.zeros([3, 5]) as tf.Tensor2D)).toThrow(
+        /logits \[3, 4\] against targets \[3, 5\]/,
+      );
     });
   });
 });

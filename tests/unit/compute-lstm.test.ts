@@ -87,7 +87,7 @@ describe('LSTM', () => {
       }
       expect(Math.max(...v.map(Math.abs)), p.name).toBeLessThanOrEqual(bound);
       // U(−b, b) has variance b²/3; the smallest tensor (28 head biases) is the noisiest
-      expect(Math.abs(variance / (bound * bound / 3) - 1), p.name).toBeLessThan(v.length > 1000 ? 0.05 : 0.45);
+      expect(Math.abs(variance / ((bound * bound) / 3) - 1), p.name).toBeLessThan(v.length > 1000 ? 0.05 : 0.45);
     }
   });
 

@@ -61,7 +61,9 @@ describe('measurements', () => {
   });
 
   it('the recorded lr follows a cosine schedule to 0 over training.steps, and the updates use it', () => {
-    const cosine = new Trainer(config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0, lrSchedule: 'cosine' }, training: { steps: 50 } }));
+    const cosine = new Trainer(
+      config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0, lrSchedule: 'cosine' }, training: { steps: 50 } }),
+    );
     const lrAt = (s: number) => {
       while (cosine.step < s) cosine.update(false);
       return value(cosine.evaluate(null), 'lr')!;
@@ -177,7 +179,16 @@ describe('no tensor leaks', () => {
           loss: 'mse',
           constantNorm: true,
           init: { scale: 0.8 },
-          optimizer: { kind, lr: 0.01, weightDecay: 0.1, momentum: kind === 'sgd' || kind === 'rmsprop' ? 0.5 : 0, clipGradNorm: 1, updateNoise: 0.1, weightNoise: 0.01, warmupSteps: 3 },
+          optimizer: {
+            kind,
+            lr: 0.01,
+            weightDecay: 0.1,
+            momentum: kind === 'sgd' || kind === 'rmsprop' ? 0.5 : 0,
+            clipGradNorm: 1,
+            updateNoise: 0.1,
+            weightNoise: 0.01,
+            warmupSteps: 3,
+          },
           training: { steps: 100, batchSize: 8 },
         }),
       );
@@ -209,7 +220,12 @@ describe('figures of the measurements', () => {
   it('layer-norms draws one curve per norm/<param> series, labelled by the parameter; cos-step and cos-init one each', async () => {
     const { buildCurveOption, figureMetrics } = await import('../../src/shared/figures/curves');
     const all = ['train_loss', 'norm/embed.weight', 'norm/out.bias', 'cos_step', 'cos_init'].map(series);
-    expect(figureMetrics('layer-norms', all.map((s) => s.name))).toEqual(['norm/embed.weight', 'norm/out.bias']);
+    expect(
+      figureMetrics(
+        'layer-norms',
+        all.map((s) => s.name),
+      ),
+    ).toEqual(['norm/embed.weight', 'norm/out.bias']);
     expect(figureMetrics('layer-norms')).toEqual([]);
     const opt = buildCurveOption('layer-norms', all);
     expect((opt.series as { name: string }[]).map((s) => s.name)).toEqual(['embed.weight', 'out.bias']);

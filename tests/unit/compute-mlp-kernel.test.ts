@@ -15,7 +15,12 @@ import { Trainer } from '../../src/main/compute/train/trainer';
 
 afterAll(() => tf.disposeVariables());
 
-function config(p: number, encoding: 'three-token' | 'power', model: { embedDim: number; width: number; depth: number }, loss: LossKind = 'cross-entropy'): RunConfig {
+function config(
+  p: number,
+  encoding: 'three-token' | 'power',
+  model: { embedDim: number; width: number; depth: number },
+  loss: LossKind = 'cross-entropy',
+): RunConfig {
   return RunConfigSchema.parse({
     seed: 3,
     backend: 'wasm',
@@ -66,7 +71,11 @@ function maxRel(got: Float32Array, want: Float32Array): number {
 
 describe('MLP wasm kernel', () => {
   const cases: [string, RunConfig, number | null][] = [
-    ['three-token, depth 1, cross-entropy (the bench shape, p = 31)', config(31, 'three-token', { embedDim: 32, width: 128, depth: 1 }), null],
+    [
+      'three-token, depth 1, cross-entropy (the bench shape, p = 31)',
+      config(31, 'three-token', { embedDim: 32, width: 128, depth: 1 }),
+      null,
+    ],
     ['power encoding, depth 2, width 12, p = 13, 37 rows', config(13, 'power', { embedDim: 5, width: 12, depth: 2 }), 37],
     ['three-token, depth 3, MSE, p = 23, 50 rows', config(23, 'three-token', { embedDim: 8, width: 20, depth: 3 }, 'mse'), 50],
   ];

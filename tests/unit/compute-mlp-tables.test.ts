@@ -23,7 +23,10 @@ const CLASSES = 7;
 function tokenRows(rows: number, seqLen: number, constant: Record<number, number>, seed: number): Int32Array {
   const rng = new Rng(seed);
   const u = rng.fillUniform(new Float32Array(rows * seqLen), 1);
-  return Int32Array.from({ length: rows * seqLen }, (_, k) => constant[k % seqLen] ?? Math.min(VOCAB - 1, Math.floor(((u[k]! + 1) / 2) * VOCAB)));
+  return Int32Array.from(
+    { length: rows * seqLen },
+    (_, k) => constant[k % seqLen] ?? Math.min(VOCAB - 1, Math.floor(((u[k]! + 1) / 2) * VOCAB)),
+  );
 }
 
 function inputOf(tokens: Int32Array, rows: number): ModelInput {
@@ -58,7 +61,13 @@ function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
 
 const CASES: { name: string; seqLen: number; constant: Record<number, number>; activation: 'relu' | 'tanh'; depth: number }[] = [
   { name: 'three-token (a, b, =): two varying, one constant', seqLen: 3, constant: { 2: 8 }, activation: 'relu', depth: 1 },
-  { name: 'Power (a, op, b, =): two varying, two constant, depth 2, tanh', seqLen: 4, constant: { 1: 7, 3: 8 }, activation: 'tanh', depth: 2 },
+  {
+    name: 'Power (a, op, b, =): two varying, two constant, depth 2, tanh',
+    seqLen: 4,
+    constant: { 1: 7, 3: 8 },
+    activation: 'tanh',
+    depth: 2,
+  },
   { name: 'one varying position', seqLen: 2, constant: { 0: 3 }, activation: 'relu', depth: 1 },
   { name: 'three varying positions', seqLen: 3, constant: {}, activation: 'relu', depth: 2 },
   { name: 'four varying positions (general loop)', seqLen: 5, constant: { 4: 8 }, activation: 'relu', depth: 1 },
@@ -74,7 +83,10 @@ describe('MLP first layer from per-position tables equals the one-hot formulatio
         const forward = fastForward(model)!;
         const rows = 150;
         const input = inputOf(tokenRows(rows, c.seqLen, c.constant, 5), rows);
-        const labels = tf.tensor1d(Int32Array.from({ length: rows }, (_, r) => (r * 5) % CLASSES), 'int32');
+        const labels = tf.tensor1d(
+          Int32Array.from({ length: rows }, (_, r) => (r * 5) % CLASSES),
+          'int32',
+        );
         const targets = tf.cast(tf.oneHot(labels, CLASSES), 'float32') as tf.Tensor2D;
         const vars = Object.fromEntries(model.params.map((p) => [p.name, p.variable]));
         const list = model.params.map((p) => p.variable);
@@ -85,14 +97,21 @@ describe('MLP first layer from per-position tables equals the one-hot formulatio
         const reference = tf.tidy(() => model.forward(input).dataSync());
         const plain = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => plainCrossEntropy(plainLogits(cfg, vars, input, c.seqLen), targets), list);
-          return { loss: value.dataSync()[0]!, logits: plainLogits(cfg, vars, input, c.seqLen).dataSync(), grads: list.map((v) => grads[v.name]!.dataSync()) };
+          return {
+            loss: value.dataSync()[0]!,
+            logits: plainLogits(cfg, vars, input, c.seqLen).dataSync(),
+            grads: list.map((v) => grads[v.name]!.dataSync()),
+          };
         });
         expect(Math.abs(fast.loss - plain.loss) / plain.loss).toBeLessThan(1e-5);
         expect(maxRelErr(fast.logits, plain.logits)).toBeLessThan(1e-5);
         expect(maxRelErr(reference, plain.logits)).toBeLessThan(1e-5);
         model.params.forEach((p, i) => {
           expect(maxRelErr(fast.grads[i]!, plain.grads[i]!), `gradient of ${p.name}`).toBeLessThan(1e-4);
-          expect(fast.grads[i]!.some((v) => v !== 0), `gradient of ${p.name} is not all zero`).toBe(true);
+          expect(
+            fast.grads[i]!.some((v) => v !== 0),
+            `gradient of ${p.name} is not all zero`,
+          ).toBe(true);
         });
         tf.dispose([input.onehot, input.onehotT, labels, targets]);
         tf.dispose(list);
@@ -102,7 +121,7 @@ describe('MLP first layer from per-position tables equals the one-hot formulatio
 });
 
 describe('MLP tables under double backprop (Hessian-vector products, as compute/probes does)', () => {
-  it('cpu: the Hessian-vector product of a squared loss equals the one-hot formulation\'s', async () => {
+  it("cpu: the Hessian-vector product of a squared loss equals the one-hot formulation's", async () => {
     await initBackend('cpu');
     const c = CASES[1]!; // (a, op, b, =): varying and constant positions, tanh, depth 2
     const cfg = MlpModelSchema.parse({ kind: 'mlp', embedDim: 4, width: 10, depth: c.depth, activation: c.activation });

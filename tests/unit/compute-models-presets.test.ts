@@ -29,7 +29,11 @@ describe('transformer presets', () => {
   });
 
   it('nanda: 1 layer, d_mlp 512, no LayerNorm, separate unembedding', () => {
-    const m = createModel(TransformerModelSchema.parse({ kind: 'transformer', ...TRANSFORMER_PRESETS.nanda }), { vocabSize: 114, seqLen: 3, numClasses: 113 }, new Rng(0));
+    const m = createModel(
+      TransformerModelSchema.parse({ kind: 'transformer', ...TRANSFORMER_PRESETS.nanda }),
+      { vocabSize: 114, seqLen: 3, numClasses: 113 },
+      new Rng(0),
+    );
     const names = m.params.map((p) => p.name);
     expect(names.some((n) => n.includes('ln'))).toBe(false);
     expect(names.filter((n) => n.startsWith('blocks.')).every((n) => n.startsWith('blocks.0.'))).toBe(true);

@@ -32,7 +32,15 @@ describe('models', () => {
     const logits = model.forward(input(batch));
     expect(logits.shape).toEqual([3, 11]);
     expect(paramCount(model)).toBe(13 * 6 + (4 * 6 * 10 + 10) + (10 * 10 + 10) + (10 * 11 + 11));
-    expect(model.params.map((p) => p.name)).toEqual(['embed.weight', 'hidden.0.weight', 'hidden.0.bias', 'hidden.1.weight', 'hidden.1.bias', 'out.weight', 'out.bias']);
+    expect(model.params.map((p) => p.name)).toEqual([
+      'embed.weight',
+      'hidden.0.weight',
+      'hidden.0.bias',
+      'hidden.1.weight',
+      'hidden.1.bias',
+      'out.weight',
+      'out.bias',
+    ]);
   });
 
   it('the same seed gives the same initial weights, another seed different ones', () => {
@@ -60,7 +68,8 @@ describe('models', () => {
 
       // changing token 2 (b) leaves positions 0 and 1 unchanged and changes positions 2 and 3
       const changed = model.forwardAll(input(batch.map((r) => [r[0]!, r[1]!, (r[2]! + 5) % 11, r[3]!])));
-      const diffAt = (pos: number) => tf.max(tf.abs(tf.sub(tf.slice(all, [0, pos, 0], [3, 1, 11]), tf.slice(changed, [0, pos, 0], [3, 1, 11])))).dataSync()[0]!;
+      const diffAt = (pos: number) =>
+        tf.max(tf.abs(tf.sub(tf.slice(all, [0, pos, 0], [3, 1, 11]), tf.slice(changed, [0, pos, 0], [3, 1, 11])))).dataSync()[0]!;
       expect(diffAt(0)).toBe(0);
       expect(diffAt(1)).toBe(0);
       expect(diffAt(2)).toBeGreaterThan(1e-4);
@@ -69,8 +78,16 @@ describe('models', () => {
   }
 
   it('tied embedding has no unembedding matrix and reads logits from the number-token rows', () => {
-    const tied = createTransformer(TransformerModelSchema.parse({ kind: 'transformer', layers: 1, dModel: 8, heads: 2, dMlp: 8, tiedEmbedding: true }), shape, new Rng(0));
-    const untied = createTransformer(TransformerModelSchema.parse({ kind: 'transformer', layers: 1, dModel: 8, heads: 2, dMlp: 8, tiedEmbedding: false }), shape, new Rng(0));
+    const tied = createTransformer(
+      TransformerModelSchema.parse({ kind: 'transformer', layers: 1, dModel: 8, heads: 2, dMlp: 8, tiedEmbedding: true }),
+      shape,
+      new Rng(0),
+    );
+    const untied = createTransformer(
+      TransformerModelSchema.parse({ kind: 'transformer', layers: 1, dModel: 8, heads: 2, dMlp: 8, tiedEmbedding: false }),
+      shape,
+      new Rng(0),
+    );
     expect(tied.params.some((p) => p.name === 'unembed.weight')).toBe(false);
     expect(untied.params.find((p) => p.name === 'unembed.weight')?.variable.shape).toEqual([8, 11]);
     // zeroing the embedding rows of the non-number tokens (op, '=') must not change how logits read number rows:

@@ -125,7 +125,9 @@ describe('representation messiness (003 §5.1)', () => {
       });
     const linear = await run(0);
     const random = await run(1);
-    console.log(`messiness: m = 0 train ${linear.train.at(-1)} test ${linear.val.at(-1)}; m = 1 train ${random.train.at(-1)} test ${random.val.at(-1)}`);
+    console.log(
+      `messiness: m = 0 train ${linear.train.at(-1)} test ${linear.val.at(-1)}; m = 1 train ${random.train.at(-1)} test ${random.val.at(-1)}`,
+    );
     expect(linear.val.at(-1)!).toBeGreaterThan(0.3);
     expect(linear.val.at(-1)!).toBeGreaterThan(random.val.at(-1)! + 0.25);
     expect(random.val.at(-1)!).toBeLessThan(0.15);
@@ -141,7 +143,10 @@ describe('IMDb (LSTM) and QM9 (GCN) on fixtures', () => {
     const filler = ['the', 'film', 'plot', 'actors', 'story', 'was', 'and'];
     let k = 0;
     for (const part of ['train', 'test'])
-      for (const [sub, words] of [['pos', good], ['neg', bad]] as const) {
+      for (const [sub, words] of [
+        ['pos', good],
+        ['neg', bad],
+      ] as const) {
         mkdirSync(join(root, part, sub), { recursive: true });
         for (let i = 0; i < 20; i++) {
           const text = Array.from({ length: 8 }, (_, j) => ((i + j) % 3 === 0 ? words[(i + j) % 5] : filler[(i * 7 + j) % 7])).join(' ');
@@ -161,10 +166,36 @@ describe('IMDb (LSTM) and QM9 (GCN) on fixtures', () => {
   }, 120_000);
 
   it('a GCN fits polarisabilities of a small QM9 CSV, and a run resumes from its checkpoint exactly', async () => {
-    const smiles = ['C', 'N', 'O', 'C#C', 'C#N', 'C=O', 'CO', 'CC', 'CCO', 'c1ccccc1', 'CC(C)C', 'CCN', 'OCC(N)=O', 'C1CC1', 'CC#N', 'CCC', 'CC=O', 'NC=O', 'OC=O', 'C1CO1'];
+    const smiles = [
+      'C',
+      'N',
+      'O',
+      'C#C',
+      'C#N',
+      'C=O',
+      'CO',
+      'CC',
+      'CCO',
+      'c1ccccc1',
+      'CC(C)C',
+      'CCN',
+      'OCC(N)=O',
+      'C1CC1',
+      'CC#N',
+      'CCC',
+      'CC=O',
+      'NC=O',
+      'OC=O',
+      'C1CO1',
+    ];
     const csv = join(tmp, 'qm9.csv');
     // a property that grows with the heavy atoms and their hydrogens, like polarisability
-    writeFileSync(csv, 'mol_id,smiles,alpha\n' + smiles.map((s, i) => `gdb_${i},${s},${(6 + 7 * s.replace(/[^A-Za-z]/g, '').length + (i % 3)).toFixed(2)}`).join('\n') + '\n');
+    writeFileSync(
+      csv,
+      'mol_id,smiles,alpha\n' +
+        smiles.map((s, i) => `gdb_${i},${s},${(6 + 7 * s.replace(/[^A-Za-z]/g, '').length + (i % 3)).toFixed(2)}`).join('\n') +
+        '\n',
+    );
     const input: RunConfigInput = {
       task: { kind: 'qm9', path: csv, trainSize: 10, testFraction: 0.5 },
       model: { kind: 'gcn', hidden: 16, layers: 2 },
@@ -175,7 +206,9 @@ describe('IMDb (LSTM) and QM9 (GCN) on fixtures', () => {
     };
     const c = await train(input);
     expect(c.end).toBe('completed');
-    console.log(`QM9 fixture: train loss ${c.trainLoss.map((v) => v.toFixed(3)).join(', ')}; test loss ${c.valLoss.map((v) => v.toFixed(3)).join(', ')}`);
+    console.log(
+      `QM9 fixture: train loss ${c.trainLoss.map((v) => v.toFixed(3)).join(', ')}; test loss ${c.valLoss.map((v) => v.toFixed(3)).join(', ')}`,
+    );
     expect(c.trainLoss.at(-1)!).toBeLessThan(0.2 * c.trainLoss[0]!);
     // resume: 100 steps, then the other 100 from the checkpoint, equals the 200-step run (minibatch sampler included)
     const half = await train({ ...input, training: { ...input.training!, steps: 100 } });

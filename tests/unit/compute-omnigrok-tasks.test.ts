@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 describe('dense MLP (003 §3, §4)', () => {
-  it('with the teacher\'s weights it computes the teacher\'s outputs: 5-100-100-5 tanh, no embedding', () => {
+  it("with the teacher's weights it computes the teacher's outputs: 5-100-100-5 tanh, no embedding", () => {
     const task = TeacherStudentTaskSchema.parse({ kind: 'teacher-student', trainSize: 20 });
     const ds = buildTeacherStudentDataset(task);
     const model = createModel(MlpModelSchema.parse({ kind: 'mlp', width: 100, depth: 2, activation: 'tanh' }), ds, new Rng(3));
@@ -76,7 +76,11 @@ describe('GCN (003 App. A, QM9)', () => {
       labels: new Int32Array(graphs.length).fill(-1),
     };
     const F = split.inputs.kind === 'graphs' ? split.inputs.featureDim : 0;
-    const model = createModel(GcnModelSchema.parse({ kind: 'gcn', hidden: 8, layers: 2 }), { vocabSize: 0, seqLen: 1, numClasses: 1, input: 'graphs', inputDim: F }, new Rng(7));
+    const model = createModel(
+      GcnModelSchema.parse({ kind: 'gcn', hidden: 8, layers: 2 }),
+      { vocabSize: 0, seqLen: 1, numClasses: 1, input: 'graphs', inputDim: F },
+      new Rng(7),
+    );
     const arr = (i: number) => model.params[i]!.variable.arraySync() as number[] | number[][];
     const weights = [0, 2].map((i) => ({ w: arr(i) as number[][], b: arr(i + 1) as number[] }));
     const head = { w: arr(4) as number[][], b: arr(5) as number[] };
@@ -98,12 +102,39 @@ describe('accuracy rules and split evaluation', () => {
   const identity: Model = { params: [], forward: (input) => tf.clone((input as SampleInput).features!) };
   const dataset = (accuracy: SampleDataset['accuracy'], preds: number[][], targets: number[][], labels: number[]): SampleDataset => {
     const k = preds[0]!.length;
-    const split: SampleSplit = { size: preds.length, inputs: { kind: 'dense', dim: k, values: Float32Array.from(preds.flat()) }, targets: Float32Array.from(targets.flat()), labels: Int32Array.from(labels) };
-    return { family: 'samples', input: 'dense', inputDim: k, seqLen: 1, vocabSize: 0, outDim: k, numClasses: k, accuracy, train: split, val: split, summary: '' };
+    const split: SampleSplit = {
+      size: preds.length,
+      inputs: { kind: 'dense', dim: k, values: Float32Array.from(preds.flat()) },
+      targets: Float32Array.from(targets.flat()),
+      labels: Int32Array.from(labels),
+    };
+    return {
+      family: 'samples',
+      input: 'dense',
+      inputDim: k,
+      seqLen: 1,
+      vocabSize: 0,
+      outDim: k,
+      numClasses: k,
+      accuracy,
+      train: split,
+      val: split,
+      summary: '',
+    };
   };
   it('threshold: mean squared error over the outputs below β (003 §3); MSE loss as nn.MSELoss', () => {
-    const preds = [[0, 0], [0.1, 0], [0.3, 0.3], [1, -1]];
-    const targets = [[0, 0.05], [0, 0], [0, 0], [1, -1.2]];
+    const preds = [
+      [0, 0],
+      [0.1, 0],
+      [0.3, 0.3],
+      [1, -1],
+    ];
+    const targets = [
+      [0, 0.05],
+      [0, 0],
+      [0, 0],
+      [1, -1.2],
+    ];
     const data = new SampleData(dataset({ kind: 'threshold', beta: 0.01 }, preds, targets, [-1, -1, -1, -1]));
     // per-row MSE: 0.00125, 0.005, 0.09, 0.02 → two below 0.01
     const s = data.evaluate(identity, 'train', 'mse');
@@ -112,14 +143,42 @@ describe('accuracy rules and split evaluation', () => {
     data.dispose();
   });
   it('nearest template (003 App. E) and argmax', () => {
-    const templates = [[1, 0], [0, 1], [-1, -1]];
-    const preds = [[0.9, 0.2], [0.4, 0.5], [-2, 0], [0.2, 0.1]];
+    const templates = [
+      [1, 0],
+      [0, 1],
+      [-1, -1],
+    ];
+    const preds = [
+      [0.9, 0.2],
+      [0.4, 0.5],
+      [-2, 0],
+      [0.2, 0.1],
+    ];
     const labels = [0, 1, 2, 1];
     // nearest: row 0 → 0 ✓, row 1 → 1 ✓, row 2 → 2 ✓ (dist² 2 vs 9, 5), row 3 → 0 ✗
-    const near = new SampleData(dataset({ kind: 'nearest', templates: Float32Array.from(templates.flat()) }, preds, labels.map((l) => templates[l]!), labels));
+    const near = new SampleData(
+      dataset(
+        { kind: 'nearest', templates: Float32Array.from(templates.flat()) },
+        preds,
+        labels.map((l) => templates[l]!),
+        labels,
+      ),
+    );
     expect(near.evaluate(identity, 'val', 'mse').acc).toBe(0.75);
     near.dispose();
-    const arg = new SampleData(dataset({ kind: 'argmax' }, preds, [[1, 0], [0, 1], [0, 1], [0, 1]], [0, 1, 1, 1]));
+    const arg = new SampleData(
+      dataset(
+        { kind: 'argmax' },
+        preds,
+        [
+          [1, 0],
+          [0, 1],
+          [0, 1],
+          [0, 1],
+        ],
+        [0, 1, 1, 1],
+      ),
+    );
     // argmax: 0 ✓, 1 ✓, 1 ✓, 0 ✗; cross-entropy against one-hot rows
     const s = arg.evaluate(identity, 'train', 'cross-entropy');
     expect(s.acc).toBe(0.75);
@@ -134,12 +193,20 @@ describe('config rules', () => {
   it('each task takes its models, regression tasks take MSE', () => {
     const bad = RunConfigSchema.safeParse({ ...base, task: { kind: 'mnist' }, model: { kind: 'transformer' } });
     expect(bad.success).toBe(false);
-    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['model.kind', 'task "mnist" needs model "mlp", got "transformer"']);
+    expect(bad.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual([
+      'model.kind',
+      'task "mnist" needs model "mlp", got "transformer"',
+    ]);
     const ce = RunConfigSchema.safeParse({ ...base, task: { kind: 'teacher-student' }, model: { kind: 'mlp' } });
-    expect(ce.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['loss', 'task "teacher-student" is a regression: loss must be "mse", got "cross-entropy"']);
+    expect(ce.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual([
+      'loss',
+      'task "teacher-student" is a regression: loss must be "mse", got "cross-entropy"',
+    ]);
     const half = RunConfigSchema.safeParse({ ...base, task: { kind: 'mnist', trainImages: 'a' }, model: { kind: 'mlp' } });
     expect(half.error!.issues.map((i) => i.path.join('.'))).toContain('task.trainLabels');
-    expect(RunConfigSchema.safeParse({ ...base, task: { kind: 'qm9', path: 'q.csv' }, model: { kind: 'gcn' }, loss: 'mse' }).success).toBe(true);
+    expect(RunConfigSchema.safeParse({ ...base, task: { kind: 'qm9', path: 'q.csv' }, model: { kind: 'gcn' }, loss: 'mse' }).success).toBe(
+      true,
+    );
     expect(RunConfigSchema.safeParse({ ...base, task: { kind: 'modular', op: 'add', p: 7 }, model: { kind: 'gcn' } }).success).toBe(false);
   });
 });

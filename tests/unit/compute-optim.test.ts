@@ -151,7 +151,13 @@ describe('step extras', () => {
     const params = makeParams(theta);
     const opt = createOptimizer(params, cfg);
     const target = 4;
-    const g = [tf.tensor2d([[1, 0, -1], [2, 0.5, 0]]), tf.tensor1d([0, 1, -3])];
+    const g = [
+      tf.tensor2d([
+        [1, 0, -1],
+        [2, 0.5, 0],
+      ]),
+      tf.tensor1d([0, 1, -3]),
+    ];
     const m = opt.step(g, 0.1, { measure: true, targetNorm: target })!;
     const [, dot, before, after] = Array.from(m.dataSync());
     const next = thetaOf(params);
@@ -160,9 +166,15 @@ describe('step extras', () => {
     const rawNorm = Math.hypot(...raw);
     next.forEach((x, i) => expect(x).toBeCloseTo((raw[i]! * target) / rawNorm, 5));
     expect(Math.hypot(...next)).toBeCloseTo(target, 5);
-    expect(before).toBeCloseTo(theta.reduce((s, x) => s + x * x, 0), 4);
+    expect(before).toBeCloseTo(
+      theta.reduce((s, x) => s + x * x, 0),
+      4,
+    );
     expect(after).toBeCloseTo(target * target, 4);
-    expect(dot).toBeCloseTo(theta.reduce((s, x, i) => s + x * next[i]!, 0), 4);
+    expect(dot).toBeCloseTo(
+      theta.reduce((s, x, i) => s + x * next[i]!, 0),
+      4,
+    );
     tf.dispose([m, ...g, ...params.map((p) => p.variable)]);
     opt.dispose();
   });

@@ -95,7 +95,9 @@ describe('gradient pool', () => {
       const started = performance.now();
       await t.startThreads();
       expect(performance.now() - started).toBeLessThan(10_000);
-      expect(t.threadsNote).toMatch(/^training step: one thread \(the gradient workers could not start, gradient worker (exited with code \d+ before it started|failed to start)/);
+      expect(t.threadsNote).toMatch(
+        /^training step: one thread \(the gradient workers could not start, gradient worker (exited with code \d+ before it started|failed to start)/,
+      );
       const losses = [t.update(false).loss, t.update(false).loss];
       expect(losses[1]).toBeLessThan(losses[0]!); // it trains on, on one thread
     } finally {
@@ -113,12 +115,22 @@ describe('gradient pool', () => {
     // the worker builds its model from this config and fails there; the trainer thread's model is fine
     const bad = { ...cfg, model: { ...cfg.model, width: -1 } } as RunConfig;
     const pool = GradientPool.start(bad, 'wasm', 1, ds.train.size, size, (n) =>
-      encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, Int32Array.from({ length: n }, (_, i) => i)),
+      encodeBatch(
+        ds.train,
+        ds.seqLen,
+        ds.vocabSize,
+        ds.numClasses,
+        Int32Array.from({ length: n }, (_, i) => i),
+      ),
     )!;
     try {
-      expect(() => tf.tidy(() => pool.valueAndGrads((b) => tf.variableGrads(() => batchLoss('cross-entropy', model.forward(b.input), b.targets), vars), vars).value)).toThrow(
-        /gradient worker failed to start: Invalid typed array length/,
-      );
+      expect(() =>
+        tf.tidy(
+          () =>
+            pool.valueAndGrads((b) => tf.variableGrads(() => batchLoss('cross-entropy', model.forward(b.input), b.targets), vars), vars)
+              .value,
+        ),
+      ).toThrow(/gradient worker failed to start: Invalid typed array length/);
     } finally {
       pool.dispose();
       tf.dispose(vars);
@@ -128,7 +140,10 @@ describe('gradient pool', () => {
   it('uses a worker per core beyond the first by default (or GROKSCOPE_WORKERS), for full batches on single-threaded backends', () => {
     const cfg = config({ kind: 'mlp', embedDim: 4, width: 8, depth: 1 });
     expect(chooseWorkers({ ...cfg, training: { ...cfg.training, batchSize: 16 } }, 'wasm', 5000, { cores: 4 }).workers).toBe(0);
-    expect(chooseWorkers(cfg, 'tensorflow', 5000, { cores: 4 })).toMatchObject({ workers: 0, why: expect.stringMatching(/threads on its own/) });
+    expect(chooseWorkers(cfg, 'tensorflow', 5000, { cores: 4 })).toMatchObject({
+      workers: 0,
+      why: expect.stringMatching(/threads on its own/),
+    });
     expect(chooseWorkers(cfg, 'wasm', 5000, { cores: 2 })).toEqual({ workers: 1, why: 'default: 2 cores for this run' });
     expect(chooseWorkers(cfg, 'wasm', 5000, { cores: 64 })).toEqual({ workers: 7, why: 'default: 64 cores for this run' }); // capped
     expect(chooseWorkers(cfg, 'wasm', 5000, { cores: 1 })).toEqual({ workers: 0, why: 'default: 1 core for this run' });

@@ -60,7 +60,9 @@ describe('004 §4.1: Power encoding vs three-token', () => {
     const powerMore = generalise('power', 0.7, 1);
     const seconds = (performance.now() - started) / 1000;
     const fmt = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' ');
-    console.log(`encodings at p = 23, r = 0.55, seeds ${SEEDS.join(',')}: three-token ${fmt(three)}, power ${fmt(power)}; power r=0.7 ${JSON.stringify(powerMore)}; ${seconds.toFixed(1)} s`);
+    console.log(
+      `encodings at p = 23, r = 0.55, seeds ${SEEDS.join(',')}: three-token ${fmt(three)}, power ${fmt(power)}; power r=0.7 ${JSON.stringify(powerMore)}; ${seconds.toFixed(1)} s`,
+    );
     // measured: mean 0.92 against 0.71
     expect(mean(three) - mean(power)).toBeGreaterThan(0.1);
     // with more data the same model in the Power encoding does generalise (measured: step 880)

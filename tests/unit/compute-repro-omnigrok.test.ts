@@ -18,7 +18,15 @@ import { runTraining } from '../../src/main/compute/train/run';
 const base = JSON.parse(readFileSync('tests/fixtures/grok-fast.json', 'utf8')) as RunConfigInput;
 
 /** Trains the grok-fast config with overrides; returns the phases and the last validation accuracy. */
-async function train(over: { trainFraction: number; depth: number; alpha: number; constantNorm?: boolean; weightDecay?: number; steps: number; evalEvery: number }) {
+async function train(over: {
+  trainFraction: number;
+  depth: number;
+  alpha: number;
+  constantNorm?: boolean;
+  weightDecay?: number;
+  steps: number;
+  evalEvery: number;
+}) {
   const config = RunConfigSchema.parse({
     ...base,
     task: { ...base.task, trainFraction: over.trainFraction },

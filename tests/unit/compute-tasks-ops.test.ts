@@ -68,7 +68,8 @@ describe('modular ops', () => {
       for (const op of MODULAR_OPS) {
         let symmetric = true;
         // div is defined for b ≠ 0 only: compare where both orders exist
-        for (const e of allEquations(task({ op, p }))) if ((op !== 'div' || e.a !== 0) && applyOp(op, e.b, e.a, p) !== e.c) symmetric = false;
+        for (const e of allEquations(task({ op, p })))
+          if ((op !== 'div' || e.a !== 0) && applyOp(op, e.b, e.a, p) !== e.c) symmetric = false;
         expect(SYMMETRIC_OPS.includes(op), `${op} mod ${p}`).toBe(symmetric);
       }
     }
@@ -117,7 +118,9 @@ describe('S5 task', () => {
 
   for (const op of ['compose', 'conjugate'] as const) {
     it(`${op}: every one of the 14400 answers equals the permutation-matrix product`, () => {
-      const ds = buildPermutationDataset(PermutationTaskSchema.parse({ kind: 'permutation', op, trainFraction: 0.5, encoding: 'three-token' }));
+      const ds = buildPermutationDataset(
+        PermutationTaskSchema.parse({ kind: 'permutation', op, trainFraction: 0.5, encoding: 'three-token' }),
+      );
       expect(ds.total).toBe(14400);
       expect(ds.numClasses).toBe(120);
       expect(ds.vocabSize).toBe(121);
@@ -206,7 +209,9 @@ describe('run labels', () => {
     expect(taskFamily(c({ kind: 'modular', op: 'add', p: 31, trainFraction: 0.6 }, { kind: 'mlp' }).task)).toBe('a+b mod 31');
     expect(taskFamily(c({ kind: 'modular', op: 'add', p: 31, trainFraction: 0.3 }, { kind: 'mlp' }).task)).toBe('a+b mod 31');
     expect(taskFamily(c({ kind: 'permutation', op: 'conjugate', trainFraction: 0.3 }, { kind: 'mlp' }).task)).toBe('S5 a·b·a⁻¹');
-    expect(describeModel(c({ kind: 'permutation', op: 'compose' }, { kind: 'mlp', depth: 1, width: 128, embedDim: 32 }).model)).toBe('mlp 1x128 e32 relu');
+    expect(describeModel(c({ kind: 'permutation', op: 'compose' }, { kind: 'mlp', depth: 1, width: 128, embedDim: 32 }).model)).toBe(
+      'mlp 1x128 e32 relu',
+    );
   });
 });
 
@@ -220,7 +225,13 @@ describe('training on the new tasks', () => {
       { kind: 'modular', op: 'x^3+xy', p: 11, trainFraction: 0.7, encoding: 'power' },
     ]) {
       const t = new Trainer(
-        RunConfigSchema.parse({ seed: 0, task, model: { kind: 'mlp', embedDim: 16, width: 64, depth: 1 }, optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0 }, training: { steps: 20 } }),
+        RunConfigSchema.parse({
+          seed: 0,
+          task,
+          model: { kind: 'mlp', embedDim: 16, width: 64, depth: 1 },
+          optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0 },
+          training: { steps: 20 },
+        }),
       );
       expect(t.dataset.numClasses).toBe(task.kind === 'permutation' ? 120 : 11);
       const first = t.update(false).loss;

@@ -27,10 +27,13 @@ describe('modular task', () => {
     for (const op of ['add', 'sub', 'mul', 'div'] as const) {
       for (const e of allEquations(task({ op, p }))) {
         const want =
-          op === 'add' ? (e.a + e.b) % p
-          : op === 'sub' ? (e.a - e.b + p) % p
-          : op === 'mul' ? (e.a * e.b) % p
-          : (e.a * inverse(e.b, p)) % p;
+          op === 'add'
+            ? (e.a + e.b) % p
+            : op === 'sub'
+              ? (e.a - e.b + p) % p
+              : op === 'mul'
+                ? (e.a * e.b) % p
+                : (e.a * inverse(e.b, p)) % p;
         expect(e.c, `${e.a} ${op} ${e.b}`).toBe(want);
         expect(applyOp(op, e.a, e.b, p)).toBe(want);
       }

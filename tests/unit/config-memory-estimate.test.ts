@@ -48,7 +48,7 @@ describe('memoryProblem', () => {
     expect(onCpu.ok ? null : onCpu.problems[0]).toMatchObject({ path: 'task.p', line: 6, message: expect.stringMatching(/wasm backend/) });
   });
 
-  it('accepts the papers\' settings and a large model that trains: p = 113 Nanda, p = 97, p = 200, p = 997 in minibatches', () => {
+  it("accepts the papers' settings and a large model that trains: p = 113 Nanda, p = 97, p = 200, p = 997 in minibatches", () => {
     expect(memoryProblem(cfg(modular(113, { trainFraction: 0.3, encoding: 'three-token' }), NANDA))).toBeNull();
     expect(memoryProblem(cfg(modular(97), { kind: 'transformer' }))).toBeNull();
     expect(memoryProblem(cfg(modular(97), { kind: 'mlp' }))).toBeNull();

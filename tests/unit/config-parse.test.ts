@@ -28,7 +28,12 @@ describe('config parsing', () => {
     expect(msgs(text)).toEqual(['c.json:12: optimizer.lr: must be > 0, got -1']);
   });
   it('rejects unknown keys, wrong types, r outside (0,1) and non-prime p for div', () => {
-    const text = JSON.stringify({ ...base, extra: 1, task: { kind: 'modular', op: 'div', p: 91, trainFraction: 1.2 }, training: { steps: 'ten' } });
+    const text = JSON.stringify({
+      ...base,
+      extra: 1,
+      task: { kind: 'modular', op: 'div', p: 91, trainFraction: 1.2 },
+      training: { steps: 'ten' },
+    });
     const m = msgs(text).join('\n');
     expect(m).toContain('extra: unknown key');
     expect(m).toContain('task.trainFraction: must be < 1, got 1.2');

@@ -13,7 +13,9 @@ const sweep = (over: Record<string, unknown>) => SweepConfigSchema.parse({ name:
 describe('sweep axes', () => {
   it('give explicit values, linspace and logspace with exact ends', () => {
     expect(axisValues({ path: 'x', values: [1, 'a', true] })).toEqual([1, 'a', true]);
-    expect(axisValues({ path: 'x', linspace: { from: 0.2, to: 0.8, count: 4 } }).map((v) => Number((v as number).toFixed(12)))).toEqual([0.2, 0.4, 0.6, 0.8]);
+    expect(axisValues({ path: 'x', linspace: { from: 0.2, to: 0.8, count: 4 } }).map((v) => Number((v as number).toFixed(12)))).toEqual([
+      0.2, 0.4, 0.6, 0.8,
+    ]);
     const log = axisValues({ path: 'x', logspace: { from: 1e-4, to: 1e-2, count: 3 } }) as number[];
     expect(log[0]).toBe(1e-4);
     expect(log[1]).toBeCloseTo(1e-3, 15);
@@ -21,7 +23,10 @@ describe('sweep axes', () => {
   });
 
   it('refuses an axis with none or two of values / linspace / logspace, and a non-positive logspace', () => {
-    const r = SweepConfigSchema.safeParse({ base, axes: [{ path: 'optimizer.lr' }, { path: 'a', values: [1], linspace: { from: 0, to: 1, count: 2 } }] });
+    const r = SweepConfigSchema.safeParse({
+      base,
+      axes: [{ path: 'optimizer.lr' }, { path: 'a', values: [1], linspace: { from: 0, to: 1, count: 2 } }],
+    });
     expect(r.success).toBe(false);
     const msgs = r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(msgs).toContain('axes.0: needs exactly one of values, linspace, logspace; got none');
@@ -44,7 +49,12 @@ describe('expandSweep', () => {
     );
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
     expect(r.cells).toHaveLength(2 * 3 * 2);
-    expect(r.cells.map((c) => [...c.index, c.seed]).slice(0, 4)).toEqual([[0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 1, 1]]);
+    expect(r.cells.map((c) => [...c.index, c.seed]).slice(0, 4)).toEqual([
+      [0, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0],
+      [0, 1, 1],
+    ]);
     const c = r.cells[3]!;
     expect(c.config.optimizer.lr).toBe(1e-3);
     expect(c.config.optimizer.weightDecay).toBeCloseTo(1, 12);
@@ -55,7 +65,14 @@ describe('expandSweep', () => {
   });
 
   it('names unknown paths, a seed axis, repeated axes, a bad base and values the run schema refuses', () => {
-    const bad = expandSweep(sweep({ axes: [{ path: 'optimizer.lrr', values: [1] }, { path: 'seed', values: [1] }] }));
+    const bad = expandSweep(
+      sweep({
+        axes: [
+          { path: 'optimizer.lrr', values: [1] },
+          { path: 'seed', values: [1] },
+        ],
+      }),
+    );
     expect(bad).toEqual({
       ok: false,
       problems: [
@@ -63,11 +80,22 @@ describe('expandSweep', () => {
         { path: 'axes[1].path', message: 'vary the initialisation seed with "seeds", not an axis' },
       ],
     });
-    const twice = expandSweep(sweep({ axes: [{ path: 'task.p', values: [23] }, { path: 'task.p', values: [29] }] }));
+    const twice = expandSweep(
+      sweep({
+        axes: [
+          { path: 'task.p', values: [23] },
+          { path: 'task.p', values: [29] },
+        ],
+      }),
+    );
     expect(twice.ok ? [] : twice.problems.map((p) => p.message)).toContain('"task.p" is already an axis');
-    const badBase = expandSweep(SweepConfigSchema.parse({ base: { ...base, training: { steps: -1 } }, axes: [{ path: 'task.p', values: [23] }] }));
+    const badBase = expandSweep(
+      SweepConfigSchema.parse({ base: { ...base, training: { steps: -1 } }, axes: [{ path: 'task.p', values: [23] }] }),
+    );
     expect(badBase.ok ? [] : badBase.problems).toEqual([{ path: 'base.training.steps', message: 'must be >= 1, got -1' }]);
     const values = expandSweep(sweep({ axes: [{ path: 'task.trainFraction', values: [0.5, 1.5] }] }));
-    expect(values.ok ? [] : values.problems).toEqual([{ path: 'axes[0]', message: 'at trainFraction=1.5: task.trainFraction: must be < 1, got 1.5' }]);
+    expect(values.ok ? [] : values.problems).toEqual([
+      { path: 'axes[0]', message: 'at trainFraction=1.5: task.trainFraction: must be < 1, got 1.5' },
+    ]);
   });
 });

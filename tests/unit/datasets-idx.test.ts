@@ -33,7 +33,9 @@ describe('IDX parser', () => {
   });
 
   it('refuses truncated, padded, gzip and unknown-type files, naming the file', () => {
-    expect(() => parseIdx(idx(0x08, [2, 3], [1, 2, 3]), 'cut.idx')).toThrow('cut.idx: truncated: dimensions 2×3 of unsigned byte need 18 bytes, the file has 15 (3 of 6 values)');
+    expect(() => parseIdx(idx(0x08, [2, 3], [1, 2, 3]), 'cut.idx')).toThrow(
+      'cut.idx: truncated: dimensions 2×3 of unsigned byte need 18 bytes, the file has 15 (3 of 6 values)',
+    );
     expect(() => parseIdx(idx(0x08, [2], [1, 2, 3]), 'long.idx')).toThrow('long.idx: 1 bytes after the 2 values the header declares');
     expect(() => parseIdx(Uint8Array.from([0x1f, 0x8b, 8, 0]), 'x.gz')).toThrow(/gzip-compressed/);
     expect(() => parseIdx(idx(0x07, [1], [0]), 't.idx')).toThrow('t.idx: unknown IDX data type 0x07');

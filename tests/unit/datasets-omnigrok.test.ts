@@ -38,7 +38,11 @@ describe('teacher-student (003 §3)', () => {
     expect(variance).toBeGreaterThan(0.8);
     expect(variance).toBeLessThan(1.2);
     const layers = createTeacher(teacherSpec(task));
-    expect(layers.map((l) => [l.inDim, l.outDim])).toEqual([[5, 100], [100, 100], [100, 5]]);
+    expect(layers.map((l) => [l.inDim, l.outDim])).toEqual([
+      [5, 100],
+      [100, 100],
+      [100, 5],
+    ]);
     for (const l of layers) expect(Math.max(...l.w.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(l.inDim));
     // an independent forward pass (tanh by hand) reproduces the targets
     const row = Array.from(x.subarray(0, 5));
@@ -125,7 +129,9 @@ describe('representation messiness (003 §5.1, App. E)', () => {
     const rnd = messyRepresentation(7, 3, 1, 0);
     const mid = messyRepresentation(7, 3, 0.25, 0);
     mid.forEach((v, k) => expect(v).toBeCloseTo(0.25 * rnd[k]! + 0.75 * lin[k]!, 6));
-    const ds = buildMessinessDataset(MessinessTaskSchema.parse({ kind: 'messiness', p: 7, reprDim: 3, messiness: 0.25, trainFraction: 0.6 }));
+    const ds = buildMessinessDataset(
+      MessinessTaskSchema.parse({ kind: 'messiness', p: 7, reprDim: 3, messiness: 0.25, trainFraction: 0.6 }),
+    );
     expect(ds.train.size + ds.val.size).toBe(49);
     expect(ds.train.size).toBe(29);
     expect(ds.outDim).toBe(30);
@@ -153,17 +159,27 @@ function writeAclImdb(root: string, reviews: { part: string; sub: string; name: 
 describe('IMDb reader (aclImdb folder)', () => {
   it('tokenises, keeps the top-K words of the training pool, cuts and left-pads', () => {
     expect(tokenize("A great film!<br /><br />It's GREAT, isn't it?")).toEqual(['a', 'great', 'film', "it's", 'great', "isn't", 'it']);
-    const vocab = new Map([['great', 1], ['film', 2]]);
+    const vocab = new Map([
+      ['great', 1],
+      ['film', 2],
+    ]);
     expect(Array.from(encodeReview(['a', 'great', 'film', 'x'], vocab, 4))).toEqual([0, 0, 1, 2]);
     expect(Array.from(encodeReview(['great', 'film', 'great', 'film', 'great'], vocab, 3))).toEqual([1, 2, 1]);
     const root = join(tmp, 'aclImdb');
     const reviews = [];
     for (let i = 0; i < 12; i++) {
       const pos = i % 2 === 0;
-      reviews.push({ part: i < 8 ? 'train' : 'test', sub: pos ? 'pos' : 'neg', name: `${i}_${pos ? 8 : 2}.txt`, text: pos ? `good fine film number${i} good` : `bad awful film number${i} bad` });
+      reviews.push({
+        part: i < 8 ? 'train' : 'test',
+        sub: pos ? 'pos' : 'neg',
+        name: `${i}_${pos ? 8 : 2}.txt`,
+        text: pos ? `good fine film number${i} good` : `bad awful film number${i} bad`,
+      });
     }
     writeAclImdb(root, reviews);
-    const ds = buildImdbDataset(ImdbTaskSchema.parse({ kind: 'imdb', path: root, vocabSize: 5, maxLen: 6, trainSize: 6, testFraction: 0.25 }));
+    const ds = buildImdbDataset(
+      ImdbTaskSchema.parse({ kind: 'imdb', path: root, vocabSize: 5, maxLen: 6, trainSize: 6, testFraction: 0.25 }),
+    );
     expect(ds.train.size).toBe(6);
     expect(ds.val.size).toBe(3);
     expect(ds.vocabSize).toBe(6); // 5 words + padding
@@ -178,7 +194,9 @@ describe('IMDb reader (aclImdb folder)', () => {
     }
   });
   it('names a missing folder and an empty review', () => {
-    expect(() => buildImdbDataset(ImdbTaskSchema.parse({ kind: 'imdb', path: join(tmp, 'nowhere') }))).toThrow(/nowhere[/\\]train[/\\]pos: no such folder/);
+    expect(() => buildImdbDataset(ImdbTaskSchema.parse({ kind: 'imdb', path: join(tmp, 'nowhere') }))).toThrow(
+      /nowhere[/\\]train[/\\]pos: no such folder/,
+    );
     const root = join(tmp, 'broken');
     writeAclImdb(root, [
       { part: 'train', sub: 'pos', name: '1.txt', text: 'fine' },
@@ -253,7 +271,9 @@ describe('QM9 reader (CSV with SMILES, or .xyz files)', () => {
     writeFileSync(csv, 'mol_id,smiles,alpha\ngdb_1,C,13.2\ngdb_2,C1C,14\n');
     expect(() => buildQm9Dataset(Qm9TaskSchema.parse({ kind: 'qm9', path: csv }))).toThrow(/qm9\.csv:3: SMILES "C1C".*unclosed ring/);
     writeFileSync(csv, 'mol_id,smiles,gap\ngdb_1,C,13.2\n');
-    expect(() => buildQm9Dataset(Qm9TaskSchema.parse({ kind: 'qm9', path: csv }))).toThrow(/qm9\.csv: no column "alpha" in the header \(columns: mol_id, smiles, gap\)/);
+    expect(() => buildQm9Dataset(Qm9TaskSchema.parse({ kind: 'qm9', path: csv }))).toThrow(
+      /qm9\.csv: no column "alpha" in the header \(columns: mol_id, smiles, gap\)/,
+    );
     const dir = join(tmp, 'xyz');
     mkdirSync(dir);
     writeFileSync(join(dir, 'dsgdb9nsd_000001.xyz'), METHANE_XYZ);

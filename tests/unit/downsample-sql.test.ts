@@ -20,7 +20,10 @@ const run = store.runs.insert({ name: 'long', config: smallConfig(), createdAt: 
 
 /** Writes a series and returns it as stored (NaN kept). */
 function put(name: string, steps: number[], values: number[]) {
-  store.metrics.insertBatch(run, steps.map((s, i) => [name, s, values[i]!] as [string, number, number]));
+  store.metrics.insertBatch(
+    run,
+    steps.map((s, i) => [name, s, values[i]!] as [string, number, number]),
+  );
   return { steps, values };
 }
 
@@ -139,7 +142,11 @@ describe('MetricsRepo.downsampled', () => {
 
   it('returns a short series whole, and an absent one empty', () => {
     put('short', [0, 10, 20], [3, Infinity, -Infinity]);
-    expect(store.metrics.downsampled(run, 'short', 2000)).toEqual({ steps: [0, 10, 20], values: [3, Infinity, -Infinity], downsampled: false });
+    expect(store.metrics.downsampled(run, 'short', 2000)).toEqual({
+      steps: [0, 10, 20],
+      values: [3, Infinity, -Infinity],
+      downsampled: false,
+    });
     expect(store.metrics.downsampled(run, 'absent', 2000)).toEqual({ steps: [], values: [], downsampled: false });
   });
 });

@@ -57,7 +57,10 @@ export const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck', 'PreloadJSC
 /** the one csp-evaluator note every policy with script-src 'self' gets (see above) */
 function onlyTheSelfNote(policy: string): boolean {
   const csp = require('@doyensec/csp-evaluator');
-  const findings: { severity: number; directive: string; value?: string }[] = new csp.CspEvaluator(new csp.CspParser(policy).csp, csp.Version.CSP3).evaluate();
+  const findings: { severity: number; directive: string; value?: string }[] = new csp.CspEvaluator(
+    new csp.CspParser(policy).csp,
+    csp.Version.CSP3,
+  ).evaluate();
   const counted = findings.filter((f) => f.severity <= csp.severities.MEDIUM_MAYBE);
   return counted.length === 1 && counted[0]!.directive === 'script-src' && counted[0]!.value === "'self'";
 }
@@ -96,15 +99,20 @@ beforeAll(async () => {
   // The scan works on a copy, so lowering the renderer's syntax never touches out/.
   let t = Date.now();
   if (!outIsFresh()) {
-    execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'], {
-      cwd: REPO,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 240_000,
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'],
+      {
+        cwd: REPO,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        timeout: 240_000,
+      },
+    );
     timings.build = Date.now() - t;
   } else timings.build = 0;
   cpSync(path.join(REPO, 'out'), out, { recursive: true });
-  for (const f of jsFiles(path.join(out, 'renderer'))) writeFileSync(f, transformSync(readFileSync(f, 'utf8'), { target: 'es2017', loader: 'js', format: 'esm' }).code);
+  for (const f of jsFiles(path.join(out, 'renderer')))
+    writeFileSync(f, transformSync(readFileSync(f, 'utf8'), { target: 'es2017', loader: 'js', format: 'esm' }).code);
   const mod = require('@doyensec/electronegativity') as { default?: Run } & Run;
   const run: Run = mod.default ?? mod;
   t = Date.now();
@@ -127,7 +135,7 @@ afterAll(() => {
 describe('Electronegativity', () => {
   it('the CSP main sets on every response is what the scanner would accept', () => {
     expect(onlyTheSelfNote(CONTENT_SECURITY_POLICY)).toBe(true);
-    expect(onlyTheSelfNote(CONTENT_SECURITY_POLICY.replace("object-src 'none'", "object-src *"))).toBe(false);
+    expect(onlyTheSelfNote(CONTENT_SECURITY_POLICY.replace("object-src 'none'", 'object-src *'))).toBe(false);
     expect(onlyTheSelfNote(CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'"))).toBe(false);
   });
 
@@ -141,7 +149,8 @@ describe('Electronegativity', () => {
 
   it('finds nothing', () => {
     const mainCspUnread = (i: Issue): boolean => {
-      if (i.id !== 'CSP_GLOBAL_CHECK' || i.sample !== undefined || path.relative(scanDir, i.file) !== path.join('out', 'main', 'index.js')) return false;
+      if (i.id !== 'CSP_GLOBAL_CHECK' || i.sample !== undefined || path.relative(scanDir, i.file) !== path.join('out', 'main', 'index.js'))
+        return false;
       const line = readFileSync(i.file, 'utf8').split('\n')[i.location.line - 1] ?? '';
       return /\["Content-Security-Policy"\] = \[CONTENT_SECURITY_POLICY\]/.test(line) && onlyTheSelfNote(CONTENT_SECURITY_POLICY);
     };

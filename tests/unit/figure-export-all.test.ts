@@ -43,9 +43,16 @@ function handlers(opts: { missing?: boolean } = {}) {
 describe('export all figures of a run', () => {
   it('writes SVG and 2× PNG of every figure with data, and says why the others were skipped', async () => {
     const r = await exportAllRunFigures(handlers(), 7, path.join(dir, 'figs'), { smoothing: 0.6 });
-    expect(readdirSync(path.join(dir, 'figs')).sort()).toEqual(['run-7-accuracy.png', 'run-7-accuracy.svg', 'run-7-loss.png', 'run-7-loss.svg']);
+    expect(readdirSync(path.join(dir, 'figs')).sort()).toEqual([
+      'run-7-accuracy.png',
+      'run-7-accuracy.svg',
+      'run-7-loss.png',
+      'run-7-loss.svg',
+    ]);
     expect(r.files.map((f) => path.basename(f)).sort()).toEqual(readdirSync(path.join(dir, 'figs')).sort());
-    expect(r.skipped.map((s) => s.figure)).toEqual(expect.arrayContaining(['weight-norm', 'grad-norm', 'spectral', 'trajectory', 'hessian', 'intrinsic-dim']));
+    expect(r.skipped.map((s) => s.figure)).toEqual(
+      expect.arrayContaining(['weight-norm', 'grad-norm', 'spectral', 'trajectory', 'hessian', 'intrinsic-dim']),
+    );
     expect(r.skipped.find((s) => s.figure === 'spectral')!.reason).toMatch(/fewer than 64 updates/);
     const png = readFileSync(path.join(dir, 'figs', 'run-7-loss.png'));
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1600, 1000]);

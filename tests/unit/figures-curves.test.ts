@@ -70,21 +70,48 @@ describe('buildCurveOption', () => {
 
   it('plots [step, value] pairs, accuracy in percent', () => {
     const acc = buildCurveOption('accuracy', run);
-    expect(data(seriesOf(acc)[1])).toEqual([[0, 0], [100, 0], [200, 20], [300, 99], [400, 100]]);
+    expect(data(seriesOf(acc)[1])).toEqual([
+      [0, 0],
+      [100, 0],
+      [200, 20],
+      [300, 99],
+      [400, 100],
+    ]);
     const wn = buildCurveOption('weight-norm', run);
-    expect(data(seriesOf(wn)[0])).toEqual([[0, 40], [100, 38], [200, 35], [300, 30], [400, 26]]);
+    expect(data(seriesOf(wn)[0])).toEqual([
+      [0, 40],
+      [100, 38],
+      [200, 35],
+      [300, 30],
+      [400, 26],
+    ]);
   });
 
   it('uses a log y axis for loss by default and drops what a log axis cannot show', () => {
     const loss = buildCurveOption('loss', run);
     expect(one(loss.yAxis).type).toBe('log');
     // train: 0 and −1e-3 dropped; validation: NaN dropped
-    expect(data(seriesOf(loss)[0])).toEqual([[0, 4.6], [100, 1.2], [400, 0.01]]);
-    expect(data(seriesOf(loss)[1])).toEqual([[0, 4.7], [100, 5.1], [300, 2.0], [400, 0.2]]);
+    expect(data(seriesOf(loss)[0])).toEqual([
+      [0, 4.6],
+      [100, 1.2],
+      [400, 0.01],
+    ]);
+    expect(data(seriesOf(loss)[1])).toEqual([
+      [0, 4.7],
+      [100, 5.1],
+      [300, 2.0],
+      [400, 0.2],
+    ]);
 
     const linear = buildCurveOption('loss', run, { logY: false });
     expect(one(linear.yAxis).type).toBe('value');
-    expect(data(seriesOf(linear)[0])).toEqual([[0, 4.6], [100, 1.2], [200, 0], [300, -1e-3], [400, 0.01]]);
+    expect(data(seriesOf(linear)[0])).toEqual([
+      [0, 4.6],
+      [100, 1.2],
+      [200, 0],
+      [300, -1e-3],
+      [400, 0.01],
+    ]);
   });
 
   it('drops step 0 on a log x axis', () => {
@@ -131,7 +158,13 @@ describe('buildCurveOption', () => {
     expect(rawTrain!.z!).toBeLessThan(smoothTrain!.z!);
     expect(rawTrain!.lineStyle!.opacity!).toBeLessThan(0.5);
     expect(smoothTrain!.lineStyle!.opacity ?? 1).toBe(1);
-    expect(data(rawTrain)).toEqual([[0, 4.6], [100, 1.2], [200, 0], [300, -1e-3], [400, 0.01]]);
+    expect(data(rawTrain)).toEqual([
+      [0, 4.6],
+      [100, 1.2],
+      [200, 0],
+      [300, -1e-3],
+      [400, 0.01],
+    ]);
     const expected = emaSmooth([4.6, 1.2, 0, -1e-3, 0.01], 0.6);
     data(smoothTrain).forEach(([step, v], i) => {
       expect(step).toBe(steps[i]);

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  exportRunFigure,
-  renderSvg,
-  seriesToCsv,
-  svgToPng,
-} from '../../src/main/services/figure-export';
+import { exportRunFigure, renderSvg, seriesToCsv, svgToPng } from '../../src/main/services/figure-export';
 import { buildCurveOption } from '../../src/shared/figures/curves';
 import { computePhases, EMPTY_PHASES } from '../../src/shared/analysis/phases';
 import type { MetricSeries } from '../../src/shared/api/types';
@@ -103,13 +98,29 @@ const steps = Array.from({ length: 201 }, (_, i) => i * 50);
 const trainAcc = steps.map((s) => Math.min(1, s / 2000));
 const valAcc = steps.map((s) => (s < 5000 ? 0 : Math.min(1, (s - 5000) / 3000)));
 const run: MetricSeries[] = [
-  ms('train_loss', steps, steps.map((s) => 4.6 * Math.exp(-s / 800) + 1e-4)),
-  ms('val_loss', steps, steps.map((s) => (s < 5000 ? 4.6 + s / 2000 : 9.6 * Math.exp(-(s - 5000) / 700) + 1e-3))),
+  ms(
+    'train_loss',
+    steps,
+    steps.map((s) => 4.6 * Math.exp(-s / 800) + 1e-4),
+  ),
+  ms(
+    'val_loss',
+    steps,
+    steps.map((s) => (s < 5000 ? 4.6 + s / 2000 : 9.6 * Math.exp(-(s - 5000) / 700) + 1e-3)),
+  ),
   ms('train_acc', steps, trainAcc),
   ms('val_acc', steps, valAcc),
-  ms('weight_norm', steps, steps.map((s) => 40 - 12 * (1 - Math.exp(-s / 3000)))),
+  ms(
+    'weight_norm',
+    steps,
+    steps.map((s) => 40 - 12 * (1 - Math.exp(-s / 3000))),
+  ),
   // logged less often than the rest
-  ms('grad_norm', steps.filter((s) => s % 500 === 0), steps.filter((s) => s % 500 === 0).map((s) => 2 * Math.exp(-s / 3000))),
+  ms(
+    'grad_norm',
+    steps.filter((s) => s % 500 === 0),
+    steps.filter((s) => s % 500 === 0).map((s) => 2 * Math.exp(-s / 3000)),
+  ),
 ];
 const phases = computePhases({ steps, values: trainAcc }, { steps, values: valAcc });
 
@@ -174,10 +185,7 @@ describe('svgToPng', () => {
 
 describe('seriesToCsv', () => {
   it('writes a wide table with empty cells where a metric was not logged', () => {
-    const csv = seriesToCsv([
-      ms('train_loss', [0, 10, 20], [2.5, 1.25, 0.5]),
-      ms('grad_norm', [0, 20, 30], [3, NaN, Infinity]),
-    ]);
+    const csv = seriesToCsv([ms('train_loss', [0, 10, 20], [2.5, 1.25, 0.5]), ms('grad_norm', [0, 20, 30], [3, NaN, Infinity])]);
     expect(csv).toBe('step,train_loss,grad_norm\n0,2.5,3\n10,1.25,\n20,0.5,nan\n30,,inf\n');
   });
 

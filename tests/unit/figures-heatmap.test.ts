@@ -7,7 +7,16 @@ import { buildSweepHeatmap, cellStat } from '../../src/shared/figures/heatmap';
 import { renderSvg } from '../../src/main/services/figure-export';
 
 const run = (over: Partial<SweepCellRun>): SweepCellRun => ({
-  id: 1, seed: 0, status: 'completed', step: 100, valAcc: null, t2: null, t4: null, predicted: null, energy: null, ...over,
+  id: 1,
+  seed: 0,
+  status: 'completed',
+  step: 100,
+  valAcc: null,
+  t2: null,
+  t4: null,
+  predicted: null,
+  energy: null,
+  ...over,
 });
 
 const view: SweepView = {

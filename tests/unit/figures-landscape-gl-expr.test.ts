@@ -13,7 +13,11 @@ function files(dir: string): string[] {
 }
 
 describe('echarts-gl size expressions without eval', () => {
-  const shipped = [...new Set(files(join(__dirname, '../../node_modules/echarts-gl/lib')).flatMap((f) => readFileSync(f, 'utf8').match(/expr\([^()]*\)/g) ?? []))];
+  const shipped = [
+    ...new Set(
+      files(join(__dirname, '../../node_modules/echarts-gl/lib')).flatMap((f) => readFileSync(f, 'utf8').match(/expr\([^()]*\)/g) ?? []),
+    ),
+  ];
 
   it('compiles every expression echarts-gl ships, to the value JavaScript gives', () => {
     expect(shipped.length).toBeGreaterThan(20);

@@ -7,12 +7,30 @@ describe('landscape request', () => {
   it('a default 1D slice at the last checkpoint passes the API schema', () => {
     const r = landscapeRequest(defaultForm(400));
     expect(r.problems).toEqual({});
-    expect(r.options).toEqual({ kind: '1d', direction: 'random', normalization: 'filter', oneDim: 'zero', seed: 0, range: [-1, 1], points: 51, step: 400 });
+    expect(r.options).toEqual({
+      kind: '1d',
+      direction: 'random',
+      normalization: 'filter',
+      oneDim: 'zero',
+      seed: 0,
+      range: [-1, 1],
+      points: 51,
+      step: 400,
+    });
     expect(methodInputs['analysis.landscape'].safeParse({ id: 1, ...r.options }).success).toBe(true);
   });
 
   it('3D asks for a 2d grid with the second direction, β range and points', () => {
-    const r = landscapeRequest({ ...defaultForm(10), mode: '3d', direction: 'pca', direction2: 'pca', points: 21, to2: 2, points2: 11, orthogonalize: true });
+    const r = landscapeRequest({
+      ...defaultForm(10),
+      mode: '3d',
+      direction: 'pca',
+      direction2: 'pca',
+      points: 21,
+      to2: 2,
+      points2: 11,
+      orthogonalize: true,
+    });
     expect(r.problems).toEqual({});
     expect(r.options).toMatchObject({ kind: '2d', direction2: 'pca', orthogonalize: true, range2: [-1, 2], points2: 11, step: 10 });
     expect(methodInputs['analysis.landscape'].safeParse({ id: 1, ...r.options }).success).toBe(true);
@@ -29,18 +47,39 @@ describe('landscape request', () => {
   });
 
   it('names the field and the problem', () => {
-    const r = landscapeRequest({ ...defaultForm(10), mode: '2d', from: 1, to: -1, points: 1.5, seed: -1, direction: 'target', direction2: 'target' });
+    const r = landscapeRequest({
+      ...defaultForm(10),
+      mode: '2d',
+      from: 1,
+      to: -1,
+      points: 1.5,
+      seed: -1,
+      direction: 'target',
+      direction2: 'target',
+    });
     expect(r.problems.range).toBe('must be [from, to] with from < to, both within [−1000, 1000], got [1, -1]');
     expect(r.problems.points).toBe('must be a whole number from 2 to 1001, got 1.5');
     expect(r.problems.seed).toMatch(/^must be a whole number from 0/);
     expect(r.problems.direction2).toMatch(/^equals direction \("target"\): the same direction twice spans no plane/);
-    expect(landscapeRequest({ ...defaultForm(10), points: Number.NaN }).problems.points).toBe('must be a whole number from 2 to 1001, got nothing');
+    expect(landscapeRequest({ ...defaultForm(10), points: Number.NaN }).problems.points).toBe(
+      'must be a whole number from 2 to 1001, got nothing',
+    );
   });
 });
 
 describe('form from a stored grid', () => {
   it('asks for the same parameters again', () => {
-    const f = { ...defaultForm(40), mode: '3d' as const, direction: 'pca' as const, direction2: 'pca' as const, points: 15, from: -40, to: 40, orthogonalize: true, step: 30 };
+    const f = {
+      ...defaultForm(40),
+      mode: '3d' as const,
+      direction: 'pca' as const,
+      direction2: 'pca' as const,
+      points: 15,
+      from: -40,
+      to: 40,
+      orthogonalize: true,
+      step: 30,
+    };
     const options = landscapeRequest(f).options;
     // the API's filled parameters for that request (as the service fills them: β defaults to α)
     const params = {
@@ -61,7 +100,10 @@ describe('form from a stored grid', () => {
     expect(back.mode).toBe('2d');
     expect(landscapeRequest(back).options).toEqual(options);
     expect(formFromParams(params, { ...defaultForm(600), mode: '3d' }).mode).toBe('3d');
-    const t = formFromParams({ ...params, kind: '1d-training', steps: [0, 20, 40], direction2: null, range2: null, points2: null }, defaultForm(600));
+    const t = formFromParams(
+      { ...params, kind: '1d-training', steps: [0, 20, 40], direction2: null, range2: null, points2: null },
+      defaultForm(600),
+    );
     expect(landscapeRequest(t).options.steps).toEqual([0, 20, 40]);
     expect(t.step).toBe(600);
   });
@@ -83,7 +125,14 @@ describe('reduced-landscape request', () => {
     const { reducedRequest } = await import('../../src/renderer/src/lib/landscape-request');
     const form = { scales: '', axis: '' as const, values: '', updates: null, lrScaling: 'fixed' as const, lrSchedule: '' as const };
     expect(reducedRequest(form)).toEqual({ options: { lrScaling: 'fixed' }, problems: [] });
-    const ok = reducedRequest({ ...form, scales: '0.5 1 2', axis: 'task.trainFraction', values: '0.3, 0.5', updates: 200, lrSchedule: 'cosine' });
+    const ok = reducedRequest({
+      ...form,
+      scales: '0.5 1 2',
+      axis: 'task.trainFraction',
+      values: '0.3, 0.5',
+      updates: 200,
+      lrSchedule: 'cosine',
+    });
     expect(ok.problems).toEqual([]);
     expect(methodInputs['analysis.reduced'].safeParse({ id: 1, ...ok.options }).success).toBe(true);
     expect(reducedRequest({ ...form, scales: '1, -2' }).problems).toEqual(['scales: must be factors in (0, 1000], got -2']);

@@ -17,7 +17,11 @@ import { rosenbrock } from '../../src/shared/analysis/playground/functions';
 import { DEFAULT_HYPER } from '../../src/shared/analysis/playground/optimisers';
 import { logGrid, runTrajectory } from '../../src/shared/analysis/playground/trajectory';
 
-type Opt = Record<string, unknown> & { series: Record<string, unknown>[]; xAxis: Record<string, unknown>; yAxis: Record<string, unknown> | Record<string, unknown>[] };
+type Opt = Record<string, unknown> & {
+  series: Record<string, unknown>[];
+  xAxis: Record<string, unknown>;
+  yAxis: Record<string, unknown> | Record<string, unknown>[];
+};
 const asOpt = (o: unknown) => o as Opt;
 const lin = (a: number, b: number, n: number) => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 
@@ -29,7 +33,20 @@ function view(partial: Partial<LandscapeView>): LandscapeView {
   return {
     runId: 1,
     key: 'k',
-    params: { kind: '1d', steps: [100], direction: 'random', direction2: null, normalization: 'filter', oneDim: 'zero', orthogonalize: false, seed: 0, range: [-1, 1], points: 5, range2: null, points2: null },
+    params: {
+      kind: '1d',
+      steps: [100],
+      direction: 'random',
+      direction2: null,
+      normalization: 'filter',
+      oneDim: 'zero',
+      orthogonalize: false,
+      seed: 0,
+      range: [-1, 1],
+      points: 5,
+      range2: null,
+      points2: null,
+    },
     status: 'completed',
     backend: 'wasm',
     alphas: lin(-1, 1, 5),
@@ -135,7 +152,16 @@ describe('2D surface', () => {
   // an affine loss: bilinear interpolation reproduces it exactly
   const loss = (a: number, b: number) => 3 + a + 0.5 * b;
   const v = view({
-    params: { ...view({}).params, kind: '2d', direction: 'pca', direction2: 'pca', normalization: 'raw', range2: [-1, 1], points: 9, points2: 9 },
+    params: {
+      ...view({}).params,
+      kind: '2d',
+      direction: 'pca',
+      direction2: 'pca',
+      normalization: 'raw',
+      range2: [-1, 1],
+      points: 9,
+      points2: 9,
+    },
     alphas,
     betas,
     rows: betas.map((b, j) => (j === 8 ? null : row(100, b, (a) => loss(a, b), alphas))),
@@ -214,12 +240,36 @@ describe('contour maths', () => {
 
   it('splits a saddle cell by its centre value and skips non-finite cells', () => {
     // corners bl=1, br=0, tr=1, tl=0 at level 0.5, centre 0.5 ≥ level like bl: lines cut off br and tl
-    const segs = contourSegments([0, 1], [0, 1], [[1, 0], [0, 1]], 0.5);
+    const segs = contourSegments(
+      [0, 1],
+      [0, 1],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      0.5,
+    );
     expect(segs).toEqual([
-      [[0.5, 0], [1, 0.5]],
-      [[0.5, 1], [0, 0.5]],
+      [
+        [0.5, 0],
+        [1, 0.5],
+      ],
+      [
+        [0.5, 1],
+        [0, 0.5],
+      ],
     ]);
-    expect(contourSegments([0, 1], [0, 1], [[1, Number.NaN], [0, 1]], 0.5)).toEqual([]);
+    expect(
+      contourSegments(
+        [0, 1],
+        [0, 1],
+        [
+          [1, Number.NaN],
+          [0, 1],
+        ],
+        0.5,
+      ),
+    ).toEqual([]);
     expect(contourLevels(0, 1, 3)).toEqual([0.25, 0.5, 0.75]);
   });
 
@@ -263,7 +313,13 @@ describe('rendering (ECharts SVG, server-side)', () => {
     const { renderSvg } = await import('../../src/main/services/figure-export');
     const grid = logGrid(rosenbrock, 21);
     const trajectories = [runTrajectory(rosenbrock, 'adam', DEFAULT_HYPER.adam, rosenbrock.defaultStart, 200)];
-    const svg = renderSvg(buildPlaygroundContourOption({ label: 'Rosenbrock', grid, minimum: rosenbrock.minimum, start: rosenbrock.defaultStart, trajectories }, { title: 't' }), { width: 800, height: 600 });
+    const svg = renderSvg(
+      buildPlaygroundContourOption(
+        { label: 'Rosenbrock', grid, minimum: rosenbrock.minimum, start: rosenbrock.defaultStart, trajectories },
+        { title: 't' },
+      ),
+      { width: 800, height: 600 },
+    );
     // one filled path per grid node at least, plus the contour segments and the line
     expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(21 * 21);
     expect(svg).toContain('log(Rosenbrock)');
@@ -278,7 +334,10 @@ describe('rendering (ECharts SVG, server-side)', () => {
     const svg2 = renderSvg(buildLandscapeContourOption(v), { width: 800, height: 600 });
     expect((svg2.match(/<path/g) ?? []).length).toBeGreaterThan(49);
     expect(svg2).toContain('log10 training loss');
-    const svg3 = renderSvg(buildLandscapeSliceOption(view({ rows: [row(100, null, (a) => 0.1 + a * a, lin(-1, 1, 5))] })), { width: 800, height: 600 });
+    const svg3 = renderSvg(buildLandscapeSliceOption(view({ rows: [row(100, null, (a) => 0.1 + a * a, lin(-1, 1, 5))] })), {
+      width: 800,
+      height: 600,
+    });
     expect(svg3).toContain('validation accuracy');
   });
 });

@@ -8,7 +8,13 @@ import { renderSvg } from '../../src/main/services/figure-export';
 const rs = [0.3, 0.4, 0.5, 0.6, 0.8];
 const t4 = (r: number, gamma: number) => Math.round(2e6 * (100 * r) ** -gamma + 300);
 const view: SweepView = {
-  id: 1, name: 'r sweep', status: 'completed', mode: 'full', window: 400, createdAt: '', finishedAt: null,
+  id: 1,
+  name: 'r sweep',
+  status: 'completed',
+  mode: 'full',
+  window: 400,
+  createdAt: '',
+  finishedAt: null,
   axes: [
     { path: 'optimizer.weightDecay', values: [0.1, 1] },
     { path: 'task.trainFraction', values: rs },
@@ -17,7 +23,19 @@ const view: SweepView = {
     rs.map((r, j) => ({
       index: [i, j],
       coords: {},
-      runs: [{ id: 1, seed: 0, status: 'completed' as const, step: 1, valAcc: 1, t2: 1, t4: i === 0 && j === 0 ? null : t4(r, 2), predicted: null, energy: null }],
+      runs: [
+        {
+          id: 1,
+          seed: 0,
+          status: 'completed' as const,
+          step: 1,
+          valAcc: 1,
+          t2: 1,
+          t4: i === 0 && j === 0 ? null : t4(r, 2),
+          predicted: null,
+          energy: null,
+        },
+      ],
     })),
   ),
 };

@@ -81,7 +81,10 @@ describe('run files with a damaged JSON column', () => {
   beforeAll(() => {
     source = openStore(tmp.file('source.db'));
     const id = source.runs.insert({ name: 'exported', config: smallConfig(), createdAt: 't', owner: OWNER });
-    source.metrics.insertBatch(id, [['val_acc', 0, 0.1], ['val_acc', 10, 0.9]]);
+    source.metrics.insertBatch(id, [
+      ['val_acc', 0, 0.1],
+      ['val_acc', 10, 0.9],
+    ]);
     source.analyses.save(id, 'spectral', { window: 64 }, { energy: 1.5, hjorth: [1, 2, 3] }, 't');
     const phases = { t1: 1, t2: 2, t3: null, t4: null, t2_99: null, t4_99: null };
     source.runs.setProgress(id, 10, phases, { trainLoss: 0.1, trainAcc: 1, valLoss: 2, valAcc: 0.3 });
@@ -107,9 +110,19 @@ describe('run files with a damaged JSON column', () => {
       'analyses.params_json': ['[]', '3', '"x"', 'null'],
     };
     const generic = [
-      'x', '', ' ', original.slice(0, 1 + rng.int(Math.max(1, original.length - 1))), `${original}}`, '1e999', '[1e400]',
-      `{"huge": -1e309}`, /\d/.test(original) ? original.replace(/\d+(\.\d+)?/, '1e999') : `[${original}, 1e999]`,
-      '{"a":', 'undefined', 'NaN', '{\'a\': 1}',
+      'x',
+      '',
+      ' ',
+      original.slice(0, 1 + rng.int(Math.max(1, original.length - 1))),
+      `${original}}`,
+      '1e999',
+      '[1e400]',
+      `{"huge": -1e309}`,
+      /\d/.test(original) ? original.replace(/\d+(\.\d+)?/, '1e999') : `[${original}, 1e999]`,
+      '{"a":',
+      'undefined',
+      'NaN',
+      "{'a': 1}",
     ];
     return rng.next() < 0.5 && shaped[column] ? pick(rng, shaped[column]!) : pick(rng, generic);
   };
@@ -125,7 +138,12 @@ describe('run files with a damaged JSON column', () => {
     const travels = columns.filter(({ table }) => (probe.prepare(`SELECT COUNT(*) FROM "${table}"`).pluck().get() as number) > 0);
     probe.close();
     expect(travels.map((c) => `${c.table}.${c.column}`).sort()).toEqual([
-      'analyses.params_json', 'analyses.result_json', 'runs.backend_notes_json', 'runs.config_json', 'runs.final_json', 'runs.phases_json',
+      'analyses.params_json',
+      'analyses.result_json',
+      'runs.backend_notes_json',
+      'runs.config_json',
+      'runs.final_json',
+      'runs.phases_json',
     ]);
     const rng = seededRandom(7);
     const before = contentHash(target.db);

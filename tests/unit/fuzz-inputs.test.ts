@@ -37,8 +37,15 @@ beforeAll(async () => {
   // a finished run with metrics, a checkpoint and an analysis, written straight through the store
   const { store } = backend;
   const id = store.runs.insert({ name: 'stored', config: tinyConfig(), createdAt: '2026-01-01T00:00:00Z', owner: { host: 'h', pid: 1 } });
-  store.metrics.insertBatch(id, Array.from({ length: 31 }, (_, i) => ['val_acc', i * 10, i / 30] as [string, number, number]));
-  store.checkpoints.save(id, { step: 300, params: [{ name: 'w', shape: [2], data: new Float32Array([1, 2]) }], optimizer: [], rng: [1, 2] } as never, '2026-01-01T00:01:00Z');
+  store.metrics.insertBatch(
+    id,
+    Array.from({ length: 31 }, (_, i) => ['val_acc', i * 10, i / 30] as [string, number, number]),
+  );
+  store.checkpoints.save(
+    id,
+    { step: 300, params: [{ name: 'w', shape: [2], data: new Float32Array([1, 2]) }], optimizer: [], rng: [1, 2] } as never,
+    '2026-01-01T00:01:00Z',
+  );
   store.analyses.save(id, 'spectral', { window: 8 }, { energy: 1 }, '2026-01-01T00:02:00Z');
   store.runs.setStatus(id, 'completed', { finishedAt: '2026-01-01T00:01:00Z', step: 300 });
   server = await startServer({ backend, port: 0 });
@@ -106,7 +113,10 @@ function badConfig(r: SeededRandom): { value: unknown; how: string } {
   const kind = r.int(7);
   const all = nodes(c);
   if (kind === 0) {
-    const objs = all.filter((p) => { const v = getAt(c, p); return v !== null && typeof v === 'object' && !Array.isArray(v); });
+    const objs = all.filter((p) => {
+      const v = getAt(c, p);
+      return v !== null && typeof v === 'object' && !Array.isArray(v);
+    });
     const p = pick(r, objs);
     (getAt(c, p) as Record<string, Json>)[pick(r, ['fuzz', '__proto__x', 'Lr', 'step', '', ' task'])] = r.int(10);
     return { value: c, how: `unknown key under ${p.join('.') || '(root)'}` };
@@ -116,7 +126,14 @@ function badConfig(r: SeededRandom): { value: unknown; how: string } {
     const p = pick(r, leaves);
     const was = getAt(c, p);
     // a type that differs from the field's own (the batchSize union takes numbers and 'full': give it neither)
-    const alt: unknown[] = typeof was === 'number' ? ['12', true, null, [1]] : typeof was === 'boolean' ? ['true', 0, 1, null] : typeof was === 'string' ? [true, null, [was], { v: was }] : [7, 'x', true];
+    const alt: unknown[] =
+      typeof was === 'number'
+        ? ['12', true, null, [1]]
+        : typeof was === 'boolean'
+          ? ['true', 0, 1, null]
+          : typeof was === 'string'
+            ? [true, null, [was], { v: was }]
+            : [7, 'x', true];
     setAt(c, p, pick(r, alt));
     return { value: c, how: `wrong type at ${p.join('.')}` };
   }
@@ -126,7 +143,10 @@ function badConfig(r: SeededRandom): { value: unknown; how: string } {
     return { value: c, how: `out of range at ${path}` };
   }
   if (kind === 3) {
-    const p = pick(r, all.filter((q) => q.length > 0));
+    const p = pick(
+      r,
+      all.filter((q) => q.length > 0),
+    );
     setAt(c, p, pick(r, ALIEN)(r));
     return { value: c, how: `alien value at ${p.join('.')}` };
   }
@@ -170,10 +190,19 @@ function badText(r: SeededRandom): { name: string; text: string; how: string } {
   if (kind === 4) {
     // the "billion laughs": nested YAML aliases that expand exponentially
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     return { name: 'bomb.yaml', text: lines.join('\n'), how: 'YAML alias bomb' };
   }
-  return { name: pick(r, ['c.yaml', 'c.json']), text: pick(r, ['', '   ', '---\n...', 'null', '[]', '\u0000\u0001', '{"task": {"kind": "modular", "p": 11}, "model": ']), how: 'degenerate text' };
+  return {
+    name: pick(r, ['c.yaml', 'c.json']),
+    text: pick(r, ['', '   ', '---\n...', 'null', '[]', '\u0000\u0001', '{"task": {"kind": "modular", "p": 11}, "model": ']),
+    how: 'degenerate text',
+  };
 }
 
 /** A malformed API request: [method, params]. */
@@ -181,13 +210,47 @@ function badRequest(r: SeededRandom): { method: unknown; params: unknown; how: s
   const kind = r.int(6);
   const absent = 1_000_000 + r.int(1000); // no run or sweep has such an id
   if (kind === 0) {
-    const method = pick(r, ['runs.drop', 'RUNS.LIST', 'runs.get ', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'runs', 'app.info.x', 'x'.repeat(10_000), 42, null, ['runs.get'], { m: 1 }]);
+    const method = pick(r, [
+      'runs.drop',
+      'RUNS.LIST',
+      'runs.get ',
+      '',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'runs',
+      'app.info.x',
+      'x'.repeat(10_000),
+      42,
+      null,
+      ['runs.get'],
+      { m: 1 },
+    ]);
     return { method, params: { id: 1 }, how: `unknown method ${JSON.stringify(method)?.slice(0, 40)}` };
   }
   // a method that needs something in its parameters
   const withFields = METHOD_NAMES.filter((m) => !['app.info', 'runs.list', 'sweeps.list'].includes(m));
   const method = pick(r, withFields);
-  if (kind === 1) return { method, params: pick(r, [42, 'id', [1], true, { id: '1' }, { id: -1 }, { id: 0 }, { id: 1.5 }, { id: null }, { id: NaN }, { id: Infinity }, { id: [1] }]), how: `${method}: bad params` };
+  if (kind === 1)
+    return {
+      method,
+      params: pick(r, [
+        42,
+        'id',
+        [1],
+        true,
+        { id: '1' },
+        { id: -1 },
+        { id: 0 },
+        { id: 1.5 },
+        { id: null },
+        { id: NaN },
+        { id: Infinity },
+        { id: [1] },
+      ]),
+      how: `${method}: bad params`,
+    };
   if (kind === 2) return { method, params: { id: absent, [`extra_${r.int(99)}`]: 1 }, how: `${method}: unknown key` };
   if (kind === 3) {
     // schema-valid shapes on ids that do not exist: not_found, never a change
@@ -210,7 +273,11 @@ function badRequest(r: SeededRandom): { method: unknown; params: unknown; how: s
       { id: absent, maxPoints: 1e9 },
       { id: 2 ** 60 },
     ]);
-    return { method: pick(r, ['runs.metrics', 'analysis.hessian', 'sweeps.continue', 'runs.createFromFile', 'runs.get']), params: huge, how: 'huge value' };
+    return {
+      method: pick(r, ['runs.metrics', 'analysis.hessian', 'sweeps.continue', 'runs.createFromFile', 'runs.get']),
+      params: huge,
+      how: 'huge value',
+    };
   }
   // deep nesting
   let deep: unknown = { id: absent };
@@ -277,7 +344,9 @@ describe('fuzzing the API with malformed configs and payloads', () => {
     expect(contentHash(backend.store.db)).toBe(before);
     expect(codes.get('invalid_input')).toBe(1200);
     expect(located).toBe(1200);
-    console.log(`fuzz configs: 1200 rejected (${[...codes].map(([c, n]) => `${c} ${n}`).join(', ')}), 600 config.validate reports invalid, 0 compute launches, DB hash unchanged`);
+    console.log(
+      `fuzz configs: 1200 rejected (${[...codes].map(([c, n]) => `${c} ${n}`).join(', ')}), 600 config.validate reports invalid, 0 compute launches, DB hash unchanged`,
+    );
   }, 60_000);
 
   it('rejects 1,200 malformed API requests with a message; nothing stored changes', async () => {
@@ -331,7 +400,17 @@ describe('fuzzing the API with malformed configs and payloads', () => {
       // NaN and Infinity become null in JSON; still invalid for every field that takes them
       ws.send(JSON.stringify({ id: i, method: q.method, params: q.params }));
     }
-    const frames = ['not json', '[]', '42', 'null', '{"method": "runs.get"}', '{"id": {"x": 1}, "method": "runs.get"}', '{"id": 1e999, "method": "app.info"}', `{"id": "${'x'.repeat(200)}", "method": "app.info"}`, '{"id": 5000, "method": 7}'];
+    const frames = [
+      'not json',
+      '[]',
+      '42',
+      'null',
+      '{"method": "runs.get"}',
+      '{"id": {"x": 1}, "method": "runs.get"}',
+      '{"id": 1e999, "method": "app.info"}',
+      `{"id": "${'x'.repeat(200)}", "method": "app.info"}`,
+      '{"id": 5000, "method": 7}',
+    ];
     for (const f of frames) ws.send(f);
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
     for (let i = 0; i < 300 && (replies.size < 301 || anonymous.length < 9); i++) await new Promise((res) => setTimeout(res, 20));
@@ -385,8 +464,8 @@ describe('fuzzing the IDX parser', () => {
       else if (kind === 2) {
         const at = r.int(Math.min(b.length, 16));
         b[at] = b[at]! ^ (1 << r.int(8)); // header bit flip
-      }
-      else if (kind === 3) new DataView(b.buffer).setUint32(4, 0xffffffff, false); // a dimension of 4 billion
+      } else if (kind === 3)
+        new DataView(b.buffer).setUint32(4, 0xffffffff, false); // a dimension of 4 billion
       else b[r.int(b.length)] = r.int(256);
       try {
         const a = parseIdx(b, 'fuzz.idx');
@@ -409,7 +488,13 @@ function deepText(r: SeededRandom): { name: string; text: string; depth: number;
   const depth = r.int(2) === 0 ? MAX_CONFIG_DEPTH - 3 + r.int(7) : 100 + r.int(900);
   if (r.int(3) === 0) {
     const open = Array.from({ length: depth }, () => pick(r, ['[', '{"k": ']));
-    const close = r.int(2) === 0 ? open.map((o) => (o === '[' ? ']' : '}')).reverse().join('') : '';
+    const close =
+      r.int(2) === 0
+        ? open
+            .map((o) => (o === '[' ? ']' : '}'))
+            .reverse()
+            .join('')
+        : '';
     return { name: 'deep.json', text: open.join('') + '1' + close, depth, pure: true };
   }
   const forms = r.int(2) === 0 ? [pick(r, ['[', '{a: ', '- ', '? ', 'k:\n'])] : ['[', '{a: ', '- ', '? ', 'k:\n', 'k: ', '[{', '- k: '];
@@ -423,7 +508,24 @@ function deepText(r: SeededRandom): { name: string; text: string; depth: number;
   return { name: pick(r, ['deep.yaml', 'deep.yml']), text: text + 'x', depth, pure: forms.length === 1 && forms[0] !== 'k: ' };
 }
 
-const CONTROL = ['\u0000', '\u0001', '\u0007', '\b', '\t', '\n', '\u000b', '\f', '\r', '\u001b', '\u007f', '\u0085', '\u2028', '\u2029', '\ud800', '\ufeff'];
+const CONTROL = [
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\b',
+  '\t',
+  '\n',
+  '\u000b',
+  '\f',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\ud800',
+  '\ufeff',
+];
 
 /** A valid config whose strings (and keys) carry control characters, escaped (JSON, YAML) or raw in the text. */
 function controlText(r: SeededRandom): { name: string; text: string; how: string } {

@@ -17,7 +17,6 @@ function tree(name: string, files: Record<string, string>): string {
   return root;
 }
 
-
 describe('import cycles between folders', () => {
   it('finds a cycle made by static imports, with the imports that make it', () => {
     const root = tree('static', {

@@ -25,8 +25,20 @@ const cases: Case[] = [
   {
     file: 'src/shared/config/example.ts',
     layer: /src\/shared/,
-    forbidden: ['node:fs', 'fs', 'path/posix', 'electron', '@tensorflow/tfjs-core', 'better-sqlite3', 'ws',
-      '../../main/store/db', '../../main/protocol/messages', '../../renderer/src/lib/bridge', '../../preload/index', '../../../package.json'],
+    forbidden: [
+      'node:fs',
+      'fs',
+      'path/posix',
+      'electron',
+      '@tensorflow/tfjs-core',
+      'better-sqlite3',
+      'ws',
+      '../../main/store/db',
+      '../../main/protocol/messages',
+      '../../renderer/src/lib/bridge',
+      '../../preload/index',
+      '../../../package.json',
+    ],
     allowed: ['zod', 'yaml', '../api/contract', './errors', '../analysis/phases'],
   },
   {
@@ -38,10 +50,29 @@ const cases: Case[] = [
   {
     file: 'src/renderer/src/lib/example.ts',
     layer: /src\/renderer/,
-    forbidden: ['electron', 'node:path', 'path', 'better-sqlite3', '@tensorflow/tfjs-core', 'ws',
-      '../../../main/services/backend-api', '../../../main/protocol/messages', '../../../preload/index', '../../../../scripts/gen-schema'],
-    allowed: ['../../../shared/api/contract', '../../../shared/analysis/phases', 'svelte', 'svelte/store', 'echarts', 'echarts-gl', './format',
-      '../App.svelte', '../main'],
+    forbidden: [
+      'electron',
+      'node:path',
+      'path',
+      'better-sqlite3',
+      '@tensorflow/tfjs-core',
+      'ws',
+      '../../../main/services/backend-api',
+      '../../../main/protocol/messages',
+      '../../../preload/index',
+      '../../../../scripts/gen-schema',
+    ],
+    allowed: [
+      '../../../shared/api/contract',
+      '../../../shared/analysis/phases',
+      'svelte',
+      'svelte/store',
+      'echarts',
+      'echarts-gl',
+      './format',
+      '../App.svelte',
+      '../main',
+    ],
   },
   {
     file: 'src/preload/index.ts',
@@ -53,7 +84,13 @@ const cases: Case[] = [
     file: 'src/main/compute/train/example.ts',
     layer: /src\/main\/compute/,
     forbidden: ['electron', '../../store/db', '../../services/create-backend', '../../app/index', '../../../renderer/src/main'],
-    allowed: ['../../protocol/messages', '../models/mlp', '../../../shared/config/run-config', '@tensorflow/tfjs-core', 'node:worker_threads'],
+    allowed: [
+      '../../protocol/messages',
+      '../models/mlp',
+      '../../../shared/config/run-config',
+      '@tensorflow/tfjs-core',
+      'node:worker_threads',
+    ],
   },
   {
     file: 'src/main/compute/entry.ts',
@@ -65,13 +102,46 @@ const cases: Case[] = [
     file: 'src/main/services/example.ts',
     layer: /src\/main.*(electron|src\/main\/app)/i,
     forbidden: ['electron', '../app/ipc', '../../renderer/src/lib/bridge', '../../preload/index'],
-    allowed: ['better-sqlite3', 'node:path', '../store/db', '../host/child-launcher', '../protocol/messages', '../../shared/api/dispatch', './events'],
+    allowed: [
+      'better-sqlite3',
+      'node:path',
+      '../store/db',
+      '../host/child-launcher',
+      '../protocol/messages',
+      '../../shared/api/dispatch',
+      './events',
+    ],
   },
-  { file: 'src/main/example.ts', layer: /src\/main/, forbidden: ['electron', './app/index', '../renderer/src/main'], allowed: ['./services/create-backend', '../shared/api/types'] },
-  { file: 'src/main/store/db.ts', layer: /only src\/main\/app imports electron/, forbidden: ['electron', 'electron/main'], allowed: ['better-sqlite3', 'node:fs'] },
-  { file: 'src/main/host/child-launcher.ts', layer: /only src\/main\/app imports electron/, forbidden: ['electron'], allowed: ['node:child_process', '../protocol/messages'] },
-  { file: 'src/main/cli/commands/run.ts', layer: /only src\/main\/app knows about Electron|imports electron/, forbidden: ['electron', '../../app/paths'], allowed: ['../../services/create-backend'] },
-  { file: 'src/main/server/index.ts', layer: /only src\/main\/app imports electron/, forbidden: ['electron'], allowed: ['ws', 'node:http', '../services/backend-api'] },
+  {
+    file: 'src/main/example.ts',
+    layer: /src\/main/,
+    forbidden: ['electron', './app/index', '../renderer/src/main'],
+    allowed: ['./services/create-backend', '../shared/api/types'],
+  },
+  {
+    file: 'src/main/store/db.ts',
+    layer: /only src\/main\/app imports electron/,
+    forbidden: ['electron', 'electron/main'],
+    allowed: ['better-sqlite3', 'node:fs'],
+  },
+  {
+    file: 'src/main/host/child-launcher.ts',
+    layer: /only src\/main\/app imports electron/,
+    forbidden: ['electron'],
+    allowed: ['node:child_process', '../protocol/messages'],
+  },
+  {
+    file: 'src/main/cli/commands/run.ts',
+    layer: /only src\/main\/app knows about Electron|imports electron/,
+    forbidden: ['electron', '../../app/paths'],
+    allowed: ['../../services/create-backend'],
+  },
+  {
+    file: 'src/main/server/index.ts',
+    layer: /only src\/main\/app imports electron/,
+    forbidden: ['electron'],
+    allowed: ['ws', 'node:http', '../services/backend-api'],
+  },
   {
     file: 'src/main/app/ipc.ts',
     layer: /src\/main\/app must not import src\/(renderer|preload)/,
@@ -96,7 +166,9 @@ describe('layer rules (eslint-plugin-boundaries on resolved paths)', () => {
   }
 
   it('also sees type-only imports and re-exports', async () => {
-    expect(await restricted('src/shared/api/example.ts', "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n")).toHaveLength(1);
+    expect(
+      await restricted('src/shared/api/example.ts', "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n"),
+    ).toHaveLength(1);
     expect(await restricted('src/shared/api/example.ts', "export { openDb } from '../../main/store/db';\n")).toHaveLength(1);
     expect(await restricted('src/renderer/src/example.ts', "export * from '../../main/services/backend-api';\n")).toHaveLength(1);
   });
@@ -110,7 +182,8 @@ describe('layer rules (eslint-plugin-boundaries on resolved paths)', () => {
   });
 
   it('checks the <script> of Svelte components', async () => {
-    const component = (source: string) => `<script lang="ts">\n  import * as m from '${source}';\n  let { x }: { x: number } = $props();\n  console.log(m, x);\n</script>\n\n<p>{x}</p>\n`;
+    const component = (source: string) =>
+      `<script lang="ts">\n  import * as m from '${source}';\n  let { x }: { x: number } = $props();\n  console.log(m, x);\n</script>\n\n<p>{x}</p>\n`;
     expect(await restricted('src/renderer/src/components/Example.svelte', component('electron'))).toHaveLength(1);
     expect(await restricted('src/renderer/src/components/Example.svelte', component('../../../main/store/db'))).toHaveLength(1);
     expect(await restricted('src/renderer/src/components/Example.svelte', component('../../../shared/api/contract'))).toEqual([]);

@@ -9,7 +9,13 @@ import type { ProbeModel } from '../../src/main/compute/probes/model-at';
 
 /** Taps `split`'s rows through `pm`: the layers and widths expected, one row per sample, logits equal to
  *  model.forward's within 1e-4. */
-export function expectTapsMatchForward(config: RunConfig, pm: ProbeModel, split: 'train' | 'val', layers: readonly string[], widths: readonly number[]): void {
+export function expectTapsMatchForward(
+  config: RunConfig,
+  pm: ProbeModel,
+  split: 'train' | 'val',
+  layers: readonly string[],
+  widths: readonly number[],
+): void {
   const rows = pm.rowsOf(split, null);
   try {
     const taps = layerActivations(config, pm.model, pm.dataset, rows.batch.input);

@@ -14,7 +14,12 @@ afterAll(() => tf.disposeVariables());
 
 describe('layer taps', () => {
   it.each([
-    ['mlp', { kind: 'mlp', width: 8, depth: 2, embedDim: 3, activation: 'relu' }, ['embed', 'hidden.0', 'hidden.1', 'logits'], [12, 8, 8, 7]],
+    [
+      'mlp',
+      { kind: 'mlp', width: 8, depth: 2, embedDim: 3, activation: 'relu' },
+      ['embed', 'hidden.0', 'hidden.1', 'logits'],
+      [12, 8, 8, 7],
+    ],
     [
       'transformer (LayerNorm, tied)',
       { kind: 'transformer', layers: 2, dModel: 8, heads: 2, dMlp: 16, layerNorm: true, tiedEmbedding: true },

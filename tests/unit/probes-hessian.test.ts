@@ -31,10 +31,18 @@ describe('exact Hessian-vector products against closed forms', () => {
     const r = seededRandom(3);
     const X = Array.from({ length: n }, () => Array.from({ length: a }, () => r.normal()));
     const labels = [0, 2, 1, 1, 0, 2];
-    const W = tf.variable(tf.tensor2d(Float32Array.from({ length: a * c }, () => 0.5 * r.normal()), [a, c]));
+    const W = tf.variable(
+      tf.tensor2d(
+        Float32Array.from({ length: a * c }, () => 0.5 * r.normal()),
+        [a, c],
+      ),
+    );
     const Xt = tf.tensor2d(X);
     const T = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), c), 'float32') as tf.Tensor2D;
-    const H = new LossHessian(single(() => crossEntropyTwice(matMul(Xt, W as tf.Tensor2D), T)), [{ name: 'W', variable: W }]);
+    const H = new LossHessian(
+      single(() => crossEntropyTwice(matMul(Xt, W as tf.Tensor2D), T)),
+      [{ name: 'W', variable: W }],
+    );
     // closed form in float64
     const Wd = Array.from(W.dataSync());
     const dense = Array.from({ length: a * c }, () => new Float64Array(a * c));
@@ -84,7 +92,10 @@ function trainLoss(pm: ProbeModel, maxRows?: number): { loss: ChunkedLoss; dispo
   const chunks = pm.chunksOf('train', maxRows);
   const N = chunks.reduce((n, c) => n + c.rows, 0);
   return {
-    loss: { forEachChunk: (f) => chunks.forEach((c) => f(() => probeLoss(pm.config.loss, pm.model.forward(c.batch.input), c.batch.targets), c.rows / N)) },
+    loss: {
+      forEachChunk: (f) =>
+        chunks.forEach((c) => f(() => probeLoss(pm.config.loss, pm.model.forward(c.batch.input), c.batch.targets), c.rows / N)),
+    },
     dispose: () => chunks.forEach((c) => c.dispose()),
   };
 }
@@ -94,7 +105,10 @@ describe('exact Hessian-vector products of real models against finite difference
     ['tanh MLP', { kind: 'mlp', width: 8, depth: 2, embedDim: 3, activation: 'tanh' }],
     ['gelu MLP', { kind: 'mlp', width: 8, depth: 1, embedDim: 3, activation: 'gelu' }],
     ['transformer with LayerNorm', { kind: 'transformer', layers: 1, dModel: 8, heads: 2, dMlp: 8, layerNorm: true, tiedEmbedding: true }],
-    ['transformer without LayerNorm', { kind: 'transformer', layers: 2, dModel: 8, heads: 2, dMlp: 8, layerNorm: false, tiedEmbedding: false }],
+    [
+      'transformer without LayerNorm',
+      { kind: 'transformer', layers: 2, dModel: 8, heads: 2, dMlp: 8, layerNorm: false, tiedEmbedding: false },
+    ],
   ] as const)('%s (and the same product from 3 chunks)', (_name, model) => {
     const pm = buildProbeModel(config(model as RunConfigInput['model']));
     const whole = trainLoss(pm);
@@ -121,7 +135,12 @@ describe('λmax and λmin of a small MLP', () => {
       expect(excluded).toEqual(excludeOneDim ? ['hidden.0.bias', 'out.bias'] : []);
       const H = new LossHessian(data.loss, keep);
       // dense Hessian, column by column, from central differences of gradients; symmetrised
-      const cols = Array.from({ length: H.dim }, (_, j) => H.hvpFiniteDifference(Float64Array.from({ length: H.dim }, (_, i) => (i === j ? 1 : 0)), 3e-3));
+      const cols = Array.from({ length: H.dim }, (_, j) =>
+        H.hvpFiniteDifference(
+          Float64Array.from({ length: H.dim }, (_, i) => (i === j ? 1 : 0)),
+          3e-3,
+        ),
+      );
       const dense = cols.map((_, i) => Float64Array.from(cols, (col, j) => (col[i]! + cols[j]![i]!) / 2));
       const ev = eigSym(dense).values;
       const top = Math.max(...ev);

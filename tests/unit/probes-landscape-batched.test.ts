@@ -44,7 +44,10 @@ function slice(s: Scorer): { centre: Vec; dirs: Vec[] } {
 }
 
 /** A 2d patch of 7 × 2 points, zeros included (scoreAt skips a zero term, the batch adds it). */
-const COEFS: number[][] = [-1, -0.5, 0, 0.25, 0.5, 1, 1.5].flatMap((a) => [[a, 0], [a, -0.75]]);
+const COEFS: number[][] = [-1, -0.5, 0, 0.25, 0.5, 1, 1.5].flatMap((a) => [
+  [a, 0],
+  [a, -0.75],
+]);
 
 const rel = (got: number, want: number) => Math.abs(got - want) / Math.max(Math.abs(want), 1e-12);
 
@@ -89,7 +92,10 @@ describe('scoreMany equals scoreAt one point at a time (MLP, table task)', () =>
         // training split only, one pass holding every point
         const trainOnly = s.scoreMany(COEFS, false);
         expect(s.batchLimit(false)).toBeGreaterThanOrEqual(COEFS.length);
-        expectSame(trainOnly, COEFS.map((c) => s.scoreAt(c, false)));
+        expectSame(
+          trainOnly,
+          COEFS.map((c) => s.scoreAt(c, false)),
+        );
       } finally {
         s.dispose();
       }
@@ -253,8 +259,20 @@ describe('the landscape job through scoreMany', () => {
     const s = new Scorer(config);
     try {
       const theta = s.vecOf(checkpoints[0]!.params);
-      const src: DirectionSources = { params: s.params, final: theta, next: null, nextStep: 5, theta0: s.theta0, pca: () => { throw new Error('random only'); } };
-      const dirs = [0, 1].map((slot) => makeDirection({ kind: 'random', normalization: 'filter', oneDim: 'zero', seed: 1, slot: slot as 0 | 1 }, theta, 5, src).dir);
+      const src: DirectionSources = {
+        params: s.params,
+        final: theta,
+        next: null,
+        nextStep: 5,
+        theta0: s.theta0,
+        pca: () => {
+          throw new Error('random only');
+        },
+      };
+      const dirs = [0, 1].map(
+        (slot) =>
+          makeDirection({ kind: 'random', normalization: 'filter', oneDim: 'zero', seed: 1, slot: slot as 0 | 1 }, theta, 5, src).dir,
+      );
       s.setSlice(theta, dirs);
       expect(s.batchPlan(true).path).toBe('shared');
       expect(rows.size).toBe(3);

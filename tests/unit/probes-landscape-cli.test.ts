@@ -7,13 +7,43 @@ import { UsageError } from '../../src/main/cli/errors';
 import type { LandscapeView, ReducedView } from '../../src/shared/api/landscape-types';
 
 const parse = (argv: string[]) =>
-  parseArgs({ name: 'analyze', positionals: ['KIND'], flags: { run: 'value', steps: 'value', 'max-checkpoints': 'value', json: 'boolean', ...LANDSCAPE_FLAGS } }, ['landscape', ...argv]);
+  parseArgs(
+    {
+      name: 'analyze',
+      positionals: ['KIND'],
+      flags: { run: 'value', steps: 'value', 'max-checkpoints': 'value', json: 'boolean', ...LANDSCAPE_FLAGS },
+    },
+    ['landscape', ...argv],
+  );
 
 describe('landscape options', () => {
   it('reads every option', () => {
     expect(
       landscapeOptions(
-        parse(['--kind', '2d', '--direction', 'pca', '--direction2', 'random', '--normalization', 'raw', '--one-dim', 'per-scalar', '--orthogonalize', '--seed', '3', '--range', '-3,3', '--points', '21', '--range2=-0.5,0.5', '--points2', '11', '--checkpoint', '400']),
+        parse([
+          '--kind',
+          '2d',
+          '--direction',
+          'pca',
+          '--direction2',
+          'random',
+          '--normalization',
+          'raw',
+          '--one-dim',
+          'per-scalar',
+          '--orthogonalize',
+          '--seed',
+          '3',
+          '--range',
+          '-3,3',
+          '--points',
+          '21',
+          '--range2=-0.5,0.5',
+          '--points2',
+          '11',
+          '--checkpoint',
+          '400',
+        ]),
       ),
     ).toEqual({
       kind: '2d',
@@ -51,7 +81,10 @@ describe('landscape options', () => {
       [['--one-dim', 'drop'], /--one-dim must be one of zero, per-scalar, keep/],
       [['--normalization', 'unit'], /--normalization must be one of filter, raw/],
       [['--checkpoint', '-4'], /--checkpoint must be a whole number from 0 to \d+, got "-4"/],
-      [['--kind', '2d', '--direction', 'init', '--direction2', 'init'], /--direction2 equals direction \("init"\): the same direction twice spans no plane/],
+      [
+        ['--kind', '2d', '--direction', 'init', '--direction2', 'init'],
+        /--direction2 equals direction \("init"\): the same direction twice spans no plane/,
+      ],
       [['--kind', '1d', '--points2', '5'], /--points2 belongs to a 2d surface/],
       [['--steps', '1,x'], /--steps must be checkpoint steps/],
       [['--scales', '1,2'], /--scales belongs to "grokscope analyze reduced"/],
@@ -66,7 +99,26 @@ describe('landscape options', () => {
 
 describe('reduced options', () => {
   it('reads scales, axis, values, updates and eval-every; landscape options are refused', () => {
-    expect(reducedOptions(parse(['--scales', '0.5,1,2', '--axis', 'task.trainSize', '--values', '100,200', '--updates', '300', '--eval-every', '10', '--lr-scaling', 'with-norm', '--lr-schedule', 'cosine']))).toEqual({
+    expect(
+      reducedOptions(
+        parse([
+          '--scales',
+          '0.5,1,2',
+          '--axis',
+          'task.trainSize',
+          '--values',
+          '100,200',
+          '--updates',
+          '300',
+          '--eval-every',
+          '10',
+          '--lr-scaling',
+          'with-norm',
+          '--lr-schedule',
+          'cosine',
+        ]),
+      ),
+    ).toEqual({
       lrScaling: 'with-norm',
       lrSchedule: 'cosine',
       scales: [0.5, 1, 2],
@@ -77,7 +129,9 @@ describe('reduced options', () => {
     });
     expect(() => reducedOptions(parse(['--scales', '0,1']))).toThrow(/--scales must be factors in \(0, 1000\], got 0/);
     expect(() => reducedOptions(parse(['--updates', '0']))).toThrow(/--updates must be a whole number from 1 to 1000000, got 0/);
-    expect(() => reducedOptions(parse(['--axis', 'task.p']))).toThrow(/--axis must be one of task.trainSize, task.trainFraction, task.messiness/);
+    expect(() => reducedOptions(parse(['--axis', 'task.p']))).toThrow(
+      /--axis must be one of task.trainSize, task.trainFraction, task.messiness/,
+    );
     expect(() => reducedOptions(parse(['--lr-schedule', 'step']))).toThrow(/--lr-schedule must be one of constant, cosine, linear/);
     expect(() => reducedOptions(parse(['--kind', '2d']))).toThrow(/--kind belongs to "grokscope analyze landscape"/);
     expect(() => reducedOptions(parse(['--steps', '10']))).toThrow(/--steps belongs to "grokscope analyze landscape"/);
@@ -96,9 +150,29 @@ describe('text output', () => {
     error: null,
     createdAt: '',
     updatedAt: '',
-    directions: [{ kind: 'random' as const, label: 'random Gaussian (seed 0) (filter-normalised, 1-D: zero)', normalization: 'filter' as const, oneDim: 'zero' as const, norm: 2, zeroed: ['out.bias'] }],
+    directions: [
+      {
+        kind: 'random' as const,
+        label: 'random Gaussian (seed 0) (filter-normalised, 1-D: zero)',
+        normalization: 'filter' as const,
+        oneDim: 'zero' as const,
+        norm: 2,
+        zeroed: ['out.bias'],
+      },
+    ],
   };
-  const params = { direction: 'random' as const, direction2: null, normalization: 'filter' as const, oneDim: 'zero' as const, orthogonalize: false, seed: 0, range: [-1, 1] as [number, number], points: 3, range2: null, points2: null };
+  const params = {
+    direction: 'random' as const,
+    direction2: null,
+    normalization: 'filter' as const,
+    oneDim: 'zero' as const,
+    orthogonalize: false,
+    seed: 0,
+    range: [-1, 1] as [number, number],
+    points: 3,
+    range2: null,
+    points2: null,
+  };
 
   it('1d: one line per α with train and validation loss and accuracy', () => {
     const v: LandscapeView = {
@@ -123,7 +197,23 @@ describe('text output', () => {
       status: 'cancelled',
       backend: 'cpu',
       w0: 8,
-      cells: [[{ scale: 0.5, value: 100, weightNorm: 4, trainLoss: 0.1, testLoss: 0.2, trainError: 0, testError: 0.5, finalTrainLoss: 0.1, finalTestLoss: 0.2, seconds: 1 }, null]],
+      cells: [
+        [
+          {
+            scale: 0.5,
+            value: 100,
+            weightNorm: 4,
+            trainLoss: 0.1,
+            testLoss: 0.2,
+            trainError: 0,
+            testError: 0.5,
+            finalTrainLoss: 0.1,
+            finalTestLoss: 0.2,
+            seconds: 1,
+          },
+          null,
+        ],
+      ],
       resumedCells: 0,
       error: null,
       createdAt: '',

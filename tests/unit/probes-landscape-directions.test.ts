@@ -103,7 +103,10 @@ describe('Gram-Schmidt and plane coordinates', () => {
 });
 
 describe('makeDirection', () => {
-  const params: ParamShape[] = [{ name: 'out.weight', shape: [2, 2] }, { name: 'out.bias', shape: [2] }];
+  const params: ParamShape[] = [
+    { name: 'out.weight', shape: [2, 2] },
+    { name: 'out.bias', shape: [2] },
+  ];
   const centre: Vec = [f32([1, 2, 3, 4]), f32([1, -1])];
   const src: DirectionSources = {
     params,
@@ -124,8 +127,12 @@ describe('makeDirection', () => {
   });
 
   it('θ_{t+1} − θ_t at the last checkpoint and a zero direction are errors that say so', () => {
-    expect(() => makeDirection({ kind: 'next', normalization: 'raw', oneDim: 'zero', seed: 0, slot: 0 }, centre, 5, src)).toThrow(/after step 5/);
-    expect(() => makeDirection({ kind: 'target', normalization: 'raw', oneDim: 'zero', seed: 0, slot: 0 }, src.final, 9, src)).toThrow(/is zero at step 9/);
+    expect(() => makeDirection({ kind: 'next', normalization: 'raw', oneDim: 'zero', seed: 0, slot: 0 }, centre, 5, src)).toThrow(
+      /after step 5/,
+    );
+    expect(() => makeDirection({ kind: 'target', normalization: 'raw', oneDim: 'zero', seed: 0, slot: 0 }, src.final, 9, src)).toThrow(
+      /is zero at step 9/,
+    );
   });
 
   it('random directions are seeded: the same seed gives the same vector, the second slot another one', () => {

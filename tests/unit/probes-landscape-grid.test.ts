@@ -83,11 +83,16 @@ async function grid(config: RunConfig, tr: Trained, p: LandscapeParams, skipRows
     nextSteps: p.steps.map((s) => steps[steps.indexOf(s) + 1] ?? null),
     skipRows,
   };
-  await runLandscapeJob(job, { info: (i) => (info = i), progress: () => {}, row: (i, r) => rows.set(i, r) }, () => rows.size >= cancelAfter);
+  await runLandscapeJob(
+    job,
+    { info: (i) => (info = i), progress: () => {}, row: (i, r) => rows.set(i, r) },
+    () => rows.size >= cancelAfter,
+  );
   return { rows, info: info! };
 }
 
-const close = (got: number, want: number, rel = 1e-5) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
+const close = (got: number, want: number, rel = 1e-5) =>
+  expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -121,7 +126,11 @@ describe('landscape at α = 0 equals the training code at the checkpoint', () =>
   });
 
   it('1d over training: every row at α = 0 is its own checkpoint; raw θ* − θ_t reaches θ* at α = 1', async () => {
-    const { rows } = await grid(tableConfig, tr, params({ kind: '1d-training', steps: [0, 20], direction: 'target', normalization: 'raw', range: [0, 1], points: 3 }));
+    const { rows } = await grid(
+      tableConfig,
+      tr,
+      params({ kind: '1d-training', steps: [0, 20], direction: 'target', normalization: 'raw', range: [0, 1], points: 3 }),
+    );
     for (const [i, step] of [0, 20].entries()) {
       const r = rows.get(i)!;
       expect(r.step).toBe(step);
@@ -133,7 +142,11 @@ describe('landscape at α = 0 equals the training code at the checkpoint', () =>
   });
 
   it('raw θ_0 − θ_t reaches the initialisation (rebuilt from the seed and init.scale) at α = 1', async () => {
-    const { rows } = await grid(tableConfig, tr, params({ kind: '1d', steps: [40], direction: 'init', normalization: 'raw', range: [0, 1], points: 2 }));
+    const { rows } = await grid(
+      tableConfig,
+      tr,
+      params({ kind: '1d', steps: [40], direction: 'init', normalization: 'raw', range: [0, 1], points: 2 }),
+    );
     close(rows.get(0)!.train.loss[1]!, tr.metrics.get(0)!['train_loss']!, 1e-4);
     close(rows.get(0)!.val.loss[1]!, tr.metrics.get(0)!['val_loss']!, 1e-4);
   });
@@ -160,7 +173,11 @@ describe('landscape at α = 0 equals the training code at the checkpoint', () =>
 
   it('2d on the PCA plane (raw unit directions): the trajectory coordinates are the PCA projections of 000 App. B.2', async () => {
     const tr5 = train(tableConfig, [0, 10, 20, 30, 40]);
-    const { rows, info } = await grid(tableConfig, tr5, params({ kind: '2d', steps: [40], direction: 'pca', direction2: 'pca', normalization: 'raw', points: 3, points2: 3 }));
+    const { rows, info } = await grid(
+      tableConfig,
+      tr5,
+      params({ kind: '2d', steps: [40], direction: 'pca', direction2: 'pca', normalization: 'raw', points: 3, points2: 3 }),
+    );
     close(rows.get(1)!.train.loss[1]!, tr5.metrics.get(40)!['train_loss']!);
     expect(info.directions[0]!.norm).toBeCloseTo(1, 4);
     expect(info.directions[0]!.label).toMatch(/^PC1 of 5 checkpoints/);

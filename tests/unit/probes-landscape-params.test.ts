@@ -65,12 +65,18 @@ describe('landscapeParams', () => {
 
   it('input errors name the problem', () => {
     expect(() => landscapeParams(store, run, { step: 15 })).toThrow('run 1 has no checkpoint at step 15 (stored: 10, 20, 30, 40, 50)');
-    expect(() => landscapeParams(store, run, { direction: 'next' })).toThrow(/θ_\{t\+1\} − θ_t direction is zero or missing at the final checkpoint \(step 50\)/);
+    expect(() => landscapeParams(store, run, { direction: 'next' })).toThrow(
+      /θ_\{t\+1\} − θ_t direction is zero or missing at the final checkpoint \(step 50\)/,
+    );
     expect(() => landscapeParams(store, run, { kind: '1d-training', steps: [10, 50] })).toThrow(/θ\* − θ_t direction is zero or missing/);
     expect(() => landscapeParams(store, run, { kind: '1d-training', step: 10 })).toThrow(/step is not for 1d-training, which takes steps/);
     expect(() => landscapeParams(store, run, { kind: '1d', direction2: 'init' })).toThrow(/direction2 belongs to a 2d surface/);
-    expect(() => landscapeParams(store, run, { kind: '2d', direction: 'init', direction2: 'init' })).toThrow(/direction2 equals direction \("init"\)/);
-    expect(() => landscapeParams(store, two, { kind: '2d', direction: 'pca' })).toThrow(/has 2 checkpoint\(s\); the second PCA direction needs at least 4/);
+    expect(() => landscapeParams(store, run, { kind: '2d', direction: 'init', direction2: 'init' })).toThrow(
+      /direction2 equals direction \("init"\)/,
+    );
+    expect(() => landscapeParams(store, two, { kind: '2d', direction: 'pca' })).toThrow(
+      /has 2 checkpoint\(s\); the second PCA direction needs at least 4/,
+    );
     expect(() => landscapeParams(store, run, { range: [1, 1] })).toThrow(/range must be \[from, to\] with from < to/);
   });
 
@@ -91,7 +97,10 @@ describe('landscapeParams', () => {
     // a given range is kept; a filter-normalised PCA direction keeps [−1, 1]
     const given = landscapeParams(store, run, { kind: '2d', direction: 'pca', range: [-2, 2], range2: [-3, 3] });
     pcaRanges(store, run, given, { kind: '2d', direction: 'pca', range: [-2, 2], range2: [-3, 3] });
-    expect([given.range, given.range2]).toEqual([[-2, 2], [-3, 3]]);
+    expect([given.range, given.range2]).toEqual([
+      [-2, 2],
+      [-3, 3],
+    ]);
     const filt = landscapeParams(store, run, { kind: '2d', direction: 'pca', normalization: 'filter' });
     pcaRanges(store, run, filt, { kind: '2d', direction: 'pca', normalization: 'filter' });
     expect(filt.range).toEqual([-1, 1]);
@@ -124,12 +133,19 @@ describe('reducedParams', () => {
       training: { steps: 5000 },
     });
     expect(reducedParams(ts, {})).toMatchObject({ axis: 'task.trainSize', values: [100], steps: 1000, evalEvery: 20 });
-    const mess = RunConfigSchema.parse({ task: { kind: 'messiness', messiness: 0.3 }, model: { kind: 'mlp' }, loss: 'mse', training: { steps: 100 } });
+    const mess = RunConfigSchema.parse({
+      task: { kind: 'messiness', messiness: 0.3 },
+      model: { kind: 'mlp' },
+      loss: 'mse',
+      training: { steps: 100 },
+    });
     expect(reducedParams(mess, {})).toMatchObject({ axis: 'task.messiness', values: [0.3] });
   });
 
   it('values the task refuses are input errors before any process starts', () => {
     expect(() => reducedParams(config, { values: [0.5, 1.5] })).toThrow(/task.trainFraction/);
-    expect(() => reducedParams(config, { axis: 'task.trainSize' })).toThrow(/task "modular" has no task.trainSize; choose axis task.trainFraction/);
+    expect(() => reducedParams(config, { axis: 'task.trainSize' })).toThrow(
+      /task "modular" has no task.trainSize; choose axis task.trainFraction/,
+    );
   });
 });

@@ -26,12 +26,24 @@ const teacherStudent = (width: number, lr: number): RunConfig =>
     training: { steps: 5000, evalEvery: 100 },
   });
 
-const params = (p: Partial<ReducedParams>): ReducedParams => ({ scales: [1], axis: 'task.trainSize', values: [100], steps: 10, evalEvery: 5, lrScaling: 'fixed', ...p });
+const params = (p: Partial<ReducedParams>): ReducedParams => ({
+  scales: [1],
+  axis: 'task.trainSize',
+  values: [100],
+  steps: 10,
+  evalEvery: 5,
+  lrScaling: 'fixed',
+  ...p,
+});
 
 async function run(config: RunConfig, p: ReducedParams, skip: [number, number][] = [], cancelAfter = Infinity) {
   const cells = new Map<string, ReducedCell>();
   let w0 = NaN;
-  await runReducedJob({ config, params: p, skip }, { info: (i) => (w0 = i.w0), progress: () => {}, cell: (v, s, c) => cells.set(`${v},${s}`, c) }, () => cells.size >= cancelAfter);
+  await runReducedJob(
+    { config, params: p, skip },
+    { info: (i) => (w0 = i.w0), progress: () => {}, cell: (v, s, c) => cells.set(`${v},${s}`, c) },
+    () => cells.size >= cancelAfter,
+  );
   return { cells, w0 };
 }
 
@@ -89,7 +101,9 @@ describe('runReducedJob', () => {
   }, 30_000);
 
   it('cancel stops after the cell in progress', async () => {
-    await expect(run(teacherStudent(8, 0.01), params({ scales: [0.5, 1, 2], steps: 5, evalEvery: 5 }), [], 1)).rejects.toBeInstanceOf(ReducedCancelled);
+    await expect(run(teacherStudent(8, 0.01), params({ scales: [0.5, 1, 2], steps: 5, evalEvery: 5 }), [], 1)).rejects.toBeInstanceOf(
+      ReducedCancelled,
+    );
   });
 });
 
@@ -100,7 +114,10 @@ describe('teacher-student (003 §3): L and U against the weight norm', () => {
     // 2.4e-4, 8.9e-5, 5.6e-3, 0.28. At a constant lr the α = 2 cell stops at Adam's noise floor (8.1e-6, above the
     // 2.1e-6 of α = 1, even after 3000 updates), which is what the decay removes.
     const scales = [0.25, 0.5, 1, 2, 4];
-    const { cells } = await run(teacherStudent(100, 0.001), params({ scales, values: [100], steps: 1000, evalEvery: 10, lrScaling: 'with-norm', lrSchedule: 'cosine' }));
+    const { cells } = await run(
+      teacherStudent(100, 0.001),
+      params({ scales, values: [100], steps: 1000, evalEvery: 10, lrScaling: 'with-norm', lrSchedule: 'cosine' }),
+    );
     const train = scales.map((_, s) => cells.get(`0,${s}`)!.trainLoss);
     const test = scales.map((_, s) => cells.get(`0,${s}`)!.testLoss);
     const iMin = test.indexOf(Math.min(...test));
@@ -145,7 +162,14 @@ describe('LandscapeService.reduced in a compute process', () => {
       expect(events.filter((e) => e.cell).map((e) => `${e.cell!.v},${e.cell!.s}`)).toEqual(['0,0', '0,1', '1,0', '1,1']);
       expect(events.filter((e) => e.cell).at(-1)).toMatchObject({ grid: 'reduced', key: v.key, done: 4, total: 4 });
       expect(svc.stored(run).reduced).toEqual(v);
-      const again = await new LandscapeService({ store, launcher: { launch: () => { throw new Error('no process expected'); } } }).reduced(run, { scales: [0.5, 2], values: [0.4, 0.6], steps: 6, evalEvery: 3 });
+      const again = await new LandscapeService({
+        store,
+        launcher: {
+          launch: () => {
+            throw new Error('no process expected');
+          },
+        },
+      }).reduced(run, { scales: [0.5, 2], values: [0.4, 0.6], steps: 6, evalEvery: 3 });
       expect(again).toEqual(v);
     } finally {
       store.close();

@@ -54,7 +54,10 @@ function idx(dims: number[], payload: Uint8Array): Uint8Array {
 function writeMnistLike(): { trainImages: string; trainLabels: string; testImages: string; testLabels: string } {
   const r = seededRandom(4);
   const files: Record<string, string> = {};
-  for (const [split, n] of [['train', 40], ['test', 20]] as const) {
+  for (const [split, n] of [
+    ['train', 40],
+    ['test', 20],
+  ] as const) {
     const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
     const pixels = new Uint8Array(n * 16);
     labels.forEach((y, i) => {
@@ -76,7 +79,10 @@ function writeAclImdb(): string {
   const filler = ['the', 'film', 'plot', 'was'];
   let k = 0;
   for (const part of ['train', 'test'])
-    for (const [sub, words] of [['pos', good], ['neg', bad]] as const) {
+    for (const [sub, words] of [
+      ['pos', good],
+      ['neg', bad],
+    ] as const) {
       mkdirSync(join(root, part, sub), { recursive: true });
       for (let i = 0; i < 4; i++) {
         const text = Array.from({ length: 5 }, (_, j) => ((i + j) % 2 === 0 ? words[(i + j) % 3] : filler[(i * 3 + j) % 4])).join(' ');
@@ -89,7 +95,10 @@ function writeAclImdb(): string {
 function writeQm9Csv(): string {
   const smiles = ['C', 'N', 'O', 'C#C', 'C=O', 'CO', 'CC', 'CCO', 'CC(C)C', 'CCN', 'C1CC1', 'CC#N'];
   const csv = tmp.file('qm9.csv');
-  writeFileSync(csv, 'mol_id,smiles,alpha\n' + smiles.map((s, i) => `gdb_${i},${s},${(6 + 7 * s.length + (i % 3)).toFixed(2)}`).join('\n') + '\n');
+  writeFileSync(
+    csv,
+    'mol_id,smiles,alpha\n' + smiles.map((s, i) => `gdb_${i},${s},${(6 + 7 * s.length + (i % 3)).toFixed(2)}`).join('\n') + '\n',
+  );
   return csv;
 }
 
@@ -137,11 +146,13 @@ function trainLoss(pm: ProbeModel, maxRows?: number): { loss: ChunkedLoss; dispo
   const chunks = pm.chunksOf('train', maxRows);
   const N = chunks.reduce((n, c) => n + c.rows, 0);
   return {
-    loss: { forEachChunk: (f) => chunks.forEach((c) => f(() => probeLoss(pm.config.loss, pm.model.forward(c.batch.input), c.batch.targets), c.rows / N)) },
+    loss: {
+      forEachChunk: (f) =>
+        chunks.forEach((c) => f(() => probeLoss(pm.config.loss, pm.model.forward(c.batch.input), c.batch.targets), c.rows / N)),
+    },
     dispose: () => chunks.forEach((c) => c.dispose()),
   };
 }
-
 
 // ---------------------------------------------------------------- an independent float64 reference
 
@@ -223,85 +234,149 @@ const flatParams = (pm: ProbeModel) => Float64Array.from(pm.vars.flatMap((v) => 
 // ---------------------------------------------------------------- the tests
 
 describe('Hessian of the dense-MLP sample tasks against a float64 dense Hessian', () => {
-  it.each(Object.keys(CONFIGS))('%s: H·v exact, and λmax/λmin of a trained checkpoint through the probe job', async (name) => {
-    const cfg = config(CONFIGS[name]!);
-    const params = trainedParams(cfg, 30);
-    const pm = buildProbeModel(cfg);
-    pm.load(params);
-    const data = trainLoss(pm);
-    const { keep } = hessianTensors(pm, false);
-    const H = new LossHessian(data.loss, keep);
-    const theta = flatParams(pm);
-    const f = denseMlpLoss64(pm);
-    expect(Math.abs(f(theta) - H.value()) / f(theta)).toBeLessThan(1e-5); // the reference is the same loss
-    const dense = denseHessian64(f, theta, 1e-4);
-    for (const seed of [1, 2]) {
-      const v = randomVec(H.dim, seed);
-      const ref = dense.map((row) => row.reduce((s, h, i) => s + h * v[i]!, 0));
-      expect(relErr(H.hvp(v), ref), `${name}, v${seed}`).toBeLessThan(1e-3);
-    }
-    // chunking the split changes nothing
-    const chunked = trainLoss(pm, 7);
-    const v = randomVec(H.dim, 3);
-    expect(relErr(new LossHessian(chunked.loss, keep).hvp(v), H.hvp(v))).toBeLessThan(1e-5);
-    chunked.dispose();
-    data.dispose();
-    pm.dispose();
+  it.each(Object.keys(CONFIGS))(
+    '%s: H·v exact, and λmax/λmin of a trained checkpoint through the probe job',
+    async (name) => {
+      const cfg = config(CONFIGS[name]!);
+      const params = trainedParams(cfg, 30);
+      const pm = buildProbeModel(cfg);
+      pm.load(params);
+      const data = trainLoss(pm);
+      const { keep } = hessianTensors(pm, false);
+      const H = new LossHessian(data.loss, keep);
+      const theta = flatParams(pm);
+      const f = denseMlpLoss64(pm);
+      expect(Math.abs(f(theta) - H.value()) / f(theta)).toBeLessThan(1e-5); // the reference is the same loss
+      const dense = denseHessian64(f, theta, 1e-4);
+      for (const seed of [1, 2]) {
+        const v = randomVec(H.dim, seed);
+        const ref = dense.map((row) => row.reduce((s, h, i) => s + h * v[i]!, 0));
+        expect(relErr(H.hvp(v), ref), `${name}, v${seed}`).toBeLessThan(1e-3);
+      }
+      // chunking the split changes nothing
+      const chunked = trainLoss(pm, 7);
+      const v = randomVec(H.dim, 3);
+      expect(relErr(new LossHessian(chunked.loss, keep).hvp(v), H.hvp(v))).toBeLessThan(1e-5);
+      chunked.dispose();
+      data.dispose();
+      pm.dispose();
 
-    const ev = eigSym(dense).values;
-    const top = Math.max(...ev);
-    const bottom = Math.min(...ev);
-    expect(bottom).toBeLessThan(-1e-3 * top); // λmin is a real negative eigenvalue (the network is not degenerate)
-    const points: ProbeResultPoint[] = [];
-    let dim = 0;
-    await runProbe(
-      { kind: 'hessian', config: cfg, checkpoints: [{ step: 30, params }], excludeOneDim: false, maxIter: 60, tol: 1e-4 },
-      { info: (d) => (dim = d), progress: () => undefined, point: (p) => points.push(p) },
-    );
-    expect(dim).toBe(theta.length);
-    const p = points[0]!;
-    if (p.kind !== 'hessian') throw new Error('expected a Hessian point');
-    console.log(`${name}: d = ${dim}, λmax ${p.point.lambdaMax.toPrecision(5)} (dense ${top.toPrecision(5)}), λmin ${p.point.lambdaMin.toPrecision(5)} (dense ${bottom.toPrecision(5)})`);
-    expect(Math.abs(p.point.lambdaMax - top) / top).toBeLessThan(1e-2);
-    expect(Math.abs(p.point.lambdaMin - bottom)).toBeLessThan(1e-2 * top);
-    expect(p.point.loss).toBeCloseTo(f(theta), 5);
-  }, 60_000);
+      const ev = eigSym(dense).values;
+      const top = Math.max(...ev);
+      const bottom = Math.min(...ev);
+      expect(bottom).toBeLessThan(-1e-3 * top); // λmin is a real negative eigenvalue (the network is not degenerate)
+      const points: ProbeResultPoint[] = [];
+      let dim = 0;
+      await runProbe(
+        { kind: 'hessian', config: cfg, checkpoints: [{ step: 30, params }], excludeOneDim: false, maxIter: 60, tol: 1e-4 },
+        { info: (d) => (dim = d), progress: () => undefined, point: (p) => points.push(p) },
+      );
+      expect(dim).toBe(theta.length);
+      const p = points[0]!;
+      if (p.kind !== 'hessian') throw new Error('expected a Hessian point');
+      console.log(
+        `${name}: d = ${dim}, λmax ${p.point.lambdaMax.toPrecision(5)} (dense ${top.toPrecision(5)}), λmin ${p.point.lambdaMin.toPrecision(5)} (dense ${bottom.toPrecision(5)})`,
+      );
+      expect(Math.abs(p.point.lambdaMax - top) / top).toBeLessThan(1e-2);
+      expect(Math.abs(p.point.lambdaMin - bottom)).toBeLessThan(1e-2 * top);
+      expect(p.point.loss).toBeCloseTo(f(theta), 5);
+    },
+    60_000,
+  );
 });
 
 describe('Hessian of the LSTM (IMDb) and GCN (QM9) sample tasks against finite differences', () => {
   it.each([
-    ['IMDb LSTM (cross-entropy)', () => ({ task: { kind: 'imdb', path: writeAclImdb(), vocabSize: 8, maxLen: 5, trainSize: 8, testFraction: 0.5 }, model: { kind: 'lstm', embedDim: 3, hidden: 4, layers: 2 } })],
-    ['QM9 GCN (MSE, sum readout)', () => ({ task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 }, model: { kind: 'gcn', hidden: 5, layers: 2 }, loss: 'mse' })],
-    ['QM9 GCN (MSE, mean readout)', () => ({ task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 }, model: { kind: 'gcn', hidden: 5, layers: 2, readout: 'mean' }, loss: 'mse' })],
-  ] as const)('%s: exact H·v equals central differences of gradients, chunked or not', (_name, input) => {
-    const cfg = config(input() as PartialInput);
-    const pm = buildProbeModel(cfg);
-    pm.load(trainedParams(cfg, 20));
-    const whole = trainLoss(pm);
-    const chunked = trainLoss(pm, 3);
-    const { keep } = hessianTensors(pm, false);
-    const H = new LossHessian(whole.loss, keep);
-    for (const seed of [5, 6]) {
-      const v = randomVec(H.dim, seed);
-      const exact = H.hvp(v);
-      // relStep 1e-3: the ReLU kinks of the GCN are crossed by larger steps (measured: 1e-5 at 3e-3 for most v, 4e-2 for some)
-      expect(relErr(H.hvpFiniteDifference(v, 1e-3), exact)).toBeLessThan(1e-2);
-      expect(relErr(new LossHessian(chunked.loss, keep).hvp(v), exact)).toBeLessThan(1e-4);
-    }
-    whole.dispose();
-    chunked.dispose();
-    pm.dispose();
-  }, 60_000);
+    [
+      'IMDb LSTM (cross-entropy)',
+      () => ({
+        task: { kind: 'imdb', path: writeAclImdb(), vocabSize: 8, maxLen: 5, trainSize: 8, testFraction: 0.5 },
+        model: { kind: 'lstm', embedDim: 3, hidden: 4, layers: 2 },
+      }),
+    ],
+    [
+      'QM9 GCN (MSE, sum readout)',
+      () => ({
+        task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 },
+        model: { kind: 'gcn', hidden: 5, layers: 2 },
+        loss: 'mse',
+      }),
+    ],
+    [
+      'QM9 GCN (MSE, mean readout)',
+      () => ({
+        task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 },
+        model: { kind: 'gcn', hidden: 5, layers: 2, readout: 'mean' },
+        loss: 'mse',
+      }),
+    ],
+  ] as const)(
+    '%s: exact H·v equals central differences of gradients, chunked or not',
+    (_name, input) => {
+      const cfg = config(input() as PartialInput);
+      const pm = buildProbeModel(cfg);
+      pm.load(trainedParams(cfg, 20));
+      const whole = trainLoss(pm);
+      const chunked = trainLoss(pm, 3);
+      const { keep } = hessianTensors(pm, false);
+      const H = new LossHessian(whole.loss, keep);
+      for (const seed of [5, 6]) {
+        const v = randomVec(H.dim, seed);
+        const exact = H.hvp(v);
+        // relStep 1e-3: the ReLU kinks of the GCN are crossed by larger steps (measured: 1e-5 at 3e-3 for most v, 4e-2 for some)
+        expect(relErr(H.hvpFiniteDifference(v, 1e-3), exact)).toBeLessThan(1e-2);
+        expect(relErr(new LossHessian(chunked.loss, keep).hvp(v), exact)).toBeLessThan(1e-4);
+      }
+      whole.dispose();
+      chunked.dispose();
+      pm.dispose();
+    },
+    60_000,
+  );
 });
 
 describe('per-layer taps of the sample-task models', () => {
   it.each([
     ['teacher-student MLP', () => CONFIGS['teacher-student']!, ['input', 'hidden.0', 'hidden.1', 'logits'], [3, 5, 5, 2]],
     ['MNIST-like MLP', () => CONFIGS['MNIST-like (MSE)']!, ['input', 'hidden.0', 'hidden.1', 'logits'], [16, 5, 5, 10]],
-    ['IMDb LSTM', () => ({ task: { kind: 'imdb', path: writeAclImdb(), vocabSize: 8, maxLen: 5, trainSize: 8, testFraction: 0.5 }, model: { kind: 'lstm', embedDim: 3, hidden: 4, layers: 2 } }), ['embed', 'lstm.0', 'lstm.1', 'logits'], [15, 4, 4, 2]],
-    ['IMDb MLP on tokens', () => ({ task: { kind: 'imdb', path: writeAclImdb(), vocabSize: 8, maxLen: 5, trainSize: 8, testFraction: 0.5 }, model: { kind: 'mlp', embedDim: 3, width: 6, depth: 1 } }), ['embed', 'hidden.0', 'logits'], [15, 6, 2]],
-    ['QM9 GCN (sum)', () => ({ task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 }, model: { kind: 'gcn', hidden: 5, layers: 2 }, loss: 'mse' }), ['conv.0', 'conv.1', 'logits'], [5, 5, 1]],
-    ['QM9 GCN (mean)', () => ({ task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 }, model: { kind: 'gcn', hidden: 5, layers: 3, readout: 'mean' }, loss: 'mse' }), ['conv.0', 'conv.1', 'conv.2', 'logits'], [5, 5, 5, 1]],
+    [
+      'IMDb LSTM',
+      () => ({
+        task: { kind: 'imdb', path: writeAclImdb(), vocabSize: 8, maxLen: 5, trainSize: 8, testFraction: 0.5 },
+        model: { kind: 'lstm', embedDim: 3, hidden: 4, layers: 2 },
+      }),
+      ['embed', 'lstm.0', 'lstm.1', 'logits'],
+      [15, 4, 4, 2],
+    ],
+    [
+      'IMDb MLP on tokens',
+      () => ({
+        task: { kind: 'imdb', path: writeAclImdb(), vocabSize: 8, maxLen: 5, trainSize: 8, testFraction: 0.5 },
+        model: { kind: 'mlp', embedDim: 3, width: 6, depth: 1 },
+      }),
+      ['embed', 'hidden.0', 'logits'],
+      [15, 6, 2],
+    ],
+    [
+      'QM9 GCN (sum)',
+      () => ({
+        task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 },
+        model: { kind: 'gcn', hidden: 5, layers: 2 },
+        loss: 'mse',
+      }),
+      ['conv.0', 'conv.1', 'logits'],
+      [5, 5, 1],
+    ],
+    [
+      'QM9 GCN (mean)',
+      () => ({
+        task: { kind: 'qm9', path: writeQm9Csv(), trainSize: 6, testFraction: 0.4 },
+        model: { kind: 'gcn', hidden: 5, layers: 3, readout: 'mean' },
+        loss: 'mse',
+      }),
+      ['conv.0', 'conv.1', 'conv.2', 'logits'],
+      [5, 5, 5, 1],
+    ],
   ] as const)('%s: one tap per layer, one row per sample, logits equal to model.forward', (_n, input, layers, widths) => {
     const cfg = config(input() as PartialInput);
     const pm = buildProbeModel(cfg);

@@ -37,7 +37,10 @@ describe('bridge over window.grokscope', () => {
     const bridge = bridgeFor();
     expect(bridge.mode).toBe('electron');
     expect(await bridge.call('runs.list', { includeDeleted: false })).toEqual([]);
-    const v = await bridge.call('config.validate', { name: 'c.yaml', text: 'task: {kind: modular, op: add, p: 23}\nmodel: {kind: mlp}\ntraining: {steps: 10}\n' });
+    const v = await bridge.call('config.validate', {
+      name: 'c.yaml',
+      text: 'task: {kind: modular, op: add, p: 23}\nmodel: {kind: mlp}\ntraining: {steps: 10}\n',
+    });
     expect(v.ok).toBe(true);
     expect(v.config?.task).toMatchObject({ p: 23 });
   });

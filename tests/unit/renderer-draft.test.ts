@@ -56,9 +56,24 @@ describe('new-run form model', () => {
         loss: 'mse',
         training: { steps: 100, batchSize: 200 },
       }),
-      RunConfigSchema.parse({ task: { kind: 'messiness', p: 12, messiness: 0.3 }, model: { kind: 'mlp' }, loss: 'mse', constantNorm: true, training: { steps: 10 } }),
-      RunConfigSchema.parse({ task: { kind: 'imdb', path: '/data/aclImdb', maxLen: 200 }, model: { kind: 'lstm', hidden: 128, layers: 2 }, training: { steps: 10 } }),
-      RunConfigSchema.parse({ task: { kind: 'qm9', path: '/data/qm9.csv', trainSize: 300 }, model: { kind: 'gcn', hidden: 32, readout: 'mean' }, loss: 'mse', training: { steps: 10 } }),
+      RunConfigSchema.parse({
+        task: { kind: 'messiness', p: 12, messiness: 0.3 },
+        model: { kind: 'mlp' },
+        loss: 'mse',
+        constantNorm: true,
+        training: { steps: 10 },
+      }),
+      RunConfigSchema.parse({
+        task: { kind: 'imdb', path: '/data/aclImdb', maxLen: 200 },
+        model: { kind: 'lstm', hidden: 128, layers: 2 },
+        training: { steps: 10 },
+      }),
+      RunConfigSchema.parse({
+        task: { kind: 'qm9', path: '/data/qm9.csv', trainSize: 300 },
+        model: { kind: 'gcn', hidden: 32, readout: 'mean' },
+        loss: 'mse',
+        training: { steps: 10 },
+      }),
     ];
     for (const c of configs) {
       const r = checkDraft(draftFromConfig(c));
@@ -144,8 +159,22 @@ describe('number formats', () => {
 
 describe('new-run form paths', () => {
   it('come from the schema: every option of every task, model and optimiser kind, without the kind radios', () => {
-    for (const p of ['name', 'seed', 'backend', 'task.p', 'task.beta', 'task.smilesColumn', 'model.dModel', 'model.readout',
-      'optimizer.lr', 'optimizer.etaPlus', 'training.batchSize', 'init.scale', 'loss', 'constantNorm'])
+    for (const p of [
+      'name',
+      'seed',
+      'backend',
+      'task.p',
+      'task.beta',
+      'task.smilesColumn',
+      'model.dModel',
+      'model.readout',
+      'optimizer.lr',
+      'optimizer.etaPlus',
+      'training.batchSize',
+      'init.scale',
+      'loss',
+      'constantNorm',
+    ])
       expect(FORM_PATHS.has(p), p).toBe(true);
     for (const p of ['task.kind', 'model.kind', 'task.group', 'optimizer.dampening']) expect(FORM_PATHS.has(p), p).toBe(false);
   });

@@ -14,7 +14,14 @@ const base = {
 describe('sweep draft', () => {
   it('lists the numeric settings of the base config (not the seed)', () => {
     expect(numericPaths(base)).toEqual([
-      'task.p', 'task.trainFraction', 'model.embedDim', 'model.width', 'model.depth', 'optimizer.lr', 'optimizer.weightDecay', 'training.steps',
+      'task.p',
+      'task.trainFraction',
+      'model.embedDim',
+      'model.width',
+      'model.depth',
+      'optimizer.lr',
+      'optimizer.weightDecay',
+      'training.steps',
     ]);
   });
 
@@ -34,8 +41,14 @@ describe('sweep draft', () => {
     if (!ok.ok) throw new Error(JSON.stringify(ok.problems));
     expect(ok.cells).toHaveLength(4 * 4 * 2);
     expect(ok.config.policy).toEqual({ mode: 'predict', window: 400 });
-    expect(checkSweepDraft({ ...d, baseText: '{' })).toMatchObject({ ok: false, problems: [{ path: 'base', message: expect.stringMatching(/^not valid JSON/) }] });
+    expect(checkSweepDraft({ ...d, baseText: '{' })).toMatchObject({
+      ok: false,
+      problems: [{ path: 'base', message: expect.stringMatching(/^not valid JSON/) }],
+    });
     const bad = checkSweepDraft({ ...d, rows: { ...d.rows, path: 'optimizer.lrr' } });
-    expect(bad).toMatchObject({ ok: false, problems: [{ path: 'axes[0].path', message: expect.stringContaining('"optimizer.lrr" is not a setting') }] });
+    expect(bad).toMatchObject({
+      ok: false,
+      problems: [{ path: 'axes[0].path', message: expect.stringContaining('"optimizer.lrr" is not a setting') }],
+    });
   });
 });

@@ -49,7 +49,13 @@ describe('run analysis service', () => {
 
   it('reads a prediction stored by an earlier version, and replaces it with the current features when asked again', () => {
     const id = addRun(store, 0.18, null);
-    const old = { runId: id, willGrok: true, probability: 0.9, method: 'rule', features: { 'log10 relative spectral energy': -1.5, 'Hjorth mobility': 0.14 } };
+    const old = {
+      runId: id,
+      willGrok: true,
+      probability: 0.9,
+      method: 'rule',
+      features: { 'log10 relative spectral energy': -1.5, 'Hjorth mobility': 0.14 },
+    };
     store.analyses.save(id, 'prediction', { window: 400 }, old, new Date().toISOString());
     expect((store.analyses.latest(id, 'prediction')?.result as typeof old).features['Hjorth mobility']).toBe(0.14);
     const now = predictRun(store, id);
@@ -68,14 +74,24 @@ describe('run analysis service', () => {
     const short = addRun(store, 0.1, null, 120);
     expect(() => predictRun(store, short)).toThrow(ApiError);
     expect(() => predictRun(store, short)).toThrow(expect.objectContaining({ code: 'invalid_input' }));
-    expect(() => predictRun(store, short)).toThrow(`run ${short} has the per-update training loss of 120 updates; the spectral window needs the first 400`);
+    expect(() => predictRun(store, short)).toThrow(
+      `run ${short} has the per-update training loss of 120 updates; the spectral window needs the first 400`,
+    );
     expect(() => spectralOfRun(store, 9999)).toThrow(/no run with id 9999/);
   });
 });
 
 describe('analysis API methods', () => {
   it('answer through dispatch as every transport calls them, with invalid_input and not_found for bad runs', async () => {
-    const backend = createBackend({ dbPath: tmp.file('api.db'), launcher: { launch: () => { throw new Error('no compute here'); } }, mode: 'browser' });
+    const backend = createBackend({
+      dbPath: tmp.file('api.db'),
+      launcher: {
+        launch: () => {
+          throw new Error('no compute here');
+        },
+      },
+      mode: 'browser',
+    });
     try {
       const id = addRun(backend.store, 0.2, null);
       const short = addRun(backend.store, 0.2, null, 30);
@@ -83,14 +99,23 @@ describe('analysis API methods', () => {
       expect(p).toMatchObject({ ok: true, result: { runId: id, method: 'rule', willGrok: true, atStep: 400 } });
       const s = await dispatch(backend.handlers, 'analysis.spectral', { id, window: 200 });
       expect(s).toMatchObject({ ok: true, result: { runId: id, params: { window: 200, cutoff: 0.05 } } });
-      expect(await dispatch(backend.handlers, 'analysis.predict', { id: short })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await dispatch(backend.handlers, 'analysis.predict', { id: short })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
       expect(await dispatch(backend.handlers, 'analysis.predict', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
       expect(await dispatch(backend.handlers, 'sweeps.get', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-      expect(await dispatch(backend.handlers, 'analysis.spectral', { id, cutoff: 1.5 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await dispatch(backend.handlers, 'analysis.spectral', { id, cutoff: 1.5 })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
       // stored probes come back as they were saved, null when never computed
       expect(await dispatch(backend.handlers, 'analysis.stored', { id })).toEqual({ ok: true, result: { hessian: null, id: null } });
       backend.store.analyses.save(id, 'hessian', { steps: [10] }, { runId: id, points: [] }, new Date().toISOString());
-      expect(await dispatch(backend.handlers, 'analysis.stored', { id })).toMatchObject({ ok: true, result: { hessian: { runId: id }, id: null } });
+      expect(await dispatch(backend.handlers, 'analysis.stored', { id })).toMatchObject({
+        ok: true,
+        result: { hessian: { runId: id }, id: null },
+      });
     } finally {
       await backend.close();
     }

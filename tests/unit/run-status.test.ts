@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIVE_STATUSES,
-  TERMINAL_STATUSES,
-  canCancel,
-  canPause,
-  canResume,
-  isActive,
-  isTerminal,
-} from '../../src/shared/api/run-status';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES, canCancel, canPause, canResume, isActive, isTerminal } from '../../src/shared/api/run-status';
 import { RUN_STATUSES } from '../../src/shared/api/types';
 
 describe('run status rules', () => {

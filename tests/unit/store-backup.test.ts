@@ -29,7 +29,13 @@ const state = (step: number, seed: number): TrainingState => ({
  *  thinned to analysis copies), two analyses, phases and final metrics, in a sweep. */
 function seedRun(store: Store): number {
   const sweep = store.sweeps.insert('s', { base: {} } as never, '2026-01-01T00:00:00Z');
-  const id = store.runs.insert({ name: 'to back up', config: smallConfig({ steps: 300, seed: 4 }), createdAt: '2026-01-01T00:00:00Z', owner: OWNER, sweepId: sweep });
+  const id = store.runs.insert({
+    name: 'to back up',
+    config: smallConfig({ steps: 300, seed: 4 }),
+    createdAt: '2026-01-01T00:00:00Z',
+    owner: OWNER,
+    sweepId: sweep,
+  });
   const rows: [string, number, number][] = [];
   for (let s = 0; s <= 300; s += 10) rows.push(['train_loss', s, 1 / (s + 1)], ['val_acc', s, s / 300]);
   rows.push(['weird', 1, NaN], ['weird', 2, Infinity], ['weird', 3, -Infinity], ['weird', 4, 5e-324]);
@@ -37,8 +43,19 @@ function seedRun(store: Store): number {
   for (const s of [100, 200, 300]) store.checkpoints.save(id, state(s, s / 100), `2026-01-01T00:0${s / 100}:00Z`);
   store.analyses.save(id, 'spectral', { window: 400 }, { energy: 1.5, hjorth: [1, 2, 3] }, '2026-01-01T00:05:00Z');
   store.analyses.save(id, 'hessian', { steps: [100] }, { points: [{ step: 100, lmax: 3 }] }, '2026-01-01T00:06:00Z');
-  store.runs.setProgress(id, 300, { t1: 10, t2: 20, t3: null, t4: null, t2_99: null, t4_99: null } as never, { trainLoss: 0.1, trainAcc: 1, valLoss: 2, valAcc: 0.3 });
-  store.runs.setStatus(id, 'completed', { startedAt: '2026-01-01T00:00:01Z', finishedAt: '2026-01-01T00:04:00Z', backend: 'wasm', backendNotes: ['tensorflow: not installed'], step: 300 });
+  store.runs.setProgress(id, 300, { t1: 10, t2: 20, t3: null, t4: null, t2_99: null, t4_99: null } as never, {
+    trainLoss: 0.1,
+    trainAcc: 1,
+    valLoss: 2,
+    valAcc: 0.3,
+  });
+  store.runs.setStatus(id, 'completed', {
+    startedAt: '2026-01-01T00:00:01Z',
+    finishedAt: '2026-01-01T00:04:00Z',
+    backend: 'wasm',
+    backendNotes: ['tensorflow: not installed'],
+    step: 300,
+  });
   return id;
 }
 
@@ -63,7 +80,8 @@ describe('export and import of a run', () => {
     try {
       const id = seedRun(a);
       // b already has runs, so the imported run gets another id
-      for (let i = 0; i < 3; i++) b.runs.insert({ name: `other ${i}`, config: smallConfig(), createdAt: '2026-02-01T00:00:00Z', owner: OWNER });
+      for (let i = 0; i < 3; i++)
+        b.runs.insert({ name: `other ${i}`, config: smallConfig(), createdAt: '2026-02-01T00:00:00Z', owner: OWNER });
       const before = contentHash(a.db);
       const file = tmp.file('run.grokscope');
       const ex = exportRun(a.db, id, file);
@@ -127,7 +145,9 @@ describe('export and import of a run', () => {
       const hash = fileHash(file);
       const before = contentHash(a.db);
       expect(() => importRuns(a.db, file)).toThrow(BackupError);
-      expect(() => importRuns(a.db, file)).toThrow(`written by a newer Grokscope (schema version 99, this one reads up to ${SCHEMA_VERSION})`);
+      expect(() => importRuns(a.db, file)).toThrow(
+        `written by a newer Grokscope (schema version 99, this one reads up to ${SCHEMA_VERSION})`,
+      );
       expect(fileHash(file)).toBe(hash);
 
       writeFileSync(tmp.file('notes.txt'), 'these are not the runs you are looking for'.repeat(100));
@@ -139,8 +159,9 @@ describe('export and import of a run', () => {
       const edit = new Database(bad);
       edit.prepare("UPDATE runs SET config_json = json_set(config_json, '$.optimizer.lr', -1)").run();
       edit.close();
-      expect(() => importRuns(a.db, bad))
-        .toThrow(/run \d+: runs\.config_json has the wrong shape: not a valid run config \(optimizer\.lr: /);
+      expect(() => importRuns(a.db, bad)).toThrow(
+        /run \d+: runs\.config_json has the wrong shape: not a valid run config \(optimizer\.lr: /,
+      );
       expect(contentHash(a.db)).toBe(before);
     } finally {
       a.close();
@@ -156,8 +177,12 @@ describe('export and import of a run', () => {
       const before = contentHash(b.db);
       const cases: [string, string, string, RegExp][] = [
         ['runs', 'final_json', 'x', /runs\.final_json is not JSON/],
-        ['runs', 'phases_json', '{"t1": "soon", "t2": 1, "t3": 1, "t4": 1, "t2_99": 1, "t4_99": 1}',
-          /runs\.phases_json has the wrong shape: t1 is not a number or null/],
+        [
+          'runs',
+          'phases_json',
+          '{"t1": "soon", "t2": 1, "t3": 1, "t4": 1, "t2_99": 1, "t4_99": 1}',
+          /runs\.phases_json has the wrong shape: t1 is not a number or null/,
+        ],
         ['runs', 'final_json', '{"trainLoss": 1}', /runs\.final_json has the wrong shape: trainAcc is missing/],
         ['runs', 'backend_notes_json', '[1]', /runs\.backend_notes_json has the wrong shape: expected an array of strings/],
         ['runs', 'config_json', '{"seed": 1', /runs\.config_json is not JSON/],

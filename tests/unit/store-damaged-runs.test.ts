@@ -28,7 +28,12 @@ function seed(store: Store, status: 'completed' | 'running' = 'completed'): { in
   };
   const intact = add('intact');
   const damaged: Record<string, number> = {};
-  for (const [column, value] of [['final_json', 'x'], ['phases_json', '[1,'], ['backend_notes_json', '{"a":1}'], ['config_json', '']]) {
+  for (const [column, value] of [
+    ['final_json', 'x'],
+    ['phases_json', '[1,'],
+    ['backend_notes_json', '{"a":1}'],
+    ['config_json', ''],
+  ]) {
     const id = add(`bad ${column}`);
     store.db.prepare(`UPDATE runs SET ${column} = ? WHERE id = ?`).run(value, id);
     damaged[column!] = id;
@@ -46,8 +51,9 @@ describe('a damaged run row', () => {
     expect(rows.find((r) => r.id === intact)!.final).toEqual({ trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: 0.1 });
     expect(store.runs.get(damaged['final_json']!)!.damaged).toMatch(/^final_json is not JSON \(/);
     expect(store.runs.get(damaged['phases_json']!)!.damaged).toMatch(/^phases_json is not JSON/);
-    expect(store.runs.get(damaged['backend_notes_json']!)!.damaged)
-      .toBe('backend_notes_json has the wrong shape: expected an array of strings');
+    expect(store.runs.get(damaged['backend_notes_json']!)!.damaged).toBe(
+      'backend_notes_json has the wrong shape: expected an array of strings',
+    );
     expect(store.runs.get(damaged['config_json']!)!.damaged).toMatch(/^config_json is not JSON/);
     expect(store.runs.withStatus('completed').map((r) => r.id)).toEqual([intact]);
     store.runs.purge(damaged['final_json']!);
@@ -91,17 +97,30 @@ describe('damaged analyses and sweeps', () => {
     const store = openStore(path);
     const { intact } = seed(store);
     const good = store.analyses.save(intact, 'prediction', { window: 400 }, { willGrok: true }, 't');
-    const other = store.runs.insert({ name: 'other', config: smallConfig(), createdAt: 't', owner: { host: hostname(), pid: 2 ** 22 + 1 } });
+    const other = store.runs.insert({
+      name: 'other',
+      config: smallConfig(),
+      createdAt: 't',
+      owner: { host: hostname(), pid: 2 ** 22 + 1 },
+    });
     const bad = store.analyses.save(other, 'prediction', { window: 400 }, { willGrok: false }, 't');
     store.db.prepare('UPDATE analyses SET result_json = ? WHERE id = ?').run('{"willGrok":', bad);
     const sweepOf = (name: string) =>
-      store.sweeps.insert(name, { base: smallConfig(), axes: [{ path: 'optimizer.lr', values: [0.001] }], seeds: 1, policy: { mode: 'full', window: 8 } }, 't');
+      store.sweeps.insert(
+        name,
+        { base: smallConfig(), axes: [{ path: 'optimizer.lr', values: [0.001] }], seeds: 1, policy: { mode: 'full', window: 8 } },
+        't',
+      );
     const readable = sweepOf('readable');
     const damagedSweep = sweepOf('damaged');
     store.db.prepare('UPDATE sweeps SET config_json = ? WHERE id = ?').run('{"base": {}, "axes": 3}', damagedSweep);
 
     expect(store.analyses.latestResults('prediction')).toEqual(new Map([[intact, { willGrok: true }]]));
-    expect(store.analyses.latest(other, 'prediction')).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/result_json is not JSON/) });
+    expect(store.analyses.latest(other, 'prediction')).toMatchObject({
+      status: 'failed',
+      result: null,
+      error: expect.stringMatching(/result_json is not JSON/),
+    });
     expect(store.analyses.latest(intact, 'prediction')).toMatchObject({ id: good, status: 'done', result: { willGrok: true } });
     store.close();
 

@@ -18,9 +18,28 @@ describe('openDatabase', () => {
       .all();
     expect(tables.map((t) => t.name)).toEqual(['analyses', 'checkpoints', 'metric_buckets', 'metrics', 'runs', 'sweeps']);
     expect(tables.find((t) => t.name === 'metrics')!.sql).toMatch(/PRIMARY KEY \(run_id, name, step\)\s*\)\s*WITHOUT ROWID/);
-    const runCols = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('runs')").all().map((c) => c.name);
-    for (const c of ['id', 'name', 'config_json', 'status', 'seed', 'backend', 'backend_notes_json', 'step', 'total_steps',
-      'created_at', 'started_at', 'finished_at', 'error', 'phases_json', 'final_json', 'deleted_at'])
+    const runCols = db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('runs')")
+      .all()
+      .map((c) => c.name);
+    for (const c of [
+      'id',
+      'name',
+      'config_json',
+      'status',
+      'seed',
+      'backend',
+      'backend_notes_json',
+      'step',
+      'total_steps',
+      'created_at',
+      'started_at',
+      'finished_at',
+      'error',
+      'phases_json',
+      'final_json',
+      'deleted_at',
+    ])
       expect(runCols).toContain(c);
     db.close();
   });
@@ -79,8 +98,11 @@ describe('openDatabase', () => {
 
   it("refuses another program's SQLite file before writing a byte, and never calls it a newer Grokscope", () => {
     const cases: [string, (d: Database.Database) => void, RegExp][] = [
-      ['tables.db', (d) => d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (1)'),
-        /has no Grokscope tables/],
+      [
+        'tables.db',
+        (d) => d.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (1)'),
+        /has no Grokscope tables/,
+      ],
       ['app-id.db', (d) => d.pragma('application_id = 1234'), /its application id is 0x4d2/],
       ['user-version.db', (d) => d.pragma('user_version = 77'), /has no Grokscope tables/],
       ['wal.db', (d) => (d.pragma('journal_mode = WAL'), d.exec('CREATE TABLE runs (id INTEGER PRIMARY KEY)')), /has no Grokscope tables/],

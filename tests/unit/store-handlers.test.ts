@@ -36,7 +36,8 @@ describe('API handlers', () => {
   it('app.info reports version, database, mode and which TF.js backends are installed', async () => {
     const r = await dispatch(backend.handlers, 'app.info', {});
     expect(r.ok).toBe(true);
-    const info = (r as { result: { version: string; dbPath: string; mode: string; backends: { name: string; available: boolean }[] } }).result;
+    const info = (r as { result: { version: string; dbPath: string; mode: string; backends: { name: string; available: boolean }[] } })
+      .result;
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.dbPath).toBe(backend.dbPath);
     expect(info.mode).toBe('electron');
@@ -51,7 +52,10 @@ describe('API handlers', () => {
   });
 
   it('config.validate returns located problems or the parsed config', async () => {
-    const bad = await backend.handlers['config.validate']({ name: 'x.yaml', text: 'task:\n  kind: modular\n  op: div\n  p: 12\nmodel: {kind: mlp}\ntraining: {steps: 1}\n' });
+    const bad = await backend.handlers['config.validate']({
+      name: 'x.yaml',
+      text: 'task:\n  kind: modular\n  op: div\n  p: 12\nmodel: {kind: mlp}\ntraining: {steps: 1}\n',
+    });
     expect(bad.ok).toBe(false);
     expect(bad.problems).toEqual([{ path: 'task.p', message: 'must be prime for op "div", got 12', line: 4 }]);
     const good = await backend.handlers['config.validate']({ name: 'x.json', text: GOOD });

@@ -41,17 +41,28 @@ export function seedEarlyRun(
   };
   const id = store.runs.insert({ name: `osc ${osc}`, config, createdAt: new Date().toISOString(), owner: OWNER });
   const rows: MetricRow[] = [];
-  for (let n = 1; n <= windowLen; n++) rows.push([STEP_LOSS_METRIC, n, 3 * Math.exp(-n / 400) * (1 + osc * Math.sin((2 * Math.PI * n) / 16 + id))]);
+  for (let n = 1; n <= windowLen; n++)
+    rows.push([STEP_LOSS_METRIC, n, 3 * Math.exp(-n / 400) * (1 + osc * Math.sin((2 * Math.PI * n) / 16 + id))]);
   for (let s = 0; s <= 1000; s += 100) {
     rows.push(['train_acc', s, Math.min(1, s / 300)], ['val_acc', s, grokked && s > 400 ? Math.min(1, s / 900) : 0.05]);
     // the early window (up to update 400) differs between runs only in the loss's oscillation, so predictions follow
     // it; the evaluation metrics the trajectory features read are the same for every seeded run
-    rows.push(['train_loss', s, 3.4 * Math.exp(-s / 100)], ['val_loss', s, 3.4 + s / 1000], ['weight_norm', s, 40 + s / 100], ['cos_init', s, 1 - s / 2000]);
+    rows.push(
+      ['train_loss', s, 3.4 * Math.exp(-s / 100)],
+      ['val_loss', s, 3.4 + s / 1000],
+      ['weight_norm', s, 40 + s / 100],
+      ['cos_init', s, 1 - s / 2000],
+    );
   }
   store.metrics.insert(id, rows);
   if (grokked !== null) {
     store.runs.setStatus(id, 'completed', { step: 1000, finishedAt: new Date().toISOString() });
-    store.runs.setProgress(id, 1000, { ...EMPTY_PHASES, t4_99: grokked ? (over.t4 ?? 900) : null }, { trainLoss: 0, trainAcc: 1, valLoss: 1, valAcc: grokked ? 1 : 0.05 });
+    store.runs.setProgress(
+      id,
+      1000,
+      { ...EMPTY_PHASES, t4_99: grokked ? (over.t4 ?? 900) : null },
+      { trainLoss: 0, trainAcc: 1, valLoss: 1, valAcc: grokked ? 1 : 0.05 },
+    );
   }
   return id;
 }

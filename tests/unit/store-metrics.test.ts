@@ -101,7 +101,12 @@ describe('RunWriter (the single writer)', () => {
     for (let i = 0; i < steps.length; i += 3) {
       const rows: MetricRow[] = [];
       for (let j = i; j < Math.min(i + 3, steps.length); j++)
-        rows.push(['train_acc', steps[j]!, train[j]!], ['val_acc', steps[j]!, val[j]!], ['train_loss', steps[j]!, 1 / (j + 1)], ['val_loss', steps[j]!, 2 / (j + 1)]);
+        rows.push(
+          ['train_acc', steps[j]!, train[j]!],
+          ['val_acc', steps[j]!, val[j]!],
+          ['train_loss', steps[j]!, 1 / (j + 1)],
+          ['val_loss', steps[j]!, 2 / (j + 1)],
+        );
       writer.add(run, steps[Math.min(i + 2, steps.length - 1)]!, rows);
       writer.flush();
     }

@@ -16,10 +16,26 @@ describe('runs repository', () => {
     const config = smallConfig({ seed: 3, steps: 500 });
     const id = store.runs.insert({ name: 'first', config, createdAt: '2025-01-01T00:00:00.000Z', owner: OWNER });
     const row = store.runs.get(id)!;
-    expect(row).toMatchObject({ id, name: 'first', status: 'queued', seed: 3, totalSteps: 500, step: 0, backend: null, deletedAt: null, owner: OWNER });
+    expect(row).toMatchObject({
+      id,
+      name: 'first',
+      status: 'queued',
+      seed: 3,
+      totalSteps: 500,
+      step: 0,
+      backend: null,
+      deletedAt: null,
+      owner: OWNER,
+    });
     expect(row.config).toEqual(config);
     store.runs.setStatus(id, 'running', { backend: 'wasm', backendNotes: ['tensorflow: not installed'], startedAt: 'later', step: 10 });
-    expect(store.runs.get(id)).toMatchObject({ status: 'running', backend: 'wasm', backendNotes: ['tensorflow: not installed'], startedAt: 'later', step: 10 });
+    expect(store.runs.get(id)).toMatchObject({
+      status: 'running',
+      backend: 'wasm',
+      backendNotes: ['tensorflow: not installed'],
+      startedAt: 'later',
+      step: 10,
+    });
     expect(store.runs.get(12345)).toBeUndefined();
     store.close();
   });
@@ -28,9 +44,18 @@ describe('runs repository', () => {
     const store = openStore(tmp.file('delete.db'));
     const a = store.runs.insert({ name: 'a', config: smallConfig(), createdAt: 't', owner: OWNER });
     const b = store.runs.insert({ name: 'b', config: smallConfig(), createdAt: 't', owner: OWNER });
-    store.metrics.insertBatch(a, [['train_loss', 0, 1], ['train_loss', 10, 0.5]]);
-    store.checkpoints.save(a, { step: 10, params: [{ name: 'w', shape: [2], data: new Float32Array([1, 2]) }], optimizer: [], rng: [1] }, 't');
-    store.db.prepare("INSERT INTO analyses (run_id, kind, params_json, status, created_at) VALUES (?, 'hessian', '{}', 'queued', 't')").run(a);
+    store.metrics.insertBatch(a, [
+      ['train_loss', 0, 1],
+      ['train_loss', 10, 0.5],
+    ]);
+    store.checkpoints.save(
+      a,
+      { step: 10, params: [{ name: 'w', shape: [2], data: new Float32Array([1, 2]) }], optimizer: [], rng: [1] },
+      't',
+    );
+    store.db
+      .prepare("INSERT INTO analyses (run_id, kind, params_json, status, created_at) VALUES (?, 'hessian', '{}', 'queued', 't')")
+      .run(a);
 
     expect(store.runs.softDelete(a, 'when')).toBe(true);
     expect(store.runs.softDelete(a, 'again')).toBe(false);
@@ -65,7 +90,11 @@ describe('runs repository', () => {
 
     const ids = store.runs.markInterrupted('now', (o) => o.pid === live.pid);
     expect(ids).toEqual([running, paused, queued]);
-    expect(store.runs.get(running)).toMatchObject({ status: 'interrupted', finishedAt: 'now', error: 'interrupted: Grokscope stopped while the run was running at step 1234' });
+    expect(store.runs.get(running)).toMatchObject({
+      status: 'interrupted',
+      finishedAt: 'now',
+      error: 'interrupted: Grokscope stopped while the run was running at step 1234',
+    });
     expect(store.runs.get(paused)!.error).toBe('interrupted: Grokscope stopped while the run was paused at step 50');
     expect(store.runs.get(queued)!.error).toBe('interrupted: Grokscope stopped while the run was queued');
     expect(store.runs.get(done)!.status).toBe('completed');
@@ -108,7 +137,10 @@ describe('createBackend at startup', () => {
     const store = openStore(path);
     const id = store.runs.insert({ name: 'crashed', config: smallConfig(), createdAt: 't', owner: { host: hostname(), pid: deadPid } });
     store.runs.setStatus(id, 'running', { step: 40, startedAt: 't' });
-    store.metrics.insertBatch(id, [['train_acc', 0, 0.1], ['train_acc', 40, 0.9]]);
+    store.metrics.insertBatch(id, [
+      ['train_acc', 0, 0.1],
+      ['train_acc', 40, 0.9],
+    ]);
     store.close();
 
     const noCompute: ComputeLauncher = {

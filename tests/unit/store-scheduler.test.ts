@@ -96,7 +96,7 @@ describe('threads per run', () => {
   });
 });
 
-describe('a predict sweep\'s hold', () => {
+describe("a predict sweep's hold", () => {
   it('starts each run with holdAt = the window; a run whose window gives no prediction is released, even before it gets there', async () => {
     const { backend, channels } = setup('hold');
     const sweep = SweepConfigSchema.parse({
@@ -115,7 +115,12 @@ describe('a predict sweep\'s hold', () => {
       ch.emit({ type: 'started', runId: id, backend: 'wasm', backendNotes: [], paramCount: 10, step: 0 });
       // a window of constant losses: no spectral signature to predict from, so the sweep lets the run go on; that
       // decision lands before the process reports its pause, and the scheduler resumes it when the pause arrives
-      ch.emit({ type: 'metrics', runId: id, step: 60, rows: Array.from({ length: 60 }, (_, i): [string, number, number] => [STEP_LOSS_METRIC, i + 1, 1]) });
+      ch.emit({
+        type: 'metrics',
+        runId: id,
+        step: 60,
+        rows: Array.from({ length: 60 }, (_, i): [string, number, number] => [STEP_LOSS_METRIC, i + 1, 1]),
+      });
       await backend.handlers['runs.get']({ id }); // lets the writer's progress reach the sweep
       await new Promise((r) => setTimeout(r, 400)); // the writer flushes every 250 ms
       expect(ch.sent.filter((m) => m.type === 'resume')).toHaveLength(0);
@@ -138,7 +143,13 @@ describe('scheduler outcomes', () => {
     ch.emit({ type: 'metrics', runId: id, step: 10, rows: [['train_loss', 10, NaN]] });
     ch.emit({ type: 'done', runId: id, step: 10, reason: 'diverged', message: 'train_loss is NaN at step 10' });
     const run = await backend.handlers['runs.get']({ id });
-    expect(run).toMatchObject({ status: 'diverged', error: 'train_loss is NaN at step 10', step: 10, backend: 'cpu', backendNotes: ['wasm: failed to load'] });
+    expect(run).toMatchObject({
+      status: 'diverged',
+      error: 'train_loss is NaN at step 10',
+      step: 10,
+      backend: 'cpu',
+      backendNotes: ['wasm: failed to load'],
+    });
     expect(run.final.trainLoss).toBeNull(); // NaN is no final value
     expect(run.phases.t1).toBe(0);
     const [loss] = await backend.handlers['runs.metrics']({ id, names: ['train_loss'], maxPoints: 100 });
@@ -247,7 +258,10 @@ describe('runs owned by other processes', () => {
     const path = seed('reused', [other('not-the-owner/1'), other(real), other(null)]);
     const channels: ScriptedChannel[] = [];
     const backend = createBackend({ dbPath: path, launcher: { launch: () => (channels.push(new ScriptedChannel()), channels.at(-1)!) } });
-    expect(backend.store.runs.get(1)).toMatchObject({ status: 'interrupted', error: 'interrupted: Grokscope stopped while the run was running at step 30' });
+    expect(backend.store.runs.get(1)).toMatchObject({
+      status: 'interrupted',
+      error: 'interrupted: Grokscope stopped while the run was running at step 30',
+    });
     // the live owner, and an owner stored without a start time (older versions: the pid alone decides), keep theirs
     expect(backend.store.runs.get(2)!.status).toBe('running');
     expect(backend.store.runs.get(3)!.status).toBe('running');
@@ -265,7 +279,9 @@ describe('runs owned by other processes', () => {
     await expect(backend.handlers['runs.pause']({ id: 2 })).rejects.toThrow(
       `run 2 is trained by another Grokscope process (pid ${process.ppid} on ${hostname()}); pause it there`,
     );
-    await expect(backend.handlers['runs.resume']({ id: 2 })).rejects.toThrow(`run 2 is running in another Grokscope process (pid ${process.ppid}`);
+    await expect(backend.handlers['runs.resume']({ id: 2 })).rejects.toThrow(
+      `run 2 is running in another Grokscope process (pid ${process.ppid}`,
+    );
     await backend.close();
   });
 
@@ -275,14 +291,20 @@ describe('runs owned by other processes', () => {
     backend.store.runs.setStatus(2, 'failed', { error: 'compute process killed by SIGKILL at step 30' });
     await backend.handlers['runs.cancel']({ id: 1 });
     await backend.handlers['runs.cancel']({ id: 2 });
-    expect(backend.store.runs.get(1)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/^cancelled; it was interrupted \(interrupted: /) });
-    expect(backend.store.runs.get(2)).toMatchObject({ status: 'cancelled', error: 'cancelled; it was failed (compute process killed by SIGKILL at step 30)' });
+    expect(backend.store.runs.get(1)).toMatchObject({
+      status: 'cancelled',
+      error: expect.stringMatching(/^cancelled; it was interrupted \(interrupted: /),
+    });
+    expect(backend.store.runs.get(2)).toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled; it was failed (compute process killed by SIGKILL at step 30)',
+    });
     expect(backend.store.checkpoints.list(1).map((c) => c.step)).toEqual([20]);
     await expect(backend.handlers['runs.cancel']({ id: 1 })).rejects.toThrow('run 1 is already cancelled');
     await backend.close();
   });
 
-  it("cancels a run it trains when another process asks through the database, within about a second", async () => {
+  it('cancels a run it trains when another process asks through the database, within about a second', async () => {
     const { backend, channels } = setup('cancel-request');
     const { id } = await backend.handlers['runs.create']({ config: smallConfig() });
     const ch = channels[0]!;

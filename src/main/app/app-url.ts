@@ -10,8 +10,7 @@ export interface AppUrls {
   isAppUrl(url: string): boolean;
 }
 
-const samePath = (a: string, b: string): boolean =>
-  process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+const samePath = (a: string, b: string): boolean => (process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b);
 
 export function appUrls(opts: { rendererIndexFile: string; devServerUrl: string | null }): AppUrls {
   if (opts.devServerUrl) {

@@ -24,9 +24,11 @@ export class ConfigFileError extends Error {}
 export async function readConfigFile(path: string): Promise<{ name: string; path: string; text: string }> {
   // '' is what the preload sends for a dropped item that is not a file on disk (e.g. text dragged from a web page)
   if (path === '') throw new ConfigFileError('not a file on disk: drop config files from a file manager');
-  if (typeof path !== 'string' || !isAbsolute(path)) throw new ConfigFileError(`not an absolute file path: ${JSON.stringify(String(path)).slice(0, 200)}`);
+  if (typeof path !== 'string' || !isAbsolute(path))
+    throw new ConfigFileError(`not an absolute file path: ${JSON.stringify(String(path)).slice(0, 200)}`);
   const name = basename(path);
-  if (!CONFIG_FILE_PATTERN.test(name)) throw new ConfigFileError(`${name}: not a config file (Grokscope reads .json, .yaml and .yml files, e.g. run.grok.yaml)`);
+  if (!CONFIG_FILE_PATTERN.test(name))
+    throw new ConfigFileError(`${name}: not a config file (Grokscope reads .json, .yaml and .yml files, e.g. run.grok.yaml)`);
   let info;
   try {
     info = await stat(path);
@@ -35,7 +37,9 @@ export async function readConfigFile(path: string): Promise<{ name: string; path
   }
   if (!info.isFile()) throw new ConfigFileError(`${path}: not a regular file`);
   const tooBig = (size: string) =>
-    new ConfigFileError(`${name}: the file has ${size} bytes; a config file may have at most ${MAX_CONFIG_BYTES} (${CONFIG_SIZE_LIMIT_TEXT})`);
+    new ConfigFileError(
+      `${name}: the file has ${size} bytes; a config file may have at most ${MAX_CONFIG_BYTES} (${CONFIG_SIZE_LIMIT_TEXT})`,
+    );
   if (info.size > MAX_CONFIG_BYTES) throw tooBig(String(info.size));
   // read with the limit too: the file may have grown since stat
   const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
@@ -67,7 +71,14 @@ export async function openConfigFile(path: string): Promise<OpenedConfig> {
   try {
     file = await readConfigFile(path);
   } catch (e) {
-    return { name: basename(String(path)), path: String(path), kind: null, text: '', problems: [{ path: '', message: (e as Error).message }], config: null };
+    return {
+      name: basename(String(path)),
+      path: String(path),
+      kind: null,
+      text: '',
+      problems: [{ path: '', message: (e as Error).message }],
+      config: null,
+    };
   }
   const kind = configKind(file.name, file.text);
   if (kind === 'sweep') {
@@ -106,7 +117,10 @@ export async function startDroppedFiles(paths: readonly unknown[], handlers: Api
 async function startFile(file: { name: string; text: string }, handlers: ApiHandlers): Promise<DroppedFileResult> {
   const kind = configKind(file.name, file.text);
   // the same dispatcher (schema, error mapping) as a call from the renderer
-  const r = await dispatch(handlers, kind === 'sweep' ? 'sweeps.createFromFile' : 'runs.createFromFile', { name: file.name, text: file.text });
+  const r = await dispatch(handlers, kind === 'sweep' ? 'sweeps.createFromFile' : 'runs.createFromFile', {
+    name: file.name,
+    text: file.text,
+  });
   if (!r.ok) return { name: file.name, kind, outcome: r };
   const result = r.result as { id: number; runIds?: number[] };
   return {

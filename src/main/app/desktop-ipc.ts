@@ -1,7 +1,13 @@
 // The desktop extras over IPC (channels in shared/api/desktop): dropped file paths, opened configs, "export all
 // figures". Each call passes the same sender check as the API calls; bad arguments are refused, not guessed at.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { IPC_DESKTOP, type DesktopCommand, type DroppedFileResult, type ExportFiguresResult, type OpenedConfig } from '../../shared/api/desktop';
+import {
+  IPC_DESKTOP,
+  type DesktopCommand,
+  type DroppedFileResult,
+  type ExportFiguresResult,
+  type OpenedConfig,
+} from '../../shared/api/desktop';
 import { isTrustedSender } from './ipc';
 
 export interface DesktopHandlers {
@@ -23,7 +29,8 @@ function dropPaths(value: unknown): string[] {
 }
 
 function exportArgs(runId: unknown, view: unknown): [number, { smoothing?: number; logX?: boolean }] {
-  if (typeof runId !== 'number' || !Number.isInteger(runId) || runId <= 0) throw new DesktopIpcError('export needs a run id (a positive integer)');
+  if (typeof runId !== 'number' || !Number.isInteger(runId) || runId <= 0)
+    throw new DesktopIpcError('export needs a run id (a positive integer)');
   const v = (view ?? {}) as { smoothing?: unknown; logX?: unknown };
   const smoothing = typeof v.smoothing === 'number' && v.smoothing >= 0 && v.smoothing < 1 ? v.smoothing : undefined;
   return [runId, { smoothing, logX: v.logX === true }];
@@ -34,11 +41,18 @@ export function bindDesktopIpc(opts: { window: BrowserWindow; isAppUrl: (url: st
   const guarded =
     <A extends unknown[], R>(fn: (...args: A) => R) =>
     (event: IpcMainInvokeEvent, ...args: A): R => {
-      if (!isTrustedSender(event, contents, opts.isAppUrl)) throw new DesktopIpcError('IPC call refused: the sender is not the Grokscope window');
+      if (!isTrustedSender(event, contents, opts.isAppUrl))
+        throw new DesktopIpcError('IPC call refused: the sender is not the Grokscope window');
       return fn(...args);
     };
-  ipcMain.handle(IPC_DESKTOP.drop, guarded((paths: unknown) => opts.handlers.drop(dropPaths(paths))));
-  ipcMain.handle(IPC_DESKTOP.takeOpened, guarded(() => opts.handlers.takeOpened()));
+  ipcMain.handle(
+    IPC_DESKTOP.drop,
+    guarded((paths: unknown) => opts.handlers.drop(dropPaths(paths))),
+  );
+  ipcMain.handle(
+    IPC_DESKTOP.takeOpened,
+    guarded(() => opts.handlers.takeOpened()),
+  );
   ipcMain.handle(
     IPC_DESKTOP.theme,
     guarded((theme: unknown) => {
@@ -46,9 +60,13 @@ export function bindDesktopIpc(opts: { window: BrowserWindow; isAppUrl: (url: st
       opts.handlers.setTheme(theme);
     }),
   );
-  ipcMain.handle(IPC_DESKTOP.exportFigures, guarded((runId: unknown, view: unknown) => opts.handlers.exportFigures(...exportArgs(runId, view))));
+  ipcMain.handle(
+    IPC_DESKTOP.exportFigures,
+    guarded((runId: unknown, view: unknown) => opts.handlers.exportFigures(...exportArgs(runId, view))),
+  );
   return () => {
-    for (const channel of [IPC_DESKTOP.drop, IPC_DESKTOP.takeOpened, IPC_DESKTOP.exportFigures, IPC_DESKTOP.theme]) ipcMain.removeHandler(channel);
+    for (const channel of [IPC_DESKTOP.drop, IPC_DESKTOP.takeOpened, IPC_DESKTOP.exportFigures, IPC_DESKTOP.theme])
+      ipcMain.removeHandler(channel);
   };
 }
 

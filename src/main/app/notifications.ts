@@ -27,9 +27,18 @@ export function bindNotifications(events: EventBus, notifier: Notifier): () => v
       const hit = p.points.find((pt) => pt.name === 'val_acc' && pt.value >= GROK_ACCURACY);
       if (!hit) return;
       grokked.add(p.runId);
-      notify({ runId: p.runId, title: `Run #${p.runId} grokked`, body: `validation accuracy reached ${(hit.value * 100).toFixed(1)}% at step ${stepText(hit.step)}` });
+      notify({
+        runId: p.runId,
+        title: `Run #${p.runId} grokked`,
+        body: `validation accuracy reached ${(hit.value * 100).toFixed(1)}% at step ${stepText(hit.step)}`,
+      });
     } else if (event === 'run.status') {
-      const s = payload as { runId: number; status: string; error: string | null; phases: { t2_99: number | null; t4_99: number | null } | null };
+      const s = payload as {
+        runId: number;
+        status: string;
+        error: string | null;
+        phases: { t2_99: number | null; t4_99: number | null } | null;
+      };
       if (s.status === 'completed') {
         const t2 = s.phases?.t2_99 ?? null;
         const t4 = s.phases?.t4_99 ?? null;

@@ -106,7 +106,10 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
       const settings = readSettings(settingsFile);
       let theme: ThemeChoice = isTheme(settings.theme) ? settings.theme : 'system';
       nativeTheme.themeSource = theme;
-      const state = restoreWindowState(settings, screen.getAllDisplays().map((d) => d.workArea));
+      const state = restoreWindowState(
+        settings,
+        screen.getAllDisplays().map((d) => d.workArea),
+      );
       const win = createMainWindow({ preload: preloadPath(mainDir), icon: iconPath(), bounds: state });
       window = win;
       if (state.maximized) win.maximize();
@@ -156,7 +159,10 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
       const refreshRecent = (): void => {
         ready.handlers['runs.list']({ includeDeleted: false }).then(
           (runs) => {
-            recentRuns = [...runs].sort((a, b) => b.id - a.id).slice(0, RECENT_RUNS).map((r) => ({ id: r.id, name: r.name, status: r.status }));
+            recentRuns = [...runs]
+              .sort((a, b) => b.id - a.id)
+              .slice(0, RECENT_RUNS)
+              .map((r) => ({ id: r.id, name: r.name, status: r.status }));
             installMenu();
           },
           () => {},

@@ -33,9 +33,14 @@ const overlap = (a: Rect, b: Rect): { width: number; height: number } => ({
 
 /** The state to open with: what the file remembers, checked against the screens' work areas now. */
 export function restoreWindowState(saved: unknown, workAreas: readonly Rect[]): WindowState {
-  const s = (saved && typeof saved === 'object' ? (saved as { window?: unknown }).window : null) as Partial<Record<keyof WindowState, unknown>> | null;
+  const s = (saved && typeof saved === 'object' ? (saved as { window?: unknown }).window : null) as Partial<
+    Record<keyof WindowState, unknown>
+  > | null;
   if (!s || !isInt(s.width) || !isInt(s.height)) return { ...DEFAULT_WINDOW };
-  const largest = workAreas.reduce((m, a) => ({ width: Math.max(m.width, a.width), height: Math.max(m.height, a.height) }), { width: 0, height: 0 });
+  const largest = workAreas.reduce((m, a) => ({ width: Math.max(m.width, a.width), height: Math.max(m.height, a.height) }), {
+    width: 0,
+    height: 0,
+  });
   const clamp = (v: number, min: number, max: number) => Math.max(min, max > 0 ? Math.min(v, max) : v);
   const state: WindowState = {
     width: clamp(s.width, MIN_WINDOW.width, largest.width),

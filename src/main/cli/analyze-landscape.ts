@@ -38,8 +38,7 @@ export const LANDSCAPE_FLAGS = {
 const REDUCED_ONLY = ['scales', 'axis', 'values', 'updates', 'eval-every', 'lr-scaling', 'lr-schedule'];
 
 export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
-  for (const f of REDUCED_ONLY)
-    if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze reduced"`);
+  for (const f of REDUCED_ONLY) if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze reduced"`);
   const o = given({
     kind: stringFlag(a, 'kind'),
     direction: stringFlag(a, 'direction'),
@@ -61,7 +60,9 @@ export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
 }
 
 export function reducedOptions(a: ParsedArgs): ReducedOptions {
-  for (const f of Object.keys(LANDSCAPE_FLAGS).filter((k) => !REDUCED_ONLY.includes(k)).concat(['steps', 'max-checkpoints']))
+  for (const f of Object.keys(LANDSCAPE_FLAGS)
+    .filter((k) => !REDUCED_ONLY.includes(k))
+    .concat(['steps', 'max-checkpoints']))
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze landscape"`);
   const o = given({
     scales: numbersFlag(a, 'scales', 'weight-norm factors α > 0'),
@@ -83,13 +84,21 @@ export function landscapeText(v: LandscapeView): string {
     `run ${v.runId}: ${p.kind} loss landscape ${v.key} (${v.status}), d = ${v.dim}, ${v.backend ?? '?'} backend` +
       (v.pointsPerSecond ? `, ${v.pointsPerSecond.toFixed(1)} points/s` : '') +
       (v.resumedRows > 0 ? `, ${v.resumedRows} rows resumed from the store` : ''),
-    ...v.directions.map((d, i) => `  ${i === 0 ? 'δ' : 'η'}: ${d.label}, ‖·‖ = ${fmtNum(d.norm)}${d.zeroed.length ? ` (zeroed: ${d.zeroed.join(', ')})` : ''}`),
+    ...v.directions.map(
+      (d, i) =>
+        `  ${i === 0 ? 'δ' : 'η'}: ${d.label}, ‖·‖ = ${fmtNum(d.norm)}${d.zeroed.length ? ` (zeroed: ${d.zeroed.join(', ')})` : ''}`,
+    ),
   ];
   const rows = v.rows;
   if (p.kind === '1d') {
     const r = rows[0];
     lines.push(`  centre: checkpoint ${p.steps[0]}`, '         α   train loss  train acc    val loss    val acc');
-    if (r) v.alphas.forEach((a, i) => lines.push(`  ${col(fmtNum(a), 8)} ${col(fmtNum(r.train.loss[i]), 12)} ${col(fmtNum(r.train.acc[i]), 10)} ${col(fmtNum(r.val.loss[i]), 11)} ${col(fmtNum(r.val.acc[i]), 10)}`));
+    if (r)
+      v.alphas.forEach((a, i) =>
+        lines.push(
+          `  ${col(fmtNum(a), 8)} ${col(fmtNum(r.train.loss[i]), 12)} ${col(fmtNum(r.train.acc[i]), 10)} ${col(fmtNum(r.val.loss[i]), 11)} ${col(fmtNum(r.val.acc[i]), 10)}`,
+        ),
+      );
   } else if (p.kind === '1d-training') {
     lines.push('  step     loss at α=0    min train loss (at α)    min val loss (at α)');
     const c = nearestZero(v.alphas);

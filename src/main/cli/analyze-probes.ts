@@ -12,7 +12,10 @@ import { checkpointsFlag, given, parseFlags, wholeFlag } from './option-flags';
 export function probeOptions(kind: 'hessian' | 'id', a: ParsedArgs): HessianProbeOptions | IdProbeOptions {
   const common = { steps: checkpointsFlag(a), maxCheckpoints: wholeFlag(a, 'max-checkpoints') };
   if (kind === 'hessian')
-    return parseFlags(HessianOptionsSchema, given({ ...common, excludeOneDim: a.flags['exclude-one-dim'] === true, maxIter: wholeFlag(a, 'max-iter') }));
+    return parseFlags(
+      HessianOptionsSchema,
+      given({ ...common, excludeOneDim: a.flags['exclude-one-dim'] === true, maxIter: wholeFlag(a, 'max-iter') }),
+    );
   return parseFlags(IdOptionsSchema, given({ ...common, maxPoints: wholeFlag(a, 'max-points') }));
 }
 
@@ -29,10 +32,15 @@ export function hessianText(h: HessianView): string {
 }
 
 export function idText(v: IdView): string {
-  const lines = [`run ${v.runId}: intrinsic dimension of each layer's activations (TwoNN / MLE k = 2), at most ${v.maxPoints} points per split`];
+  const lines = [
+    `run ${v.runId}: intrinsic dimension of each layer's activations (TwoNN / MLE k = 2), at most ${v.maxPoints} points per split`,
+  ];
   for (const p of v.points) {
     lines.push(`  step ${p.step}`);
-    for (const l of p.layers) lines.push(`    ${l.layer.padEnd(16)} ${l.split.padEnd(5)} TwoNN ${fmtNum(l.twoNN).padStart(8)}  MLE ${fmtNum(l.mle).padStart(8)}  (n ${l.n}, D ${l.ambient})`);
+    for (const l of p.layers)
+      lines.push(
+        `    ${l.layer.padEnd(16)} ${l.split.padEnd(5)} TwoNN ${fmtNum(l.twoNN).padStart(8)}  MLE ${fmtNum(l.mle).padStart(8)}  (n ${l.n}, D ${l.ambient})`,
+      );
   }
   return lines.join('\n');
 }
@@ -46,6 +54,7 @@ export async function probeCommand(kind: 'hessian' | 'id', backend: LocalBackend
     json: a.flags['json'] === true,
   };
   const opts = probeOptions(kind, a);
-  if (kind === 'hessian') await followAnalysis(backend, { ...common, compute: () => backend.probes.hessian(runId, opts), text: hessianText });
+  if (kind === 'hessian')
+    await followAnalysis(backend, { ...common, compute: () => backend.probes.hessian(runId, opts), text: hessianText });
   else await followAnalysis(backend, { ...common, compute: () => backend.probes.intrinsicDimension(runId, opts), text: idText });
 }

@@ -94,12 +94,11 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       const p = await callApi(backend, 'analysis.predict', { id: runIdArg(runFlag!), ...spectralOpts });
       if (a.flags['json']) json(p);
       else {
-        const how =
-          p.method === 'calibrated'
-            ? `calibrated: ${calibrationWords(p)}`
-            : `default rule (${p.note})`;
+        const how = p.method === 'calibrated' ? `calibrated: ${calibrationWords(p)}` : `default rule (${p.note})`;
         const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
-        out(`run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`);
+        out(
+          `run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`,
+        );
       }
     } else if (kind === 'hessian' || kind === 'id') {
       await probeCommand(kind, backend, runIdArg(runFlag!), a);
@@ -125,7 +124,11 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       const f = fitRuns(backend.store, runIdsFlag(a), against); // no API method fits across runs
       if (a.flags['json']) json(f);
       else {
-        const lines = [f.powerLaw ? powerLawText(f.powerLaw) : `log10 t4 = ${est(f.logLog!.intercept)} + ${est(f.logLog!.slope)}·log10 wd, R² = ${f.logLog!.r2.toFixed(3)}`];
+        const lines = [
+          f.powerLaw
+            ? powerLawText(f.powerLaw)
+            : `log10 t4 = ${est(f.logLog!.intercept)} + ${est(f.logLog!.slope)}·log10 wd, R² = ${f.logLog!.r2.toFixed(3)}`,
+        ];
         for (const s of f.skipped) lines.push(`  run ${s.runId} left out: ${s.reason}`);
         out(lines.join('\n'));
       }

@@ -46,7 +46,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     positionals.push(arg);
   }
   if (positionals.length > spec.positionals.length)
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[spec.positionals.length])} for "grokscope ${spec.name}"; ${see}`);
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[spec.positionals.length])} for "grokscope ${spec.name}"; ${see}`,
+    );
   if (positionals.length < spec.positionals.length)
     throw new UsageError(`"grokscope ${spec.name}" needs ${spec.positionals.slice(positionals.length).join(' ')}; ${see}`);
   return { positionals: Object.fromEntries(spec.positionals.map((p, i) => [p, positionals[i]!])), flags };
@@ -76,6 +78,7 @@ export function choiceFlag<T extends string>(a: ParsedArgs, name: string, choice
 
 export function runIdArg(v: string): number {
   const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`RUN must be a run id (a positive integer, see "grokscope list"), got ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`RUN must be a run id (a positive integer, see "grokscope list"), got ${JSON.stringify(v)}`);
   return n;
 }

@@ -38,7 +38,12 @@ export async function exportRunCommand(argv: readonly string[]): Promise<number>
   try {
     const s = asUsage(() => exportRun(store.db, id, resolve(out)));
     if (a.flags['json']) json(s);
-    else err(`run ${id} → ${s.file} (${(s.bytes / 1024).toFixed(0)} KiB: ${Object.entries(s.rows).map(([t, n]) => `${n} ${t}`).join(', ')})`);
+    else
+      err(
+        `run ${id} → ${s.file} (${(s.bytes / 1024).toFixed(0)} KiB: ${Object.entries(s.rows)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ')})`,
+      );
     return EXIT_OK;
   } finally {
     store.close();
@@ -51,7 +56,12 @@ export async function importRunCommand(argv: readonly string[]): Promise<number>
   try {
     const s = asUsage(() => importRuns(store.db, resolve(a.positionals['FILE']!)));
     if (a.flags['json']) json(s);
-    else err(`imported into ${store.path} as run${s.runIds.length > 1 ? 's' : ''} ${s.runIds.join(', ')} (${Object.entries(s.rows).map(([t, n]) => `${n} ${t}`).join(', ')})`);
+    else
+      err(
+        `imported into ${store.path} as run${s.runIds.length > 1 ? 's' : ''} ${s.runIds.join(', ')} (${Object.entries(s.rows)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ')})`,
+      );
     return EXIT_OK;
   } finally {
     store.close();

@@ -29,7 +29,15 @@ export async function cancelCommand(argv: readonly string[]): Promise<number> {
     const last = run.checkpoints.at(-1)?.step;
     const resume = last !== undefined && last < run.totalSteps ? resumeCommandFor(id, backend.dbPath, dbFlag !== undefined) : null;
     if (a.flags['json'])
-      json({ runId: id, status: run.status, was: before.status, step: run.step, totalSteps: run.totalSteps, resumeCommand: resume, db: backend.dbPath });
+      json({
+        runId: id,
+        status: run.status,
+        was: before.status,
+        step: run.step,
+        totalSteps: run.totalSteps,
+        resumeCommand: resume,
+        db: backend.dbPath,
+      });
     else out(`run ${id} cancelled at step ${run.step}/${run.totalSteps} (it was ${before.status})`);
     err(
       resume

@@ -63,7 +63,6 @@ export function readConfig(file: string): { name: string; text: string } {
   }
 }
 
-
 /** Validates a run config already read; problems are thrown as one UsageError, one line each. */
 export function runConfigFromText(text: string, name: string, overrides: RunOverrides = {}): RunConfig {
   const r = parseConfigText(text, name, overrides);

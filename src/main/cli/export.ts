@@ -85,7 +85,8 @@ async function exportAll(id: number, a: ReturnType<typeof parseArgs>): Promise<n
     await getRun(backend, id); // a missing run is the usual one-line failure
     const { exportAllRunFigures } = await import('../services/figure-export-all');
     const r = await exportAllRunFigures(backend.handlers, id, resolve(outDir), { smoothing, logX: a.flags['log-x'] === true });
-    if (r.files.length === 0) throw new CliFailure(`run ${id} has no figure to draw yet: ${r.skipped.map((s) => `${s.figure} (${s.reason})`).join('; ')}`);
+    if (r.files.length === 0)
+      throw new CliFailure(`run ${id} has no figure to draw yet: ${r.skipped.map((s) => `${s.figure} (${s.reason})`).join('; ')}`);
     for (const f of r.files) err(`wrote ${f}`);
     for (const s of r.skipped) err(`skipped ${s.figure}: ${s.reason}`);
     return EXIT_OK;
@@ -117,7 +118,11 @@ function checkOutDir(dir: string, id: number, force: boolean): void {
   const prefix = `run-${id}-`;
   const clash = readdirSync(dir).filter((f) => f.startsWith(prefix) && /\.(svg|png)$/i.test(f));
   if (clash.length === 0) return;
-  const shown = clash.slice(0, 3).map((f) => join(dir, f)).join(', ') + (clash.length > 3 ? ', …' : '');
+  const shown =
+    clash
+      .slice(0, 3)
+      .map((f) => join(dir, f))
+      .join(', ') + (clash.length > 3 ? ', …' : '');
   const n = clash.length === 1 ? 'one figure file' : `${clash.length} figure files`;
   throw new UsageError(`${n} of run ${id} already exist in ${dir} (${shown}); add --force to overwrite them`);
 }

@@ -17,8 +17,7 @@ export const resumeCommandFor = (runId: number, dbPath: string, dbGiven: boolean
 
 /** The --json summary of a finished run. */
 export function runSummaryJson(d: RunDetail, wallTimeS: number, dbPath: string, resumeCommand: string | null = null) {
-  const trainingTimeS =
-    d.startedAt && d.finishedAt ? (Date.parse(d.finishedAt) - Date.parse(d.startedAt)) / 1000 : null;
+  const trainingTimeS = d.startedAt && d.finishedAt ? (Date.parse(d.finishedAt) - Date.parse(d.startedAt)) / 1000 : null;
   return {
     runId: d.id,
     name: d.name,
@@ -85,11 +84,14 @@ export async function followInForeground(backend: LocalBackend, o: ForegroundOpt
     if (signals > 0) interrupt();
     const { detail, wallTimeS } = await started.finished;
     reporter.finish();
-    const resumable = ['interrupted', 'failed', 'cancelled'].includes(detail.status) && detail.checkpoints.some((c) => c.step < detail.totalSteps);
+    const resumable =
+      ['interrupted', 'failed', 'cancelled'].includes(detail.status) && detail.checkpoints.some((c) => c.step < detail.totalSteps);
     const resume = resumable ? resumeCommandFor(detail.id, backend.dbPath, o.dbGiven) : null;
     if (o.json) json(runSummaryJson(detail, wallTimeS, backend.dbPath, resume));
     else {
-      out(`run ${detail.id} ${detail.status}: ${detail.step}/${detail.totalSteps} steps on ${detail.backend ?? '-'} in ${wallTimeS.toFixed(1)} s`);
+      out(
+        `run ${detail.id} ${detail.status}: ${detail.step}/${detail.totalSteps} steps on ${detail.backend ?? '-'} in ${wallTimeS.toFixed(1)} s`,
+      );
       out(
         `  final   train loss ${fmtNum(detail.final.trainLoss)}, train acc ${fmtPct(detail.final.trainAcc)}, ` +
           `val loss ${fmtNum(detail.final.valLoss)}, val acc ${fmtPct(detail.final.valAcc)}`,

@@ -14,7 +14,12 @@ export function asCliError(e: unknown): unknown {
 }
 
 /** `workers`: compute processes kept busy (1 for a single run; sweeps and the server use more). */
-export function openBackend(dbFlag: string | undefined, mode: 'electron' | 'browser' = 'browser', workers = 1, continueSweeps = false): LocalBackend {
+export function openBackend(
+  dbFlag: string | undefined,
+  mode: 'electron' | 'browser' = 'browser',
+  workers = 1,
+  continueSweeps = false,
+): LocalBackend {
   return open(dbFlag, { mode, workers, continueSweeps, mustExist: false });
 }
 

@@ -22,7 +22,11 @@ export const FLAG_OF: Record<string, string> = {
 export const REDUCED_FLAG_OF: Record<string, string> = { ...FLAG_OF, steps: 'updates' };
 
 /** Parses the options with the schema; a problem becomes a usage error naming the flag. */
-export function parseFlags<S extends z.ZodType>(schema: S, options: Record<string, unknown>, flagOf: Record<string, string> = FLAG_OF): z.output<S> {
+export function parseFlags<S extends z.ZodType>(
+  schema: S,
+  options: Record<string, unknown>,
+  flagOf: Record<string, string> = FLAG_OF,
+): z.output<S> {
   try {
     return parseOptions(schema, options);
   } catch (e) {
@@ -42,7 +46,8 @@ export function numbersFlag(a: ParsedArgs, name: string, what: string): number[]
   const v = stringFlag(a, name);
   if (v === undefined) return undefined;
   const nums = v.split(',').map((s) => (s.trim() === '' ? NaN : Number(s.trim())));
-  if (nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${name} must be ${what} separated by commas, got ${JSON.stringify(v)}`);
+  if (nums.some((n) => !Number.isFinite(n)))
+    throw new UsageError(`--${name} must be ${what} separated by commas, got ${JSON.stringify(v)}`);
   return nums;
 }
 
@@ -50,7 +55,9 @@ export function numbersFlag(a: ParsedArgs, name: string, what: string): number[]
 export function rangeFlag(a: ParsedArgs, name: string): number[] | undefined {
   const r = numbersFlag(a, name, 'two numbers FROM,TO');
   if (r !== undefined && r.length !== 2)
-    throw new UsageError(`--${name} must be two numbers FROM,TO separated by commas (e.g. -1,1), got ${JSON.stringify(stringFlag(a, name))}`);
+    throw new UsageError(
+      `--${name} must be two numbers FROM,TO separated by commas (e.g. -1,1), got ${JSON.stringify(stringFlag(a, name))}`,
+    );
   return r;
 }
 
@@ -59,9 +66,11 @@ export function checkpointsFlag(a: ParsedArgs): number[] | undefined {
   const v = stringFlag(a, 'steps');
   if (v === undefined) return undefined;
   const steps = v.split(',').map((s) => s.trim());
-  if (steps.some((s) => !/^[0-9]+$/.test(s))) throw new UsageError(`--steps must be checkpoint steps separated by commas, got ${JSON.stringify(v)}`);
+  if (steps.some((s) => !/^[0-9]+$/.test(s)))
+    throw new UsageError(`--steps must be checkpoint steps separated by commas, got ${JSON.stringify(v)}`);
   return steps.map(Number);
 }
 
 /** The options object without the flags that were not given. */
-export const given = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+export const given = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

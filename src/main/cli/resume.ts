@@ -25,7 +25,8 @@ export async function resumeCommand(argv: readonly string[]): Promise<number> {
           return await resumeRun(backend, id, hooks);
         } catch (e) {
           // the scheduler's refusals (no checkpoint, another process trains it, deleted) are the caller's input
-          if (e instanceof ApiError && (e.code === 'conflict' || e.code === 'not_found')) throw new UsageError(`${e.message} (${backend.dbPath})`);
+          if (e instanceof ApiError && (e.code === 'conflict' || e.code === 'not_found'))
+            throw new UsageError(`${e.message} (${backend.dbPath})`);
           throw e;
         }
       },

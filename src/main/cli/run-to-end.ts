@@ -62,10 +62,11 @@ async function followRun(backend: LocalBackend, begin: () => Promise<number>, ho
     unsubscribe();
     throw e;
   }
-  for (const s of early) if (s.runId === id) {
-    hooks.onStatus?.(s);
-    if (isTerminal(s.status)) settle(s.status);
-  }
+  for (const s of early)
+    if (s.runId === id) {
+      hooks.onStatus?.(s);
+      if (isTerminal(s.status)) settle(s.status);
+    }
   const runId = id;
   const finished = ended.then(async () => {
     unsubscribe();

@@ -21,7 +21,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     await backend.close();
     throw new CliFailure((e as Error).message);
   }
-  if (!existsSync(defaultStaticDir())) err(`note: the UI is not built (${defaultStaticDir()} is missing; run "npm run build"); the API is served anyway`);
+  if (!existsSync(defaultStaticDir()))
+    err(`note: the UI is not built (${defaultStaticDir()} is missing; run "npm run build"); the API is served anyway`);
   err(`Grokscope is serving ${backend.dbPath}`);
   err(`open ${server.url}`);
   err('Ctrl-C stops it');

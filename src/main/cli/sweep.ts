@@ -17,7 +17,6 @@ import { safeLine } from './safe-text';
 
 const DONE = new Set(['completed', 'cancelled', 'diverged', 'failed']);
 
-
 /** The grid as text: rows = first axis, columns = second (or one column), each cell mean val acc and prediction. */
 export function sweepGridText(v: SweepView): string {
   const [a, b] = v.axes;
@@ -40,12 +39,18 @@ export function sweepGridText(v: SweepView): string {
 }
 
 export async function sweepCommand(argv: readonly string[]): Promise<number> {
-  const a = parseArgs({ name: 'sweep', positionals: ['FILE'], flags: { db: 'value', workers: 'value', mode: 'value', json: 'boolean' } }, argv);
+  const a = parseArgs(
+    { name: 'sweep', positionals: ['FILE'], flags: { db: 'value', workers: 'value', mode: 'value', json: 'boolean' } },
+    argv,
+  );
   const { name: file, text } = readConfig(a.positionals['FILE']!);
   const parsed = parseSweepText(text, file);
   if (!parsed.ok) {
     const n = parsed.problems.length;
-    throw new UsageError(`${file}: ${n === 1 ? 'one problem' : `${n} problems`}`, parsed.problems.map((p) => formatProblem(p, file)));
+    throw new UsageError(
+      `${file}: ${n === 1 ? 'one problem' : `${n} problems`}`,
+      parsed.problems.map((p) => formatProblem(p, file)),
+    );
   }
   const workers = intFlag(a, 'workers', 1, 256) ?? availableParallelism();
   const mode = choiceFlag(a, 'mode', SWEEP_MODES) ?? parsed.config.policy.mode;
@@ -66,7 +71,9 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
     if (same) {
       id = same.id;
       const r = await callApi(backend, 'sweeps.resume', { id });
-      err(`resuming sweep ${id}: ${r.kept} runs kept, ${r.continued} continued from a checkpoint, ${r.restarted} restarted, ${r.queued} queued`);
+      err(
+        `resuming sweep ${id}: ${r.kept} runs kept, ${r.continued} continued from a checkpoint, ${r.restarted} restarted, ${r.queued} queued`,
+      );
     } else {
       id = (await callApi(backend, 'sweeps.createFromFile', { name: file, text, mode })).id;
       err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, ${workers} worker${workers === 1 ? '' : 's'})`);

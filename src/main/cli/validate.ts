@@ -17,10 +17,15 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
     const s = parseSweepText(text, file);
     if (!s.ok) {
       const n = s.problems.length;
-      throw new UsageError(`${file}: ${n === 1 ? 'one problem' : `${n} problems`}`, s.problems.map((p) => formatProblem(p, file)));
+      throw new UsageError(
+        `${file}: ${n === 1 ? 'one problem' : `${n} problems`}`,
+        s.problems.map((p) => formatProblem(p, file)),
+      );
     }
     const axes = s.config.axes.map((x) => x.path).join(' × ');
-    out(`${file}: valid sweep config: ${s.cells.length} runs over ${axes} · ${s.config.policy.mode} mode · window ${s.config.policy.window}`);
+    out(
+      `${file}: valid sweep config: ${s.cells.length} runs over ${axes} · ${s.config.policy.mode} mode · window ${s.config.policy.window}`,
+    );
     return EXIT_OK;
   }
   const c = runConfigFromText(text, file);

@@ -77,7 +77,11 @@ channel.onMessage((msg) => {
       // The host sends a parsed config; parsing again fills defaults and guards against a host/compute version skew.
       const parsed = RunConfigSchema.safeParse(msg.config);
       if (!parsed.success) {
-        fail(`invalid run config: ${problemsFromZod(parsed.error).map((p) => formatProblem(p)).join('; ')}`);
+        fail(
+          `invalid run config: ${problemsFromZod(parsed.error)
+            .map((p) => formatProblem(p))
+            .join('; ')}`,
+        );
         return;
       }
       let failed = false;

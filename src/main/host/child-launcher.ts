@@ -84,7 +84,8 @@ export function createChildLauncher(opts: ChildLauncherOptions = {}): ComputeLau
       child.on('close', (code, signal) => finish({ code, signal, reason: describeExit(code, signal, stderrTail) }));
       child.on('error', (err) => {
         // fork failed (or a signal could not be sent); if the process never started, 'close' may never come.
-        if (child.pid === undefined || child.exitCode !== null) finish({ code: null, signal: null, reason: `compute process failed: ${err.message}` });
+        if (child.pid === undefined || child.exitCode !== null)
+          finish({ code: null, signal: null, reason: `compute process failed: ${err.message}` });
       });
 
       const channel: ComputeChannel = {

@@ -36,7 +36,15 @@ export type ComputeToHost =
   | { type: 'probe-done'; runId: number; reason: 'completed' | 'cancelled' }
   /** a grid's answers (landscape, reduced): info once, progress ('probe-progress'), one message per finished row or
    *  cell, then 'grid-done' */
-  | { type: 'grid-info'; runId: number; backend: string; dim: number; directions: DirectionInfo[]; trajectory: LandscapeTrajectory | null; w0: number | null }
+  | {
+      type: 'grid-info';
+      runId: number;
+      backend: string;
+      dim: number;
+      directions: DirectionInfo[];
+      trajectory: LandscapeTrajectory | null;
+      w0: number | null;
+    }
   | { type: 'grid-row'; runId: number; index: number; row: LandscapeRow; seconds: number }
   | { type: 'grid-cell'; runId: number; v: number; s: number; cell: ReducedCell }
   | { type: 'grid-done'; runId: number; reason: 'completed' | 'cancelled' };

@@ -47,7 +47,9 @@ export const defaultStaticDir = (): string => path.join(packageRoot(), 'out', 'r
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackListenHost(host))
-    throw new Error(`refusing to listen on "${host}": browser mode serves on loopback only (127.0.0.1, localhost or ::1); reach a remote machine with SSH port forwarding`);
+    throw new Error(
+      `refusing to listen on "${host}": browser mode serves on loopback only (127.0.0.1, localhost or ::1); reach a remote machine with SSH port forwarding`,
+    );
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port must be an integer in 0..65535, got ${port}`);
   const staticDir = path.resolve(opts.staticDir ?? defaultStaticDir());

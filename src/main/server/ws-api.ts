@@ -79,7 +79,9 @@ export function createWsApi(backend: Backend, token: string): WsApi {
   });
 
   const reject = (socket: Duplex, status: number, text: string): void => {
-    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`,
+    );
   };
 
   return {

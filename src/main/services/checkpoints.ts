@@ -27,7 +27,13 @@ export function storedSteps(store: Store, runId: number, what: string): number[]
 }
 
 /** The checkpoints to measure: the steps asked for (each must be stored), else all of them evenly thinned to `max`. */
-export function pickSteps(store: Store, runId: number, steps: number[] | undefined, max: number, what: string): { picked: number[]; stored: number } {
+export function pickSteps(
+  store: Store,
+  runId: number,
+  steps: number[] | undefined,
+  max: number,
+  what: string,
+): { picked: number[]; stored: number } {
   const all = storedSteps(store, runId, what);
   return { picked: asInputError(() => chooseCheckpoints(runId, all, steps, all, max)), stored: all.length };
 }

@@ -32,7 +32,12 @@ type Handlers = Pick<ApiHandlers, 'runs.get' | 'runs.metrics' | 'analysis.spectr
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Writes `run-<id>-<figure>.svg` and `.png` for every figure with something to draw. */
-export async function exportAllRunFigures(handlers: Handlers, runId: number, dir: string, opts: ExportAllOptions = {}): Promise<ExportFiguresResult> {
+export async function exportAllRunFigures(
+  handlers: Handlers,
+  runId: number,
+  dir: string,
+  opts: ExportAllOptions = {},
+): Promise<ExportFiguresResult> {
   const run = await handlers['runs.get']({ id: runId }); // not_found for a missing run, before any folder is made
   const series: MetricSeries[] = await handlers['runs.metrics']({ id: runId, maxPoints: FIGURE_POINTS });
   const options: { figure: string; option: EChartsOption }[] = [];
@@ -47,26 +52,49 @@ export async function exportAllRunFigures(handlers: Handlers, runId: number, dir
       continue;
     }
     // as the run page draws it (CurveChart), without a title, on white
-    options.push({ figure, option: buildCurveOption(figure, picked, { phases: run.phases, logX: opts.logX, smoothing: opts.smoothing, theme: 'light', animation: false }) });
+    options.push({
+      figure,
+      option: buildCurveOption(figure, picked, {
+        phases: run.phases,
+        logX: opts.logX,
+        smoothing: opts.smoothing,
+        theme: 'light',
+        animation: false,
+      }),
+    });
   }
 
   // the analysis panels: each exported with its panel's title, when the run has what the analysis needs
   try {
     const v = await handlers['analysis.spectral']({ id: runId });
-    options.push({ figure: 'spectral', option: buildSpectralOption(v, { theme: 'light', title: `Run ${runId}: spectral signature of updates 1–${v.signature.window}` }) });
+    options.push({
+      figure: 'spectral',
+      option: buildSpectralOption(v, { theme: 'light', title: `Run ${runId}: spectral signature of updates 1–${v.signature.window}` }),
+    });
   } catch (e) {
     skipped.push({ figure: 'spectral', reason: reasonOf(e) });
   }
   try {
     const v = await handlers['analysis.pca']({ id: runId });
-    options.push({ figure: 'trajectory', option: buildTrajectoryOption(v, { theme: 'light', title: `Run ${runId}: trajectory PCA of ${v.steps.length} checkpoints` }) });
+    options.push({
+      figure: 'trajectory',
+      option: buildTrajectoryOption(v, { theme: 'light', title: `Run ${runId}: trajectory PCA of ${v.steps.length} checkpoints` }),
+    });
   } catch (e) {
     skipped.push({ figure: 'trajectory', reason: reasonOf(e) });
   }
   const stored = await handlers['analysis.stored']({ id: runId });
-  if (stored.hessian) options.push({ figure: 'hessian', option: buildHessianOption(stored.hessian, { theme: 'light', title: `Run ${runId}: Hessian eigenvalues of the training loss` }) });
+  if (stored.hessian)
+    options.push({
+      figure: 'hessian',
+      option: buildHessianOption(stored.hessian, { theme: 'light', title: `Run ${runId}: Hessian eigenvalues of the training loss` }),
+    });
   else skipped.push({ figure: 'hessian', reason: 'not computed yet (run page → Hessian)' });
-  if (stored.id) options.push({ figure: 'intrinsic-dim', option: buildIdOption(stored.id, { theme: 'light', title: `Run ${runId}: intrinsic dimension per layer` }) });
+  if (stored.id)
+    options.push({
+      figure: 'intrinsic-dim',
+      option: buildIdOption(stored.id, { theme: 'light', title: `Run ${runId}: intrinsic dimension per layer` }),
+    });
   else skipped.push({ figure: 'intrinsic-dim', reason: 'not computed yet (run page → intrinsic dimension)' });
 
   await mkdir(dir, { recursive: true });

@@ -193,10 +193,11 @@ export async function exportRunFigure(
     throw new Error(`unknown export format "${String(format)}"; valid formats: ${EXPORT_FORMATS.join(', ')}`);
   }
   if (format === 'csv') {
-    const wanted = figureMetrics(figure, series.map((s) => s.name));
-    const picked = wanted
-      .map((name) => series.find((s) => s.name === name))
-      .filter((s): s is MetricSeries => s !== undefined);
+    const wanted = figureMetrics(
+      figure,
+      series.map((s) => s.name),
+    );
+    const picked = wanted.map((name) => series.find((s) => s.name === name)).filter((s): s is MetricSeries => s !== undefined);
     return { data: seriesToCsv(picked), mime: MIME.csv };
   }
   const size = {

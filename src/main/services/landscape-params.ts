@@ -1,7 +1,14 @@
 // A landscape's or reduced landscape's parameters from the caller's options: the shared resolvers fill the defaults
 // in against what is stored (the run's checkpoint steps, its config); a raw PCA axis without a range gets the
 // trajectory's extent, which needs the checkpoints' weights, so that part lives here.
-import { pcaAxesToFit, pcaExtent, resolveLandscape, trajectoryStepsOf, type LandscapeOptions, type LandscapeParams } from '../../shared/api/landscape-options';
+import {
+  pcaAxesToFit,
+  pcaExtent,
+  resolveLandscape,
+  trajectoryStepsOf,
+  type LandscapeOptions,
+  type LandscapeParams,
+} from '../../shared/api/landscape-options';
 import { resolveReduced, type ReducedOptions, type ReducedParams } from '../../shared/api/reduced-options';
 import { trajectoryPca } from '../../shared/analysis/trajectory-pca';
 import type { RunConfig } from '../../shared/config/run-config';

@@ -22,7 +22,10 @@ export function startTimeFromStat(stat: string): string | null {
   const close = stat.lastIndexOf(')');
   if (close < 0) return null;
   // after ')' come field 3 (state) onwards, so field 22 is the 20th of them
-  const field = stat.slice(close + 1).trim().split(/\s+/)[19];
+  const field = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)[19];
   return field !== undefined && /^\d+$/.test(field) ? field : null;
 }
 

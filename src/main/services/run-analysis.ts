@@ -108,7 +108,12 @@ export function labelledRuns(store: Store, params: SpectralParams, exclude: numb
     const early = earlyRunOf(store, run, params.window);
     if ('reason' in early) continue;
     try {
-      out.push({ runId: run.id, features: earlyFeatures(early, params).values, grokked: run.phases?.t4_99 != null, task: taskFamily(run.config.task) });
+      out.push({
+        runId: run.id,
+        features: earlyFeatures(early, params).values,
+        grokked: run.phases?.t4_99 != null,
+        task: taskFamily(run.config.task),
+      });
     } catch {
       // a non-finite loss inside the window: no usable features
     }

@@ -91,7 +91,11 @@ export class LandscapeService {
     const trajectorySteps = trajectoryStepsOf(all, params);
     const nextSteps = params.steps.map((s) => all[all.indexOf(s) + 1] ?? null);
     const wanted = new Set([...params.steps, ...trajectorySteps, ...nextSteps.filter((s): s is number => s !== null)]);
-    const checkpoints = loadCheckpoints(this.o.store, runId, [...wanted].sort((a, b) => a - b));
+    const checkpoints = loadCheckpoints(
+      this.o.store,
+      runId,
+      [...wanted].sort((a, b) => a - b),
+    );
 
     let computed = 0;
     let computeSeconds = 0;
@@ -120,7 +124,15 @@ export class LandscapeService {
         save();
         const done = view.rows.filter((r) => r !== null).length;
         const at = params.kind === '2d' ? `β = ${m.row.beta!.toPrecision(3)}` : `step ${m.row.step}`;
-        this.o.onProgress?.({ runId, grid: 'landscape', key, done, total: rowsTotal, message: `${at} done`, row: { index: m.index, row: m.row } });
+        this.o.onProgress?.({
+          runId,
+          grid: 'landscape',
+          key,
+          done,
+          total: rowsTotal,
+          message: `${at} done`,
+          row: { index: m.index, row: m.row },
+        });
       } else if (m.type === 'probe-progress') {
         this.o.onProgress?.({ runId, grid: 'landscape', key, done: m.done, total: m.total, message: m.message });
       }
@@ -261,7 +273,10 @@ export class LandscapeService {
         save();
         if (status === 'completed') return view;
         if (status === 'cancelled')
-          throw new ApiError('conflict', `the grid ${key} of run ${runId} was cancelled; what was done is stored and continues when asked again`);
+          throw new ApiError(
+            'conflict',
+            `the grid ${key} of run ${runId} was cancelled; what was done is stored and continues when asked again`,
+          );
         throw new Error(`run ${runId}: ${error}`);
       },
     });

@@ -19,7 +19,13 @@ export interface ProbeServiceOptions {
 }
 
 /** The checkpoints to probe, of a stored run. */
-function pickCheckpoints(store: Store, runId: number, steps: number[] | undefined, max: number, what: string): { picked: number[]; stored: number } {
+function pickCheckpoints(
+  store: Store,
+  runId: number,
+  steps: number[] | undefined,
+  max: number,
+  what: string,
+): { picked: number[]; stored: number } {
   storedRun(store, runId);
   return pickSteps(store, runId, steps, max, what);
 }
@@ -37,14 +43,19 @@ export class ProbeService {
     const o = asInputError(() => resolveHessian(opts));
     const { picked, stored } = pickCheckpoints(this.o.store, runId, o.steps, o.maxCheckpoints, 'the Hessian');
     const run = this.o.store.runs.get(runId)!;
-    const result = await this.launch(runId, 'hessian', (checkpoints) => ({
-      kind: 'hessian',
-      config: run.config,
-      checkpoints,
-      excludeOneDim: o.excludeOneDim,
-      maxIter: o.maxIter,
-      tol: o.tol,
-    }), picked);
+    const result = await this.launch(
+      runId,
+      'hessian',
+      (checkpoints) => ({
+        kind: 'hessian',
+        config: run.config,
+        checkpoints,
+        excludeOneDim: o.excludeOneDim,
+        maxIter: o.maxIter,
+        tol: o.tol,
+      }),
+      picked,
+    );
     const view: HessianView = {
       runId,
       hvp: 'exact',
@@ -53,10 +64,18 @@ export class ProbeService {
       excluded: result.excluded,
       tol: o.tol,
       maxIter: o.maxIter,
-      points: result.points.flatMap((p) => (p.kind === 'hessian' ? [p.point] : [])).sort((a: HessianPoint, b: HessianPoint) => a.step - b.step),
+      points: result.points
+        .flatMap((p) => (p.kind === 'hessian' ? [p.point] : []))
+        .sort((a: HessianPoint, b: HessianPoint) => a.step - b.step),
       thinnedFrom: stored,
     };
-    this.o.store.analyses.save(runId, 'hessian', { steps: picked, excludeOneDim: o.excludeOneDim, maxIter: o.maxIter, tol: o.tol }, view, new Date().toISOString());
+    this.o.store.analyses.save(
+      runId,
+      'hessian',
+      { steps: picked, excludeOneDim: o.excludeOneDim, maxIter: o.maxIter, tol: o.tol },
+      view,
+      new Date().toISOString(),
+    );
     return view;
   }
 
@@ -64,7 +83,12 @@ export class ProbeService {
     const o = asInputError(() => resolveId(opts));
     const { picked, stored } = pickCheckpoints(this.o.store, runId, o.steps, o.maxCheckpoints, 'intrinsic dimension');
     const run = this.o.store.runs.get(runId)!;
-    const result = await this.launch(runId, 'id', (checkpoints) => ({ kind: 'id', config: run.config, checkpoints, maxPoints: o.maxPoints }), picked);
+    const result = await this.launch(
+      runId,
+      'id',
+      (checkpoints) => ({ kind: 'id', config: run.config, checkpoints, maxPoints: o.maxPoints }),
+      picked,
+    );
     const points = result.points
       .flatMap((p) => (p.kind === 'id' ? [{ step: p.step, layers: p.layers }] : []))
       .sort((a, b) => a.step - b.step);

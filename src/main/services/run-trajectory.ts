@@ -25,7 +25,8 @@ export function trajectoryOfRun(store: Store, runId: number): TrajectoryView {
   const thetas = picked.map((step) => {
     const state = store.checkpoints.load(runId, step)!;
     const key = state.params.map((p) => `${p.name}:${p.shape.join('x')}`).join(',');
-    if (names !== null && key !== names) throw new ApiError('invalid_input', `run ${runId}: the checkpoint at step ${step} has other parameters than the first`);
+    if (names !== null && key !== names)
+      throw new ApiError('invalid_input', `run ${runId}: the checkpoint at step ${step} has other parameters than the first`);
     names = key;
     return flattenParams(state.params);
   });

@@ -38,7 +38,12 @@ export class RunService {
     const { store, events, scheduler } = this.o;
     const tooBig = memoryProblem(config); // IPC and WebSocket configs skip validateRunConfig: refused here before any row
     if (tooBig) throw new ApiError('invalid_input', formatProblem(tooBig), [tooBig]);
-    const id = store.runs.insert({ name: config.name ?? defaultRunName(config), config, createdAt: new Date().toISOString(), owner: this.o.owner });
+    const id = store.runs.insert({
+      name: config.name ?? defaultRunName(config),
+      config,
+      createdAt: new Date().toISOString(),
+      owner: this.o.owner,
+    });
     events.emit('runs.changed', { reason: 'created' });
     scheduler.emitStatus(id);
     scheduler.enqueue(id);

@@ -107,7 +107,12 @@ export class SweepService {
     for (const runId of this.store.sweeps.runIds(id)) {
       const run = this.store.runs.get(runId)!;
       if (run.status !== 'cancelled' || run.step >= run.totalSteps) continue;
-      if (Array.isArray(which) ? which.includes(runId) : (this.store.analyses.latest(runId, 'prediction')?.result as PredictionView | undefined)?.willGrok) chosen.push(runId);
+      if (
+        Array.isArray(which)
+          ? which.includes(runId)
+          : (this.store.analyses.latest(runId, 'prediction')?.result as PredictionView | undefined)?.willGrok
+      )
+        chosen.push(runId);
     }
     this.active.set(id, { mode: 'full', window: sweep.config.policy.window });
     this.store.sweeps.setStatus(id, 'running', null);
@@ -146,9 +151,14 @@ export class SweepService {
     this.events.emit('run.prediction', prediction);
     if (policy.mode === 'predict' || (policy.mode === 'confirm' && !prediction.willGrok)) {
       const verdict = `predicted ${prediction.willGrok ? 'to grok' : 'not to grok'} (p = ${prediction.probability.toFixed(2)})`;
-      void this.executor.stop(p.runId, `stopped by sweep ${sweepId} after its ${policy.window}-update window: ${verdict}; resume to train to the full budget`).catch(() => {
-        // it may have finished on its own in the meantime
-      });
+      void this.executor
+        .stop(
+          p.runId,
+          `stopped by sweep ${sweepId} after its ${policy.window}-update window: ${verdict}; resume to train to the full budget`,
+        )
+        .catch(() => {
+          // it may have finished on its own in the meantime
+        });
     }
   }
 
@@ -187,7 +197,11 @@ export class SweepService {
   private readable(id: number): SweepRow {
     const sweep = this.store.sweeps.get(id);
     if (!sweep) throw new ApiError('not_found', `no sweep with id ${id} in ${this.store.path}`);
-    if (sweep.damaged) throw new ApiError('invalid_input', `sweep ${id} in ${this.store.path} is damaged (${sweep.damaged}); its runs are listed with the runs`);
+    if (sweep.damaged)
+      throw new ApiError(
+        'invalid_input',
+        `sweep ${id} in ${this.store.path} is damaged (${sweep.damaged}); its runs are listed with the runs`,
+      );
     return sweep;
   }
 

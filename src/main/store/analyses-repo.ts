@@ -66,9 +66,8 @@ export class AnalysesRepo {
 
   /** The newest analysis of a kind for a run (any parameters), or undefined. */
   latest(runId: number, kind: string): AnalysisRow | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM analyses WHERE run_id = ? AND kind = ? ORDER BY id DESC LIMIT 1')
-      .get(runId, kind) as RawRow | undefined;
+    const row = this.db.prepare('SELECT * FROM analyses WHERE run_id = ? AND kind = ? ORDER BY id DESC LIMIT 1').get(runId, kind) as
+      RawRow | undefined;
     return row ? fromRaw(row) : undefined;
   }
 

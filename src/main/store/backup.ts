@@ -32,9 +32,14 @@ function runTables(db: Db, schema: string): { table: string; columns: string[] }
     .all() as string[];
   const out: { table: string; columns: string[] }[] = [];
   for (const table of tables) {
-    const cols = db.prepare(`SELECT name, type, pk FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string; type: string; pk: number }[];
+    const cols = db.prepare(`SELECT name, type, pk FROM pragma_table_info(?, ?)`).all(table, schema) as {
+      name: string;
+      type: string;
+      pk: number;
+    }[];
     if (!cols.some((c) => c.name === 'run_id')) continue;
-    const rowidAlias = cols.filter((c) => c.pk > 0).length === 1 ? cols.find((c) => c.pk === 1 && c.type.toUpperCase() === 'INTEGER') : undefined;
+    const rowidAlias =
+      cols.filter((c) => c.pk > 0).length === 1 ? cols.find((c) => c.pk === 1 && c.type.toUpperCase() === 'INTEGER') : undefined;
     out.push({ table, columns: cols.filter((c) => c !== rowidAlias).map((c) => c.name) });
   }
   return out;
@@ -75,7 +80,9 @@ export function exportRun(db: Db, runId: number, file: string): ExportSummary {
         rows['runs'] = 1;
         for (const { table, columns } of runTables(db, 'main')) {
           const cols = columns.map(q).join(', ');
-          rows[table] = db.prepare(`INSERT INTO backup.${q(table)} (${cols}) SELECT ${cols} FROM main.${q(table)} WHERE run_id = ?`).run(runId).changes;
+          rows[table] = db
+            .prepare(`INSERT INTO backup.${q(table)} (${cols}) SELECT ${cols} FROM main.${q(table)} WHERE run_id = ?`)
+            .run(runId).changes;
         }
       })();
     } finally {
@@ -163,9 +170,12 @@ export function importRuns(db: Db, file: string): ImportSummary {
       src = openDatabase(copy); // migrates an older export; refuses a newer one
     } catch (e) {
       if (e instanceof DatabaseVersionError)
-        throw new BackupError(`${file} was written by a newer Grokscope (schema version ${e.found}, this one reads up to ${SCHEMA_VERSION}); upgrade to import it`);
+        throw new BackupError(
+          `${file} was written by a newer Grokscope (schema version ${e.found}, this one reads up to ${SCHEMA_VERSION}); upgrade to import it`,
+        );
       if (e instanceof NotGrokscopeDatabaseError) throw new BackupError(`${file} is not a Grokscope database: ${e.why}`);
-      if (e instanceof DatabaseOpenError) throw new BackupError(`${file} is not a Grokscope export: ${e.message.replace(/^cannot open the database \S+: /, '')}`);
+      if (e instanceof DatabaseOpenError)
+        throw new BackupError(`${file} is not a Grokscope export: ${e.message.replace(/^cannot open the database \S+: /, '')}`);
       throw e;
     }
     try {
@@ -192,7 +202,9 @@ export function importRuns(db: Db, file: string): ImportSummary {
       db.transaction(() => {
         const theirs = runTables(db, 'import');
         const ours = new Map(runTables(db, 'main').map((t) => [t.table, t.columns]));
-        const runCols = (db.prepare(`SELECT name FROM pragma_table_info('runs', 'main')`).pluck().all() as string[]).filter((c) => c !== 'id');
+        const runCols = (db.prepare(`SELECT name FROM pragma_table_info('runs', 'main')`).pluck().all() as string[]).filter(
+          (c) => c !== 'id',
+        );
         const ids = db.prepare('SELECT id FROM import.runs ORDER BY id').pluck().all() as number[];
         const insertRun = db.prepare(
           `INSERT INTO main.runs (${runCols.map(q).join(', ')}) SELECT ${runCols
@@ -214,7 +226,9 @@ export function importRuns(db: Db, file: string): ImportSummary {
             if (!mine) continue; // a table this version does not have cannot exist after migrating: defensive only
             const cols = columns.filter((c) => mine.includes(c));
             const select = cols.map((c) => (c === 'run_id' ? '?' : q(c))).join(', ');
-            const n = db.prepare(`INSERT INTO main.${q(table)} (${cols.map(q).join(', ')}) SELECT ${select} FROM import.${q(table)} WHERE run_id = ?`).run(id, old).changes;
+            const n = db
+              .prepare(`INSERT INTO main.${q(table)} (${cols.map(q).join(', ')}) SELECT ${select} FROM import.${q(table)} WHERE run_id = ?`)
+              .run(id, old).changes;
             rows[table] = (rows[table] ?? 0) + n;
           }
         }
@@ -234,10 +248,16 @@ export function importRuns(db: Db, file: string): ImportSummary {
 export function contentHash(db: Db): string {
   const h = createHash('sha256');
   h.update(`user_version=${String(db.pragma('user_version', { simple: true }))}\n`);
-  const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
+  const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+    name: string;
+    sql: string;
+  }[];
   for (const t of tables) {
     h.update(`${t.sql}\n`);
-    for (const row of db.prepare(`SELECT * FROM ${q(t.name)}`).raw(true).iterate() as Iterable<unknown[]>)
+    for (const row of db
+      .prepare(`SELECT * FROM ${q(t.name)}`)
+      .raw(true)
+      .iterate() as Iterable<unknown[]>)
       h.update(JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)) + '\n');
   }
   return h.digest('hex');

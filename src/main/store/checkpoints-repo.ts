@@ -21,9 +21,7 @@ export class CheckpointsRepo {
       'SELECT step, length(blob) AS bytes FROM checkpoints WHERE run_id = ? ORDER BY step',
     );
     this.loadStmt = db.prepare<[number, number], { blob: Buffer }>('SELECT blob FROM checkpoints WHERE run_id = ? AND step = ?');
-    this.latestStmt = db.prepare<[number], { blob: Buffer }>(
-      'SELECT blob FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1',
-    );
+    this.latestStmt = db.prepare<[number], { blob: Buffer }>('SELECT blob FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1');
     this.previousStmt = db.prepare<[number, number], { step: number; blob: Buffer }>(
       'SELECT step, blob FROM checkpoints WHERE run_id = ? AND step < ? ORDER BY step DESC LIMIT 1',
     );

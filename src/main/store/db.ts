@@ -114,7 +114,16 @@ function checkPath(path: string, opts: OpenOptions): number {
 
 /** The columns every Grokscope runs table has had since the first schema. */
 const RUNS_COLUMNS = [
-  'id', 'name', 'config_json', 'status', 'seed', 'backend_notes_json', 'total_steps', 'created_at', 'phases_json', 'final_json',
+  'id',
+  'name',
+  'config_json',
+  'status',
+  'seed',
+  'backend_notes_json',
+  'total_steps',
+  'created_at',
+  'phases_json',
+  'final_json',
 ];
 
 /**
@@ -127,7 +136,7 @@ function assertOurs(db: Db, path: string): void {
   if (appId === APPLICATION_ID) return;
   if (appId !== 0) throw new NotGrokscopeDatabaseError(path, `its application id is 0x${(appId >>> 0).toString(16)}`);
   const found = userVersion(db);
-  const objects = db.prepare("SELECT COUNT(*) FROM sqlite_master").pluck().get() as number;
+  const objects = db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get() as number;
   if (found === 0 && objects === 0) return;
   const runCols = db.prepare("SELECT name FROM pragma_table_info('runs')").pluck().all() as string[];
   const hasRuns = RUNS_COLUMNS.every((c) => runCols.includes(c));

@@ -8,8 +8,7 @@ type ShapeCheck = (value: unknown) => string | null;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const stringArray: ShapeCheck = (v) =>
-  Array.isArray(v) && v.every((s) => typeof s === 'string') ? null : 'expected an array of strings';
+const stringArray: ShapeCheck = (v) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? null : 'expected an array of strings');
 
 /** Phases and final metrics: an object with these keys, each a number or null (the writer stores null for NaN and
  *  ±Infinity); a missing key would reach the API as undefined. */
@@ -27,9 +26,11 @@ const object: ShapeCheck = (v) => (isRecord(v) ? null : 'expected an object');
 /** What listing, viewing and continuing a sweep read of its stored config. */
 const sweepConfig: ShapeCheck = (v) => {
   if (!isRecord(v) || !isRecord(v['base'])) return 'expected an object with base, axes and policy';
-  if (!Array.isArray(v['axes']) || !v['axes'].every((a) => isRecord(a) && typeof a['path'] === 'string')) return 'axes is not a list of axes';
+  if (!Array.isArray(v['axes']) || !v['axes'].every((a) => isRecord(a) && typeof a['path'] === 'string'))
+    return 'axes is not a list of axes';
   const policy = v['policy'];
-  if (!isRecord(policy) || typeof policy['mode'] !== 'string' || typeof policy['window'] !== 'number') return 'policy has no mode and window';
+  if (!isRecord(policy) || typeof policy['mode'] !== 'string' || typeof policy['window'] !== 'number')
+    return 'policy has no mode and window';
   return null;
 };
 

@@ -25,8 +25,10 @@ export class MetricsRepo {
     this.insertStmt = db.prepare('INSERT OR REPLACE INTO metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)');
     // Folds a point into its 64-step summary: a lower (higher) value, or an equal one at an earlier step, replaces the
     // minimum (maximum); NaN (NULL) never does. In an UPDATE every right-hand side sees the row's old values.
-    const lower = '(excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value OR (excluded.min_value = min_value AND excluded.min_step < min_step)))';
-    const higher = '(excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value OR (excluded.max_value = max_value AND excluded.max_step < max_step)))';
+    const lower =
+      '(excluded.min_value IS NOT NULL AND (min_value IS NULL OR excluded.min_value < min_value OR (excluded.min_value = min_value AND excluded.min_step < min_step)))';
+    const higher =
+      '(excluded.max_value IS NOT NULL AND (max_value IS NULL OR excluded.max_value > max_value OR (excluded.max_value = max_value AND excluded.max_step < max_step)))';
     this.bucketStmt = db.prepare(
       `INSERT INTO metric_buckets (run_id, name, bucket, min_step, min_value, max_step, max_value) VALUES (@run, @name, @bucket, @step, @value, @step, @value)
        ON CONFLICT (run_id, name, bucket) DO UPDATE SET
@@ -75,7 +77,9 @@ export class MetricsRepo {
         'SELECT step, value FROM metrics WHERE run_id = ? AND name = ? AND step >= ? AND step < ? ORDER BY step LIMIT 1',
       )
       .raw(true);
-    this.pointStmt = db.prepare<[number, string, number], number | null>('SELECT value FROM metrics WHERE run_id = ? AND name = ? AND step = ?').pluck();
+    this.pointStmt = db
+      .prepare<[number, string, number], number | null>('SELECT value FROM metrics WHERE run_id = ? AND name = ? AND step = ?')
+      .pluck();
   }
 
   private readonly bucketStmt;
@@ -108,7 +112,8 @@ export class MetricsRepo {
     if (!Number.isFinite(maxPoints) || maxPoints < 4) throw new RangeError(`maxPoints must be a number ≥ 4, got ${String(maxPoints)}`);
     const buckets = Math.floor((Math.floor(maxPoints) - 2) / 2);
     const value = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
-    if (Math.floor(last / BUCKET_STEPS) - Math.floor(first / BUCKET_STEPS) + 1 >= buckets) return this.fromSummaries(runId, name, first, last, buckets);
+    if (Math.floor(last / BUCKET_STEPS) - Math.floor(first / BUCKET_STEPS) + 1 >= buckets)
+      return this.fromSummaries(runId, name, first, last, buckets);
     const steps: number[] = [first];
     const values: number[] = [value(this.pointStmt.get(runId, name, first))];
     const lo = first + 1;

@@ -183,16 +183,18 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   // the usual case, an up-to-date database, takes no write lock
   if (from >= latest && applicationId(db) === APPLICATION_ID) return { from, to: from };
   for (;;) {
-    const done = db.transaction(() => {
-      const next = migrations.find((m) => m.version > userVersion(db));
-      if (next) {
-        next.up(db);
-        // PRAGMA takes no bound parameters; the version is an integer from this file.
-        db.pragma(`user_version = ${Math.trunc(next.version)}`);
-      }
-      if (applicationId(db) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
-      return next === undefined;
-    }).immediate();
+    const done = db
+      .transaction(() => {
+        const next = migrations.find((m) => m.version > userVersion(db));
+        if (next) {
+          next.up(db);
+          // PRAGMA takes no bound parameters; the version is an integer from this file.
+          db.pragma(`user_version = ${Math.trunc(next.version)}`);
+        }
+        if (applicationId(db) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
+        return next === undefined;
+      })
+      .immediate();
     if (done) break;
   }
   return { from, to: userVersion(db) };

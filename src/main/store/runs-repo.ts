@@ -133,9 +133,7 @@ export class RunsRepo {
     this.getStmt = db.prepare<[number], RawRunRow>('SELECT * FROM runs WHERE id = ?');
     this.listStmt = db.prepare<[], RawRunRow>('SELECT * FROM runs WHERE deleted_at IS NULL ORDER BY id DESC');
     this.listAllStmt = db.prepare<[], RawRunRow>('SELECT * FROM runs ORDER BY id DESC');
-    this.progressStmt = db.prepare(
-      'UPDATE runs SET step = @step, phases_json = @phases_json, final_json = @final_json WHERE id = @id',
-    );
+    this.progressStmt = db.prepare('UPDATE runs SET step = @step, phases_json = @phases_json, final_json = @final_json WHERE id = @id');
     this.deleteStmt = db.prepare('UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
     this.restoreStmt = db.prepare('UPDATE runs SET deleted_at = NULL WHERE id = ?');
     this.byStatusStmt = db.prepare<[string], RawRunRow>('SELECT * FROM runs WHERE status = ? ORDER BY id');
@@ -167,7 +165,10 @@ export class RunsRepo {
 
   /** Runs in one status, oldest first (e.g. the queue); damaged runs are left out, as nothing can start them. */
   withStatus(status: RunStatus): RunRow[] {
-    return this.byStatusStmt.all(status).map(fromRaw).filter((r) => r.damaged === null);
+    return this.byStatusStmt
+      .all(status)
+      .map(fromRaw)
+      .filter((r) => r.damaged === null);
   }
 
   setStatus(id: number, status: RunStatus, fields: StatusFields = {}): void {
@@ -200,7 +201,10 @@ export class RunsRepo {
 
   /** Asks the process that queued or trains the run to cancel it (it polls cancelRequested); false if not active. */
   requestCancel(id: number, at: string): boolean {
-    return this.db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('queued', 'running', 'paused')").run(at, id).changes > 0;
+    return (
+      this.db.prepare("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('queued', 'running', 'paused')").run(at, id)
+        .changes > 0
+    );
   }
 
   /** Which of these runs another process has asked to cancel. */
@@ -237,9 +241,7 @@ export class RunsRepo {
       .all()
       .map(fromRaw)
       .filter((r) => r.owner === null || !ownerAlive(r.owner));
-    const upd = this.db.prepare(
-      "UPDATE runs SET status = 'interrupted', error = @error, finished_at = @at WHERE id = @id",
-    );
+    const upd = this.db.prepare("UPDATE runs SET status = 'interrupted', error = @error, finished_at = @at WHERE id = @id");
     this.db.transaction(() => {
       for (const r of stale)
         upd.run({

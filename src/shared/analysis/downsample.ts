@@ -16,11 +16,7 @@ export interface Downsampled {
 /** Keep at most `maxPoints` (≥ 4) points: first and last, plus the min and max of ≈ maxPoints/2
  *  buckets of consecutive points, in step order. Returns a copy of the input when it already fits.
  *  NaN values only survive when a whole bucket is NaN (so the gap stays visible). */
-export function downsampleMinMax(
-  steps: ArrayLike<number>,
-  values: ArrayLike<number>,
-  maxPoints: number,
-): Downsampled {
+export function downsampleMinMax(steps: ArrayLike<number>, values: ArrayLike<number>, maxPoints: number): Downsampled {
   if (steps.length !== values.length) {
     throw new RangeError(`steps and values differ in length (${steps.length} vs ${values.length})`);
   }

@@ -201,7 +201,10 @@ export function fitPowerLaw(r: ArrayLike<number>, t: ArrayLike<number>, opts: { 
   const lnr = Array.from(r, Math.log);
   let best: ReturnType<typeof levenbergMarquardt> | null = null;
   for (const b0 of offsets) {
-    const line = ols(lnr, Array.from(t, (v) => Math.log(v - b0)));
+    const line = ols(
+      lnr,
+      Array.from(t, (v) => Math.log(v - b0)),
+    );
     const start = { c: line.intercept, gamma: -line.slope, b: b0 };
     if (!Number.isFinite(start.c) || !Number.isFinite(start.gamma)) continue;
     const fit = levenbergMarquardt(r, t, start, maxIter);

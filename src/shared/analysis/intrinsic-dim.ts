@@ -184,7 +184,8 @@ function mleFromNeighbours({ distances, n, k: stride }: Neighbours, k: number, a
   if (used === 0) throw new RangeError('MLE intrinsic dimension: no point has distinct neighbour distances');
   const mean = sum / used;
   const dimension = average === 'inverse' ? 1 / mean : mean;
-  if (!Number.isFinite(dimension)) throw new RangeError('MLE intrinsic dimension: every point is equidistant from its k nearest neighbours');
+  if (!Number.isFinite(dimension))
+    throw new RangeError('MLE intrinsic dimension: every point is equidistant from its k nearest neighbours');
   return { dimension, k, average, n, used, duplicates };
 }
 

@@ -77,7 +77,8 @@ export async function lanczosExtremeEigs(matvec: MatVec, dim: number, opts: Lanc
   const minIter = opts.minIter ?? Math.min(Math.max(2 * k + 1, 20), maxIter);
   if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`Lanczos needs a positive integer dimension, got ${String(dim)}`);
   if (!Number.isInteger(k) || k < 1 || k > dim) throw new RangeError(`Lanczos k must be an integer in [1, ${dim}], got ${String(k)}`);
-  if (!Number.isInteger(maxIter) || maxIter < k) throw new RangeError(`Lanczos maxIter must be an integer ≥ k = ${k}, got ${String(maxIter)}`);
+  if (!Number.isInteger(maxIter) || maxIter < k)
+    throw new RangeError(`Lanczos maxIter must be an integer ≥ k = ${k}, got ${String(maxIter)}`);
   if (!(tol > 0)) throw new RangeError(`Lanczos tol must be positive, got ${String(tol)}`);
 
   const rng = seededRandom(opts.seed ?? 0);
@@ -186,7 +187,12 @@ export interface HessianExtremes {
 }
 
 export async function hessianExtremes(matvec: MatVec, dim: number, opts: HessianExtremesOptions = {}): Promise<HessianExtremes> {
-  const base = { maxIter: opts.maxIter ?? 30, tol: opts.tol ?? 1e-2, seed: opts.seed ?? 0, ...(opts.minIter !== undefined ? { minIter: opts.minIter } : {}) };
+  const base = {
+    maxIter: opts.maxIter ?? 30,
+    tol: opts.tol ?? 1e-2,
+    seed: opts.seed ?? 0,
+    ...(opts.minIter !== undefined ? { minIter: opts.minIter } : {}),
+  };
   const shiftFactor = opts.shiftFactor ?? 0.51;
   const top = await lanczosExtremeEigs(matvec, dim, { ...base, which: 'LA' });
   const lambdaMax = top.eigenvalues[0]!;

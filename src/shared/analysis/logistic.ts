@@ -209,13 +209,7 @@ export interface CrossValidation {
  * fold has each class in proportion and every training set has both classes. Needs 2 ≤ k ≤ n and at least 2
  * examples of each class.
  */
-export function crossValidate(
-  X: FeatureRows,
-  y: ArrayLike<number>,
-  k: number,
-  seed: number,
-  opts: LogisticOptions = {},
-): CrossValidation {
+export function crossValidate(X: FeatureRows, y: ArrayLike<number>, k: number, seed: number, opts: LogisticOptions = {}): CrossValidation {
   checkFeatures(X, 'cross-validation');
   const n = X.length;
   const { ones, zeros } = checkLabels(y, n, 'cross-validation');
@@ -226,7 +220,12 @@ export function crossValidate(
     throw new RangeError(`cross-validation needs at least 2 examples of each outcome; got ${ones} positive and ${zeros} negative`);
   }
   const rng = seededRandom(seed);
-  const byClass = [0, 1].map((c) => shuffleInPlace(Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c), rng));
+  const byClass = [0, 1].map((c) =>
+    shuffleInPlace(
+      Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c),
+      rng,
+    ),
+  );
   const foldOf = new Array<number>(n);
   let slot = 0;
   for (const members of byClass) for (const i of members) foldOf[i] = slot++ % k;
@@ -238,8 +237,15 @@ export function crossValidate(
     const test: number[] = [];
     const train: number[] = [];
     for (let i = 0; i < n; i++) (foldOf[i] === f ? test : train).push(i);
-    const model = fitLogistic(train.map((i) => X[i]!), train.map((i) => y[i]!), opts);
-    const probs = predictProba(model, test.map((i) => X[i]!));
+    const model = fitLogistic(
+      train.map((i) => X[i]!),
+      train.map((i) => y[i]!),
+      opts,
+    );
+    const probs = predictProba(
+      model,
+      test.map((i) => X[i]!),
+    );
     let correct = 0;
     test.forEach((i, j) => {
       probabilities[i] = probs[j]!;

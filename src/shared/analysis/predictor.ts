@@ -73,8 +73,7 @@ export const EARLY_FEATURES = {
   'weight-norm trend projected to the budget (decades)': (x: FeatureInput) => projected(x.run.trajectory.weightNorm, x),
   'validation-loss trend projected to the budget (decades)': (x: FeatureInput) => projected(x.run.trajectory.valLoss, x),
   'train loss at W (decades)': ({ run }: FeatureInput) => Math.log10(run.trajectory.trainLoss[2]),
-  'validation / train loss at W (decades)': ({ run }: FeatureInput) =>
-    Math.log10(run.trajectory.valLoss[2] / run.trajectory.trainLoss[2]),
+  'validation / train loss at W (decades)': ({ run }: FeatureInput) => Math.log10(run.trajectory.valLoss[2] / run.trajectory.trainLoss[2]),
   'cos(θ_W, θ_0)': ({ run }: FeatureInput) => run.trajectory.cosInitAtW,
 } as const;
 
@@ -101,7 +100,10 @@ export interface EarlyFeatures {
 }
 
 /** The value of every early feature of a run. Throws RangeError for a window shorter than W. */
-export function allEarlyFeatures(run: EarlyRun, opts: SpectralOptions = {}): { signature: SpectralSignature; all: Record<EarlyFeatureName, number> } {
+export function allEarlyFeatures(
+  run: EarlyRun,
+  opts: SpectralOptions = {},
+): { signature: SpectralSignature; all: Record<EarlyFeatureName, number> } {
   const sig = spectralSignature(run.stepLoss, opts);
   let total = 0;
   for (let i = 0; i < sig.window; i++) total += run.stepLoss[i]! ** 2;

@@ -6,7 +6,7 @@ export function averageRanks(x: ArrayLike<number>): number[] {
   const n = x.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const ranks = new Array<number>(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && x[order[j + 1]!] === x[order[i]!]) j++;
     const r = (i + j) / 2 + 1;
@@ -17,7 +17,10 @@ export function averageRanks(x: ArrayLike<number>): number[] {
 }
 
 /** Means and centred sums of squares and products of paired samples (the pieces of OLS and of Pearson's r). */
-export function centredMoments(x: ArrayLike<number>, y: ArrayLike<number>): { mx: number; my: number; sxx: number; sxy: number; syy: number } {
+export function centredMoments(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { mx: number; my: number; sxx: number; sxy: number; syy: number } {
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -50,7 +53,10 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  for (const [name, v] of [['x', x], ['y', y]] as const) {
+  for (const [name, v] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
     for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i]!)) throw new RangeError(`spearman: ${name}[${i}] is ${String(v[i])}`);
     }

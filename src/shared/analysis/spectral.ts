@@ -181,7 +181,9 @@ export function spectralSignature(loss: ArrayLike<number>, opts: SpectralOptions
   for (let i = 0; i < window; i++) {
     const v = loss[i]!;
     if (!Number.isFinite(v)) {
-      throw new RangeError(`the loss is ${String(v)} at index ${i} of the ${window}-step window; the spectral signature needs finite values (did the run diverge?)`);
+      throw new RangeError(
+        `the loss is ${String(v)} at index ${i} of the ${window}-step window; the spectral signature needs finite values (did the run diverge?)`,
+      );
     }
     meanSquare += v * v;
   }

@@ -52,7 +52,8 @@ export function trajectoryPca(thetas: ReadonlyArray<ArrayLike<number>>, opts: Tr
   const m = T - 1;
   const center = opts.center ?? true;
   const want = opts.components ?? 2;
-  if (!Number.isInteger(want) || want < 1) throw new RangeError(`trajectory PCA components must be a positive integer, got ${String(want)}`);
+  if (!Number.isInteger(want) || want < 1)
+    throw new RangeError(`trajectory PCA components must be a positive integer, got ${String(want)}`);
   const last = thetas[m]!;
 
   // Gram of the raw differences, in float64 (checkpoint floats are exact in float64, so are their differences).

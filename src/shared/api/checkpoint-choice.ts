@@ -13,11 +13,18 @@ export function thinIndices(n: number, max: number): number[] {
 /** Refuses a step that is not stored, naming the run and what is stored. */
 export function requireStored(runId: number, stored: readonly number[], steps: readonly number[]): void {
   const missing = steps.filter((s) => !stored.includes(s));
-  if (missing.length > 0) throw new OptionError('', `run ${runId} has no checkpoint at step ${missing.join(', ')} (stored: ${stored.join(', ')})`);
+  if (missing.length > 0)
+    throw new OptionError('', `run ${runId} has no checkpoint at step ${missing.join(', ')} (stored: ${stored.join(', ')})`);
 }
 
 /** The steps asked for, sorted and once each, or else `pool` evenly thinned to `max` (at least one). */
-export function chooseCheckpoints(runId: number, stored: readonly number[], steps: readonly number[] | undefined, pool: readonly number[], max: number): number[] {
+export function chooseCheckpoints(
+  runId: number,
+  stored: readonly number[],
+  steps: readonly number[] | undefined,
+  pool: readonly number[],
+  max: number,
+): number[] {
   if (steps && steps.length > 0) {
     requireStored(runId, stored, steps);
     return [...new Set(steps)].sort((a, b) => a - b);

@@ -157,7 +157,14 @@ export interface EventPayloads {
   'landscape.progress': LandscapeProgress;
 }
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.status', 'runs.changed', 'run.prediction', 'probe.progress', 'landscape.progress'];
+export const EVENT_NAMES: EventName[] = [
+  'run.progress',
+  'run.status',
+  'runs.changed',
+  'run.prediction',
+  'probe.progress',
+  'landscape.progress',
+];
 
 /** What the back end implements; transports parse inputs with methodInputs before calling. */
 export type ApiHandlers = { [M in MethodName]: (input: MethodParsed<M>) => Promise<MethodOutput<M>> };

@@ -7,11 +7,19 @@ import type { ApiErrorShape } from './types';
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 
 export async function dispatch(handlers: ApiHandlers, method: unknown, params: unknown): Promise<DispatchResult> {
-  if (!isMethodName(method)) return { ok: false, error: { code: 'unknown_method', message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` } };
+  if (!isMethodName(method))
+    return { ok: false, error: { code: 'unknown_method', message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` } };
   const parsed = methodInputs[method].safeParse(params ?? {}, { reportInput: true });
   if (!parsed.success) {
     const problems = problemsFromZod(parsed.error);
-    return { ok: false, error: { code: 'invalid_input', message: `${method}: ${problems.map((p) => `${p.path || '(input)'}: ${p.message}`).join('; ')}`, problems } };
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: `${method}: ${problems.map((p) => `${p.path || '(input)'}: ${p.message}`).join('; ')}`,
+        problems,
+      },
+    };
   }
   try {
     const handler = handlers[method] as (input: unknown) => Promise<unknown>;

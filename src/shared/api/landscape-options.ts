@@ -48,7 +48,13 @@ export const LANDSCAPE_DEFAULTS = {
 } as const;
 
 /** Grids above a few hundred points per axis take minutes on a CPU; the bound keeps a typo from taking hours. */
-export const LANDSCAPE_LIMITS = { points: [2, 1001], rangeBound: 1000, maxCheckpoints: [1, 500], steps: 1000, seedMax: 2 ** 31 - 1 } as const;
+export const LANDSCAPE_LIMITS = {
+  points: [2, 1001],
+  rangeBound: 1000,
+  maxCheckpoints: [1, 500],
+  steps: 1000,
+  seedMax: 2 ** 31 - 1,
+} as const;
 
 const L = LANDSCAPE_LIMITS;
 /** Every option, each with its range; the run id is the contract's. */
@@ -99,7 +105,10 @@ export function landscapeCrossProblems(o: LandscapeOptions): { option: string; p
     out.push({ option: 'steps', problem: `is not for ${kind}, which takes one centre checkpoint (step)` });
   const d = o.direction ?? 'random';
   if (kind === '2d' && o.direction2 === d && d !== 'random' && d !== 'pca')
-    out.push({ option: 'direction2', problem: `equals direction ("${d}"): the same direction twice spans no plane; pick another second direction` });
+    out.push({
+      option: 'direction2',
+      problem: `equals direction ("${d}"): the same direction twice spans no plane; pick another second direction`,
+    });
   return out;
 }
 
@@ -164,7 +173,10 @@ export function resolveLandscape(runId: number, stored: readonly number[], optio
   }
   if ((usesNext || usesTarget) && steps.includes(last)) {
     const which = usesNext ? 'θ_{t+1} − θ_t' : 'θ* − θ_t';
-    throw new OptionError('', `the ${which} direction is zero or missing at the final checkpoint (step ${last}); choose an earlier checkpoint`);
+    throw new OptionError(
+      '',
+      `the ${which} direction is zero or missing at the final checkpoint (step ${last}); choose an earlier checkpoint`,
+    );
   }
   return {
     kind,
@@ -197,7 +209,10 @@ export function trajectoryStepsOf(all: readonly number[], params: LandscapeParam
  */
 export function pcaAxesToFit(params: LandscapeParams, options: LandscapeOptions): [boolean, boolean] {
   if (params.normalization !== 'raw' || params.kind === '1d-training') return [false, false];
-  return [params.direction === 'pca' && options.range === undefined, params.kind === '2d' && params.direction2 === 'pca' && options.range2 === undefined];
+  return [
+    params.direction === 'pca' && options.range === undefined,
+    params.kind === '2d' && params.direction2 === 'pca' && options.range2 === undefined,
+  ];
 }
 
 /** Rounds to 3 significant digits, so a computed range reads well and keys stay stable. */

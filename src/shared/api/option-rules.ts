@@ -38,7 +38,9 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
 
 /** Ascending, bounded, at most `max` of them: checkpoint steps. */
 export const checkpointSteps = (max: number) =>
-  z.array(wholeNumber(0, Number.MAX_SAFE_INTEGER), says(`must be a list of checkpoint steps`)).max(max, says(`must list at most ${max} steps`));
+  z
+    .array(wholeNumber(0, Number.MAX_SAFE_INTEGER), says(`must be a list of checkpoint steps`))
+    .max(max, says(`must list at most ${max} steps`));
 
 /** [from, to] with from < to, both within ±bound. */
 export function interval(bound: number) {

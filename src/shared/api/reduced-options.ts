@@ -33,7 +33,9 @@ const scaleError = says(`must be factors in (0, ${REDUCED_LIMITS.scaleMax}]`);
 
 export const reducedOptionShape = {
   /** weight-norm factors α: w = α·w0, w0 the norm of the standard initialisation (default 0.25 … 4, 7 values, log) */
-  scales: list(z.number(scaleError).gt(0, scaleError).max(REDUCED_LIMITS.scaleMax, scaleError), 'factors').optional().describe('weight-norm factors α (w = α·w0)'),
+  scales: list(z.number(scaleError).gt(0, scaleError).max(REDUCED_LIMITS.scaleMax, scaleError), 'factors')
+    .optional()
+    .describe('weight-norm factors α (w = α·w0)'),
   /** the second axis (default: messiness for the messiness task, else the task's size field) */
   axis: oneOf(REDUCED_AXES).optional(),
   /** its values (default: the run's own value only) */

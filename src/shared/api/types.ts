@@ -16,12 +16,22 @@ export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paus
  * that reached step t, cos_init is cos(θ_t, θ_0) (000 App. B.2); besides these, one `norm/<parameter>` metric per
  * parameter tensor holds its L2 norm (names depend on the model, see LAYER_NORM_PREFIX).
  */
-export const METRICS = ['train_loss', 'train_acc', 'val_loss', 'val_acc', 'weight_norm', 'grad_norm', 'lr', 'cos_step', 'cos_init', 'step_loss'] as const;
+export const METRICS = [
+  'train_loss',
+  'train_acc',
+  'val_loss',
+  'val_acc',
+  'weight_norm',
+  'grad_norm',
+  'lr',
+  'cos_step',
+  'cos_init',
+  'step_loss',
+] as const;
 export type MetricName = (typeof METRICS)[number];
 
 /** Prefix of the per-parameter weight-norm metrics, e.g. `norm/embed.weight`. */
 export const LAYER_NORM_PREFIX = 'norm/';
-
 
 export interface RunSummary {
   id: number;

@@ -56,8 +56,7 @@ export function problemsFromZod(error: z.ZodError, prefix: readonly PropertyKey[
   return error.issues.map((issue) => {
     const full = [...prefix, ...issue.path];
     // Unknown keys are reported at the object that holds them; point at the key itself.
-    const path =
-      issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? formatPath([...full, issue.keys[0]!]) : formatPath(full);
+    const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? formatPath([...full, issue.keys[0]!]) : formatPath(full);
     const message = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? 'unknown key' : describeIssue(issue);
     return { path, message };
   });

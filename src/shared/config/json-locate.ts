@@ -20,10 +20,16 @@ export function jsonErrorOffset(text: string): number | null {
       if (c === '\\') {
         const n = text[i + 1];
         if (n === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { i += 2; fail(); }
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i += 2;
+            fail();
+          }
           i += 6;
         } else if (n !== undefined && '"\\/bfnrt'.includes(n)) i += 2;
-        else { i++; fail(); }
+        else {
+          i++;
+          fail();
+        }
       } else if (c < ' ') fail();
       else i++;
     }
@@ -38,25 +44,37 @@ export function jsonErrorOffset(text: string): number | null {
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; ws();
+      i++;
+      ws();
       if (text[i] === '}') return void i++;
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
-        str(); ws();
+        str();
+        ws();
         if (text[i] !== ':') fail();
-        i++; value(); ws();
-        if (text[i] === ',') { i++; continue; }
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === '}') return void i++;
         fail();
       }
     }
     if (c === '[') {
-      i++; ws();
+      i++;
+      ws();
       if (text[i] === ']') return void i++;
       for (;;) {
-        value(); ws();
-        if (text[i] === ',') { i++; continue; }
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
         if (text[i] === ']') return void i++;
         fail();
       }
@@ -68,7 +86,8 @@ export function jsonErrorOffset(text: string): number | null {
     return num();
   };
   try {
-    value(); ws();
+    value();
+    ws();
     return i < text.length ? i : null;
   } catch (at) {
     return typeof at === 'number' ? at : null;

@@ -200,7 +200,7 @@ export function estimateTrainingMemory(c: RunConfig, backend: BackendChoice = c.
       else add(`evaluation activations of ${evalRows.toLocaleString('en-US')} rows`, evaluation);
     }
   }
-  if (backend === 'wasm' || backend === 'auto') parts.push({ what: 'the wasm heap\'s base', bytes: WASM_BASE_BYTES });
+  if (backend === 'wasm' || backend === 'auto') parts.push({ what: "the wasm heap's base", bytes: WASM_BASE_BYTES });
   parts.sort((a, b) => b.bytes - a.bytes);
   const tensorBytes = parts.reduce((t, p) => t + p.bytes, 0);
   return { bytes: Math.max(tensorBytes, kernelBytes), tensorBytes, kernelBytes, parts };
@@ -220,8 +220,11 @@ export function memoryProblem(c: RunConfig, limits: Record<BackendChoice, number
   const on = c.backend === 'auto' ? 'the wasm backend (what auto uses without @tensorflow/tfjs-node)' : `the ${c.backend} backend`;
   const biggest =
     est.kernelBytes > est.tensorBytes
-      ? 'the MLP kernel\'s memory for one batch'
-      : est.parts.slice(0, 2).map((p) => `${p.what} ${gib(p.bytes)}`).join(', ');
+      ? "the MLP kernel's memory for one batch"
+      : est.parts
+          .slice(0, 2)
+          .map((p) => `${p.what} ${gib(p.bytes)}`)
+          .join(', ');
   const what =
     c.task.kind === 'modular'
       ? { path: 'task.p', head: `a modular task with p = ${c.task.p}` }
@@ -229,7 +232,8 @@ export function memoryProblem(c: RunConfig, limits: Record<BackendChoice, number
   const advice = `use a smaller ${c.task.kind === 'modular' ? 'p, a smaller ' : ''}batchSize or model, or backend: tensorflow`;
   return {
     path: what.path,
-    message: `${what.head} needs about ${gib(est.bytes)} on ${on}, which can address at most ${gib(limit + 65536)}, ` +
+    message:
+      `${what.head} needs about ${gib(est.bytes)} on ${on}, which can address at most ${gib(limit + 65536)}, ` +
       `about ${gib(limit * WASM_USABLE_FRACTION)} of it usable by a run (${biggest}); ${advice}`,
   };
 }

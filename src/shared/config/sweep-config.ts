@@ -16,14 +16,23 @@ const Range = z.strictObject({
 export const SweepAxisSchema = z
   .strictObject({
     path: z.string().min(1).max(200).describe('the run-config setting this axis varies, e.g. optimizer.lr or task.trainFraction'),
-    values: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1).max(1000).optional().describe('explicit values'),
+    values: z
+      .array(z.union([z.number(), z.string(), z.boolean()]))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('explicit values'),
     linspace: Range.optional().describe('count evenly spaced values from..to'),
     logspace: Range.optional().describe('count values evenly spaced in log10 from..to (both > 0)'),
   })
   .superRefine((a, ctx) => {
     const given = (['values', 'linspace', 'logspace'] as const).filter((k) => a[k] !== undefined);
     if (given.length !== 1)
-      ctx.addIssue({ code: 'custom', path: [], message: `needs exactly one of values, linspace, logspace; got ${given.length ? given.join(', ') : 'none'}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `needs exactly one of values, linspace, logspace; got ${given.length ? given.join(', ') : 'none'}`,
+      });
     if (a.logspace && !(a.logspace.from > 0 && a.logspace.to > 0))
       ctx.addIssue({ code: 'custom', path: ['logspace'], message: `from and to must be > 0, got ${a.logspace.from} and ${a.logspace.to}` });
   });
@@ -41,7 +50,12 @@ export const SweepConfigSchema = z.strictObject({
     .describe('initialisation seeds per cell: a count (seeds 0..n−1) or a list'),
   policy: z
     .strictObject({
-      mode: z.enum(SWEEP_MODES).default('predict').describe('predict: every cell to the predictor window; confirm: then continue the cells predicted to grok; full: every cell to its budget'),
+      mode: z
+        .enum(SWEEP_MODES)
+        .default('predict')
+        .describe(
+          'predict: every cell to the predictor window; confirm: then continue the cells predicted to grok; full: every cell to its budget',
+        ),
       window: int().min(8).max(100_000).default(400).describe('updates before the grokking prediction (000 §3)'),
     })
     .prefault({}),
@@ -103,7 +117,8 @@ export function expandSweep(sweep: SweepConfig): { ok: true; cells: SweepCell[] 
     if (!hasPath(base.data, paths[i]!))
       problems.push({ path: `axes[${i}].path`, message: `"${a.path}" is not a setting of the base config (with its defaults filled in)` });
     if (a.path === 'seed') problems.push({ path: `axes[${i}].path`, message: 'vary the initialisation seed with "seeds", not an axis' });
-    if (sweep.axes.findIndex((b) => b.path === a.path) !== i) problems.push({ path: `axes[${i}].path`, message: `"${a.path}" is already an axis` });
+    if (sweep.axes.findIndex((b) => b.path === a.path) !== i)
+      problems.push({ path: `axes[${i}].path`, message: `"${a.path}" is already an axis` });
   });
   if (problems.length) return { ok: false, problems };
   const values = sweep.axes.map(axisValues);
@@ -119,7 +134,9 @@ export function expandSweep(sweep: SweepConfig): { ok: true; cells: SweepCell[] 
       coords[sweep.axes[a]!.path] = v;
     });
     for (const seed of seeds) {
-      const label = Object.entries(coords).map(([p, v]) => `${p.split('.').at(-1)}=${fmt(v)}`).join(' ');
+      const label = Object.entries(coords)
+        .map(([p, v]) => `${p.split('.').at(-1)}=${fmt(v)}`)
+        .join(' ');
       const named = { ...raw, seed, name: `${sweep.name ?? 'sweep'} · ${label} · seed ${seed}`.slice(0, 200) };
       const r = RunConfigSchema.safeParse(named, { reportInput: true });
       if (!r.success) {

@@ -154,13 +154,7 @@ function logTickLabel(value: number): string {
 }
 
 /** [step, value] pairs that the axes can show: finite, and positive on a log axis. */
-function toPairs(
-  steps: readonly number[],
-  values: ArrayLike<number>,
-  scale: number,
-  logX: boolean,
-  logY: boolean,
-): [number, number][] {
+function toPairs(steps: readonly number[], values: ArrayLike<number>, scale: number, logX: boolean, logY: boolean): [number, number][] {
   const out: [number, number][] = [];
   const n = Math.min(steps.length, values.length);
   for (let i = 0; i < n; i++) {
@@ -242,11 +236,7 @@ function stepSpan(series: readonly MetricSeries[]): { min: number; max: number }
 
 /** The ECharts option for one figure of a run. `series` may hold any metrics; the figure picks its
  *  own by name and draws a missing one as an empty series, so the legend is stable while a run starts. */
-export function buildCurveOption(
-  figure: FigureName,
-  series: MetricSeries[],
-  opts: CurveOptionOptions = {},
-): EChartsOption {
+export function buildCurveOption(figure: FigureName, series: MetricSeries[], opts: CurveOptionOptions = {}): EChartsOption {
   const spec = SPECS[figure];
   if (!spec) throw new Error(`unknown figure "${String(figure)}"; expected one of: ${FIGURES.join(', ')}`);
   const theme = opts.theme ?? 'light';
@@ -262,7 +252,10 @@ export function buildCurveOption(
   const byName = new Map(series.map((s) => [s.name, s]));
   const raw: LineSeriesOption[] = [];
   const main: LineSeriesOption[] = [];
-  const curves = curvesOf(spec, series.map((s) => s.name));
+  const curves = curvesOf(
+    spec,
+    series.map((s) => s.name),
+  );
   for (const curve of curves) {
     const s = byName.get(curve.metric);
     const steps = s?.steps ?? [];
@@ -315,9 +308,7 @@ export function buildCurveOption(
     backgroundColor: pal.background,
     animation: opts.animation ?? false,
     textStyle: { fontSize: FONT.base, color: pal.text },
-    ...(hasTitle
-      ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: FONT.title, color: pal.text } } }
-      : {}),
+    ...(hasTitle ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: FONT.title, color: pal.text } } } : {}),
     legend: {
       // one curve per parameter can be many: one scrolling row instead of rows over the plot
       ...(spec.prefix ? { type: 'scroll' as const, left: 72, right: 28 } : {}),

@@ -43,8 +43,26 @@ export function buildHessianOption(view: HessianView, opts: { theme?: FigureThem
       { ...axisCommon, type: 'value', gridIndex: 1, name: 'λmin', nameGap: 56, scale: true },
     ],
     series: [
-      { name: 'λmax', type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: s.max, symbolSize: 5, lineStyle: { width: 1.5, color: pal.max }, itemStyle: { color: pal.max } },
-      { name: 'λmin', type: 'line', xAxisIndex: 1, yAxisIndex: 1, data: s.min, symbolSize: 5, lineStyle: { width: 1.5, color: pal.min }, itemStyle: { color: pal.min } },
+      {
+        name: 'λmax',
+        type: 'line',
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        data: s.max,
+        symbolSize: 5,
+        lineStyle: { width: 1.5, color: pal.max },
+        itemStyle: { color: pal.max },
+      },
+      {
+        name: 'λmin',
+        type: 'line',
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: s.min,
+        symbolSize: 5,
+        lineStyle: { width: 1.5, color: pal.min },
+        itemStyle: { color: pal.min },
+      },
     ],
   };
 }

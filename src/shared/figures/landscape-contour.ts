@@ -8,7 +8,12 @@ export type Segment = [[number, number], [number, number]];
  * (all four edges crossed) is split by the value at its centre (the mean of its corners). Cells with a non-finite
  * corner are skipped.
  */
-export function contourSegments(xs: readonly number[], ys: readonly number[], values: readonly (readonly number[])[], level: number): Segment[] {
+export function contourSegments(
+  xs: readonly number[],
+  ys: readonly number[],
+  values: readonly (readonly number[])[],
+  level: number,
+): Segment[] {
   const out: Segment[] = [];
   for (let j = 0; j + 1 < ys.length; j++) {
     const r0 = values[j]!;
@@ -20,7 +25,7 @@ export function contourSegments(xs: readonly number[], ys: readonly number[], va
       const tl = r1[i]!;
       if (!(Number.isFinite(bl) && Number.isFinite(br) && Number.isFinite(tr) && Number.isFinite(tl))) continue;
       const [x0, x1, y0, y1] = [xs[i]!, xs[i + 1]!, ys[j]!, ys[j + 1]!];
-      const cut = (a: number, b: number): number | null => ((a >= level) !== (b >= level) ? (level - a) / (b - a) : null);
+      const cut = (a: number, b: number): number | null => (a >= level !== b >= level ? (level - a) / (b - a) : null);
       // edges in order bottom, right, top, left
       const crossings: ([number, number] | null)[] = [
         ((t) => (t === null ? null : [x0 + t * (x1 - x0), y0]))(cut(bl, br)),
@@ -49,7 +54,13 @@ export function contourLevels(lo: number, hi: number, count: number): number[] {
 }
 
 /** f at (x, y) by bilinear interpolation on the grid (evenly spaced or not); null outside it or next to a non-finite node. */
-export function bilinear(xs: readonly number[], ys: readonly number[], values: readonly (readonly (number | null)[] | null)[], x: number, y: number): number | null {
+export function bilinear(
+  xs: readonly number[],
+  ys: readonly number[],
+  values: readonly (readonly (number | null)[] | null)[],
+  x: number,
+  y: number,
+): number | null {
   const find = (g: readonly number[], v: number): number => {
     if (g.length < 2 || v < g[0]! || v > g.at(-1)!) return -1;
     let k = 0;

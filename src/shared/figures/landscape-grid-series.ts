@@ -5,7 +5,12 @@ import type { CustomSeriesOption, CustomSeriesRenderItemAPI, CustomSeriesRenderI
 import { contourLevels, contourSegments } from './landscape-contour';
 
 /** values[j][i] at (xs[i], ys[j]), evenly spaced; null nodes are left blank. */
-export function filledGridSeries(name: string, xs: readonly number[], ys: readonly number[], values: readonly (readonly (number | null)[])[]): CustomSeriesOption {
+export function filledGridSeries(
+  name: string,
+  xs: readonly number[],
+  ys: readonly number[],
+  values: readonly (readonly (number | null)[])[],
+): CustomSeriesOption {
   const dx = xs.length > 1 ? xs[1]! - xs[0]! : 1;
   const dy = ys.length > 1 ? ys[1]! - ys[0]! : 1;
   const cells: [number, number, number][] = [];
@@ -28,7 +33,12 @@ export function filledGridSeries(name: string, xs: readonly number[], ys: readon
       // +0.5 px so neighbouring cells overlap instead of leaving hairline gaps in the canvas
       return {
         type: 'rect',
-        shape: { x: Math.min(p0[0]!, p1[0]!), y: Math.min(p0[1]!, p1[1]!), width: Math.abs(p1[0]! - p0[0]!) + 0.5, height: Math.abs(p1[1]! - p0[1]!) + 0.5 },
+        shape: {
+          x: Math.min(p0[0]!, p1[0]!),
+          y: Math.min(p0[1]!, p1[1]!),
+          width: Math.abs(p1[0]! - p0[0]!) + 0.5,
+          height: Math.abs(p1[1]! - p0[1]!) + 0.5,
+        },
         style: { fill: api.visual('color') as string },
       };
     },
@@ -37,13 +47,29 @@ export function filledGridSeries(name: string, xs: readonly number[], ys: readon
 }
 
 /** Contour segments at `levels` levels evenly inside the finite values' range. */
-export function contourSeries(xs: readonly number[], ys: readonly number[], values: readonly (readonly (number | null)[])[], levels: number, color: string): LinesSeriesOption {
+export function contourSeries(
+  xs: readonly number[],
+  ys: readonly number[],
+  values: readonly (readonly (number | null)[])[],
+  levels: number,
+  color: string,
+): LinesSeriesOption {
   const numeric = values.map((r) => r.map((v) => (v === null ? Number.NaN : v)));
   const finite = numeric.flat().filter(Number.isFinite);
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 0;
   const data = contourLevels(lo, hi, levels).flatMap((level) => contourSegments(xs, ys, numeric, level).map((coords) => ({ coords })));
-  return { type: 'lines', name: 'contours', coordinateSystem: 'cartesian2d', polyline: false, silent: true, progressive: 0, data, lineStyle: { color, width: 1, opacity: 1 }, z: 2 };
+  return {
+    type: 'lines',
+    name: 'contours',
+    coordinateSystem: 'cartesian2d',
+    polyline: false,
+    silent: true,
+    progressive: 0,
+    data,
+    lineStyle: { color, width: 1, opacity: 1 },
+    z: 2,
+  };
 }
 
 /** Lowest and highest finite value, or [0, 1] when there is none. */

@@ -8,7 +8,14 @@ import { axisStyle, lineFrame } from './axis-style';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
 const PAL = {
-  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', contour: 'rgba(255,255,255,0.55)', marker: '#000000' },
+  light: {
+    background: '#ffffff',
+    text: '#222222',
+    axis: '#555555',
+    split: '#e4e4e4',
+    contour: 'rgba(255,255,255,0.55)',
+    marker: '#000000',
+  },
   dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', contour: 'rgba(255,255,255,0.45)', marker: '#ffffff' },
 } as const;
 // tab10, one colour per optimiser, the same in both figures
@@ -37,12 +44,18 @@ const thin = (points: [number, number][], max = 2000): [number, number][] => {
   return points.filter((_, i) => i % every === 0 || i === points.length - 1);
 };
 
-export function buildPlaygroundContourOption(input: PlaygroundFigureInput, opts: { theme?: FigureTheme; title?: string } = {}): EChartsOption {
+export function buildPlaygroundContourOption(
+  input: PlaygroundFigureInput,
+  opts: { theme?: FigureTheme; title?: string } = {},
+): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const { xs, ys } = input.grid;
   // The colour scale starts at the 1st percentile: a node on the minimum has log g ≈ log ε (−27.6), which would
   // otherwise squeeze the whole landscape into the top of the scale; lower values are drawn at that floor.
-  const sorted = input.grid.values.flat().filter(Number.isFinite).sort((a, b) => a - b);
+  const sorted = input.grid.values
+    .flat()
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const floor = sorted.length ? sorted[Math.floor(0.01 * (sorted.length - 1))]! : 0;
   const values = input.grid.values.map((r) => r.map((v) => Math.max(v, floor)));
   const [lo, hi] = finiteRange(values.flat());
@@ -100,7 +113,10 @@ export function buildPlaygroundContourOption(input: PlaygroundFigureInput, opts:
 }
 
 /** ‖x_t − x*‖ against t, log y (the double descent of 000 App. D shows as a bump). */
-export function buildPlaygroundErrorOption(input: Pick<PlaygroundFigureInput, 'label' | 'trajectories'>, opts: { theme?: FigureTheme; title?: string } = {}): EChartsOption {
+export function buildPlaygroundErrorOption(
+  input: Pick<PlaygroundFigureInput, 'label' | 'trajectories'>,
+  opts: { theme?: FigureTheme; title?: string } = {},
+): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const axis = axisStyle(pal);
   const floor = 1e-16; // a log axis cannot show 0 (an exact hit of the minimum)

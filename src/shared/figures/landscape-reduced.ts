@@ -51,7 +51,12 @@ export function buildReducedCurvesOption(
   return {
     ...lineFrame(pal, opts.title),
     grid: { left: 80, right: 24, top: opts.title ? 64 : 40, bottom: 58 },
-    xAxis: { ...axis, type: 'log', name: `weight norm w (log scale)${value === undefined ? '' : `, ${REDUCED_AXIS_LABEL[view.params.axis]} = ${fmt(value)}`}`, nameGap: 30 },
+    xAxis: {
+      ...axis,
+      type: 'log',
+      name: `weight norm w (log scale)${value === undefined ? '' : `, ${REDUCED_AXIS_LABEL[view.params.axis]} = ${fmt(value)}`}`,
+      nameGap: 30,
+    },
     yAxis: {
       ...axis,
       type: logY ? 'log' : 'value',
@@ -64,7 +69,15 @@ export function buildReducedCurvesOption(
       {
         ...line(`train ${metric}`, points('train'), pal.train),
         ...(view.w0
-          ? { markLine: { silent: true, symbol: 'none', lineStyle: { color: pal.mark, type: 'dotted' as const }, label: { color: pal.text, formatter: 'w0 (standard init)' }, data: [{ xAxis: view.w0 }] } }
+          ? {
+              markLine: {
+                silent: true,
+                symbol: 'none',
+                lineStyle: { color: pal.mark, type: 'dotted' as const },
+                label: { color: pal.text, formatter: 'w0 (standard init)' },
+                data: [{ xAxis: view.w0 }],
+              },
+            }
           : {}),
       },
       line(`test ${metric}`, points('test'), pal.test),
@@ -101,7 +114,24 @@ export function buildReducedHeatmapOption(
     xAxis: { ...axis, data: norms.map(fmt), name: view.w0 ? 'weight norm w' : 'weight-norm factor α', nameGap: 30 },
     yAxis: { ...axis, data: view.params.values.map(fmt), name: REDUCED_AXIS_LABEL[view.params.axis], nameGap: 56 },
     visualMap: colourBar(lo, hi, [`${barLabel}\n${fmt(hi)}`, fmt(lo)], pal),
-    series: [{ type: 'heatmap', name: label, data, label: { show: data.length <= 80, color: '#fff', fontSize: 11, textBorderColor: '#000', textBorderWidth: 2, formatter: (p: unknown) => { const d = (p as { data: (number | null)[] }).data[2]; return d == null ? '' : fmt(d); } } }],
+    series: [
+      {
+        type: 'heatmap',
+        name: label,
+        data,
+        label: {
+          show: data.length <= 80,
+          color: '#fff',
+          fontSize: 11,
+          textBorderColor: '#000',
+          textBorderWidth: 2,
+          formatter: (p: unknown) => {
+            const d = (p as { data: (number | null)[] }).data[2];
+            return d == null ? '' : fmt(d);
+          },
+        },
+      },
+    ],
   };
 }
 

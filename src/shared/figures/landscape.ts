@@ -14,8 +14,28 @@ export type LandscapeSplit = 'train' | 'val';
 export const SPLIT_LABEL: Record<LandscapeSplit, string> = { train: 'training', val: 'validation' };
 
 const PAL = {
-  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', train: '#1f77b4', val: '#ff7f0e', contour: 'rgba(255,255,255,0.75)', path: '#222222', centre: '#888888' },
-  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', train: '#4a9ee0', val: '#ff9a3c', contour: 'rgba(255,255,255,0.6)', path: '#f0f0f0', centre: '#999999' },
+  light: {
+    background: '#ffffff',
+    text: '#222222',
+    axis: '#555555',
+    split: '#e4e4e4',
+    train: '#1f77b4',
+    val: '#ff7f0e',
+    contour: 'rgba(255,255,255,0.75)',
+    path: '#222222',
+    centre: '#888888',
+  },
+  dark: {
+    background: '#1b1d23',
+    text: '#e2e2e2',
+    axis: '#a0a0a0',
+    split: '#363a44',
+    train: '#4a9ee0',
+    val: '#ff9a3c',
+    contour: 'rgba(255,255,255,0.6)',
+    path: '#f0f0f0',
+    centre: '#999999',
+  },
 } as const;
 
 export interface LandscapeFigureOptions {
@@ -27,7 +47,9 @@ const fmt = (v: number) => String(Number(v.toPrecision(3)));
 /** A colour bar's texts: what the colour means and the top value above the bar, the bottom value below it. */
 const mapText = (label: string, hi: number, lo: number): [string, string] => [`${label}\n${fmt(hi)}`, fmt(lo)];
 /** Long direction labels on a vertical axis are cut to the plot's height rather than run off the figure. */
-const fitName = (pal: { text: string }, width: number) => ({ nameTextStyle: { fontSize: 14, color: pal.text, width, overflow: 'truncate' as const } });
+const fitName = (pal: { text: string }, width: number) => ({
+  nameTextStyle: { fontSize: 14, color: pal.text, width, overflow: 'truncate' as const },
+});
 const log10 = (v: number | null | undefined): number | null => (v != null && Number.isFinite(v) && v > 0 ? Math.log10(v) : null);
 
 /** A direction's label, always saying whether it was filter-normalised or used raw (a raw target direction at α = 1
@@ -41,7 +63,10 @@ export function directionLabel(d: DirectionInfo): string {
 const REACHES: Partial<Record<DirectionInfo['kind'], string>> = { target: 'θ*', next: 'θ_{t+1}', init: 'θ_0' };
 
 /** 1D slice: loss (log axis by default) on the left, accuracy (%) on the right; train blue, validation orange. */
-export function buildLandscapeSliceOption(view: LandscapeView, opts: LandscapeFigureOptions & { logY?: boolean; row?: number } = {}): EChartsOption {
+export function buildLandscapeSliceOption(
+  view: LandscapeView,
+  opts: LandscapeFigureOptions & { logY?: boolean; row?: number } = {},
+): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const row = view.rows[opts.row ?? 0] ?? null;
   const dir = view.directions[0];
@@ -68,13 +93,29 @@ export function buildLandscapeSliceOption(view: LandscapeView, opts: LandscapeFi
   return {
     ...lineFrame(pal, opts.title),
     grid: { left: 80, right: 72, top: opts.title ? 64 : 40, bottom: 58 },
-    xAxis: { ...axis, type: 'value', min: view.alphas[0], max: view.alphas.at(-1), name: `α along δ = ${dir ? directionLabel(dir) : 'δ'}`, nameGap: 30 },
+    xAxis: {
+      ...axis,
+      type: 'value',
+      min: view.alphas[0],
+      max: view.alphas.at(-1),
+      name: `α along δ = ${dir ? directionLabel(dir) : 'δ'}`,
+      nameGap: 30,
+    },
     yAxis: [
       { ...axis, type: logY ? 'log' : 'value', scale: true, name: logY ? 'loss (log scale)' : 'loss', nameGap: 56 },
       { ...axis, type: 'value', min: 0, max: 100, name: 'accuracy (%)', nameGap: 40, splitLine: { show: false } },
     ],
     series: [
-      { ...line('train loss', pairs(row?.train.loss), pal.train, 0, false), markLine: { silent: true, symbol: 'none', lineStyle: { color: pal.centre, type: 'dotted' }, label: { color: pal.text, formatter: '{b}' }, data: marks.map((m) => ({ xAxis: m.xAxis, name: m.label })) } },
+      {
+        ...line('train loss', pairs(row?.train.loss), pal.train, 0, false),
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: pal.centre, type: 'dotted' },
+          label: { color: pal.text, formatter: '{b}' },
+          data: marks.map((m) => ({ xAxis: m.xAxis, name: m.label })),
+        },
+      },
       line('validation loss', pairs(row?.val.loss), pal.val, 0, false),
       line('train accuracy', pairs(row?.train.acc, 100), pal.train, 1, true),
       line('validation accuracy', pairs(row?.val.acc, 100), pal.val, 1, true),
@@ -120,7 +161,10 @@ export function buildLandscapeOverTrainingOption(
 }
 
 /** The rows computed so far of a 2D surface as a grid: values[j][i] = log10 loss at (alphas[i], betas[j]). */
-function surfaceGrid(view: LandscapeView, split: LandscapeSplit): { xs: number[]; ys: number[]; values: (number | null)[][]; loss: (number | null)[][] } {
+function surfaceGrid(
+  view: LandscapeView,
+  split: LandscapeSplit,
+): { xs: number[]; ys: number[]; values: (number | null)[][]; loss: (number | null)[][] } {
   const xs = view.alphas;
   const ys: number[] = [];
   const values: (number | null)[][] = [];
@@ -136,7 +180,10 @@ function surfaceGrid(view: LandscapeView, split: LandscapeSplit): { xs: number[]
 }
 
 /** Loss along the trajectory: at the checkpoints themselves, and read off the plane at their projections. */
-export function trajectoryLosses(view: LandscapeView, split: LandscapeSplit): { steps: number[]; trueLoss: number[]; planeLoss: (number | null)[] } {
+export function trajectoryLosses(
+  view: LandscapeView,
+  split: LandscapeSplit,
+): { steps: number[]; trueLoss: number[]; planeLoss: (number | null)[] } {
   const tr = view.trajectory;
   if (!tr) return { steps: [], trueLoss: [], planeLoss: [] };
   const g = surfaceGrid(view, split);
@@ -148,7 +195,10 @@ export function trajectoryLosses(view: LandscapeView, split: LandscapeSplit): { 
 }
 
 /** 2D surface: filled heatmap of log10 loss, contour lines, the projected trajectory coloured by its true loss. */
-export function buildLandscapeContourOption(view: LandscapeView, opts: LandscapeFigureOptions & { split?: LandscapeSplit; levels?: number } = {}): EChartsOption {
+export function buildLandscapeContourOption(
+  view: LandscapeView,
+  opts: LandscapeFigureOptions & { split?: LandscapeSplit; levels?: number } = {},
+): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const split = opts.split ?? 'train';
   const g = surfaceGrid(view, split);
@@ -156,7 +206,17 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
   const trueLog = tr ? (split === 'train' ? tr.trainLoss : tr.valLoss).map((v) => log10(v)) : [];
   const [lo, hi] = finiteRange(g.values.flat());
   const losses = trajectoryLosses(view, split);
-  const path = tr ? tr.steps.map((s, k) => [tr.alpha[k]!, tr.beta[k]!, trueLog[k] ?? null, s, losses.trueLoss[k]!, losses.planeLoss[k] ?? null, tr.offPlane[k]!]) : [];
+  const path = tr
+    ? tr.steps.map((s, k) => [
+        tr.alpha[k]!,
+        tr.beta[k]!,
+        trueLog[k] ?? null,
+        s,
+        losses.trueLoss[k]!,
+        losses.planeLoss[k] ?? null,
+        tr.offPlane[k]!,
+      ])
+    : [];
   const [d1, d2] = view.directions;
   const ext = (vals: number[], range: [number, number] | null | undefined) => {
     const r = range ?? [0, 1];
@@ -165,8 +225,21 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
   const axis = { ...axisStyle(pal), type: 'value' as const, splitLine: { show: false } };
   return {
     ...gridFrame(pal, opts.title),
-    xAxis: { ...axis, ...ext(tr?.alpha ?? [], view.params.range), name: `α along δ = ${d1 ? directionLabel(d1) : 'δ'}`, nameGap: 30, axisLabel: { ...axis.axisLabel, formatter: fmt } },
-    yAxis: { ...axis, ...ext(tr?.beta ?? [], view.params.range2 ?? view.params.range), name: `β along η = ${d2 ? directionLabel(d2) : 'η'}`, nameGap: 56, ...fitName(pal, 340), axisLabel: { ...axis.axisLabel, formatter: fmt } },
+    xAxis: {
+      ...axis,
+      ...ext(tr?.alpha ?? [], view.params.range),
+      name: `α along δ = ${d1 ? directionLabel(d1) : 'δ'}`,
+      nameGap: 30,
+      axisLabel: { ...axis.axisLabel, formatter: fmt },
+    },
+    yAxis: {
+      ...axis,
+      ...ext(tr?.beta ?? [], view.params.range2 ?? view.params.range),
+      name: `β along η = ${d2 ? directionLabel(d2) : 'η'}`,
+      nameGap: 56,
+      ...fitName(pal, 340),
+      axisLabel: { ...axis.axisLabel, formatter: fmt },
+    },
     visualMap: {
       type: 'continuous',
       min: lo,
@@ -185,7 +258,15 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
     series: [
       filledGridSeries(`log10 ${SPLIT_LABEL[split]} loss`, g.xs, g.ys, g.values),
       contourSeries(g.xs, g.ys, g.values, opts.levels ?? 12, pal.contour),
-      { type: 'line', name: 'trajectory (projected)', data: path.map((p) => [p[0], p[1]]), showSymbol: false, silent: true, lineStyle: { color: pal.path, width: 1.2 }, z: 3 },
+      {
+        type: 'line',
+        name: 'trajectory (projected)',
+        data: path.map((p) => [p[0], p[1]]),
+        showSymbol: false,
+        silent: true,
+        lineStyle: { color: pal.path, width: 1.2 },
+        z: 3,
+      },
       {
         type: 'scatter',
         name: 'checkpoints: colour = true loss',
@@ -206,7 +287,10 @@ export function buildLandscapeContourOption(view: LandscapeView, opts: Landscape
 }
 
 /** The trajectory's true loss against the loss the plane shows at its projection, per checkpoint step. */
-export function buildLandscapeTrajectoryLossOption(view: LandscapeView, opts: LandscapeFigureOptions & { split?: LandscapeSplit } = {}): EChartsOption {
+export function buildLandscapeTrajectoryLossOption(
+  view: LandscapeView,
+  opts: LandscapeFigureOptions & { split?: LandscapeSplit } = {},
+): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const split = opts.split ?? 'train';
   const l = trajectoryLosses(view, split);
@@ -217,17 +301,41 @@ export function buildLandscapeTrajectoryLossOption(view: LandscapeView, opts: La
     ...lineFrame(pal, opts.title),
     grid: { left: 80, right: 24, top: opts.title ? 64 : 40, bottom: 58 },
     xAxis: { ...axis, type: 'value', scale: true, name: 'checkpoint step', nameGap: 30 },
-    yAxis: { ...axis, type: logY ? 'log' : 'value', scale: true, name: `${SPLIT_LABEL[split]} loss${logY ? ' (log scale)' : ''}`, nameGap: 56 },
+    yAxis: {
+      ...axis,
+      type: logY ? 'log' : 'value',
+      scale: true,
+      name: `${SPLIT_LABEL[split]} loss${logY ? ' (log scale)' : ''}`,
+      nameGap: 56,
+    },
     series: [
-      { name: 'true loss at the checkpoint', type: 'line', data: l.steps.map((s, k) => [s, l.trueLoss[k]!]), symbolSize: 5, lineStyle: { width: 1.8, color: pal.train }, itemStyle: { color: pal.train } },
-      { name: "plane's loss at its projection", type: 'line', data: l.steps.map((s, k) => [s, l.planeLoss[k] ?? null]), connectNulls: false, symbolSize: 5, lineStyle: { width: 1.8, type: 'dashed', color: pal.val }, itemStyle: { color: pal.val } },
+      {
+        name: 'true loss at the checkpoint',
+        type: 'line',
+        data: l.steps.map((s, k) => [s, l.trueLoss[k]!]),
+        symbolSize: 5,
+        lineStyle: { width: 1.8, color: pal.train },
+        itemStyle: { color: pal.train },
+      },
+      {
+        name: "plane's loss at its projection",
+        type: 'line',
+        data: l.steps.map((s, k) => [s, l.planeLoss[k] ?? null]),
+        connectNulls: false,
+        symbolSize: 5,
+        lineStyle: { width: 1.8, type: 'dashed', color: pal.val },
+        itemStyle: { color: pal.val },
+      },
     ],
   };
 }
 
 /** 3D surface (echarts-gl): z = log10 loss over (α, β), rotatable. Rows in order of β, α ascending in each, as the
  *  surface series expects. The option holds echarts-gl components, so only the 3D view may render it. */
-export function buildLandscapeSurfaceOption(view: LandscapeView, opts: LandscapeFigureOptions & { split?: LandscapeSplit } = {}): EChartsOption {
+export function buildLandscapeSurfaceOption(
+  view: LandscapeView,
+  opts: LandscapeFigureOptions & { split?: LandscapeSplit } = {},
+): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const split = opts.split ?? 'train';
   const g = surfaceGrid(view, split);
@@ -235,7 +343,14 @@ export function buildLandscapeSurfaceOption(view: LandscapeView, opts: Landscape
   g.values.forEach((row, j) => row.forEach((v, i) => data.push([g.xs[i]!, g.ys[j]!, v])));
   const [lo, hi] = finiteRange(data.map((d) => d[2]));
   const [d1, d2] = view.directions;
-  const axis3 = (name: string) => ({ type: 'value', name, nameTextStyle: { color: pal.text, fontSize: 13 }, axisLabel: { color: pal.text, formatter: fmt }, axisLine: { lineStyle: { color: pal.axis } }, splitLine: { lineStyle: { color: pal.split } } });
+  const axis3 = (name: string) => ({
+    type: 'value',
+    name,
+    nameTextStyle: { color: pal.text, fontSize: 13 },
+    axisLabel: { color: pal.text, formatter: fmt },
+    axisLine: { lineStyle: { color: pal.axis } },
+    splitLine: { lineStyle: { color: pal.split } },
+  });
   const option: Record<string, unknown> = {
     backgroundColor: pal.background,
     animation: false,
@@ -249,12 +364,37 @@ export function buildLandscapeSurfaceOption(view: LandscapeView, opts: Landscape
       subtextStyle: { fontSize: 12, color: pal.text, lineHeight: 16 },
     },
     tooltip: {},
-    visualMap: { min: lo, max: hi === lo ? lo + 1 : hi, dimension: 2, calculable: false, right: 8, top: 'middle', itemHeight: 160, text: mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo), textStyle: { color: pal.text, fontSize: 12 }, inRange: { color: VIRIDIS } },
+    visualMap: {
+      min: lo,
+      max: hi === lo ? lo + 1 : hi,
+      dimension: 2,
+      calculable: false,
+      right: 8,
+      top: 'middle',
+      itemHeight: 160,
+      text: mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo),
+      textStyle: { color: pal.text, fontSize: 12 },
+      inRange: { color: VIRIDIS },
+    },
     xAxis3D: axis3('α'),
     yAxis3D: axis3('β'),
     zAxis3D: axis3(`log10 ${SPLIT_LABEL[split]} loss`),
-    grid3D: { viewControl: { projection: 'perspective', autoRotate: false, distance: 220 }, boxWidth: 100, boxDepth: 100, boxHeight: 60, light: { main: { intensity: 1.1 }, ambient: { intensity: 0.4 } } },
-    series: [{ type: 'surface', name: `log10 ${SPLIT_LABEL[split]} loss`, data, shading: 'color', wireframe: { show: true, lineStyle: { color: 'rgba(0,0,0,0.25)', width: 0.5 } } }],
+    grid3D: {
+      viewControl: { projection: 'perspective', autoRotate: false, distance: 220 },
+      boxWidth: 100,
+      boxDepth: 100,
+      boxHeight: 60,
+      light: { main: { intensity: 1.1 }, ambient: { intensity: 0.4 } },
+    },
+    series: [
+      {
+        type: 'surface',
+        name: `log10 ${SPLIT_LABEL[split]} loss`,
+        data,
+        shading: 'color',
+        wireframe: { show: true, lineStyle: { color: 'rgba(0,0,0,0.25)', width: 0.5 } },
+      },
+    ],
   };
   return option as EChartsOption;
 }

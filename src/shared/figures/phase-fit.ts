@@ -32,9 +32,18 @@ export function phaseFitGroups(view: SweepView): PhaseFitGroup[] | null {
       if (t4s.length) points.push([100 * Number(view.axes[rAxis]!.values[c.index[rAxis]!]), t4s.reduce((a, b) => a + b, 0) / t4s.length]);
     }
     points.sort((a, b) => a[0] - b[0]);
-    if (new Set(points.map((p) => p[0])).size < 4) return { label, points, fit: null, note: `${points.length} training fractions generalised; the fit needs 4` };
+    if (new Set(points.map((p) => p[0])).size < 4)
+      return { label, points, fit: null, note: `${points.length} training fractions generalised; the fit needs 4` };
     try {
-      return { label, points, fit: fitPowerLaw(points.map((p) => p[0]), points.map((p) => p[1])), note: null };
+      return {
+        label,
+        points,
+        fit: fitPowerLaw(
+          points.map((p) => p[0]),
+          points.map((p) => p[1]),
+        ),
+        note: null,
+      };
     } catch (e) {
       return { label, points, fit: null, note: (e as Error).message };
     }

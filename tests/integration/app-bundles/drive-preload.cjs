@@ -6,11 +6,19 @@ const listeners = [];
 const invoked = [];
 const electron = {
   contextBridge: { exposeInMainWorld: (key, api) => (exposed[key] = api) },
-  webUtils: { getPathForFile: () => { throw new Error('not a File of a real drop'); } },
+  webUtils: {
+    getPathForFile: () => {
+      throw new Error('not a File of a real drop');
+    },
+  },
   ipcRenderer: {
     invoke: async (...args) => (invoked.push(args), { ok: true, result: 'from main' }),
     on: (channel, listener) => listeners.push([channel, listener]),
-    removeListener: (channel, listener) => listeners.splice(listeners.findIndex(([, l]) => l === listener), 1),
+    removeListener: (channel, listener) =>
+      listeners.splice(
+        listeners.findIndex(([, l]) => l === listener),
+        1,
+      ),
   },
 };
 const required = [];

@@ -36,7 +36,8 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   const rank = bytes[3]!;
   if (rank < 1) throw new DatasetError(`${file}: IDX rank 0 (no dimensions)`);
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) throw new DatasetError(`${file}: truncated header: ${rank} dimensions need ${headerBytes} bytes, the file has ${bytes.length}`);
+  if (bytes.length < headerBytes)
+    throw new DatasetError(`${file}: truncated header: ${rank} dimensions need ${headerBytes} bytes, the file has ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
@@ -48,7 +49,8 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
         `(${Math.floor((bytes.length - headerBytes) / type.size)} of ${count} values)`,
     );
   }
-  if (bytes.length > expected) throw new DatasetError(`${file}: ${bytes.length - expected} bytes after the ${dims.join('×')} values the header declares`);
+  if (bytes.length > expected)
+    throw new DatasetError(`${file}: ${bytes.length - expected} bytes after the ${dims.join('×')} values the header declares`);
   if (code === 0x08) return { type: type.name, dims, data: bytes.subarray(headerBytes, expected) };
   const data = new Float64Array(count);
   for (let i = 0, at = headerBytes; i < count; i++, at += type.size) {
@@ -103,7 +105,9 @@ export function readImagePair(imagesFile: string, labelsFile: string, classes = 
   const lab = readIdx(labelsFile);
   if (img.dims.length !== 3) {
     const hint = img.dims.length === 1 ? ' (it looks like a labels file: are the two files swapped?)' : '';
-    throw new DatasetError(`${imagesFile}: an images file must have 3 dimensions (count × rows × cols), this one has ${img.dims.length}${hint}`);
+    throw new DatasetError(
+      `${imagesFile}: an images file must have 3 dimensions (count × rows × cols), this one has ${img.dims.length}${hint}`,
+    );
   }
   if (lab.dims.length !== 1) {
     const hint = lab.dims.length === 3 ? ' (it looks like an images file: are the two files swapped?)' : '';

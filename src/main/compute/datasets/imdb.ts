@@ -14,7 +14,12 @@ export interface Review {
 }
 
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().replace(/<br\s*\/?>/g, ' ').match(/[a-z0-9]+(?:'[a-z0-9]+)*/g) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/<br\s*\/?>/g, ' ')
+      .match(/[a-z0-9]+(?:'[a-z0-9]+)*/g) ?? []
+  );
 }
 
 function listReviews(dir: string): string[] {
@@ -25,7 +30,9 @@ function listReviews(dir: string): string[] {
     throw new DatasetError(`${dir}: no such folder (an aclImdb folder holds train/pos, train/neg, test/pos and test/neg)`);
   }
   if (!st.isDirectory()) throw new DatasetError(`${dir}: not a folder`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
   if (files.length === 0) throw new DatasetError(`${dir}: no .txt reviews in this folder`);
   return files.map((f) => join(dir, f));
 }
@@ -34,7 +41,10 @@ function listReviews(dir: string): string[] {
 export function readAclImdb(root: string): Review[] {
   const out: Review[] = [];
   for (const part of ['train', 'test'])
-    for (const [sub, label] of [['pos', 1], ['neg', 0]] as const)
+    for (const [sub, label] of [
+      ['pos', 1],
+      ['neg', 0],
+    ] as const)
       for (const file of listReviews(join(root, part, sub))) {
         let text: string;
         try {
@@ -59,7 +69,10 @@ export function buildVocabulary(reviews: Review[], size: number): Map<string, nu
 
 /** The kept words' ids, cut to the first maxLen and left-padded with 0 (so the last position is the review's end). */
 export function encodeReview(words: string[], vocab: Map<string, number>, maxLen: number): Int32Array {
-  const ids = words.map((w) => vocab.get(w)).filter((id): id is number => id !== undefined).slice(0, maxLen);
+  const ids = words
+    .map((w) => vocab.get(w))
+    .filter((id): id is number => id !== undefined)
+    .slice(0, maxLen);
   const out = new Int32Array(maxLen);
   out.set(ids, maxLen - ids.length);
   return out;

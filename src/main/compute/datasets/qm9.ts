@@ -40,7 +40,19 @@ export function graphFromSmiles(smiles: string): Graph {
 }
 
 /** Covalent radii (Å, Cordero et al. 2008); a bond is two atoms closer than 1.15 × the sum of their radii. */
-const RADII: Record<string, number> = { H: 0.31, C: 0.76, N: 0.71, O: 0.66, F: 0.57, S: 1.05, Cl: 1.02, P: 1.07, B: 0.84, Br: 1.2, I: 1.39 };
+const RADII: Record<string, number> = {
+  H: 0.31,
+  C: 0.76,
+  N: 0.71,
+  O: 0.66,
+  F: 0.57,
+  S: 1.05,
+  Cl: 1.02,
+  P: 1.07,
+  B: 0.84,
+  Br: 1.2,
+  I: 1.39,
+};
 const BOND_TOLERANCE = 1.15;
 
 export function graphFromAtoms(atoms: { element: string; x: number; y: number; z: number }[], file: string): Graph {
@@ -88,16 +100,25 @@ export function parseQm9Xyz(text: string, file: string, property: string): Molec
   const lines = text.split(/\r?\n/);
   const n = Number(lines[0]?.trim());
   if (!Number.isInteger(n) || n < 1) throw new DatasetError(`${file}:1: expected the number of atoms, found "${lines[0] ?? ''}"`);
-  if (lines.length < n + 2) throw new DatasetError(`${file}: truncated: ${n} atoms announced, but the file has ${Math.max(0, lines.length - 2)} lines after the header`);
+  if (lines.length < n + 2)
+    throw new DatasetError(
+      `${file}: truncated: ${n} atoms announced, but the file has ${Math.max(0, lines.length - 2)} lines after the header`,
+    );
   const props = lines[1]!.trim().split(/\s+/);
   const p = XYZ_PROPERTIES.indexOf(property);
   if (p < 0) throw new DatasetError(`${file}: task.targetColumn "${property}" is not a QM9 .xyz property (${XYZ_PROPERTIES.join(', ')})`);
-  if (props.length < 2 + XYZ_PROPERTIES.length) throw new DatasetError(`${file}:2: expected "gdb <id>" and ${XYZ_PROPERTIES.length} properties, found ${props.length} fields`);
+  if (props.length < 2 + XYZ_PROPERTIES.length)
+    throw new DatasetError(`${file}:2: expected "gdb <id>" and ${XYZ_PROPERTIES.length} properties, found ${props.length} fields`);
   const target = xyzNumber(props[2 + p]!, file, 2, property);
   const atoms = lines.slice(2, 2 + n).map((l, k) => {
     const f = l.trim().split(/\s+/);
     if (f.length < 4) throw new DatasetError(`${file}:${k + 3}: expected "element x y z", found "${l}"`);
-    return { element: f[0]!, x: xyzNumber(f[1]!, file, k + 3, 'x'), y: xyzNumber(f[2]!, file, k + 3, 'y'), z: xyzNumber(f[3]!, file, k + 3, 'z') };
+    return {
+      element: f[0]!,
+      x: xyzNumber(f[1]!, file, k + 3, 'x'),
+      y: xyzNumber(f[2]!, file, k + 3, 'y'),
+      z: xyzNumber(f[3]!, file, k + 3, 'z'),
+    };
   });
   return { source: file, graph: graphFromAtoms(atoms, file), target };
 }
@@ -119,8 +140,7 @@ function csvFields(line: string): string[] {
     else if (c === ',') {
       out.push(cur);
       cur = '';
-    }
-    else cur += c;
+    } else cur += c;
   }
   out.push(cur);
   return out.map((f) => f.trim());
@@ -174,7 +194,9 @@ export function readQm9(path: string, smilesColumn: string, targetColumn: string
     }
   };
   if (!st.isDirectory()) return parseQm9Csv(read(path), path, smilesColumn, targetColumn);
-  const files = readdirSync(path).filter((f) => f.endsWith('.xyz')).sort();
+  const files = readdirSync(path)
+    .filter((f) => f.endsWith('.xyz'))
+    .sort();
   if (!files.length) throw new DatasetError(`${path}: no .xyz files in this folder`);
   return files.map((f) => parseQm9Xyz(read(join(path, f)), join(path, f), targetColumn));
 }

@@ -61,7 +61,9 @@ export function parseSmiles(s: string): SmilesMolecule {
     } else if (ch === '[') {
       const end = s.indexOf(']', i);
       if (end < 0) fail('unclosed [');
-      const m = /^(\d*)([A-Z][a-z]?|[bcnops]|se|as)(@{1,2}(?:TH\d|AL\d|SP\d|TB\d+|OH\d+)?)?(H\d?)?([+-]+\d*)?(:\d+)?$/.exec(s.slice(i + 1, end));
+      const m = /^(\d*)([A-Z][a-z]?|[bcnops]|se|as)(@{1,2}(?:TH\d|AL\d|SP\d|TB\d+|OH\d+)?)?(H\d?)?([+-]+\d*)?(:\d+)?$/.exec(
+        s.slice(i + 1, end),
+      );
       if (!m) fail(`cannot read the bracket atom [${s.slice(i + 1, end)}]`);
       const sym = m![2]!;
       const aromatic = sym === sym.toLowerCase();

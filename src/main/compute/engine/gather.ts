@@ -32,4 +32,3 @@ export function gatherRows(table: tf.Tensor2D, ix: RowIndex): tf.Tensor2D {
   });
   return f(table) as tf.Tensor2D;
 }
-

@@ -132,7 +132,11 @@ const GRADS: Grad[] = [
     saveAllInputs: true,
     gradFunc: (dy, saved, attrs) => {
       const axis = tf.util.parseAxisParam(attrs.axis as number, saved[0]!.shape)[0]!;
-      const parts = tf.split(one(dy), saved.map((t) => t.shape[axis]!), axis);
+      const parts = tf.split(
+        one(dy),
+        saved.map((t) => t.shape[axis]!),
+        axis,
+      );
       // one entry per input, in order (the engine reads the gradients of a list input by index)
       return parts.map((p) => () => p) as unknown as Record<string, () => tf.Tensor>;
     },

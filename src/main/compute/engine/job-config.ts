@@ -7,6 +7,12 @@ import type { ComputeToHost } from '../../protocol/messages';
 export function jobConfig(runId: number, config: unknown, send: (m: ComputeToHost) => void): RunConfig | null {
   const parsed = RunConfigSchema.safeParse(config);
   if (parsed.success) return parsed.data;
-  send({ type: 'error', runId, message: `invalid run config: ${problemsFromZod(parsed.error).map((p) => formatProblem(p)).join('; ')}` });
+  send({
+    type: 'error',
+    runId,
+    message: `invalid run config: ${problemsFromZod(parsed.error)
+      .map((p) => formatProblem(p))
+      .join('; ')}`,
+  });
   return null;
 }

@@ -8,7 +8,19 @@ import { MLP_KERNEL_WASM } from './mlp-kernel-wasm';
 
 interface Kernels {
   memory: WebAssembly.Memory;
-  gemm(a: number, ars: number, aks: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number, acc: number): void;
+  gemm(
+    a: number,
+    ars: number,
+    aks: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    m: number,
+    n: number,
+    k: number,
+    acc: number,
+  ): void;
   gatherSum(out: number, tab: number, ld: number, idx: number, L: number, m: number, bias: number, quads: number, relu: number): void;
   biasAct(x: number, ld: number, m: number, bias: number, quads: number, relu: number): void;
   reluGrad(g: number, h: number, count: number): void;
@@ -180,7 +192,8 @@ export class MlpKernel {
       k.biasAct(l.h, l.ld, m, l.b, l.ld / 4, j < layers.length - 1 ? 1 : 0);
     }
     // loss; the logits become the gradient of Σ loss with respect to them
-    const lossSum = s.loss === 'mse' ? k.mseOneHot(last.h, last.ld, m, C, this.rows.labels) : k.softmaxXent(last.h, last.ld, m, C, this.rows.labels);
+    const lossSum =
+      s.loss === 'mse' ? k.mseOneHot(last.h, last.ld, m, C, this.rows.labels) : k.softmaxXent(last.h, last.ld, m, C, this.rows.labels);
     // backward through the dense layers: dW = h_{k−1}ᵀ·g (blocks of rows), db = Σ g, g ← (g·W_kᵀ) ⊙ relu′
     let g = last.h;
     let spare = 0;

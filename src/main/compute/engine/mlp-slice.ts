@@ -48,7 +48,12 @@ export function basisRows(directions: number): number {
   return (P * (P + 1)) / 2 + P;
 }
 
-export function sliceForward(L: MlpLayout, centre: Float32Array[], dirs: Float32Array[][], indexOf: (input: ModelInput) => SlotIndex): SliceForward {
+export function sliceForward(
+  L: MlpLayout,
+  centre: Float32Array[],
+  dirs: Float32Array[][],
+  indexOf: (input: ModelInput) => SlotIndex,
+): SliceForward {
   const parts = [centre, ...dirs];
   const P = parts.length;
   const [first, ...later] = L.layers;
@@ -86,7 +91,8 @@ export function sliceForward(L: MlpLayout, centre: Float32Array[], dirs: Float32
 
   function logits(coefs: number[][], input: ModelInput): tf.Tensor2D {
     const K = coefs.length;
-    for (const c of coefs) if (c.length !== dirs.length) throw new Error(`sliceForward: ${c.length} coefficients for a slice of ${dirs.length} directions`);
+    for (const c of coefs)
+      if (c.length !== dirs.length) throw new Error(`sliceForward: ${c.length} coefficients for a slice of ${dirs.length} directions`);
     const g = basis(input);
     const n = g.shape[1] / d;
     const U = new Float32Array(K * m);
@@ -102,9 +108,21 @@ export function sliceForward(L: MlpLayout, centre: Float32Array[], dirs: Float32
       const h = activate(tf.matMul(tf.tensor2d(U, [K, m]), g), L.activation).dataSync() as Float32Array;
       let hs = coefs.map((_, k) => tf.tensor2d(h.subarray(k * n * d, (k + 1) * n * d), [n, d]));
       later.forEach((layer, i) => {
-        const at = (j: number, c: number[]) => tf.tensor(pointParam(centre[j]!, dirs.map((dj) => dj[j]!), c), L.shapes[j]);
+        const at = (j: number, c: number[]) =>
+          tf.tensor(
+            pointParam(
+              centre[j]!,
+              dirs.map((dj) => dj[j]!),
+              c,
+            ),
+            L.shapes[j],
+          );
         hs = hs.map((x, k) => {
-          const y = tf.fused.matMul({ a: x, b: at(layer.w, coefs[k]!) as tf.Tensor2D, bias: at(layer.b, coefs[k]!) as tf.Tensor1D }) as tf.Tensor2D;
+          const y = tf.fused.matMul({
+            a: x,
+            b: at(layer.w, coefs[k]!) as tf.Tensor2D,
+            bias: at(layer.b, coefs[k]!) as tf.Tensor1D,
+          }) as tf.Tensor2D;
           return i === later.length - 1 ? y : activate(y, L.activation);
         });
       });

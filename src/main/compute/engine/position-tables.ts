@@ -50,7 +50,8 @@ export function slotIndex(tokens: Int32Array, rows: number, seqLen: number, voca
 export function positionTables(embed: tf.Tensor2D, w: tf.Tensor2D, seqLen: number, product: typeof matMul = matMul): tf.Tensor2D {
   const [V, e] = embed.shape;
   const d = w.shape[1];
-  if (w.shape[0] !== seqLen * e) throw new Error(`positionTables: weight has ${w.shape[0]} rows, ${seqLen} positions of ${e} need ${seqLen * e}`);
+  if (w.shape[0] !== seqLen * e)
+    throw new Error(`positionTables: weight has ${w.shape[0]} rows, ${seqLen} positions of ${e} need ${seqLen * e}`);
   const side = seqLen === 1 ? w : tf.reshape(tf.transpose(tf.reshape(w, [seqLen, e, d]), [1, 0, 2]), [e, seqLen * d]);
   return tf.reshape(product(embed, side as tf.Tensor2D), [V * seqLen, d]) as tf.Tensor2D;
 }
@@ -93,7 +94,13 @@ function differentiableGrads(dy: tf.Tensor2D, ix: SlotIndex, d: number): tf.Tens
   const columns = [...ix.varying, ...ix.constant.map((s) => new Int32Array(ix.rows).fill(s))];
   const slots = new Int32Array(ix.rows * columns.length);
   columns.forEach((col, i) => slots.set(col, i * ix.rows));
-  const updates = columns.length === 1 ? dy : tf.concat(columns.map(() => dy), 0);
+  const updates =
+    columns.length === 1
+      ? dy
+      : tf.concat(
+          columns.map(() => dy),
+          0,
+        );
   const dt = tf.scatterND(tf.tensor2d(slots, [slots.length, 1], 'int32'), updates, [ix.tableRows, d]);
   return [dt, tf.sum(dy, 0)];
 }

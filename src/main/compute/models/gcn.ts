@@ -15,7 +15,9 @@ export interface GcnShape {
 
 export function createGcn(cfg: GcnModelConfig, shape: GcnShape, rng: Rng): Model {
   const ps = new ParamSet(rng);
-  const convs = Array.from({ length: cfg.layers }, (_, i) => linearParams(ps, `conv.${i}`, i === 0 ? shape.featureDim : cfg.hidden, cfg.hidden, true));
+  const convs = Array.from({ length: cfg.layers }, (_, i) =>
+    linearParams(ps, `conv.${i}`, i === 0 ? shape.featureDim : cfg.hidden, cfg.hidden, true),
+  );
   const head = linearParams(ps, 'head', cfg.hidden, shape.outDim, true);
 
   function forward(input: ModelInput): tf.Tensor2D {
@@ -25,7 +27,11 @@ export function createGcn(cfg: GcnModelConfig, shape: GcnShape, rng: Rng): Model
     let h: tf.Tensor3D = g.x;
     let width = F;
     for (const conv of convs) {
-      const hw = tf.reshape(linear(tf.reshape(h, [B * M, width]) as tf.Tensor2D, { w: conv.w, b: null }), [B, M, cfg.hidden]) as tf.Tensor3D;
+      const hw = tf.reshape(linear(tf.reshape(h, [B * M, width]) as tf.Tensor2D, { w: conv.w, b: null }), [
+        B,
+        M,
+        cfg.hidden,
+      ]) as tf.Tensor3D;
       h = tf.relu(tf.add(tf.matMul(g.adj, hw), conv.b!)) as tf.Tensor3D; // Â·(H·W) + b
       width = cfg.hidden;
     }

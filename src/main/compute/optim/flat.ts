@@ -79,13 +79,14 @@ export abstract class FlatOptimizer {
       const { next: ruled, slots } = this.rule(base, g, lr);
       let next = ruled;
       if (extras.noise) next = tf.add(next, extras.noise);
-      if (extras.targetNorm && extras.targetNorm > 0)
-        next = tf.mul(next, tf.div(extras.targetNorm, tf.sqrt(tf.sum(tf.square(next)))));
+      if (extras.targetNorm && extras.targetNorm > 0) next = tf.mul(next, tf.div(extras.targetNorm, tf.sqrt(tf.sum(tf.square(next)))));
       for (const [name, value] of Object.entries(slots)) this.slots[name]!.assign(value as tf.Tensor1D);
       const parts = this.params.length === 1 ? [next] : tf.split(next, this.sizes);
       this.params.forEach((p, i) => p.variable.assign(tf.reshape(parts[i]!, p.variable.shape)));
       if (extras.measure)
-        measured = tf.keep(tf.stack([gNorm!, tf.sum(tf.mul(theta, next)), tf.sum(tf.square(theta)), tf.sum(tf.square(next))]) as tf.Tensor1D);
+        measured = tf.keep(
+          tf.stack([gNorm!, tf.sum(tf.mul(theta, next)), tf.sum(tf.square(theta)), tf.sum(tf.square(next))]) as tf.Tensor1D,
+        );
     });
     return measured;
   }

@@ -70,7 +70,8 @@ export function layerActivations(config: RunConfig, model: Model, shape: Shape, 
       const dh = d / H;
       let x = tf.reshape(tf.add(tf.reshape(tokens(), [B, L, d]), p('pos.weight')), [B * L, d]) as tf.Tensor2D;
       out.push(['embed', tf.reshape(x, [B, L * d]) as tf.Tensor2D]);
-      const norm = (t: tf.Tensor2D, name: string) => (m.layerNorm ? layerNorm(t, p(`${name}.weight`) as tf.Variable, p(`${name}.bias`) as tf.Variable) : t);
+      const norm = (t: tf.Tensor2D, name: string) =>
+        m.layerNorm ? layerNorm(t, p(`${name}.weight`) as tf.Variable, p(`${name}.bias`) as tf.Variable) : t;
       const mask = new Float32Array(L * L);
       for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) mask[i * L + j] = -1e9;
       const heads = (t: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(t, [B, L, H, dh]), [0, 2, 1, 3]), [B * H, L, dh]) as tf.Tensor3D;
@@ -128,7 +129,11 @@ export function layerActivations(config: RunConfig, model: Model, shape: Shape, 
       let x: tf.Tensor3D = g.x;
       let width = F;
       for (let i = 0; i < m.layers; i++) {
-        const xw = tf.reshape(tf.matMul(tf.reshape(x, [B * M, width]), p(`conv.${i}.weight`) as tf.Tensor2D), [B, M, m.hidden]) as tf.Tensor3D;
+        const xw = tf.reshape(tf.matMul(tf.reshape(x, [B * M, width]), p(`conv.${i}.weight`) as tf.Tensor2D), [
+          B,
+          M,
+          m.hidden,
+        ]) as tf.Tensor3D;
         x = tf.relu(tf.add(tf.matMul(g.adj, xw), p(`conv.${i}.bias`))) as tf.Tensor3D;
         width = m.hidden;
         out.push([`conv.${i}`, pool(x)]);

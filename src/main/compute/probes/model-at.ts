@@ -49,7 +49,9 @@ export function buildProbeModel(config: RunConfig): ProbeModel {
         const blob = byName.get(p.name);
         if (!blob) throw new Error(`checkpoint has no parameter "${p.name}" (was it written for another model?)`);
         if (blob.shape.join('x') !== p.variable.shape.join('x'))
-          throw new Error(`checkpoint parameter "${p.name}" has shape [${blob.shape.join(', ')}], the model expects [${p.variable.shape.join(', ')}]`);
+          throw new Error(
+            `checkpoint parameter "${p.name}" has shape [${blob.shape.join(', ')}], the model expects [${p.variable.shape.join(', ')}]`,
+          );
         tf.tidy(() => p.variable.assign(tf.tensor(blob.data, blob.shape)));
       }
     },

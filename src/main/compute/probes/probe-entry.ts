@@ -14,11 +14,15 @@ export async function handleProbe(
   if (!config) return false;
   try {
     const backend = await initBackend(config.backend);
-    await runProbe({ ...msg.request, config }, {
-      info: (dim, excluded) => io.send({ type: 'probe-info', runId, backend: backend.backend, dim, excluded }),
-      progress: (done, total, message) => io.send({ type: 'probe-progress', runId, done, total, message }),
-      point: (result) => io.send({ type: 'probe-point', runId, result }),
-    }, io.cancelled);
+    await runProbe(
+      { ...msg.request, config },
+      {
+        info: (dim, excluded) => io.send({ type: 'probe-info', runId, backend: backend.backend, dim, excluded }),
+        progress: (done, total, message) => io.send({ type: 'probe-progress', runId, done, total, message }),
+        point: (result) => io.send({ type: 'probe-point', runId, result }),
+      },
+      io.cancelled,
+    );
     io.send({ type: 'probe-done', runId, reason: 'completed' });
     return true;
   } catch (e) {

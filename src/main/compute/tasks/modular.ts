@@ -49,9 +49,9 @@ export function applyOp(op: ModularOp, a: number, b: number, p: number): number 
     case 'x^2+xy+y^2+x':
       return (aa + ab + bb + a) % p;
     case 'x^3+xy':
-      return ((aa * a) % p + ab) % p;
+      return (((aa * a) % p) + ab) % p;
     case 'x^3+xy^2+y':
-      return ((aa * a) % p + ((a * bb) % p) + b) % p;
+      return (((aa * a) % p) + ((a * bb) % p) + b) % p;
   }
 }
 

@@ -16,7 +16,10 @@ export function permutations(n: number): number[][] {
     }
     rest.forEach((x, i) => rec([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)]));
   };
-  rec([], Array.from({ length: n }, (_, i) => i));
+  rec(
+    [],
+    Array.from({ length: n }, (_, i) => i),
+  );
   return out;
 }
 
@@ -47,9 +50,7 @@ export interface PermutationDataset extends TaskDataset {
 export function allPermEquations(op: PermutationOp, elements: number[][]): Equation[] {
   const index = new Map(elements.map((e, i) => [permName(e), i]));
   const out: Equation[] = [];
-  elements.forEach((a, ia) =>
-    elements.forEach((b, ib) => out.push({ a: ia, b: ib, c: index.get(permName(applyPermOp(op, a, b)))! })),
-  );
+  elements.forEach((a, ia) => elements.forEach((b, ib) => out.push({ a: ia, b: ib, c: index.get(permName(applyPermOp(op, a, b)))! })));
   return out;
 }
 

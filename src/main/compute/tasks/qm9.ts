@@ -17,7 +17,9 @@ export function buildQm9Dataset(t: Qm9Task): SampleDataset {
   const testPool = order.slice(0, nTest).map((i) => all[i]!);
   const pool = order.slice(nTest).map((i) => all[i]!);
   if (t.trainSize > pool.length)
-    throw new DatasetError(`task.trainSize is ${t.trainSize}, but ${t.path} has only ${pool.length} molecules outside the ${nTest} held back for testing`);
+    throw new DatasetError(
+      `task.trainSize is ${t.trainSize}, but ${t.path} has only ${pool.length} molecules outside the ${nTest} held back for testing`,
+    );
   const train = pool.slice(0, t.trainSize);
   const mean = train.reduce((s, m) => s + m.target, 0) / train.length;
   const std = Math.sqrt(train.reduce((s, m) => s + (m.target - mean) ** 2, 0) / train.length) || 1;

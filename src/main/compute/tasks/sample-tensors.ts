@@ -177,7 +177,10 @@ export class SampleData {
     else {
       const per = Math.max(1, Math.floor(CACHE_FLOATS / Math.max(1, inputFloats(split, 1))));
       for (let start = 0; start < split.size; start += per) {
-        const b = encodeSamples(split, Int32Array.from({ length: Math.min(per, split.size - start) }, (_, i) => start + i));
+        const b = encodeSamples(
+          split,
+          Int32Array.from({ length: Math.min(per, split.size - start) }, (_, i) => start + i),
+        );
         add(b);
         disposeSampleBatch(b);
       }

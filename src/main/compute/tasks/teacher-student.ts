@@ -6,7 +6,14 @@ import { Rng, deriveSeed } from '../engine/rng';
 import type { SampleDataset, SampleSplit } from './samples';
 
 export function teacherSpec(t: TeacherStudentTask): TeacherSpec {
-  return { inputDim: t.inputDim, outputDim: t.outputDim, width: t.teacherWidth, depth: t.teacherDepth, activation: t.teacherActivation, seed: t.teacherSeed };
+  return {
+    inputDim: t.inputDim,
+    outputDim: t.outputDim,
+    width: t.teacherWidth,
+    depth: t.teacherDepth,
+    activation: t.teacherActivation,
+    seed: t.teacherSeed,
+  };
 }
 
 export function buildTeacherStudentDataset(t: TeacherStudentTask): SampleDataset {
@@ -15,7 +22,12 @@ export function buildTeacherStudentDataset(t: TeacherStudentTask): SampleDataset
   const rng = new Rng(deriveSeed(t.dataSeed, 0xda7a));
   const split = (n: number): SampleSplit => {
     const s = teacherSamples(teacher, spec, n, rng);
-    return { size: n, inputs: { kind: 'dense', dim: t.inputDim, values: s.inputs }, targets: s.outputs, labels: new Int32Array(n).fill(-1) };
+    return {
+      size: n,
+      inputs: { kind: 'dense', dim: t.inputDim, values: s.inputs },
+      targets: s.outputs,
+      labels: new Int32Array(n).fill(-1),
+    };
   };
   const train = split(t.trainSize);
   const val = split(t.testSize);

@@ -85,13 +85,25 @@ function sparseTargets(targets: tf.Tensor2D): SparseTargets {
  * Per row of the logits z and their softmax, on the host: the cross-entropy summed over rows and, when
  * `labels` is given, how many rows have their label as the first maximal logit (tf.argMax's choice).
  */
-function softmaxPass(z: tf.Tensor2D, probs: tf.Tensor2D, t: SparseTargets, labels: Int32Array | null): { lossSum: number; correct: number } {
+function softmaxPass(
+  z: tf.Tensor2D,
+  probs: tf.Tensor2D,
+  t: SparseTargets,
+  labels: Int32Array | null,
+): { lossSum: number; correct: number } {
   const [n, c] = z.shape;
   return softmaxRows(z.dataSync() as Float32Array, probs.dataSync() as Float32Array, n, c, t, labels);
 }
 
 /** softmaxPass on host rows: logits zs and their softmax p, both [n, c] row-major. */
-function softmaxRows(zs: Float32Array, p: Float32Array, n: number, c: number, t: SparseTargets, labels: Int32Array | null): { lossSum: number; correct: number } {
+function softmaxRows(
+  zs: Float32Array,
+  p: Float32Array,
+  n: number,
+  c: number,
+  t: SparseTargets,
+  labels: Int32Array | null,
+): { lossSum: number; correct: number } {
   let lossSum = 0;
   let correct = 0;
   for (let r = 0; r < n; r++) {
@@ -184,7 +196,12 @@ export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, clas
  * them (cross-entropy: one Softmax kernel then the same host pass per block; MSE: the same per-row sum; accuracy: the
  * first maximal logit). Cached splits only (the batched path is for splits that fit in memory at once).
  */
-export function evaluateSplitMany(logitsOf: (input: ModelInput) => tf.Tensor2D, K: number, s: SplitTensors, kind: LossKind = 'cross-entropy'): SplitScore[] {
+export function evaluateSplitMany(
+  logitsOf: (input: ModelInput) => tf.Tensor2D,
+  K: number,
+  s: SplitTensors,
+  kind: LossKind = 'cross-entropy',
+): SplitScore[] {
   const b = s.cached;
   if (!b) throw new Error(`evaluateSplitMany: the split of ${s.size} rows is not cached (evaluate it one parameter set at a time)`);
   const n = s.size;
@@ -214,4 +231,3 @@ export function evaluateSplitMany(logitsOf: (input: ModelInput) => tf.Tensor2D, 
   });
   return out;
 }
-

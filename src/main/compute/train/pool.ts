@@ -196,7 +196,8 @@ export class GradientPool {
     const ownRows = this.own.input.batch;
     const { value, grads } = share(this.own);
     for (const m of this.members) {
-      if (!waitUntil(m.views.ctrl, CTRL.done, this.request, WAIT_MS)) throw new Error(`gradient worker did not answer within ${WAIT_MS / 1000} s`);
+      if (!waitUntil(m.views.ctrl, CTRL.done, this.request, WAIT_MS))
+        throw new Error(`gradient worker did not answer within ${WAIT_MS / 1000} s`);
       if (Atomics.load(m.views.ctrl, CTRL.state) === -1) throw new Error(`gradient worker failed: ${readError(m.views)}`);
     }
     // Σ over all rows = ownRows·(own mean) + the workers' sums; then the mean over n rows
@@ -242,7 +243,10 @@ export function startGradientPool(
   if (workers < 1) return { pool: null, note: oneThread(why) };
   const pool = GradientPool.start(config, backend, workers, trainRows, paramCount, encodeOwn, execution.mlpKernel);
   if (!pool) return { pool: null, note: oneThread(`${why} asked for workers, but the gradient worker module was not found`) };
-  return { pool, note: `training step: rows split over ${workers + 1} threads (${workers} gradient worker${workers === 1 ? '' : 's'}, ${why})` };
+  return {
+    pool,
+    note: `training step: rows split over ${workers + 1} threads (${workers} gradient worker${workers === 1 ? '' : 's'}, ${why})`,
+  };
 }
 
 /** The note of a step on one thread, and why. */

@@ -37,7 +37,14 @@ export async function runTraining(config: RunConfig, opts: RunOptions): Promise<
       t.restore(opts.resume);
     }
     await t.startThreads(); // before 'started', whose notes say how the step is threaded
-    emit({ type: 'started', runId, backend, backendNotes: [...notes, t.threadsNote, ...(t.kernelNote ? [t.kernelNote] : []), ...(t.batchNote ? [t.batchNote] : [])], paramCount: t.paramCount, step: t.step });
+    emit({
+      type: 'started',
+      runId,
+      backend,
+      backendNotes: [...notes, t.threadsNote, ...(t.kernelNote ? [t.kernelNote] : []), ...(t.batchNote ? [t.batchNote] : [])],
+      paramCount: t.paramCount,
+      step: t.step,
+    });
     const end = await trainLoop(t, config.training, {
       control: opts.control,
       metrics: (step, rows) => emit({ type: 'metrics', runId, step, rows }),

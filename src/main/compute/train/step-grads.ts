@@ -34,7 +34,12 @@ export function kernelNote(model: Model, backend: string, tableTask: boolean, us
  * Σ over the batch's rows of the loss and its gradients, host arrays in `params` order (the gradient workers' form),
  * at the model's weights or at `params`.
  */
-export function kernelSums(kernel: HostGrads, b: Batch, loss: LossKind, params?: Float32Array[]): { lossSum: number; grads: Float32Array[] } {
+export function kernelSums(
+  kernel: HostGrads,
+  b: Batch,
+  loss: LossKind,
+  params?: Float32Array[],
+): { lossSum: number; grads: Float32Array[] } {
   return kernel(b.input, hostLabels(b.labels), loss, params);
 }
 

@@ -93,7 +93,8 @@ export class Trainer {
     this.batchGrads = batchGrads(this.model, kernelOf(this.model, backend, table, execution.mlpKernel), config.loss, lossOf);
     this.kernelNote = kernelNote(this.model, backend, table, execution.mlpKernel);
     const bs = config.training.batchSize;
-    this.sampler = bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
+    this.sampler =
+      bs === 'full' || bs >= ds.train.size ? null : new BatchSampler(ds.train.size, bs, deriveSeed(config.seed, STREAM_BATCHES));
     this.batchNote = bs !== 'full' && bs >= ds.train.size ? `batchSize ${fullBatchText(bs, ds.train.size)}` : null;
     // full batch: the rows may be shared with gradient worker threads (train/pool), table and sample tasks alike
     // (chooseWorkers declines minibatches: no pool, and a note that says why)
@@ -140,7 +141,8 @@ export class Trainer {
       if (clean) this.vars.forEach((v, i) => v.assign(clean[i]!));
       const list = this.vars.map((v) => grads[v.name]!);
       // 004 §4.3 update-direction noise: θ ← θ + lr·(Δθ + σε), ε ~ N(0, I) drawn on its own seeded stream.
-      const noise = o.updateNoise > 0 ? tf.tensor1d(this.updateNoise.fillNormal(new Float32Array(this.paramCount), lr * o.updateNoise)) : null;
+      const noise =
+        o.updateNoise > 0 ? tf.tensor1d(this.updateNoise.fillNormal(new Float32Array(this.paramCount), lr * o.updateNoise)) : null;
       const m = this.optimizer.step(list, lr, {
         clipNorm: o.clipGradNorm,
         noise,

@@ -1,7 +1,16 @@
 // The renderer's one way to the back end. In Electron the preload exposes `window.grokscope` (IPC); in a browser we
 // speak the same contract over a WebSocket to the server that served this page. Both throw ApiError on failure, with
 // the error code and, for invalid input, the located config problems.
-import { ApiError, type ApiClient, type EventName, type EventPayloads, type MethodInput, type MethodName, type MethodOutput, type PreloadBridge } from '../../../shared/api/contract';
+import {
+  ApiError,
+  type ApiClient,
+  type EventName,
+  type EventPayloads,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+  type PreloadBridge,
+} from '../../../shared/api/contract';
 import type { DesktopBridge } from '../../../shared/api/desktop';
 import type { ConnectionListener, ConnectionState } from './connection';
 import { takeToken } from './token';
@@ -62,8 +71,7 @@ class WsBridge implements Bridge {
 class NoTokenBridge implements Bridge {
   readonly mode = 'browser' as const;
   readonly desktop = null;
-  private static readonly message =
-    'no access token: open the address that `grokscope serve` printed (it ends in ?token=...)';
+  private static readonly message = 'no access token: open the address that `grokscope serve` printed (it ends in ?token=...)';
   call<M extends MethodName>(): Promise<MethodOutput<M>> {
     return Promise.reject(new ApiError('unauthorized', NoTokenBridge.message));
   }

@@ -8,7 +8,12 @@ import { EXPORT_SIZE, PNG_PIXEL_RATIO } from './export-size';
 
 export type ExportFormat = 'png' | 'svg';
 
-function withOffscreenChart<T>(renderer: 'canvas' | 'svg', size: { width: number; height: number }, option: EChartsOption, use: (chart: echarts.ECharts) => T): T {
+function withOffscreenChart<T>(
+  renderer: 'canvas' | 'svg',
+  size: { width: number; height: number },
+  option: EChartsOption,
+  use: (chart: echarts.ECharts) => T,
+): T {
   const div = document.createElement('div');
   div.style.cssText = `position:fixed;left:-100000px;top:0;width:${size.width}px;height:${size.height}px;pointer-events:none`;
   div.setAttribute('aria-hidden', 'true');
@@ -57,7 +62,12 @@ export function downloadBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 30_000);
 }
 
-export function exportFigure(option: EChartsOption, format: ExportFormat, filename: string, size: { width: number; height: number } = EXPORT_SIZE): void {
+export function exportFigure(
+  option: EChartsOption,
+  format: ExportFormat,
+  filename: string,
+  size: { width: number; height: number } = EXPORT_SIZE,
+): void {
   if (format === 'png') downloadBlob(dataUrlToBlob(renderPngDataUrl(option, size)), filename);
   else downloadBlob(new Blob([renderSvgString(option, size)], { type: 'image/svg+xml' }), filename);
 }

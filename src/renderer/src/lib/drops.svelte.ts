@@ -47,7 +47,19 @@ class Drops {
 
   private add(name: string, source: DropItem['source'], state: DropItem['state']): DropItem {
     const key = ++this.seq;
-    this.items.push({ key, name, state, source, kind: null, runId: null, sweepId: null, sweepRuns: 0, problems: [], message: null, pendingText: null });
+    this.items.push({
+      key,
+      name,
+      state,
+      source,
+      kind: null,
+      runId: null,
+      sweepId: null,
+      sweepRuns: 0,
+      problems: [],
+      message: null,
+      pendingText: null,
+    });
     return this.items.find((i) => i.key === key)!;
   }
 

@@ -13,7 +13,12 @@ import {
   type OneDimMode,
 } from '../../../shared/api/landscape-options';
 import { optionProblems } from '../../../shared/api/option-rules';
-import { ReducedOptionsSchema, type ReducedAxisPath, type ReducedLrScaling, type ReducedOptions } from '../../../shared/api/reduced-options';
+import {
+  ReducedOptionsSchema,
+  type ReducedAxisPath,
+  type ReducedLrScaling,
+  type ReducedOptions,
+} from '../../../shared/api/reduced-options';
 import type { LrSchedule } from '../../../shared/config/run-config';
 
 /** What the viewer draws: the three kinds of grid, 2d drawn as contours or as a 3D surface. */
@@ -133,7 +138,12 @@ export function formFromParams(p: LandscapeParams, prev: LandscapeForm): Landsca
 }
 
 /** A comma- or space-separated list of numbers; null when blank (the API's default), a problem when not numbers. */
-export function parseNumberList(text: string, name: string, rule: (v: number) => boolean, ruleText: string): { value: number[] | null; problem: string | null } {
+export function parseNumberList(
+  text: string,
+  name: string,
+  rule: (v: number) => boolean,
+  ruleText: string,
+): { value: number[] | null; problem: string | null } {
   const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
   if (parts.length === 0) return { value: null, problem: null };
   const value = parts.map(Number);
@@ -165,7 +175,14 @@ export function reducedRequest(f: ReducedForm): { options: ReducedOptions; probl
   if (f.updates !== null) options.steps = f.updates;
   const parsed = ReducedOptionsSchema.safeParse(options);
   // the panel calls a cell's optimiser updates "updates", as the CLI does
-  const named = Object.entries(parsed.success ? {} : optionProblems(parsed.error)).map(([k, m]) => `${k === 'steps' ? 'updates' : k}: ${m}`);
-  const problems = [scales.problem, values.problem, ...named, values.value && !f.axis ? 'values: choose the axis they are values of' : null];
+  const named = Object.entries(parsed.success ? {} : optionProblems(parsed.error)).map(
+    ([k, m]) => `${k === 'steps' ? 'updates' : k}: ${m}`,
+  );
+  const problems = [
+    scales.problem,
+    values.problem,
+    ...named,
+    values.value && !f.axis ? 'values: choose the axis they are values of' : null,
+  ];
   return { options, problems: problems.filter((p): p is string => p !== null) };
 }

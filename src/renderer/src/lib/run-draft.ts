@@ -33,7 +33,9 @@ import { schemaLeafPaths } from '../../../shared/config/schema-paths';
 type Num = number | null | undefined;
 
 /** A sample task's fields as form values: numbers may be empty, optional paths are '' when unset. */
-export type FormOf<T> = { [K in Exclude<keyof T, 'kind'>]-?: NonNullable<T[K]> extends number ? Num : NonNullable<T[K]> extends string ? string : T[K] };
+export type FormOf<T> = {
+  [K in Exclude<keyof T, 'kind'>]-?: NonNullable<T[K]> extends number ? Num : NonNullable<T[K]> extends string ? string : T[K];
+};
 
 /** The Omnigrok sample tasks (003), each with its own form values so switching kinds keeps what was typed. */
 export interface SampleDrafts {
@@ -70,7 +72,15 @@ export interface Draft {
   backend: BackendChoice;
   /** modular: a∘b mod p; permutation: S5 (op, p and symmetricOnce are the modular fields, permOp the S5 one) */
   taskKind: TaskConfig['kind'];
-  task: { op: ModularOp; permOp: PermutationOp; p: Num; trainFraction: Num; splitSeed: Num; symmetricOnce: boolean; encoding: 'power' | 'three-token' };
+  task: {
+    op: ModularOp;
+    permOp: PermutationOp;
+    p: Num;
+    trainFraction: Num;
+    splitSeed: Num;
+    symmetricOnce: boolean;
+    encoding: 'power' | 'three-token';
+  };
   /** fields of the sample tasks (taskKind one of SAMPLE_KINDS) */
   samples: SampleDrafts;
   modelKind: ModelConfig['kind'];
@@ -181,18 +191,18 @@ export function draftToInput(d: Draft): RunConfigInput {
     d.modelKind === 'mlp'
       ? { kind: 'mlp' as const, embedDim: n(d.mlp.embedDim), width: n(d.mlp.width), depth: n(d.mlp.depth), activation: d.mlp.activation }
       : d.modelKind === 'lstm'
-      ? { kind: 'lstm' as const, embedDim: n(d.lstm.embedDim), hidden: n(d.lstm.hidden), layers: n(d.lstm.layers) }
-      : d.modelKind === 'gcn'
-      ? { kind: 'gcn' as const, hidden: n(d.gcn.hidden), layers: n(d.gcn.layers), readout: d.gcn.readout }
-      : {
-          kind: 'transformer' as const,
-          layers: n(d.transformer.layers),
-          dModel: n(d.transformer.dModel),
-          heads: n(d.transformer.heads),
-          dMlp: n(d.transformer.dMlp),
-          layerNorm: d.transformer.layerNorm,
-          tiedEmbedding: d.transformer.tiedEmbedding,
-        };
+        ? { kind: 'lstm' as const, embedDim: n(d.lstm.embedDim), hidden: n(d.lstm.hidden), layers: n(d.lstm.layers) }
+        : d.modelKind === 'gcn'
+          ? { kind: 'gcn' as const, hidden: n(d.gcn.hidden), layers: n(d.gcn.layers), readout: d.gcn.readout }
+          : {
+              kind: 'transformer' as const,
+              layers: n(d.transformer.layers),
+              dModel: n(d.transformer.dModel),
+              heads: n(d.transformer.heads),
+              dMlp: n(d.transformer.dMlp),
+              layerNorm: d.transformer.layerNorm,
+              tiedEmbedding: d.transformer.tiedEmbedding,
+            };
   return {
     ...(d.name.trim() ? { name: d.name.trim() } : {}),
     seed: n(d.seed),

@@ -2,7 +2,14 @@
 // Each axis is a config path with explicit values, a linspace or a logspace; adding or removing a row or column
 // grows or shrinks that axis. Turned into a sweep config and checked by the same shared schema as a sweep file.
 import type { ConfigProblem } from '../../../shared/config/errors';
-import { axisValues, expandSweep, SweepConfigSchema, type SweepCell, type SweepConfig, type SweepMode } from '../../../shared/config/sweep-config';
+import {
+  axisValues,
+  expandSweep,
+  SweepConfigSchema,
+  type SweepCell,
+  type SweepConfig,
+  type SweepMode,
+} from '../../../shared/config/sweep-config';
 import { problemsFromZod } from '../../../shared/config/errors';
 
 export interface AxisDraft {
@@ -26,7 +33,14 @@ export interface SweepDraft {
   window: number;
 }
 
-export const defaultAxis = (path: string, from: number, to: number): AxisDraft => ({ path, kind: 'logspace', values: '', from, to, count: 4 });
+export const defaultAxis = (path: string, from: number, to: number): AxisDraft => ({
+  path,
+  kind: 'logspace',
+  values: '',
+  from,
+  to,
+  count: 4,
+});
 
 export function defaultSweepDraft(base: unknown): SweepDraft {
   return {

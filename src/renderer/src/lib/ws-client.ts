@@ -1,7 +1,15 @@
 // The API contract over a WebSocket (browser mode). Requests wait for their reply by id; events fan out to
 // listeners. When the socket drops it reconnects with exponential backoff and tells its listeners, so the UI can show
 // a banner and refetch what it shows once the link is back.
-import { ApiError, type ApiClient, type EventName, type EventPayloads, type MethodName, type MethodInput, type MethodOutput } from '../../../shared/api/contract';
+import {
+  ApiError,
+  type ApiClient,
+  type EventName,
+  type EventPayloads,
+  type MethodName,
+  type MethodInput,
+  type MethodOutput,
+} from '../../../shared/api/contract';
 import type { ApiErrorShape } from '../../../shared/api/types';
 import type { ConnectionListener, ConnectionState } from './connection';
 

@@ -25,7 +25,8 @@ export function runTrajectory(
   eps = 1e-12,
 ): PlaygroundTrajectory {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number ≥ 0, got ${steps}`);
-  if (!Number.isFinite(start[0]) || !Number.isFinite(start[1])) throw new RangeError(`start must be two finite numbers, got (${start[0]}, ${start[1]})`);
+  if (!Number.isFinite(start[0]) || !Number.isFinite(start[1]))
+    throw new RangeError(`start must be two finite numbers, got (${start[0]}, ${start[1]})`);
   const f = logObjective(fn, eps);
   const opt = makeOptimiser(kind, hyper, 2);
   const x = new Float64Array(start);

@@ -157,7 +157,12 @@ export interface DirectionSpec {
 }
 
 /** The direction at centre θ_t, normalised as asked, and what it is. Throws when it does not exist (e.g. θ* − θ_T). */
-export function makeDirection(spec: DirectionSpec, centre: Vec, centreStep: number, src: DirectionSources): { dir: Vec; info: DirectionInfo } {
+export function makeDirection(
+  spec: DirectionSpec,
+  centre: Vec,
+  centreStep: number,
+  src: DirectionSources,
+): { dir: Vec; info: DirectionInfo } {
   let raw: Vec;
   let what: string;
   switch (spec.kind) {
@@ -188,16 +193,31 @@ export function makeDirection(spec: DirectionSpec, centre: Vec, centreStep: numb
     }
   }
   if (!(norm(raw) > 0)) throw new Error(`the direction ${what} is zero at step ${centreStep}`);
-  if (spec.normalization === 'raw') return { dir: raw, info: { kind: spec.kind, label: `${what} (raw)`, normalization: 'raw', oneDim: spec.oneDim, norm: norm(raw), zeroed: [] } };
+  if (spec.normalization === 'raw')
+    return {
+      dir: raw,
+      info: { kind: spec.kind, label: `${what} (raw)`, normalization: 'raw', oneDim: spec.oneDim, norm: norm(raw), zeroed: [] },
+    };
   const { dir, zeroed } = filterNormalize(raw, centre, src.params, spec.oneDim);
   return {
     dir,
-    info: { kind: spec.kind, label: `${what} (filter-normalised, 1-D: ${spec.oneDim})`, normalization: 'filter', oneDim: spec.oneDim, norm: norm(dir), zeroed },
+    info: {
+      kind: spec.kind,
+      label: `${what} (filter-normalised, 1-D: ${spec.oneDim})`,
+      normalization: 'filter',
+      oneDim: spec.oneDim,
+      norm: norm(dir),
+      zeroed,
+    },
   };
 }
 
 /** The first principal directions of a trajectory of points (the last is θ_T), as Vecs. */
-export function trajectoryDirections(points: Vec[], params: ParamShape[], components = 2): { components: Vec[]; checkpoints: number; explained: number[] } {
+export function trajectoryDirections(
+  points: Vec[],
+  params: ParamShape[],
+  components = 2,
+): { components: Vec[]; checkpoints: number; explained: number[] } {
   const pca = trajectoryPca(points.map(flat), { components });
   return { components: pca.components.map((c) => unflat(c, params)), checkpoints: pca.checkpoints, explained: pca.explainedVarianceRatio };
 }

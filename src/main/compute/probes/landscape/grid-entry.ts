@@ -24,7 +24,8 @@ export async function handleGrid(
         await runLandscapeJob(
           { ...msg.request, config },
           {
-            info: (i) => io.send({ type: 'grid-info', runId, backend, dim: i.dim, directions: i.directions, trajectory: i.trajectory, w0: null }),
+            info: (i) =>
+              io.send({ type: 'grid-info', runId, backend, dim: i.dim, directions: i.directions, trajectory: i.trajectory, w0: null }),
             progress,
             row: (index, row, seconds) => io.send({ type: 'grid-row', runId, index, row, seconds }),
           },
@@ -50,7 +51,11 @@ export async function handleGrid(
       io.send({ type: 'grid-done', runId, reason: 'cancelled' });
       return true;
     }
-    io.send({ type: 'error', runId, message: `${msg.type === 'landscape' ? 'landscape' : 'reduced landscape'} failed: ${e instanceof Error ? e.message : String(e)}` });
+    io.send({
+      type: 'error',
+      runId,
+      message: `${msg.type === 'landscape' ? 'landscape' : 'reduced landscape'} failed: ${e instanceof Error ? e.message : String(e)}`,
+    });
     return false;
   }
 }

@@ -1,12 +1,7 @@
 // A landscape grid in a compute process: rows of loss and accuracy (train and validation) along α, one row per β of a
 // 2d surface, per checkpoint of 1d slices over training, or a single 1d slice. Rows already stored (a resumed grid)
 // are skipped; each finished row is sent at once, so an interruption loses at most the row in progress.
-import type {
-  DirectionInfo,
-  LandscapeRow,
-  LandscapeSplitRow,
-  LandscapeTrajectory,
-} from '../../../../shared/api/landscape-types';
+import type { DirectionInfo, LandscapeRow, LandscapeSplitRow, LandscapeTrajectory } from '../../../../shared/api/landscape-types';
 import type { LandscapeJob } from '../../../protocol/jobs';
 import { makeDirection, orthogonalize, planeCoordinates, sub, trajectoryDirections, type DirectionSources, type Vec } from './directions';
 import { Scorer } from './scorer';
@@ -64,9 +59,19 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
       const step = p.kind === '1d-training' ? p.steps[rowIdx]! : p.steps[0]!;
       const centre = at(step);
       const src = sources(p.kind === '1d-training' ? rowIdx : 0);
-      const d1 = makeDirection({ kind: p.direction, normalization: p.normalization, oneDim: p.oneDim, seed: p.seed, slot: 0 }, centre, step, src);
+      const d1 = makeDirection(
+        { kind: p.direction, normalization: p.normalization, oneDim: p.oneDim, seed: p.seed, slot: 0 },
+        centre,
+        step,
+        src,
+      );
       if (p.kind !== '2d') return { step, centre, dirs: [d1.dir], infos: [d1.info] };
-      const d2 = makeDirection({ kind: p.direction2!, normalization: p.normalization, oneDim: p.oneDim, seed: p.seed, slot: 1 }, centre, step, src);
+      const d2 = makeDirection(
+        { kind: p.direction2!, normalization: p.normalization, oneDim: p.oneDim, seed: p.seed, slot: 1 },
+        centre,
+        step,
+        src,
+      );
       const eta = p.orthogonalize ? orthogonalize(d2.dir, d1.dir) : d2.dir;
       const info2 = p.orthogonalize ? { ...d2.info, label: `${d2.info.label}, orthogonalised against δ` } : d2.info;
       return { step, centre, dirs: [d1.dir, eta], infos: [d1.info, info2] };
@@ -92,7 +97,11 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
     sink.info({ dim: scorer.dim, directions: first.infos, trajectory: traj });
 
     let done = skip.size;
-    sink.progress(done, rowCount, done > 0 ? `resuming: ${done} of ${rowCount} rows stored` : `${rowCount} rows of ${alphas.length} points`);
+    sink.progress(
+      done,
+      rowCount,
+      done > 0 ? `resuming: ${done} of ${rowCount} rows stored` : `${rowCount} rows of ${alphas.length} points`,
+    );
     let sliceOf = -1;
     let lastYield = performance.now();
     let perPass = 8;
@@ -108,7 +117,7 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
       const val: LandscapeSplitRow = { loss: [], acc: [] };
       const coefs = alphas.map((a) => (betas ? [a, betas[r]!] : [a]));
       const batched = scorer.batchPlan(withVal).path !== 'one';
-      for (let i = 0; i < coefs.length; ) {
+      for (let i = 0; i < coefs.length;) {
         // several points per pass where the model has a batched path (Scorer.scoreMany), about one yield budget's
         // worth (from the last pass's time per point); one point at a time otherwise, as before
         const n = batched ? Math.min(coefs.length - i, perPass) : 1;

@@ -148,7 +148,8 @@ export class Scorer {
   scoreMany(coefs: number[][], withVal = true, opts: { capBytes?: number; maxBatch?: number } = {}): PointScore[] {
     if (!this.centre) throw new Error('Scorer.scoreMany before setSlice');
     for (const c of coefs)
-      if (c.length !== this.dirs.length) throw new Error(`Scorer.scoreMany: ${c.length} coefficients for a slice of ${this.dirs.length} directions`);
+      if (c.length !== this.dirs.length)
+        throw new Error(`Scorer.scoreMany: ${c.length} coefficients for a slice of ${this.dirs.length} directions`);
     const plan = this.batchPlan(withVal, opts.capBytes ?? BATCH_BYTES);
     const limit = Math.min(plan.limit, Math.max(1, Math.floor(opts.maxBatch ?? Infinity)));
     if (plan.path === 'one' || limit < 2 || coefs.length < 2) return coefs.map((c) => this.scoreAt(c, withVal));

@@ -89,11 +89,14 @@ export async function runReducedJob(job: ReducedJob, sink: ReducedSink, cancelle
         trainer.dispose();
       }
       done++;
-      sink.progress(done, total, `α ${p.scales[s]}, ${p.axis} ${p.values[v]}: reduced train loss ${cell.trainLoss.toPrecision(3)}, test loss ${cell.testLoss.toPrecision(3)}`);
+      sink.progress(
+        done,
+        total,
+        `α ${p.scales[s]}, ${p.axis} ${p.values[v]}: reduced train loss ${cell.trainLoss.toPrecision(3)}, test loss ${cell.testLoss.toPrecision(3)}`,
+      );
       await yieldToEvents();
       lastYield = performance.now();
       if (cancelled() && done < total) throw new ReducedCancelled();
     }
   }
 }
-
