@@ -136,7 +136,7 @@ describe('reduced-landscape request', () => {
     expect(ok.problems).toEqual([]);
     expect(methodInputs['analysis.reduced'].safeParse({ id: 1, ...ok.options }).success).toBe(true);
     expect(reducedRequest({ ...form, scales: '1, -2' }).problems).toEqual(['scales: must be factors in (0, 1000], got -2']);
-    expect(reducedRequest({ ...form, scales: '1, x' }).problems).toEqual(['scales: "x" is not a number']);
+    expect(reducedRequest({ ...form, scales: '1, x' }).problems).toEqual(['scales: "x" is not a factor in (0, 1000]']);
     expect(reducedRequest({ ...form, updates: 0 }).problems).toEqual(['updates: must be a whole number from 1 to 1000000, got 0']);
     expect(reducedRequest({ ...form, values: '1' }).problems).toEqual(['values: choose the axis they are values of']);
   });

@@ -1,7 +1,8 @@
 // The lifecycle of a compute job that measures stored checkpoints (a probe, a landscape grid): start a compute
 // process, send it one request, pass its messages on, and end the job exactly once, whichever comes first of its
 // 'probe-done' / 'grid-done', an 'error', or the process exiting. Cancelling asks the process to stop and kills it
-// if it has not exited after a grace period; closing kills every job at once (shutdown).
+// if it has not exited after a grace period; closing kills every job at once (shutdown). The grace-kill is also the
+// run scheduler's, for the training processes it stops.
 import type { ComputeToHost, HostToCompute } from '../protocol/messages';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
 
@@ -27,11 +28,9 @@ export interface JobSpec<T> {
   end(how: JobEnd): T;
 }
 
-interface Running {
+interface Running extends Stoppable {
   runId: number;
-  channel: ComputeChannel;
   promise: Promise<unknown>;
-  killTimer: NodeJS.Timeout | null;
 }
 
 export interface ComputeJobsOptions {
@@ -41,6 +40,29 @@ export interface ComputeJobsOptions {
 }
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A compute process that may have to be stopped, with the timer that kills it if it lingers. */
+export interface Stoppable {
+  channel: ComputeChannel;
+  killTimer: NodeJS.Timeout | null;
+}
+
+/** Kills the process if it has not exited within `graceMs` (once: a second call keeps the first deadline). */
+export function killAfterGrace(p: Stoppable, graceMs: number): void {
+  p.killTimer ??= setTimeout(() => p.channel.kill(), graceMs);
+  p.killTimer.unref?.();
+}
+
+/** Asks the process to stop at its next step, and kills it if it has not exited within `graceMs`. */
+export function askToStop(p: Stoppable, graceMs: number): void {
+  p.channel.send({ type: 'cancel' });
+  killAfterGrace(p, graceMs);
+}
+
+/** The process exited (or is killed now): its grace timer has nothing left to do. */
+export function clearGraceKill(p: Stoppable): void {
+  if (p.killTimer) clearTimeout(p.killTimer);
+}
 
 export class ComputeJobs {
   private readonly running = new Map<string, Running>();
@@ -92,7 +114,7 @@ export class ComputeJobs {
       }
     });
     channel.onExit((exit) => {
-      if (job.killTimer) clearTimeout(job.killTimer);
+      clearGraceKill(job);
       finish({ how: 'exited', reason: exit.reason });
     });
     channel.send(spec.request);
@@ -104,9 +126,7 @@ export class ComputeJobs {
     let any = false;
     for (const job of this.running.values())
       if (job.runId === runId) {
-        job.channel.send({ type: 'cancel' });
-        job.killTimer ??= setTimeout(() => job.channel.kill(), this.graceMs);
-        job.killTimer.unref?.();
+        askToStop(job, this.graceMs);
         any = true;
       }
     return any;
@@ -115,7 +135,7 @@ export class ComputeJobs {
   /** Kills every job's process (shutdown); their promises settle as the processes exit. */
   close(): void {
     for (const job of this.running.values()) {
-      if (job.killTimer) clearTimeout(job.killTimer);
+      clearGraceKill(job);
       job.channel.kill();
     }
     this.running.clear();

@@ -85,6 +85,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   // Runs a crashed Grokscope left active can never finish: say so before anything else reads them.
   store.runs.markInterrupted(new Date().toISOString(), ownerAlive);
 
+  const grace = opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {};
   const scheduler = new RunScheduler({
     store,
     writer,
@@ -94,12 +95,17 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     ownerAlive,
     maxConcurrent: Math.max(1, Math.floor(opts.maxConcurrent ?? 1)),
     ...(opts.cores !== undefined ? { cores: opts.cores } : {}),
-    ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+    ...grace,
   });
 
   const runs = new RunService({ store, writer, events, scheduler, owner });
-  const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p) });
-  const landscapes = new LandscapeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('landscape.progress', p) });
+  const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p), ...grace });
+  const landscapes = new LandscapeService({
+    store,
+    launcher: opts.launcher,
+    onProgress: (p) => events.emit('landscape.progress', p),
+    ...grace,
+  });
   const sweeps = new SweepService(
     store,
     events,

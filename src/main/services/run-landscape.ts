@@ -31,6 +31,8 @@ export interface LandscapeServiceOptions {
   store: Store;
   launcher: ComputeLauncher;
   onProgress?: (p: LandscapeProgress) => void;
+  /** how long a cancelled job's process may take to exit before it is killed, in ms (default 10 s) */
+  graceMs?: number;
 }
 
 /** FNV-1a of the parameters' JSON: the stored grid's key. */
@@ -48,7 +50,7 @@ export class LandscapeService {
   private readonly jobs: ComputeJobs;
 
   constructor(private readonly o: LandscapeServiceOptions) {
-    this.jobs = new ComputeJobs({ launcher: o.launcher });
+    this.jobs = new ComputeJobs({ launcher: o.launcher, ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}) });
   }
 
   /** Computes (or continues, or returns the stored) landscape of a run. */

@@ -16,6 +16,8 @@ export interface ProbeServiceOptions {
   store: Store;
   launcher: ComputeLauncher;
   onProgress?: (p: ProbeProgress) => void;
+  /** how long a cancelled job's process may take to exit before it is killed, in ms (default 10 s) */
+  graceMs?: number;
 }
 
 /** The checkpoints to probe, of a stored run. */
@@ -36,7 +38,7 @@ export class ProbeService {
   private nextKey = 0;
 
   constructor(private readonly o: ProbeServiceOptions) {
-    this.jobs = new ComputeJobs({ launcher: o.launcher });
+    this.jobs = new ComputeJobs({ launcher: o.launcher, ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}) });
   }
 
   async hessian(runId: number, opts: HessianProbeOptions = {}): Promise<HessianView> {

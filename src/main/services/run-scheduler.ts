@@ -16,6 +16,7 @@ import type { ComputeToHost } from '../protocol/messages';
 import type { TrainingState } from '../protocol/training-state';
 import type { RunOwner, RunRow } from '../store/runs-repo';
 import { lowerPriority, newActiveRun, type ActiveRun } from './active-run';
+import { askToStop, clearGraceKill, killAfterGrace } from './compute-jobs';
 import { exitOutcome, onComputeMessage, type RunMessageHost } from './run-messages';
 import { CANCEL_POLL_MS, cancelElsewhere, cancelRequests, describeOwner, foreignOwner, storeOrphaned } from './run-ownership';
 import { RunQueue } from './run-queue';
@@ -182,13 +183,12 @@ export class RunScheduler {
 
   /** A process that said it is done should exit by itself; kill it if it lingers. */
   private killLater(run: ActiveRun): void {
-    if (run.killTimer) return;
-    run.killTimer = setTimeout(() => run.channel.kill(), this.graceMs);
+    killAfterGrace(run, this.graceMs);
   }
 
   private onExit(run: ActiveRun, exit: ComputeExit): void {
     const id = run.runId;
-    if (run.killTimer) clearTimeout(run.killTimer);
+    clearGraceKill(run);
     this.active.delete(id);
     if (!run.finished) {
       run.finished = true;
@@ -325,8 +325,7 @@ export class RunScheduler {
       return;
     }
     run.stopping = 'cancel';
-    run.channel.send({ type: 'cancel' });
-    run.killTimer ??= setTimeout(() => run.channel.kill(), this.graceMs);
+    askToStop(run, this.graceMs);
     await this.waitFor(row.id, isTerminal, this.graceMs + 5_000);
   }
 
@@ -359,8 +358,7 @@ export class RunScheduler {
     if (!run || run.finished || run.stopping !== null) return;
     run.stopping = 'interrupt';
     run.interruptNote = why;
-    run.channel.send({ type: 'cancel' });
-    run.killTimer ??= setTimeout(() => run.channel.kill(), this.graceMs);
+    askToStop(run, this.graceMs);
     await this.waitFor(runId, isTerminal, this.graceMs + 5_000);
   }
 

@@ -23,7 +23,7 @@ export const REDUCED_DEFAULTS = {
   evalPoints: 50,
 } as const;
 
-const REDUCED_LIMITS = { scaleMax: 1000, values: 100, steps: 1_000_000 } as const;
+export const REDUCED_LIMITS = { scaleMax: 1000, values: 100, steps: 1_000_000 } as const;
 
 const list = (of: z.ZodNumber, what: string) => {
   const e = says(`must be 1 to ${REDUCED_LIMITS.values} ${what}`);

@@ -1,4 +1,4 @@
-// A number field's value as the landscape forms read it: blank is NaN (the schema reports it as missing) or, for
+// A number field's value as the forms read it: blank is NaN (the schema reports it as missing) or, for
 // optional fields, null (use the default).
 const text = (e: Event): string => (e.currentTarget as HTMLInputElement).value.trim();
 

@@ -14,6 +14,7 @@ import {
 } from '../../../shared/api/landscape-options';
 import { optionProblems } from '../../../shared/api/option-rules';
 import {
+  REDUCED_LIMITS,
   ReducedOptionsSchema,
   type ReducedAxisPath,
   type ReducedLrScaling,
@@ -165,7 +166,8 @@ export interface ReducedForm {
 
 /** The panel's fields → the options of analysis.reduced, checked by the API's schema, each problem as "option: …". */
 export function reducedRequest(f: ReducedForm): { options: ReducedOptions; problems: string[] } {
-  const scales = parseNumberList(f.scales, 'scales', () => true, 'a number');
+  // a token that is no number is named here; a number out of range by the schema below
+  const scales = parseNumberList(f.scales, 'scales', () => true, `a factor in (0, ${REDUCED_LIMITS.scaleMax}]`);
   const values = parseNumberList(f.values, 'values', () => true, 'a number');
   const options: ReducedOptions = { lrScaling: f.lrScaling };
   if (f.lrSchedule) options.lrSchedule = f.lrSchedule;
