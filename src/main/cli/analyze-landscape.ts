@@ -10,6 +10,7 @@ import { UsageError } from './errors';
 import { fmtNum } from './format';
 import { followAnalysis } from './analysis-job';
 import { checkpointsFlag, given, numbersFlag, parseFlags, rangeFlag, REDUCED_FLAG_OF, wholeFlag } from './option-flags';
+import { callApi } from './call-api';
 
 /** Flags of the two commands (merged into "grokscope analyze"'s flag table). */
 export const LANDSCAPE_FLAGS = {
@@ -173,14 +174,22 @@ export async function landscapeCommand(kind: 'landscape' | 'reduced', backend: L
     event: 'landscape.progress' as const,
     progress: (p: LandscapeProgress) => (p.runId === runId && !p.row && !p.cell ? `[${p.done}/${p.total}] ${p.message}` : null),
     cancelling: 'cancelling the grid (finished rows stay stored; the same command continues them) …',
-    cancel: () => void backend.landscapes.cancel(runId),
+    cancel: () => void callApi(backend, 'analysis.cancelLandscape', { id: runId }).catch(() => undefined),
     json: a.flags['json'] === true,
   };
   if (kind === 'landscape') {
     const opts = landscapeOptions(a);
-    await followAnalysis(backend, { ...common, compute: () => backend.landscapes.landscape(runId, opts), text: landscapeText });
+    await followAnalysis(backend, {
+      ...common,
+      compute: () => callApi(backend, 'analysis.landscape', { id: runId, ...opts }),
+      text: landscapeText,
+    });
   } else {
     const opts = reducedOptions(a);
-    await followAnalysis(backend, { ...common, compute: () => backend.landscapes.reduced(runId, opts), text: reducedText });
+    await followAnalysis(backend, {
+      ...common,
+      compute: () => callApi(backend, 'analysis.reduced', { id: runId, ...opts }),
+      text: reducedText,
+    });
   }
 }

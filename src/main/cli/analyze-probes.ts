@@ -7,6 +7,7 @@ import type { ParsedArgs } from './args';
 import { fmtNum } from './format';
 import { followAnalysis } from './analysis-job';
 import { checkpointsFlag, given, parseFlags, wholeFlag } from './option-flags';
+import { callApi } from './call-api';
 
 /** The probe's options from its flags, parsed by the API's schema (each problem names its flag). */
 export function probeOptions(kind: 'hessian' | 'id', a: ParsedArgs): HessianProbeOptions | IdProbeOptions {
@@ -50,11 +51,15 @@ export async function probeCommand(kind: 'hessian' | 'id', backend: LocalBackend
     event: 'probe.progress' as const,
     progress: (p: ProbeProgress) => (p.runId === runId ? `[${p.done}/${p.total}] ${p.message}` : null),
     cancelling: 'cancelling the probe …',
-    cancel: () => void backend.probes.cancel(runId),
+    cancel: () => void callApi(backend, 'analysis.cancelProbes', { id: runId }).catch(() => undefined),
     json: a.flags['json'] === true,
   };
   const opts = probeOptions(kind, a);
   if (kind === 'hessian')
-    await followAnalysis(backend, { ...common, compute: () => backend.probes.hessian(runId, opts), text: hessianText });
-  else await followAnalysis(backend, { ...common, compute: () => backend.probes.intrinsicDimension(runId, opts), text: idText });
+    await followAnalysis(backend, {
+      ...common,
+      compute: () => callApi(backend, 'analysis.hessian', { id: runId, ...opts }),
+      text: hessianText,
+    });
+  else await followAnalysis(backend, { ...common, compute: () => callApi(backend, 'analysis.id', { id: runId, ...opts }), text: idText });
 }
