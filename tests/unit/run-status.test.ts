@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_STATUSES, TERMINAL_STATUSES, canCancel, canPause, canResume, isActive, isTerminal } from '../../src/shared/api/run-status';
+import {
+  ACTIVE_STATUSES,
+  TERMINAL_STATUSES,
+  canCancel,
+  canPause,
+  canResume,
+  isActive,
+  isTerminal,
+  isTraining,
+} from '../../src/shared/api/run-status';
 import { RUN_STATUSES } from '../../src/shared/api/types';
 
 describe('run status rules', () => {
   it('splits every status into active or terminal, never both', () => {
     for (const s of RUN_STATUSES) expect(isActive(s) !== isTerminal(s)).toBe(true);
     expect([...ACTIVE_STATUSES, ...TERMINAL_STATUSES].sort()).toEqual([...RUN_STATUSES].sort());
+  });
+
+  it('training: running or queued, not paused (its curves stand still)', () => {
+    expect(RUN_STATUSES.filter(isTraining)).toEqual(['queued', 'running']);
   });
 
   it('terminal: completed, failed, cancelled, interrupted, diverged', () => {

@@ -18,6 +18,9 @@ export const isTerminal = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(
 
 export const isActive = (s: RunStatus): boolean => ACTIVE_STATUSES.includes(s);
 
+/** Training now or about to: its weights and curves are still moving (a paused run's are not). */
+export const isTraining = (s: RunStatus): boolean => s === 'running' || s === 'queued';
+
 /** Only a training process can pause: a queued run has none yet (cancel it instead). */
 export const canPause = (s: RunStatus): boolean => s === 'running';
 
