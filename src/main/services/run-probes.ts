@@ -20,18 +20,6 @@ export interface ProbeServiceOptions {
   graceMs?: number;
 }
 
-/** The checkpoints to probe, of a stored run. */
-function pickCheckpoints(
-  store: Store,
-  runId: number,
-  steps: number[] | undefined,
-  max: number,
-  what: string,
-): { picked: number[]; stored: number } {
-  storedRun(store, runId);
-  return pickSteps(store, runId, steps, max, what);
-}
-
 export class ProbeService {
   private readonly jobs: ComputeJobs;
   /** probes of one run may run side by side: each job has its own key */
@@ -43,7 +31,8 @@ export class ProbeService {
 
   async hessian(runId: number, opts: HessianProbeOptions = {}): Promise<HessianView> {
     const o = asInputError(() => resolveHessian(opts));
-    const { picked, stored } = pickCheckpoints(this.o.store, runId, o.steps, o.maxCheckpoints, 'the Hessian');
+    storedRun(this.o.store, runId);
+    const { picked, stored } = pickSteps(this.o.store, runId, o.steps, o.maxCheckpoints, 'the Hessian');
     const run = this.o.store.runs.get(runId)!;
     const result = await this.launch(
       runId,
@@ -83,7 +72,8 @@ export class ProbeService {
 
   async intrinsicDimension(runId: number, opts: IdProbeOptions = {}): Promise<IdView> {
     const o = asInputError(() => resolveId(opts));
-    const { picked, stored } = pickCheckpoints(this.o.store, runId, o.steps, o.maxCheckpoints, 'intrinsic dimension');
+    storedRun(this.o.store, runId);
+    const { picked, stored } = pickSteps(this.o.store, runId, o.steps, o.maxCheckpoints, 'intrinsic dimension');
     const run = this.o.store.runs.get(runId)!;
     const result = await this.launch(
       runId,

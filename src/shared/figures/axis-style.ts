@@ -1,5 +1,11 @@
 // The axis look every figure shares (titles in the middle, ticks, grid lines), in a palette's colours, so figures
 // drawn next to each other or put in one paper match.
+/** The colours every figure's frame shares, light and dark; each figure adds those of its own series. */
+export const FRAME_PALETTE = {
+  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4' },
+  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44' },
+} as const;
+
 export interface AxisPalette {
   text: string;
   axis: string;

@@ -1,13 +1,13 @@
 // The Hessian-eigenvalue figure (000 App. B.1): λmax on a log axis (slingshots show as spikes of several orders of
 // magnitude) above λmin on a linear axis (it is usually negative, so no log), both against the checkpoint step.
-import type { EChartsOption } from 'echarts';
+import type { EChartsOption, LineSeriesOption } from 'echarts';
 import type { HessianView } from '../api/types';
 import type { FigureTheme } from './curves';
-import { axisStyle, lineFrame } from './axis-style';
+import { axisStyle, FRAME_PALETTE, lineFrame } from './axis-style';
 
 const PAL = {
-  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', max: '#1f77b4', min: '#d62728' },
-  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', max: '#6fb3e8', min: '#ff7f7f' },
+  light: { ...FRAME_PALETTE.light, max: '#1f77b4', min: '#d62728' },
+  dark: { ...FRAME_PALETTE.dark, max: '#6fb3e8', min: '#ff7f7f' },
 } as const;
 
 /** The series drawn: [step, value] pairs; λmax only where positive (a log axis cannot show the rest). */
@@ -18,6 +18,18 @@ export function hessianSeries(view: HessianView): { max: [number, number][]; min
     ratio: view.points.map((p) => [p.step, p.ratio]),
   };
 }
+
+/** One eigenvalue's curve in its own panel (0: λmax on a log axis, 1: λmin). */
+const lambdaSeries = (name: string, panel: number, data: [number, number][], color: string): LineSeriesOption => ({
+  name,
+  type: 'line' as const,
+  xAxisIndex: panel,
+  yAxisIndex: panel,
+  data,
+  symbolSize: 5,
+  lineStyle: { width: 1.5, color },
+  itemStyle: { color },
+});
 
 export function buildHessianOption(view: HessianView, opts: { theme?: FigureTheme; title?: string } = {}): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
@@ -42,27 +54,6 @@ export function buildHessianOption(view: HessianView, opts: { theme?: FigureThem
       { ...axisCommon, type: 'log', gridIndex: 0, name: 'λmax', nameGap: 56 },
       { ...axisCommon, type: 'value', gridIndex: 1, name: 'λmin', nameGap: 56, scale: true },
     ],
-    series: [
-      {
-        name: 'λmax',
-        type: 'line',
-        xAxisIndex: 0,
-        yAxisIndex: 0,
-        data: s.max,
-        symbolSize: 5,
-        lineStyle: { width: 1.5, color: pal.max },
-        itemStyle: { color: pal.max },
-      },
-      {
-        name: 'λmin',
-        type: 'line',
-        xAxisIndex: 1,
-        yAxisIndex: 1,
-        data: s.min,
-        symbolSize: 5,
-        lineStyle: { width: 1.5, color: pal.min },
-        itemStyle: { color: pal.min },
-      },
-    ],
+    series: [lambdaSeries('λmax', 0, s.max, pal.max), lambdaSeries('λmin', 1, s.min, pal.min)],
   };
 }

@@ -3,12 +3,9 @@
 import type { EChartsOption } from 'echarts';
 import type { IdView } from '../api/types';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, FRAME_PALETTE } from './axis-style';
 
-const PAL = {
-  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4' },
-  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44' },
-} as const;
+const PAL = FRAME_PALETTE;
 // Okabe-Ito: distinguishable for colour-blind readers
 const COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'];
 

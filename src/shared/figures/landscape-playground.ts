@@ -4,19 +4,12 @@ import type { EChartsOption } from 'echarts';
 import type { PlaygroundTrajectory } from '../analysis/playground/trajectory';
 import type { PlaygroundOptimiserKind } from '../analysis/playground/optimisers';
 import type { FigureTheme } from './curves';
-import { axisStyle, lineFrame } from './axis-style';
+import { axisStyle, FRAME_PALETTE, lineFrame } from './axis-style';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
 const PAL = {
-  light: {
-    background: '#ffffff',
-    text: '#222222',
-    axis: '#555555',
-    split: '#e4e4e4',
-    contour: 'rgba(255,255,255,0.55)',
-    marker: '#000000',
-  },
-  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', contour: 'rgba(255,255,255,0.45)', marker: '#ffffff' },
+  light: { ...FRAME_PALETTE.light, contour: 'rgba(255,255,255,0.55)', marker: '#000000' },
+  dark: { ...FRAME_PALETTE.dark, contour: 'rgba(255,255,255,0.45)', marker: '#ffffff' },
 } as const;
 // tab10, one colour per optimiser, the same in both figures
 export const OPTIMISER_COLOURS: Record<PlaygroundOptimiserKind, string> = {

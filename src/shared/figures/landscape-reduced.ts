@@ -5,12 +5,12 @@
 import type { EChartsOption } from 'echarts';
 import type { ReducedAxisPath, ReducedCell, ReducedView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle, colourBar, gridFrame, lineFrame } from './axis-style';
+import { axisStyle, colourBar, FRAME_PALETTE, gridFrame, lineFrame } from './axis-style';
 import { finiteRange } from './landscape-grid-series';
 
 const PAL = {
-  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', train: '#1f77b4', test: '#ff7f0e', mark: '#888888' },
-  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', train: '#4a9ee0', test: '#ff9a3c', mark: '#999999' },
+  light: { ...FRAME_PALETTE.light, train: '#1f77b4', test: '#ff7f0e', mark: '#888888' },
+  dark: { ...FRAME_PALETTE.dark, train: '#4a9ee0', test: '#ff9a3c', mark: '#999999' },
 } as const;
 
 export const REDUCED_AXIS_LABEL: Record<ReducedAxisPath, string> = {

@@ -6,7 +6,7 @@
 import type { EChartsOption } from 'echarts';
 import type { DirectionInfo, LandscapeView } from '../api/landscape-types';
 import type { FigureTheme } from './curves';
-import { axisStyle, colourBar, gridFrame, lineFrame, VIRIDIS } from './axis-style';
+import { axisStyle, colourBar, FRAME_PALETTE, gridFrame, lineFrame } from './axis-style';
 import { bilinear } from './landscape-contour';
 import { contourSeries, filledGridSeries, finiteRange } from './landscape-grid-series';
 
@@ -15,27 +15,14 @@ export const SPLIT_LABEL: Record<LandscapeSplit, string> = { train: 'training', 
 
 const PAL = {
   light: {
-    background: '#ffffff',
-    text: '#222222',
-    axis: '#555555',
-    split: '#e4e4e4',
+    ...FRAME_PALETTE.light,
     train: '#1f77b4',
     val: '#ff7f0e',
     contour: 'rgba(255,255,255,0.75)',
     path: '#222222',
     centre: '#888888',
   },
-  dark: {
-    background: '#1b1d23',
-    text: '#e2e2e2',
-    axis: '#a0a0a0',
-    split: '#363a44',
-    train: '#4a9ee0',
-    val: '#ff9a3c',
-    contour: 'rgba(255,255,255,0.6)',
-    path: '#f0f0f0',
-    centre: '#999999',
-  },
+  dark: { ...FRAME_PALETTE.dark, train: '#4a9ee0', val: '#ff9a3c', contour: 'rgba(255,255,255,0.6)', path: '#f0f0f0', centre: '#999999' },
 } as const;
 
 export interface LandscapeFigureOptions {
@@ -242,17 +229,9 @@ export function buildLandscapeContourOption(
     },
     visualMap: {
       type: 'continuous',
-      min: lo,
-      max: hi === lo ? lo + 1 : hi,
+      ...colourBar(lo, hi, mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo), pal),
       dimension: 2,
       seriesIndex: [0, 3],
-      calculable: false,
-      right: 8,
-      top: 'middle',
-      itemHeight: 160,
-      text: mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo),
-      textStyle: { color: pal.text, fontSize: 12 },
-      inRange: { color: VIRIDIS },
       outOfRange: { color: '#999999' },
     },
     series: [
@@ -364,18 +343,7 @@ export function buildLandscapeSurfaceOption(
       subtextStyle: { fontSize: 12, color: pal.text, lineHeight: 16 },
     },
     tooltip: {},
-    visualMap: {
-      min: lo,
-      max: hi === lo ? lo + 1 : hi,
-      dimension: 2,
-      calculable: false,
-      right: 8,
-      top: 'middle',
-      itemHeight: 160,
-      text: mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo),
-      textStyle: { color: pal.text, fontSize: 12 },
-      inRange: { color: VIRIDIS },
-    },
+    visualMap: { ...colourBar(lo, hi, mapText(`log10 ${SPLIT_LABEL[split]} loss`, hi, lo), pal), dimension: 2 },
     xAxis3D: axis3('α'),
     yAxis3D: axis3('β'),
     zAxis3D: axis3(`log10 ${SPLIT_LABEL[split]} loss`),

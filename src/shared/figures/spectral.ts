@@ -5,27 +5,11 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts';
 import type { SpectralView } from '../api/types';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, FRAME_PALETTE } from './axis-style';
 
 const PAL = {
-  light: {
-    background: '#ffffff',
-    text: '#222222',
-    axis: '#555555',
-    split: '#e4e4e4',
-    line: '#1f77b4',
-    band: 'rgba(255,127,14,0.12)',
-    cut: 'rgba(0,0,0,0.07)',
-  },
-  dark: {
-    background: '#1b1d23',
-    text: '#e2e2e2',
-    axis: '#a0a0a0',
-    split: '#363a44',
-    line: '#4a9ee0',
-    band: 'rgba(255,154,60,0.16)',
-    cut: 'rgba(255,255,255,0.07)',
-  },
+  light: { ...FRAME_PALETTE.light, line: '#1f77b4', band: 'rgba(255,127,14,0.12)', cut: 'rgba(0,0,0,0.07)' },
+  dark: { ...FRAME_PALETTE.dark, line: '#4a9ee0', band: 'rgba(255,154,60,0.16)', cut: 'rgba(255,255,255,0.07)' },
 } as const;
 
 const FONT = { axisName: 14, axisLabel: 12, title: 15 } as const;

@@ -3,11 +3,11 @@
 import type { EChartsOption } from 'echarts';
 import type { TrajectoryView } from '../api/types';
 import type { FigureTheme } from './curves';
-import { axisStyle } from './axis-style';
+import { axisStyle, FRAME_PALETTE } from './axis-style';
 
 const PAL = {
-  light: { background: '#ffffff', text: '#222222', axis: '#555555', split: '#e4e4e4', path: '#999999' },
-  dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', split: '#363a44', path: '#777777' },
+  light: { ...FRAME_PALETTE.light, path: '#999999' },
+  dark: { ...FRAME_PALETTE.dark, path: '#777777' },
 } as const;
 
 const pct = (v: number | undefined) => (v === undefined ? '' : ` (${(100 * v).toFixed(1)}% of variance)`);

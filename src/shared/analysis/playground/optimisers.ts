@@ -21,69 +21,27 @@ export interface PlaygroundHyper {
   stepMax: number;
 }
 
+/** torch's defaults: momentum 0, RMSProp's α, Adam's betas, Rprop's etas and step bounds. */
+const TORCH: Omit<PlaygroundHyper, 'lr'> = {
+  momentum: 0,
+  alpha: 0.99,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  etaMinus: 0.5,
+  etaPlus: 1.2,
+  stepMin: 1e-6,
+  stepMax: 50,
+};
+
 /** torch's defaults, except the learning rates, which are the paper's scale for the log-scale functions. */
 export const DEFAULT_HYPER: Record<PlaygroundOptimiserKind, PlaygroundHyper> = {
-  sgd: { lr: 1e-3, momentum: 0, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-8, etaMinus: 0.5, etaPlus: 1.2, stepMin: 1e-6, stepMax: 50 },
-  momentum: {
-    lr: 1e-3,
-    momentum: 0.9,
-    alpha: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    etaMinus: 0.5,
-    etaPlus: 1.2,
-    stepMin: 1e-6,
-    stepMax: 50,
-  },
-  rmsprop: {
-    lr: 1e-2,
-    momentum: 0,
-    alpha: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    etaMinus: 0.5,
-    etaPlus: 1.2,
-    stepMin: 1e-6,
-    stepMax: 50,
-  },
-  rprop: {
-    lr: 1e-2,
-    momentum: 0,
-    alpha: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    etaMinus: 0.5,
-    etaPlus: 1.2,
-    stepMin: 1e-6,
-    stepMax: 50,
-  },
-  adam: {
-    lr: 1e-2,
-    momentum: 0,
-    alpha: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    etaMinus: 0.5,
-    etaPlus: 1.2,
-    stepMin: 1e-6,
-    stepMax: 50,
-  },
-  adamax: {
-    lr: 2e-2,
-    momentum: 0,
-    alpha: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    etaMinus: 0.5,
-    etaPlus: 1.2,
-    stepMin: 1e-6,
-    stepMax: 50,
-  },
+  sgd: { ...TORCH, lr: 1e-3 },
+  momentum: { ...TORCH, lr: 1e-3, momentum: 0.9 },
+  rmsprop: { ...TORCH, lr: 1e-2 },
+  rprop: { ...TORCH, lr: 1e-2 },
+  adam: { ...TORCH, lr: 1e-2 },
+  adamax: { ...TORCH, lr: 2e-2 },
 };
 
 /** Which hyperparameters each optimiser reads (the playground shows only these). */
