@@ -12,7 +12,7 @@ import { hostLabels } from './metrics';
 /** The mean loss of a batch and its gradients (by variable name), as tf.variableGrads gives them. */
 export type BatchGrads = (b: Batch) => { value: tf.Scalar; grads: tf.NamedTensorMap };
 
-/** A table task (token rows; Omnigrok's sample tasks keep their own loss) on wasm, with a model that has a kernel. */
+/** A table task (token rows; dense sample inputs take TF.js autodiff) on wasm, with a model that has a kernel. */
 function eligible(model: Model, backend: string, tableTask: boolean): HostGrads | null {
   return tableTask ? hostGradsFor(model, backend) : null;
 }
