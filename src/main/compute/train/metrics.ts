@@ -193,8 +193,9 @@ export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, clas
 /**
  * evaluateSplit for K parameter sets at once: `logitsOf` gives the K sets' logits on the split's rows as K blocks of
  * n rows, [K·n, classes] (the MLP's slice forward over K grid points, engine/mlp-slice.ts). Each set's loss and
- * accuracy are computed as evaluateSplit computes them (cross-entropy: one Softmax kernel then the same host pass per block; MSE: the same per-row sum; accuracy: the
- * first maximal logit). Cached splits only (the batched path is for splits that fit in memory at once).
+ * accuracy are computed as evaluateSplit computes them (cross-entropy: one Softmax kernel then the same host pass per
+ * block; MSE: the same per-row sum; accuracy: the first maximal logit). Cached splits only (the batched path is for
+ * splits that fit in memory at once).
  */
 export function evaluateSplitMany(
   logitsOf: (input: ModelInput) => tf.Tensor2D,
