@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from './backend-helpers';
+import { METRICS } from '../../src/shared/api/types';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'grokscope.js');
@@ -67,16 +68,7 @@ describe('grokscope run is deterministic', () => {
     expect(a.filter(([n]) => n === 'step_loss').length).toBeGreaterThan(13);
     expect(new Set(a.map(([n]) => n))).toEqual(
       new Set([
-        'train_loss',
-        'train_acc',
-        'val_loss',
-        'val_acc',
-        'weight_norm',
-        'grad_norm',
-        'lr',
-        'cos_step',
-        'cos_init',
-        'step_loss',
+        ...METRICS, // every metric the API names
         'norm/embed.weight',
         'norm/hidden.0.weight',
         'norm/hidden.0.bias',
