@@ -6,7 +6,7 @@
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { calibrationWords } from '../../shared/analysis/predictor';
 import { ApiError } from '../../shared/api/contract';
-import { fitRuns, type FitAgainst } from '../services/run-fits';
+import type { FitAgainst } from '../../shared/api/types';
 import { probeCommand } from './analyze-probes';
 import { LANDSCAPE_FLAGS, landscapeCommand } from './analyze-landscape';
 import { choiceFlag, intFlag, parseArgs, runIdArg, stringFlag, type ParsedArgs } from './args';
@@ -121,7 +121,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       }
     } else {
       const against: FitAgainst = choiceFlag(a, 'against', ['r', 'wd'] as const) ?? 'r';
-      const f = fitRuns(backend.store, runIdsFlag(a), against); // no API method fits across runs
+      const f = await callApi(backend, 'analysis.fit', { ids: runIdsFlag(a), against });
       if (a.flags['json']) json(f);
       else {
         const lines = [

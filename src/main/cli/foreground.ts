@@ -10,6 +10,7 @@ import { fmtNum, fmtPct, fmtPhases } from './format';
 import { err, json, out } from './io';
 import { ProgressReporter } from './progress';
 import type { RunHooks, StartedRun } from './run-to-end';
+import { canResume, isTerminal } from '../../shared/api/run-status';
 
 /** The command that continues a run, with --db when the user gave one (else the default database is meant). */
 export const resumeCommandFor = (runId: number, dbPath: string, dbGiven: boolean): string =>
@@ -72,9 +73,8 @@ export async function followInForeground(backend: LocalBackend, o: ForegroundOpt
       onProgress: (p) => reporter.update(p.step, p.totalSteps, p.points),
       onStatus: (s) => {
         if (s.status === 'running') {
-          const row = backend.store.runs.get(s.runId);
-          const notes = row?.backendNotes.length ? ` (${row.backendNotes.join('; ')})` : '';
-          reporter.note(`run ${s.runId}: training on ${row?.backend ?? '?'} from step ${row?.step ?? 0}${notes}`);
+          const notes = s.backendNotes?.length ? ` (${s.backendNotes.join('; ')})` : '';
+          reporter.note(`run ${s.runId}: training on ${s.backend ?? '?'} from step ${s.step ?? 0}${notes}`);
         } else if (s.status !== 'queued') reporter.note(`run ${s.runId}: ${s.status}${s.error ? `: ${s.error}` : ''}`);
       },
     });
@@ -84,8 +84,8 @@ export async function followInForeground(backend: LocalBackend, o: ForegroundOpt
     if (signals > 0) interrupt();
     const { detail, wallTimeS } = await started.finished;
     reporter.finish();
-    const resumable =
-      ['interrupted', 'failed', 'cancelled'].includes(detail.status) && detail.checkpoints.some((c) => c.step < detail.totalSteps);
+    const lastCheckpoint = detail.checkpoints.reduce<number | undefined>((m, c) => (m === undefined || c.step > m ? c.step : m), undefined);
+    const resumable = isTerminal(detail.status) && canResume(detail.status, lastCheckpoint, detail.totalSteps);
     const resume = resumable ? resumeCommandFor(detail.id, backend.dbPath, o.dbGiven) : null;
     if (o.json) json(runSummaryJson(detail, wallTimeS, backend.dbPath, resume));
     else {

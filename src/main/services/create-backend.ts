@@ -22,6 +22,7 @@ import { RunScheduler } from './run-scheduler';
 import { RunService } from './runs';
 import { appInfo } from './app-info';
 import { processStartId } from './process-identity';
+import { fitRuns } from './run-fits';
 
 export interface BackendOptions {
   dbPath: string;
@@ -162,6 +163,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     'analysis.spectral': async ({ id, ...opts }) => spectralOfRun(store, id, opts),
     'analysis.predict': async ({ id, ...opts }) => predictRun(store, id, opts),
     'analysis.pca': async ({ id }) => trajectoryOfRun(store, id),
+    'analysis.fit': async ({ ids, against }) => fitRuns(store, ids, against),
     'analysis.hessian': async ({ id, ...o }) => probes.hessian(id, o),
     'analysis.id': async ({ id, ...o }) => probes.intrinsicDimension(id, o),
     'analysis.stored': async ({ id }) => {

@@ -1,28 +1,14 @@
 // Fits across stored runs: t4(r) = a·r^−γ + b with r in percent (000 App. A.3), and time to generalise against
 // weight decay on log-log axes (003 App. D). A run that never reached 99% validation accuracy has no t4 and is left
 // out, and the result says which runs were used and which were not.
-import { fitLogLog, fitPowerLaw, type LogLogFit, type PowerLawFit } from '../../shared/analysis/fit-powerlaw';
+import { fitLogLog, fitPowerLaw } from '../../shared/analysis/fit-powerlaw';
+import type { FitAgainst, FitPoint, RunsFit } from '../../shared/api/types';
+
+export type { FitAgainst, FitPoint, RunsFit };
 import { trainFractionOf } from '../../shared/config/run-config';
 import type { Store } from '../store';
 import { ApiError } from '../../shared/api/contract';
 import { storedRun } from './run-analysis';
-
-export type FitAgainst = 'r' | 'wd';
-
-export interface FitPoint {
-  runId: number;
-  x: number;
-  t4: number;
-}
-
-export interface RunsFit {
-  against: FitAgainst;
-  /** x is r in percent, or the weight decay */
-  points: FitPoint[];
-  skipped: { runId: number; reason: string }[];
-  powerLaw?: PowerLawFit;
-  logLog?: LogLogFit;
-}
 
 export function fitRuns(store: Store, runIds: readonly number[], against: FitAgainst): RunsFit {
   const points: FitPoint[] = [];

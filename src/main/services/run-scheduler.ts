@@ -213,7 +213,8 @@ export class RunScheduler {
   emitStatus(id: number): void {
     const row = this.o.store.runs.get(id);
     if (!row) return;
-    this.o.events.emit('run.status', { runId: id, status: row.status, error: row.error, phases: row.phases });
+    const { status, error, phases, backend, backendNotes, step } = row;
+    this.o.events.emit('run.status', { runId: id, status, error, phases, backend, backendNotes, step });
     this.waiters.notify(id, row.status);
   }
 

@@ -20,6 +20,7 @@ import type {
   HessianView,
   IdView,
   ProbeProgress,
+  RunsFit,
 } from './types';
 import type { DesktopBridge } from './desktop';
 import { checkLandscapeOptions, landscapeOptionShape } from './landscape-options';
@@ -70,6 +71,11 @@ export const methodInputs = {
   'analysis.predict': SpectralInput,
   /** PCA of the run's checkpoint trajectory (000 App. B.2) */
   'analysis.pca': RunId,
+  /** t4 across runs: against the training fraction (000 App. A.3) or the weight decay (003 App. D) */
+  'analysis.fit': z.strictObject({
+    ids: z.array(z.number().int().positive()).min(1).max(10_000),
+    against: z.enum(['r', 'wd']).default('r'),
+  }),
   /** λmax, λmin of the training loss's Hessian at checkpoints (000 App. B.1), in a compute process */
   'analysis.hessian': HessianInput,
   /** intrinsic dimension (TwoNN, MLE k = 2) of each layer's activations at checkpoints (000 App. C) */
@@ -120,6 +126,7 @@ export interface MethodOutputs {
   'analysis.spectral': SpectralView;
   'analysis.predict': PredictionView;
   'analysis.pca': TrajectoryView;
+  'analysis.fit': RunsFit;
   'analysis.hessian': HessianView;
   'analysis.id': IdView;
   'analysis.stored': { hessian: HessianView | null; id: IdView | null };
@@ -146,7 +153,17 @@ export interface EventPayloads {
   /** new metric points of a live run (batched, every evaluation) */
   'run.progress': { runId: number; step: number; totalSteps: number; points: { name: string; step: number; value: number }[] };
   /** a run changed status (started, paused, finished, failed ...) */
-  'run.status': { runId: number; status: RunStatus; error: string | null; phases: Phases | null };
+  'run.status': {
+    runId: number;
+    status: RunStatus;
+    error: string | null;
+    phases: Phases | null;
+    /** where it trains and why (set once it runs), and the step it is at: what a terminal shows when it starts (the
+     *  scheduler always sends them; a stand-in may leave them out) */
+    backend?: string | null;
+    backendNotes?: string[];
+    step?: number;
+  };
   /** the list of runs changed (created, deleted, restored) */
   'runs.changed': { reason: string };
   /** a run's grokking prediction was made (at the end of its early window) or updated (when it finished) */

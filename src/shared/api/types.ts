@@ -4,6 +4,7 @@ import type { ConfigProblem } from '../config/errors';
 import type { Phases } from '../analysis/phases';
 import type { Prediction } from '../analysis/predictor';
 import type { SpectralSignature } from '../analysis/spectral';
+import type { LogLogFit, PowerLawFit } from '../analysis/fit-powerlaw';
 
 export type { Phases };
 
@@ -243,4 +244,22 @@ export interface ProbeProgress {
   done: number;
   total: number;
   message: string;
+}
+
+/** A fit across stored runs: t4(r) as a power law in the training fraction r (%), or log t4 against log weight decay. */
+export type FitAgainst = 'r' | 'wd';
+
+export interface FitPoint {
+  runId: number;
+  x: number;
+  t4: number;
+}
+
+export interface RunsFit {
+  against: FitAgainst;
+  /** x is r in percent, or the weight decay */
+  points: FitPoint[];
+  skipped: { runId: number; reason: string }[];
+  powerLaw?: PowerLawFit;
+  logLog?: LogLogFit;
 }
