@@ -113,4 +113,18 @@ describe('API handlers', () => {
     ]);
     expect(await backend.handlers['runs.metrics']({ id, maxPoints: 100 })).toEqual([]);
   });
+
+  it('runs.metrics with full returns every stored point, where maxPoints thins the series', async () => {
+    const { id } = await backend.handlers['runs.createFromFile']({ name: 'good.json', text: GOOD });
+    const steps = Array.from({ length: 500 }, (_, i) => i);
+    backend.store.metrics.insertBatch(
+      id,
+      steps.map((s) => ['train_loss', s, Math.sin(s)] as [string, number, number]),
+    );
+    const [thin] = await backend.handlers['runs.metrics']({ id, names: ['train_loss'], maxPoints: 50 });
+    expect(thin!.downsampled).toBe(true);
+    expect(thin!.steps.length).toBeLessThanOrEqual(50);
+    const [all] = await backend.handlers['runs.metrics']({ id, names: ['train_loss'], maxPoints: 50, full: true });
+    expect(all).toEqual({ name: 'train_loss', steps, values: steps.map((s) => Math.sin(s)), downsampled: false });
+  });
 });

@@ -11,6 +11,7 @@ import { EXIT_OK, UsageError, CliFailure } from './errors';
 import { err } from './io';
 import { openExistingBackend } from './open-backend';
 import { getRun } from './show';
+import { callApi, viaDispatch } from './call-api';
 
 const FORMATS = ['svg', 'png', 'csv'] as const;
 /** Points per series in a drawn figure: min-max thinning keeps every spike, and 4000 is beyond any figure's pixels. */
@@ -48,13 +49,17 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
   const backend = openExistingBackend(stringFlag(a, 'db'));
   try {
     const run = await getRun(backend, id);
-    const names = figureMetrics(figure as FigureName, backend.store.metrics.names(id));
-    const series: MetricSeries[] = names.map((name) => {
-      const s = backend.store.metrics.series(id, name);
-      if (format === 'csv') return { name, steps: s.steps, values: s.values, downsampled: false };
-      const d = downsampleMinMax(s.steps, s.values, FIGURE_POINTS);
-      return { name, ...d };
-    });
+    // the run's metric names (a few points each), then the figure's series at full resolution: a CSV holds every
+    // point, and a drawn figure is thinned here exactly as the app's export thins it
+    const available = (await callApi(backend, 'runs.metrics', { id, maxPoints: 10 })).map((m) => m.name);
+    const names = figureMetrics(figure as FigureName, available);
+    const stored: MetricSeries[] = [];
+    for (let i = 0; i < names.length; i += 64)
+      // the API takes up to 64 names a call (a deep model's per-layer norms)
+      stored.push(...(await callApi(backend, 'runs.metrics', { id, names: names.slice(i, i + 64), full: true })));
+    const series: MetricSeries[] = stored.map((s) =>
+      format === 'csv' ? s : { name: s.name, ...downsampleMinMax(s.steps, s.values, FIGURE_POINTS) },
+    );
     if (series.every((s) => s.steps.length === 0))
       throw new CliFailure(`run ${id} has no ${names.join(' or ') || `${figure} metrics`} points yet (status ${run.status})`);
     // Loaded on demand: echarts and resvg are heavy and only this command needs them.
@@ -84,7 +89,12 @@ async function exportAll(id: number, a: ReturnType<typeof parseArgs>): Promise<n
   try {
     await getRun(backend, id); // a missing run is the usual one-line failure
     const { exportAllRunFigures } = await import('../services/figure-export-all');
-    const r = await exportAllRunFigures(backend.handlers, id, resolve(outDir), { smoothing, logX: a.flags['log-x'] === true });
+    const r = await exportAllRunFigures(
+      viaDispatch(backend, ['runs.get', 'runs.metrics', 'analysis.spectral', 'analysis.pca', 'analysis.stored']),
+      id,
+      resolve(outDir),
+      { smoothing, logX: a.flags['log-x'] === true },
+    );
     if (r.files.length === 0)
       throw new CliFailure(`run ${id} has no figure to draw yet: ${r.skipped.map((s) => `${s.figure} (${s.reason})`).join('; ')}`);
     for (const f of r.files) err(`wrote ${f}`);

@@ -128,7 +128,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
 
     'runs.list': async ({ includeDeleted }) => runs.list(includeDeleted),
     'runs.get': async ({ id }) => runs.get(id),
-    'runs.metrics': async ({ id, names, maxPoints }) => runs.metrics(id, names, maxPoints),
+    'runs.metrics': async ({ id, names, maxPoints, full }) => runs.metrics(id, names, maxPoints, full),
     'runs.create': async ({ config }) => runs.create(config),
     'runs.createFromFile': async ({ name, text }) => runs.createFromFile(name, text),
 

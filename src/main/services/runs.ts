@@ -67,12 +67,16 @@ export class RunService {
     return toDetail(this.row(id, true), store.checkpoints.list(id), store.analyses.latest(id, 'prediction')?.result ?? null);
   }
 
-  metrics(id: number, names: string[] | undefined, maxPoints: number): MetricSeries[] {
+  metrics(id: number, names: string[] | undefined, maxPoints: number, full = false): MetricSeries[] {
     const { store, writer } = this.o;
     this.row(id);
     writer.flush(); // include points still in the write buffer
     const wanted = names ?? store.metrics.names(id);
     return wanted.map((name): MetricSeries => {
+      if (full) {
+        const s = store.metrics.series(id, name);
+        return { name, steps: s.steps, values: s.values, downsampled: false };
+      }
       // min-max buckets that keep spikes; a long series is thinned inside SQLite (store/metrics-repo.ts)
       const d = store.metrics.downsampled(id, name, maxPoints);
       return { name, steps: d.steps, values: d.values, downsampled: d.downsampled };

@@ -55,6 +55,8 @@ export const methodInputs = {
     id: z.number().int().positive(),
     names: z.array(z.string().max(64)).max(64).optional(),
     maxPoints: z.number().int().min(10).max(100_000).default(2000),
+    /** every stored point instead (a CSV export); maxPoints is then ignored */
+    full: z.boolean().optional(),
   }),
   'runs.create': z.strictObject({ config: RunConfigSchema }),
   'runs.createFromFile': FileText,
