@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { formatProblem } from '../../shared/config/errors';
 import { parseSweepText } from '../../shared/config/parse';
-import { SWEEP_MODES, type SweepConfig } from '../../shared/config/sweep-config';
+import { SWEEP_MODES } from '../../shared/config/sweep-config';
 import type { SweepView } from '../../shared/api/types';
 import { cellStat } from '../../shared/figures/heatmap';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
@@ -14,8 +14,6 @@ import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { openBackend } from './open-backend';
 import { err, json, out } from './io';
 import { safeLine } from './safe-text';
-
-const DONE = new Set(['completed', 'cancelled', 'diverged', 'failed']);
 
 /** The grid as text: rows = first axis, columns = second (or one column), each cell mean val acc and prediction. */
 export function sweepGridText(v: SweepView): string {
@@ -64,31 +62,24 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const wanted: SweepConfig = { ...parsed.config, policy: { ...parsed.config.policy, mode } };
-    // the API's sweep summaries carry no config: finding the same sweep reads the store
-    const same = backend.store.sweeps.list().find((s) => s.status !== 'completed' && JSON.stringify(s.config) === JSON.stringify(wanted));
-    let id: number;
-    if (same) {
-      id = same.id;
-      const r = await callApi(backend, 'sweeps.resume', { id });
+    // the same file run again continues its unfinished sweep instead of starting another
+    const started = await callApi(backend, 'sweeps.createFromFile', { name: file, text, mode, resumeSame: true });
+    const id = started.id;
+    const r = started.resumed;
+    if (r)
       err(
         `resuming sweep ${id}: ${r.kept} runs kept, ${r.continued} continued from a checkpoint, ${r.restarted} restarted, ${r.queued} queued`,
       );
-    } else {
-      id = (await callApi(backend, 'sweeps.createFromFile', { name: file, text, mode })).id;
-      err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, ${workers} worker${workers === 1 ? '' : 's'})`);
-    }
+    else err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, ${workers} worker${workers === 1 ? '' : 's'})`);
     let last = '';
     for (;;) {
-      // a cheap read of the statuses every 250 ms; the full view (predictions, spread over seeds) is built once at the end
-      const row = backend.store.sweeps.get(id)!;
-      const runs = backend.store.sweeps.runIds(id).map((r) => backend.store.runs.get(r)!);
-      const done = runs.filter((r) => DONE.has(r.status)).length;
-      const line = `sweep ${id}: ${done}/${runs.length} runs done, ${runs.filter((r) => r.status === 'running').length} running`;
+      // the sweeps' summaries every 250 ms (counts only); the full view (predictions, spread over seeds) once at the end
+      const s = (await callApi(backend, 'sweeps.list', {})).find((x) => x.id === id)!;
+      const line = `sweep ${id}: ${s.done}/${s.runs} runs done, ${s.running} running`;
       if (line !== last) err(line);
       last = line;
-      if (row.status === 'completed') break;
-      await new Promise((r) => setTimeout(r, 250));
+      if (s.status === 'completed') break;
+      await new Promise((res) => setTimeout(res, 250));
     }
     const view = await callApi(backend, 'sweeps.get', { id });
     if (a.flags['json']) json(view);

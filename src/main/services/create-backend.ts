@@ -185,10 +185,13 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       writer.flush();
       return sweeps.view(id);
     },
-    'sweeps.createFromFile': async ({ name, text, mode }) => {
+    'sweeps.createFromFile': async ({ name, text, mode, resumeSame }) => {
       const r = parseSweepText(text, name);
       if (!r.ok) throw new ApiError('invalid_input', r.problems.map((p) => formatProblem(p, name)).join('\n'), r.problems);
-      return sweeps.start(r.config, r.cells, mode ?? r.config.policy.mode);
+      const m = mode ?? r.config.policy.mode;
+      const same = resumeSame ? sweeps.unfinishedLike(r.config, m) : null;
+      if (same !== null) return { id: same, runIds: store.sweeps.runIds(same), resumed: await sweeps.resume(same) };
+      return sweeps.start(r.config, r.cells, m);
     },
     'sweeps.continue': async ({ id, runs: cells }) => ({ runIds: await sweeps.continueCells(id, cells ?? 'predicted-to-grok') }),
     'sweeps.resume': async ({ id }) => sweeps.resume(id),

@@ -185,12 +185,19 @@ export class SweepService {
         mode: s.config.policy.mode,
         runs: statuses.length,
         done: statuses.filter((x) => x !== undefined && DONE.includes(x)).length,
+        running: statuses.filter((x) => x === 'running').length,
         axes: s.config.axes.map((a) => a.path),
         createdAt: s.createdAt,
         finishedAt: s.finishedAt,
         damaged: s.damaged,
       };
     });
+  }
+
+  /** The unfinished sweep stored with exactly this config run in this mode, if any (the same file run again). */
+  unfinishedLike(config: SweepConfig, mode: SweepMode): number | null {
+    const wanted = JSON.stringify({ ...config, policy: { ...config.policy, mode } });
+    return this.store.sweeps.list().find((s) => s.status !== 'completed' && JSON.stringify(s.config) === wanted)?.id ?? null;
   }
 
   /** A sweep that exists and whose stored config can be read, else the problem for the caller. */

@@ -105,6 +105,8 @@ export const methodInputs = {
     name: z.string().min(1).max(1024),
     text: ConfigText,
     mode: z.enum(['predict', 'confirm', 'full']).optional(),
+    /** continue an unfinished sweep of exactly this config (and mode) instead of starting a new one */
+    resumeSame: z.boolean().optional(),
   }),
   /** continues stopped cells to their full budget: those predicted to grok, or the runs given */
   'sweeps.continue': z.strictObject({ id: z.number().int().positive(), runs: z.array(z.number().int().positive()).max(10_000).optional() }),
@@ -140,7 +142,12 @@ export interface MethodOutputs {
   'analysis.cancelLandscape': { ok: true; cancelled: boolean };
   'sweeps.list': SweepSummary[];
   'sweeps.get': SweepView;
-  'sweeps.createFromFile': { id: number; runIds: number[] };
+  'sweeps.createFromFile': {
+    id: number;
+    runIds: number[];
+    /** set when an unfinished sweep of the same config was continued instead (resumeSame) */
+    resumed?: { kept: number; continued: number; restarted: number; queued: number };
+  };
   'sweeps.continue': { runIds: number[] };
   'sweeps.resume': { kept: number; continued: number; restarted: number; queued: number };
 }

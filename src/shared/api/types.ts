@@ -164,6 +164,8 @@ export interface SweepSummary {
   mode: SweepView['mode'];
   runs: number;
   done: number;
+  /** runs training right now */
+  running: number;
   axes: string[];
   createdAt: string;
   finishedAt: string | null;
