@@ -1,5 +1,14 @@
-// Finds the offset of the first syntax error in a JSON text. JSON.parse in Node 20 often omits the position,
-// and a researcher fixing a config file wants the line.
+// Locates problems in config text, so a researcher fixing a file gets the line: the line of an offset, the first
+// syntax error of a JSON text (JSON.parse in Node 20 often omits the position), a key given twice.
+
+/** The 1-based line of a character offset in a config text. */
+export const lineOfOffset = (text: string, offset: number): number => {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+};
+
+/** The offset of the first syntax error in a JSON text, or null when it parses. */
 export function jsonErrorOffset(text: string): number | null {
   let i = 0;
   const ws = () => {

@@ -4,18 +4,13 @@
 // So the text is first scanned without recursion, stopping as soon as it nests too deeply.
 import { Lexer, Parser } from 'yaml';
 import type { ConfigProblem } from './errors';
+import { lineOfOffset } from './json-locate';
 import { MAX_CONFIG_DEPTH } from './limits';
-
-const lineAt = (text: string, offset: number): number => {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-};
 
 const tooDeep = (text: string, offset: number): ConfigProblem => ({
   path: '',
   message: `nests lists and maps more than ${MAX_CONFIG_DEPTH} levels deep (a config nests a few levels; at most ${MAX_CONFIG_DEPTH})`,
-  line: lineAt(text, offset),
+  line: lineOfOffset(text, offset),
 });
 
 /** JSON: brackets outside strings. Returns the offset where the depth first exceeds the limit, or null. */

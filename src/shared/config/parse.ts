@@ -1,7 +1,7 @@
 // Reads a config document (JSON or YAML) and validates it, with problems located by config path and line.
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { RunConfigSchema, type RunConfig } from './run-config';
-import { jsonDuplicateKey, jsonErrorOffset } from './json-locate';
+import { jsonDuplicateKey, jsonErrorOffset, lineOfOffset } from './json-locate';
 import { CONFIG_SIZE_LIMIT_TEXT, MAX_CONFIG_CHARS } from './limits';
 import { nestingProblem } from './nesting';
 import { problemsFromZod, type ConfigProblem } from './errors';
@@ -17,12 +17,6 @@ export const STDIN_NAME = '<stdin>';
 
 /** JSON for .json and other names; YAML for .yaml/.yml and for standard input, whose YAML reading also takes JSON. */
 export const formatFromName = (filename: string): ConfigFormat => (/\.ya?ml$/i.test(filename) || filename === STDIN_NAME ? 'yaml' : 'json');
-
-const lineOfOffset = (text: string, offset: number): number => {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-};
 
 export { MAX_CONFIG_CHARS };
 
