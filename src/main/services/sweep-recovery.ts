@@ -21,8 +21,7 @@ export async function continueUnfinishedSweeps(store: Store, sweeps: SweepServic
   const out: ContinuedSweep[] = [];
   for (const s of store.sweeps.list().reverse()) {
     if ((s.status !== 'running' && s.status !== 'interrupted') || s.damaged) continue;
-    const runs = store.sweeps.runIds(s.id).map((id) => store.runs.get(id));
-    if (runs.some((r) => r && ACTIVE.has(r.status))) continue;
+    if (store.sweeps.runStatuses(s.id).some((status) => ACTIVE.has(status))) continue;
     out.push({ id: s.id, ...(await sweeps.resume(s.id)) });
   }
   return out;

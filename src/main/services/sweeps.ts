@@ -167,7 +167,7 @@ export class SweepService {
     if (this.active.size === 0) return;
     const sweepId = sweepIdGiven ?? (runId === null ? null : this.sweepOf(runId));
     if (sweepId === null || !this.active.has(sweepId)) return;
-    const statuses = this.store.sweeps.runIds(sweepId).map((r) => this.store.runs.get(r)!.status);
+    const statuses = this.store.sweeps.runStatuses(sweepId);
     if (statuses.every((s) => DONE.includes(s))) {
       this.active.delete(sweepId);
       this.store.sweeps.setStatus(sweepId, 'completed', new Date().toISOString());
@@ -177,14 +177,14 @@ export class SweepService {
 
   list(): SweepSummary[] {
     return this.store.sweeps.list().map((s) => {
-      const statuses = this.store.sweeps.runIds(s.id).map((r) => this.store.runs.get(r)?.status);
+      const statuses = this.store.sweeps.runStatuses(s.id);
       return {
         id: s.id,
         name: s.name,
         status: s.status,
         mode: s.config.policy.mode,
         runs: statuses.length,
-        done: statuses.filter((x) => x !== undefined && DONE.includes(x)).length,
+        done: statuses.filter((x) => DONE.includes(x)).length,
         running: statuses.filter((x) => x === 'running').length,
         axes: s.config.axes.map((a) => a.path),
         createdAt: s.createdAt,

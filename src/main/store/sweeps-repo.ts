@@ -1,5 +1,6 @@
 // The sweeps table: a sweep's config (with its policy), status and result; its runs point at it by sweep_id.
 import type { SweepConfig } from '../../shared/config/sweep-config';
+import type { RunStatus } from '../../shared/api/types';
 import type { Db } from './db';
 import { PLACEHOLDER_CONFIG, readJsonColumn } from './json-columns';
 
@@ -75,5 +76,10 @@ export class SweepsRepo {
   /** Run ids of a sweep, in creation (grid) order. */
   runIds(id: number): number[] {
     return (this.db.prepare('SELECT id FROM runs WHERE sweep_id = ? ORDER BY id').all(id) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** The statuses of a sweep's runs, in grid order: one column read, for counts polled while the sweep trains. */
+  runStatuses(id: number): RunStatus[] {
+    return this.db.prepare('SELECT status FROM runs WHERE sweep_id = ? ORDER BY id').pluck().all(id) as RunStatus[];
   }
 }
