@@ -9,6 +9,7 @@ import { resumeCommandFor } from './foreground';
 import { err, json, out } from './io';
 import { openBackend } from './open-backend';
 import { getRun } from './show';
+import { canResume } from '../../shared/api/run-status';
 
 export async function cancelCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs({ name: 'cancel', positionals: ['RUN'], flags: { db: 'value', json: 'boolean' } }, argv);
@@ -27,7 +28,8 @@ export async function cancelCommand(argv: readonly string[]): Promise<number> {
     const run = await getRun(backend, id);
     if (run.status !== 'cancelled') throw new CliFailure(`run ${id} ended ${run.status} before it could be cancelled`);
     const last = run.checkpoints.at(-1)?.step;
-    const resume = last !== undefined && last < run.totalSteps ? resumeCommandFor(id, backend.dbPath, dbFlag !== undefined) : null;
+    const resumable = canResume(run.status, last, run.totalSteps);
+    const resume = resumable ? resumeCommandFor(id, backend.dbPath, dbFlag !== undefined) : null;
     if (a.flags['json'])
       json({
         runId: id,

@@ -84,8 +84,8 @@ export async function followInForeground(backend: LocalBackend, o: ForegroundOpt
     if (signals > 0) interrupt();
     const { detail, wallTimeS } = await started.finished;
     reporter.finish();
-    const lastCheckpoint = detail.checkpoints.reduce<number | undefined>((m, c) => (m === undefined || c.step > m ? c.step : m), undefined);
-    const resumable = isTerminal(detail.status) && canResume(detail.status, lastCheckpoint, detail.totalSteps);
+    // checkpoints come in step order, as the run page reads them
+    const resumable = isTerminal(detail.status) && canResume(detail.status, detail.checkpoints.at(-1)?.step, detail.totalSteps);
     const resume = resumable ? resumeCommandFor(detail.id, backend.dbPath, o.dbGiven) : null;
     if (o.json) json(runSummaryJson(detail, wallTimeS, backend.dbPath, resume));
     else {
