@@ -4,7 +4,7 @@
 // heap ends at 4 GiB − 64 KiB (tfjs-backend-wasm's getHeapMax), whatever the machine has. Checked against measured
 // heaps by tests/unit/config-memory-estimate.test.ts and scripts/measure-memory.ts.
 import type { ConfigProblem } from './errors';
-import type { BackendChoice, ModelConfig, RunConfig, TaskConfig } from './run-config';
+import { trainRowsOf, type BackendChoice, type ModelConfig, type RunConfig, type TaskConfig } from './run-config';
 
 const F32 = 4;
 const GiB = 1024 ** 3;
@@ -46,9 +46,8 @@ export interface TaskShape {
   dense: boolean;
 }
 
-/** |D_train| = floor(r·|D|) within [1, |D|−1], as tasks/dataset.ts splits. */
 const splitOf = (total: number, r: number): [number, number] => {
-  const n = Math.min(total - 1, Math.max(1, Math.floor(r * total)));
+  const n = trainRowsOf(total, r);
   return [n, total - n];
 };
 

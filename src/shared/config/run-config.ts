@@ -158,6 +158,10 @@ export const TaskSchema = z.discriminatedUnion('kind', [
   Qm9TaskSchema,
 ]);
 
+/** |D_train| of an equation table of `total` rows split at fraction r (000 §2.2): floor(r·|D|), kept within
+ *  [1, |D|−1] so both sides are non-empty. The split itself (compute/tasks/dataset.ts) and the memory estimate use it. */
+export const trainRowsOf = (total: number, r: number): number => Math.min(total - 1, Math.max(1, Math.floor(r * total)));
+
 /**
  * The share of the task's data used for training: r for the table tasks and messiness; for the sample tasks that draw
  * a training set of N from a larger pool, N over N plus the test pool (MNIST: its 60,000 + 10,000 images).

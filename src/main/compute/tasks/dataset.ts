@@ -1,7 +1,7 @@
 // What every task hands the trainer: a table of equations a∘b = c over n elements, split by its own seed into train
 // and validation, and encoded as token rows in one of the two encodings of 004 §2.2. The tasks (modular.ts,
 // permutation.ts) only supply the table and the element names.
-import type { TaskConfig } from '../../../shared/config/run-config';
+import { trainRowsOf, type TaskConfig } from '../../../shared/config/run-config';
 import { Rng } from '../engine/rng';
 
 export interface Equation {
@@ -87,7 +87,7 @@ export function splitDataset(s: SplitSpec): TaskDataset {
   if (eqs.length < 2) throw new Error(`the task has ${eqs.length} equation(s); a train/validation split needs at least 2`);
   const order = Array.from({ length: eqs.length }, (_, i) => i);
   new Rng(s.splitSeed).shuffle(order);
-  const nTrain = Math.min(eqs.length - 1, Math.max(1, Math.floor(s.trainFraction * eqs.length)));
+  const nTrain = trainRowsOf(eqs.length, s.trainFraction);
   const vocab = buildVocabulary(s.elementNames, s.opSymbol, s.encoding);
   const seqLen = vocab.op === null ? 3 : 4;
   const pick = (idx: number[]) => idx.map((i) => eqs[i]!);
