@@ -119,6 +119,21 @@ describe('new-run form model', () => {
     expect(back.ok || back.problems.map((p) => p.path)).toEqual(['model.layers']);
   });
 
+  it('never fills a blank or unreadable field with its default; a field hidden for the chosen kind may stay blank', () => {
+    const d = defaultDraft();
+    d.optimizer.lr = null;
+    d.training.evalEvery = Number.NaN;
+    d.optimizer.momentum = null; // adamw does not read it: the form hides it
+    const r = checkDraft(d);
+    expect(r.problems).toEqual([
+      { path: 'optimizer.lr', message: 'is required: enter a number' },
+      { path: 'training.evalEvery', message: 'is not a number' },
+    ]);
+    expect(JSON.parse(draftToJson(d)).optimizer.lr).toBeNull();
+    d.optimizer.kind = 'sgd';
+    expect(checkDraft(d).problems.map((p) => p.path)).toContain('optimizer.momentum');
+  });
+
   it('sends a minibatch size only when full batch is off', () => {
     const d = defaultDraft();
     d.training.fullBatch = false;

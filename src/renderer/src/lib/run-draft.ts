@@ -182,7 +182,29 @@ export function draftFromConfig(c: RunConfig): Draft {
   };
 }
 
-const n = (v: Num): number | undefined => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
+/** A blank field stays null (and a non-number NaN) in the config input, so the schema reports it instead of quietly
+ *  filling in its default: the researcher typed something else. */
+const n = (v: Num): number => (v ?? null) as number;
+/** A field the form hides for the chosen kind: blank means the schema's default (its value is not read anyway). */
+const hidden = (v: Num): number | undefined => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
+
+/** The optimiser fields only some kinds read; the form shows them for those kinds alone, so a blank hidden one is no
+ *  problem. Every other optimiser field is read by all kinds. */
+const OPTIMIZER_READS = {
+  beta1: ['adamw', 'adam', 'adamax'],
+  beta2: ['adamw', 'adam', 'adamax'],
+  eps: ['adamw', 'adam', 'adamax', 'rmsprop'],
+  momentum: ['sgd', 'rmsprop'],
+  alpha: ['rmsprop'],
+  etaMinus: ['rprop'],
+  etaPlus: ['rprop'],
+  stepMin: ['rprop'],
+  stepMax: ['rprop'],
+} as const satisfies Record<string, readonly OptimizerKind[]>;
+export const optimizerReads = (kind: OptimizerKind, field: keyof typeof OPTIMIZER_READS): boolean =>
+  (OPTIMIZER_READS[field] as readonly OptimizerKind[]).includes(kind);
+const shown = (kind: OptimizerKind, field: keyof typeof OPTIMIZER_READS, v: Num): number | undefined =>
+  optimizerReads(kind, field) ? n(v) : hidden(v);
 
 /** The config document the draft stands for (what the JSON view shows and what is sent). */
 export function draftToInput(d: Draft): RunConfigInput {
@@ -221,7 +243,7 @@ export function draftToInput(d: Draft): RunConfigInput {
         : {
             kind: 'modular',
             op: d.task.op,
-            p: n(d.task.p) as number,
+            p: n(d.task.p),
             trainFraction: n(d.task.trainFraction),
             splitSeed: n(d.task.splitSeed),
             symmetricOnce: d.task.symmetricOnce,
@@ -233,18 +255,18 @@ export function draftToInput(d: Draft): RunConfigInput {
       lr: n(o.lr),
       weightDecay: n(o.weightDecay),
       ...(o.weightDecayMode === 'auto' ? {} : { weightDecayMode: o.weightDecayMode }),
-      beta1: n(o.beta1),
-      beta2: n(o.beta2),
-      eps: n(o.eps),
-      momentum: n(o.momentum),
-      dampening: n(o.dampening),
+      beta1: shown(o.kind, 'beta1', o.beta1),
+      beta2: shown(o.kind, 'beta2', o.beta2),
+      eps: shown(o.kind, 'eps', o.eps),
+      momentum: shown(o.kind, 'momentum', o.momentum),
+      dampening: hidden(o.dampening),
       nesterov: o.nesterov,
-      alpha: n(o.alpha),
+      alpha: shown(o.kind, 'alpha', o.alpha),
       centered: o.centered,
-      etaMinus: n(o.etaMinus),
-      etaPlus: n(o.etaPlus),
-      stepMin: n(o.stepMin),
-      stepMax: n(o.stepMax),
+      etaMinus: shown(o.kind, 'etaMinus', o.etaMinus),
+      etaPlus: shown(o.kind, 'etaPlus', o.etaPlus),
+      stepMin: shown(o.kind, 'stepMin', o.stepMin),
+      stepMax: shown(o.kind, 'stepMax', o.stepMax),
       warmupSteps: n(o.warmupSteps),
       lrSchedule: o.lrSchedule,
       clipGradNorm: n(o.clipGradNorm),
@@ -252,8 +274,8 @@ export function draftToInput(d: Draft): RunConfigInput {
       weightNoise: n(o.weightNoise),
     },
     training: {
-      steps: n(d.training.steps) as number,
-      batchSize: d.training.fullBatch ? 'full' : (n(d.training.batchSize) as number),
+      steps: n(d.training.steps),
+      batchSize: d.training.fullBatch ? 'full' : n(d.training.batchSize),
       evalEvery: n(d.training.evalEvery),
       checkpointEvery: n(d.training.checkpointEvery),
       checkpointPowersOfTwo: d.training.checkpointPowersOfTwo,
@@ -264,11 +286,11 @@ export function draftToInput(d: Draft): RunConfigInput {
   };
 }
 
-/** A sample task's form values as config input: empty numbers and empty optional paths are left out. */
+/** A sample task's form values as config input: blank numbers stay null (the schema reports them), empty optional
+ *  paths are left out. */
 function sampleTaskInput(kind: SampleKind, values: object): RunConfigInput['task'] {
   const out: Record<string, unknown> = { kind };
   for (const [k, v] of Object.entries(values)) {
-    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
     if (v === '' && k !== 'path') continue; // a required path stays '' so the schema names it
     out[k] = v;
   }
@@ -279,7 +301,15 @@ export type DraftCheck = { ok: true; config: RunConfig; problems: [] } | { ok: f
 
 export function checkDraft(d: Draft): DraftCheck {
   const r = RunConfigSchema.safeParse(draftToInput(d), { reportInput: true });
-  return r.success ? { ok: true, config: r.data, problems: [] } : { ok: false, problems: problemsFromZod(r.error) };
+  if (r.success) return { ok: true, config: r.data, problems: [] };
+  // A blank or unreadable number field is said in the form's words rather than the schema's "must be number, got null".
+  const problems = problemsFromZod(r.error).map((p, i) => {
+    const input = (r.error.issues[i] as { input?: unknown }).input;
+    if (input === null) return { ...p, message: 'is required: enter a number' };
+    if (typeof input === 'number' && Number.isNaN(input)) return { ...p, message: 'is not a number' };
+    return p;
+  });
+  return { ok: false, problems };
 }
 
 /** JSON drops undefined fields; a missing required number then reads "is required" in the JSON view too. */

@@ -1,0 +1,54 @@
+// The New run form in headless Chromium: a blank or unreadable number is an error under its field that blocks Start
+// (never a silent default), the kind choices never overlap at common window widths, and the first-run defaults are
+// small enough to finish within a minute on a laptop CPU.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalBackend } from '../../src/main/services/create-backend';
+import { openE2E, poll, type E2E } from './helpers';
+
+let e2e: E2E;
+let backend: LocalBackend;
+let page: Page;
+
+beforeAll(async () => {
+  e2e = await openE2E({ name: 'form', viewport: { width: 1300, height: 900 } });
+  ({ backend, page } = e2e);
+}, 600_000);
+
+afterAll(() => e2e?.close());
+
+const start = () => page.getByRole('button', { name: 'Start run' });
+const lrMessage = () => page.locator('[data-path="optimizer.lr"] .error-text').allInnerTexts();
+
+describe('the New run form', () => {
+  it('says a blank or non-number learning rate is wrong and blocks Start instead of using the default', async () => {
+    await page.goto(e2e.server.url);
+    await page.getByRole('link', { name: 'New run' }).click();
+    await page.waitForURL(/#\/new$/);
+    await page.fill('#f-optimizer-lr', '0.005');
+    await poll(() => start().isDisabled()).toBe(false);
+
+    // Typed letters: Chromium keeps them out of a number box or holds them as unreadable input; either way the value is gone.
+    await page.locator('#f-optimizer-lr').selectText();
+    await page.keyboard.type('abc');
+    await poll(lrMessage).toEqual(['is required: enter a number']);
+    expect(await start().isDisabled()).toBe(true);
+
+    // Text the browser cannot read as a number (badInput) is named as such.
+    await page.locator('#f-optimizer-lr').selectText();
+    await page.keyboard.type('1e');
+    await poll(lrMessage).toEqual(['is not a number']);
+    expect(await start().isDisabled()).toBe(true);
+
+    // The same for a minibatch size.
+    await page.getByLabel('full', { exact: true }).uncheck();
+    await page.fill('#f-training-batchSize', '');
+    await poll(() => page.locator('[data-path="training.batchSize"] .error-text').allInnerTexts()).toEqual(['is required: enter a number']);
+
+    await page.fill('#f-optimizer-lr', '0.005');
+    await page.fill('#f-training-batchSize', '32');
+    await poll(lrMessage).toEqual([]);
+    await poll(() => start().isDisabled()).toBe(false);
+    expect(await backend.handlers['runs.list']({ includeDeleted: true })).toEqual([]);
+  });
+});
