@@ -82,10 +82,12 @@ export function onComputeMessage(host: RunMessageHost, run: ActiveRun, msg: Comp
       });
       return;
     }
-    case 'checkpoint':
+    case 'checkpoint': {
       writer.flush();
-      store.checkpoints.save(id, msg.state, host.now());
+      const bytes = store.checkpoints.save(id, msg.state, host.now());
+      events.emit('run.checkpoint', { runId: id, step: msg.state.step, bytes });
       return;
+    }
     case 'paused':
       run.state = 'paused';
       writer.flush();

@@ -173,6 +173,8 @@ export interface EventPayloads {
     backendNotes?: string[];
     step?: number;
   };
+  /** a checkpoint of a run was stored (a live run's page lists it and its probes may use it at once) */
+  'run.checkpoint': { runId: number; step: number; bytes: number };
   /** the list of runs changed (created, deleted, restored) */
   'runs.changed': { reason: string };
   /** a run's grokking prediction was made (at the end of its early window) or updated (when it finished) */
@@ -186,6 +188,7 @@ export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [
   'run.progress',
   'run.status',
+  'run.checkpoint',
   'runs.changed',
   'run.prediction',
   'probe.progress',

@@ -29,10 +29,11 @@ export function fmtTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-export function fmtDuration(fromIso: string | null, toIso: string | null): string {
+/** From start to finish, or to `now` (ms) while the run goes on. */
+export function fmtDuration(fromIso: string | null, toIso: string | null, now = Date.now()): string {
   if (!fromIso) return '–';
   const from = new Date(fromIso).getTime();
-  const to = toIso ? new Date(toIso).getTime() : Date.now();
+  const to = toIso ? new Date(toIso).getTime() : now;
   if (!Number.isFinite(from) || !Number.isFinite(to)) return '–';
   const s = Math.max(0, Math.round((to - from) / 1000));
   if (s < 60) return `${s}s`;
