@@ -147,6 +147,22 @@ describe('landscape viewer and optimiser playground', () => {
     await poll(() => page.getByTestId('landscape-about').textContent(), 120_000).toMatch(/completed.*rows continued from a stored run/);
   }, 240_000);
 
+  it("offers a modular run's reduced landscape only its own axis and checks every cell before launching", async () => {
+    await page.goto(`${e2e.server.url}#/runs/${runId}/landscape`);
+    const panel = page.getByRole('region', { name: 'reduced landscape' });
+    const axis = panel.getByLabel('second axis');
+    await axis.waitFor();
+    const offered = await axis.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['', 'task.trainFraction']);
+    await axis.selectOption('task.trainFraction');
+    await panel.getByLabel('axis values').fill('0.5, 1.2');
+    await panel.getByText(/task\.trainFraction 1\.2\): task\.trainFraction: must be < 1, got 1\.2/).waitFor();
+    expect(await panel.getByRole('button', { name: 'Compute' }).isDisabled()).toBe(true);
+    await panel.getByLabel('axis values').fill('');
+    await axis.selectOption('');
+    await poll(() => panel.getByRole('button', { name: 'Compute' }).isDisabled()).toBe(false);
+  });
+
   it('computes a 2 × 1 reduced landscape (Omnigrok) and draws its curves', async () => {
     await page.goto(`${e2e.server.url}#/runs/${runId}/landscape`);
     const panel = page.getByRole('region', { name: 'reduced landscape' });

@@ -140,4 +140,24 @@ describe('reduced-landscape request', () => {
     expect(reducedRequest({ ...form, updates: 0 }).problems).toEqual(['updates: must be a whole number from 1 to 1000000, got 0']);
     expect(reducedRequest({ ...form, values: '1' }).problems).toEqual(['values: choose the axis they are values of']);
   });
+
+  it("with the run's config: only the task's axes, and every cell checked before launching", async () => {
+    const { reducedRequest } = await import('../../src/renderer/src/lib/landscape-request');
+    const { reducedAxesOf } = await import('../../src/shared/api/reduced-options');
+    const { RunConfigSchema } = await import('../../src/shared/config/run-config');
+    const modular = RunConfigSchema.parse({ task: { kind: 'modular', op: 'add', p: 11 }, model: { kind: 'mlp' }, training: { steps: 40 } });
+    const mnist = RunConfigSchema.parse({ task: { kind: 'mnist' }, model: { kind: 'mlp' }, training: { steps: 40 } });
+    const messiness = RunConfigSchema.parse({ task: { kind: 'messiness' }, model: { kind: 'mlp' }, loss: 'mse', training: { steps: 40 } });
+    expect(reducedAxesOf(modular)).toEqual(['task.trainFraction']);
+    expect(reducedAxesOf(mnist)).toEqual(['task.trainSize', 'task.messiness']);
+    expect(reducedAxesOf(messiness)).toEqual(['task.trainFraction', 'task.messiness']);
+    const form = { scales: '', axis: '' as const, values: '', updates: null, lrScaling: 'fixed' as const, lrSchedule: '' as const };
+    expect(reducedRequest(form, modular).problems).toEqual([]);
+    expect(reducedRequest({ ...form, axis: 'task.trainSize', values: '100' }, modular).problems).toEqual([
+      'task "modular" has no task.trainSize; choose axis task.trainFraction',
+    ]);
+    expect(reducedRequest({ ...form, axis: 'task.trainFraction', values: '0.5, 1.2' }, modular).problems).toEqual([
+      'reduced landscape cell (α 0.25, task.trainFraction 1.2): task.trainFraction: must be < 1, got 1.2',
+    ]);
+  });
 });

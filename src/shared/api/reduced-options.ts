@@ -72,14 +72,19 @@ function defaultAxis(config: RunConfig): ReducedAxisPath {
   return 'trainSize' in config.task ? 'task.trainSize' : 'task.trainFraction';
 }
 
+/** The second axes a run's task has: the fields of REDUCED_AXES its config holds (modular: trainFraction; the sample
+ *  tasks: trainSize; messiness: messiness and trainFraction; MNIST: trainSize and messiness). */
+export const reducedAxesOf = (config: RunConfig): ReducedAxisPath[] =>
+  REDUCED_AXES.filter((a) => typeof (config.task as Record<string, unknown>)[a.slice('task.'.length)] === 'number');
+
 /** Fills the defaults in from the run's config; every cell's config must be valid (e.g. not trainFraction 1.2, not
  *  trainSize on a modular task). Throws an OptionError naming the problem. */
 export function resolveReduced(config: RunConfig, options: ReducedOptions): ReducedParams {
   const o = parseOptions(ReducedOptionsSchema, options);
   const axis = o.axis ?? defaultAxis(config);
   const own = (config.task as Record<string, unknown>)[axis.slice('task.'.length)];
-  if (typeof own !== 'number' && o.values === undefined)
-    throw new OptionError('', `task "${config.task.kind}" has no ${axis}; choose axis ${defaultAxis(config)}`);
+  if (typeof own !== 'number')
+    throw new OptionError('', `task "${config.task.kind}" has no ${axis}; choose axis ${reducedAxesOf(config).join(' or ')}`);
   const steps = o.steps ?? Math.min(config.training.steps, REDUCED_DEFAULTS.maxSteps);
   const p: ReducedParams = {
     scales: [...(o.scales ?? REDUCED_DEFAULTS.scales)],

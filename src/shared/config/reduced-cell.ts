@@ -40,7 +40,7 @@ export function cellConfig(base: RunConfig, p: ReducedCellSettings, scale: numbe
     },
     training: { ...base.training, steps: p.steps, evalEvery: p.evalEvery, checkpointEvery: 0, checkpointPowersOfTwo: false },
   };
-  const parsed = RunConfigSchema.safeParse(raw);
+  const parsed = RunConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     const problems = problemsFromZod(parsed.error);
     throw new CellConfigError(

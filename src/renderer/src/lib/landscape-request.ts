@@ -12,15 +12,16 @@ import {
   type LandscapeParams,
   type OneDimMode,
 } from '../../../shared/api/landscape-options';
-import { optionProblems } from '../../../shared/api/option-rules';
+import { OptionError, optionProblems } from '../../../shared/api/option-rules';
 import {
   REDUCED_LIMITS,
   ReducedOptionsSchema,
+  resolveReduced,
   type ReducedAxisPath,
   type ReducedLrScaling,
   type ReducedOptions,
 } from '../../../shared/api/reduced-options';
-import type { LrSchedule } from '../../../shared/config/run-config';
+import type { LrSchedule, RunConfig } from '../../../shared/config/run-config';
 
 /** What the viewer draws: the three kinds of grid, 2d drawn as contours or as a 3D surface. */
 export type LandscapeMode = '1d' | '1d-training' | '2d' | '3d';
@@ -164,8 +165,9 @@ export interface ReducedForm {
   lrSchedule: LrSchedule | '';
 }
 
-/** The panel's fields → the options of analysis.reduced, checked by the API's schema, each problem as "option: …". */
-export function reducedRequest(f: ReducedForm): { options: ReducedOptions; problems: string[] } {
+/** The panel's fields → the options of analysis.reduced, checked by the API's schema, each problem as "option: …";
+ *  with the run's config, every cell's config is checked too (as the back end will), before anything is launched. */
+export function reducedRequest(f: ReducedForm, config?: RunConfig): { options: ReducedOptions; problems: string[] } {
   // a token that is no number is named here; a number out of range by the schema below
   const scales = parseNumberList(f.scales, 'scales', () => true, `a factor in (0, ${REDUCED_LIMITS.scaleMax}]`);
   const values = parseNumberList(f.values, 'values', () => true, 'a number');
@@ -185,6 +187,14 @@ export function reducedRequest(f: ReducedForm): { options: ReducedOptions; probl
     values.problem,
     ...named,
     values.value && !f.axis ? 'values: choose the axis they are values of' : null,
-  ];
-  return { options, problems: problems.filter((p): p is string => p !== null) };
+  ].filter((p): p is string => p !== null);
+  if (problems.length === 0 && config) {
+    try {
+      resolveReduced(config, options);
+    } catch (e) {
+      if (!(e instanceof OptionError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  return { options, problems };
 }
