@@ -21,6 +21,11 @@ axes:
 policy: { mode: full, window: 60 }
 `;
 
+// A predict sweep holds every cell at its window: 2 cells, 40-update window, of a 2000-step budget.
+const PREDICT = SWEEP.replace('name: e2e grid', 'name: e2e predict')
+  .replace('steps: 120, evalEvery: 20', 'steps: 2000, evalEvery: 10')
+  .replace(/axes:[^]*$/, 'axes:\n  - { path: optimizer.lr, values: [0.003, 0.01] }\npolicy: { mode: predict, window: 40 }\n');
+
 let e2e: E2E;
 let backend: LocalBackend;
 let page: Page;
@@ -70,6 +75,41 @@ describe('a sweep in the browser', () => {
     const runId = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
     expect(view.cells.flatMap((c) => c.runs.map((r) => r.id))).toContain(runId);
   }, 300_000);
+
+  it('a predict sweep maps the predicted probability first, states each colour range and shows held cells as held', async () => {
+    await page.goto(e2e.server.url);
+    expect(await dropOn(page, [{ name: 'predict.yaml', text: PREDICT }])).toBe(true);
+    await page.waitForURL(/#\/sweeps\/\d+$/, { timeout: 15_000 });
+    await poll(() => page.getByTestId('sweep-done').innerText(), 60_000).toBe('2/2');
+    const sweepId = Number(/#\/sweeps\/(\d+)$/.exec(page.url())![1]);
+    const view = await backend.handlers['sweeps.get']({ id: sweepId });
+    expect(view.cells.every((c) => c.runs[0]!.held && c.runs[0]!.predicted !== null)).toBe(true);
+
+    expect(await page.getByLabel('metric of heatmap 1').inputValue()).toBe('predicted');
+    expect(await page.getByTestId('map-note-0').innerText()).toMatch(/^Colours span probability 0 to 1\./);
+    expect(await page.getByTestId('map-note-1').innerText()).toMatch(/^Colours span (the filled cells' range|-?[\d.]+ to)/);
+    await page.getByLabel('metric of heatmap 2').selectOption('t4');
+    await poll(() => page.getByTestId('map-note-1').innerText()).toBe('Colours span 0 to 2000 steps, the training budget.');
+
+    // A held cell's run reads as held, not as a red cancelled error.
+    await page.goto(`${e2e.server.url.split('?')[0]}#/runs/${view.cells[0]!.runs[0]!.id}`);
+    await page.getByTestId('run-held').waitFor();
+    expect(await page.getByTestId('run-held').innerText()).toMatch(/^held: stopped by sweep \d+ after its 40-update window: predicted/);
+    expect(await page.locator('.run-error').count()).toBe(0);
+    expect(await page.locator('.badge').innerText()).toBe('HELD');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('names a bad axis value once in the editor, not once per column', async () => {
+    await page.goto(`${e2e.server.url.split('?')[0]}#/sweeps/new`);
+    await page.getByLabel('rows: spacing').selectOption('values');
+    await page.getByLabel('rows: values').fill('0.001, -1');
+    await page.getByLabel('columns: spacing').selectOption('values');
+    await page.getByLabel('columns: values').fill('0.1, 1, 3');
+    await poll(() => page.getByRole('alert').locator('li').allInnerTexts()).toEqual([
+      'axes[0]: at lr=-1: optimizer.lr: must be > 0, got -1',
+    ]);
+  });
 
   it('builds a sweep in the heatmap editor: axes on rows and columns, + and −, located problems, then starts it', async () => {
     await page.goto(`${e2e.server.url.split('?')[0]}#/sweeps/new`);

@@ -98,4 +98,17 @@ describe('expandSweep', () => {
       { path: 'axes[0]', message: 'at trainFraction=1.5: task.trainFraction: must be < 1, got 1.5' },
     ]);
   });
+
+  it('names a bad axis value once, not once per cell of its row or column', () => {
+    const grid = expandSweep(
+      sweep({
+        axes: [
+          { path: 'optimizer.lr', values: [0.01, -1] },
+          { path: 'optimizer.weightDecay', values: [0.1, 1, 3] },
+        ],
+        seeds: 2,
+      }),
+    );
+    expect(grid.ok ? [] : grid.problems).toEqual([{ path: 'axes[0]', message: 'at lr=-1: optimizer.lr: must be > 0, got -1' }]);
+  });
 });

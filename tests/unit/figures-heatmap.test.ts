@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeatmapSeriesOption } from 'echarts';
 import type { SweepCellRun, SweepView } from '../../src/shared/api/types';
-import { buildSweepHeatmap, cellStat } from '../../src/shared/figures/heatmap';
+import { buildSweepHeatmap, cellStat, sweepMapRange } from '../../src/shared/figures/heatmap';
 import { renderSvg } from '../../src/main/services/figure-export';
 
 const run = (over: Partial<SweepCellRun>): SweepCellRun => ({
@@ -16,6 +16,7 @@ const run = (over: Partial<SweepCellRun>): SweepCellRun => ({
   t4: null,
   predicted: null,
   energy: null,
+  held: false,
   ...over,
 });
 
@@ -29,6 +30,7 @@ const view: SweepView = {
     { path: 'optimizer.lr', values: [0.001, 0.01] },
     { path: 'optimizer.weightDecay', values: [0.1, 1, 10] },
   ],
+  steps: 1000,
   cells: [0, 1].flatMap((i) =>
     [0, 1, 2].map((j) => ({
       index: [i, j],
@@ -56,5 +58,17 @@ describe('sweep heatmap', () => {
     expect(cell.value[2]).toBeCloseTo(55, 9); // (50 + 60) / 2
     expect(cell.label.formatter).toBe('55\n±7');
     expect(renderSvg(buildSweepHeatmap(view, 't4', { title: 'g' }), { width: 800, height: 500 })).toContain('optimizer.weightDecay');
+  });
+
+  it('states its colour range: accuracy and probability whole, t4 to the budget, energy the filled cells; one value is said', () => {
+    expect(sweepMapRange(view, 'valAcc')).toMatchObject({ lo: 0, hi: 100, note: 'Colours span 0 to 100%.' });
+    expect(sweepMapRange(view, 't4')).toMatchObject({ lo: 0, hi: 1000, note: 'Colours span 0 to 1000 steps, the training budget.' });
+    const energy = { ...view, cells: view.cells.map((c, k) => ({ ...c, runs: [run({ energy: k === 0 ? -3 : -1 })] })) };
+    expect(sweepMapRange(energy, 'energy')).toEqual({ lo: -3, hi: -1, note: "Colours span the filled cells' range, -3.0 to -1.0." });
+    const flat = { ...view, cells: view.cells.map((c) => ({ ...c, runs: [run({ predicted: 0.2, energy: -2 })] })) };
+    expect(sweepMapRange(flat, 'predicted').note).toBe(
+      'Colours span probability 0 to 1. Every filled cell has the same value, 0.20: the map has no contrast.',
+    );
+    expect(sweepMapRange(flat, 'energy')).toMatchObject({ lo: -3, hi: -1 });
   });
 });

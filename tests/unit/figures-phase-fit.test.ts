@@ -15,6 +15,7 @@ const view: SweepView = {
   window: 400,
   createdAt: '',
   finishedAt: null,
+  steps: 1_000_000,
   axes: [
     { path: 'optimizer.weightDecay', values: [0.1, 1] },
     { path: 'task.trainFraction', values: rs },
@@ -34,6 +35,7 @@ const view: SweepView = {
           t4: i === 0 && j === 0 ? null : t4(r, 2),
           predicted: null,
           energy: null,
+          held: false,
         },
       ],
     })),

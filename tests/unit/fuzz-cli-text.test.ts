@@ -107,6 +107,7 @@ describe('CLI text under generated control characters', () => {
           { path: randomText(rng), values: [randomText(rng), 1, true] },
           { path: randomText(rng), values: [randomText(rng), 0.5] },
         ],
+        steps: 100,
         cells: [],
         createdAt: '',
         finishedAt: null,

@@ -6,6 +6,7 @@
 // checkpoint); `confirm` stops only the cells predicted not to grok; `full` runs every cell to its budget. A stopped
 // cell can later be continued to its budget (continueCells).
 import { ApiError } from '../../shared/api/contract';
+import { isHeldBySweep, sweepHoldReason } from '../../shared/api/run-status';
 import { predictRun } from './run-analysis';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
@@ -135,7 +136,7 @@ export class SweepService {
     if (this.active.size === 0 || this.decided.has(p.runId)) return;
     const sweepId = this.sweepOf(p.runId);
     const policy = sweepId === null ? undefined : this.active.get(sweepId);
-    if (!policy) return;
+    if (!policy || sweepId === null) return;
     if (!p.points.some((x) => x.name === STEP_LOSS_METRIC && x.step >= policy.window)) return;
     this.decided.add(p.runId);
     this.flush();
@@ -151,14 +152,9 @@ export class SweepService {
     this.events.emit('run.prediction', prediction);
     if (policy.mode === 'predict' || (policy.mode === 'confirm' && !prediction.willGrok)) {
       const verdict = `predicted ${prediction.willGrok ? 'to grok' : 'not to grok'} (p = ${prediction.probability.toFixed(2)})`;
-      void this.executor
-        .stop(
-          p.runId,
-          `stopped by sweep ${sweepId} after its ${policy.window}-update window: ${verdict}; resume to train to the full budget`,
-        )
-        .catch(() => {
-          // it may have finished on its own in the meantime
-        });
+      void this.executor.stop(p.runId, sweepHoldReason(sweepId, policy.window, verdict)).catch(() => {
+        // it may have finished on its own in the meantime
+      });
     }
   }
 
@@ -236,6 +232,7 @@ export class SweepService {
           t4: run.phases?.t4 ?? null,
           predicted: p ? p.probability : null,
           energy: p ? p.features['log10 relative spectral energy'] : null,
+          held: isHeldBySweep(run.status, run.error),
         });
       }
       byKey.set(key, cell);
@@ -247,6 +244,7 @@ export class SweepService {
       mode: sweep.config.policy.mode,
       window: sweep.config.policy.window,
       axes: sweep.config.axes.map((a) => ({ path: a.path, values: axisValues(a) })),
+      steps: cells.reduce((most, c) => Math.max(most, c.config.training.steps), 0),
       cells: [...byKey.values()],
       createdAt: sweep.createdAt,
       finishedAt: sweep.finishedAt,

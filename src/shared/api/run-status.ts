@@ -33,5 +33,15 @@ export function canResume(s: RunStatus, lastCheckpointStep: number | undefined, 
   return RESUMABLE_STATUSES.includes(s) && lastCheckpointStep !== undefined && lastCheckpointStep < totalSteps;
 }
 
+/** How a sweep's stop of a cell after its prediction window begins: the cell is held there (resumable), not failed. */
+const SWEEP_HOLD = 'stopped by sweep';
+
+/** The reason stored with a cell a sweep holds at its window (predict mode, or confirm mode's "not to grok"). */
+export const sweepHoldReason = (sweepId: number, window: number, verdict: string): string =>
+  `${SWEEP_HOLD} ${sweepId} after its ${window}-update window: ${verdict}; resume to train to the full budget`;
+
+/** A cancelled run that a sweep held at its window, told apart from one a person cancelled or that failed. */
+export const isHeldBySweep = (s: RunStatus, error: string | null): boolean => s === 'cancelled' && !!error?.startsWith(SWEEP_HOLD);
+
 /** A run that is queued, running or paused can be cancelled; the UI offers it for those. */
 export const canCancel = (s: RunStatus): boolean => isActive(s);

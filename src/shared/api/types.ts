@@ -148,6 +148,8 @@ export interface SweepCellRun {
   predicted: number | null;
   /** log10 relative spectral energy of the early window, once predicted */
   energy: number | null;
+  /** stopped by its sweep after the prediction window (resumable), not cancelled by hand or failed */
+  held: boolean;
 }
 
 export interface SweepCellView {
@@ -180,6 +182,8 @@ export interface SweepView {
   mode: 'predict' | 'confirm' | 'full';
   window: number;
   axes: { path: string; values: (number | string | boolean)[] }[];
+  /** the cells' training budget in updates (the largest, when training.steps is an axis): the colour range of t4 */
+  steps: number;
   cells: SweepCellView[];
   createdAt: string;
   finishedAt: string | null;

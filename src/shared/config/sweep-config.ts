@@ -142,7 +142,10 @@ export function expandSweep(sweep: SweepConfig): { ok: true; cells: SweepCell[] 
       if (!r.success) {
         for (const p of problemsFromZod(r.error)) {
           const axis = sweep.axes.findIndex((a) => p.path === a.path || p.path.startsWith(`${a.path}.`));
-          problems.push({ path: axis >= 0 ? `axes[${axis}]` : `base.${p.path}`, message: `at ${label}: ${p.path}: ${p.message}` });
+          // A bad value of one axis is named by that axis alone, and once: not again for every cell of its row or column.
+          const at = axis >= 0 ? `${sweep.axes[axis]!.path.split('.').at(-1)}=${fmt(coords[sweep.axes[axis]!.path]!)}` : label;
+          const problem = { path: axis >= 0 ? `axes[${axis}]` : `base.${p.path}`, message: `at ${at}: ${p.path}: ${p.message}` };
+          if (!problems.some((q) => q.path === problem.path && q.message === problem.message)) problems.push(problem);
         }
       } else {
         const big = memoryProblem(r.data); // a cell too big for its backend is refused with the sweep, not after hours

@@ -51,6 +51,29 @@ const fmtAxis = (v: number | string | boolean) => (typeof v === 'number' ? Strin
 const fmtVal = (v: number, m: SweepMetric) =>
   m === 'predicted' ? v.toFixed(2) : m === 'energy' ? v.toFixed(1) : m === 'valAcc' ? v.toFixed(0) : String(Math.round(v));
 
+/** The colour range of a map and the sentence that states it. Accuracy and probability map their whole range, t4 and
+ *  the delay 0 to the training budget, so colours compare across sweeps; only the energy spans the filled cells. */
+export interface MapRange {
+  lo: number;
+  hi: number;
+  note: string;
+}
+
+export function sweepMapRange(view: SweepView, metric: SweepMetric): MapRange {
+  const means = view.cells.map((c) => cellStat(c.runs, metric).mean).filter((v): v is number => v !== null);
+  const distinct = new Set(means).size;
+  const one = distinct === 1 ? ` Every filled cell has the same value, ${fmtVal(means[0]!, metric)}: the map has no contrast.` : '';
+  if (metric === 'valAcc') return { lo: 0, hi: 100, note: `Colours span 0 to 100%.${one}` };
+  if (metric === 'predicted') return { lo: 0, hi: 1, note: `Colours span probability 0 to 1.${one}` };
+  if ((metric === 't4' || metric === 'delay') && view.steps > 0)
+    return { lo: 0, hi: view.steps, note: `Colours span 0 to ${view.steps} steps, the training budget.${one}` };
+  if (means.length === 0) return { lo: 0, hi: 1, note: 'No cell has a value yet.' };
+  const lo = Math.min(...means);
+  const hi = Math.max(...means);
+  if (lo === hi) return { lo: lo - 1, hi: hi + 1, note: `Colours span ${fmtVal(lo - 1, metric)} to ${fmtVal(hi + 1, metric)}.${one}` };
+  return { lo, hi, note: `Colours span the filled cells' range, ${fmtVal(lo, metric)} to ${fmtVal(hi, metric)}.` };
+}
+
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', empty: '#f0f0f0' },
   dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', empty: '#2a2d35' },
@@ -62,22 +85,14 @@ export function buildSweepHeatmap(view: SweepView, metric: SweepMetric, opts: { 
   const rows = rowAxis!.values.map(fmtAxis);
   const cols = colAxis ? colAxis.values.map(fmtAxis) : [''];
   const data: { value: [number, number, number | null]; label: string }[] = [];
-  let lo = Infinity;
-  let hi = -Infinity;
+  const { lo, hi } = sweepMapRange(view, metric);
   for (const c of view.cells) {
     const s = cellStat(c.runs, metric);
     const x = colAxis ? c.index[1]! : 0;
     const y = c.index[0]!;
-    if (s.mean !== null) {
-      lo = Math.min(lo, s.mean);
-      hi = Math.max(hi, s.mean);
-    }
     const label = s.mean === null ? '' : s.n > 1 ? `${fmtVal(s.mean, metric)}\n±${fmtVal(s.spread!, metric)}` : fmtVal(s.mean, metric);
     data.push({ value: [x, y, s.mean], label });
   }
-  if (metric === 'valAcc') [lo, hi] = [0, 100];
-  if (metric === 'predicted') [lo, hi] = [0, 1];
-  if (!(lo <= hi)) [lo, hi] = [0, 1];
   const axis = {
     type: 'category' as const,
     nameLocation: 'middle' as const,
