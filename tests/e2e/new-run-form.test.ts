@@ -17,14 +17,17 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.close());
 
+async function openForm(): Promise<void> {
+  await page.goto(e2e.server.url);
+  await page.getByRole('link', { name: 'New run' }).click();
+  await page.waitForURL(/#\/new$/);
+}
 const start = () => page.getByRole('button', { name: 'Start run' });
 const lrMessage = () => page.locator('[data-path="optimizer.lr"] .error-text').allInnerTexts();
 
 describe('the New run form', () => {
   it('says a blank or non-number learning rate is wrong and blocks Start instead of using the default', async () => {
-    await page.goto(e2e.server.url);
-    await page.getByRole('link', { name: 'New run' }).click();
-    await page.waitForURL(/#\/new$/);
+    await openForm();
     await page.fill('#f-optimizer-lr', '0.005');
     await poll(() => start().isDisabled()).toBe(false);
 
@@ -50,5 +53,32 @@ describe('the New run form', () => {
     await poll(lrMessage).toEqual([]);
     await poll(() => start().isDisabled()).toBe(false);
     expect(await backend.handlers['runs.list']({ includeDeleted: true })).toEqual([]);
+  });
+
+  it('keeps every kind choice inside its group, none over another, at 1000, 1300 and 1600 px', async () => {
+    await openForm();
+    expect(await page.locator('[role="radiogroup"] label').count()).toBeGreaterThan(10);
+    for (const width of [1000, 1300, 1600]) {
+      await page.setViewportSize({ width, height: 900 });
+      const clashes = await page.evaluate(() => {
+        const box = (e: Element) => e.getBoundingClientRect();
+        const labels = [...document.querySelectorAll('[role="radiogroup"] label')];
+        const out: string[] = [];
+        for (const l of labels) {
+          const b = box(l);
+          const group = box(l.closest('fieldset')!);
+          if (b.left < group.left || b.right > group.right) out.push(`"${l.textContent!.trim()}" leaves its group`);
+        }
+        labels.forEach((a, i) =>
+          labels.slice(i + 1).forEach((c) => {
+            const [p, q] = [box(a), box(c)];
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom)
+              out.push(`"${a.textContent!.trim()}" overlaps "${c.textContent!.trim()}"`);
+          }),
+        );
+        return out;
+      });
+      expect(clashes, `at ${width} px`).toEqual([]);
+    }
   });
 });
