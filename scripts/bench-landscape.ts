@@ -26,8 +26,8 @@ const capBytes = capFlag ? Number(capFlag.slice('--cap-mb='.length)) * 2 ** 20 :
 const config = RunConfigSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 const b = await initBackend(config.backend);
 const t = new Trainer(config, executionSettings());
-for (let i = 0; i < 5; i++) t.update(false);
-const params = t.snapshot().params;
+for (let i = 0; i < 5; i++) await t.update(false);
+const params = (await t.snapshot()).params;
 t.dispose();
 const grid = new Scorer(config);
 const plain = new Scorer(config);
@@ -53,21 +53,21 @@ if (batched) {
     return (u.user + u.system) / 1000;
   };
   const rowOf = (i: number) => Array.from({ length: n }, (_, j) => [-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)]);
-  grid.scoreMany(rowOf(0), withVal, { capBytes });
+  await grid.scoreMany(rowOf(0), withVal, { capBytes });
   const time = { many: 0, one: 0, manyCpu: 0, oneCpu: 0 };
   let worst = 0;
   for (let i = 0; i < n; i++) {
     const row = rowOf(i);
-    let many: ReturnType<Scorer['scoreMany']> = [];
-    let one: ReturnType<Scorer['scoreMany']> = [];
-    const sides: [keyof typeof time, keyof typeof time, () => void][] = [
-      ['many', 'manyCpu', () => (many = grid.scoreMany(row, withVal, { capBytes }))],
-      ['one', 'oneCpu', () => (one = row.map((c) => grid.scoreAt(c, withVal)))],
+    let many: Awaited<ReturnType<Scorer['scoreMany']>> = [];
+    let one: Awaited<ReturnType<Scorer['scoreMany']>> = [];
+    const sides: [keyof typeof time, keyof typeof time, () => Promise<void>][] = [
+      ['many', 'manyCpu', async () => void (many = await grid.scoreMany(row, withVal, { capBytes }))],
+      ['one', 'oneCpu', async () => void (one = await grid.scoreMany(row, withVal, { maxBatch: 1 }))],
     ];
     for (const [wall, cpu, f] of i % 2 ? sides.reverse() : sides) {
       const t0 = performance.now();
       const c0 = cpuMs();
-      f();
+      await f();
       time[wall] += performance.now() - t0;
       time[cpu] += cpuMs() - c0;
     }
@@ -96,17 +96,17 @@ if (batched) {
   plain.dispose();
   process.exit(0);
 }
-grid.scoreAt([0.1, 0.1]);
-plain.scoreAt([]);
+await grid.scoreAt([0.1, 0.1]);
+await plain.scoreAt([]);
 let tg = 0;
 let tp = 0;
 for (let i = 0; i < n; i++)
   for (let j = 0; j < n; j++) {
     let t0 = performance.now();
-    grid.scoreAt([-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)], withVal);
+    await grid.scoreAt([-1 + (2 * j) / (n - 1), -1 + (2 * i) / (n - 1)], withVal);
     tg += performance.now() - t0;
     t0 = performance.now();
-    plain.scoreAt([], withVal);
+    await plain.scoreAt([], withVal);
     tp += performance.now() - t0;
   }
 grid.dispose();

@@ -43,10 +43,10 @@ console.log(
 );
 
 const trainer = new Trainer(config, executionSettings());
-const states = [trainer.snapshot()];
+const states = [await trainer.snapshot()];
 const t0 = performance.now();
-for (let s = 0; s < trainSteps; s++) trainer.update(false);
-states.push(trainer.snapshot());
+for (let s = 0; s < trainSteps; s++) await trainer.update(false);
+states.push(await trainer.snapshot());
 console.log(`trained ${trainSteps} full-batch AdamW updates in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 trainer.dispose();
 

@@ -49,8 +49,8 @@ const asJson = process.argv.includes('--json');
 async function measure(name: string, c: RunConfig): Promise<void> {
   kernelMemories.length = 0;
   const t = new Trainer(c, executionSettings());
-  for (let i = 0; i < 3; i++) t.update(i === 2);
-  t.evaluate(null);
+  for (let i = 0; i < 3; i++) await t.update(i === 2);
+  await t.evaluate(null);
   const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer.byteLength;
   const kernels = kernelMemories.reduce((s, m) => s + m.buffer.byteLength, 0);
   const live = tf.memory().numBytes;

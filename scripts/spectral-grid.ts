@@ -52,10 +52,10 @@ async function cell(lr: number, weightDecay: number): Promise<Cell> {
   let valAcc = 0;
   try {
     while (t.step < STEPS) {
-      const { loss } = t.update(false);
+      const { loss } = await t.update(false);
       if (losses.length < WINDOW) losses.push(loss);
       if (t.step % config.training.evalEvery === 0 || t.step === STEPS) {
-        const rows = t.evaluate(null);
+        const rows = await t.evaluate(null);
         valAcc = rows.find((r) => r[0] === 'val_acc')![2];
         if (t4 === null && valAcc >= 0.99) t4 = t.step;
       }

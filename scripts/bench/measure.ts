@@ -36,14 +36,14 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
     // after one step
     for (let i = 0; i < plan.warmup; i++) {
       const t0 = performance.now();
-      trainer.update(false);
+      await trainer.update(false);
       if (performance.now() - t0 > plan.budgetMs / 10) break;
     }
     const times: number[] = [];
     let spent = 0;
     while (times.length < plan.steps && !(times.length >= 1 && spent > plan.budgetMs)) {
       const t0 = performance.now();
-      const { loss } = trainer.update(false);
+      const { loss } = await trainer.update(false);
       const dt = performance.now() - t0;
       if (!Number.isFinite(loss)) return { unavailable: `loss became ${loss} at step ${trainer.step}` };
       times.push(dt);

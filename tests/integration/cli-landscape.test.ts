@@ -40,8 +40,11 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   trained = store.runs.insert({ name: 'landscape me', config, createdAt: now, owner: OWNER });
   bare = store.runs.insert({ name: 'no checkpoints', config, createdAt: now, owner: OWNER });
-  trainIntoRuns(store, config, [{ run: trained, at: (s) => s % 10 === 0 }], (t) =>
-    metrics.set(t.step, Object.fromEntries(t.evaluate(null).map(([n, , v]) => [n, v]))),
+  await trainIntoRuns(
+    store,
+    config,
+    [{ run: trained, at: (s) => s % 10 === 0 }],
+    async (t) => void metrics.set(t.step, Object.fromEntries((await t.evaluate(null)).map(([n, , v]) => [n, v]))),
   );
 });
 afterAll(() => {

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   trained = store.runs.insert({ name: 'probe me', config, createdAt: now, owner: OWNER });
   bare = store.runs.insert({ name: 'no checkpoints', config, createdAt: now, owner: OWNER });
-  trainIntoRuns(store, config, [{ run: trained, at: (s) => s % 20 === 0 }]);
+  await trainIntoRuns(store, config, [{ run: trained, at: (s) => s % 20 === 0 }]);
 });
 afterAll(() => {
   store.close();

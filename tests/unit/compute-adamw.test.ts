@@ -71,7 +71,7 @@ describe('AdamW', () => {
   const opts = { lr: 0.05, wd: 0.5, b1: 0.9, b2: 0.98, eps: 1e-8, warmup: 3 };
   const theta0 = [0.3, -0.7, 1.2, 0.05];
 
-  function runOurs(steps: number, from?: { state: ReturnType<AdamW['state']>; t: number; theta: number[] }) {
+  async function runOurs(steps: number, from?: { state: Awaited<ReturnType<AdamW['state']>>; t: number; theta: number[] }) {
     const variable = tf.variable(tf.tensor1d(from?.theta ?? theta0));
     const opt = new AdamW([{ name: 'theta', variable }], { weightDecay: opts.wd, beta1: opts.b1, beta2: opts.b2, eps: opts.eps });
     if (from) opt.load(from.state, from.t);
@@ -81,15 +81,15 @@ describe('AdamW', () => {
       opt.step([g], warmupLr(opts.lr, opts.warmup, opt.t));
       g.dispose();
     }
-    const out = { theta: Array.from(variable.dataSync()), state: opt.state(), t: opt.t };
+    const out = { theta: Array.from(variable.dataSync()), state: await opt.state(), t: opt.t };
     opt.dispose();
     variable.dispose();
     return out;
   }
 
-  it('matches a float64 PyTorch-semantics reference with weight decay and warm-up', () => {
+  it('matches a float64 PyTorch-semantics reference with weight decay and warm-up', async () => {
     for (const steps of [1, 2, 5, 25]) {
-      const ours = runOurs(steps).theta;
+      const ours = (await runOurs(steps)).theta;
       const ref = referenceAdamW(theta0, gradOf, steps, opts);
       ours.forEach((x, i) => expect(x).toBeCloseTo(ref[i]!, 5));
     }
@@ -108,10 +108,10 @@ describe('AdamW', () => {
     opt.dispose();
   });
 
-  it('continues exactly from its saved state', () => {
-    const whole = runOurs(10);
-    const half = runOurs(4);
-    const rest = runOurs(6, { state: half.state, t: half.t, theta: half.theta });
+  it('continues exactly from its saved state', async () => {
+    const whole = await runOurs(10);
+    const half = await runOurs(4);
+    const rest = await runOurs(6, { state: half.state, t: half.t, theta: half.theta });
     expect(rest.t).toBe(10);
     expect(rest.theta).toEqual(whole.theta);
     expect(half.state.map((b) => b.name)).toEqual(['theta/m', 'theta/v']);

@@ -49,7 +49,7 @@ describe('DataSource', () => {
     ['equation table', modular, true],
     ['dense samples', teacher, false],
   ] as const)
-    it(`${name}: sizes, cached splits, encoded rows and the evaluation over them`, () => {
+    it(`${name}: sizes, cached splits, encoded rows and the evaluation over them`, async () => {
       const cfg = config(task, mlp('tanh'));
       const ds = buildAnyDataset(cfg.task);
       const data = dataSourceOf(ds);
@@ -66,7 +66,7 @@ describe('DataSource', () => {
       expect(rows.input.batch).toBe(2);
       expect(Array.from(rows.labels.dataSync())).toEqual([cached.labels.dataSync()[2], cached.labels.dataSync()[0]]);
       data.release(rows);
-      const score = data.evaluate(model, 'val', cfg.loss);
+      const score = await data.evaluate(model, 'val', cfg.loss);
       expect(Number.isFinite(score.loss)).toBe(true);
       expect(score.acc).toBeGreaterThanOrEqual(0);
       data.dispose();

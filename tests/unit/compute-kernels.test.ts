@@ -64,7 +64,7 @@ async function losses(cfg: RunConfig, backend: string): Promise<number[]> {
   await initBackend(backend as 'wasm');
   const t = new Trainer({ ...cfg, backend: backend as 'wasm' });
   try {
-    return [t.update(false).loss, t.update(false).loss, t.update(false).loss];
+    return [(await t.update(false)).loss, (await t.update(false)).loss, (await t.update(false)).loss];
   } finally {
     t.dispose();
   }

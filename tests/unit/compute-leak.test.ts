@@ -23,10 +23,10 @@ it('full-batch transformer with a gradient worker: the same tensor count after s
   const t = new Trainer(cfg, { threads: { workers: 1 }, mlpKernel: true });
   const counts = new Map<number, number>();
   for (let s = 1; s <= 500; s++) {
-    const { loss } = t.update(s % 50 === 0);
+    const { loss } = await t.update(s % 50 === 0);
     expect(Number.isFinite(loss)).toBe(true);
     if (s === 10 || s === 500) {
-      t.evaluate(null);
+      await t.evaluate(null);
       counts.set(s, tf.memory().numTensors);
     }
   }

@@ -127,7 +127,7 @@ describe('evaluateSplit with the fused pass', () => {
     const data = { size: n, tokens, targets: labels };
     const cached = encodeBatch(data as never, seqLen, c, c, null);
     const split: SplitTensors = { size: n, seqLen, cached, data: data as never };
-    const score = evaluateSplit(model, split, c, c, 'cross-entropy');
+    const score = await evaluateSplit(model, split, c, c, 'cross-entropy');
     const want = reference(z, oneHot(Array.from(labels), c), n, c);
     const argmax = tf.argMax(logits, 1).dataSync();
     const correct = Array.from(labels).filter((l, r) => argmax[r] === l).length;

@@ -104,9 +104,9 @@ describe('LSTM', () => {
         training: { steps: 30 },
       }),
     );
-    const first = t.update(false).loss;
+    const first = (await t.update(false)).loss;
     let last = first;
-    for (let i = 0; i < 29; i++) last = t.update(false).loss;
+    for (let i = 0; i < 29; i++) last = (await t.update(false)).loss;
     expect(last).toBeLessThan(first * 0.9);
     t.dispose();
   });

@@ -31,16 +31,16 @@ const cos = (a: number[], b: number[]) => dot(a, b) / Math.sqrt(dot(a, a) * dot(
 const value = (rows: [string, number, number][], name: string) => rows.find((r) => r[0] === name)?.[2];
 
 describe('measurements', () => {
-  it('cos_step is cos(θ before, θ after) of the update; cos_init, weight_norm and norm/<param> match the weights', () => {
+  it('cos_step is cos(θ before, θ after) of the update; cos_init, weight_norm and norm/<param> match the weights', async () => {
     const t = new Trainer(config());
     const theta0 = flat(t);
-    for (let i = 0; i < 5; i++) t.update(false);
+    for (let i = 0; i < 5; i++) await t.update(false);
     const before = flat(t);
-    const r = t.update(true);
+    const r = await t.update(true);
     const after = flat(t);
     expect(r.cosStep).toBeCloseTo(cos(before, after), 6);
     expect(r.cosStep).toBeLessThan(1); // the weights did move
-    const rows = t.evaluate(r);
+    const rows = await t.evaluate(r);
     expect(value(rows, 'cos_step')).toBe(r.cosStep);
     expect(value(rows, 'cos_init')).toBeCloseTo(cos(after, theta0), 6);
     expect(value(rows, 'weight_norm')).toBeCloseTo(Math.sqrt(dot(after, after)), 4);
@@ -52,35 +52,35 @@ describe('measurements', () => {
     t.dispose();
   });
 
-  it('at step 0 there is no cos_step, grad_norm or lr, and cos_init is 1', () => {
+  it('at step 0 there is no cos_step, grad_norm or lr, and cos_init is 1', async () => {
     const t = new Trainer(config());
-    const rows = t.evaluate(null);
+    const rows = await t.evaluate(null);
     expect(value(rows, 'cos_init')).toBeCloseTo(1, 6);
     for (const n of ['cos_step', 'grad_norm', 'lr']) expect(value(rows, n)).toBeUndefined();
     t.dispose();
   });
 
-  it('the recorded lr follows a cosine schedule to 0 over training.steps, and the updates use it', () => {
+  it('the recorded lr follows a cosine schedule to 0 over training.steps, and the updates use it', async () => {
     const cosine = new Trainer(
       config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0, lrSchedule: 'cosine' }, training: { steps: 50 } }),
     );
-    const lrAt = (s: number) => {
-      while (cosine.step < s) cosine.update(false);
-      return value(cosine.evaluate(null), 'lr')!;
+    const lrAt = async (s: number) => {
+      while (cosine.step < s) await cosine.update(false);
+      return value(await cosine.evaluate(null), 'lr')!;
     };
-    expect(lrAt(1)).toBeCloseTo(0.01, 8);
-    expect(lrAt(26)).toBeCloseTo(0.005, 8); // update 26 has index t = 25 = T/2
-    expect(lrAt(50)).toBeCloseTo(0.01 * 0.5 * (1 + Math.cos((Math.PI * 49) / 50)), 8);
+    expect(await lrAt(1)).toBeCloseTo(0.01, 8);
+    expect(await lrAt(26)).toBeCloseTo(0.005, 8); // update 26 has index t = 25 = T/2
+    expect(await lrAt(50)).toBeCloseTo(0.01 * 0.5 * (1 + Math.cos((Math.PI * 49) / 50)), 8);
     cosine.dispose();
     // a smaller lr moves the weights less: the same run at constant lr and at cosine part after the first update
     const a = new Trainer(config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0 } }));
     const b = new Trainer(config({ optimizer: { lr: 0.01, weightDecay: 0, warmupSteps: 0, lrSchedule: 'cosine' } }));
-    a.update(false);
-    b.update(false);
+    await a.update(false);
+    await b.update(false);
     expect(flat(b)).toEqual(flat(a));
     for (let i = 0; i < 30; i++) {
-      a.update(false);
-      b.update(false);
+      await a.update(false);
+      await b.update(false);
     }
     expect(flat(b)).not.toEqual(flat(a));
     a.dispose();
@@ -100,24 +100,24 @@ describe("Omnigrok's knobs", () => {
     two.dispose();
   });
 
-  it('constant-norm training keeps ‖θ‖ at its initial value while the weights move', () => {
+  it('constant-norm training keeps ‖θ‖ at its initial value while the weights move', async () => {
     const t = new Trainer(config({ init: { scale: 0.8 }, constantNorm: true, optimizer: { lr: 0.05, weightDecay: 1, warmupSteps: 0 } }));
     const theta0 = flat(t);
     const n0 = Math.sqrt(dot(theta0, theta0));
-    for (let i = 0; i < 20; i++) t.update(false);
+    for (let i = 0; i < 20; i++) await t.update(false);
     const th = flat(t);
     expect(Math.sqrt(dot(th, th))).toBeCloseTo(n0, 3);
     expect(cos(th, theta0)).toBeLessThan(0.999);
     // without the constraint the same run changes the norm
     const free = new Trainer(config({ init: { scale: 0.8 }, optimizer: { lr: 0.05, weightDecay: 1, warmupSteps: 0 } }));
-    for (let i = 0; i < 20; i++) free.update(false);
+    for (let i = 0; i < 20; i++) await free.update(false);
     const f = flat(free);
     expect(Math.abs(Math.sqrt(dot(f, f)) - n0)).toBeGreaterThan(0.01 * n0);
     t.dispose();
     free.dispose();
   });
 
-  it("MSE loss is torch's nn.MSELoss() on one-hot targets, in training and evaluation", () => {
+  it("MSE loss is torch's nn.MSELoss() on one-hot targets, in training and evaluation", async () => {
     const t = new Trainer(config({ loss: 'mse' }));
     const ds = t.dataset as TaskDataset;
     const b = encodeBatch(ds.train, ds.seqLen, ds.vocabSize, ds.numClasses, null);
@@ -126,8 +126,8 @@ describe("Omnigrok's knobs", () => {
     const y = Array.from(b.targets.dataSync());
     const mse = l.reduce((s, x, i) => s + (x - y[i]!) ** 2, 0) / l.length;
     tf.dispose([logits, b.input.onehot, b.input.onehotT, b.targets, b.labels]);
-    expect(value(t.evaluate(null), 'train_loss')).toBeCloseTo(mse, 5);
-    expect(t.update(false).loss).toBeCloseTo(mse, 5); // the loss of the batch before the update
+    expect(value(await t.evaluate(null), 'train_loss')).toBeCloseTo(mse, 5);
+    expect((await t.update(false)).loss).toBeCloseTo(mse, 5); // the loss of the batch before the update
     t.dispose();
   });
 });
@@ -135,12 +135,12 @@ describe("Omnigrok's knobs", () => {
 describe('noise (004 §4.3)', () => {
   const sgd = { kind: 'sgd' as const, lr: 0.5, weightDecay: 0, warmupSteps: 0 };
 
-  it('update-direction noise adds lr·σ·ε with ε ~ N(0, 1) to the update, seeded from the run seed', () => {
+  it('update-direction noise adds lr·σ·ε with ε ~ N(0, 1) to the update, seeded from the run seed', async () => {
     const clean = new Trainer(config({ optimizer: sgd }));
     const noisy = new Trainer(config({ optimizer: { ...sgd, updateNoise: 0.2 } }));
     const again = new Trainer(config({ optimizer: { ...sgd, updateNoise: 0.2 } }));
     const other = new Trainer(config({ seed: 4, optimizer: { ...sgd, updateNoise: 0.2 } }));
-    for (const t of [clean, noisy, again]) t.update(false);
+    for (const t of [clean, noisy, again]) await t.update(false);
     const eps = flat(noisy).map((x, i) => (x - flat(clean)[i]!) / (0.5 * 0.2));
     const mean = eps.reduce((a, b) => a + b, 0) / eps.length;
     const sd = Math.sqrt(eps.reduce((a, b) => a + (b - mean) ** 2, 0) / eps.length);
@@ -149,18 +149,18 @@ describe('noise (004 §4.3)', () => {
     expect(sd).toBeGreaterThan(0.9);
     expect(sd).toBeLessThan(1.1);
     expect(flat(again)).toEqual(flat(noisy));
-    other.update(false);
+    await other.update(false);
     expect(flat(other)).not.toEqual(flat(noisy));
     [clean, noisy, again, other].forEach((t) => t.dispose());
   });
 
-  it('weight noise perturbs the weights the gradient is taken at, not the weights kept', () => {
+  it('weight noise perturbs the weights the gradient is taken at, not the weights kept', async () => {
     const tiny = { ...sgd, lr: 1e-9 };
     const t = new Trainer(config({ optimizer: { ...tiny, weightNoise: 0.5 } }));
     const theta0 = flat(t);
     const clean = new Trainer(config({ optimizer: tiny }));
-    const r = t.update(true);
-    const rc = clean.update(true);
+    const r = await t.update(true);
+    const rc = await clean.update(true);
     // the kept weights moved by lr·g only (≈ 0), not by σε
     flat(t).forEach((x, i) => expect(Math.abs(x - theta0[i]!)).toBeLessThan(1e-6));
     // but the gradient was taken somewhere else, and the training loss was that of the noisy weights
@@ -172,7 +172,7 @@ describe('noise (004 §4.3)', () => {
 });
 
 describe('no tensor leaks', () => {
-  it('with every extra on (noise, weight noise, clipping, constant norm, measurements, MSE), for every optimiser', () => {
+  it('with every extra on (noise, weight noise, clipping, constant norm, measurements, MSE), for every optimiser', async () => {
     for (const kind of ['adamw', 'adam', 'sgd', 'rmsprop', 'rprop', 'adamax'] as const) {
       const t = new Trainer(
         config({
@@ -192,12 +192,12 @@ describe('no tensor leaks', () => {
           training: { steps: 100, batchSize: 8 },
         }),
       );
-      const run = (n: number) => {
-        for (let i = 0; i < n; i++) t.evaluate(t.update(i % 5 === 0));
+      const run = async (n: number) => {
+        for (let i = 0; i < n; i++) await t.evaluate(await t.update(i % 5 === 0));
       };
-      run(10);
+      await run(10);
       const after10 = tf.memory().numTensors;
-      run(40);
+      await run(40);
       expect(tf.memory().numTensors).toBe(after10);
       t.dispose();
     }

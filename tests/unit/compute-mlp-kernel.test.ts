@@ -12,6 +12,7 @@ import { buildDataset } from '../../src/main/compute/tasks/build';
 import { encodeBatch, type Batch } from '../../src/main/compute/train/data';
 import { batchLoss } from '../../src/main/compute/train/metrics';
 import { Trainer } from '../../src/main/compute/train/trainer';
+import { updateLosses } from './in-order';
 
 afterAll(() => tf.disposeVariables());
 
@@ -120,17 +121,17 @@ describe('MLP wasm kernel', () => {
   it('trains like the TF.js ops (GROKSCOPE_MLP_KERNEL=0) and says which one ran in the backend notes', async () => {
     await initBackend('wasm');
     const cfg = config(31, 'three-token', { embedDim: 16, width: 64, depth: 1 });
-    const train = (kernel: boolean) => {
+    const train = async (kernel: boolean) => {
       const t = new Trainer(cfg, { threads: { workers: 0 }, mlpKernel: kernel });
       try {
-        const losses = Array.from({ length: 20 }, () => t.update(false).loss);
+        const losses = await updateLosses(t, 20);
         return { losses, note: t.kernelNote };
       } finally {
         t.dispose();
       }
     };
-    const ops = train(false);
-    const kernel = train(true);
+    const ops = await train(false);
+    const kernel = await train(true);
     expect(ops.note).toBe('MLP step: TF.js ops (GROKSCOPE_MLP_KERNEL=0)');
     expect(kernel.note).toMatch(/^MLP step: Grokscope's WebAssembly SIMD kernel/);
     kernel.losses.forEach((l, i) => expect(Math.abs(l - ops.losses[i]!) / ops.losses[i]!, `step ${i + 1}`).toBeLessThan(1e-4));

@@ -122,7 +122,7 @@ describe('accuracy rules and split evaluation', () => {
       summary: '',
     };
   };
-  it('threshold: mean squared error over the outputs below β (003 §3); MSE loss as nn.MSELoss', () => {
+  it('threshold: mean squared error over the outputs below β (003 §3); MSE loss as nn.MSELoss', async () => {
     const preds = [
       [0, 0],
       [0.1, 0],
@@ -137,12 +137,12 @@ describe('accuracy rules and split evaluation', () => {
     ];
     const data = new SampleData(dataset({ kind: 'threshold', beta: 0.01 }, preds, targets, [-1, -1, -1, -1]));
     // per-row MSE: 0.00125, 0.005, 0.09, 0.02 → two below 0.01
-    const s = data.evaluate(identity, 'train', 'mse');
+    const s = await data.evaluate(identity, 'train', 'mse');
     expect(s.acc).toBe(0.5);
     expect(s.loss).toBeCloseTo((0.00125 + 0.005 + 0.09 + 0.02) / 4, 6);
     data.dispose();
   });
-  it('nearest template (003 App. E) and argmax', () => {
+  it('nearest template (003 App. E) and argmax', async () => {
     const templates = [
       [1, 0],
       [0, 1],
@@ -164,7 +164,7 @@ describe('accuracy rules and split evaluation', () => {
         labels,
       ),
     );
-    expect(near.evaluate(identity, 'val', 'mse').acc).toBe(0.75);
+    expect((await near.evaluate(identity, 'val', 'mse')).acc).toBe(0.75);
     near.dispose();
     const arg = new SampleData(
       dataset(
@@ -180,7 +180,7 @@ describe('accuracy rules and split evaluation', () => {
       ),
     );
     // argmax: 0 ✓, 1 ✓, 1 ✓, 0 ✗; cross-entropy against one-hot rows
-    const s = arg.evaluate(identity, 'train', 'cross-entropy');
+    const s = await arg.evaluate(identity, 'train', 'cross-entropy');
     expect(s.acc).toBe(0.75);
     const ce = preds.map((p, r) => -(p[[0, 1, 1, 1][r]!]! - Math.log(Math.exp(p[0]!) + Math.exp(p[1]!))));
     expect(s.loss).toBeCloseTo(ce.reduce((a, b) => a + b, 0) / 4, 5);

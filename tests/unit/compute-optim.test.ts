@@ -110,7 +110,7 @@ describe('optimisers against float64 torch.optim', () => {
       tf.dispose(params.map((p) => p.variable));
     });
 
-    it(`${c.name}: continues bit for bit from its saved state`, () => {
+    it(`${c.name}: continues bit for bit from its saved state`, async () => {
       const cfg = configOf(c);
       const a = makeParams(fixture.theta0);
       const whole = createOptimizer(a, cfg);
@@ -120,7 +120,7 @@ describe('optimisers against float64 torch.optim', () => {
       const mid = steps(first, b, cfg, 3).at(-1)!;
       const c2 = makeParams(mid);
       const second = createOptimizer(c2, cfg);
-      second.load(first.state(), first.t);
+      second.load(await first.state(), first.t);
       const rest = steps(second, c2, cfg, 3);
       expect(rest.at(-1)).toEqual(full.at(-1));
       tf.dispose([...a, ...b, ...c2].map((p) => p.variable));

@@ -13,6 +13,7 @@ import { batchLoss } from '../../src/main/compute/train/metrics';
 import { Trainer } from '../../src/main/compute/train/trainer';
 import { executionSettings } from '../../src/main/host/execution-settings';
 import type { ExecutionSettings } from '../../src/main/protocol/execution';
+import { updateLosses } from './in-order';
 
 afterAll(() => tf.disposeVariables());
 /** `workers` gradient workers, as GROKSCOPE_WORKERS asks; the MLP kernel where it applies. */
@@ -31,10 +32,10 @@ function config(model: RunConfigInput['model'], over: Partial<RunConfigInput> = 
 }
 
 /** Losses of `steps` updates and the final flat parameters, with `workers` gradient workers. */
-function train(cfg: RunConfig, workers: number, steps: number): { losses: number[]; params: Float32Array } {
+async function train(cfg: RunConfig, workers: number, steps: number): Promise<{ losses: number[]; params: Float32Array }> {
   const t = new Trainer(cfg, fixed(workers));
   try {
-    const losses = Array.from({ length: steps }, () => t.update(false).loss);
+    const losses = await updateLosses(t, steps);
     const params = Float32Array.from(t.model.params.flatMap((p) => Array.from(p.variable.dataSync())));
     return { losses, params };
   } finally {
@@ -50,8 +51,8 @@ describe('gradient pool', () => {
     it(`${name}: 6 full-batch steps over 2 threads equal single-thread training (relative difference < 1e-4)`, async () => {
       await initBackend('wasm');
       const cfg = config(model);
-      const one = train(cfg, 0, 6);
-      const two = train(cfg, 1, 6);
+      const one = await train(cfg, 0, 6);
+      const two = await train(cfg, 1, 6);
       one.losses.forEach((l, i) => expect(Math.abs(two.losses[i]! - l) / Math.abs(l), `step ${i + 1}`).toBeLessThan(1e-4));
       let diff = 0;
       let norm = 0;
@@ -98,7 +99,7 @@ describe('gradient pool', () => {
       expect(t.threadsNote).toMatch(
         /^training step: one thread \(the gradient workers could not start, gradient worker (exited with code \d+ before it started|failed to start)/,
       );
-      const losses = [t.update(false).loss, t.update(false).loss];
+      const losses = [(await t.update(false)).loss, (await t.update(false)).loss];
       expect(losses[1]).toBeLessThan(losses[0]!); // it trains on, on one thread
     } finally {
       t.dispose();

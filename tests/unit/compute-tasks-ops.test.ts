@@ -234,9 +234,9 @@ describe('training on the new tasks', () => {
         }),
       );
       expect(t.dataset.numClasses).toBe(task.kind === 'permutation' ? 120 : 11);
-      const first = t.update(false).loss;
+      const first = (await t.update(false)).loss;
       let last = first;
-      for (let i = 0; i < 19; i++) last = t.update(false).loss;
+      for (let i = 0; i < 19; i++) last = (await t.update(false)).loss;
       expect(Number.isFinite(first)).toBe(true);
       expect(last, JSON.stringify(task)).toBeLessThan(first);
       t.dispose();

@@ -12,6 +12,7 @@ import { Trainer } from '../../src/main/compute/train/trainer';
 import type { LandscapeRow } from '../../src/shared/api/landscape-types';
 import { buildAnyDataset } from '../../src/main/compute/tasks/build';
 import type { SplitData, TaskDataset } from '../../src/main/compute/tasks/dataset';
+import { inOrder } from './in-order';
 
 function tableConfig(loss: 'cross-entropy' | 'mse', depth: number, activation: 'relu' | 'tanh' = 'relu'): RunConfig {
   return RunConfigSchema.parse({
@@ -85,35 +86,32 @@ describe('scoreMany equals scoreAt one point at a time (MLP, table task)', () =>
         const { centre, dirs } = slice(s);
         s.setSlice(centre, dirs);
         expect(s.batchPlan(true).path).toBe('shared');
-        const want = COEFS.map((c) => s.scoreAt(c, true));
-        expectSame(s.scoreMany(COEFS, true, { maxBatch: 5 }), want);
+        const want = await inOrder(COEFS, (c) => s.scoreAt(c, true));
+        expectSame(await s.scoreMany(COEFS, true, { maxBatch: 5 }), want);
         // the grid is not flat (else equality would prove little)
         expect(Math.max(...want.map((w) => w.train.loss)) / Math.min(...want.map((w) => w.train.loss))).toBeGreaterThan(1.2);
         // training split only, one pass holding every point
-        const trainOnly = s.scoreMany(COEFS, false);
+        const trainOnly = await s.scoreMany(COEFS, false);
         expect(s.batchLimit(false)).toBeGreaterThanOrEqual(COEFS.length);
-        expectSame(
-          trainOnly,
-          COEFS.map((c) => s.scoreAt(c, false)),
-        );
+        expectSame(trainOnly, await inOrder(COEFS, (c) => s.scoreAt(c, false)));
       } finally {
         s.dispose();
       }
     });
 
-  it('one direction (a 1d slice) and a single point', () => {
+  it('one direction (a 1d slice) and a single point', async () => {
     const s = new Scorer(tableConfig('cross-entropy', 1));
     try {
       const { centre, dirs } = slice(s);
       s.setSlice(centre, [dirs[0]!]);
       const coefs = [[-1], [0], [0.3]];
-      const want = coefs.map((c) => s.scoreAt(c));
-      s.scoreAt([1.7]);
+      const want = await inOrder(coefs, (c) => s.scoreAt(c));
+      await s.scoreAt([1.7]);
       const before = s.model.params.map((p) => p.variable.dataSync().slice());
-      expectSame(s.scoreMany(coefs), want);
+      expectSame(await s.scoreMany(coefs), want);
       // the batched path ran: it forms its points apart from the model's variables, which still hold the point 1.7
       s.model.params.forEach((p, i) => expect(p.variable.dataSync()).toEqual(before[i]));
-      expectSame(s.scoreMany([[0.3]]), [s.scoreAt([0.3])]);
+      expectSame(await s.scoreMany([[0.3]]), [await s.scoreAt([0.3])]);
     } finally {
       s.dispose();
     }
@@ -152,13 +150,13 @@ function hostScore(ds: TaskDataset, names: string[], theta: Float64Array[], spli
 }
 
 describe('scoreMany against an independent reference', () => {
-  it('depth 1, cross-entropy: a float64 host forward pass of θ_0 + α·δ + β·η', () => {
+  it('depth 1, cross-entropy: a float64 host forward pass of θ_0 + α·δ + β·η', async () => {
     const config = tableConfig('cross-entropy', 1);
     const s = new Scorer(config);
     try {
       const { centre, dirs } = slice(s);
       s.setSlice(centre, dirs);
-      const got = s.scoreMany(COEFS, true, { maxBatch: 4 });
+      const got = await s.scoreMany(COEFS, true, { maxBatch: 4 });
       const ds = buildAnyDataset(config.task) as TaskDataset;
       const names = s.params.map((q) => q.name);
       COEFS.forEach((c, k) => {
@@ -199,14 +197,14 @@ describe('models without the batched path: one point at a time', () => {
     ],
   ];
   for (const [name, input] of others)
-    it(name, () => {
+    it(name, async () => {
       const s = new Scorer(RunConfigSchema.parse(input));
       try {
         expect(s.batchLimit(true)).toBe(1);
         const { centre, dirs } = slice(s);
         s.setSlice(centre, dirs);
-        const got = s.scoreMany(COEFS.slice(0, 5));
-        const want = COEFS.slice(0, 5).map((c) => s.scoreAt(c));
+        const got = await s.scoreMany(COEFS.slice(0, 5));
+        const want = await inOrder(COEFS.slice(0, 5), (c) => s.scoreAt(c));
         expect(got).toEqual(want);
       } finally {
         s.dispose();
@@ -215,7 +213,7 @@ describe('models without the batched path: one point at a time', () => {
 });
 
 describe('the memory cap chooses the path', () => {
-  it('shared while its basis fits in 3/4 of the cap, then one point at a time', () => {
+  it('shared while its basis fits in 3/4 of the cap, then one point at a time', async () => {
     const s = new Scorer(tableConfig('cross-entropy', 1));
     try {
       const { centre, dirs } = slice(s);
@@ -224,8 +222,8 @@ describe('the memory cap chooses the path', () => {
       const basis = 4 * 9 * 16 * 121;
       expect(s.batchPlan(true, basis / 0.75 + 1e5).path).toBe('shared');
       expect(s.batchPlan(true, basis / 0.75 - 1)).toEqual({ path: 'one', limit: 1 });
-      const want = COEFS.slice(0, 4).map((c) => s.scoreAt(c));
-      expect(s.scoreMany(COEFS.slice(0, 4), true, { capBytes: basis / 0.75 - 1 })).toEqual(want);
+      const want = await inOrder(COEFS.slice(0, 4), (c) => s.scoreAt(c));
+      expect(await s.scoreMany(COEFS.slice(0, 4), true, { capBytes: basis / 0.75 - 1 })).toEqual(want);
     } finally {
       s.dispose();
     }
@@ -236,8 +234,8 @@ describe('the landscape job through scoreMany', () => {
   it('a 2d surface of 7 × 3 points: every value equals scoreAt at that point', async () => {
     const config = tableConfig('cross-entropy', 2, 'tanh');
     const t = new Trainer(config);
-    for (let i = 0; i < 5; i++) t.update(false);
-    const checkpoints = [{ step: 5, params: t.snapshot().params }];
+    for (let i = 0; i < 5; i++) await t.update(false);
+    const checkpoints = [{ step: 5, params: (await t.snapshot()).params }];
     t.dispose();
     const rows = new Map<number, LandscapeRow>();
     const params = {
@@ -276,16 +274,16 @@ describe('the landscape job through scoreMany', () => {
       s.setSlice(theta, dirs);
       expect(s.batchPlan(true).path).toBe('shared');
       expect(rows.size).toBe(3);
-      rows.forEach((row, r) => {
+      for (const [r, row] of rows) {
         const b = -0.5 + 0.5 * r;
-        row.train.loss.forEach((loss, j) => {
-          const want = s.scoreAt([-1 + j / 3, b]);
+        for (const [j, loss] of row.train.loss.entries()) {
+          const want = await s.scoreAt([-1 + j / 3, b]);
           expect(rel(loss, want.train.loss)).toBeLessThanOrEqual(1e-5);
           expect(row.train.acc[j]).toBe(want.train.acc);
           expect(rel(row.val.loss[j]!, want.val!.loss)).toBeLessThanOrEqual(1e-5);
           expect(row.val.acc[j]).toBe(want.val!.acc);
-        });
-      });
+        }
+      }
     } finally {
       s.dispose();
     }
@@ -293,13 +291,13 @@ describe('the landscape job through scoreMany', () => {
 });
 
 describe('scoreMany: bad input', () => {
-  it('before setSlice, and with the wrong number of coefficients', () => {
+  it('before setSlice, and with the wrong number of coefficients', async () => {
     const s = new Scorer(tableConfig('cross-entropy', 1));
     try {
-      expect(() => s.scoreMany([[0, 0]])).toThrow(/before setSlice/);
+      await expect(s.scoreMany([[0, 0]])).rejects.toThrow(/before setSlice/);
       const { centre, dirs } = slice(s);
       s.setSlice(centre, dirs);
-      expect(() => s.scoreMany([[0, 0], [1]])).toThrow(/1 coefficients for a slice of 2 directions/);
+      await expect(s.scoreMany([[0, 0], [1]])).rejects.toThrow(/1 coefficients for a slice of 2 directions/);
     } finally {
       s.dispose();
     }

@@ -13,6 +13,7 @@ import { GridCancelled, runLandscapeJob } from '../../src/main/compute/probes/la
 import type { LandscapeCheckpoint, LandscapeJob } from '../../src/main/protocol/jobs';
 import { Scorer } from '../../src/main/compute/probes/landscape/scorer';
 import { Trainer } from '../../src/main/compute/train/trainer';
+import { inOrder } from './in-order';
 
 const tableConfig = RunConfigSchema.parse({
   backend: 'cpu',
@@ -39,17 +40,17 @@ interface Trained {
 }
 
 /** Trains `config`, keeping a checkpoint and the training code's measurements at each of `at`. */
-function train(config: RunConfig, at: number[]): Trained {
+async function train(config: RunConfig, at: number[]): Promise<Trained> {
   const t = new Trainer(config);
   const out: Trained = { checkpoints: [], metrics: new Map() };
-  const keep = () => {
-    out.checkpoints.push({ step: t.step, params: t.snapshot().params });
-    out.metrics.set(t.step, Object.fromEntries(t.evaluate(null).map(([n, , v]) => [n, v])));
+  const keep = async () => {
+    out.checkpoints.push({ step: t.step, params: (await t.snapshot()).params });
+    out.metrics.set(t.step, Object.fromEntries((await t.evaluate(null)).map(([n, , v]) => [n, v])));
   };
-  if (at.includes(0)) keep();
+  if (at.includes(0)) await keep();
   while (t.step < Math.max(...at)) {
-    t.update(false);
-    if (at.includes(t.step)) keep();
+    await t.update(false);
+    if (at.includes(t.step)) await keep();
   }
   t.dispose();
   return out;
@@ -100,8 +101,8 @@ beforeAll(async () => {
 
 describe('landscape at α = 0 equals the training code at the checkpoint', () => {
   let tr: Trained;
-  beforeAll(() => {
-    tr = train(tableConfig, [0, 20, 40]);
+  beforeAll(async () => {
+    tr = await train(tableConfig, [0, 20, 40]);
   });
 
   it('1d slice (random, filter-normalised): centre = train/val loss and accuracy of Trainer.evaluate', async () => {
@@ -172,7 +173,7 @@ describe('landscape at α = 0 equals the training code at the checkpoint', () =>
   });
 
   it('2d on the PCA plane (raw unit directions): the trajectory coordinates are the PCA projections of 000 App. B.2', async () => {
-    const tr5 = train(tableConfig, [0, 10, 20, 30, 40]);
+    const tr5 = await train(tableConfig, [0, 10, 20, 30, 40]);
     const { rows, info } = await grid(
       tableConfig,
       tr5,
@@ -201,7 +202,7 @@ describe('landscape at α = 0 equals the training code at the checkpoint', () =>
 
 describe('sample tasks (teacher-student, MSE)', () => {
   it('the centre of a 1d slice equals Trainer.evaluate (β-threshold accuracy included)', async () => {
-    const tr = train(sampleConfig, [0, 20]);
+    const tr = await train(sampleConfig, [0, 20]);
     const { rows } = await grid(sampleConfig, tr, params({ kind: '1d', steps: [20], oneDim: 'per-scalar' }));
     const r = rows.get(0)!;
     close(r.train.loss[2]!, tr.metrics.get(20)!['train_loss']!);
@@ -212,8 +213,8 @@ describe('sample tasks (teacher-student, MSE)', () => {
 
 describe('closed form: a direction that moves only the output bias', () => {
   /** Loss along d = c on out.bias (zero elsewhere) at the given α. */
-  function slice(config: RunConfig, c: (k: number) => number, alphas: number[]) {
-    const tr = train(config, [10]);
+  async function slice(config: RunConfig, c: (k: number) => number, alphas: number[]) {
+    const tr = await train(config, [10]);
     const before = tf.memory().numTensors;
     const s = new Scorer(config);
     try {
@@ -225,17 +226,21 @@ describe('closed form: a direction that moves only the output bias', () => {
       });
       s.setSlice(centre, [dir]);
       const classes = s.params.find((p) => p.name === 'out.bias')!.shape[0]!;
-      return { classes, loss: alphas.map((a) => s.scoreAt([a]).train.loss), dir: dir.find((_, i) => s.params[i]!.name === 'out.bias')! };
+      return {
+        classes,
+        loss: (await inOrder(alphas, (a) => s.scoreAt([a]))).map((p) => p.train.loss),
+        dir: dir.find((_, i) => s.params[i]!.name === 'out.bias')!,
+      };
     } finally {
       s.dispose();
       expect(tf.memory().numTensors).toBe(before); // no tensor leaks
     }
   }
 
-  it('MSE: L(α) = L0 + bα + (Σd²/C)α², checked on 7 points (second differences and the fitted curvature)', () => {
+  it('MSE: L(α) = L0 + bα + (Σd²/C)α², checked on 7 points (second differences and the fitted curvature)', async () => {
     const mse = RunConfigSchema.parse({ ...tableConfig, loss: 'mse' });
     const alphas = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-    const { classes, loss, dir } = slice(mse, (k) => Math.sin(k + 1), alphas);
+    const { classes, loss, dir } = await slice(mse, (k) => Math.sin(k + 1), alphas);
     const curvature = dir.reduce((a, x) => a + x * x, 0) / classes;
     const h = 0.5;
     for (let i = 1; i < alphas.length - 1; i++) {
@@ -244,8 +249,8 @@ describe('closed form: a direction that moves only the output bias', () => {
     }
   });
 
-  it('cross-entropy: shifting every logit by the same amount leaves the loss unchanged', () => {
-    const { loss } = slice(tableConfig, () => 0.7, [-2, 0, 3]);
+  it('cross-entropy: shifting every logit by the same amount leaves the loss unchanged', async () => {
+    const { loss } = await slice(tableConfig, () => 0.7, [-2, 0, 3]);
     close(loss[0]!, loss[1]!, 1e-5);
     close(loss[2]!, loss[1]!, 1e-5);
   });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   run = store.runs.insert({ name: 'r', config, createdAt: now, owner: OWNER });
   two = store.runs.insert({ name: 'two checkpoints', config, createdAt: now, owner: OWNER });
-  trainIntoRuns(store, config, [
+  await trainIntoRuns(store, config, [
     { run, at: (s) => s > 0 && s % 10 === 0 },
     { run: two, at: (s) => s === 10 || s === 50 },
   ]);

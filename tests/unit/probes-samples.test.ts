@@ -134,10 +134,10 @@ function config(input: PartialInput): RunConfig {
 }
 
 /** A checkpoint of `steps` updates of the real trainer (so the weights are trained, α-scaled ones). */
-function trainedParams(cfg: RunConfig, steps: number) {
+async function trainedParams(cfg: RunConfig, steps: number) {
   const t = new Trainer(cfg);
-  for (let s = 0; s < steps; s++) t.update(false);
-  const state = t.snapshot();
+  for (let s = 0; s < steps; s++) await t.update(false);
+  const state = await t.snapshot();
   t.dispose();
   return state.params;
 }
@@ -238,7 +238,7 @@ describe('Hessian of the dense-MLP sample tasks against a float64 dense Hessian'
     '%s: H·v exact, and λmax/λmin of a trained checkpoint through the probe job',
     async (name) => {
       const cfg = config(CONFIGS[name]!);
-      const params = trainedParams(cfg, 30);
+      const params = await trainedParams(cfg, 30);
       const pm = buildProbeModel(cfg);
       pm.load(params);
       const data = trainLoss(pm);
@@ -312,10 +312,10 @@ describe('Hessian of the LSTM (IMDb) and GCN (QM9) sample tasks against finite d
     ],
   ] as const)(
     '%s: exact H·v equals central differences of gradients, chunked or not',
-    (_name, input) => {
+    async (_name, input) => {
       const cfg = config(input() as PartialInput);
       const pm = buildProbeModel(cfg);
-      pm.load(trainedParams(cfg, 20));
+      pm.load(await trainedParams(cfg, 20));
       const whole = trainLoss(pm);
       const chunked = trainLoss(pm, 3);
       const { keep } = hessianTensors(pm, false);
@@ -377,10 +377,10 @@ describe('per-layer taps of the sample-task models', () => {
       ['conv.0', 'conv.1', 'conv.2', 'logits'],
       [5, 5, 5, 1],
     ],
-  ] as const)('%s: one tap per layer, one row per sample, logits equal to model.forward', (_n, input, layers, widths) => {
+  ] as const)('%s: one tap per layer, one row per sample, logits equal to model.forward', async (_n, input, layers, widths) => {
     const cfg = config(input() as PartialInput);
     const pm = buildProbeModel(cfg);
-    pm.load(trainedParams(cfg, 5));
+    pm.load(await trainedParams(cfg, 5));
     expectTapsMatchForward(cfg, pm, 'train', layers, widths);
     pm.dispose();
   });
@@ -415,10 +415,10 @@ describe('the probe service on a sample-task run', () => {
       const now = new Date().toISOString();
       const runId = store.runs.insert({ name: 'mnist-like', config: cfg, createdAt: now, owner: OWNER });
       const t = new Trainer(cfg);
-      store.checkpoints.save(runId, t.snapshot(), now);
+      store.checkpoints.save(runId, await t.snapshot(), now);
       for (let s = 1; s <= 20; s++) {
-        t.update(false);
-        if (s % 10 === 0) store.checkpoints.save(runId, t.snapshot(), now);
+        await t.update(false);
+        if (s % 10 === 0) store.checkpoints.save(runId, await t.snapshot(), now);
       }
       t.dispose();
       const probes = new ProbeService({ store, launcher: inProcessLauncher() });

@@ -13,15 +13,20 @@ export interface CheckpointTarget {
 /** Trains `config` for its training.steps updates and, at step 0 (the initialisation) and after every update, stores
  *  the weights as a checkpoint of each target run whose `at` takes the step; `kept` then sees the trainer (to record
  *  what a test compares against). One trainer for all targets: their checkpoints at a step are the same weights. */
-export function trainIntoRuns(store: Store, config: RunConfig, targets: CheckpointTarget[], kept?: (t: Trainer) => void): void {
+export async function trainIntoRuns(
+  store: Store,
+  config: RunConfig,
+  targets: CheckpointTarget[],
+  kept?: (t: Trainer) => Promise<void> | void,
+): Promise<void> {
   const now = new Date().toISOString();
   const t = new Trainer(config);
   try {
     for (let s = 0; s <= config.training.steps; s++) {
-      if (s > 0) t.update(false);
+      if (s > 0) await t.update(false);
       const into = targets.filter((x) => x.at(s));
-      for (const x of into) store.checkpoints.save(x.run, t.snapshot(), now);
-      if (into.length > 0) kept?.(t);
+      for (const x of into) store.checkpoints.save(x.run, await t.snapshot(), now);
+      if (into.length > 0) await kept?.(t);
     }
   } finally {
     t.dispose();

@@ -31,6 +31,8 @@ export const BACKEND_MEMORY_LIMITS: Record<BackendChoice, number | null> = {
   wasm: 4 * GiB - 65536,
   cpu: null,
   tensorflow: null,
+  // the adapter's buffer limits are known only in the compute process, which reports an allocation it cannot make
+  webgpu: null,
 };
 
 /** Sizes of the task's data, where the config alone determines them (modular, permutation, messiness, sizes given). */

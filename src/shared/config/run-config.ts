@@ -317,7 +317,7 @@ export const InitSchema = z.strictObject({
   scale: z.number().gt(0).max(1000).default(1).describe('α: every parameter is multiplied by α after the standard init (Omnigrok)'),
 });
 
-export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
+export const BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu', 'tensorflow'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const RunConfigSchema = z

@@ -1,12 +1,14 @@
-// Picks the TF.js backend for a compute process. `auto` tries the native TensorFlow bindings (GPU build, then CPU
-// build), then wasm, then cpu, and says why each better one was skipped. Native bindings are optional: they are
-// loaded by dynamic import only if installed, never required by package.json.
+// Picks the TF.js backend for a compute process. `auto` tries the native TensorFlow GPU build, then WebGPU on a
+// hardware adapter (engine/webgpu), then the native CPU build, then wasm, then cpu, and says why each better one was
+// skipped. Native bindings are optional: they are loaded by dynamic import only if installed, never required by
+// package.json.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BackendChoice } from '../../../shared/config/run-config';
+import { findAdapter, startWebGpu } from './webgpu';
 
 export interface BackendInfo {
   backend: string;
@@ -14,6 +16,11 @@ export interface BackendInfo {
 }
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** Backends whose tensors live on a GPU: reads are asynchronous and host round trips cost a device sync each. */
+export function onDevice(backend: string = tf.getBackend()): boolean {
+  return backend === 'webgpu';
+}
 
 let wasmPathsSet = false;
 
@@ -79,12 +86,32 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   // which would corrupt CLI output); the reasons for the backend choice are reported in `notes` instead.
   tf.env().set('PROD', true);
   const notes: string[] = [];
+  const native = async (pkg: (typeof NATIVE_PACKAGES)[number]): Promise<BackendInfo | null> => {
+    const why = await tryNative(pkg);
+    if (why === null) return { backend: 'tensorflow', notes: [...notes, `tensorflow: using ${pkg}`] };
+    notes.push(`tensorflow: ${why}`);
+    return null;
+  };
   if (choice === 'auto' || choice === 'tensorflow') {
-    for (const pkg of NATIVE_PACKAGES) {
-      const why = await tryNative(pkg);
-      if (why === null) return { backend: 'tensorflow', notes: [...notes, `tensorflow: using ${pkg}`] };
-      notes.push(`tensorflow: ${why}`);
-    }
+    const gpu = await native('@tensorflow/tfjs-node-gpu');
+    if (gpu) return gpu;
+  }
+  if (choice === 'auto' || choice === 'webgpu') {
+    const found = await findAdapter(choice === 'webgpu');
+    if ('why' in found) {
+      if (choice === 'webgpu') throw new Error(`backend "webgpu" is not available: ${found.why}`);
+      notes.push(`webgpu: ${found.why}`);
+    } else
+      try {
+        return { backend: 'webgpu', notes: [...notes, await startWebGpu(found)] };
+      } catch (e) {
+        if (choice === 'webgpu') throw new Error(`backend "webgpu" is not available: ${errorText(e)}`);
+        notes.push(`webgpu: ${errorText(e)}`);
+      }
+  }
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const cpu = await native('@tensorflow/tfjs-node');
+    if (cpu) return cpu;
     if (choice === 'tensorflow')
       throw new Error(`backend "tensorflow" is not available: ${notes.map((n) => n.replace(/^tensorflow: /, '')).join('; ')}`);
   }

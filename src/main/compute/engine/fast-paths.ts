@@ -4,8 +4,11 @@
 //   models/create so that training, evaluation and the probes all run it;
 // - hostGrads: a batch's loss and gradient sums in Grokscope's own wasm kernels, for the wasm backend only;
 // - sliceForward: several points of a loss-landscape slice per pass (probes/landscape).
+// Each copies rows on the host, which is fast where tensors live in host memory and a round trip per pass on a GPU:
+// on a device backend (engine/backend onDevice) the reference forward runs instead.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../../../shared/config/run-config';
+import { onDevice } from './backend';
 import type { Model, ModelInput } from './layers';
 import { mlpHostGrads, mlpSliceForward, tablesForward, type HostGrads, type SliceForwardOf } from './mlp-fast';
 import type { MlpModel } from './mlp-parts';
@@ -36,7 +39,7 @@ const FAST_PATHS = new Map<ModelConfig['kind'], FastPaths>([
 ]);
 
 function pathsOf(model: Model): FastPaths | undefined {
-  return model.kind === undefined ? undefined : FAST_PATHS.get(model.kind);
+  return model.kind === undefined || onDevice() ? undefined : FAST_PATHS.get(model.kind);
 }
 
 /** The model's fast training forward, or null where its reference forward is the one to run. */

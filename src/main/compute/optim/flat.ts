@@ -18,8 +18,8 @@ export interface StepExtras {
   clipNorm?: number;
   /** added to the new parameters after the update (e.g. lr·σ·ε, update-direction noise) */
   noise?: tf.Tensor1D | null;
-  /** rescale the new parameters to this total L2 norm (constant-norm training) */
-  targetNorm?: number | null;
+  /** rescale the new parameters to this total L2 norm (constant-norm training; a scalar tensor stays on the device) */
+  targetNorm?: number | tf.Scalar | null;
   /** return the step's measurements (see StepMeasure) */
   measure?: boolean;
 }
@@ -79,7 +79,9 @@ export abstract class FlatOptimizer {
       const { next: ruled, slots } = this.rule(base, g, lr);
       let next = ruled;
       if (extras.noise) next = tf.add(next, extras.noise);
-      if (extras.targetNorm && extras.targetNorm > 0) next = tf.mul(next, tf.div(extras.targetNorm, tf.sqrt(tf.sum(tf.square(next)))));
+      const target = extras.targetNorm;
+      if (target != null && (typeof target !== 'number' || target > 0))
+        next = tf.mul(next, tf.div(target, tf.sqrt(tf.sum(tf.square(next)))));
       for (const [name, value] of Object.entries(slots)) this.slots[name]!.assign(value as tf.Tensor1D);
       const parts = this.params.length === 1 ? [next] : tf.split(next, this.sizes);
       this.params.forEach((p, i) => p.variable.assign(tf.reshape(parts[i]!, p.variable.shape)));
@@ -92,8 +94,8 @@ export abstract class FlatOptimizer {
   }
 
   /** Slots as `${param}/${slot}`, for checkpoints (full float32: resuming is exact). */
-  state(): TensorBlob[] {
-    const data = Object.fromEntries(this.slotNames.map((s) => [s, copyData(this.slots[s]!)]));
+  async state(): Promise<TensorBlob[]> {
+    const data = Object.fromEntries(await Promise.all(this.slotNames.map(async (s) => [s, await copyData(this.slots[s]!)] as const)));
     let offset = 0;
     return this.params.flatMap((p, i) => {
       const n = this.sizes[i]!;
@@ -141,9 +143,12 @@ export function zerosVariable(size: number): tf.Variable {
   return v;
 }
 
-/** A copy of a float tensor's values (the cpu backend's dataSync returns its live storage). */
-export function copyData(t: tf.Tensor): Float32Array {
-  return new Float32Array(t.dataSync() as Float32Array);
+/**
+ * A copy of a float tensor's values (the cpu backend returns its live storage). Asynchronous: a GPU backend can only
+ * read its buffers that way (TF.js's synchronous webgpu read needs a browser canvas).
+ */
+export async function copyData(t: tf.Tensor): Promise<Float32Array> {
+  return new Float32Array((await t.data()) as Float32Array);
 }
 
 export function assertShape(name: string, got: number[], want: number[]): void {

@@ -158,22 +158,22 @@ export class SampleData {
   }
 
   /** Loss and accuracy over a whole split. */
-  evaluate(model: Model, which: 'train' | 'val', kind: LossKind): SampleScore {
+  async evaluate(model: Model, which: 'train' | 'val', kind: LossKind): Promise<SampleScore> {
     const split = this.dataset[which];
     const cached = this.cached(which);
     let lossSum = 0;
     let correct = 0;
-    const add = (b: SampleBatch) => {
+    const add = async (b: SampleBatch) => {
       const totals = tf.tidy(() => {
         const out = model.forward(b.input);
         return tf.stack([rowLossSum(kind, out, b.targets), correctCount(this.dataset, out, b)]);
       });
-      const [l, c] = totals.dataSync();
+      const [l, c] = await totals.data();
       totals.dispose();
       lossSum += l!;
       correct += c!;
     };
-    if (cached) add(cached);
+    if (cached) await add(cached);
     else {
       const per = Math.max(1, Math.floor(CACHE_FLOATS / Math.max(1, inputFloats(split, 1))));
       for (let start = 0; start < split.size; start += per) {
@@ -181,7 +181,7 @@ export class SampleData {
           split,
           Int32Array.from({ length: Math.min(per, split.size - start) }, (_, i) => start + i),
         );
-        add(b);
+        await add(b);
         disposeSampleBatch(b);
       }
     }

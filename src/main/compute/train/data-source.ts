@@ -31,7 +31,7 @@ export interface DataSource {
   /** input floats of one row: what bounds a chunk of rows pushed through a pass at once */
   floatsPerRow(split: Split): number;
   /** loss and accuracy over every row of a split */
-  evaluate(model: Model, split: Split, loss: LossKind): SplitScore;
+  evaluate(model: Model, split: Split, loss: LossKind): Promise<SplitScore>;
   /**
    * evaluate for K parameter sets whose logits `logitsOf` gives as K blocks of rows (engine/mlp-slice), on a cached
    * split; absent where the source has no such pass.

@@ -72,20 +72,20 @@ export const STEP_LOSS_UPDATES = 1000;
 export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: LoopHooks): Promise<LoopEnd> {
   const isEval = (s: number) => s % cfg.evalEvery === 0 || s === cfg.steps;
   let lastCheckpoint = -1;
-  const checkpoint = () => {
-    hooks.checkpoint(trainer.snapshot());
+  const checkpoint = async () => {
+    hooks.checkpoint(await trainer.snapshot());
     lastCheckpoint = trainer.step;
   };
 
   if (trainer.step === 0) {
-    const rows = trainer.evaluate(null);
+    const rows = await trainer.evaluate(null);
     hooks.metrics(0, rows);
     const bad = firstNonFinite(rows);
     if (bad) return { reason: 'diverged', step: 0, message: `${bad} at initialisation` };
   }
   await yieldToEventLoop();
   if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {
-    checkpoint();
+    await checkpoint();
     return { reason: 'cancelled', step: trainer.step };
   }
   const stepLosses: [string, number, number][] = [];
@@ -96,7 +96,7 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
   let lastYield = performance.now();
   while (trainer.step < cfg.steps) {
     const next = trainer.step + 1;
-    const result = trainer.update(isEval(next));
+    const result = await trainer.update(isEval(next));
     const { loss } = result;
     if (trainer.step <= STEP_LOSS_UPDATES) stepLosses.push([STEP_LOSS_METRIC, trainer.step, loss]);
     if (!Number.isFinite(loss)) {
@@ -104,12 +104,12 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
       return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${trainer.step}` };
     }
     if (isEval(trainer.step)) {
-      const rows = trainer.evaluate(result);
+      const rows = await trainer.evaluate(result);
       hooks.metrics(trainer.step, stepLosses.length ? [...stepLosses.splice(0), ...rows] : rows);
       const bad = firstNonFinite(rows);
       if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };
     }
-    if (isCheckpointStep(trainer.step, cfg)) checkpoint();
+    if (isCheckpointStep(trainer.step, cfg)) await checkpoint();
     const hold = trainer.step === hooks.holdAt && trainer.step < cfg.steps;
     if (hold) {
       flushStepLosses(); // the window's losses reach the host before the pause
@@ -120,12 +120,12 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
       lastYield = performance.now();
       if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {
         flushStepLosses();
-        if (lastCheckpoint !== trainer.step) checkpoint(); // so a cancelled run can be continued
+        if (lastCheckpoint !== trainer.step) await checkpoint(); // so a cancelled run can be continued
         return { reason: 'cancelled', step: trainer.step };
       }
       lastYield = performance.now();
     }
   }
-  if (lastCheckpoint !== trainer.step) checkpoint();
+  if (lastCheckpoint !== trainer.step) await checkpoint();
   return { reason: 'completed', step: trainer.step };
 }

@@ -3,6 +3,7 @@
 // norm of a gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
+import { onDevice } from '../engine/backend';
 import type { Model, ModelInput } from '../models/layers';
 import { disposeBatch, encodeBatch, evalChunks, type Batch, type SplitTensors } from './data';
 
@@ -132,9 +133,31 @@ export function mseOneHot(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar 
   return tf.mean(tf.square(tf.sub(logits, targets))) as tf.Scalar; // (squaredDifference has no registered gradient)
 }
 
+/**
+ * crossEntropy's maths with every step on the device, for a GPU backend (where the fused host pass would read the
+ * logits back each step): Σ_rows −t·logSoftmax(z) / n, with the same gradient ((Σt)·softmax − t)·dy/n.
+ */
+export function deviceCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  const n = logits.shape[0];
+  const f = tf.customGrad((...args: GradArgs) => {
+    const [z, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const logp = tf.logSoftmax(z);
+    save([logp]);
+    return {
+      value: tf.div(tf.neg(tf.sum(tf.mul(targets, logp))), n) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const p = tf.exp(saved[0]!);
+        return tf.mul(tf.sub(tf.mul(p, tf.sum(targets, 1, true)), targets), tf.div(dy, n));
+      },
+    };
+  });
+  return f(logits) as tf.Scalar;
+}
+
 /** The training loss of a batch (a mean over its rows). */
 export function batchLoss(kind: LossKind, logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  return kind === 'mse' ? mseOneHot(logits, targets) : crossEntropy(logits, targets);
+  if (kind === 'mse') return mseOneHot(logits, targets);
+  return onDevice() ? deviceCrossEntropy(logits, targets) : crossEntropy(logits, targets);
 }
 
 /** Sum over the batch's rows of the per-row MSE (so that chunks add up to the split's mean). */
@@ -143,18 +166,24 @@ function mseRowSum(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
 }
 
 /** [sum of per-row losses, number of correct argmax predictions] for one batch. */
-function batchTotals(model: Model, b: Batch, kind: LossKind): [number, number] {
-  return tf.tidy(() => {
-    const logits = model.forward(b.input);
-    // cross-entropy: the training loss's own pass (one Softmax kernel, then the host) gives both numbers
-    if (kind !== 'mse') {
+async function batchTotals(model: Model, b: Batch, kind: LossKind): Promise<[number, number]> {
+  // cross-entropy on the host backends: the training loss's own pass (one Softmax kernel, then the host) gives both
+  if (kind !== 'mse' && !onDevice())
+    return tf.tidy((): [number, number] => {
+      const logits = model.forward(b.input);
       const { lossSum, correct } = softmaxPass(logits, tf.softmax(logits), sparseTargets(b.targets), hostLabels(b.labels));
       return [lossSum, correct];
-    }
+    });
+  // otherwise both sums are taken where the logits are, and read in one transfer
+  const totals = tf.tidy(() => {
+    const logits = model.forward(b.input);
     const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
-    const [l, c] = tf.stack([mseRowSum(logits, b.targets), correct]).dataSync();
-    return [l!, c!];
+    const loss = kind === 'mse' ? mseRowSum(logits, b.targets) : tf.neg(tf.sum(tf.mul(b.targets, tf.logSoftmax(logits))));
+    return tf.stack([loss, correct]);
   });
+  const [l, c] = await totals.data();
+  totals.dispose();
+  return [l!, c!];
 }
 
 const labelCache = new WeakMap<tf.Tensor, Int32Array>();
@@ -172,19 +201,25 @@ export interface SplitScore {
 }
 
 /** Loss and accuracy over every row of a split (cached tensors, or chunks encoded on the fly). */
-export function evaluateSplit(model: Model, s: SplitTensors, vocab: number, classes: number, kind: LossKind = 'cross-entropy'): SplitScore {
+export async function evaluateSplit(
+  model: Model,
+  s: SplitTensors,
+  vocab: number,
+  classes: number,
+  kind: LossKind = 'cross-entropy',
+): Promise<SplitScore> {
   let lossSum = 0;
   let correct = 0;
-  const add = (b: Batch) => {
-    const [l, c] = batchTotals(model, b, kind);
+  const add = async (b: Batch) => {
+    const [l, c] = await batchTotals(model, b, kind);
     lossSum += l;
     correct += c;
   };
-  if (s.cached) add(s.cached);
+  if (s.cached) await add(s.cached);
   else
     for (const idx of evalChunks(s, vocab)) {
       const b = encodeBatch(s.data, s.seqLen, vocab, classes, idx);
-      add(b);
+      await add(b);
       disposeBatch(b);
     }
   return { loss: lossSum / s.size, acc: Math.round(correct) / s.size };

@@ -63,8 +63,8 @@ export class Trainer {
   private readonly vars: tf.Variable[];
   /** θ_0 as one flat vector, for cos(θ_t, θ_0) */
   private readonly theta0: tf.Tensor1D;
-  /** ‖θ_0‖, the norm constant-norm training holds */
-  private readonly initNorm: number;
+  /** ‖θ_0‖, the norm constant-norm training holds (a scalar kept where the weights are: no read at start) */
+  private readonly initNorm: tf.Scalar;
   private updateNoise: Rng;
   private weightNoise: Rng;
 
@@ -79,7 +79,7 @@ export class Trainer {
     const alpha = config.init.scale;
     if (alpha !== 1) for (const v of this.vars) tf.tidy(() => v.assign(tf.mul(v, alpha))); // Omnigrok: θ_0 ← α·θ_0
     this.theta0 = tf.tidy(() => tf.keep(flatten(this.vars)));
-    this.initNorm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(this.theta0))).dataSync()[0]!);
+    this.initNorm = tf.tidy(() => tf.keep(tf.sqrt(tf.sum(tf.square(this.theta0))) as tf.Scalar));
     this.paramCount = paramCount(this.model);
     this.optimizer = createOptimizer(this.model.params, config.optimizer);
     this.updateNoise = new Rng(deriveSeed(config.seed, STREAM_UPDATE_NOISE));
@@ -126,8 +126,11 @@ export class Trainer {
     return scheduledLr(o.lr, o.warmupSteps, o.lrSchedule, step - 1, this.config.training.steps);
   }
 
-  /** One optimiser update on the full training set or the next minibatch; `measure` asks for grad norm and cosine. */
-  update(measure: boolean): StepResult {
+  /**
+   * One optimiser update on the full training set or the next minibatch; `measure` asks for grad norm and cosine.
+   * The update is queued on the backend at once; the promise resolves when its loss has been read back.
+   */
+  async update(measure: boolean): Promise<StepResult> {
     const o = this.config.optimizer;
     const lr = this.lrForStep(this.step + 1);
     const cached = this.data.cached('train');
@@ -154,10 +157,10 @@ export class Trainer {
     if (clean) tf.dispose(clean);
     this.data.release(own);
     this.step += 1;
-    const loss = value.dataSync()[0]!;
+    const loss = (await value.data())[0]!;
     value.dispose();
     if (!measured) return { loss, gradNorm: null, cosStep: null };
-    const [gNorm, dot, before, after] = measured.dataSync();
+    const [gNorm, dot, before, after] = await measured.data();
     measured.dispose();
     return { loss, gradNorm: gNorm!, cosStep: dot! / Math.sqrt(before! * after!) };
   }
@@ -184,15 +187,15 @@ export class Trainer {
    * step to the next", 000 App. B.2) and lr describe the update just taken; cos_init is cos(θ_t, θ_0); one
    * `norm/<parameter>` row per parameter tensor.
    */
-  evaluate(last: Pick<StepResult, 'gradNorm' | 'cosStep'> | null): [string, number, number][] {
-    const tr = this.data.evaluate(this.model, 'train', this.config.loss);
-    const va = this.data.evaluate(this.model, 'val', this.config.loss);
+  async evaluate(last: Pick<StepResult, 'gradNorm' | 'cosStep'> | null): Promise<[string, number, number][]> {
+    const tr = await this.data.evaluate(this.model, 'train', this.config.loss);
+    const va = await this.data.evaluate(this.model, 'val', this.config.loss);
     const sums = tf.tidy(() => {
       const theta = flatten(this.vars);
       const perParam = this.vars.map((v) => tf.sum(tf.square(v)));
       return tf.stack([tf.sum(tf.mul(theta, this.theta0)), tf.sum(tf.square(this.theta0)), ...perParam]);
     });
-    const [dot0, sq0, ...sq] = Array.from(sums.dataSync());
+    const [dot0, sq0, ...sq] = Array.from(await sums.data());
     sums.dispose();
     const sqTotal = sq.reduce((a, b) => a + b, 0);
     const s = this.step;
@@ -211,11 +214,15 @@ export class Trainer {
     return rows;
   }
 
-  snapshot(): TrainingState {
+  async snapshot(): Promise<TrainingState> {
+    const step = this.step;
+    const params = await Promise.all(
+      this.model.params.map(async (p) => ({ name: p.name, shape: p.variable.shape.slice(), data: await copyData(p.variable) })),
+    );
     return {
-      step: this.step,
-      params: this.model.params.map((p) => ({ name: p.name, shape: p.variable.shape.slice(), data: copyData(p.variable) })),
-      optimizer: this.optimizer.state(),
+      step,
+      params,
+      optimizer: await this.optimizer.state(),
       rng: [...(this.sampler ? this.sampler.state() : [0, -1]), this.updateNoise.state(), this.weightNoise.state()],
     };
   }
@@ -249,6 +256,7 @@ export class Trainer {
     this.data.dispose();
     this.optimizer.dispose();
     this.theta0.dispose();
+    this.initNorm.dispose();
     tf.dispose(this.vars);
   }
 }

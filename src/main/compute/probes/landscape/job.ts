@@ -83,7 +83,7 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
       traj = { steps: [], alpha: [], beta: [], offPlane: [], trainLoss: [], valLoss: [], trainAcc: [], valAcc: [] };
       for (let k = 0; k < trajectory.length; k++) {
         const c = planeCoordinates(sub(trajectory[k]!, first.centre), first.dirs[0]!, first.dirs[1]!);
-        const s = scorer.scorePoint(trajectory[k]!);
+        const s = await scorer.scorePoint(trajectory[k]!);
         traj.steps.push(job.trajectorySteps[k]!);
         traj.alpha.push(c.a);
         traj.beta.push(c.b);
@@ -122,7 +122,7 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
         // worth (from the last pass's time per point); one point at a time otherwise, as before
         const n = batched ? Math.min(coefs.length - i, perPass) : 1;
         const t = performance.now();
-        for (const s of scorer.scoreMany(coefs.slice(i, i + n), withVal)) {
+        for (const s of await scorer.scoreMany(coefs.slice(i, i + n), withVal)) {
           train.loss.push(s.train.loss);
           train.acc.push(s.train.acc);
           if (s.val) {

@@ -99,7 +99,7 @@ export class Scorer {
   }
 
   /** Loss and accuracy at centre + Σ coef_k · dir_k (on the training split only when withVal is false). */
-  scoreAt(coefs: number[], withVal = true): PointScore {
+  async scoreAt(coefs: number[], withVal = true): Promise<PointScore> {
     if (!this.centre) throw new Error('Scorer.scoreAt before setSlice');
     const centre = this.centre;
     this.vars.forEach((v, i) =>
@@ -145,15 +145,18 @@ export class Scorer {
    * point at a time. Leaves the model's variables as they were when batched. `maxBatch` bounds the points per pass
    * further (the job's time budget between yields).
    */
-  scoreMany(coefs: number[][], withVal = true, opts: { capBytes?: number; maxBatch?: number } = {}): PointScore[] {
+  async scoreMany(coefs: number[][], withVal = true, opts: { capBytes?: number; maxBatch?: number } = {}): Promise<PointScore[]> {
     if (!this.centre) throw new Error('Scorer.scoreMany before setSlice');
     for (const c of coefs)
       if (c.length !== this.dirs.length)
         throw new Error(`Scorer.scoreMany: ${c.length} coefficients for a slice of ${this.dirs.length} directions`);
     const plan = this.batchPlan(withVal, opts.capBytes ?? BATCH_BYTES);
     const limit = Math.min(plan.limit, Math.max(1, Math.floor(opts.maxBatch ?? Infinity)));
-    if (plan.path === 'one' || limit < 2 || coefs.length < 2) return coefs.map((c) => this.scoreAt(c, withVal));
     const out: PointScore[] = [];
+    if (plan.path === 'one' || limit < 2 || coefs.length < 2) {
+      for (const c of coefs) out.push(await this.scoreAt(c, withVal));
+      return out;
+    }
     for (let i = 0; i < coefs.length; i += limit) out.push(...this.scoreBatch(coefs.slice(i, i + limit), withVal));
     return out;
   }
@@ -174,14 +177,14 @@ export class Scorer {
   }
 
   /** Loss and accuracy at the point θ given on the host. */
-  scorePoint(theta: Vec): PointScore {
+  scorePoint(theta: Vec): Promise<PointScore> {
     this.vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(theta[i]!, this.params[i]!.shape))));
     return this.score();
   }
 
-  private score(withVal = true): PointScore {
+  private async score(withVal = true): Promise<PointScore> {
     const of = (split: 'train' | 'val') => this.data.evaluate(this.model, split, this.config.loss);
-    return { train: of('train'), val: withVal ? of('val') : null };
+    return { train: await of('train'), val: withVal ? await of('val') : null };
   }
 
   private releaseSlice(): void {

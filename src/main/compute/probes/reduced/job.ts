@@ -48,8 +48,8 @@ export async function runReducedJob(job: ReducedJob, sink: ReducedSink, cancelle
         const best = { trainLoss: Infinity, testLoss: Infinity, trainError: Infinity, testError: Infinity };
         let last = { trainLoss: NaN, testLoss: NaN };
         let weightNorm = NaN;
-        const measure = () => {
-          const rows = trainer.evaluate(null);
+        const measure = async () => {
+          const rows = await trainer.evaluate(null);
           const tl = metric(rows, 'train_loss');
           const vl = metric(rows, 'val_loss');
           weightNorm = metric(rows, 'weight_norm');
@@ -60,15 +60,15 @@ export async function runReducedJob(job: ReducedJob, sink: ReducedSink, cancelle
           best.trainError = Math.min(best.trainError, 1 - metric(rows, 'train_acc'));
           best.testError = Math.min(best.testError, 1 - metric(rows, 'val_acc'));
         };
-        measure();
+        await measure();
         if (!infoSent) {
           sink.info({ w0: weightNorm / p.scales[s]! });
           infoSent = true;
         }
         while (trainer.step < p.steps) {
-          const r = trainer.update(false);
+          const r = await trainer.update(false);
           if (!Number.isFinite(r.loss)) break; // diverged: the best so far stands
-          if (trainer.step % p.evalEvery === 0 || trainer.step === p.steps) measure();
+          if (trainer.step % p.evalEvery === 0 || trainer.step === p.steps) await measure();
           if (performance.now() - lastYield >= YIELD_MS) {
             await yieldToEvents();
             lastYield = performance.now();
