@@ -1,6 +1,7 @@
 // The New run form in headless Chromium: a blank or unreadable number is an error under its field that blocks Start
-// (never a silent default), the kind choices never overlap at common window widths, and the first-run defaults are
-// small enough to finish within a minute on a laptop CPU.
+// (never a silent default), the kind choices never overlap at common window widths, and the first-run defaults (empty
+// runs page, form, Reset, new sweep) are small enough to finish within a minute on a laptop CPU; the playground
+// computes a long walk in slices, showing its progress, instead of holding the page.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalBackend } from '../../src/main/services/create-backend';
@@ -80,5 +81,31 @@ describe('the New run form', () => {
       });
       expect(clashes, `at ${width} px`).toEqual([]);
     }
+  });
+
+  it("starts a new user on the README's small MLP run everywhere, and the playground never holds the page", async () => {
+    await page.goto(e2e.server.url);
+    const empty = await page.locator('.empty pre').innerText();
+    expect(JSON.parse(empty)).toMatchObject({ task: { p: 31 }, model: { kind: 'mlp', width: 128 }, training: { steps: 2500 } });
+    await openForm();
+    await page.getByRole('button', { name: 'Reset to defaults' }).click();
+    expect(await page.getByLabel('MLP', { exact: true }).isChecked()).toBe(true);
+    expect([
+      await page.inputValue('#f-task-p'),
+      await page.inputValue('#f-model-width'),
+      await page.inputValue('#f-training-steps'),
+    ]).toEqual(['31', '128', '2500']);
+    await page.getByRole('link', { name: 'Sweeps' }).click();
+    await page.getByRole('button', { name: 'New sweep' }).click();
+    const base = JSON.parse(await page.getByLabel('base run config (JSON)').inputValue());
+    expect(base).toMatchObject({ task: { p: 31 }, model: { kind: 'mlp' }, training: { steps: 2500 } });
+
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.getByTestId('final-error-adam').filter({ hasText: /\d/ }).waitFor();
+    await page.getByLabel('steps', { exact: true }).fill('100000');
+    // The page draws its progress between slices of the walk: it is not held until the walk ends.
+    await page.getByTestId('playground-computing').waitFor({ timeout: 5_000 });
+    await poll(() => page.getByTestId('playground-computing').count(), 30_000).toBe(0);
+    expect(await page.getByTestId('final-error-adam').innerText()).toMatch(/\d/);
   });
 });

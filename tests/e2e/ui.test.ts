@@ -311,7 +311,8 @@ describe('Grokscope in the browser', () => {
     expect(await page.inputValue('#f-model-width')).toBe('64');
     expect(await page.inputValue('#f-training-checkpointEvery')).toBe('50');
     await page.getByRole('button', { name: 'Reset to defaults' }).click();
-    expect(await page.inputValue('#f-task-p')).toBe('97');
+    expect(await page.inputValue('#f-task-p')).toBe('31');
+    expect(await page.inputValue('#f-model-width')).toBe('128');
   }, 90_000);
 
   it('ran without console errors or CSP violations', () => {

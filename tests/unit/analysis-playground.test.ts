@@ -12,7 +12,7 @@ import {
   type PlaygroundHyper,
   type PlaygroundOptimiserKind,
 } from '../../src/shared/analysis/playground/optimisers';
-import { logGrid, runTrajectory } from '../../src/shared/analysis/playground/trajectory';
+import { logGrid, runTrajectory, trajectoryWalk } from '../../src/shared/analysis/playground/trajectory';
 
 interface RefCase {
   function: TestFunctionId;
@@ -89,6 +89,20 @@ describe('optimisers against torch.optim', () => {
 });
 
 describe('trajectories', () => {
+  it('walked in slices, as the page computes them, equal the walk in one go, divergence included', () => {
+    const start: [number, number] = [-1.5, 2];
+    for (const [kind, hyper] of [
+      ['adam', DEFAULT_HYPER.adam],
+      ['sgd', { ...DEFAULT_HYPER.sgd, lr: 1e6 }],
+    ] as const) {
+      const walk = trajectoryWalk(rosenbrock, kind, hyper, start, 1000);
+      let slices = 1;
+      while (!walk.advance(77)) slices++;
+      expect(walk.result).toEqual(runTrajectory(rosenbrock, kind, hyper, start, 1000));
+      if (kind === 'adam') expect(slices).toBe(13);
+    }
+  });
+
   it('errors are distances to the minimum, and adaptive methods get far closer than plain SGD on Rosenbrock', () => {
     const adam = runTrajectory(rosenbrock, 'adam', DEFAULT_HYPER.adam, rosenbrock.defaultStart, 2000);
     const sgd = runTrajectory(rosenbrock, 'sgd', DEFAULT_HYPER.sgd, rosenbrock.defaultStart, 2000);

@@ -2,18 +2,26 @@
 // the same config paths as a config file would.
 import { describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
-import { checkDraft, defaultDraft, draftFromConfig, draftToJson, FORM_PATHS, SAMPLE_KINDS } from '../../src/renderer/src/lib/run-draft';
+import { readFileSync } from 'node:fs';
+import {
+  checkDraft,
+  defaultDraft,
+  draftFromConfig,
+  draftToJson,
+  FIRST_RUN_TEXT,
+  FORM_PATHS,
+  SAMPLE_KINDS,
+} from '../../src/renderer/src/lib/run-draft';
 import { fmtPct, fmtSci, fmtSteps } from '../../src/renderer/src/lib/format';
 
 describe('new-run form model', () => {
-  it('starts valid, at the setting of 000 §2.2', () => {
+  it("starts valid, at the README's small first run (examples/grok-fast.json), which the runs page shows too", () => {
     const r = checkDraft(defaultDraft());
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config.task).toMatchObject({ op: 'add', p: 97, trainFraction: 0.5 });
-    expect(r.config.model).toMatchObject({ kind: 'transformer', layers: 2, dModel: 128, heads: 4 });
-    expect(r.config.optimizer).toMatchObject({ weightDecay: 1, beta1: 0.9, beta2: 0.98, warmupSteps: 10 });
-    expect(r.config.training.batchSize).toBe('full');
+    const fast = RunConfigSchema.parse(JSON.parse(readFileSync(new URL('../../examples/grok-fast.json', import.meta.url), 'utf8')));
+    expect(r.config).toEqual({ ...fast, name: undefined, backend: 'auto' });
+    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`\`\`\`json\n${FIRST_RUN_TEXT}\n\`\`\``);
   });
 
   it('round-trips configs of every task and model kind and both batch modes', () => {
@@ -85,6 +93,7 @@ describe('new-run form model', () => {
   it('reports problems at config paths: schema bounds, cross-field rules, empty fields', () => {
     const d = defaultDraft();
     d.optimizer.lr = -1;
+    d.modelKind = 'transformer';
     d.transformer.heads = 5;
     d.training.steps = null;
     d.task.op = 'div';
@@ -109,7 +118,14 @@ describe('new-run form model', () => {
     const r = checkDraft(d);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config.task).toEqual({ kind: 'permutation', group: 'S5', op: 'compose', trainFraction: 0.5, splitSeed: 0, encoding: 'power' });
+    expect(r.config.task).toEqual({
+      kind: 'permutation',
+      group: 'S5',
+      op: 'compose',
+      trainFraction: 0.6,
+      splitSeed: 0,
+      encoding: 'three-token',
+    });
     expect(r.config.model).toEqual({ kind: 'lstm', embedDim: 128, hidden: 20, layers: 1 });
     d.lstm.layers = 0;
     expect(checkDraft(d).problems.map((p) => p.path)).toEqual(['model.layers']);

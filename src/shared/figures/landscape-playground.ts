@@ -1,6 +1,6 @@
 // The optimiser playground's figures (000 App. D, Figs. 25-30): the log-scale test function as filled contours with
 // each optimiser's trajectory from the start, and each optimiser's error ‖x_t − x*‖ against steps (log axis).
-import type { EChartsOption } from 'echarts';
+import type { CustomSeriesOption, EChartsOption, LinesSeriesOption } from 'echarts';
 import type { PlaygroundTrajectory } from '../analysis/playground/trajectory';
 import type { PlaygroundOptimiserKind } from '../analysis/playground/optimisers';
 import type { FigureTheme } from './curves';
@@ -37,21 +37,42 @@ const thin = (points: [number, number][], max = 2000): [number, number][] => {
   return points.filter((_, i) => i % every === 0 || i === points.length - 1);
 };
 
+type Background = { fill: CustomSeriesOption; contours: LinesSeriesOption; lo: number; hi: number };
+/** The function's filled grid and contours depend on the grid alone: made once per grid and contour colour, so that
+ *  a change of steps or hyperparameters redraws the trajectories without recomputing thousands of cells. */
+const backgrounds = new WeakMap<PlaygroundFigureInput['grid'], Map<string, Background>>();
+
+function background(grid: PlaygroundFigureInput['grid'], label: string, contourColour: string): Background {
+  const kept = backgrounds.get(grid)?.get(`${label}\n${contourColour}`);
+  if (kept) return kept;
+  const { xs, ys } = grid;
+  // The colour scale starts at the 1st percentile: a node on the minimum has log g ≈ log ε (−27.6), which would
+  // otherwise squeeze the whole landscape into the top of the scale; lower values are drawn at that floor.
+  const sorted = grid.values
+    .flat()
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const floor = sorted.length ? sorted[Math.floor(0.01 * (sorted.length - 1))]! : 0;
+  const values = grid.values.map((r) => r.map((v) => Math.max(v, floor)));
+  const [lo, hi] = finiteRange(values.flat());
+  const made = {
+    fill: filledGridSeries(`log ${label}`, xs, ys, values),
+    contours: contourSeries(xs, ys, values, 14, contourColour),
+    lo,
+    hi,
+  };
+  if (!backgrounds.has(grid)) backgrounds.set(grid, new Map());
+  backgrounds.get(grid)!.set(`${label}\n${contourColour}`, made);
+  return made;
+}
+
 export function buildPlaygroundContourOption(
   input: PlaygroundFigureInput,
   opts: { theme?: FigureTheme; title?: string } = {},
 ): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const { xs, ys } = input.grid;
-  // The colour scale starts at the 1st percentile: a node on the minimum has log g ≈ log ε (−27.6), which would
-  // otherwise squeeze the whole landscape into the top of the scale; lower values are drawn at that floor.
-  const sorted = input.grid.values
-    .flat()
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
-  const floor = sorted.length ? sorted[Math.floor(0.01 * (sorted.length - 1))]! : 0;
-  const values = input.grid.values.map((r) => r.map((v) => Math.max(v, floor)));
-  const [lo, hi] = finiteRange(values.flat());
+  const { fill, contours, lo, hi } = background(input.grid, input.label, pal.contour);
   const axis = { ...axisStyle(pal), type: 'value' as const, splitLine: { show: false } };
   return {
     backgroundColor: pal.background,
@@ -77,8 +98,8 @@ export function buildPlaygroundContourOption(
       inRange: { color: GREYS },
     },
     series: [
-      filledGridSeries(`log ${input.label}`, xs, ys, values),
-      contourSeries(xs, ys, values, 14, pal.contour),
+      fill,
+      contours,
       ...input.trajectories.map((t) => ({
         type: 'line' as const,
         name: t.kind,

@@ -16,14 +16,24 @@ export interface PlaygroundTrajectory {
   divergedAt: number | null;
 }
 
-export function runTrajectory(
+/** A walk that advances a slice of steps at a time, so a page can compute 100 000 steps without holding its thread. */
+export interface TrajectoryWalk {
+  /** takes up to n more steps; true once the walk has all its steps (or diverged) */
+  advance(n: number): boolean;
+  readonly done: boolean;
+  /** steps taken so far */
+  readonly taken: number;
+  readonly result: PlaygroundTrajectory;
+}
+
+export function trajectoryWalk(
   fn: TestFunction,
   kind: PlaygroundOptimiserKind,
   hyper: PlaygroundHyper,
   start: Vec2,
   steps: number,
   eps = 1e-12,
-): PlaygroundTrajectory {
+): TrajectoryWalk {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number ≥ 0, got ${steps}`);
   if (!Number.isFinite(start[0]) || !Number.isFinite(start[1]))
     throw new RangeError(`start must be two finite numbers, got (${start[0]}, ${start[1]})`);
@@ -39,18 +49,43 @@ export function runTrajectory(
     out.errors.push(Math.hypot(x[0]! - mx, x[1]! - my));
   };
   record();
-  for (let t = 1; t <= steps; t++) {
-    const [gx, gy] = f.grad([x[0]!, x[1]!]);
-    g[0] = gx;
-    g[1] = gy;
-    opt.step(x, g);
-    if (!Number.isFinite(x[0]!) || !Number.isFinite(x[1]!)) {
-      out.divergedAt = t;
-      break;
-    }
-    record();
-  }
-  return out;
+  let t = 0;
+  const walk = {
+    get done() {
+      return t >= steps || out.divergedAt !== null;
+    },
+    get taken() {
+      return t;
+    },
+    result: out,
+    advance(n: number): boolean {
+      const until = Math.min(steps, t + n);
+      while (t < until && out.divergedAt === null) {
+        t++;
+        const [gx, gy] = f.grad([x[0]!, x[1]!]);
+        g[0] = gx;
+        g[1] = gy;
+        opt.step(x, g);
+        if (!Number.isFinite(x[0]!) || !Number.isFinite(x[1]!)) out.divergedAt = t;
+        else record();
+      }
+      return walk.done;
+    },
+  };
+  return walk;
+}
+
+export function runTrajectory(
+  fn: TestFunction,
+  kind: PlaygroundOptimiserKind,
+  hyper: PlaygroundHyper,
+  start: Vec2,
+  steps: number,
+  eps = 1e-12,
+): PlaygroundTrajectory {
+  const walk = trajectoryWalk(fn, kind, hyper, start, steps, eps);
+  walk.advance(steps);
+  return walk.result;
 }
 
 /** log(g + ε) on a grid over the function's window, for the contour plot: values[j][i] at (xs[i], ys[j]). */
