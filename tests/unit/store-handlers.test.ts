@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
 import { dispatch } from '../../src/shared/api/dispatch';
 import { probeBackends } from '../../src/main/services/app-info';
+import { webgpuBackendReport } from '../../src/main/services/gpu-adapters';
 import type { ComputeLauncher } from '../../src/main/host/types';
 import type { EventName } from '../../src/shared/api/contract';
 import { tempDir } from './store-helpers';
@@ -43,12 +44,31 @@ describe('API handlers', () => {
     expect(info.mode).toBe('electron');
     expect(info.backends.map((b) => [b.name, b.available])).toEqual([
       ['tensorflow', false], // neither tfjs-node package can be installed here
+      ['webgpu', false], // this back end's compute processes cannot start, so no adapter could be listed
       ['wasm', true],
       ['cpu', true],
     ]);
+    expect(info.backends[1]!.note).toMatch(/^no adapter: looking for a GPU failed: /);
     const withGpu = probeBackends((pkg) => pkg !== '@tensorflow/tfjs-node');
     expect(withGpu[0]).toMatchObject({ name: 'tensorflow', available: true });
     expect(withGpu[0]!.note).toContain('tfjs-node-gpu');
+  });
+
+  it("webgpu's line: auto's hardware adapter, a software adapter only by name, or why there is none", () => {
+    const gpu = (description: string, software: boolean) => ({ vendor: 'v', architecture: 'a', description, software });
+    expect(webgpuBackendReport({ adapters: [gpu('RTX 4090', false), gpu('SwiftShader', true)], why: null })).toMatchObject({
+      available: true,
+      note: 'RTX 4090: auto trains on it',
+    });
+    expect(webgpuBackendReport({ adapters: [gpu('llvmpipe', true)], why: null }).note).toBe(
+      'only a software adapter (llvmpipe): correct but slow; auto skips it, backend webgpu uses it',
+    );
+    expect(webgpuBackendReport({ adapters: [], why: 'libvulkan.so.1 is not installed' })).toEqual({
+      name: 'webgpu',
+      available: false,
+      note: 'no adapter: libvulkan.so.1 is not installed',
+      adapters: [],
+    });
   });
 
   it('config.validate returns located problems or the parsed config', async () => {

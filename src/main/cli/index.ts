@@ -9,6 +9,7 @@ type Command = (argv: readonly string[]) => Promise<number>;
 // Loaded on demand: `validate` and `--help` need neither SQLite nor the compute host.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate')).validateCommand,
+  info: async () => (await import('./info')).infoCommand,
   run: async () => (await import('./run')).runCommand,
   resume: async () => (await import('./resume')).resumeCommand,
   cancel: async () => (await import('./cancel')).cancelCommand,

@@ -8,14 +8,20 @@ Checks a run or sweep config (JSON or YAML) and prints every problem as FILE:LIN
 when batchSize is at least the training set. FILE - (or /dev/stdin) reads standard input, as YAML, which also reads
 JSON. A config may have at most 64 KiB and nest at most 64 levels deep, and must fit its backend's memory.
 Exit code 0 when valid, 2 when not.`,
-  run: `grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
+  info: `grokscope info [--db PATH] [--json]
+
+Lists the backends a run can train on here and why each other one cannot (a missing package, no GPU adapter, no
+Vulkan loader), with the GPU adapters WebGPU finds (vendor, architecture, driver; software ones marked).`,
+  run: `grokscope run FILE [--db PATH] [--backend auto|webgpu|wasm|cpu|tensorflow] [--steps N] [--json]
 
 Trains the run a config file describes, in its own compute process, storing curves and checkpoints in the database.
 Progress goes to stderr. Ctrl-C stops the run at its current step, writes a checkpoint there and leaves the run
 interrupted, prints the grokscope resume command that continues it, and exits 1; a second Ctrl-C stops at once.
   --db PATH       database file (default: $GROKSCOPE_DB, $XDG_DATA_HOME/grokscope/grokscope.db or
                   ~/.local/share/grokscope/grokscope.db)
-  --backend B     override the config's TF.js backend (auto picks tensorflow > wasm > cpu)
+  --backend B     override the config's TF.js backend (auto picks tensorflow on a GPU > webgpu on a hardware
+                  adapter > tensorflow > wasm > cpu; webgpu by name also takes a software adapter); a backend
+                  named here that cannot load exits 2 saying why (grokscope info lists them)
   --steps N       override training.steps
   --json          print one JSON object (run id, status, backend, steps, final metrics, t1..t4, t2_99, t4_99,
                   wall time) on stdout
@@ -115,7 +121,8 @@ export const MAIN_HELP = `grokscope: grokking experiments from the command line
 
 Usage:
   grokscope validate FILE
-  grokscope run FILE [--db PATH] [--backend auto|wasm|cpu|tensorflow] [--steps N] [--json]
+  grokscope info [--db PATH] [--json]
+  grokscope run FILE [--db PATH] [--backend auto|webgpu|wasm|cpu|tensorflow] [--steps N] [--json]
   grokscope resume RUN [--db PATH] [--json]
   grokscope cancel RUN [--db PATH] [--json]
   grokscope list [--db PATH] [--json]

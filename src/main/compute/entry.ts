@@ -124,6 +124,14 @@ channel.onMessage((msg) => {
       );
       return;
     }
+    case 'gpu-adapters': {
+      started = true;
+      void import('./engine/webgpu')
+        .then(({ listAdapters }) => listAdapters())
+        .then(({ adapters, why }) => channel.send({ type: 'gpu-adapters', adapters, why }))
+        .then(() => exitAfterFlush(0));
+      return;
+    }
     case 'pause':
       control.paused = true;
       return;

@@ -2,6 +2,7 @@
 // (child_process `serialization: 'advanced'`, or Electron utilityProcess), so Float32Arrays cross without copying to JSON.
 import type { RunConfig } from '../../shared/config/run-config';
 import type { DirectionInfo, LandscapeRow, LandscapeTrajectory, ReducedCell } from '../../shared/api/landscape-types';
+import type { GpuAdapterReport } from '../../shared/api/types';
 import type { LandscapeJob, ProbeRequest, ProbeResultPoint, ReducedJob } from './jobs';
 import type { ExecutionSettings } from './execution';
 import type { TrainingState } from './training-state';
@@ -18,7 +19,9 @@ export type HostToCompute =
   | { type: 'probe'; runId: number; request: ProbeRequest }
   /** a loss-landscape grid around stored checkpoints, or Omnigrok's reduced landscape; 'cancel' stops it */
   | { type: 'landscape'; runId: number; request: LandscapeJob }
-  | { type: 'reduced'; runId: number; request: ReducedJob };
+  | { type: 'reduced'; runId: number; request: ReducedJob }
+  /** which WebGPU adapters this machine offers (answered with 'gpu-adapters', then the process exits) */
+  | { type: 'gpu-adapters' };
 
 export type ComputeToHost =
   | { type: 'started'; runId: number; backend: string; backendNotes: string[]; paramCount: number; step: number }
@@ -47,4 +50,5 @@ export type ComputeToHost =
     }
   | { type: 'grid-row'; runId: number; index: number; row: LandscapeRow; seconds: number }
   | { type: 'grid-cell'; runId: number; v: number; s: number; cell: ReducedCell }
-  | { type: 'grid-done'; runId: number; reason: 'completed' | 'cancelled' };
+  | { type: 'grid-done'; runId: number; reason: 'completed' | 'cancelled' }
+  | { type: 'gpu-adapters'; adapters: GpuAdapterReport[]; why: string | null };

@@ -1,9 +1,11 @@
 // What app.info reports: version, database, mode, and which TF.js backends are installed. Backends are probed by
 // resolving their packages, not by loading them: TF.js never loads in this (main) process, only in compute processes,
-// which record per run which backend they actually used and why better ones were skipped.
+// which record per run which backend they actually used and why better ones were skipped. WebGPU's adapters are
+// listed by a compute process (services/gpu-adapters).
 import { createRequire } from 'node:module';
 import { version } from '../../../package.json';
 import type { AppInfo } from '../../shared/api/types';
+import { webgpuBackendReport, type GpuAdapters } from './gpu-adapters';
 
 const installed = (pkg: string): boolean => {
   try {
@@ -36,6 +38,7 @@ export function probeBackends(isInstalled: (pkg: string) => boolean = installed)
   ];
 }
 
-export function appInfo(dbPath: string, mode: AppInfo['mode']): AppInfo {
-  return { version, dbPath, backends: probeBackends(), mode };
+export function appInfo(dbPath: string, mode: AppInfo['mode'], gpu: GpuAdapters): AppInfo {
+  const [tensorflow, ...rest] = probeBackends();
+  return { version, dbPath, backends: [tensorflow!, webgpuBackendReport(gpu), ...rest], mode };
 }

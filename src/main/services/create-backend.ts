@@ -21,6 +21,7 @@ import { RunWriter } from './run-writer';
 import { RunScheduler } from './run-scheduler';
 import { RunService } from './runs';
 import { appInfo } from './app-info';
+import { askGpuAdapters, type GpuAdapters } from './gpu-adapters';
 import { processStartId } from './process-identity';
 import { fitRuns } from './run-fits';
 
@@ -123,8 +124,10 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     owner,
   );
 
+  // asked of a compute process on the first app.info (services/gpu-adapters), then remembered
+  let gpuAdapters: Promise<GpuAdapters> | null = null;
   const handlers: ApiHandlers = {
-    'app.info': async () => appInfo(opts.dbPath, mode),
+    'app.info': async () => appInfo(opts.dbPath, mode, await (gpuAdapters ??= askGpuAdapters(opts.launcher))),
 
     'runs.list': async ({ includeDeleted }) => runs.list(includeDeleted),
     'runs.get': async ({ id }) => runs.get(id),

@@ -57,7 +57,7 @@ export function exitOutcome(run: ActiveRun, exit: ComputeExit, step: number): { 
 export function onComputeMessage(host: RunMessageHost, run: ActiveRun, msg: ComputeToHost): void {
   const { store, writer, events } = host;
   const id = run.runId;
-  if (msg.runId !== id || run.finished) return;
+  if (!('runId' in msg) || msg.runId !== id || run.finished) return;
   switch (msg.type) {
     case 'started': {
       run.state = 'running';

@@ -85,10 +85,27 @@ export interface ValidationResult {
   config: RunConfig | null;
 }
 
+/** A WebGPU adapter as a compute process found it (vendor, architecture, description from GPUAdapterInfo). */
+export interface GpuAdapterReport {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** a CPU implementation of the GPU API (SwiftShader, llvmpipe, WARP): auto never trains on it */
+  software: boolean;
+}
+
+export interface BackendReport {
+  name: string;
+  available: boolean;
+  note: string;
+  /** webgpu: the adapters found */
+  adapters?: GpuAdapterReport[];
+}
+
 export interface AppInfo {
   version: string;
   dbPath: string;
-  backends: { name: string; available: boolean; note: string }[];
+  backends: BackendReport[];
   mode: 'electron' | 'browser';
 }
 

@@ -4,15 +4,7 @@
 // is only used when asked for by name, and so that every reason for having no adapter can be said in words.
 import * as tf from '@tensorflow/tfjs-core';
 import os from 'node:os';
-
-/** What a run's notes and `grokscope info` say about an adapter. */
-export interface AdapterReport {
-  vendor: string;
-  architecture: string;
-  description: string;
-  /** a CPU implementation of the GPU API: correct, never fast */
-  software: boolean;
-}
+import type { GpuAdapterReport as AdapterReport } from '../../../shared/api/types';
 
 // The few WebGPU types used here, written out: the DOM lib of this TypeScript has none, and the @webgpu/types that
 // TF.js brings predates GpuAdapter.info.

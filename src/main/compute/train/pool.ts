@@ -6,13 +6,12 @@
 // tasks and the Omnigrok sample tasks alike: a batch is the trainer's (one-hot tokens, or a SampleBatch's dense rows,
 // tokens or graphs), and the loss of a share is the mean over its rows either way.
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { onDevice } from '../engine/backend';
 import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
 import type { ExecutionSettings } from '../../protocol/execution';
 import { disposeSampleBatch } from '../tasks/sample-tensors';
+import { workerSpec } from '../worker-spec';
 import type { Batch } from './data';
 import type { BatchGrads } from './step-grads';
 import { CTRL, readError, sharedBytes, sharedViews, waitUntil, type SharedViews, type WorkerInit } from './pool-shared';
@@ -39,6 +38,7 @@ const MIN_ROWS_TO_SPLIT = 1024;
 export function chooseWorkers(config: RunConfig, backend: string, trainRows: number, threads: ExecutionSettings['threads']): PoolChoice {
   const fullBatch = config.training.batchSize === 'full' || config.training.batchSize >= trainRows;
   if (!fullBatch) return { workers: 0, why: 'minibatches are not split over workers' };
+  if (onDevice(backend)) return { workers: 0, why: `the ${backend} backend runs the whole step on the GPU` };
   if (backend !== 'wasm' && backend !== 'cpu') return { workers: 0, why: `the ${backend} backend threads on its own` };
   // every share keeps at least two rows
   const fit = (n: number): number => Math.min(n, Math.max(0, Math.floor(trainRows / 2) - 1));
@@ -51,29 +51,6 @@ export function chooseWorkers(config: RunConfig, backend: string, trainRows: num
   const n = threads.workers;
   if (!Number.isInteger(n) || n < 0) throw new Error(`GROKSCOPE_WORKERS must be a non-negative integer, got ${n}`);
   return { workers: fit(n), why: `GROKSCOPE_WORKERS=${n}` };
-}
-
-// From source, the worker is a TypeScript module: a small CommonJS bootstrap registers tsx's loader inside the
-// worker and imports it (a worker's execArgv `--import tsx` does not reach its entry module under Node 20).
-const BOOTSTRAP = `const { workerData } = require('node:worker_threads');
-import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });`;
-
-/** How to start a worker: the built grad-worker.js beside this bundle, else the TypeScript source through tsx. */
-function workerSpec(): { file: string; eval: boolean; extra: { tsx?: string; entry?: string } } | null {
-  // built: out/main/grad-worker.js, beside compute.js, or one folder up when this code sits in out/main/chunks/
-  for (const rel of ['./grad-worker.js', '../grad-worker.js']) {
-    const built = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(built)) return { file: built, eval: false, extra: {} };
-  }
-  const source = new URL('./grad-worker.ts', import.meta.url);
-  if (source.protocol !== 'file:' || !existsSync(fileURLToPath(source))) return null;
-  let tsx: string;
-  try {
-    tsx = import.meta.resolve('tsx/esm/api');
-  } catch {
-    tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  }
-  return { file: BOOTSTRAP, eval: true, extra: { tsx, entry: source.href } };
 }
 
 interface Member {
@@ -110,7 +87,7 @@ export class GradientPool {
     encodeOwn: (rows: number) => Batch,
     mlpKernel = true,
   ): GradientPool | null {
-    const spec = workerSpec();
+    const spec = workerSpec('grad-worker', new URL('./grad-worker.ts', import.meta.url));
     if (!spec || workers < 1) return null;
     const shares = workers + 1;
     const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * totalRows) / shares));
