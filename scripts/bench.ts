@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [--steps N] [--warmup N] [--budget-ms N] [--backends wasm,cpu,tensorflow] [CONFIG...]
+// npm run bench [-- --json] [--steps N] [--warmup N] [--budget-ms N] [--backends webgpu,wasm,cpu,tensorflow] [CONFIG...]
 // A benchmark, not a test: times the median training step of the canonical configs (examples/bench/*.json) on every
 // TF.js backend present, and the same models in PyTorch (scripts/bench/torch_peer.py), in one invocation.
 // Prints a table, or with --json one JSON object: per config, ms/step per backend, PyTorch's, and ours / PyTorch's.
@@ -12,7 +12,7 @@ import { timeBackend, type Cell, type TimingPlan } from './bench/measure';
 import { runPeer, type PeerResult } from './bench/peer';
 
 const CANONICAL = ['examples/bench/nanda-1layer-p113.json', 'examples/bench/power-2layer-p97.json', 'examples/bench/mlp-p97.json'];
-const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
+const BACKENDS = ['webgpu', 'wasm', 'cpu', 'tensorflow'] as const;
 type Backend = (typeof BACKENDS)[number];
 
 interface Args {
@@ -38,7 +38,7 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--backends') {
       const list = (argv[++i] ?? '').split(',').filter(Boolean);
       for (const b of list)
-        if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend "${b}" (wasm, cpu, tensorflow)`);
+        if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`--backends: unknown backend "${b}" (${BACKENDS.join(', ')})`);
       a.backends = list as Backend[];
     } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else a.files.push(arg);
@@ -106,7 +106,9 @@ async function main(): Promise<void> {
         const allCores = ms(py[String(cores)]);
         const fastest = best(py);
         const ratio = (b: Backend, ref: number | null) => {
-          const a = ms(ours[id]![b]);
+          const cell = ours[id]![b];
+          if (cell && 'notMeaningful' in cell && cell.notMeaningful) return null; // a software GPU's time is no ratio
+          const a = ms(cell);
           return a !== null && ref !== null ? a / ref : null;
         };
         return [
@@ -129,7 +131,8 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(report) + '\n');
     return;
   }
-  const fmt = (c: Cell | undefined) => (!c ? '-' : 'msPerStep' in c ? `${c.msPerStep.toFixed(0)} ms` : `unavailable`);
+  const fmt = (c: Cell | undefined) =>
+    !c ? '-' : 'msPerStep' in c ? `${c.msPerStep.toFixed(0)} ms${c.notMeaningful ? ' (software GPU: not meaningful)' : ''}` : `unavailable`;
   const threadCols = [...new Set([1, cores])].map(String);
   const x = (r: number | null | undefined) => (r == null ? '-' : `${r.toFixed(2)}×`);
   const lines = [
@@ -147,7 +150,11 @@ async function main(): Promise<void> {
   }
   const why = new Set<string>();
   for (const c of Object.values(report.configs)) {
-    for (const [b, cell] of Object.entries(c.backends ?? {})) if (cell && 'unavailable' in cell) why.add(`${b}: ${cell.unavailable}`);
+    for (const [b, cell] of Object.entries(c.backends ?? {})) {
+      if (cell && 'unavailable' in cell) why.add(`${b}: ${cell.unavailable}`);
+      // the adapter that ran the webgpu column
+      if (cell && 'msPerStep' in cell && b === 'webgpu') why.add(cell.notes.find((n) => n.startsWith('webgpu: '))!);
+    }
     for (const cell of Object.values(c.pytorch)) if ('unavailable' in cell) why.add(`PyTorch: ${cell.unavailable}`);
   }
   console.log([...lines, ...[...why].map((w) => `- ${w}`)].join('\n'));

@@ -6,7 +6,16 @@ import { initBackend } from '../../src/main/compute/engine/backend';
 import { Trainer } from '../../src/main/compute/train/trainer';
 import { executionSettings } from '../../src/main/host/execution-settings';
 
-export type Cell = { msPerStep: number; steps: number; times: number[]; notes: string[] } | { unavailable: string };
+export type Cell =
+  | {
+      msPerStep: number;
+      steps: number;
+      times: number[];
+      notes: string[];
+      /** webgpu: a software adapter (SwiftShader, llvmpipe) ran the steps: correct, but the time says nothing of a GPU */
+      notMeaningful?: string;
+    }
+  | { unavailable: string };
 
 export interface TimingPlan {
   warmup: number;
@@ -50,11 +59,13 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
       spent += dt;
     }
     // how the step ran: its threads (gradient workers) and, for the MLP on wasm, Grokscope's kernel or TF.js ops
+    const software = backend === 'webgpu' && notes.some((n) => n.includes('a software adapter'));
     return {
       msPerStep: median(times),
       steps: times.length,
       times,
       notes: [...notes, trainer.threadsNote, ...(trainer.kernelNote ? [trainer.kernelNote] : [])],
+      ...(software ? { notMeaningful: 'a software adapter ran the steps on the CPU; not a GPU timing' } : {}),
     };
   } finally {
     trainer.dispose();

@@ -7,8 +7,12 @@ import path from 'node:path';
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const SCRIPT = path.join(import.meta.dirname, '..', '..', 'scripts', 'ensure-software-gpu.sh');
 
-/** Installs what is missing and points Vulkan at SwiftShader; throws a sentence when that cannot be done. */
+/**
+ * Installs what is missing and points Vulkan at SwiftShader; throws a sentence when that cannot be done. With
+ * GROKSCOPE_TEST_GPU=hardware (scripts/gpu-check.sh on a machine with a GPU) the machine's own adapter is used instead.
+ */
 export function useSoftwareGpu(): void {
+  if (process.env['GROKSCOPE_TEST_GPU'] === 'hardware') return;
   try {
     execFileSync('bash', [SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
   } catch (e) {

@@ -37,8 +37,9 @@ describe('API handlers', () => {
   it('app.info reports version, database, mode and which TF.js backends are installed', async () => {
     const r = await dispatch(backend.handlers, 'app.info', {});
     expect(r.ok).toBe(true);
-    const info = (r as { result: { version: string; dbPath: string; mode: string; backends: { name: string; available: boolean }[] } })
-      .result;
+    const info = (
+      r as { result: { version: string; dbPath: string; mode: string; backends: { name: string; available: boolean; note: string }[] } }
+    ).result;
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.dbPath).toBe(backend.dbPath);
     expect(info.mode).toBe('electron');
