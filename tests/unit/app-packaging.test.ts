@@ -23,10 +23,16 @@ describe('electron-builder.yml', () => {
     ).rejects.toThrow(/electronFuses/);
   });
 
-  it('builds AppImage and deb, NSIS and dmg', () => {
+  it('builds AppImage and deb, NSIS and dmg, each carrying only its own platform of the WebGPU addon', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.win.target).toEqual(['nsis']);
     expect(config.mac.target).toEqual(['dmg']);
+    const kept = (os: 'linux' | 'win' | 'mac', folder: string) =>
+      !config[os].files.some((pat: string) => path.matchesGlob(`node_modules/webgpu/dist/${folder}/dawn.node`, pat.slice(1)));
+    const folders = readdirSync(path.join(REPO, 'node_modules/webgpu/dist'));
+    expect(folders.filter((f) => kept('linux', f))).toEqual(['linux-arm64', 'linux-x64']);
+    expect(folders.filter((f) => kept('win', f))).toEqual(['win32-arm64', 'win32-x64']);
+    expect(folders.filter((f) => kept('mac', f))).toEqual(['darwin-universal']);
   });
 
   it('sets the hardening fuses', () => {
@@ -70,6 +76,10 @@ describe('electron-builder.yml', () => {
           .filter((f) => f.endsWith('.node'))
           .map((f) => `@resvg/${d}/${f}`),
       );
+    // Dawn's addon, one per platform folder, with its libraries beside it
+    for (const d of readdirSync(path.join(REPO, 'node_modules/webgpu/dist')))
+      natives.push(...readdirSync(path.join(REPO, 'node_modules/webgpu/dist', d)).map((f) => `webgpu/dist/${d}/${f}`));
+    expect(natives.some((n) => n.endsWith('linux-x64/dawn.node'))).toBe(true);
     expect(natives.length).toBeGreaterThan(1);
     for (const n of natives)
       expect(
