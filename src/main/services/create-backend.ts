@@ -12,6 +12,7 @@ import { trajectoryOfRun } from './run-trajectory';
 import { ProbeService } from './run-probes';
 import { LandscapeService } from './run-landscape';
 import { predictEarly } from './early-prediction';
+import { watchOtherWriters } from './other-writers';
 import { SweepService } from './sweeps';
 import { continueUnfinishedSweeps, type ContinuedSweep } from './sweep-recovery';
 import type { RunOwner } from '../store/runs-repo';
@@ -80,7 +81,9 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   const store = openStore(opts.dbPath, { mustExist: opts.mustExist ?? false });
   const events = createEventBus();
   const writer = new RunWriter(store, { flushMs: opts.flushMs ?? 250 });
-  const stopPredicting = predictEarly(store, events, () => writer.flush());
+  // Runs written by other processes on this database reach this back end's clients too (e.g. `grokscope run --db`).
+  const otherWriters = watchOtherWriters({ store, events });
+  const stopPredicting = predictEarly(store, events, () => writer.flush(), otherWriters.announces);
   const owner: RunOwner = { host: hostname(), pid: process.pid, started: processStartId(process.pid) };
   const mode = opts.mode ?? 'browser';
 
@@ -224,6 +227,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       (closing ??= (async () => {
         probes.close();
         landscapes.close();
+        otherWriters.stop();
         await scheduler.close();
         stopPredicting();
         sweeps.dispose();

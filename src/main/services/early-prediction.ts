@@ -10,8 +10,14 @@ import { predictRun } from './run-analysis';
 
 const FINISHED = new Set(['completed', 'diverged']);
 
-/** Subscribes to `events`; returns the unsubscribe function. `flush` writes buffered metrics before a prediction. */
-export function predictEarly(store: Store, events: EventBus, flush: () => void): () => void {
+/** Subscribes to `events`; returns the unsubscribe function. `flush` writes buffered metrics before a prediction;
+ *  runs for which `elsewhere` holds are predicted by the process that trains them (their events are relayed here). */
+export function predictEarly(
+  store: Store,
+  events: EventBus,
+  flush: () => void,
+  elsewhere: (runId: number) => boolean = () => false,
+): () => void {
   const predicted = new Set<number>();
   const predict = (runId: number) => {
     try {
@@ -25,7 +31,7 @@ export function predictEarly(store: Store, events: EventBus, flush: () => void):
   return events.subscribe((event, payload) => {
     if (event === 'run.progress') {
       const p = payload as { runId: number; points: { name: string; step: number }[] };
-      if (predicted.has(p.runId)) return;
+      if (predicted.has(p.runId) || elsewhere(p.runId)) return;
       if (p.points.some((x) => x.name === STEP_LOSS_METRIC && x.step >= SPECTRAL_DEFAULTS.window)) {
         predicted.add(p.runId);
         // a sweep's runs are predicted by the sweep, at its own window, which also applies its policy
@@ -33,7 +39,7 @@ export function predictEarly(store: Store, events: EventBus, flush: () => void):
       }
     } else if (event === 'run.status') {
       const s = payload as { runId: number; status: string };
-      if (FINISHED.has(s.status)) {
+      if (FINISHED.has(s.status) && !elsewhere(s.runId)) {
         predicted.delete(s.runId);
         predict(s.runId);
       }

@@ -1,5 +1,6 @@
 // The metrics table: (run, metric, step) → value, clustered on that key (WITHOUT ROWID), so reading one series is a
 // single range scan. SQLite stores NaN as NULL; it is read back as NaN so a diverged run's last points survive.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { downsampleMinMax, type Downsampled } from '../../shared/analysis/downsample';
 import { BUCKET_STEPS, rebuildBuckets } from './migrations';
@@ -214,6 +215,18 @@ export class MetricsRepo {
   count(runId: number): number {
     return this.countStmt.get(runId)?.n ?? 0;
   }
+
+  /** Every point after `step`, by metric (one index range per name): what another process wrote since then. */
+  pointsAfter(runId: number, step: number): MetricRow[] {
+    this.afterStmt ??= this.db
+      .prepare<[number, string, number], [string, number, number | null]>(
+        'SELECT name, step, value FROM metrics WHERE run_id = ? AND name = ? AND step > ? ORDER BY step',
+      )
+      .raw(true);
+    const stmt = this.afterStmt;
+    return this.names(runId).flatMap((name) => stmt.all(runId, name, step).map(([n, s, v]): MetricRow => [n, s, v ?? NaN]));
+  }
+  private afterStmt: Statement<[number, string, number], [string, number, number | null]> | undefined;
 
   /** Drops points after `step` (a run resumed from an earlier checkpoint rewrites them). */
   deleteAfter(runId: number, step: number): void {

@@ -1,5 +1,6 @@
 // The runs table: one row per training run, with its config, status, progress, phases and final metrics.
 // Rows are plain data here; services turn them into the API's RunSummary / RunDetail.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import type { RunStatus, Phases } from '../../shared/api/types';
 import type { RunConfig } from '../../shared/config/run-config';
@@ -36,6 +37,14 @@ export interface RunRow {
 }
 
 /** The process that queued or trains a run. */
+export interface RunMark {
+  id: number;
+  status: RunStatus;
+  step: number;
+  /** 1 when deleted (SQLite's boolean) */
+  deleted: number;
+}
+
 export interface RunOwner {
   host: string;
   pid: number;
@@ -124,6 +133,13 @@ export class RunsRepo {
   private readonly deleteStmt;
   private readonly restoreStmt;
   private readonly byStatusStmt;
+
+  /** Each run's id, status, step and whether it is deleted: the marks by which another process's writes are told. */
+  marks(): RunMark[] {
+    this.marksStmt ??= this.db.prepare<[], RunMark>('SELECT id, status, step, deleted_at IS NOT NULL AS deleted FROM runs');
+    return this.marksStmt.all();
+  }
+  private marksStmt: Statement<[], RunMark> | undefined;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
