@@ -32,6 +32,8 @@ export interface LandscapeJob {
   nextSteps: (number | null)[];
   /** row indices already stored */
   skipRows: number[];
+  /** how many threads the rows may be spread over (default: one thread, protocol/execution ONE_THREAD) */
+  execution?: ExecutionSettings;
 }
 
 export interface ReducedJob {

@@ -109,7 +109,8 @@ export class LandscapeService {
     const request: HostToCompute = {
       type: 'landscape',
       runId,
-      request: { config: run.config, params, checkpoints, trajectorySteps, nextSteps, skipRows },
+      // rows are spread over the threads a run would have (host/execution-settings)
+      request: { config: run.config, params, checkpoints, trajectorySteps, nextSteps, skipRows, execution: executionSettings() },
     };
     return this.launch(key, runId, request, view, save, (m) => {
       if (m.type === 'grid-info') {
@@ -172,7 +173,7 @@ export class LandscapeService {
       this.o.store.analyses.save(runId, REDUCED_KIND, { key, ...params }, view, view.updatedAt);
     };
     save();
-    // each cell trains a model: with the threads and kernel a run would have (host/execution-settings)
+    // cells are spread over the threads a run would have, with its kernel choice (host/execution-settings)
     const request = { config: run.config, params, skip, execution: executionSettings() };
     return this.launch(key, runId, { type: 'reduced', runId, request }, view, save, (m) => {
       if (m.type === 'grid-info') {

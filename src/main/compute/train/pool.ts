@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { RunConfig } from '../../../shared/config/run-config';
 import type { ExecutionSettings } from '../../protocol/execution';
 import { disposeSampleBatch } from '../tasks/sample-tensors';
-import { workerSpec } from '../worker-spec';
+import { workerSpec } from './worker-spec';
 import type { Batch } from './data';
 import type { BatchGrads } from './step-grads';
 import { CTRL, readError, sharedBytes, sharedViews, waitUntil, type SharedViews, type WorkerInit } from './pool-shared';

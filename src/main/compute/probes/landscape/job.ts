@@ -1,9 +1,13 @@
 // A landscape grid in a compute process: rows of loss and accuracy (train and validation) along α, one row per β of a
 // 2d surface, per checkpoint of 1d slices over training, or a single 1d slice. Rows already stored (a resumed grid)
 // are skipped; each finished row is sent at once, so an interruption loses at most the row in progress.
-import type { DirectionInfo, LandscapeRow, LandscapeSplitRow, LandscapeTrajectory } from '../../../../shared/api/landscape-types';
+import type { DirectionInfo, LandscapeRow, LandscapeTrajectory } from '../../../../shared/api/landscape-types';
 import type { LandscapeJob } from '../../../protocol/jobs';
 import { makeDirection, orthogonalize, planeCoordinates, sub, trajectoryDirections, type DirectionSources, type Vec } from './directions';
+import * as tf from '@tensorflow/tfjs-core';
+import { ONE_THREAD } from '../../../protocol/execution';
+import { chooseGridWorkers, spreadGrid, type SpreadCounts } from '../grid/pool';
+import { RowScorer, YIELD_MS, type RowTask, type RowValues, type RowWorkerJob } from './rows';
 import { Scorer } from './scorer';
 
 export interface LandscapeSink {
@@ -23,11 +27,10 @@ export function linspace([a, b]: [number, number], n: number): number[] {
   return Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
 }
 
-/** Longest stretch of synchronous evaluation between two yields to the event loop (so 'cancel' gets through). */
-const YIELD_MS = 50;
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, cancelled: () => boolean): Promise<void> {
+/** Resolves with who computed the rows (grid/pool SpreadCounts). */
+export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, cancelled: () => boolean): Promise<SpreadCounts> {
   const p = job.params;
   const scorer = new Scorer(job.config);
   try {
@@ -78,74 +81,99 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
     };
 
     const first = directionsAt(0);
-    let traj: LandscapeTrajectory | null = null;
-    if (p.kind === '2d') {
-      traj = { steps: [], alpha: [], beta: [], offPlane: [], trainLoss: [], valLoss: [], trainAcc: [], valAcc: [] };
-      for (let k = 0; k < trajectory.length; k++) {
-        const c = planeCoordinates(sub(trajectory[k]!, first.centre), first.dirs[0]!, first.dirs[1]!);
-        const s = await scorer.scorePoint(trajectory[k]!);
-        traj.steps.push(job.trajectorySteps[k]!);
-        traj.alpha.push(c.a);
-        traj.beta.push(c.b);
-        traj.offPlane.push(c.offPlane);
-        traj.trainLoss.push(s.train.loss);
-        traj.valLoss.push(s.val!.loss);
-        traj.trainAcc.push(s.train.acc);
-        traj.valAcc.push(s.val!.acc);
-      }
-    }
-    sink.info({ dim: scorer.dim, directions: first.infos, trajectory: traj });
+    const stepOf = (r: number) => (p.kind === '1d-training' ? p.steps[r]! : p.steps[0]!);
+    const coefsOf = (r: number) => alphas.map((a) => (betas ? [a, betas[r]!] : [a]));
 
+    // rows go out as they finish, in any order; those a worker finishes before the job has sent its info wait for it
+    const todo = Array.from({ length: rowCount }, (_, r) => r).filter((r) => !skip.has(r));
+    const backend = tf.getBackend();
+    const threads = chooseGridWorkers(job.execution?.threads ?? ONE_THREAD.threads, backend, todo.length);
     let done = skip.size;
-    sink.progress(
-      done,
-      rowCount,
-      done > 0 ? `resuming: ${done} of ${rowCount} rows stored` : `${rowCount} rows of ${alphas.length} points`,
-    );
-    let sliceOf = -1;
-    let lastYield = performance.now();
-    let perPass = 8;
-    for (let r = 0; r < rowCount; r++) {
-      if (skip.has(r)) continue;
-      const t0 = performance.now();
-      const slice = p.kind === '1d-training' ? directionsAt(r) : first;
-      if (sliceOf !== (p.kind === '1d-training' ? r : 0)) {
-        scorer.setSlice(slice.centre, slice.dirs);
-        sliceOf = p.kind === '1d-training' ? r : 0;
-      }
-      const train: LandscapeSplitRow = { loss: [], acc: [] };
-      const val: LandscapeSplitRow = { loss: [], acc: [] };
-      const coefs = alphas.map((a) => (betas ? [a, betas[r]!] : [a]));
-      const batched = scorer.batchPlan(withVal).path !== 'one';
-      for (let i = 0; i < coefs.length;) {
-        // several points per pass where the model has a batched path (Scorer.scoreMany), about one yield budget's
-        // worth (from the last pass's time per point); one point at a time otherwise, as before
-        const n = batched ? Math.min(coefs.length - i, perPass) : 1;
-        const t = performance.now();
-        for (const s of await scorer.scoreMany(coefs.slice(i, i + n), withVal)) {
-          train.loss.push(s.train.loss);
-          train.acc.push(s.train.acc);
-          if (s.val) {
-            val.loss.push(s.val.loss);
-            val.acc.push(s.val.acc);
-          }
-        }
-        i += n;
-        if (batched) perPass = Math.max(2, Math.floor(YIELD_MS / ((performance.now() - t) / n)));
-        if (performance.now() - lastYield >= YIELD_MS) {
-          await yieldToEvents();
-          lastYield = performance.now();
-          if (cancelled()) throw new GridCancelled();
-        }
-      }
-      sink.row(r, { step: slice.step, beta: betas ? betas[r]! : null, train, val }, (performance.now() - t0) / 1000);
+    let infoSent = false;
+    const early: [number, RowValues][] = [];
+    let lastRow = performance.now();
+    const emit = (r: number, v: RowValues) => {
+      // wall time since the previous row: with several threads the rows overlap, and the host's points per second
+      // (points / Σ seconds) should be the grid's
+      const now = performance.now();
+      sink.row(r, { step: stepOf(r), beta: betas ? betas[r]! : null, train: v.train, val: v.val }, (now - lastRow) / 1000);
+      lastRow = now;
       done++;
-      const label = p.kind === '2d' ? `β = ${betas![r]!.toPrecision(3)}` : `step ${slice.step}`;
-      sink.progress(done, rowCount, `${label}: train loss at the centre ${train.loss[nearestZero(alphas)]!.toPrecision(4)}`);
+      const label = p.kind === '2d' ? `β = ${betas![r]!.toPrecision(3)}` : `step ${stepOf(r)}`;
+      sink.progress(done, rowCount, `${label}: train loss at the centre ${v.train.loss[nearestZero(alphas)]!.toPrecision(4)}`);
+    };
+
+    let lastYield = performance.now();
+    const pause = async () => {
+      if (performance.now() - lastYield < YIELD_MS) return;
       await yieldToEvents();
       lastYield = performance.now();
-      if (cancelled() && done < rowCount) throw new GridCancelled();
-    }
+      if (cancelled()) throw new GridCancelled();
+    };
+    const rows = new RowScorer(scorer, withVal, pause);
+    let sliceOf = -1;
+
+    return await spreadGrid<number, RowValues>(todo, {
+      workers: threads.workers,
+      init: {
+        kind: 'landscape',
+        backend,
+        job: {
+          config: job.config,
+          withVal,
+          slice: p.kind === '1d-training' ? null : { centre: first.centre, dirs: first.dirs },
+        } satisfies RowWorkerJob,
+      },
+      first: async () => {
+        let traj: LandscapeTrajectory | null = null;
+        if (p.kind === '2d') {
+          traj = { steps: [], alpha: [], beta: [], offPlane: [], trainLoss: [], valLoss: [], trainAcc: [], valAcc: [] };
+          for (let k = 0; k < trajectory.length; k++) {
+            const c = planeCoordinates(sub(trajectory[k]!, first.centre), first.dirs[0]!, first.dirs[1]!);
+            const s = await scorer.scorePoint(trajectory[k]!);
+            traj.steps.push(job.trajectorySteps[k]!);
+            traj.alpha.push(c.a);
+            traj.beta.push(c.b);
+            traj.offPlane.push(c.offPlane);
+            traj.trainLoss.push(s.train.loss);
+            traj.valLoss.push(s.val!.loss);
+            traj.trainAcc.push(s.train.acc);
+            traj.valAcc.push(s.val!.acc);
+            await pause();
+          }
+        }
+        sink.info({ dim: scorer.dim, directions: first.infos, trajectory: traj });
+        infoSent = true;
+        sink.progress(
+          done,
+          rowCount,
+          done > 0
+            ? `resuming: ${done} of ${rowCount} rows stored`
+            : `${rowCount} rows of ${alphas.length} points${threads.workers > 0 ? ` on ${threads.workers + 1} threads` : ''}`,
+        );
+        for (const [r, v] of early.splice(0)) emit(r, v);
+      },
+      local: async (r) => {
+        const key = p.kind === '1d-training' ? r : 0;
+        if (sliceOf !== key) {
+          const slice = key === 0 ? first : directionsAt(r);
+          scorer.setSlice(slice.centre, slice.dirs);
+          sliceOf = key;
+        }
+        const v = await rows.row(coefsOf(r));
+        await yieldToEvents(); // between rows: workers' answers and 'cancel'
+        lastYield = performance.now();
+        return v;
+      },
+      task: (r): RowTask => {
+        if (p.kind !== '1d-training') return { coefs: coefsOf(r), slice: null };
+        const d = directionsAt(r);
+        return { coefs: coefsOf(r), slice: { centre: d.centre, dirs: d.dirs } };
+      },
+      done: (r, v) => (infoSent ? emit(r, v) : early.push([r, v])),
+      cancelled,
+      cancelError: () => new GridCancelled(),
+    });
   } finally {
     scorer.dispose();
   }
