@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
 import { deviceCrossEntropy } from '../../src/main/compute/train/metrics';
+import { trainLoop } from '../../src/main/compute/train/loop';
 import { Trainer } from '../../src/main/compute/train/trainer';
 import { aclImdb, mnistLike, qm9 } from './sample-task-files';
 import { useSoftwareGpu } from './software-gpu';
@@ -169,6 +170,35 @@ describe('webgpu: checkpoints and memory', () => {
     expect(await flatParams(resumed)).toEqual(await flatParams(whole));
     whole.dispose();
     resumed.dispose();
+  }, 120_000);
+
+  it('the loop reads queued losses together: the same step losses and metrics as one read per update, in fewer reads', async () => {
+    await initBackend('webgpu');
+    const cfg = config(input(), 'webgpu', 40);
+    const looped = new Trainer(cfg);
+    expect(looped.readEvery).toBeGreaterThan(1);
+    const reads: number[] = [];
+    const readSteps = looped.readSteps.bind(looped);
+    looped.readSteps = async (p) => (reads.push(p.length), readSteps(p));
+    const rows: [string, number, number][] = [];
+    const end = await trainLoop(looped, cfg.training, {
+      control: { paused: false, cancelled: false },
+      metrics: (_s, r) => rows.push(...r),
+      checkpoint: () => {},
+      paused: () => {},
+      resumed: () => {},
+    });
+    expect(end).toEqual({ reason: 'completed', step: 40 });
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(reads.length).toBeLessThan(40);
+    const single = new Trainer(cfg);
+    const want: number[] = [];
+    for (let s = 0; s < 40; s++) want.push((await single.update(false)).loss);
+    expect(rows.filter(([n]) => n === 'step_loss').map(([, , v]) => v)).toEqual(want);
+    const at40 = Object.fromEntries((await single.evaluate(null)).map(([n, , v]) => [n, v]));
+    for (const [n, s, v] of rows) if (s === 40 && n in at40 && n !== 'lr') expect(v, n).toBe(at40[n]);
+    looped.dispose();
+    single.dispose();
   }, 120_000);
 
   it('500 steps with measurements and evaluations: the same tensors and GPU bytes in use at step 10 and step 500', async () => {

@@ -4,7 +4,7 @@
 import { STEP_LOSS_METRIC } from '../../../shared/analysis/predictor';
 import type { TrainingConfig } from '../../../shared/config/run-config';
 import type { TrainingState } from '../../protocol/training-state';
-import type { Trainer } from './trainer';
+import type { PendingStep, Trainer } from './trainer';
 
 export interface Control {
   paused: boolean;
@@ -94,28 +94,35 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
     if (stepLosses.length) hooks.metrics(trainer.step, stepLosses.splice(0));
   };
   let lastYield = performance.now();
+  // updates queued on the backend whose losses are not read yet (trainer.readEvery: 1 on the CPU backends)
+  const pending: PendingStep[] = [];
   while (trainer.step < cfg.steps) {
     const next = trainer.step + 1;
-    const result = await trainer.update(isEval(next));
-    const { loss } = result;
-    if (trainer.step <= STEP_LOSS_UPDATES) stepLosses.push([STEP_LOSS_METRIC, trainer.step, loss]);
-    if (!Number.isFinite(loss)) {
-      flushStepLosses();
-      return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${trainer.step}` };
+    pending.push(trainer.queueUpdate(isEval(next)));
+    const s = trainer.step;
+    const hold = s === hooks.holdAt && s < cfg.steps;
+    const boundary = isEval(s) || isCheckpointStep(s, cfg) || hold || s === cfg.steps || performance.now() - lastYield >= YIELD_MS;
+    if (!boundary && pending.length < trainer.readEvery) continue;
+    const results = await trainer.readSteps(pending.splice(0));
+    for (const { step, loss } of results) {
+      if (step <= STEP_LOSS_UPDATES) stepLosses.push([STEP_LOSS_METRIC, step, loss]);
+      if (!Number.isFinite(loss)) {
+        flushStepLosses();
+        return { reason: 'diverged', step: trainer.step, message: `training loss is ${loss} at update ${step}` };
+      }
     }
-    if (isEval(trainer.step)) {
-      const rows = await trainer.evaluate(result);
-      hooks.metrics(trainer.step, stepLosses.length ? [...stepLosses.splice(0), ...rows] : rows);
+    if (isEval(s)) {
+      const rows = await trainer.evaluate(results[results.length - 1]!);
+      hooks.metrics(s, stepLosses.length ? [...stepLosses.splice(0), ...rows] : rows);
       const bad = firstNonFinite(rows);
-      if (bad) return { reason: 'diverged', step: trainer.step, message: `${bad} at step ${trainer.step}` };
+      if (bad) return { reason: 'diverged', step: s, message: `${bad} at step ${s}` };
     }
-    if (isCheckpointStep(trainer.step, cfg)) await checkpoint();
-    const hold = trainer.step === hooks.holdAt && trainer.step < cfg.steps;
+    if (isCheckpointStep(s, cfg)) await checkpoint();
     if (hold) {
       flushStepLosses(); // the window's losses reach the host before the pause
       hooks.control.paused = true;
     }
-    if (hold || isEval(trainer.step) || performance.now() - lastYield >= YIELD_MS) {
+    if (hold || isEval(s) || performance.now() - lastYield >= YIELD_MS) {
       await yieldToEventLoop();
       lastYield = performance.now();
       if (trainer.step < cfg.steps && (await honourControl(trainer, hooks))) {

@@ -3,6 +3,7 @@
 // a TrainingState checkpoint.
 import * as tf from '@tensorflow/tfjs-core';
 import '../engine/gradients'; // side effect: registers the kernel gradients autodiff needs
+import { onDevice } from '../engine/backend';
 import type { RunConfig } from '../../../shared/config/run-config';
 import { LAYER_NORM_PREFIX } from '../../../shared/api/types';
 import { fullBatchText } from '../../../shared/config/warnings';
@@ -28,13 +29,35 @@ const STREAM_BATCHES = 2;
 const STREAM_UPDATE_NOISE = 3;
 const STREAM_WEIGHT_NOISE = 4;
 
+/** Updates queued on a GPU between two reads of their losses (the loop also reads at evaluations and every 20 ms). */
+const DEVICE_READ_EVERY = 32;
+
 export interface StepResult {
+  /** the update's number (1-based): the trainer's step once it was taken */
+  step: number;
   /** training loss of the batch, before the update */
   loss: number;
   /** total L2 norm of the gradient just applied, before clipping (only when measured) */
   gradNorm: number | null;
   /** cos(θ_{t−1}, θ_t) across this update (only when measured) */
   cosStep: number | null;
+}
+
+/** An update queued on the backend whose loss (and measurements, when asked) have not been read yet. */
+export interface PendingStep {
+  step: number;
+  value: tf.Scalar;
+  measured: tf.Tensor1D | null;
+}
+
+/** Several scalars in one read. */
+async function readAll(values: tf.Scalar[]): Promise<Float32Array> {
+  const stacked = tf.stack(values);
+  try {
+    return (await stacked.data()) as Float32Array;
+  } finally {
+    stacked.dispose();
+  }
 }
 
 /** The checkpoint's `rng` array: [sampler epoch seed, sampler offset, update-noise state, weight-noise state]. */
@@ -47,6 +70,11 @@ export class Trainer {
   readonly paramCount: number;
   /** completed updates */
   step = 0;
+  /**
+   * How many updates the loop may queue before reading their losses: one on the CPU backends (a read costs nothing
+   * there), several on a GPU, where each read waits for the device to drain.
+   */
+  readonly readEvery = onDevice() ? DEVICE_READ_EVERY : 1;
   private readonly optimizer: FlatOptimizer;
   /** the splits as tensors, either task family (train/data-source) */
   private readonly data: DataSource;
@@ -131,6 +159,14 @@ export class Trainer {
    * The update is queued on the backend at once; the promise resolves when its loss has been read back.
    */
   async update(measure: boolean): Promise<StepResult> {
+    return (await this.readSteps([this.queueUpdate(measure)]))[0]!;
+  }
+
+  /**
+   * Queues one update without reading anything back: on a GPU several updates then run back to back and their losses
+   * come back in one read (readSteps), instead of one device round trip per update.
+   */
+  queueUpdate(measure: boolean): PendingStep {
     const o = this.config.optimizer;
     const lr = this.lrForStep(this.step + 1);
     const cached = this.data.cached('train');
@@ -157,12 +193,27 @@ export class Trainer {
     if (clean) tf.dispose(clean);
     this.data.release(own);
     this.step += 1;
-    const loss = (await value.data())[0]!;
-    value.dispose();
-    if (!measured) return { loss, gradNorm: null, cosStep: null };
-    const [gNorm, dot, before, after] = await measured.data();
-    measured.dispose();
-    return { loss, gradNorm: gNorm!, cosStep: dot! / Math.sqrt(before! * after!) };
+    return { step: this.step, value, measured: measured ?? null };
+  }
+
+  /** The results of queued updates, in order, read back together (one transfer for the losses); frees their tensors. */
+  async readSteps(pending: PendingStep[]): Promise<StepResult[]> {
+    if (pending.length === 0) return [];
+    const values = pending.map((p) => p.value);
+    const losses = values.length === 1 ? await values[0]!.data() : await readAll(values);
+    tf.dispose(values);
+    const out: StepResult[] = [];
+    for (const [i, p] of pending.entries()) {
+      const loss = losses[i]!;
+      if (!p.measured) {
+        out.push({ step: p.step, loss, gradNorm: null, cosStep: null });
+        continue;
+      }
+      const [gNorm, dot, before, after] = await p.measured.data();
+      p.measured.dispose();
+      out.push({ step: p.step, loss, gradNorm: gNorm!, cosStep: dot! / Math.sqrt(before! * after!) });
+    }
+    return out;
   }
 
   /** Adds σε to every weight (ε from the weight-noise stream); returns the clean weights to put back. */
