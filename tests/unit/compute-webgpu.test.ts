@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema, type RunConfig, type RunConfigInput } from '../../src/shared/config/run-config';
 import { initBackend } from '../../src/main/compute/engine/backend';
+import type { LandscapeRow } from '../../src/shared/api/landscape-types';
+import { runLandscapeJob } from '../../src/main/compute/probes/landscape/job';
 import { deviceCrossEntropy } from '../../src/main/compute/train/metrics';
 import { trainLoop } from '../../src/main/compute/train/loop';
 import { Trainer } from '../../src/main/compute/train/trainer';
@@ -217,4 +219,56 @@ describe('webgpu: checkpoints and memory', () => {
     expect(at500.numBytesInGPU).toBeGreaterThan(0); // the counter is the webgpu backend's
     t.dispose();
   }, 300_000);
+});
+
+describe('webgpu: probes and landscapes', () => {
+  it('a 2d landscape of 5 × 3 points is computed on the device and equals the one on wasm', async () => {
+    const cfg = config(CASES[1]![1](), 'wasm');
+    await initBackend('wasm');
+    const t = new Trainer(cfg);
+    for (let s = 0; s < 5; s++) await t.update(false);
+    const checkpoints = [{ step: 5, params: (await t.snapshot()).params }];
+    t.dispose();
+    const surface = async (backend: 'wasm' | 'webgpu') => {
+      await initBackend(backend);
+      const rows = new Map<number, LandscapeRow>();
+      await runLandscapeJob(
+        {
+          config: { ...cfg, backend },
+          params: {
+            kind: '2d',
+            steps: [5],
+            direction: 'random',
+            direction2: 'random',
+            normalization: 'filter',
+            oneDim: 'zero',
+            orthogonalize: false,
+            seed: 2,
+            range: [-1, 1],
+            points: 5,
+            range2: [-0.5, 0.5],
+            points2: 3,
+          },
+          checkpoints,
+          trajectorySteps: [5],
+          nextSteps: [null],
+          skipRows: [],
+        },
+        { info: () => {}, progress: () => {}, row: (i, r) => rows.set(i, r) },
+        () => false,
+      );
+      return rows;
+    };
+    const want = await surface('wasm');
+    const got = await surface('webgpu');
+    expect(got.size).toBe(3);
+    for (const [r, row] of got)
+      row.train.loss.forEach((l, j) => expect(rel(l, want.get(r)!.train.loss[j]!), `row ${r} point ${j}`).toBeLessThan(1e-4));
+  }, 120_000);
+
+  it('work that reads synchronously (the second-order probes) runs on wasm when the run trained on webgpu, and says so', async () => {
+    const info = await initBackend('webgpu', { syncReads: true });
+    expect(info.backend).toBe('wasm');
+    expect(info.notes[0]).toBe('webgpu: this job reads the backend synchronously, which a GPU backend cannot do; it runs on the CPU');
+  });
 });

@@ -81,11 +81,17 @@ async function trySimple(name: 'wasm' | 'cpu'): Promise<string | null> {
  * Makes `choice` the active TF.js backend. An explicit choice that cannot load is an error naming why;
  * `auto` falls back in order and records each skipped backend in `notes`.
  */
-export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function initBackend(choice: BackendChoice, opts: { syncReads?: boolean } = {}): Promise<BackendInfo> {
   // PROD only silences TF.js console warnings (e.g. the cpu backend's "install tfjs-node" banner on stdout/stderr,
   // which would corrupt CLI output); the reasons for the backend choice are reported in `notes` instead.
   tf.env().set('PROD', true);
   const notes: string[] = [];
+  // work that reads tensors synchronously (the second-order probes' host-side Lanczos and power iterations) cannot run
+  // on a GPU backend, whose reads are asynchronous: it takes the best CPU backend instead, and says so
+  if (opts.syncReads && (choice === 'webgpu' || choice === 'auto')) {
+    notes.push('webgpu: this job reads the backend synchronously, which a GPU backend cannot do; it runs on the CPU');
+    if (choice === 'webgpu') choice = 'wasm';
+  }
   const native = async (pkg: (typeof NATIVE_PACKAGES)[number]): Promise<BackendInfo | null> => {
     const why = await tryNative(pkg);
     if (why === null) return { backend: 'tensorflow', notes: [...notes, `tensorflow: using ${pkg}`] };
@@ -96,7 +102,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     const gpu = await native('@tensorflow/tfjs-node-gpu');
     if (gpu) return gpu;
   }
-  if (choice === 'auto' || choice === 'webgpu') {
+  if ((choice === 'auto' && !opts.syncReads) || choice === 'webgpu') {
     const found = await findAdapter(choice === 'webgpu');
     if ('why' in found) {
       if (choice === 'webgpu') throw new Error(`backend "webgpu" is not available: ${found.why}`);

@@ -13,7 +13,7 @@ export async function handleProbe(
   const config = jobConfig(runId, msg.request.config, (m) => io.send(m));
   if (!config) return false;
   try {
-    const backend = await initBackend(config.backend);
+    const backend = await initBackend(config.backend, { syncReads: true });
     await runProbe(
       { ...msg.request, config },
       {
