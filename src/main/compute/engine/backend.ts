@@ -15,7 +15,8 @@ export interface BackendInfo {
   notes: string[];
 }
 
-const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+/** The native TensorFlow bindings: the CUDA build is tried before WebGPU, the CPU build after it. */
+type NativePackage = '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node';
 
 /** Backends whose tensors live on a GPU: reads are asynchronous and host round trips cost a device sync each. */
 export function onDevice(backend: string = tf.getBackend()): boolean {
@@ -92,7 +93,7 @@ export async function initBackend(choice: BackendChoice, opts: { syncReads?: boo
     notes.push('webgpu: this job reads the backend synchronously, which a GPU backend cannot do; it runs on the CPU');
     if (choice === 'webgpu') choice = 'wasm';
   }
-  const native = async (pkg: (typeof NATIVE_PACKAGES)[number]): Promise<BackendInfo | null> => {
+  const native = async (pkg: NativePackage): Promise<BackendInfo | null> => {
     const why = await tryNative(pkg);
     if (why === null) return { backend: 'tensorflow', notes: [...notes, `tensorflow: using ${pkg}`] };
     notes.push(`tensorflow: ${why}`);
