@@ -1,8 +1,9 @@
-// Hash routes (#/, #/new, #/runs/12, #/sweeps, #/sweeps/3): they work the same from file:// in Electron and from the browser-mode server.
+// Hash routes (#/, #/new, #/runs/12, #/compare/3,5,8, #/sweeps, #/sweeps/3): they work the same from file:// in Electron and from the browser-mode server.
 export type Route =
   | { name: 'runs' }
   | { name: 'new' }
   | { name: 'run'; id: number }
+  | { name: 'compare'; ids: number[] }
   | { name: 'sweeps' }
   | { name: 'new-sweep' }
   | { name: 'sweep'; id: number }
@@ -16,6 +17,8 @@ function parseRoute(hash: string): Route {
   if (path === '/new') return { name: 'new' };
   const m = /^\/runs\/(\d{1,12})$/.exec(path);
   if (m) return { name: 'run', id: Number(m[1]) };
+  const cmp = /^\/compare\/(\d{1,12}(?:,\d{1,12}){1,19})$/.exec(path);
+  if (cmp) return { name: 'compare', ids: [...new Set(cmp[1]!.split(',').map(Number))] };
   const ls = /^\/runs\/(\d{1,12})\/landscape$/.exec(path);
   if (ls) return { name: 'landscape', id: Number(ls[1]) };
   if (path === '/playground') return { name: 'playground' };
