@@ -33,14 +33,11 @@ export function watchOtherWriters(o: OtherWritersOptions): OtherWriters {
   const lastCheckpoint = new Map<number, number>();
   const foreign = new Set<number>();
 
-  const ours = (id: number): boolean => {
-    const owner = store.runs.get(id)?.owner;
-    return !!owner && owner.pid === process.pid && owner.host === host;
-  };
+  const ours = (m: RunMark): boolean => m.ownerPid === process.pid && m.ownerHost === host;
 
   function announce(before: RunMark | undefined, now: RunMark): boolean {
     if (before && before.status === now.status && before.step === now.step) return false;
-    if (ours(now.id)) return false;
+    if (ours(now)) return false;
     const row = store.runs.get(now.id);
     if (!row) return false;
     foreign.add(now.id);

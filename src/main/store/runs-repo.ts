@@ -43,6 +43,8 @@ export interface RunMark {
   step: number;
   /** 1 when deleted (SQLite's boolean) */
   deleted: number;
+  ownerHost: string | null;
+  ownerPid: number | null;
 }
 
 export interface RunOwner {
@@ -134,9 +136,11 @@ export class RunsRepo {
   private readonly restoreStmt;
   private readonly byStatusStmt;
 
-  /** Each run's id, status, step and whether it is deleted: the marks by which another process's writes are told. */
+  /** Each run's id, status, step, owner and whether it is deleted: the marks by which another process's writes are told. */
   marks(): RunMark[] {
-    this.marksStmt ??= this.db.prepare<[], RunMark>('SELECT id, status, step, deleted_at IS NOT NULL AS deleted FROM runs');
+    this.marksStmt ??= this.db.prepare<[], RunMark>(
+      'SELECT id, status, step, deleted_at IS NOT NULL AS deleted, owner_host AS ownerHost, owner_pid AS ownerPid FROM runs',
+    );
     return this.marksStmt.all();
   }
   private marksStmt: Statement<[], RunMark> | undefined;
