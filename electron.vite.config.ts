@@ -21,8 +21,8 @@ export default defineConfig({
           compute: resolve(root, 'src/main/compute/entry.ts'),
           // the data-parallel gradient worker (opt-in, GROKSCOPE_WORKERS): started by path from the compute process
           'grad-worker': resolve(root, 'src/main/compute/train/grad-worker.ts'),
-          // the landscape and reduced-landscape grid worker: started by path from the compute process
-          'grid-worker': resolve(root, 'src/main/compute/probes/landscape/grid-worker.ts'),
+          // the worker of landscape grids, reduced landscapes and probes: started by path from the compute process
+          'grid-worker': resolve(root, 'src/main/compute/probes/worker/grid-worker.ts'),
         },
         // ESM ("type": "module"); code shared by the two entries goes to out/main/chunks/
         output: { entryFileNames: '[name].js' },

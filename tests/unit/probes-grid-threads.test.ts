@@ -10,9 +10,10 @@ import { initBackend } from '../../src/main/compute/engine/backend';
 import { chooseGridWorkers } from '../../src/main/compute/probes/grid/pool';
 import { GridCancelled, runLandscapeJob } from '../../src/main/compute/probes/landscape/job';
 import { runReducedJob } from '../../src/main/compute/probes/reduced/job';
+import { runProbe } from '../../src/main/compute/probes/run-probe';
 import { Trainer } from '../../src/main/compute/train/trainer';
 import type { ExecutionSettings } from '../../src/main/protocol/execution';
-import type { LandscapeCheckpoint } from '../../src/main/protocol/jobs';
+import type { LandscapeCheckpoint, ProbeRequest, ProbeResultPoint } from '../../src/main/protocol/jobs';
 
 const THREE: ExecutionSettings = { threads: { workers: 2 }, mlpKernel: true };
 const ONE: ExecutionSettings = { threads: { workers: 0 }, mlpKernel: true };
@@ -33,12 +34,14 @@ const mlp = RunConfigSchema.parse({
   training: { steps: 4 },
 });
 
-/** The checkpoints at steps 0 and 4. */
-async function checkpoints(config: RunConfig): Promise<LandscapeCheckpoint[]> {
+/** The checkpoints at steps 0 and 4 (or at every step up to `last`). */
+async function checkpoints(config: RunConfig, every = false, last = 4): Promise<LandscapeCheckpoint[]> {
   const t = new Trainer(config);
   const out = [{ step: 0, params: (await t.snapshot()).params }];
-  for (let i = 0; i < 4; i++) await t.update(false);
-  out.push({ step: 4, params: (await t.snapshot()).params });
+  while (t.step < last) {
+    await t.update(false);
+    if (every || t.step === last) out.push({ step: t.step, params: (await t.snapshot()).params });
+  }
   t.dispose();
   return out;
 }
@@ -188,6 +191,30 @@ describe('a reduced landscape over worker threads', () => {
     expect(one.cells).toHaveLength(15);
     expect(three.counts.workers).toBeGreaterThan(0);
     expect({ ...three, counts: null }).toEqual({ ...one, counts: null });
+  });
+});
+
+describe('probes over worker threads', () => {
+  it('the Hessian and the intrinsic dimension at each checkpoint equal the one-thread values exactly', async () => {
+    const cps = await checkpoints(mlp, true, 7);
+    const probe = async (base: ProbeRequest, execution: ExecutionSettings) => {
+      const points: ProbeResultPoint[] = [];
+      const slow = slowFor(execution);
+      const counts = await runProbe({ ...base, execution }, { info: () => {}, progress: () => {}, point: (p) => points.push(p) }, () =>
+        slow(false),
+      );
+      if (execution !== ONE) expect(counts.workers).toBeGreaterThan(0);
+      const stepOf = (p: ProbeResultPoint) => (p.kind === 'hessian' ? p.point.step : p.step);
+      // a Hessian point carries its own time
+      return points.sort((a, b) => stepOf(a) - stepOf(b)).map((p) => (p.kind === 'hessian' ? { ...p.point, seconds: 0 } : p));
+    };
+    const hessian: ProbeRequest = { kind: 'hessian', config: mlp, checkpoints: cps, excludeOneDim: false, maxIter: 8, tol: 1e-3 };
+    const oneH = await probe(hessian, ONE);
+    expect(oneH).toHaveLength(8);
+    expect(await probe(hessian, THREE)).toEqual(oneH);
+    const id: ProbeRequest = { kind: 'id', config: mlp, checkpoints: cps, maxPoints: 30 };
+    const oneId = await probe(id, ONE);
+    expect(await probe(id, THREE)).toEqual(oneId);
   });
 });
 

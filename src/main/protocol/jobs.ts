@@ -12,9 +12,13 @@ export interface ProbeCheckpoint {
   params: TensorBlob[];
 }
 
-export type ProbeRequest =
+export type ProbeRequest = (
   | { kind: 'hessian'; config: RunConfig; checkpoints: ProbeCheckpoint[]; excludeOneDim: boolean; maxIter: number; tol: number }
-  | { kind: 'id'; config: RunConfig; checkpoints: ProbeCheckpoint[]; maxPoints: number };
+  | { kind: 'id'; config: RunConfig; checkpoints: ProbeCheckpoint[]; maxPoints: number }
+) & {
+  /** how many threads the checkpoints may be spread over (default: one thread, protocol/execution ONE_THREAD) */
+  execution?: ExecutionSettings;
+};
 
 export type ProbeResultPoint = { kind: 'hessian'; point: HessianPoint } | { kind: 'id'; step: number; layers: IdLayerPoint[] };
 

@@ -5,6 +5,7 @@ import type { HessianPoint, HessianProbeOptions, HessianView, IdProbeOptions, Id
 import { ApiError } from '../../shared/api/contract';
 import { resolveHessian, resolveId } from '../../shared/api/probe-options';
 import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../protocol/jobs';
+import { executionSettings } from '../host/execution-settings';
 import type { ComputeLauncher } from '../host/types';
 import type { Store } from '../store';
 import { loadCheckpoints, pickSteps } from './checkpoints';
@@ -113,7 +114,8 @@ export class ProbeService {
     return this.jobs.start({
       key: `probe-${this.nextKey++}`,
       runId,
-      request: { type: 'probe', runId, request: request(checkpoints) },
+      // checkpoints are spread over the threads a run would have (host/execution-settings)
+      request: { type: 'probe', runId, request: { ...request(checkpoints), execution: executionSettings() } },
       onMessage: (m) => {
         if (m.type === 'probe-info') {
           dim = m.dim;

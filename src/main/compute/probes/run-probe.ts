@@ -1,11 +1,14 @@
 // A probe job in a compute process: the Hessian's extreme eigenvalues or the per-layer intrinsic dimension at each
-// of a run's checkpoints. Results stream back one checkpoint at a time; `control.cancelled` is checked between
-// Hessian-vector products (the job yields to the event loop there, so a 'cancel' message gets through).
+// of a run's checkpoints. The checkpoints are spread over the job's threads (grid/pool); results stream back one
+// checkpoint at a time; `control.cancelled` is checked between Hessian-vector products and between layers (the job
+// yields to the event loop there, so a 'cancel' message gets through).
 import * as tf from '@tensorflow/tfjs-core';
 import { intrinsicDimension } from '../../../shared/analysis/intrinsic-dim';
 import { hessianExtremes } from '../../../shared/analysis/lanczos';
-import type { IdLayerPoint } from '../../../shared/api/types';
-import type { ProbeRequest, ProbeResultPoint } from '../../protocol/jobs';
+import type { HessianPoint, IdLayerPoint } from '../../../shared/api/types';
+import { ONE_THREAD } from '../../protocol/execution';
+import type { ProbeCheckpoint, ProbeRequest, ProbeResultPoint } from '../../protocol/jobs';
+import { chooseGridWorkers, spreadGrid, type SpreadCounts } from './grid/pool';
 import { probeLoss } from './second-order-grads';
 import { layerActivations } from './activations';
 import { LossHessian, type ChunkedLoss } from './hessian';
@@ -47,48 +50,53 @@ export function hessianTensors(pm: ProbeModel, excludeOneDim: boolean) {
   return { keep: keep.map((p) => ({ name: p.name, variable: p.variable })), excluded };
 }
 
-async function hessianJob(req: Extract<ProbeRequest, { kind: 'hessian' }>, sink: ProbeSink, cancelled: () => boolean): Promise<void> {
+/** A thread's means to measure checkpoints: the model and data built once, and one checkpoint's measurement. */
+export interface ProbeMeasurer {
+  /** the Hessian's dimension and the parameters left out of it (0 and [] for the intrinsic dimension) */
+  dim: number;
+  excluded: string[];
+  /** `pause(products)` runs between the Hessian-vector products or layers (the job yields and checks 'cancel') */
+  at(cp: ProbeCheckpoint, pause: (products: number) => Promise<void>): Promise<ProbeResultPoint>;
+  dispose(): void;
+}
+
+function hessianMeasurer(req: Extract<ProbeRequest, { kind: 'hessian' }>): ProbeMeasurer {
   const pm = buildProbeModel(req.config);
   const data = trainingLoss(pm);
-  try {
-    const { keep, excluded } = hessianTensors(pm, req.excludeOneDim);
-    const H = new LossHessian(data.loss, keep);
-    sink.info(H.dim, excluded);
-    const total = req.checkpoints.length;
-    for (let i = 0; i < total; i++) {
-      const cp = req.checkpoints[i]!;
+  const { keep, excluded } = hessianTensors(pm, req.excludeOneDim);
+  const H = new LossHessian(data.loss, keep);
+  return {
+    dim: H.dim,
+    excluded,
+    async at(cp, pause) {
       pm.load(cp.params);
       const t0 = performance.now();
       let products = 0;
       const matvec = async (v: Float64Array) => {
-        await yieldToEvents();
-        if (cancelled()) throw new ProbeCancelled();
+        await pause(products);
         products++;
-        if (products % 5 === 0) sink.progress(i, total, `step ${cp.step}: ${products} Hessian-vector products`);
         return H.hvp(v);
       };
       const loss = H.value();
       const r = await hessianExtremes(matvec, H.dim, { maxIter: req.maxIter, tol: req.tol, seed: cp.step });
-      sink.point({
-        kind: 'hessian',
-        point: {
-          step: cp.step,
-          loss,
-          lambdaMax: r.lambdaMax,
-          lambdaMin: r.lambdaMin,
-          ratio: r.ratio,
-          lambdaMinFrom: r.lambdaMinFrom,
-          iterations: r.iterations,
-          converged: r.converged,
-          seconds: (performance.now() - t0) / 1000,
-        },
-      });
-      sink.progress(i + 1, total, `step ${cp.step}: λmax ${r.lambdaMax.toPrecision(4)}, λmin ${r.lambdaMin.toPrecision(4)}`);
-    }
-  } finally {
-    data.dispose();
-    pm.dispose();
-  }
+      const point: HessianPoint = {
+        step: cp.step,
+        loss,
+        lambdaMax: r.lambdaMax,
+        lambdaMin: r.lambdaMin,
+        ratio: r.ratio,
+        lambdaMinFrom: r.lambdaMinFrom,
+        iterations: r.iterations,
+        converged: r.converged,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      return { kind: 'hessian', point };
+    },
+    dispose() {
+      data.dispose();
+      pm.dispose();
+    },
+  };
 }
 
 /** Evenly spaced row indices: at most `max` of `n`. */
@@ -97,41 +105,95 @@ function evenRows(n: number, max: number): Int32Array | null {
   return Int32Array.from({ length: max }, (_, k) => Math.floor((k * n) / max));
 }
 
-async function idJob(req: Extract<ProbeRequest, { kind: 'id' }>, sink: ProbeSink, cancelled: () => boolean): Promise<void> {
+function idMeasurer(req: Extract<ProbeRequest, { kind: 'id' }>): ProbeMeasurer {
   const pm = buildProbeModel(req.config);
   const splits = (['train', 'val'] as const)
     .filter((s) => (s === 'train' ? pm.dataset.train.size : pm.dataset.val.size) >= 4)
     .map((s) => ({ split: s, batch: pm.rowsOf(s, evenRows(s === 'train' ? pm.dataset.train.size : pm.dataset.val.size, req.maxPoints)) }));
-  try {
-    sink.info(0, []);
-    const total = req.checkpoints.length;
-    for (let i = 0; i < total; i++) {
-      const cp = req.checkpoints[i]!;
+  return {
+    dim: 0,
+    excluded: [],
+    async at(cp, pause) {
       pm.load(cp.params);
       const layers: IdLayerPoint[] = [];
       for (const { split, batch } of splits) {
         for (const a of layerActivations(req.config, pm.model, pm.dataset, batch.batch.input)) {
-          await yieldToEvents();
-          if (cancelled()) throw new ProbeCancelled();
+          await pause(layers.length);
           const r = intrinsicDimension({ data: a.data, rows: a.rows, cols: a.cols }, { k: 2 });
           layers.push({ layer: a.layer, split, twoNN: r.twoNN.dimension, mle: r.mle.dimension, n: a.rows, ambient: a.cols });
         }
       }
-      sink.point({ kind: 'id', step: cp.step, layers });
-      sink.progress(i + 1, total, `step ${cp.step}: ${layers.length / splits.length} layers`);
-    }
+      return { kind: 'id', step: cp.step, layers };
+    },
+    dispose() {
+      splits.forEach((s) => s.batch.dispose());
+      pm.dispose();
+    },
+  };
+}
+
+export function probeMeasurer(req: ProbeRequest): ProbeMeasurer {
+  return req.kind === 'hessian' ? hessianMeasurer(req) : idMeasurer(req);
+}
+
+/** What a grid worker needs to measure a probe's checkpoints (GridWorkerInit.job): the request without them. */
+export type ProbeWorkerJob = ProbeRequest;
+
+/** A grid worker's side: measures the checkpoint it is sent. */
+export function probeWorker(job: ProbeWorkerJob): (cp: ProbeCheckpoint) => Promise<ProbeResultPoint> {
+  const m = probeMeasurer(job);
+  return (cp) => m.at(cp, async () => {});
+}
+
+/**
+ * Measures every checkpoint, spread over the job's threads (grid/pool: each checkpoint on one thread, the same code
+ * on each, so the values do not depend on the thread count); each point is sent as it is known, in the order they
+ * finish.
+ */
+async function probeJob(req: ProbeRequest, sink: ProbeSink, cancelled: () => boolean): Promise<SpreadCounts> {
+  const m = probeMeasurer(req);
+  try {
+    sink.info(m.dim, m.excluded);
+    const total = req.checkpoints.length;
+    const backend = tf.getBackend();
+    const threads = chooseGridWorkers((req.execution ?? ONE_THREAD).threads, backend, total);
+    let done = 0;
+    const what = req.kind === 'hessian' ? 'Hessian-vector products' : 'layers';
+    return await spreadGrid<ProbeCheckpoint, ProbeResultPoint>(req.checkpoints, {
+      workers: threads.workers,
+      init: { kind: 'probe', backend, job: { ...req, checkpoints: [] } satisfies ProbeWorkerJob },
+      local: (cp) =>
+        m.at(cp, async (n) => {
+          await yieldToEvents();
+          if (cancelled()) throw new ProbeCancelled();
+          if (req.kind === 'hessian' && n > 0 && n % 5 === 0) sink.progress(done, total, `step ${cp.step}: ${n} ${what}`);
+        }),
+      task: (cp) => cp,
+      done: (cp, point) => {
+        sink.point(point);
+        done++;
+        sink.progress(
+          done,
+          total,
+          point.kind === 'hessian'
+            ? `step ${cp.step}: λmax ${point.point.lambdaMax.toPrecision(4)}, λmin ${point.point.lambdaMin.toPrecision(4)}`
+            : `step ${cp.step}: ${point.layers.length / new Set(point.layers.map((l) => l.split)).size} layers`,
+        );
+      },
+      cancelled,
+      cancelError: () => new ProbeCancelled(),
+    });
   } finally {
-    splits.forEach((s) => s.batch.dispose());
-    pm.dispose();
+    m.dispose();
   }
 }
 
-export async function runProbe(req: ProbeRequest, sink: ProbeSink, cancelled: () => boolean = () => false): Promise<void> {
+/** Resolves with who measured the checkpoints (grid/pool SpreadCounts). */
+export async function runProbe(req: ProbeRequest, sink: ProbeSink, cancelled: () => boolean = () => false): Promise<SpreadCounts> {
   if (req.checkpoints.length === 0) throw new Error('the probe was given no checkpoints');
   tf.engine().startScope();
   try {
-    if (req.kind === 'hessian') await hessianJob(req, sink, cancelled);
-    else await idJob(req, sink, cancelled);
+    return await probeJob(req, sink, cancelled);
   } finally {
     tf.engine().endScope();
   }

@@ -1,11 +1,10 @@
-// Independent units of a grid (the rows of a loss landscape, the cells of a reduced landscape) spread over worker
-// threads, as training spreads a full batch (train/pool.ts): TF.js's wasm backend runs one thread under Node, so
-// without them a grid uses one core. Each worker (landscape/grid-worker.ts, beside the grid entry that serves both
-// kinds of grid) is its own TF.js instance with its own model and
-// data; it computes a unit exactly as the job's own thread does (the same code, the same backend), so the grid's
-// values do not depend on the thread count. The job's thread takes units too; units go to whichever thread is free,
-// and each result is handed back as soon as it is known, in the order they finish. Cancel and failures end every
-// worker at once.
+// Independent units of a job (the rows of a loss landscape, the cells of a reduced landscape, a probe's checkpoints)
+// spread over worker threads, as training spreads a full batch (train/pool.ts): TF.js's wasm backend runs one thread
+// under Node, so without them a job uses one core. Each worker (worker/grid-worker.ts) is its own TF.js instance with
+// its own model and data; it computes a unit exactly as the job's own thread does (the same code, the same backend),
+// so the values do not depend on the thread count. The job's thread takes units too; units go to whichever thread is
+// free, and each result is handed back as soon as it is known, in the order they finish. Cancel and failures end
+// every worker at once.
 import { Worker } from 'node:worker_threads';
 import type { ExecutionSettings } from '../../../protocol/execution';
 import { workerSpec } from '../../train/worker-spec';
@@ -39,9 +38,9 @@ export function chooseGridWorkers(threads: ExecutionSettings['threads'], backend
   return { workers: fit(n), why: `GROKSCOPE_WORKERS=${n}` };
 }
 
-/** What a grid worker is told at start (structured-cloned); `job` is the kind's own setup (landscape/grid-worker.ts). */
+/** What a grid worker is told at start (structured-cloned); `job` is the kind's own setup (worker/grid-worker.ts). */
 export interface GridWorkerInit {
-  kind: 'landscape' | 'reduced';
+  kind: 'landscape' | 'reduced' | 'probe';
   backend: 'wasm' | 'cpu';
   job: unknown;
 }
@@ -195,5 +194,5 @@ export async function spreadGrid<T, R>(items: T[], s: Spread<T, R>): Promise<Spr
 }
 
 function gridWorkerSpec() {
-  return workerSpec('grid-worker', new URL('../landscape/grid-worker.ts', import.meta.url));
+  return workerSpec('grid-worker', new URL('../worker/grid-worker.ts', import.meta.url));
 }

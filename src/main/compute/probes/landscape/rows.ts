@@ -1,5 +1,5 @@
 // One row of a landscape grid: the loss and accuracy at each point of a line of the current slice, the same code on
-// the job's own thread and on a grid worker (grid-worker.ts), so a row's values do not depend on which thread
+// the job's own thread and on a grid worker (worker/grid-worker.ts), so a row's values do not depend on which thread
 // computed it.
 import type { LandscapeSplitRow } from '../../../../shared/api/landscape-types';
 import type { RunConfig } from '../../../../shared/config/run-config';

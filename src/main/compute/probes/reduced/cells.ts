@@ -1,6 +1,6 @@
 // One cell of Omnigrok's reduced landscape (003 §2-5): the run's model trained from the standard init times α at
 // constant norm, the best losses and errors over training. The same code on the job's own thread and on a grid
-// worker (landscape/grid-worker.ts), so a cell's values do not depend on which thread trained it.
+// worker (worker/grid-worker.ts), so a cell's values do not depend on which thread trained it.
 import type { ReducedCell, ReducedParams } from '../../../../shared/api/landscape-types';
 import { cellConfig } from '../../../../shared/config/reduced-cell';
 import type { RunConfig } from '../../../../shared/config/run-config';
