@@ -3,8 +3,9 @@
 
 export interface ExecutionSettings {
   /**
-   * Gradient worker threads for a full-batch step on the wasm or cpu backend: exactly `workers` (GROKSCOPE_WORKERS),
-   * or by default one per core of the `cores` this run may use, beyond the first (compute/train/pool chooseWorkers).
+   * Worker threads on the wasm or cpu backend, for a run's full-batch step (compute/train/pool chooseWorkers) or a
+   * landscape's, reduced landscape's or probe's units (compute/probes/grid/pool chooseGridWorkers): exactly `workers`
+   * (GROKSCOPE_WORKERS), or by default one per core of the `cores` this job may use, beyond the first.
    */
   threads: { workers: number } | { cores: number };
   /** the embedding MLP's step in Grokscope's WebAssembly kernel where it applies; false: TF.js ops, to compare */
