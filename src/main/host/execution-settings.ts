@@ -1,6 +1,7 @@
 // The one place that reads the environment variables that tune compute: GROKSCOPE_WORKERS (worker threads per
-// job: a run's gradient workers, a landscape's or probe's grid workers) and GROKSCOPE_MLP_KERNEL (0: the MLP step as TF.js ops). The host turns them into the typed
-// settings each job carries (protocol/execution), so a compute process never reads its environment.
+// job: a run's gradient workers, a landscape's or probe's grid workers) and GROKSCOPE_MLP_KERNEL (0: the MLP step as
+// TF.js ops). The host turns them into the typed settings each job carries (protocol/execution), so a compute process
+// never reads its environment.
 import { availableParallelism } from 'node:os';
 import type { ExecutionSettings } from '../protocol/execution';
 
