@@ -1,8 +1,10 @@
 // The compare page's figure: one metric of several runs on one chart, a colour per run and the legend naming each run
 // with its differing settings. Pure, like curves.ts: the page and its PNG / SVG export draw the same option.
 import type { EChartsOption, LineSeriesOption } from 'echarts';
+import type { BandCurve } from '../analysis/seed-groups';
 import { axisStyle, FRAME_PALETTE, lineFrame } from './axis-style';
 import type { FigureTheme } from './curves';
+import { axisTooltip } from './tooltip';
 
 export const COMPARE_METRICS = ['val_acc', 'train_acc', 'val_loss', 'train_loss', 'weight_norm'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
@@ -31,9 +33,7 @@ export function buildCompareOption(
   metric: CompareMetric,
   opts: { theme?: FigureTheme; title?: string } = {},
 ): EChartsOption {
-  const pal = FRAME_PALETTE[opts.theme ?? 'light'];
   const percent = metric.endsWith('_acc');
-  const axis = axisStyle(pal);
   const series: LineSeriesOption[] = runs.map((r, i) => ({
     type: 'line',
     name: r.label,
@@ -42,9 +42,18 @@ export function buildCompareOption(
     lineStyle: { width: 1.6, color: runColour(i) },
     itemStyle: { color: runColour(i) },
   }));
+  return { ...compareFrame(metric, opts), series };
+}
+
+/** Axes, legend and tooltip of the compare figure, runs or seed groups alike. */
+function compareFrame(metric: CompareMetric, opts: { theme?: FigureTheme; title?: string }): EChartsOption {
+  const pal = FRAME_PALETTE[opts.theme ?? 'light'];
+  const percent = metric.endsWith('_acc');
+  const axis = axisStyle(pal);
   const frame = lineFrame(pal, opts.title);
   return {
     ...frame,
+    tooltip: axisTooltip(),
     legend: { ...frame.legend, type: 'scroll', orient: 'horizontal' },
     grid: { left: 72, right: 24, top: opts.title ? 72 : 48, bottom: 52 },
     xAxis: { ...axis, type: 'value', name: 'step', nameGap: 28, min: 0 },
@@ -55,6 +64,67 @@ export function buildCompareOption(
       nameGap: 52,
       ...(percent ? { min: 0, max: 100 } : {}),
     },
-    series,
   };
+}
+
+/** How a seed group's band spans: its runs' lowest to highest value, or the mean ± one standard deviation. */
+export type BandKind = 'minmax' | 'std';
+
+export interface CompareGroup {
+  /** the legend's entry: "#12–#14 name · lr=0.01 (3 seeds)" */
+  label: string;
+  band: BandCurve;
+}
+
+/** Seed groups on one chart: each group's mean as a line and its band as a shade of the same colour under it (a
+ *  transparent lower edge with the band's height stacked on it and filled, ECharts' confidence-band idiom). The band
+ *  series share the group's name, so its legend entry hides both; their ids start "band:" to keep them out of the
+ *  tooltip. On a log axis a mean − std at or below zero is drawn from the group's minimum instead. */
+export function buildGroupCompareOption(
+  groups: readonly CompareGroup[],
+  metric: CompareMetric,
+  opts: { theme?: FigureTheme; title?: string; band?: BandKind } = {},
+): EChartsOption {
+  const scale = metric.endsWith('_acc') ? 100 : 1;
+  const log = metric.endsWith('_loss');
+  const kind = opts.band ?? 'minmax';
+  const series: LineSeriesOption[] = groups.flatMap((g, i) => {
+    const colour = runColour(i);
+    const b = g.band;
+    const lower = b.steps.map((_, k) => {
+      if (kind === 'minmax') return b.min[k]!;
+      const lo = b.mean[k]! - b.std[k]!;
+      return log && lo <= 0 ? b.min[k]! : lo;
+    });
+    const upper = b.steps.map((_, k) => (kind === 'minmax' ? b.max[k]! : b.mean[k]! + b.std[k]!));
+    const edge = {
+      type: 'line' as const,
+      name: g.label,
+      stack: `band:${i}`,
+      showSymbol: false,
+      silent: true,
+      itemStyle: { color: colour },
+    };
+    return [
+      {
+        type: 'line',
+        id: `mean:${i}`,
+        name: g.label,
+        data: b.steps.map((s, k) => [s, scale * b.mean[k]!]),
+        showSymbol: false,
+        lineStyle: { width: 1.8, color: colour },
+        itemStyle: { color: colour },
+        z: 3,
+      },
+      { ...edge, id: `band:${i}:lower`, data: b.steps.map((s, k) => [s, scale * lower[k]!]), lineStyle: { opacity: 0 } },
+      {
+        ...edge,
+        id: `band:${i}:height`,
+        data: b.steps.map((s, k) => [s, scale * (upper[k]! - lower[k]!)]),
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: colour, opacity: 0.2 },
+      },
+    ];
+  });
+  return { ...compareFrame(metric, opts), series };
 }
