@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/main/server';
 import type { LocalBackend } from '../../src/main/services/create-backend';
-import { buildCurveOption } from '../../src/shared/figures/curves';
+import { buildCurveOption, runFigureTitle } from '../../src/shared/figures/curves';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
 import { EXPORT_SIZE, PNG_PIXEL_RATIO } from '../../src/renderer/src/lib/export-size';
 import { DEFAULT_FIGURE_SIZE, DEFAULT_PNG_SCALE, renderSvg } from '../../src/main/services/figure-export';
@@ -206,9 +206,12 @@ describe('Grokscope in the browser', () => {
     expect(parsed.texts).toContain(expected.xAxis.name);
     expect(parsed.texts).toContain(expected.yAxis.name);
     expect(parsed.paths).toBeGreaterThan(2);
-    // The same figure from the CLI's renderer, on the stored series: the same texts (legend, axis titles, ticks, markers).
+    // The same figure from the CLI's renderer, on the stored series: the same texts (title with the run's id and name,
+    // legend, axis titles, ticks, markers).
     const smoothing = Number(await page.getByRole('slider', { name: 'smoothing' }).inputValue());
-    const cliSvg = renderSvg(buildCurveOption('loss', stored, { phases: detail.phases, smoothing }), DEFAULT_FIGURE_SIZE);
+    const title = runFigureTitle(id, detail.name, 'loss');
+    expect(parsed.texts).toContain(title);
+    const cliSvg = renderSvg(buildCurveOption('loss', stored, { phases: detail.phases, smoothing, title }), DEFAULT_FIGURE_SIZE);
     const cliTexts = [...cliSvg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
     expect([...parsed.texts].sort()).toEqual(cliTexts.sort());
 

@@ -21,7 +21,7 @@ function handlers(opts: { missing?: boolean } = {}) {
   return {
     'runs.get': async ({ id }: { id: number }) => {
       if (opts.missing) throw new ApiError('not_found', `no run ${id}`);
-      return { id, phases } as never;
+      return { id, name: 'grokking', phases } as never;
     },
     'runs.metrics': async () => [
       series('train_loss', (s) => Math.exp(-s / 100)),
@@ -59,6 +59,7 @@ describe('export all figures of a run', () => {
     const svg = readFileSync(path.join(dir, 'figs', 'run-7-loss.svg'), 'utf8');
     const legend = (buildCurveOption('loss', [], {}) as { legend: { data: string[] } }).legend.data;
     for (const name of legend) expect(svg).toContain(`>${name}<`);
+    expect(svg).toContain('>Run #7 grokking: loss<');
   });
 
   it('writes nothing for a missing run', async () => {

@@ -9,7 +9,7 @@ import type { EChartsOption } from 'echarts';
 import type { ApiHandlers } from '../../shared/api/contract';
 import type { MetricSeries } from '../../shared/api/types';
 import type { ExportFiguresResult } from '../../shared/api/desktop';
-import { buildCurveOption, figureMetrics, FIGURES } from '../../shared/figures/curves';
+import { buildCurveOption, figureMetrics, FIGURES, runFigureTitle } from '../../shared/figures/curves';
 import { buildSpectralOption } from '../../shared/figures/spectral';
 import { buildTrajectoryOption } from '../../shared/figures/trajectory';
 import { buildHessianOption } from '../../shared/figures/hessian';
@@ -51,10 +51,11 @@ export async function exportAllRunFigures(
       skipped.push({ figure, reason: 'no points of its metrics' });
       continue;
     }
-    // as the run page draws it (CurveChart), without a title, on white
+    // as the run page exports it (CurveChart): titled with the run's id and name, on white
     options.push({
       figure,
       option: buildCurveOption(figure, picked, {
+        title: runFigureTitle(runId, run.name, figure),
         phases: run.phases,
         logX: opts.logX,
         smoothing: opts.smoothing,

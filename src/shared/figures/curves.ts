@@ -5,6 +5,7 @@ import type { EChartsOption, LineSeriesOption, MarkLineComponentOption } from 'e
 import { LAYER_NORM_PREFIX, type MetricName, type MetricSeries, type Phases } from '../api/types';
 import { emaSmooth } from '../analysis/smoothing';
 import { axisStyle } from './axis-style';
+import { axisTooltip } from './tooltip';
 
 export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cos-step', 'cos-init', 'layer-norms'] as const;
 export type FigureName = (typeof FIGURES)[number];
@@ -14,6 +15,23 @@ export function isFigureName(name: string): name is FigureName {
 }
 
 export type FigureTheme = 'light' | 'dark';
+
+/** Each figure's caption on the run page, and the end of its exported title. */
+export const FIGURE_LABELS: Record<FigureName, string> = {
+  loss: 'Loss',
+  accuracy: 'Accuracy',
+  'weight-norm': 'Weight norm',
+  'grad-norm': 'Gradient norm',
+  'cos-step': 'Cosine between successive steps',
+  'cos-init': 'Cosine to the initial weights',
+  'layer-norms': 'Weight norm per parameter',
+};
+
+/** An exported figure's title: the run's id and name (cut to fit an 800 px figure) and the figure. */
+export function runFigureTitle(id: number, name: string, figure: FigureName): string {
+  const short = name.length > 60 ? `${name.slice(0, 59)}…` : name;
+  return `Run #${id} ${short}: ${FIGURE_LABELS[figure].toLowerCase()}`;
+}
 
 interface CurveSpec {
   metric: MetricName;
@@ -115,6 +133,9 @@ function curvesOf(spec: FigureSpec, available: readonly string[]): CurveSpec[] {
     .map((metric, i) => ({ metric: metric as MetricName, label: metric.slice(prefix.length), color: CYCLE[i % CYCLE.length]! }));
 }
 
+/** Whether a figure's y axis is logarithmic unless the user says otherwise (loss and gradient norm). */
+export const figureLogYDefault = (figure: FigureName): boolean => SPECS[figure].logYByDefault;
+
 /** The metrics a figure draws, in legend order; `available` names the run's metrics (needed for per-parameter figures). */
 export function figureMetrics(figure: FigureName, available: readonly string[] = []): string[] {
   return curvesOf(SPECS[figure], available).map((c) => c.metric);
@@ -131,6 +152,8 @@ export interface CurveOptionOptions {
   title?: string;
   /** default false: exports must not capture a half-drawn frame */
   animation?: boolean;
+  /** on screen only: zoom the steps with the wheel (and drag to pan) or a dragged box, the toolbox to go back */
+  zoom?: boolean;
 }
 
 const PALETTE = {
@@ -234,6 +257,25 @@ function stepSpan(series: readonly MetricSeries[]): { min: number; max: number }
   return min <= max ? { min, max } : null;
 }
 
+/** Zooming the steps on screen: the wheel, and a dragged box (the toolbox's box zoom, active from the start, see
+ *  CurveChart) with its "zoom back". No restore: it would bring back the first option of a chart whose points have
+ *  streamed in since (the page has "reset zoom"). The y axis fits the steps shown (filterMode 'filter'); the run page
+ *  keeps every chart's steps the same. */
+function zoomComponents(iconColour: string): Pick<EChartsOption, 'dataZoom' | 'toolbox'> {
+  return {
+    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'filter' }],
+    toolbox: {
+      right: 6,
+      top: 4,
+      itemSize: 13,
+      iconStyle: { borderColor: iconColour },
+      feature: {
+        dataZoom: { yAxisIndex: 'none', filterMode: 'filter', title: { zoom: 'box zoom', back: 'zoom back' } },
+      },
+    },
+  };
+}
+
 /** The ECharts option for one figure of a run. `series` may hold any metrics; the figure picks its
  *  own by name and draws a missing one as an empty series, so the legend is stable while a run starts. */
 export function buildCurveOption(figure: FigureName, series: MetricSeries[], opts: CurveOptionOptions = {}): EChartsOption {
@@ -311,7 +353,7 @@ export function buildCurveOption(figure: FigureName, series: MetricSeries[], opt
     ...(hasTitle ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: FONT.title, color: pal.text } } } : {}),
     legend: {
       // one curve per parameter can be many: one scrolling row instead of rows over the plot
-      ...(spec.prefix ? { type: 'scroll' as const, left: 72, right: 28 } : {}),
+      ...(spec.prefix ? { type: 'scroll' as const, left: 72, right: opts.zoom ? 72 : 28 } : {}),
       top: hasTitle ? 36 : 8,
       // Raw series stay out of the legend: they are the faded shadow of their smoothed line.
       data: main.map((s) => s.name as string),
@@ -323,7 +365,8 @@ export function buildCurveOption(figure: FigureName, series: MetricSeries[], opt
       itemGap: 18,
     },
     grid: { left: 72 + (spec.yLabelRoom ?? 0), right: 28, top: hasTitle ? 72 : 48, bottom: 58 },
-    tooltip: { trigger: 'axis' },
+    tooltip: axisTooltip(),
+    ...(opts.zoom ? zoomComponents(pal.axis) : {}),
     xAxis: {
       ...axisCommon,
       type: logX ? 'log' : 'value',
