@@ -132,7 +132,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
   const handlers: ApiHandlers = {
     'app.info': async () => appInfo(opts.dbPath, mode, await (gpuAdapters ??= askGpuAdapters(opts.launcher))),
 
-    'runs.list': async ({ includeDeleted }) => runs.list(includeDeleted),
+    'runs.list': async ({ includeDeleted, withConfig }) => runs.list(includeDeleted, withConfig ?? false),
     'runs.get': async ({ id }) => runs.get(id),
     'runs.metrics': async ({ id, names, maxPoints, full }) => runs.metrics(id, names, maxPoints, full),
     'runs.create': async ({ config }) => runs.create(config),
@@ -165,6 +165,11 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       runs.restore(id);
       return { ok: true };
     },
+    'runs.annotate': async ({ id, ...change }) => {
+      runs.annotate(id, change);
+      return { ok: true };
+    },
+    'runs.tag': async ({ ids, add, remove }) => ({ changed: runs.tag(ids, add ?? [], remove ?? []) }),
 
     'analysis.spectral': async ({ id, ...opts }) => spectralOfRun(store, id, opts),
     'analysis.predict': async ({ id, ...opts }) => predictRun(store, id, opts),

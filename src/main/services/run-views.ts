@@ -102,6 +102,9 @@ export function toSummary(r: RunRow, prediction: unknown = null): RunSummary {
     deleted: r.deletedAt !== null,
     damaged: r.damaged,
     prediction: summarisePrediction(prediction),
+    sweepId: r.sweepId,
+    tags: r.tags,
+    notes: r.notes,
   };
 }
 

@@ -56,9 +56,39 @@ export class RunService {
     return this.create(r.config);
   }
 
-  list(includeDeleted: boolean): RunSummary[] {
+  list(includeDeleted: boolean, withConfig = false): RunSummary[] {
     const predictions = this.o.store.analyses.latestResults('prediction');
-    return this.o.store.runs.list({ includeDeleted }).map((r) => toSummary(r, predictions.get(r.id) ?? null));
+    return this.o.store.runs.list({ includeDeleted }).map((r) => {
+      const summary = toSummary(r, predictions.get(r.id) ?? null);
+      return withConfig ? { ...summary, config: r.config } : summary;
+    });
+  }
+
+  /** Replaces a run's tags and / or notes (a damaged run too: they are the researcher's, not the run's). */
+  annotate(id: number, change: { tags?: string[]; notes?: string }): void {
+    this.row(id, true);
+    const tags = change.tags && [...new Set(change.tags)];
+    this.o.store.runs.annotate(id, { ...change, ...(tags ? { tags } : {}) });
+    this.o.events.emit('runs.changed', { reason: 'annotated' });
+  }
+
+  /** Adds and removes tags on many runs in one transaction; returns how many runs changed. */
+  tag(ids: number[], add: string[], remove: string[]): number {
+    const { store, events } = this.o;
+    for (const id of ids) this.row(id, true);
+    let changed = 0;
+    store.db.transaction(() => {
+      for (const id of ids) {
+        const before = store.runs.get(id)!.tags;
+        const after = [...new Set([...before.filter((t) => !remove.includes(t)), ...add])];
+        if (after.length > 32) throw new ApiError('invalid_input', `run ${id} would have ${after.length} tags; at most 32`);
+        if (after.join('\n') === before.join('\n')) continue;
+        store.runs.annotate(id, { tags: after });
+        changed++;
+      }
+    })();
+    if (changed > 0) events.emit('runs.changed', { reason: 'tagged' });
+    return changed;
   }
 
   get(id: number): RunDetail {

@@ -45,6 +45,7 @@ const runConfig: ShapeCheck = (v) => {
 const SHAPES: Record<string, ShapeCheck> = {
   'runs.config_json': runConfig,
   'runs.backend_notes_json': stringArray,
+  'runs.tags_json': stringArray,
   'runs.phases_json': numbersOrNulls(Object.keys(EMPTY_PHASES)),
   'runs.final_json': numbersOrNulls(['trainLoss', 'trainAcc', 'valLoss', 'valAcc']),
   'analyses.params_json': object,

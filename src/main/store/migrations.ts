@@ -123,6 +123,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: "runs: the researcher's tags and notes (the runs table filters, sorts and shows them)",
+    up(db) {
+      db.exec(`
+        -- a JSON list of short labels, e.g. ["baseline","wd sweep"]; older rows have none
+        ALTER TABLE runs ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]';
+        -- free text the researcher keeps about the run
+        ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+      `);
+    },
+  },
 ];
 
 /** Steps per metric_buckets row. */

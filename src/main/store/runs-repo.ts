@@ -31,6 +31,9 @@ export interface RunRow {
   final: FinalMetrics | null;
   deletedAt: string | null;
   sweepId: number | null;
+  /** the researcher's labels, in the order given */
+  tags: string[];
+  notes: string;
   owner: RunOwner | null;
   /** which JSON columns are unreadable and why (null: none); such a run can be listed, shown and deleted only */
   damaged: string | null;
@@ -73,6 +76,9 @@ interface RawRunRow {
   final_json: string | null;
   deleted_at: string | null;
   sweep_id: number | null;
+  /** absent in rows read before migration 4 */
+  tags_json?: string;
+  notes?: string;
   owner_host: string | null;
   owner_pid: number | null;
   owner_started?: string | null;
@@ -80,7 +86,7 @@ interface RawRunRow {
 
 /** Reads a row's JSON columns; an unreadable one gets a neutral value and a note in `damaged`, so one bad row never
  *  stops the others from listing. */
-function readColumns(r: RawRunRow): Pick<RunRow, 'config' | 'backendNotes' | 'phases' | 'final' | 'damaged'> {
+function readColumns(r: RawRunRow): Pick<RunRow, 'config' | 'backendNotes' | 'phases' | 'final' | 'tags' | 'damaged'> {
   const problems: string[] = [];
   const read = <T>(column: keyof RawRunRow, fallback: T): T => {
     const got = readJsonColumn('runs', column, r[column]);
@@ -93,6 +99,7 @@ function readColumns(r: RawRunRow): Pick<RunRow, 'config' | 'backendNotes' | 'ph
     backendNotes: read<string[]>('backend_notes_json', []),
     phases: read<Phases | null>('phases_json', null),
     final: read<FinalMetrics | null>('final_json', null),
+    tags: r.tags_json === undefined ? [] : read<string[]>('tags_json', []),
     damaged: problems.length ? problems.join('; ') : null,
   };
 }
@@ -112,6 +119,7 @@ const fromRaw = (r: RawRunRow): RunRow => ({
   error: r.error,
   deletedAt: r.deleted_at,
   sweepId: r.sweep_id,
+  notes: r.notes ?? '',
   owner: r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid, started: r.owner_started ?? null } : null,
 });
 
@@ -234,6 +242,22 @@ export class RunsRepo {
       .prepare(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`)
       .pluck()
       .all(...ids) as number[];
+  }
+
+  /** Replaces a run's tags and / or notes (undefined leaves one as it is). Returns false for a missing run. */
+  annotate(id: number, change: { tags?: readonly string[]; notes?: string }): boolean {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { id };
+    if (change.tags !== undefined) {
+      sets.push('tags_json = @tags');
+      params['tags'] = JSON.stringify(change.tags);
+    }
+    if (change.notes !== undefined) {
+      sets.push('notes = @notes');
+      params['notes'] = change.notes;
+    }
+    if (sets.length === 0) return this.get(id) !== undefined;
+    return this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params).changes > 0;
   }
 
   /** Soft delete: hidden from lists until restored. Returns false if already deleted or missing. */

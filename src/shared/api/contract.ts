@@ -29,6 +29,16 @@ import { ReducedOptionsSchema } from './reduced-options';
 import type { LandscapeProgress, LandscapeSummary, LandscapeView, ReducedView } from './landscape-types';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
+/** A run's notes, at most this long. */
+export const MAX_NOTES_CHARS = 20_000;
+/** Tags: short labels without commas (the table's tag box splits on them), trimmed, at most 32 per run. */
+const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((t) => !t.includes(','), 'a tag may not hold a comma');
+const TagList = z.array(Tag).max(32);
 const SpectralInput = z.strictObject({
   id: z.number().int().positive(),
   window: z.number().int().min(8).max(1_000_000).optional(),
@@ -49,7 +59,11 @@ const FileText = z.strictObject({
 
 export const methodInputs = {
   'app.info': z.strictObject({}),
-  'runs.list': z.strictObject({ includeDeleted: z.boolean().default(false) }),
+  'runs.list': z.strictObject({
+    includeDeleted: z.boolean().default(false),
+    /** each summary with its config (the runs table's config columns and filters) */
+    withConfig: z.boolean().optional(),
+  }),
   'runs.get': RunId,
   'runs.metrics': z.strictObject({
     id: z.number().int().positive(),
@@ -67,6 +81,18 @@ export const methodInputs = {
   /** soft delete: the run is hidden and can be restored until purged */
   'runs.delete': RunId,
   'runs.restore': RunId,
+  /** replace a run's tags and / or notes */
+  'runs.annotate': z.strictObject({
+    id: z.number().int().positive(),
+    tags: TagList.optional(),
+    notes: z.string().max(MAX_NOTES_CHARS).optional(),
+  }),
+  /** add and remove tags on many runs at once (the runs table's bulk tag) */
+  'runs.tag': z.strictObject({
+    ids: z.array(z.number().int().positive()).min(1).max(100_000),
+    add: TagList.optional(),
+    remove: TagList.optional(),
+  }),
   /** the spectral signature of a run's first W updates (000 §3) */
   'analysis.spectral': SpectralInput,
   /** will the run reach 99% validation accuracy? (rule, or a model calibrated on the database's finished runs) */
@@ -127,6 +153,8 @@ export interface MethodOutputs {
   'runs.cancel': { ok: true };
   'runs.delete': { ok: true };
   'runs.restore': { ok: true };
+  'runs.annotate': { ok: true };
+  'runs.tag': { changed: number };
   'analysis.spectral': SpectralView;
   'analysis.predict': PredictionView;
   'analysis.pca': TrajectoryView;

@@ -61,6 +61,13 @@ export interface RunSummary {
   damaged?: string | null;
   /** the grokking prediction made at the end of the early window (000 §3), once there is one */
   prediction: { willGrok: boolean; probability: number; method: 'rule' | 'calibrated'; atStep: number } | null;
+  /** the sweep the run is a cell of, while that sweep exists */
+  sweepId: number | null;
+  /** the researcher's labels and notes (runs.annotate, runs.tag) */
+  tags: string[];
+  notes: string;
+  /** the whole config, when runs.list was asked withConfig (the runs table's config columns and filters) */
+  config?: RunConfig;
 }
 
 export interface RunDetail extends RunSummary {
