@@ -147,7 +147,7 @@ describe('grokscope run / list / show / export', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--steps must be an integer from 1 to 10000000, got "0"');
     expect(cli(['run', 'run.json', '--db', DB, '--backend', 'gpu']).stderr).toContain(
-      '--backend must be one of auto, wasm, cpu, tensorflow',
+      '--backend must be one of auto, webgpu, wasm, cpu, tensorflow',
     );
     const newer = tmp.file('newer.db');
     const raw = new Database(newer);

@@ -47,8 +47,21 @@ describe('app with the real back end', () => {
     await settle();
     expect(existsSync(join(dir, 'lab.db'))).toBe(true);
 
-    const info = await call('app.info', {});
+    // the first app.info asks a compute process which GPU adapters there are; answer as compute.js would
+    const asked = call('app.info', {});
+    await until(
+      async () => FakeUtilityProcess.forks.length,
+      (n) => n > 0,
+    );
+    const probe = FakeUtilityProcess.forks[0]!.child;
+    expect(probe.posted).toEqual([{ type: 'gpu-adapters' }]);
+    probe.emit('message', { type: 'gpu-adapters', adapters: [], why: 'no Vulkan driver' });
+    const info = await asked;
     expect(info.ok).toBe(true);
+    expect(info.result.backends.find((b: { name: string }) => b.name === 'webgpu')).toMatchObject({
+      available: false,
+      note: 'no adapter: no Vulkan driver',
+    });
     expect(info.result.mode).toBe('electron');
     expect(info.result.dbPath).toBe(join(dir, 'lab.db'));
     expect(await call('runs.list', {})).toEqual({ ok: true, result: [] });
