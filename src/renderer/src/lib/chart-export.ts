@@ -5,6 +5,9 @@
 import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
 import { EXPORT_SIZE, PNG_PIXEL_RATIO } from './export-size';
+import { downloadBlob } from './download';
+
+export { downloadBlob };
 
 export type ExportFormat = 'png' | 'svg';
 
@@ -47,19 +50,6 @@ function dataUrlToBlob(url: string): Blob {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return new Blob([bytes], { type: mime });
-}
-
-export function downloadBlob(blob: Blob, filename: string): void {
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = filename;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Give the browser time to start reading the blob before it goes.
-  setTimeout(() => URL.revokeObjectURL(href), 30_000);
 }
 
 export function exportFigure(
