@@ -1,4 +1,6 @@
-// The run list, kept live: progress and status events patch rows at once; list changes refetch.
+// The run list, kept live: progress and status events patch rows at once; list changes refetch. The list is raw
+// state (10,000 runs behind deep proxies would make every filter and sort slow): a patched row is a new object in a
+// new array, so the table's filter and sort run again.
 import type { RunSummary } from '../../../shared/api/types';
 import { api } from './api';
 import { errorMessage } from './bridge';
@@ -6,17 +8,20 @@ import { errorMessage } from './bridge';
 const FINAL_KEYS = { train_loss: 'trainLoss', train_acc: 'trainAcc', val_loss: 'valLoss', val_acc: 'valAcc' } as const;
 
 class RunsStore {
-  runs = $state<RunSummary[]>([]);
+  runs = $state.raw<RunSummary[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
   includeDeleted = $state(false);
+  /** whether the rows carry their configs: only while the table shows or filters a config path (they double the
+   *  list's size) */
+  withConfig = $state(false);
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private inflight = 0;
 
   async refresh(): Promise<void> {
     const ticket = ++this.inflight;
     try {
-      const runs = await api.call('runs.list', { includeDeleted: this.includeDeleted });
+      const runs = await api.call('runs.list', { includeDeleted: this.includeDeleted, withConfig: this.withConfig });
       if (ticket !== this.inflight) return; // a newer refresh wins
       this.runs = runs;
       this.error = null;
@@ -25,6 +30,13 @@ class RunsStore {
     } finally {
       if (ticket === this.inflight) this.loaded = true;
     }
+  }
+
+  /** Asks for the configs with the rows (or stops asking), fetching them when they are newly wanted. */
+  wantConfigs(on: boolean): void {
+    if (on === this.withConfig) return;
+    this.withConfig = on;
+    if (on) void this.refresh();
   }
 
   /** Coalesces bursts of events (a sweep starting many runs) into one refetch. */
@@ -36,34 +48,38 @@ class RunsStore {
     }, delayMs);
   }
 
+  /** Replaces one row by a patched copy; false when the run is not listed. */
+  private patch(id: number, change: (r: RunSummary) => RunSummary): boolean {
+    const i = this.runs.findIndex((r) => r.id === id);
+    if (i < 0) return false;
+    this.runs = this.runs.with(i, change(this.runs[i]!));
+    return true;
+  }
+
   /** Subscribes to the back end's events (the shell fetches on each connection); returns the unsubscribe function. */
   start(): () => void {
     const offs = [
       api.on('run.progress', (p) => {
-        const run = this.runs.find((r) => r.id === p.runId);
-        if (!run) return this.refreshSoon();
-        if (p.step > run.step) run.step = p.step;
-        run.totalSteps = p.totalSteps;
-        if (run.status === 'queued') run.status = 'running';
-        for (const pt of p.points) {
-          const key = FINAL_KEYS[pt.name as keyof typeof FINAL_KEYS];
-          if (key) run.final[key] = pt.value;
-        }
+        const known = this.patch(p.runId, (run) => {
+          const final = { ...run.final };
+          for (const pt of p.points) {
+            const key = FINAL_KEYS[pt.name as keyof typeof FINAL_KEYS];
+            if (key) final[key] = pt.value;
+          }
+          const status = run.status === 'queued' ? 'running' : run.status;
+          return { ...run, step: Math.max(run.step, p.step), totalSteps: p.totalSteps, status, final };
+        });
+        if (!known) this.refreshSoon();
       }),
       api.on('run.status', (p) => {
-        const run = this.runs.find((r) => r.id === p.runId);
-        if (run) {
-          run.status = p.status;
-          run.error = p.error;
-          if (p.phases) run.phases = p.phases;
-        }
+        this.patch(p.runId, (run) => ({ ...run, status: p.status, error: p.error, phases: p.phases ?? run.phases }));
         // Timestamps, final values and backend come with the row.
         this.refreshSoon();
       }),
       api.on('runs.changed', () => this.refreshSoon()),
       api.on('run.prediction', (p) => {
-        const run = this.runs.find((r) => r.id === p.runId);
-        if (run) run.prediction = { willGrok: p.willGrok, probability: p.probability, method: p.method, atStep: p.atStep };
+        const prediction = { willGrok: p.willGrok, probability: p.probability, method: p.method, atStep: p.atStep };
+        this.patch(p.runId, (run) => ({ ...run, prediction }));
       }),
     ];
     return () => offs.forEach((off) => off());
