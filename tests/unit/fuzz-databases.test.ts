@@ -107,6 +107,7 @@ describe('run files with a damaged JSON column', () => {
       'runs.backend_notes_json': ['{}', '"note"', '[1, 2]', '[null]', '[["a"]]'],
       'runs.phases_json': ['[]', '5', '"x"', '{"t1": "soon"}', '{"t4": true}', '{"t2": [1]}'],
       'runs.final_json': ['[]', 'true', '{"valAcc": "high"}', '{"trainLoss": {}}'],
+      'runs.tags_json': ['{}', '"tag"', '[1]', '[null]', '[["a"]]'],
       'analyses.params_json': ['[]', '3', '"x"', 'null'],
     };
     const generic = [
@@ -144,6 +145,7 @@ describe('run files with a damaged JSON column', () => {
       'runs.config_json',
       'runs.final_json',
       'runs.phases_json',
+      'runs.tags_json',
     ]);
     const rng = seededRandom(7);
     const before = contentHash(target.db);
