@@ -3,11 +3,22 @@
 //   grokking  "mod 97"                      (text: in the name, task, model, tags or notes; quotes keep spaces)
 // Every word must hold. `:` means "contains" for text and "equals" for numbers. Pure.
 import type { RunSummary } from '../api/types';
-import { fieldValue, isConfigPath, knownField, RUN_FIELDS, type FieldKind } from './run-fields';
+import { configValue, isConfigPath, knownField, RUN_FIELDS, type FieldKind, type RunField } from './run-fields';
 
 type Op = '>' | '>=' | '<' | '<=' | '=' | '!=' | ':';
 
-export type RunTerm = { kind: 'text'; text: string } | { kind: 'compare'; key: string; op: Op; raw: string; fieldKind: FieldKind | null };
+export type RunTerm =
+  | { kind: 'text'; text: string }
+  | {
+      kind: 'compare';
+      key: string;
+      op: Op;
+      raw: string;
+      /** the known column, or null for a config path */
+      field: RunField | null;
+      /** raw as a number in the column's unit, or null; read once here, not once per run */
+      num: number | null;
+    };
 
 export interface RunQuery {
   terms: RunTerm[];
@@ -70,7 +81,7 @@ export function parseRunQuery(text: string): RunQuery {
       problems.push(`"${w}": ${op} needs ${want}, not "${raw}"`);
       continue;
     }
-    terms.push({ kind: 'compare', key, op, raw, fieldKind: kind });
+    terms.push({ kind: 'compare', key, op, raw, field: field ?? null, num: termNumber(raw, kind) });
   }
   return { terms, problems };
 }
@@ -78,15 +89,14 @@ export function parseRunQuery(text: string): RunQuery {
 const lower = (v: unknown): string => String(v).toLowerCase();
 
 function matchCompare(t: Extract<RunTerm, { kind: 'compare' }>, r: RunSummary, now: number): boolean {
-  const field = knownField(t.key);
   // tags: each tag on its own ("tag:wd" finds "wd 1"; "tag=wd" only "wd")
-  if (field?.key === 'tags') {
+  if (t.field?.key === 'tags') {
     const want = lower(t.raw);
     const has = r.tags.some((tag) => (t.op === ':' ? lower(tag).includes(want) : lower(tag) === want));
     return t.op === '!=' ? !has : has;
   }
-  const v = fieldValue(r, t.key, now);
-  const n = termNumber(t.raw, t.fieldKind);
+  const v = t.field ? t.field.get(r, now) : configValue(r, t.key);
+  const n = t.num;
   if (v === null) return t.op === '!=';
   if (typeof v === 'number' && n !== null) {
     switch (t.op) {
@@ -111,6 +121,18 @@ function matchCompare(t: Extract<RunTerm, { kind: 'compare' }>, r: RunSummary, n
   return t.op === '=' ? s === want : s !== want;
 }
 
+// A run's searchable text, lower-cased once per run object: the table's rows are replaced, never changed, when a
+// run changes, so a keystroke over 10,000 runs builds no strings.
+const texts = new WeakMap<RunSummary, string>();
+function haystack(r: RunSummary): string {
+  let hay = texts.get(r);
+  if (hay === undefined) {
+    hay = `${r.name}\n${r.task}\n${r.model}\n${r.tags.join('\n')}\n${r.notes}`.toLowerCase();
+    texts.set(r, hay);
+  }
+  return hay;
+}
+
 /** Whether a run passes every term (a query with problems is read without its unreadable words). */
 export function matchRun(q: RunQuery, r: RunSummary, now: number): boolean {
   for (const t of q.terms) {
@@ -118,8 +140,7 @@ export function matchRun(q: RunQuery, r: RunSummary, now: number): boolean {
       if (!matchCompare(t, r, now)) return false;
       continue;
     }
-    const hay = `${r.name}\n${r.task}\n${r.model}\n${r.tags.join('\n')}\n${r.notes}`.toLowerCase();
-    if (!hay.includes(t.text)) return false;
+    if (!haystack(r).includes(t.text)) return false;
   }
   return true;
 }

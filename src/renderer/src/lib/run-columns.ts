@@ -6,6 +6,7 @@ import { fmtDuration, fmtPct, fmtSci, fmtSteps, fmtValue } from './format';
 
 const KEY = 'grokscope.runs-columns';
 
+/** The columns of a first visit (r, the training fraction, is in the task's text). */
 export const DEFAULT_COLUMNS: readonly string[] = [
   'status',
   'id',
@@ -15,7 +16,6 @@ export const DEFAULT_COLUMNS: readonly string[] = [
   'model',
   'lr',
   'wd',
-  'r',
   'step',
   'val_acc',
   't2',

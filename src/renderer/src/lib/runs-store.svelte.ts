@@ -36,7 +36,8 @@ class RunsStore {
   wantConfigs(on: boolean): void {
     if (on === this.withConfig) return;
     this.withConfig = on;
-    if (on) void this.refresh();
+    // before the first list the connection may not be open yet; that first list will carry them
+    if (on && this.loaded) void this.refresh();
   }
 
   /** Coalesces bursts of events (a sweep starting many runs) into one refetch. */
