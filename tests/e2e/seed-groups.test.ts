@@ -1,6 +1,7 @@
 // Seed groups in headless Chromium: three runs that differ only in their seed and one with another learning rate,
 // compared with "group seeds" on: the three draw as one mean with a min–max band (then ±1 std), the other alone, and
-// the phases table gives each group's t1..t4 as mean ± std. Leaves tests/e2e/artifacts/seed-group.png.
+// the phases table gives each group's t1..t4 as mean ± std; grouped by a chosen setting (the seed) instead, the
+// groups follow its values. Leaves tests/e2e/artifacts/seed-group.png.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -54,7 +55,7 @@ describe('seed groups', () => {
 
     const seeds = ids.slice(0, 3);
     const label = `${seeds.map((id) => `#${id}`).join(', ')} · lr=0.01 (3 seeds)`;
-    const table = page.getByRole('table', { name: 'phases of the seed groups' });
+    const table = page.getByRole('table', { name: 'phases of the groups' });
     const row = table.locator(`tr[data-group="${seeds.join(',')}"]`);
     expect(await row.locator('th').innerText()).toContain(label);
     expect(await table.locator(`tr[data-group="${ids[3]}"] th`).innerText()).toContain(`#${ids[3]} · lr=0.001 (1 seed)`);
@@ -81,6 +82,13 @@ describe('seed groups', () => {
     await poll(exportSvg).not.toBe(minmax);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'seed-group.png'), fullPage: true });
+
+    // Grouped by a chosen setting instead: the seed, so seed 0 of both learning rates is one group.
+    await page.getByLabel('group by').selectOption('seed');
+    await poll(() => page.locator('[data-figure="compare"] .fig-count').innerText()).toBe('4 runs in 3 groups');
+    expect(await table.locator(`tr[data-group="${ids[0]},${ids[3]}"] th`).innerText()).toContain(
+      `seed=0 · #${ids[0]}, #${ids[3]} (2 runs)`,
+    );
     expect(e2e.pageErrors).toEqual([]);
   });
 });

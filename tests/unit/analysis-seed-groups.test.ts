@@ -2,7 +2,7 @@
 // of their curves where the runs' steps differ, their phases as mean ± std, and the figure's band under each mean.
 import { describe, expect, it } from 'vitest';
 import type { LineSeriesOption } from 'echarts';
-import { bandCurve, phaseStats, seedGroups } from '../../src/shared/analysis/seed-groups';
+import { bandCurve, groupsBy, phaseStats, seedGroups } from '../../src/shared/analysis/seed-groups';
 import { EMPTY_PHASES } from '../../src/shared/analysis/phases';
 import { buildGroupCompareOption } from '../../src/shared/figures/compare';
 import { axisTooltipHtml, fmt4 } from '../../src/shared/figures/tooltip';
@@ -81,5 +81,19 @@ describe('seed group figure', () => {
       { seriesId: 'band:0:lower', seriesName: 'g', marker: '●', axisValue: 1200.4, value: [1200.4, 1] },
     ]);
     expect(html).toBe('step 1200<br/>●g: 97.12');
+  });
+});
+
+describe('groups by a chosen setting', () => {
+  it('puts runs with the same value of the setting together, a missing one as "–"', () => {
+    const a = smallConfig({ name: 'a', seed: 0 });
+    const b = smallConfig({ name: 'b', seed: 1 });
+    const c = { ...smallConfig({ name: 'c', seed: 0 }), optimizer: { ...a.optimizer, lr: 0.01 } };
+    expect(groupsBy([a, b, c], 'seed')).toEqual([
+      { value: '0', members: [0, 2] },
+      { value: '1', members: [1] },
+    ]);
+    expect(groupsBy([a, c], 'optimizer.lr').map((g) => g.value)).toEqual(['0.001', '0.01']);
+    expect(groupsBy([a], 'no.such')).toEqual([{ value: '–', members: [0] }]);
   });
 });

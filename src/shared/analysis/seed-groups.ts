@@ -19,6 +19,19 @@ export function seedGroups(configs: readonly unknown[], ignore: readonly string[
   return [...byKey.values()];
 }
 
+/** The runs' indices grouped by one setting's value (W&B's "group by"), groups in order of their first run; a run
+ *  without the setting is a group of its own kind ("–"). */
+export function groupsBy(configs: readonly unknown[], path: string): { value: string; members: number[] }[] {
+  const byValue = new Map<string, number[]>();
+  configs.forEach((c, i) => {
+    const v = configLeaves(c).get(path) ?? '–';
+    const group = byValue.get(v);
+    if (group) group.push(i);
+    else byValue.set(v, [i]);
+  });
+  return [...byValue].map(([value, members]) => ({ value, members }));
+}
+
 export interface Curve {
   steps: readonly number[];
   values: readonly number[];
