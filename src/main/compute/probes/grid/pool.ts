@@ -116,7 +116,9 @@ export async function spreadGrid<T, R>(items: T[], s: Spread<T, R>): Promise<Spr
   };
   /** a worker that could not start is left out: this thread (and the others) take its units */
   const drop = (m: Member) => {
-    members.splice(members.indexOf(m), 1);
+    const at = members.indexOf(m);
+    if (at < 0) return;
+    members.splice(at, 1);
     void m.worker.terminate();
     if (m.busy) queue.unshift(m.busy.item as T);
     poke();

@@ -1,6 +1,7 @@
 // A landscape grid in a compute process: rows of loss and accuracy (train and validation) along α, one row per β of a
 // 2d surface, per checkpoint of 1d slices over training, or a single 1d slice. Rows already stored (a resumed grid)
-// are skipped; each finished row is sent at once, so an interruption loses at most the row in progress.
+// are skipped; the others are spread over the job's threads (grid/pool, rows.ts) and each finished row is sent at
+// once, in the order they finish, so an interruption loses at most the rows in progress.
 import type { DirectionInfo, LandscapeRow, LandscapeTrajectory } from '../../../../shared/api/landscape-types';
 import type { LandscapeJob } from '../../../protocol/jobs';
 import { makeDirection, orthogonalize, planeCoordinates, sub, trajectoryDirections, type DirectionSources, type Vec } from './directions';
