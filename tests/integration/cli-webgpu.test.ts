@@ -67,7 +67,10 @@ describe('on the software GPU', () => {
     expect(r.code, r.stderr).toBe(0);
     const gpu = JSON.parse(r.stdout) as { backend: string; backendNotes: string[]; status: string };
     expect(gpu).toMatchObject({ backend: 'webgpu', status: 'completed' });
-    expect(gpu.backendNotes[0]).toMatch(/^webgpu: google \(swiftshader\): SwiftShader driver .*, a software adapter \(correct but slow\)/);
+    expect(gpu.backendNotes[0]).toMatch(/^webgpu: google \(swiftshader\): SwiftShader driver .*, a software adapter \(correct but slow\)$/);
+    expect(gpu.backendNotes).toContainEqual(
+      'training step: the webgpu backend runs the whole step on the GPU; the losses of up to 32 updates are read back together',
+    );
     const info = JSON.parse(cli(['info', '--db', tmp.file('sw.db'), '--json'], SWIFTSHADER_ICD).stdout) as {
       backends: { name: string; available: boolean; adapters: { description: string; software: boolean }[] }[];
     };

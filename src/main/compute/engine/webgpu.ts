@@ -147,7 +147,7 @@ export async function startWebGpu(found: { gpu: Gpu; adapter: GpuAdapter; report
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to initialise on its adapter');
   await tf.ready();
-  return `webgpu: ${adapterText(registered)}; reads from the device are asynchronous, once per evaluation`;
+  return `webgpu: ${adapterText(registered)}`;
 }
 
 /** Every adapter Dawn finds, hardware first, for `grokscope info`; or why there is none. */

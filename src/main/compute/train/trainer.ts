@@ -130,6 +130,7 @@ export class Trainer {
     const threading = startGradientPool(config, ds.train.size, this.paramCount, encodeRows, execution);
     this.pool = threading.pool;
     this.threadsNote = threading.note;
+    if (this.readEvery > 1) this.threadsNote += `; the losses of up to ${this.readEvery} updates are read back together`;
   }
 
   /**
