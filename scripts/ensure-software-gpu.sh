@@ -17,17 +17,7 @@ if has_loader; then
   exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  SUDO="sudo -n"
-else
-  echo "ensure-software-gpu: libvulkan.so.1 is missing and installing it needs root (run: sudo apt-get install -y libvulkan1)" >&2
-  exit 1
-fi
-echo "ensure-software-gpu: installing libvulkan1 with apt-get (one time)" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get install -y -qq --no-install-recommends libvulkan1 >&2 || { $SUDO apt-get update -qq >&2 && $SUDO apt-get install -y -qq --no-install-recommends libvulkan1 >&2; }
+bash "$(dirname "$0")/apt-install.sh" ensure-software-gpu libvulkan1
 if ! has_loader; then
   echo "ensure-software-gpu: apt-get finished but libvulkan.so.1 is still not found" >&2
   exit 1
