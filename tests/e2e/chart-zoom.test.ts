@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
-import { ARTIFACTS, openE2E, poll, type E2E } from './helpers';
+import { ARTIFACTS, openE2E, poll, type E2E, waitCompleted } from './helpers';
 
 const config = (name: string, steps: number) =>
   RunConfigSchema.parse({
@@ -27,11 +27,7 @@ beforeAll(async () => {
   e2e = await openE2E({ name: 'chart-zoom', viewport: { width: 1300, height: 900 }, maxConcurrent: 1 });
   page = e2e.page;
   id = (await e2e.backend.handlers['runs.create']({ config: config('zoom me', 400) })).id;
-  const until = Date.now() + 60_000;
-  while ((await e2e.backend.handlers['runs.get']({ id })).status !== 'completed') {
-    if (Date.now() > until) throw new Error(`run ${id} did not complete in 60 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitCompleted(e2e, [id]);
 }, 600_000);
 
 afterAll(() => e2e?.close());

@@ -136,3 +136,13 @@ export async function openE2E(opts: { name: string; viewport: { width: number; h
 
 /** expect.poll with room for a busy 2-core machine (its default gives up after 1 s). */
 export const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
+
+/** Waits until every run in `ids` has completed; throws naming the first one still training after `seconds`. */
+export async function waitCompleted(e2e: E2E, ids: readonly number[], seconds = 60): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  for (const id of ids)
+    while ((await e2e.backend.handlers['runs.get']({ id })).status !== 'completed') {
+      if (Date.now() > until) throw new Error(`run ${id} did not complete in ${seconds} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+}

@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
-import { openE2E, poll, type E2E } from './helpers';
+import { openE2E, poll, type E2E, waitCompleted } from './helpers';
 
 const CONFIG = RunConfigSchema.parse({
   name: 'e2e landscape',
@@ -24,16 +24,10 @@ beforeAll(async () => {
   e2e = await openE2E({ name: 'landscape', viewport: { width: 1400, height: 1000 } });
   page = e2e.page;
   runId = (await e2e.backend.handlers['runs.create']({ config: CONFIG })).id;
-  await waitCompleted(runId);
+  await waitCompletedRun(runId);
 }, 600_000);
 
-async function waitCompleted(id: number): Promise<void> {
-  const until = Date.now() + 60_000;
-  while ((await e2e.backend.handlers['runs.get']({ id })).status !== 'completed') {
-    if (Date.now() > until) throw new Error(`run ${id} did not complete in 60 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitCompletedRun = (id: number) => waitCompleted(e2e, [id]);
 
 afterAll(() => e2e?.close());
 
@@ -110,7 +104,7 @@ describe('landscape viewer and optimiser playground', () => {
         config: { ...CONFIG, name: 'e2e landscape rows', training: { ...CONFIG.training, steps: 400, checkpointEvery: 8 } },
       })
     ).id;
-    await waitCompleted(many);
+    await waitCompletedRun(many);
     await page.goto(`${e2e.server.url}#/runs/${many}/landscape`);
     const settings = page.getByRole('form', { name: 'landscape settings' });
     await page.getByLabel('1D slices over training').check();

@@ -5,7 +5,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
-import { openE2E, type E2E } from './helpers';
+import { openE2E, type E2E, waitCompleted } from './helpers';
 
 const base = {
   seed: 3,
@@ -35,20 +35,14 @@ let page: Page;
 let small = 0;
 let large = 0;
 
-async function waitCompleted(id: number): Promise<void> {
-  const until = Date.now() + 90_000;
-  while ((await e2e.backend.handlers['runs.get']({ id })).status !== 'completed') {
-    if (Date.now() > until) throw new Error(`run ${id} did not complete in 90 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitCompletedRun = (id: number) => waitCompleted(e2e, [id], 90);
 
 beforeAll(async () => {
   e2e = await openE2E({ name: 'probes', viewport: { width: 1400, height: 1000 }, maxConcurrent: 2 });
   page = e2e.page;
   small = (await e2e.backend.handlers['runs.create']({ config: SMALL })).id;
   large = (await e2e.backend.handlers['runs.create']({ config: LARGE })).id;
-  await Promise.all([waitCompleted(small), waitCompleted(large)]);
+  await Promise.all([waitCompletedRun(small), waitCompletedRun(large)]);
 }, 600_000);
 
 afterAll(() => e2e?.close());

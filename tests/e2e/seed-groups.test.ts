@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phaseStats } from '../../src/shared/analysis/seed-groups';
 import { RunConfigSchema } from '../../src/shared/config/run-config';
-import { ARTIFACTS, openE2E, poll, type E2E } from './helpers';
+import { ARTIFACTS, openE2E, poll, type E2E, waitCompleted } from './helpers';
 
 const config = (name: string, lr: number, seed: number) =>
   RunConfigSchema.parse({
@@ -35,12 +35,7 @@ beforeAll(async () => {
     ['slow', 1e-3, 0],
   ] as const)
     ids.push((await e2e.backend.handlers['runs.create']({ config: config(name, lr, seed) })).id);
-  const until = Date.now() + 60_000;
-  for (const id of ids)
-    while ((await e2e.backend.handlers['runs.get']({ id })).status !== 'completed') {
-      if (Date.now() > until) throw new Error(`run ${id} did not complete in 60 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  await waitCompleted(e2e, ids);
 }, 600_000);
 
 afterAll(() => e2e?.close());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LineSeriesOption } from 'echarts';
-import { buildCurveOption, FIGURES, figureMetrics, isFigureName } from '../../src/shared/figures/curves';
+import { buildCurveOption, FIGURES, figureMetrics, isFigureName, runFigureTitle } from '../../src/shared/figures/curves';
 import { emaSmooth } from '../../src/shared/analysis/smoothing';
 import type { MetricSeries, Phases } from '../../src/shared/api/types';
 import { EMPTY_PHASES } from '../../src/shared/analysis/phases';
@@ -27,6 +27,14 @@ const run: MetricSeries[] = [
   ms('weight_norm', steps, [40, 38, 35, 30, 26]),
   ms('grad_norm', steps, [2, 1, 0.5, 0.2, 0.1]),
 ];
+
+describe("an exported figure's title", () => {
+  it('names the run by id and name, cut at 60 characters, with control characters as spaces (an SVG cannot hold them)', () => {
+    expect(runFigureTitle(7, 'grok', 'loss')).toBe('Run #7 grok: loss');
+    expect(runFigureTitle(8, 'a\u001b[31mred\u0007', 'cos-init')).toBe('Run #8 a [31mred : cosine to the initial weights');
+    expect(runFigureTitle(9, 'x'.repeat(70), 'accuracy')).toBe(`Run #9 ${'x'.repeat(59)}…: accuracy`);
+  });
+});
 
 describe('figure names and metrics', () => {
   it('lists the four figures and the metrics each draws', () => {

@@ -27,9 +27,14 @@ export const FIGURE_LABELS: Record<FigureName, string> = {
   'layer-norms': 'Weight norm per parameter',
 };
 
-/** An exported figure's title: the run's id and name (cut to fit an 800 px figure) and the figure. */
+/**
+ * An exported figure's title: the run's id and name (cut to fit an 800 px figure) and the figure. Control characters
+ * in a name (a hostile config's ESC sequences) become spaces: XML forbids most of them, and an SVG with one is invalid.
+ */
 export function runFigureTitle(id: number, name: string, figure: FigureName): string {
-  const short = name.length > 60 ? `${name.slice(0, 59)}…` : name;
+  // eslint-disable-next-line no-control-regex
+  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  const short = clean.length > 60 ? `${clean.slice(0, 59)}…` : clean;
   return `Run #${id} ${short}: ${FIGURE_LABELS[figure].toLowerCase()}`;
 }
 

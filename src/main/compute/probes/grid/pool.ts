@@ -198,3 +198,8 @@ export async function spreadGrid<T, R>(items: T[], s: Spread<T, R>): Promise<Spr
 function gridWorkerSpec() {
   return workerSpec('grid-worker', new URL('../worker/grid-worker.ts', import.meta.url));
 }
+
+/** A grid's first progress line: how much of it a resumed grid has stored, or what it computes and on how many threads. */
+export function gridStartText(done: number, total: number, units: string, what: string, workers: number): string {
+  return done > 0 ? `resuming: ${done} of ${total} ${units} stored` : `${what}${workers > 0 ? ` on ${workers + 1} threads` : ''}`;
+}

@@ -7,7 +7,7 @@ import type { LandscapeJob } from '../../../protocol/jobs';
 import { makeDirection, orthogonalize, planeCoordinates, sub, trajectoryDirections, type DirectionSources, type Vec } from './directions';
 import * as tf from '@tensorflow/tfjs-core';
 import { ONE_THREAD } from '../../../protocol/execution';
-import { chooseGridWorkers, spreadGrid, type SpreadCounts } from '../grid/pool';
+import { chooseGridWorkers, gridStartText, spreadGrid, type SpreadCounts } from '../grid/pool';
 import { RowScorer, YIELD_MS, type RowTask, type RowValues, type RowWorkerJob } from './rows';
 import { Scorer } from './scorer';
 
@@ -148,9 +148,7 @@ export async function runLandscapeJob(job: LandscapeJob, sink: LandscapeSink, ca
         sink.progress(
           done,
           rowCount,
-          done > 0
-            ? `resuming: ${done} of ${rowCount} rows stored`
-            : `${rowCount} rows of ${alphas.length} points${threads.workers > 0 ? ` on ${threads.workers + 1} threads` : ''}`,
+          gridStartText(done, rowCount, 'rows', `${rowCount} rows of ${alphas.length} points`, threads.workers),
         );
         for (const [r, v] of early.splice(0)) emit(r, v);
       },

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ReducedCell } from '../../../../shared/api/landscape-types';
 import { ONE_THREAD } from '../../../protocol/execution';
 import type { ReducedJob } from '../../../protocol/jobs';
-import { chooseGridWorkers, spreadGrid, type SpreadCounts } from '../grid/pool';
+import { chooseGridWorkers, gridStartText, spreadGrid, type SpreadCounts } from '../grid/pool';
 import { trainCell, type CellResult, type CellWorkerJob } from './cells';
 
 export interface ReducedSink {
@@ -46,13 +46,7 @@ export async function runReducedJob(job: ReducedJob, sink: ReducedSink, cancelle
     sink.info({ w0 });
     infoSent = true;
   };
-  sink.progress(
-    done,
-    total,
-    done > 0
-      ? `resuming: ${done} of ${total} cells stored`
-      : `${total} cells of ${p.steps} updates${threads.workers > 0 ? ` on ${threads.workers + 1} threads` : ''}`,
-  );
+  sink.progress(done, total, gridStartText(done, total, 'cells', `${total} cells of ${p.steps} updates`, threads.workers));
   let lastYield = performance.now();
   const pause = async () => {
     if (performance.now() - lastYield < YIELD_MS) return;
