@@ -131,8 +131,11 @@ export function correctCount(ds: Pick<SampleDataset, 'accuracy'>, out: tf.Tensor
   });
 }
 
-/** Sum over rows of each row's loss (MSE: mean over outputs, as nn.MSELoss; cross-entropy on one-hot targets). */
-function rowLossSum(kind: LossKind, out: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+/**
+ * Sum over rows of each row's loss (MSE: mean over outputs, as nn.MSELoss; cross-entropy on one-hot targets), on the
+ * backend: what an evaluation adds up over chunks, for the sample tasks and for any task on a GPU backend.
+ */
+export function rowLossSum(kind: LossKind, out: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
   if (kind === 'mse') return tf.div(tf.sum(tf.square(tf.sub(out, targets))), out.shape[1]) as tf.Scalar;
   return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(out)))) as tf.Scalar;
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LossKind } from '../../../shared/config/run-config';
 import { onDevice } from '../engine/backend';
 import type { Model, ModelInput } from '../models/layers';
+import { rowLossSum } from '../tasks/sample-tensors';
 import { disposeBatch, encodeBatch, evalChunks, type Batch, type SplitTensors } from './data';
 
 /**
@@ -160,11 +161,6 @@ export function batchLoss(kind: LossKind, logits: tf.Tensor2D, targets: tf.Tenso
   return onDevice() ? deviceCrossEntropy(logits, targets) : crossEntropy(logits, targets);
 }
 
-/** Sum over the batch's rows of the per-row MSE (so that chunks add up to the split's mean). */
-function mseRowSum(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  return tf.div(tf.sum(tf.squaredDifference(logits, targets)), logits.shape[1]) as tf.Scalar;
-}
-
 /** [sum of per-row losses, number of correct argmax predictions] for one batch. */
 async function batchTotals(model: Model, b: Batch, kind: LossKind): Promise<[number, number]> {
   // cross-entropy on the host backends: the training loss's own pass (one Softmax kernel, then the host) gives both
@@ -178,8 +174,7 @@ async function batchTotals(model: Model, b: Batch, kind: LossKind): Promise<[num
   const totals = tf.tidy(() => {
     const logits = model.forward(b.input);
     const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), b.labels), 'float32'));
-    const loss = kind === 'mse' ? mseRowSum(logits, b.targets) : tf.neg(tf.sum(tf.mul(b.targets, tf.logSoftmax(logits))));
-    return tf.stack([loss, correct]);
+    return tf.stack([rowLossSum(kind, logits, b.targets), correct]);
   });
   const [l, c] = await totals.data();
   totals.dispose();
