@@ -2,7 +2,7 @@
 // (forward, backward, optimiser, and the loss read back to the host every step).
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, RunConfig } from '../../src/shared/config/run-config';
-import { initBackend } from '../../src/main/compute/engine/backend';
+import { initBackend, type BackendInfo } from '../../src/main/compute/engine/backend';
 import { Trainer } from '../../src/main/compute/train/trainer';
 import { executionSettings } from '../../src/main/host/execution-settings';
 
@@ -31,9 +31,9 @@ export function median(xs: number[]): number {
 }
 
 export async function timeBackend(config: RunConfig, backend: Exclude<BackendChoice, 'auto'>, plan: TimingPlan): Promise<Cell> {
-  let notes: string[];
+  let info: BackendInfo;
   try {
-    ({ notes } = await initBackend(backend));
+    info = await initBackend(backend);
   } catch (e) {
     return { unavailable: e instanceof Error ? e.message : String(e) };
   }
@@ -59,7 +59,8 @@ export async function timeBackend(config: RunConfig, backend: Exclude<BackendCho
       spent += dt;
     }
     // how the step ran: its threads (gradient workers) and, for the MLP on wasm, Grokscope's kernel or TF.js ops
-    const software = backend === 'webgpu' && notes.some((n) => n.includes('a software adapter'));
+    const { notes, adapter } = info;
+    const software = adapter?.software === true;
     return {
       msPerStep: median(times),
       steps: times.length,

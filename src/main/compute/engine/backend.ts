@@ -7,12 +7,15 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { GpuAdapterReport } from '../../../shared/api/types';
 import type { BackendChoice } from '../../../shared/config/run-config';
 import { findAdapter, startWebGpu } from './webgpu';
 
 export interface BackendInfo {
   backend: string;
   notes: string[];
+  /** webgpu: the adapter it runs on */
+  adapter?: GpuAdapterReport;
 }
 
 /** The native TensorFlow bindings: the CUDA build is tried before WebGPU, the CPU build after it. */
@@ -110,7 +113,7 @@ export async function initBackend(choice: BackendChoice, opts: { syncReads?: boo
       notes.push(`webgpu: ${found.why}`);
     } else
       try {
-        return { backend: 'webgpu', notes: [...notes, await startWebGpu(found)] };
+        return { backend: 'webgpu', notes: [...notes, await startWebGpu(found)], adapter: found.report };
       } catch (e) {
         if (choice === 'webgpu') throw new Error(`backend "webgpu" is not available: ${errorText(e)}`);
         notes.push(`webgpu: ${errorText(e)}`);
