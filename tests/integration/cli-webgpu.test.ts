@@ -39,6 +39,10 @@ describe('without a usable adapter', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^grokscope run: backend "webgpu" is not available here: no adapter: no Vulkan driver offers a device/m);
     expect(r.stderr).not.toMatch(STACK);
+    // the same check for the native bindings, which neither CI nor this machine can install
+    const tf = cli(['run', 'run.json', '--backend', 'tensorflow', '--db', db], NO_DRIVER);
+    expect(tf.code).toBe(2);
+    expect(tf.stderr).toMatch(/^grokscope run: backend "tensorflow" is not available here: neither @tensorflow\/tfjs-node-gpu nor/m);
     expect(JSON.parse(cli(['list', '--db', db, '--json'], NO_DRIVER).stdout)).toEqual([]);
     const info = JSON.parse(cli(['info', '--db', db, '--json'], NO_DRIVER).stdout) as { backends: { name: string; available: boolean }[] };
     expect(info.backends.find((b) => b.name === 'webgpu')).toMatchObject({ available: false, adapters: [] });

@@ -6,6 +6,7 @@ import { callApi } from './call-api';
 import { EXIT_OK, UsageError } from './errors';
 import { json, out } from './io';
 import { openBackend } from './open-backend';
+import { probeBackends } from '../services/app-info';
 import type { LocalBackend } from '../services/create-backend';
 
 export function infoText(info: AppInfo): string {
@@ -40,6 +41,8 @@ export async function infoCommand(argv: readonly string[]): Promise<number> {
  */
 export async function assertBackendUsable(backend: LocalBackend, choice: string): Promise<void> {
   if (choice !== 'webgpu' && choice !== 'tensorflow') return;
-  const report: BackendReport | undefined = (await callApi(backend, 'app.info', {})).backends.find((b) => b.name === choice);
+  // tensorflow is judged by its packages alone; only webgpu needs a compute process to look for adapters (app.info)
+  const reports: BackendReport[] = choice === 'tensorflow' ? probeBackends() : (await callApi(backend, 'app.info', {})).backends;
+  const report = reports.find((b) => b.name === choice);
   if (report && !report.available) throw new UsageError(`backend "${choice}" is not available here: ${report.note}`);
 }
