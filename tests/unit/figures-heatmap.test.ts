@@ -11,6 +11,7 @@ const run = (over: Partial<SweepCellRun>): SweepCellRun => ({
   seed: 0,
   status: 'completed',
   step: 100,
+  totalSteps: 100,
   valAcc: null,
   t2: null,
   t4: null,

@@ -30,6 +30,7 @@ const view: SweepView = {
           seed: 0,
           status: 'completed' as const,
           step: 1,
+          totalSteps: 1,
           valAcc: 1,
           t2: 1,
           t4: i === 0 && j === 0 ? null : t4(r, 2),

@@ -206,6 +206,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
     'sweeps.continue': async ({ id, runs: cells }) => ({ runIds: await sweeps.continueCells(id, cells ?? 'predicted-to-grok') }),
     'sweeps.resume': async ({ id }) => sweeps.resume(id),
+    'sweeps.extend': async ({ id, axes, asNew }) => sweeps.extend(id, axes, asNew),
   };
 
   const continuedSweeps = opts.continueSweeps

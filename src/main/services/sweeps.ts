@@ -14,6 +14,7 @@ import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView 
 import type { Store, SweepRow } from '../store';
 import type { RunOwner } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
+import { cellsOf, editedConfig, missingCells, placeRuns, type AxisEdit } from './sweep-extend';
 
 /** What a sweep needs from whatever trains its runs (the local RunScheduler, or a distributed queue). */
 export interface SweepExecutor {
@@ -71,6 +72,32 @@ export class SweepService {
     this.events.emit('runs.changed', { reason: 'created' });
     for (const r of runIds) this.executor.submit(r, this.holdFor(mode, config.policy.window));
     return { id, runIds };
+  }
+
+  /**
+   * Edits a sweep's axes (sweep-extend.ts). Extending one stores and queues only the new cells under the sweep's
+   * policy, keeping the cells already run; `asNew` starts the edited grid as a new sweep instead.
+   */
+  extend(id: number, axes: AxisEdit[], asNew = false): { id: number; runIds: number[]; kept: number } {
+    const sweep = this.readable(id);
+    const config = editedConfig(sweep.config, axes, !asNew);
+    const cells = cellsOf(config);
+    if (asNew) return { ...this.start({ ...config, name: `${sweep.name} (edited)`.slice(0, 200) }, cells), kept: 0 };
+    const paths = config.axes.map((a) => a.path);
+    const runs = this.store.sweeps.runIds(id).map((r) => this.store.runs.get(r)!);
+    const added = missingCells(cells, runs, paths);
+    this.store.sweeps.setConfig(id, config);
+    if (added.length === 0) return { id, runIds: [], kept: runs.length };
+    const now = new Date().toISOString();
+    const runIds = this.store.db.transaction(() =>
+      added.map((c) => this.store.runs.insert({ name: c.config.name!, config: c.config, createdAt: now, owner: this.owner, sweepId: id })),
+    )();
+    const { mode, window } = config.policy;
+    this.active.set(id, { mode, window });
+    this.store.sweeps.setStatus(id, 'running', null);
+    this.events.emit('runs.changed', { reason: `sweep ${id} extended` });
+    for (const r of runIds) this.executor.submit(r, this.holdFor(mode, window));
+    return { id, runIds, kept: runs.length };
   }
 
   /**
@@ -213,12 +240,16 @@ export class SweepService {
     const sweep = this.readable(id);
     const expanded = expandSweep(sweep.config);
     const cells = expanded.ok ? expanded.cells : [];
-    const runIds = this.store.sweeps.runIds(id);
+    // by their settings, not their order: an extended sweep's new runs come last (sweep-extend.ts)
+    const placed = placeRuns(
+      cells,
+      this.store.sweeps.runIds(id).map((r) => this.store.runs.get(r)!),
+      sweep.config.axes.map((a) => a.path),
+    );
     const byKey = new Map<string, SweepCellView>();
     cells.forEach((c, i) => {
       const key = c.index.join(',');
-      const runId = runIds[i];
-      const run = runId === undefined ? undefined : this.store.runs.get(runId);
+      const run = placed[i];
       const cell = byKey.get(key) ?? { index: c.index, coords: c.coords, runs: [] };
       if (run) {
         const p = this.store.analyses.latest(run.id, 'prediction')?.result as PredictionView | undefined;
@@ -227,6 +258,7 @@ export class SweepService {
           seed: c.seed,
           status: run.status,
           step: run.step,
+          totalSteps: run.totalSteps,
           valAcc: run.final?.valAcc ?? null,
           t2: run.phases?.t2 ?? null,
           t4: run.phases?.t4 ?? null,

@@ -69,6 +69,11 @@ export class SweepsRepo {
     return (this.db.prepare('SELECT * FROM sweeps WHERE deleted_at IS NULL ORDER BY id DESC').all() as Raw[]).map(fromRaw);
   }
 
+  /** Replaces a sweep's config (its axes edited: services/sweep-extend.ts). */
+  setConfig(id: number, config: SweepConfig): void {
+    this.db.prepare('UPDATE sweeps SET config_json = ? WHERE id = ?').run(JSON.stringify(config), id);
+  }
+
   setStatus(id: number, status: SweepStatus, finishedAt: string | null): void {
     this.db.prepare('UPDATE sweeps SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, id);
   }

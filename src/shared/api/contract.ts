@@ -140,6 +140,24 @@ export const methodInputs = {
   'sweeps.resume': RunId,
 } as const;
 
+  /** edits a sweep's axes (each its full list of values): extending one runs only the new cells; asNew starts the
+   *  edited grid as a new sweep */
+  'sweeps.extend': z.strictObject({
+    id: z.number().int().positive(),
+    axes: z
+      .array(
+        z.strictObject({
+          path: z.string().min(1).max(200),
+          values: z
+            .array(z.union([z.number(), z.string(), z.boolean()]))
+            .min(1)
+            .max(1000),
+        }),
+      )
+      .min(1)
+      .max(4),
+    asNew: z.boolean().optional(),
+  }),
 export interface MethodOutputs {
   'app.info': AppInfo;
   'runs.list': RunSummary[];
@@ -180,6 +198,8 @@ export interface MethodOutputs {
   'sweeps.resume': { kept: number; continued: number; restarted: number; queued: number };
 }
 
+  /** the sweep (a new one with asNew), the runs queued, and how many stored runs were kept */
+  'sweeps.extend': { id: number; runIds: number[]; kept: number };
 export type MethodName = keyof typeof methodInputs;
 export const METHOD_NAMES = Object.keys(methodInputs) as MethodName[];
 export type MethodInput<M extends MethodName> = z.input<(typeof methodInputs)[M]>;

@@ -165,6 +165,8 @@ export interface SweepCellRun {
   seed: number;
   status: RunStatus;
   step: number;
+  /** the run's budget in updates */
+  totalSteps: number;
   valAcc: number | null;
   t2: number | null;
   t4: number | null;
