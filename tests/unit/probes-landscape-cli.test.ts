@@ -207,6 +207,7 @@ describe('text output', () => {
             testLoss: 0.2,
             trainError: 0,
             testError: 0.5,
+            atTrainMin: { step: 10, testLoss: 0.3, trainError: 0, testError: 0.6 },
             finalTrainLoss: 0.1,
             finalTestLoss: 0.2,
             seconds: 1,
@@ -222,7 +223,8 @@ describe('text output', () => {
     const t = reducedText(v);
     expect(t).toMatch(/reduced landscape R1 \(cancelled\).*10 updates per cell \(lr × α\).*w0 = 8/);
     expect(t).toMatch(/task.trainSize = 100/);
-    expect(t).toMatch(/0.5000\s+4\s+0.1000\s+0.2000\s+0\s+0.5000/);
+    // train loss, then test loss and error at the training-loss minimiser (003 Eq. 1), then the best over training
+    expect(t).toMatch(/0.5000\s+4\s+0.1000\s+0.3000\s+0.6000\s+0.2000\s+0.5000/);
     expect(t).toMatch(/\n\s+2 \(not computed\)$/);
   });
 });

@@ -86,6 +86,10 @@ describe('runReducedJob', () => {
       expect(Math.abs(c.weightNorm - c.scale * w0) / (c.scale * w0)).toBeLessThan(1e-4);
       expect(c.trainLoss).toBeLessThanOrEqual(c.finalTrainLoss);
       expect(c.testLoss).toBeLessThanOrEqual(c.finalTestLoss);
+      // 003 Eq. 1's reading: the test loss at the training-loss minimiser, never below the best over training
+      expect(c.atTrainMin!.step % 5).toBe(0);
+      expect(c.atTrainMin!.testLoss).toBeGreaterThanOrEqual(c.testLoss);
+      expect(c.atTrainMin!.testError).toBeGreaterThanOrEqual(c.testError);
       expect(c.trainError).toBeGreaterThanOrEqual(0);
       expect(c.testError).toBeLessThanOrEqual(1);
     }
@@ -130,6 +134,13 @@ describe('teacher-student (003 §3): L and U against the weight norm', () => {
     for (let s = iMin + 1; s < scales.length; s++) expect(train[s]!).toBeLessThanOrEqual(train[s - 1]!);
     // and the overfitting of the large norm: its training loss far below its test loss
     expect(train.at(-1)).toBeLessThan(test.at(-1)! / 10);
+    // the U holds in 003 Eq. 1's reading too (test loss at the training-loss minimiser)
+    const atMin = scales.map((_, s) => cells.get(`0,${s}`)!.atTrainMin!.testLoss);
+    const jMin = atMin.indexOf(Math.min(...atMin));
+    expect(jMin).toBeGreaterThan(0);
+    expect(jMin).toBeLessThan(scales.length - 1);
+    expect(atMin[0]).toBeGreaterThan(10 * atMin[jMin]!);
+    expect(atMin.at(-1)).toBeGreaterThan(10 * atMin[jMin]!);
   }, 400_000);
 });
 

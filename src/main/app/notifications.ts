@@ -10,7 +10,7 @@ export interface Notifier {
   isFocused(): boolean;
 }
 
-/** The threshold of t4_99 (000 §2.3's 99% criterion): crossing it is "grokked" for the notification. */
+/** The threshold of t4_99 (Grokscope's 99% level; 000 §2.3 defines t4 at 100%): crossing it is "grokked" for the notification. */
 export const GROK_ACCURACY = 0.99;
 
 const stepText = (n: number | null): string => (n === null ? '—' : n.toLocaleString('en-US'));

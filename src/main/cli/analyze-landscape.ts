@@ -34,9 +34,12 @@ export const LANDSCAPE_FLAGS = {
   'eval-every': 'value',
   'lr-scaling': 'value',
   'lr-schedule': 'value',
+  preset: 'value',
 } as const;
 
 const REDUCED_ONLY = ['scales', 'axis', 'values', 'updates', 'eval-every', 'lr-scaling', 'lr-schedule'];
+/** flags both commands take, each checked by its own schema (--preset: li-2018|notsawo-2023, or fast|paper) */
+const SHARED = ['preset'];
 
 export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
   for (const f of REDUCED_ONLY) if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze reduced"`);
@@ -47,6 +50,7 @@ export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
     normalization: stringFlag(a, 'normalization'),
     oneDim: stringFlag(a, 'one-dim'),
     orthogonalize: a.flags['orthogonalize'] ? true : undefined,
+    preset: stringFlag(a, 'preset'),
     seed: wholeFlag(a, 'seed'),
     range: rangeFlag(a, 'range'),
     range2: rangeFlag(a, 'range2'),
@@ -62,7 +66,7 @@ export function landscapeOptions(a: ParsedArgs): LandscapeOptions {
 
 export function reducedOptions(a: ParsedArgs): ReducedOptions {
   for (const f of Object.keys(LANDSCAPE_FLAGS)
-    .filter((k) => !REDUCED_ONLY.includes(k))
+    .filter((k) => !REDUCED_ONLY.includes(k) && !SHARED.includes(k))
     .concat(['steps', 'max-checkpoints']))
     if (a.flags[f] !== undefined) throw new UsageError(`--${f} belongs to "grokscope analyze landscape"`);
   const o = given({
@@ -73,6 +77,7 @@ export function reducedOptions(a: ParsedArgs): ReducedOptions {
     evalEvery: wholeFlag(a, 'eval-every'),
     lrScaling: stringFlag(a, 'lr-scaling'),
     lrSchedule: stringFlag(a, 'lr-schedule'),
+    preset: stringFlag(a, 'preset'),
   });
   return parseFlags(ReducedOptionsSchema, o, REDUCED_FLAG_OF);
 }
@@ -136,16 +141,18 @@ export function landscapeText(v: LandscapeView): string {
 export function reducedText(v: ReducedView): string {
   const p = v.params;
   const lines = [
-    `run ${v.runId}: reduced landscape ${v.key} (${v.status}): constant-norm training, ${p.steps} updates per cell${p.lrScaling === 'with-norm' ? ' (lr × α)' : ''}${p.lrSchedule ? `, ${p.lrSchedule} lr` : ''}, best over training; w0 = ${fmtNum(v.w0)}` +
+    `run ${v.runId}: reduced landscape ${v.key} (${v.status}): constant-norm training, ${p.steps} updates per cell${p.lrScaling === 'with-norm' ? ' (lr × α)' : ''}${p.lrSchedule ? `, ${p.lrSchedule} lr` : ''}; w0 = ${fmtNum(v.w0)}` +
       (v.resumedCells > 0 ? `, ${v.resumedCells} cells resumed from the store` : ''),
+    "  test loss/err: at the training-loss minimiser (003 Eq. 1); best test: the best over training (the authors' plots)",
   ];
   p.values.forEach((val, i) => {
-    lines.push(`  ${p.axis} = ${val}`, '        α          w   train loss   test loss   train err   test err');
+    lines.push(`  ${p.axis} = ${val}`, '        α          w   train loss   test loss    test err   best test  best t.err');
     p.scales.forEach((s, j) => {
       const c = v.cells[i]![j];
+      const m = c?.atTrainMin;
       lines.push(
         c
-          ? `  ${col(fmtNum(s), 7)} ${col(fmtNum(c.weightNorm), 10)} ${col(fmtNum(c.trainLoss), 12)} ${col(fmtNum(c.testLoss), 11)} ${col(fmtNum(c.trainError), 11)} ${col(fmtNum(c.testError), 10)}`
+          ? `  ${col(fmtNum(s), 7)} ${col(fmtNum(c.weightNorm), 10)} ${col(fmtNum(c.trainLoss), 12)} ${col(m ? fmtNum(m.testLoss) : '-', 11)} ${col(m ? fmtNum(m.testError) : '-', 11)} ${col(fmtNum(c.testLoss), 11)} ${col(fmtNum(c.testError), 11)}`
           : `  ${col(fmtNum(s), 7)} (not computed)`,
       );
     });

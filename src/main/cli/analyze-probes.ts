@@ -8,15 +8,21 @@ import { fmtNum } from './format';
 import { followAnalysis } from './analysis-job';
 import { checkpointsFlag, given, parseFlags, wholeFlag } from './option-flags';
 import { callApi } from './call-api';
+import { UsageError } from './errors';
+
+/** --include-one-dim / --exclude-one-dim; neither: the default (left out, as the authors' code does). */
+function oneDimFlag(a: ParsedArgs): boolean | undefined {
+  if (a.flags['include-one-dim'] === true && a.flags['exclude-one-dim'] === true)
+    throw new UsageError('--include-one-dim and --exclude-one-dim contradict each other; give one');
+  if (a.flags['include-one-dim'] === true) return false;
+  return a.flags['exclude-one-dim'] === true ? true : undefined;
+}
 
 /** The probe's options from its flags, parsed by the API's schema (each problem names its flag). */
 export function probeOptions(kind: 'hessian' | 'id', a: ParsedArgs): HessianProbeOptions | IdProbeOptions {
   const common = { steps: checkpointsFlag(a), maxCheckpoints: wholeFlag(a, 'max-checkpoints') };
   if (kind === 'hessian')
-    return parseFlags(
-      HessianOptionsSchema,
-      given({ ...common, excludeOneDim: a.flags['exclude-one-dim'] === true, maxIter: wholeFlag(a, 'max-iter') }),
-    );
+    return parseFlags(HessianOptionsSchema, given({ ...common, excludeOneDim: oneDimFlag(a), maxIter: wholeFlag(a, 'max-iter') }));
   return parseFlags(IdOptionsSchema, given({ ...common, maxPoints: wholeFlag(a, 'max-points') }));
 }
 
@@ -24,7 +30,7 @@ export function hessianText(h: HessianView): string {
   const what = h.excludeOneDim ? `${h.dim} parameters (left out: ${h.excluded.join(', ') || 'none'})` : `all ${h.dim} parameters`;
   return [
     `run ${h.runId}: Hessian of the training loss over ${what}; exact Hessian-vector products, Lanczos tol ${h.tol}, ≤ ${h.maxIter} products each`,
-    '  step        loss        λmax        λmin   |λmin/λmax|   HVPs',
+    '  step        loss        λmax        λmin    λmin/λmax   HVPs',
     ...h.points.map(
       (p) =>
         `  ${String(p.step).padEnd(8)} ${fmtNum(p.loss).padStart(9)} ${fmtNum(p.lambdaMax).padStart(11)} ${fmtNum(p.lambdaMin).padStart(11)} ${(p.ratio === null ? '-' : fmtNum(p.ratio)).padStart(13)}   ${p.iterations.max}+${p.iterations.min}${p.converged.max && p.converged.min ? '' : ' (not converged)'}`,

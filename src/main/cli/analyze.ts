@@ -47,6 +47,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
         run: 'value',
         runs: 'value',
         against: 'value',
+        level: 'value',
         window: 'value',
         cutoff: 'value',
         db: 'value',
@@ -55,6 +56,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
         steps: 'value',
         'max-checkpoints': 'value',
         'exclude-one-dim': 'boolean',
+        'include-one-dim': 'boolean',
         'max-iter': 'value',
         'max-points': 'value',
         // landscape and reduced
@@ -121,13 +123,18 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       }
     } else {
       const against: FitAgainst = choiceFlag(a, 'against', ['r', 'wd'] as const) ?? 'r';
-      const f = await callApi(backend, 'analysis.fit', { ids: runIdsFlag(a), against });
+      const levelText = stringFlag(a, 'level');
+      const level = levelText === undefined ? undefined : Number(levelText);
+      if (level !== undefined && !(level > 0 && level <= 1))
+        throw new UsageError(`--level must be a fraction in (0, 1] (1 is 000 §2.3's 100%), got ${JSON.stringify(levelText)}`);
+      const f = await callApi(backend, 'analysis.fit', { ids: runIdsFlag(a), against, ...(level !== undefined ? { level } : {}) });
       if (a.flags['json']) json(f);
       else {
         const lines = [
           f.powerLaw
             ? powerLawText(f.powerLaw)
             : `log10 t4 = ${est(f.logLog!.intercept)} + ${est(f.logLog!.slope)}·log10 wd, R² = ${f.logLog!.r2.toFixed(3)}`,
+          `  t4 at validation accuracy ≥ ${Number((100 * f.level).toPrecision(4))}% (${f.levelWhy})`,
         ];
         for (const s of f.skipped) lines.push(`  run ${s.runId} left out: ${s.reason}`);
         out(lines.join('\n'));

@@ -56,17 +56,17 @@ Writes every figure of the run (curves, and the spectral, trajectory, Hessian an
 has data for) to DIR as run-RUN-NAME.svg and run-RUN-NAME.png (2× pixel ratio), drawn as the app draws them; refused
 when such files of the run are already in DIR, unless --force is given.`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
-grokscope analyze fit --runs ID,ID,... [--against r|wd] [--db PATH] [--json]
+grokscope analyze fit --runs ID,ID,... [--against r|wd] [--level L] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
-grokscope analyze hessian --run RUN [--steps S,S,...] [--max-checkpoints N] [--exclude-one-dim] [--max-iter N] [--db PATH] [--json]
+grokscope analyze hessian --run RUN [--steps S,S,...] [--max-checkpoints N] [--include-one-dim] [--max-iter N] [--db PATH] [--json]
 grokscope analyze id --run RUN [--steps S,S,...] [--max-checkpoints N] [--max-points N] [--db PATH] [--json]
 grokscope analyze landscape --run RUN [--kind 1d|1d-training|2d] [--checkpoint STEP | --steps S,S,...]
     [--direction D] [--direction2 D] [--normalization filter|raw] [--one-dim zero|per-scalar|keep] [--orthogonalize]
     [--seed N] [--range FROM,TO] [--points N] [--range2 FROM,TO] [--points2 N] [--splits train+val|train]
-    [--db PATH] [--json]
+    [--preset li-2018|notsawo-2023] [--db PATH] [--json]
 grokscope analyze reduced --run RUN [--scales A,A,...] [--axis task.trainSize|task.trainFraction|task.messiness]
     [--values V,V,...] [--updates N] [--eval-every N] [--lr-scaling fixed|with-norm]
-    [--lr-schedule constant|cosine|linear] [--db PATH] [--json]
+    [--lr-schedule constant|cosine|linear] [--preset fast|paper] [--db PATH] [--json]
 
 spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
           components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of
@@ -75,23 +75,30 @@ predict   whether the run will reach 99% validation accuracy within its budget, 
           model calibrated on the database's finished runs (with its cross-validated accuracy) once there are enough
           of them, else the default rule (early oscillation energy above a threshold).
 fit       across runs that generalised: t4 = a·r^−γ + b with r in percent (000 App. A.3; --against r, the default),
-          or log10 t4 against log10 weight decay (003 App. D; --against wd), with 95% confidence intervals.
+          or log10 t4 against log10 weight decay (003 App. D; --against wd), with 95% confidence intervals. t4 is
+          the first step with validation accuracy ≥ --level (a fraction; 000 §2.3 uses 1, i.e. 100%); the default
+          depends on the task (Grokscope's choice, stated in the result): 0.99 for the algorithmic tasks, 0.95 for
+          teacher-student (003 §3), 0.85 for MNIST (003 Fig. 3d peaks near 89%).
 pca       PCA of the run's checkpoints θ_t − θ_T (000 App. B.2): explained variance and the projections α(t), β(t)
           on the first two directions (at most 200 checkpoints, evenly thinned).
 hessian   λmax and λmin of the Hessian of the training loss (full training set) at checkpoints (000 App. B.1):
           Lanczos on exact Hessian-vector products in a compute process, λmin from H − 0.51·λmax·I; default every
-          stored checkpoint thinned to 12; --exclude-one-dim leaves out biases and LayerNorm gains.
+          stored checkpoint thinned to 12; biases and LayerNorm gains are left out as in the authors' code (--include-one-dim keeps them).
 id        intrinsic dimension (TwoNN, and MLE with k = 2) of each layer's activations on the training and validation
           rows at checkpoints (000 App. C); default every checkpoint thinned to 20, at most 1000 points per split.
 landscape loss and accuracy (train, validation) around checkpoints (000 §4, Li et al. 2018) in a compute process:
           1d f(α) = L(θ + αδ) at --checkpoint (default the last), 1d-training one slice per checkpoint, 2d
           L(θ + αδ + βη) with the checkpoints projected on the plane next to their true losses. D is random
           (Gaussian, seeded), target θ* − θ_t, next θ_{t+1} − θ_t, init θ_0 − θ_t or pca (PC1/PC2 of the trajectory);
-          filter-wise normalised by default (raw for pca). Defaults: α in [−1, 1], 51 points (41×41 for 2d). Every
-          finished row is stored; the same command continues an interrupted grid.
+          filter-wise normalised by default (raw for pca). Defaults (--preset li-2018, Li et al.): 1-D parameters'
+          directions zeroed, α in [−1, 1], 51 points (41×41 for 2d); --preset notsawo-2023 is 000 §4's convention:
+          each bias scalar its own filter (--one-dim per-scalar), α in [−3, 3]. Every finished row is stored; the
+          same command continues an interrupted grid.
 reduced   Omnigrok's reduced landscape (003 §2-5): for each w = α·w0 (default α 0.25 … 4) and axis value (default
-          the run's own N, r or m), constant-norm training without weight decay from the run's config; the best
-          train/test loss and error over training.
+          the run's own N, r or m), constant-norm training without weight decay from the run's config. Each cell
+          reads test loss and error at the training-loss minimiser (003 Eq. 1), and also the best over training
+          (what the authors' plots keep). --preset paper: 003's budget, 10⁴ updates per cell, α 0.1 … 10 (21 values);
+          fast (default): α 0.25 … 4 (7 values), min(run's steps, 1000) updates.
   --window N   W, updates analysed (default 400)
   --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
   sweep: `grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]

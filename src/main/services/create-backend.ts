@@ -174,7 +174,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     'analysis.spectral': async ({ id, ...opts }) => spectralOfRun(store, id, opts),
     'analysis.predict': async ({ id, ...opts }) => predictRun(store, id, opts),
     'analysis.pca': async ({ id }) => trajectoryOfRun(store, id),
-    'analysis.fit': async ({ ids, against }) => fitRuns(store, ids, against),
+    'analysis.fit': async ({ ids, against, level }) => fitRuns(store, ids, against, level),
     'analysis.hessian': async ({ id, ...o }) => probes.hessian(id, o),
     'analysis.id': async ({ id, ...o }) => probes.intrinsicDimension(id, o),
     'analysis.stored': async ({ id }) => {

@@ -176,7 +176,7 @@ export interface HessianExtremesOptions {
 export interface HessianExtremes {
   lambdaMax: number;
   lambdaMin: number;
-  /** |λmin / λmax|, null when λmax = 0 */
+  /** λmin / λmax with its sign (000 App. B.1's ratio; negative when λmin < 0, as at a slingshot), null when λmax = 0 */
   ratio: number | null;
   shift: number;
   /** 'shifted-lm' (the authors' procedure) or 'shifted-sa' when the shifted top end won (λmin ≥ 0.02·λmax) */
@@ -222,7 +222,7 @@ export async function hessianExtremes(matvec: MatVec, dim: number, opts: Hessian
   return {
     lambdaMax,
     lambdaMin,
-    ratio: lambdaMax !== 0 ? Math.abs(lambdaMin / lambdaMax) : null,
+    ratio: lambdaMax !== 0 ? lambdaMin / lambdaMax : null,
     shift,
     lambdaMinFrom,
     iterations: { max: top.iterations, min: minIterations },

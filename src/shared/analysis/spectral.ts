@@ -12,6 +12,9 @@
 //        activity   = var(x)
 //        mobility   = sqrt(var(x') / var(x))
 //        complexity = mobility(x') / mobility(x)
+//      Complexity is Hjorth's own (1970): sqrt(m_4/m_2) / sqrt(m_2/m_0), 1 for a pure sine. 000's footnote 2 writes
+//      sqrt(m_4/m_2) alone, which is mobility(x') (a frequency, not a shape measure); Grokscope reports Hjorth's,
+//      and mobility(x') is mobility × complexity for a reader who wants the footnote's number.
 //
 // Units. `cutoff` and `bandHigh` are fractions of the Nyquist frequency (0.5 cycles per step), so they mean the same
 // for any window length: bin k (frequency k/W cycles per step) is kept iff 2k/W ≥ cutoff. The default cutoff 0.05

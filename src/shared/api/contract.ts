@@ -103,6 +103,8 @@ export const methodInputs = {
   'analysis.fit': z.strictObject({
     ids: z.array(z.number().int().positive()).min(1).max(10_000),
     against: z.enum(['r', 'wd']).default('r'),
+    /** t4's validation-accuracy level, a fraction in (0, 1] (default: the task's, phases.ts defaultAccuracyLevel) */
+    level: z.number().gt(0).max(1).optional(),
   }),
   /** λmax, λmin of the training loss's Hessian at checkpoints (000 App. B.1), in a compute process */
   'analysis.hessian': HessianInput,

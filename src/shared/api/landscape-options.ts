@@ -37,6 +37,21 @@ export type OneDimMode = (typeof ONE_DIM_MODES)[number];
 export const LANDSCAPE_SPLITS = ['train+val', 'train'] as const;
 export type LandscapeSplits = (typeof LANDSCAPE_SPLITS)[number];
 
+/**
+ * Named conventions for the options not given:
+ *  li-2018       Li et al. (2018), the default: filter-wise normalisation, one-dimensional parameters' directions
+ *                zeroed (their 'biasbn'), α ∈ [−1, 1]
+ *  notsawo-2023  000 §4 and Fig. 3: filter-wise normalisation with each bias scalar its own filter
+ *                (b_k(δ) ← b_k(δ)/|b_k(δ)|·|b_k(θ)|, oneDim 'per-scalar'), α ∈ [−3, 3]
+ * Options given explicitly win over the preset.
+ */
+export const LANDSCAPE_PRESETS = ['li-2018', 'notsawo-2023'] as const;
+export type LandscapePreset = (typeof LANDSCAPE_PRESETS)[number];
+export const LANDSCAPE_PRESET_VALUES: Record<LandscapePreset, { oneDim: OneDimMode; range: [number, number] }> = {
+  'li-2018': { oneDim: 'zero', range: [-1, 1] },
+  'notsawo-2023': { oneDim: 'per-scalar', range: [-3, 3] },
+};
+
 export const LANDSCAPE_DEFAULTS = {
   range: [-1, 1] as [number, number],
   points1d: 51,
@@ -59,6 +74,8 @@ export const LANDSCAPE_LIMITS = {
 const L = LANDSCAPE_LIMITS;
 /** Every option, each with its range; the run id is the contract's. */
 export const landscapeOptionShape = {
+  /** the convention the defaults of oneDim and range come from (default 'li-2018'; 'notsawo-2023': 000 §4's) */
+  preset: oneOf(LANDSCAPE_PRESETS).optional().describe("defaults' convention: 'li-2018' (default) or 'notsawo-2023' (000 §4)"),
   kind: oneOf(LANDSCAPE_KINDS).optional().describe('1d slice, one 1d slice per checkpoint, or a 2d surface'),
   /** the centre checkpoint θ_t (1d, 2d); default the last stored one */
   step: wholeNumber(0, Number.MAX_SAFE_INTEGER).optional().describe('centre checkpoint (default: the last)'),
@@ -148,7 +165,8 @@ export function resolveLandscape(runId: number, stored: readonly number[], optio
   const direction = o.direction ?? (kind === '1d-training' ? 'target' : 'random');
   const direction2 = kind === '2d' ? (o.direction2 ?? (direction === 'pca' ? 'pca' : 'random')) : null;
   const allPca = direction === 'pca' && (direction2 === null || direction2 === 'pca');
-  const range = o.range ?? LANDSCAPE_DEFAULTS.range;
+  const preset = LANDSCAPE_PRESET_VALUES[o.preset ?? 'li-2018'];
+  const range = o.range ?? preset.range;
   const points = o.points ?? (kind === '2d' ? LANDSCAPE_DEFAULTS.points2d : LANDSCAPE_DEFAULTS.points1d);
   const last = all[all.length - 1]!;
   const usesNext = direction === 'next' || direction2 === 'next';
@@ -184,7 +202,7 @@ export function resolveLandscape(runId: number, stored: readonly number[], optio
     direction,
     direction2,
     normalization: o.normalization ?? (allPca ? 'raw' : 'filter'),
-    oneDim: o.oneDim ?? 'zero',
+    oneDim: o.oneDim ?? preset.oneDim,
     orthogonalize: kind === '2d' ? (o.orthogonalize ?? false) : false,
     seed: o.seed ?? LANDSCAPE_DEFAULTS.seed,
     range: [range[0], range[1]],

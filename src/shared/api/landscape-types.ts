@@ -105,17 +105,26 @@ export interface LandscapeSummary {
 
 // ---- Omnigrok's reduced landscape (003 §2-5, App. E) ----
 
-/** One cell: trained at constant norm w from init.scale = α; the best (lowest) value over training of each metric, as
- *  the authors' code records them. Error = 1 − accuracy (the task's accuracy rule). */
+/** One cell: trained at constant norm w from init.scale = α. `trainLoss`, `testLoss`, `trainError`, `testError` are
+ *  the best (lowest) value over training of each metric independently ('best-over-training', as the authors' code
+ *  records them); `atTrainMin` holds 003 Eq. 1's reading, every metric at the training-loss minimiser ('at-train-min').
+ *  Error = 1 − accuracy (the task's accuracy rule). */
 export interface ReducedCell {
   scale: number;
   value: number;
   /** ‖θ‖ held during training */
   weightNorm: number;
+  /** lowest training loss over training: the same in both readings */
   trainLoss: number;
+  /** best-over-training: lowest test loss, whenever it occurred */
   testLoss: number;
+  /** best-over-training */
   trainError: number;
+  /** best-over-training */
   testError: number;
+  /** 003 Eq. 1: the metrics at the evaluation with the lowest training loss (absent in cells stored before it was
+   *  recorded, and when every evaluation diverged) */
+  atTrainMin?: { step: number; testLoss: number; trainError: number; testError: number };
   /** the same at the end of training (not the best) */
   finalTrainLoss: number;
   finalTestLoss: number;

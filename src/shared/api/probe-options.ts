@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { checkpointSteps, parseOptions, says, wholeNumber } from './option-rules';
 
-export const HESSIAN_DEFAULTS = { maxCheckpoints: 12, maxIter: 30, tol: 1e-2, excludeOneDim: false } as const;
+export const HESSIAN_DEFAULTS = { maxCheckpoints: 12, maxIter: 30, tol: 1e-2, excludeOneDim: true } as const;
 export const ID_DEFAULTS = { maxCheckpoints: 20, maxPoints: 1000 } as const;
 
 /** Every probe of a checkpoint costs seconds to minutes: the bounds keep a typo from taking hours. */
@@ -19,7 +19,7 @@ const checkpointOptions = {
 
 export const HessianOptionsSchema = z.strictObject({
   ...checkpointOptions,
-  /** leave out one-dimensional parameters (biases, LayerNorm gains), as the authors' code allows */
+  /** leave out one-dimensional parameters (biases, LayerNorm gains), as the authors' code does (default true) */
   excludeOneDim: z.boolean().optional(),
   /** Lanczos: at most this many Hessian-vector products per eigenvalue (default 30), relative tolerance (default 1e-2) */
   maxIter: wholeNumber(...PROBE_LIMITS.maxIter).optional(),

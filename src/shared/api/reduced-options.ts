@@ -23,6 +23,22 @@ export const REDUCED_DEFAULTS = {
   evalPoints: 50,
 } as const;
 
+/** Named budgets: 'fast' (the defaults above: minutes on a CPU) and 'paper', 003's own (App. E: Adam at lr 1e-3 for
+ *  10⁴ steps per cell; α from 0.1 to 10 as in App. B's Fig. 8, 21 log-spaced values). A preset only fills the options
+ *  not given. */
+export const REDUCED_PRESETS = ['fast', 'paper'] as const;
+export type ReducedPreset = (typeof REDUCED_PRESETS)[number];
+const PAPER_SCALES = Array.from({ length: 21 }, (_, k) => Number((10 ** (-1 + k / 10)).toPrecision(3)));
+export const REDUCED_PRESET_VALUES: Record<ReducedPreset, { scales: readonly number[]; steps: number | null }> = {
+  fast: { scales: REDUCED_DEFAULTS.scales, steps: null },
+  paper: { scales: PAPER_SCALES, steps: 10_000 },
+};
+
+/** The two readings of a cell (landscape-types ReducedCell): 003 Eq. 1's, every metric at the training-loss minimiser
+ *  on the sphere (the default), or each metric's best value over training independently. */
+export const REDUCED_READINGS = ['at-train-min', 'best-over-training'] as const;
+export type ReducedReading = (typeof REDUCED_READINGS)[number];
+
 export const REDUCED_LIMITS = { scaleMax: 1000, values: 100, steps: 1_000_000 } as const;
 
 const list = (of: z.ZodNumber, what: string) => {
@@ -32,6 +48,8 @@ const list = (of: z.ZodNumber, what: string) => {
 const scaleError = says(`must be factors in (0, ${REDUCED_LIMITS.scaleMax}]`);
 
 export const reducedOptionShape = {
+  /** the budget the other defaults come from: 'fast' (default) or 'paper' (10⁴ updates per cell, α 0.1 … 10, 21 values) */
+  preset: oneOf(REDUCED_PRESETS).optional().describe("'fast' (default) or 'paper': 10⁴ updates, α 0.1…10 (21 values)"),
   /** weight-norm factors α: w = α·w0, w0 the norm of the standard initialisation (default 0.25 … 4, 7 values, log) */
   scales: list(z.number(scaleError).gt(0, scaleError).max(REDUCED_LIMITS.scaleMax, scaleError), 'factors')
     .optional()
@@ -85,9 +103,10 @@ export function resolveReduced(config: RunConfig, options: ReducedOptions): Redu
   const own = (config.task as Record<string, unknown>)[axis.slice('task.'.length)];
   if (typeof own !== 'number')
     throw new OptionError('', `task "${config.task.kind}" has no ${axis}; choose axis ${reducedAxesOf(config).join(' or ')}`);
-  const steps = o.steps ?? Math.min(config.training.steps, REDUCED_DEFAULTS.maxSteps);
+  const preset = REDUCED_PRESET_VALUES[o.preset ?? 'fast'];
+  const steps = o.steps ?? preset.steps ?? Math.min(config.training.steps, REDUCED_DEFAULTS.maxSteps);
   const p: ReducedParams = {
-    scales: [...(o.scales ?? REDUCED_DEFAULTS.scales)],
+    scales: [...(o.scales ?? preset.scales)],
     axis,
     values: [...(o.values ?? [own as number])],
     steps,

@@ -226,7 +226,7 @@ export interface HessianPoint {
   loss: number;
   lambdaMax: number;
   lambdaMin: number;
-  /** |λmin / λmax| */
+  /** λmin / λmax, signed (000 App. B.1); null when λmax = 0 */
   ratio: number | null;
   lambdaMinFrom: 'shifted-lm' | 'shifted-sa';
   iterations: { max: number; min: number };
@@ -290,6 +290,10 @@ export interface FitPoint {
 export interface RunsFit {
   against: FitAgainst;
   /** x is r in percent, or the weight decay */
+  /** t4 = first step with validation accuracy ≥ level (a fraction; 000 §2.3 uses 1) */
+  level: number;
+  /** 'given', or why the task's default level was chosen */
+  levelWhy: string;
   points: FitPoint[];
   skipped: { runId: number; reason: string }[];
   powerLaw?: PowerLawFit;

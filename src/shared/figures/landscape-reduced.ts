@@ -1,9 +1,12 @@
 // Omnigrok's reduced landscape (003 §2-5, Figs. 2-3, App. E): training at constant weight norm w = α·w0 over a grid of
 // norms × training-set sizes (or representation messiness). The curves against w show the "L" (training loss flat
 // beyond a small norm) and the "U" (test loss lowest at one norm, higher at both ends); the heatmaps show the same
-// over the second axis. Values are the best over training, as the authors' code records them.
+// over the second axis. A cell is read at the training-loss minimiser (003 Eq. 1, 'at-train-min', the default) or as
+// each metric's best over training ('best-over-training', as the authors' plotting code records them); cells stored
+// before the first reading was recorded fall back to the second.
 import type { EChartsOption } from 'echarts';
 import type { ReducedAxisPath, ReducedCell, ReducedView } from '../api/landscape-types';
+import type { ReducedReading } from '../api/reduced-options';
 import type { FigureTheme } from './curves';
 import { axisStyle, colourBar, FRAME_PALETTE, gridFrame, lineFrame } from './axis-style';
 import { finiteRange } from './landscape-grid-series';
@@ -22,19 +25,31 @@ export type ReducedMetric = 'loss' | 'error';
 
 const fmt = (v: number) => String(Number(v.toPrecision(3)));
 
-const pick = (c: ReducedCell, split: 'train' | 'test', metric: ReducedMetric): number =>
-  metric === 'loss' ? (split === 'train' ? c.trainLoss : c.testLoss) : 100 * (split === 'train' ? c.trainError : c.testError);
+/** A cell's value (loss, or error as a fraction) in one reading; the training loss is the same in both. */
+export function reducedValue(
+  c: ReducedCell,
+  split: 'train' | 'test',
+  metric: ReducedMetric,
+  reading: ReducedReading = 'at-train-min',
+): number {
+  const m = reading === 'at-train-min' ? c.atTrainMin : undefined;
+  if (metric === 'loss') return split === 'train' ? c.trainLoss : (m?.testLoss ?? c.testLoss);
+  return split === 'train' ? (m?.trainError ?? c.trainError) : (m?.testError ?? c.testError);
+}
+
+const pick = (c: ReducedCell, split: 'train' | 'test', metric: ReducedMetric, reading?: ReducedReading): number =>
+  (metric === 'loss' ? 1 : 100) * reducedValue(c, split, metric, reading);
 
 /** Training and test loss (or error, %) against the weight norm w for one value of the second axis. */
 export function buildReducedCurvesOption(
   view: ReducedView,
-  opts: { theme?: FigureTheme; title?: string; valueIndex?: number; metric?: ReducedMetric } = {},
+  opts: { theme?: FigureTheme; title?: string; valueIndex?: number; metric?: ReducedMetric; reading?: ReducedReading } = {},
 ): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const v = opts.valueIndex ?? 0;
   const metric = opts.metric ?? 'loss';
   const cells = (view.cells[v] ?? []).filter((c): c is ReducedCell => c !== null).sort((a, b) => a.weightNorm - b.weightNorm);
-  const points = (split: 'train' | 'test') => cells.map((c) => [c.weightNorm, pick(c, split, metric)] as [number, number]);
+  const points = (split: 'train' | 'test') => cells.map((c) => [c.weightNorm, pick(c, split, metric, opts.reading)] as [number, number]);
   const ys = [...points('train'), ...points('test')].map((p) => p[1]);
   // log loss axis (the L and the U span decades); linear for errors and for losses that reach 0
   const logY = metric === 'loss' && ys.length > 0 && ys.every((y) => y > 0);
@@ -88,7 +103,7 @@ export function buildReducedCurvesOption(
 /** One split's best loss (log10) or error (%) over the grid: columns weight norm, rows the second axis. */
 export function buildReducedHeatmapOption(
   view: ReducedView,
-  opts: { theme?: FigureTheme; title?: string; split?: 'train' | 'test'; metric?: ReducedMetric } = {},
+  opts: { theme?: FigureTheme; title?: string; split?: 'train' | 'test'; metric?: ReducedMetric; reading?: ReducedReading } = {},
 ): EChartsOption {
   const pal = PAL[opts.theme ?? 'light'];
   const split = opts.split ?? 'test';
@@ -97,7 +112,7 @@ export function buildReducedHeatmapOption(
   view.cells.forEach((row, j) =>
     row.forEach((c, i) => {
       if (!c) return;
-      const y = pick(c, split, metric);
+      const y = pick(c, split, metric, opts.reading);
       data.push([i, j, metric === 'loss' ? (y > 0 && Number.isFinite(y) ? Math.log10(y) : null) : y]);
     }),
   );
@@ -137,15 +152,20 @@ export function buildReducedHeatmapOption(
 
 /** The numbers behind "L" and "U" for one value: is training loss non-increasing beyond the test minimum, and is the
  *  test loss higher at both ends than at its minimum? (003 §3's shapes, as a reader would check them.) */
-export function reducedShape(view: ReducedView, valueIndex = 0): { testMinAt: number | null; lShape: boolean; uShape: boolean } {
+export function reducedShape(
+  view: ReducedView,
+  valueIndex = 0,
+  reading: ReducedReading = 'at-train-min',
+): { testMinAt: number | null; lShape: boolean; uShape: boolean } {
+  const test = (c: ReducedCell) => reducedValue(c, 'test', 'loss', reading);
   const cells = (view.cells[valueIndex] ?? []).filter((c): c is ReducedCell => c !== null).sort((a, b) => a.weightNorm - b.weightNorm);
   if (cells.length < 3) return { testMinAt: null, lShape: false, uShape: false };
   let k = 0;
   cells.forEach((c, i) => {
-    if (c.testLoss < cells[k]!.testLoss) k = i;
+    if (test(c) < test(cells[k]!)) k = i;
   });
   const beyond = cells.slice(k);
   const lShape = beyond.every((c, i) => i === 0 || c.trainLoss <= beyond[i - 1]!.trainLoss);
-  const uShape = k > 0 && k < cells.length - 1 && cells[0]!.testLoss > cells[k]!.testLoss && cells.at(-1)!.testLoss > cells[k]!.testLoss;
+  const uShape = k > 0 && k < cells.length - 1 && test(cells[0]!) > test(cells[k]!) && test(cells.at(-1)!) > test(cells[k]!);
   return { testMinAt: cells[k]!.weightNorm, lShape, uShape };
 }

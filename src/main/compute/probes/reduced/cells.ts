@@ -1,5 +1,7 @@
 // One cell of Omnigrok's reduced landscape (003 §2-5): the run's model trained from the standard init times α at
-// constant norm, the best losses and errors over training. The same code on the job's own thread and on a grid
+// constant norm. It records both readings of the cell: 003 Eq. 1's, every metric at the training-loss minimiser on
+// the sphere (the evaluation with the lowest training loss, `atTrainMin`), and the best value of each metric over
+// training independently (what the authors' plotting code keeps; `trainLoss`, `testLoss`, … named best-over-training). The same code on the job's own thread and on a grid
 // worker (worker/grid-worker.ts), so a cell's values do not depend on which thread trained it.
 import type { ReducedCell, ReducedParams } from '../../../../shared/api/landscape-types';
 import { cellConfig } from '../../../../shared/config/reduced-cell';
@@ -36,6 +38,8 @@ export async function trainCell(
   const trainer = new Trainer(cellConfig(base, p, p.scales[s]!, p.values[v]!), execution);
   try {
     const best = { trainLoss: Infinity, testLoss: Infinity, trainError: Infinity, testError: Infinity };
+    // 003 Eq. 1: f̃(w) = f(argmin_{‖θ‖=w} l_train(θ)); the evaluation with the lowest training loss stands for the argmin
+    let atTrainMin: NonNullable<ReducedCell['atTrainMin']> | null = null;
     let last = { trainLoss: NaN, testLoss: NaN };
     let weightNorm = NaN;
     const measure = async () => {
@@ -45,7 +49,15 @@ export async function trainCell(
       weightNorm = metric(rows, 'weight_norm');
       last = { trainLoss: tl, testLoss: vl };
       // a diverged evaluation (NaN) never becomes the best
-      if (tl < best.trainLoss) best.trainLoss = tl;
+      if (tl < best.trainLoss) {
+        best.trainLoss = tl;
+        atTrainMin = {
+          step: trainer.step,
+          testLoss: vl,
+          trainError: 1 - metric(rows, 'train_acc'),
+          testError: 1 - metric(rows, 'val_acc'),
+        };
+      }
       if (vl < best.testLoss) best.testLoss = vl;
       best.trainError = Math.min(best.trainError, 1 - metric(rows, 'train_acc'));
       best.testError = Math.min(best.testError, 1 - metric(rows, 'val_acc'));
@@ -64,6 +76,7 @@ export async function trainCell(
       value: p.values[v]!,
       weightNorm,
       ...best,
+      ...(atTrainMin ? { atTrainMin } : {}),
       finalTrainLoss: last.trainLoss,
       finalTestLoss: last.testLoss,
       seconds: (performance.now() - t0) / 1000,
