@@ -80,6 +80,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       resolve();
     });
   });
+  // The runs list is summarised once and then kept (services/run-summaries.ts): do the first, slow one now, so the
+  // page opened next finds it ready.
+  setTimeout(() => void Promise.resolve(opts.backend.handlers['runs.list']({ includeDeleted: false })).catch(() => undefined), 0).unref();
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   const urlHost = host.includes(':') ? `[${host}]` : host;

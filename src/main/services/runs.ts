@@ -11,7 +11,8 @@ import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
 import type { RunScheduler } from './run-scheduler';
 import type { RunWriter } from './run-writer';
-import { defaultRunName, toDetail, toSummary } from './run-views';
+import { defaultRunName, toDetail } from './run-views';
+import { RunSummaries } from './run-summaries';
 
 export interface RunServiceOptions {
   store: Store;
@@ -56,13 +57,12 @@ export class RunService {
     return this.create(r.config);
   }
 
+  /** Summaries are remade only for rows changed since the last list (run-summaries.ts): treat them as read-only. */
   list(includeDeleted: boolean, withConfig = false): RunSummary[] {
-    const predictions = this.o.store.analyses.latestResults('prediction');
-    return this.o.store.runs.list({ includeDeleted }).map((r) => {
-      const summary = toSummary(r, predictions.get(r.id) ?? null);
-      return withConfig ? { ...summary, config: r.config } : summary;
-    });
+    this.summaries ??= new RunSummaries(this.o.store);
+    return this.summaries.list(includeDeleted, withConfig);
   }
+  private summaries: RunSummaries | undefined;
 
   /** Replaces a run's tags and / or notes (a damaged run too: they are the researcher's, not the run's). */
   annotate(id: number, change: { tags?: string[]; notes?: string }): void {

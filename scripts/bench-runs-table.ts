@@ -1,0 +1,181 @@
+// npx tsx scripts/bench-runs-table.ts [--runs 10000] [--opens 5] [--out FILE]: the runs page with many runs in the
+// database (issue 18: open < 1 s, filter < 100 ms). Writes the runs straight to a temporary store (finished, nothing
+// trains), serves the built renderer (build it first: npx vite build -c src/renderer/vite.config.ts) and times, in
+// headless Chromium:
+// - open: navigation → the first rows drawn, the first open after the server started and then reloads; split into
+//   navigation → the list's WebSocket frame received (script, connection, server read and send) and frame → rows
+//   (parse and draw);
+// - the server's side alone: runs.list (read and summarise) and its JSON text, and the frame's size;
+// - five filters typed into the search box (input event → table updated), as tests/e2e/runs-table.test.ts does.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { EMPTY_PHASES } from '../src/shared/analysis/phases';
+import { RunConfigSchema } from '../src/shared/config/run-config';
+import { createBackend } from '../src/main/services/create-backend';
+import { createChildLauncher } from '../src/main/host/child-launcher';
+import { startServer } from '../src/main/server';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env['GROKSCOPE_CHROMIUM'] || '/usr/bin/chromium';
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : dflt;
+};
+const RUNS = Number(arg('runs', '10000'));
+const OPENS = Number(arg('opens', '5'));
+const OUT = arg('out', '');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (t: number) => Math.round(t * 10) / 10;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'grokscope-bench-runs-'));
+  const backend = createBackend({ dbPath: path.join(dir, 'runs.db'), launcher: createChildLauncher() });
+  const store = backend.store;
+  const at = new Date(Date.now() - 60_000).toISOString();
+  const done = new Date().toISOString();
+  store.db.transaction(() => {
+    for (let i = 0; i < RUNS; i++) {
+      const config = RunConfigSchema.parse({
+        name: `bulk ${i}`,
+        backend: 'wasm',
+        task: { kind: 'modular', op: 'add', p: 11, trainFraction: 0.6 },
+        model: { kind: 'mlp', embedDim: 8, width: 16, depth: 1 },
+        optimizer: { lr: [1e-2, 3e-3, 1e-3, 3e-4][i % 4]!, weightDecay: i % 3 },
+        training: { steps: 100, evalEvery: 10 },
+      });
+      const id = store.runs.insert({ name: config.name!, config, createdAt: at, owner: { host: 'bench', pid: 1 } });
+      store.runs.setStatus(id, 'completed', { startedAt: at, finishedAt: done, step: 100 });
+      store.runs.setProgress(
+        id,
+        100,
+        { ...EMPTY_PHASES, t4: i % 5 === 0 ? 1000 + i : null },
+        {
+          trainLoss: 0.01,
+          trainAcc: 1,
+          valLoss: 0.5,
+          valAcc: (i % 100) / 100,
+        },
+      );
+    }
+  })();
+  const server = await startServer({ backend, port: 0, staticDir: path.join(ROOT, 'out', 'renderer') });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const result: Record<string, unknown> = { runs: RUNS, load: loadavg().map((l) => Number(l.toFixed(2))), date: new Date().toISOString() };
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    let bigFrameAt = 0;
+    let bigFrameBytes = 0;
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        const n = typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength;
+        if (n > 100_000) {
+          bigFrameAt = Date.now();
+          bigFrameBytes = n;
+        }
+      }),
+    );
+    // In the page: when the script ran, the socket opened, runs.list was sent and its answer came (ms since navigation)
+    await page.addInitScript(() => {
+      const marks: Record<string, number> = {};
+      (globalThis as unknown as { __marks: typeof marks }).__marks = marks;
+      const parse = JSON.parse;
+      JSON.parse = (text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown) => {
+        const big = typeof text === 'string' && text.length > 100_000;
+        const out: unknown = parse(text, reviver);
+        if (big) marks['listParsed'] ??= performance.now();
+        return out;
+      };
+      const Ws = globalThis.WebSocket;
+      globalThis.WebSocket = class extends Ws {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          marks['socketCreated'] ??= performance.now();
+          this.addEventListener('open', () => (marks['socketOpen'] ??= performance.now()));
+          this.addEventListener('message', (ev: MessageEvent) => {
+            if (typeof ev.data === 'string' && ev.data.length > 100_000) marks['listReceived'] ??= performance.now();
+          });
+        }
+        override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+          if (typeof data === 'string' && data.includes('"runs.list"')) marks['listSent'] ??= performance.now();
+          super.send(data);
+        }
+      };
+    });
+    await page.goto('about:blank');
+    const opens: { total: number; toFrame: number; frameToRows: number; marks: Record<string, number> }[] = [];
+    const base = server.url.split('?')[0]!;
+    for (let k = 0; k < OPENS; k++) {
+      bigFrameAt = 0;
+      const t0 = Date.now();
+      await page.goto(k === 0 ? server.url : `${base}#/`);
+      if (k > 0) await page.reload();
+      await page.locator('tr[data-run-id]').first().waitFor({ timeout: 60_000 });
+      const t1 = Date.now();
+      const marks = await page.evaluate(() => ({
+        ...(globalThis as unknown as { __marks: Record<string, number> }).__marks,
+        rows: performance.now(),
+      }));
+      opens.push({ total: t1 - t0, toFrame: bigFrameAt ? bigFrameAt - t0 : NaN, frameToRows: bigFrameAt ? t1 - bigFrameAt : NaN, marks });
+    }
+    const shown = await page.getByTestId('run-count').innerText();
+    const rowsInPage = await page.locator('tr[data-run-id]').count();
+    const filters: number[][] = [];
+    for (let k = 0; k < 3; k++)
+      filters.push(
+        await page.evaluate(async () => {
+          const input = document.querySelector<HTMLInputElement>('input[aria-label="search the runs"]')!;
+          const times: number[] = [];
+          for (const q of ['lr>1e-3', 'lr>1e-3 wd=1', 'lr>1e-3 wd=1 t4<5000', 'bulk 99', '']) {
+            const t = performance.now();
+            input.value = q;
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            await new Promise((r) => setTimeout(r, 0));
+            times.push(performance.now() - t);
+          }
+          return times;
+        }),
+      );
+    // the server's side alone, in this process: read and summarise, then the JSON text the socket sends
+    const server_: { list: number; json: number }[] = [];
+    for (let k = 0; k < 5; k++) {
+      const a = performance.now();
+      const list = await backend.handlers['runs.list']({ includeDeleted: false, withConfig: false });
+      const b = performance.now();
+      JSON.stringify(list);
+      server_.push({ list: b - a, json: performance.now() - b });
+    }
+    Object.assign(result, {
+      shown,
+      rowsInPage,
+      frameBytes: bigFrameBytes,
+      openMs: opens.map((o) => ({
+        total: o.total,
+        toFrame: o.toFrame,
+        frameToRows: o.frameToRows,
+        page: Object.fromEntries(Object.entries(o.marks).map(([k, v]) => [k, Math.round(v)])),
+      })),
+      openMedianMs: median(opens.slice(1).map((o) => o.total)),
+      filterMs: filters.map((f) => f.map(ms)),
+      filterMaxMs: ms(Math.max(...filters.slice(1).flat())),
+      serverMs: server_.map((s) => ({ list: ms(s.list), json: ms(s.json) })),
+      pageErrors: errors,
+    });
+  } finally {
+    await browser.close();
+    await server.close();
+    await backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const text = JSON.stringify(result, null, 1);
+  if (OUT) writeFileSync(OUT, text);
+  console.log(text);
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
