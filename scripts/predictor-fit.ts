@@ -1,13 +1,21 @@
-// Fits the budget-aware predictor (src/shared/analysis/predictor-budget.ts) on a corpus database made by
-// scripts/predictor-corpus.ts and writes it with its provenance (command, commit, corpus) and its leave-one-task-out
-// scores, a task being the modular operation: every held-out score is on an operation the fit never saw.
+// Fits the predictor shipped with Grokscope (src/shared/analysis/predictor-shipped.ts) on a corpus made by
+// scripts/predictor-corpus.ts, one budget model per early window, and writes it with its provenance (command, commit,
+// corpus) and its leave-one-task-out scores, a task being the modular operation: every held-out score is on an
+// operation the fit never saw.
 //
-//   npx tsx scripts/predictor-fit.ts --db CORPUS.db [--window 400] [--level 0.99] [--target 0.9] [--out FILE] [--json]
+// Two steps, so the scores can be reproduced without the corpus database (tens of MB, not in the repository):
+//   --db CORPUS.db   reads every finished corpus run's early features at each window and budget, and its t_level,
+//                    into a table (--table, default resources/predictor/corpus-features.json), then fits;
+//   --table FILE     fits from that table alone.
+//
+//   npx tsx scripts/predictor-fit.ts (--db CORPUS.db | --table FILE) [--windows 200,400,1000] [--level 0.99]
+//                                    [--target 0.9] [--features a;b;c] [--out FILE] [--json]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { earlyFeatures, PREDICTOR_FEATURES } from '../src/shared/analysis/predictor';
-import { fitBudgetModel, type BudgetRun } from '../src/shared/analysis/predictor-budget';
+import { allEarlyFeatures, EARLY_FEATURES, type EarlyFeatureName } from '../src/shared/analysis/predictor';
+import { BUDGET_GRID, fitBudgetModel, type BudgetRun } from '../src/shared/analysis/predictor-budget';
+import { SHIPPED_FEATURES, type ShippedPredictor } from '../src/shared/analysis/predictor-shipped';
 import { earlyRunOf, spectralParams } from '../src/main/services/run-analysis';
 import { openStore } from '../src/main/store';
 
@@ -17,62 +25,131 @@ const option = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
 };
 const DB = option('db', '');
-if (!DB) throw new Error('usage: predictor-fit.ts --db CORPUS.db [--window 400] [--level 0.99] [--target 0.9] [--out FILE] [--json]');
-const WINDOW = Number(option('window', '400'));
+const TABLE = option('table', 'resources/predictor/corpus-features.json');
+const WINDOWS = option('windows', '200,400,1000').split(',').map(Number);
 const LEVEL = Number(option('level', '0.99'));
-if (LEVEL !== 0.99) throw new Error('--level: runs record t4 at 99% validation accuracy (phases.t4_99); other levels need their own phase');
 const TARGET = Number(option('target', '0.9'));
+const FEATURES = option('features', SHIPPED_FEATURES.join(';')).split(';') as EarlyFeatureName[];
 const OUT = option('out', 'resources/predictor/model.json');
+for (const f of FEATURES) if (!(f in EARLY_FEATURES)) throw new Error(`--features: no early feature named "${f}"`);
 
-function corpusRuns(): BudgetRun[] {
-  const store = openStore(DB);
+/** The corpus as numbers: every early feature of every run at every window and budget of the grid. */
+interface CorpusTable {
+  level: number;
+  windows: number[];
+  budgets: number[];
+  featureNames: EarlyFeatureName[];
+  runs: {
+    name: string;
+    task: string;
+    /** first evaluated update with validation accuracy ≥ level; null: not within trainedTo */
+    tLevel: number | null;
+    trainedTo: number;
+    /** window → budget index → feature values in featureNames order (NaN written as null) */
+    at: Record<string, (number | null)[][]>;
+  }[];
+}
+
+function readCorpus(file: string): CorpusTable {
+  const store = openStore(file);
+  const featureNames = Object.keys(EARLY_FEATURES) as EarlyFeatureName[];
+  const table: CorpusTable = { level: LEVEL, windows: WINDOWS, budgets: [...BUDGET_GRID], featureNames, runs: [] };
   try {
-    const out: BudgetRun[] = [];
     for (const run of store.runs.list()) {
-      if (run.status !== 'completed' || run.config.task.kind !== 'modular') continue;
-      const early = earlyRunOf(store, run, WINDOW);
-      if ('reason' in early) continue;
-      const opts = spectralParams({ window: WINDOW });
-      out.push({
-        task: run.config.task.op,
-        features: (budget) => earlyFeatures({ ...early, budget }, opts).values,
-        tLevel: run.phases?.t4_99 ?? null,
-        trainedTo: run.step,
-      });
+      // diverged runs count: they never reach the level, at any budget
+      if ((run.status !== 'completed' && run.status !== 'diverged') || run.config.task.kind !== 'modular') continue;
+      const acc = store.metrics.series(run.id, 'val_acc');
+      let tLevel: number | null = null;
+      for (let i = 0; i < acc.steps.length; i++)
+        if (acc.values[i]! >= LEVEL) {
+          tLevel = acc.steps[i]!;
+          break;
+        }
+      const at: CorpusTable['runs'][number]['at'] = {};
+      for (const w of WINDOWS) {
+        const early = earlyRunOf(store, run, w);
+        if ('reason' in early) continue;
+        const opts = spectralParams({ window: w });
+        at[w] = BUDGET_GRID.map((b) => {
+          const { all } = allEarlyFeatures({ ...early, budget: b }, opts);
+          return featureNames.map((n) => (Number.isFinite(all[n]) ? all[n] : null));
+        });
+      }
+      const trainedTo = run.status === 'diverged' ? Number.MAX_SAFE_INTEGER : run.step;
+      table.runs.push({ name: run.config.name ?? `run ${run.id}`, task: run.config.task.op, tLevel, trainedTo, at });
     }
-    return out;
   } finally {
     store.close();
   }
+  return table;
 }
 
-const runs = corpusRuns();
-const model = fitBudgetModel(runs, { level: LEVEL, window: WINDOW, featureNames: [...PREDICTOR_FEATURES], targetAccuracy: TARGET });
+function budgetRuns(table: CorpusTable, window: number): BudgetRun[] {
+  const cols = FEATURES.map((f) => table.featureNames.indexOf(f));
+  return table.runs
+    .filter((r) => r.at[window])
+    .map((r) => ({
+      task: r.task,
+      features: (budget: number) => {
+        const row = r.at[window]![table.budgets.indexOf(budget)]!;
+        return cols.map((c) => {
+          const v = row[c];
+          if (v === null || v === undefined) throw new RangeError(`${r.name}: feature "${table.featureNames[c]}" is not finite`);
+          return v;
+        });
+      },
+      tLevel: r.tLevel,
+      trainedTo: r.trainedTo,
+    }));
+}
+
+let table: CorpusTable;
+if (DB) {
+  table = readCorpus(DB);
+  mkdirSync(path.dirname(TABLE), { recursive: true });
+  writeFileSync(TABLE, JSON.stringify(table) + '\n');
+} else table = JSON.parse(readFileSync(TABLE, 'utf8')) as CorpusTable;
+if (table.level !== LEVEL)
+  throw new Error(`--level ${LEVEL}: the table ${TABLE} was read at level ${table.level}; read it again with --db`);
+
+const models = WINDOWS.map((window) =>
+  fitBudgetModel(budgetRuns(table, window), {
+    level: LEVEL,
+    window,
+    featureNames: [...FEATURES],
+    targetAccuracy: TARGET,
+    grid: table.budgets,
+  }),
+);
 const byTask: Record<string, number> = {};
-for (const r of runs) byTask[r.task] = (byTask[r.task] ?? 0) + 1;
-const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-const file = {
-  ...model,
+for (const r of table.runs) byTask[r.task] = (byTask[r.task] ?? 0) + 1;
+const shipped: ShippedPredictor = {
+  level: LEVEL,
+  models,
   provenance: {
     command: `npx tsx scripts/predictor-fit.ts ${args.join(' ')}`.trim(),
-    corpusCommand: 'npx tsx scripts/predictor-corpus.ts (see the corpus database)',
-    commit,
+    corpusCommand: 'npx tsx scripts/predictor-corpus.ts --db CORPUS.db --runs 240 --steps 10000 --workers 2',
+    commit: execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
     date: new Date().toISOString(),
-    corpus: { runs: runs.length, grokked: runs.filter((r) => r.tLevel !== null).length, byTask },
+    corpus: { runs: table.runs.length, reached: table.runs.filter((r) => r.tLevel !== null).length, byTask },
   },
 };
 mkdirSync(path.dirname(OUT), { recursive: true });
-writeFileSync(OUT, JSON.stringify(file, null, 2) + '\n');
-if (args.includes('--json')) console.log(JSON.stringify(file));
+writeFileSync(OUT, JSON.stringify(shipped, null, 2) + '\n');
+if (args.includes('--json')) console.log(JSON.stringify(shipped));
 else {
-  console.log(`${runs.length} corpus runs (${file.provenance.corpus.grokked} reached ${LEVEL} within their budget); band ±${model.band}`);
-  for (const h of model.heldOut)
+  const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(0)}%`);
+  console.log(`${table.runs.length} corpus runs (${shipped.provenance.corpus.reached} reached ${LEVEL}); features: ${FEATURES.join('; ')}`);
+  for (const m of models) {
+    const p = m.pooled;
     console.log(
-      `held out ${h.task.padEnd(14)} ${String(h.examples).padStart(4)} examples  agreement ${(100 * h.accuracy).toFixed(0)}%  ` +
-        `confident ${(100 * h.coverage).toFixed(0)}%, of those right ${h.confidentAccuracy === null ? '-' : (100 * h.confidentAccuracy).toFixed(0) + '%'}`,
+      `window ${m.window}: band ±${m.band}; held out, pooled over ${p.examples} run × budget examples: agreement ${pct(p.accuracy)}, ` +
+        `confident ${pct(p.coverage)}, right when confident ${pct(p.confidentAccuracy)}`,
     );
-  const p = model.pooled;
-  console.log(
-    `pooled: agreement ${(100 * p.accuracy).toFixed(1)}%, confident ${(100 * p.coverage).toFixed(1)}%, right when confident ${p.confidentAccuracy === null ? '-' : (100 * p.confidentAccuracy).toFixed(1) + '%'}; wrote ${OUT}`,
-  );
+    for (const h of m.heldOut)
+      console.log(
+        `  held out ${h.task.padEnd(14)} ${String(h.examples).padStart(4)} examples  agreement ${pct(h.accuracy)}  confident ${pct(h.coverage)}, right ${pct(h.confidentAccuracy)}`,
+      );
+  }
+  console.log(`wrote ${OUT}${DB ? ` and ${TABLE}` : ''}`);
 }

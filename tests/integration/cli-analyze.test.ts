@@ -47,14 +47,24 @@ beforeAll(() => {
 
 describe('grokscope analyze', () => {
   it('predict prints the prediction with the calibrated model and its cross-validated accuracy', () => {
-    const r = cli(['analyze', 'predict', '--run', String(target)]);
+    // at a window the shipped model was not fitted at (300): the user's calibrated model
+    const r = cli(['analyze', 'predict', '--run', String(target), '--window', '300']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`run ${target}: predicted to grok: yes, p = 0\\.\\d\\d, at step 400`));
+    expect(r.stdout).toMatch(new RegExp(`run ${target}: predicted to grok: yes, p = 0\\.\\d\\d, at step 300`));
     // the calibration runs by task: the seeded runs differ only in training fraction, which is not a different task
     expect(r.stdout).toMatch(/calibrated: logistic model on (\d+) finished runs \(a\+b mod \d+: \1\), cross-validated accuracy \d+%/);
-    const j = JSON.parse(cli(['analyze', 'predict', '--run', String(target), '--json']).stdout);
-    expect(j).toMatchObject({ runId: target, method: 'calibrated', willGrok: true, atStep: 400 });
+    const j = JSON.parse(cli(['analyze', 'predict', '--run', String(target), '--window', '300', '--json']).stdout);
+    expect(j).toMatchObject({ runId: target, method: 'calibrated', willGrok: true, atStep: 300 });
+  });
+
+  it("predict at the shipped model's window states the level, the budget, t's interval and the held-out record", () => {
+    const r = cli(['analyze', 'predict', '--run', String(target)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/P\(validation accuracy ≥ 99% within [\d,]+ updates\) = [01]\.\d\d/);
+    expect(r.stdout).toMatch(
+      /shipped model fitted on [\d,]+ corpus runs.*held out of its fit it was right (\d+%|–) of the time when confident/,
+    );
   });
 
   it('spectral prints the energy and the Hjorth parameters', () => {

@@ -141,6 +141,21 @@ describe('training loop', () => {
     const lossSteps = before.flatMap((m) => (m.type === 'metrics' ? m.rows.filter((r) => r[0] === STEP_LOSS_METRIC).map((r) => r[1]) : []));
     expect(lossSteps).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     expect(held.metrics.map((m) => m.rows)).toEqual(plain.metrics.map((m) => m.rows)); // the same run otherwise
+    // resumed with a later hold (a predict sweep asking again at its next window): holds there too
+    const twice: number[] = [];
+    const again = await run(config(), {
+      holdAt: 13,
+      hook: (m, c) => {
+        if (m.type !== 'paused') return;
+        twice.push(m.step);
+        setTimeout(() => {
+          if (m.step === 13) (c as { holdAt?: number }).holdAt = 27;
+          c.paused = false;
+        }, 20);
+      },
+    });
+    expect(twice).toEqual([13, 27]);
+    expect(again.metrics.map((m) => m.rows)).toEqual(plain.metrics.map((m) => m.rows));
     // cancelled while held: ends at the hold with a checkpoint there, to continue from
     const stopped = await run(config(), { holdAt: 13, hook: (m, c) => m.type === 'paused' && setTimeout(() => (c.cancelled = true), 50) });
     expect(stopped.done).toMatchObject({ type: 'done', reason: 'cancelled', step: 13 });

@@ -29,16 +29,19 @@ describe('run analysis service', () => {
     expect((saved?.result as { energy: number }).energy).toBeCloseTo(r.signature.energy, 12);
   });
 
+  // the rule and the user's calibrated model answer at windows the shipped model was not fitted at (300 here)
+  const W = { window: 300 };
+
   it('uses the default rule until enough finished runs exist, then a calibrated model', () => {
     const target = addRun(store, 0.18, null);
-    const first = predictRun(store, target);
+    const first = predictRun(store, target, W);
     expect(first.method).toBe('rule');
     expect(first.note).toMatch(/calibration needs/);
     expect(first.outcome).toBeNull();
     for (let i = 0; i < 6; i++) addRun(store, 0.15 + 0.01 * i, true);
     for (let i = 0; i < 6; i++) addRun(store, 0.01 + 0.002 * i, false);
-    const second = predictRun(store, target);
-    expect(second).toMatchObject({ method: 'calibrated', willGrok: true, trainedOn: 12, cvAccuracy: 1, atStep: 400 });
+    const second = predictRun(store, target, W);
+    expect(second).toMatchObject({ method: 'calibrated', willGrok: true, trainedOn: 12, cvAccuracy: 1, atStep: 300 });
     // what it learnt from, by task: all twelve of the run's own task (the seeded config)
     expect(second.trainedOnTasks).toHaveLength(1);
     expect(second.trainedOnTasks![0]!.runs).toBe(12);
@@ -56,11 +59,11 @@ describe('run analysis service', () => {
       method: 'rule',
       features: { 'log10 relative spectral energy': -1.5, 'Hjorth mobility': 0.14 },
     };
-    store.analyses.save(id, 'prediction', { window: 400 }, old, new Date().toISOString());
+    store.analyses.save(id, 'prediction', { window: 300 }, old, new Date().toISOString());
     expect((store.analyses.latest(id, 'prediction')?.result as typeof old).features['Hjorth mobility']).toBe(0.14);
-    const now = predictRun(store, id);
+    const now = predictRun(store, id, W);
     expect(Object.keys(now.features)).toEqual([...PREDICTOR_FEATURES]);
-    expect(now.features['weight-norm change over [0, W] (decades)']).toBeCloseTo(Math.log10(44 / 40), 12); // seeded norm 40 + s/100
+    expect(now.features['weight-norm change over [0, W] (decades)']).toBeCloseTo(Math.log10(43 / 40), 12); // seeded norm 40 + s/100
     expect(Object.keys((store.analyses.latest(id, 'prediction')?.result as typeof old).features)).toEqual([...PREDICTOR_FEATURES]);
   });
 
@@ -95,8 +98,10 @@ describe('analysis API methods', () => {
     try {
       const id = addRun(backend.store, 0.2, null);
       const short = addRun(backend.store, 0.2, null, 30);
-      const p = await dispatch(backend.handlers, 'analysis.predict', { id });
-      expect(p).toMatchObject({ ok: true, result: { runId: id, method: 'rule', willGrok: true, atStep: 400 } });
+      const p = await dispatch(backend.handlers, 'analysis.predict', { id, window: 300 });
+      expect(p).toMatchObject({ ok: true, result: { runId: id, method: 'rule', willGrok: true, atStep: 300 } });
+      const shipped = await dispatch(backend.handlers, 'analysis.predict', { id });
+      expect(shipped).toMatchObject({ ok: true, result: { runId: id, method: 'shipped', atStep: 400, withinBudget: { budget: 1000 } } });
       const s = await dispatch(backend.handlers, 'analysis.spectral', { id, window: 200 });
       expect(s).toMatchObject({ ok: true, result: { runId: id, params: { window: 200, cutoff: 0.05 } } });
       expect(await dispatch(backend.handlers, 'analysis.predict', { id: short })).toMatchObject({

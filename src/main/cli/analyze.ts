@@ -5,6 +5,7 @@
 // grokscope analyze landscape|reduced --run RUN [options] [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
 import { calibrationWords } from '../../shared/analysis/predictor';
+import { withinBudgetWords } from '../../shared/analysis/predictor-shipped';
 import { ApiError } from '../../shared/api/contract';
 import type { FitAgainst } from '../../shared/api/types';
 import { probeCommand } from './analyze-probes';
@@ -96,7 +97,11 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
       const p = await callApi(backend, 'analysis.predict', { id: runIdArg(runFlag!), ...spectralOpts });
       if (a.flags['json']) json(p);
       else {
-        const how = p.method === 'calibrated' ? `calibrated: ${calibrationWords(p)}` : `default rule (${p.note})`;
+        const how = p.withinBudget
+          ? withinBudgetWords(p.withinBudget, p.trainedOn, p.probability)
+          : p.method === 'calibrated'
+            ? `calibrated: ${calibrationWords(p)}`
+            : `default rule (${p.note})`;
         const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
         out(
           `run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`,

@@ -136,6 +136,7 @@ channel.onMessage((msg) => {
       control.paused = true;
       return;
     case 'resume':
+      if (msg.holdAt !== undefined) control.holdAt = msg.holdAt;
       control.paused = false;
       return;
     case 'cancel':

@@ -13,7 +13,8 @@ export type HostToCompute =
   // by the host for this run
   | { type: 'start'; runId: number; config: RunConfig; execution: ExecutionSettings; resume?: TrainingState; holdAt?: number }
   | { type: 'pause' }
-  | { type: 'resume' }
+  // holdAt: pause by itself again at this update (a predict sweep's next window)
+  | { type: 'resume'; holdAt?: number }
   | { type: 'cancel' }
   /** a measurement of stored checkpoints (Hessian, intrinsic dimension) instead of training; 'cancel' stops it */
   | { type: 'probe'; runId: number; request: ProbeRequest }

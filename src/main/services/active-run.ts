@@ -34,8 +34,8 @@ export interface ActiveRun {
   stopNote?: string;
   /** the update the process pauses itself after (a predict sweep's window), until it has */
   holdAt?: number;
-  /** resume asked for before the hold was reached: resume as soon as the process reports it */
-  releaseHold?: boolean;
+  /** resume asked for before the hold was reached: resume as soon as the process reports it (with its next hold) */
+  releaseHold?: boolean | { holdAt: number };
   killTimer: NodeJS.Timeout | null;
   exited: Promise<void>;
   markExited: () => void;

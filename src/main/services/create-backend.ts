@@ -120,7 +120,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
         scheduler.enqueue(id, holdAt);
       },
       stop: (id, note) => scheduler.stop(runs.row(id), note),
-      continue: (id) => scheduler.resume(runs.row(id)),
+      continue: (id, holdAt) => scheduler.resume(runs.row(id), holdAt),
       restart: (id) => scheduler.restart(runs.row(id)),
     },
     () => writer.flush(),

@@ -96,8 +96,10 @@ export function onComputeMessage(host: RunMessageHost, run: ActiveRun, msg: Comp
       if (run.holdAt !== undefined && msg.step === run.holdAt) {
         run.holdAt = undefined;
         if (run.releaseHold) {
+          const next = run.releaseHold === true ? undefined : run.releaseHold.holdAt;
           run.releaseHold = false;
-          run.channel.send({ type: 'resume' });
+          run.holdAt = next;
+          run.channel.send(next === undefined ? { type: 'resume' } : { type: 'resume', holdAt: next });
           return;
         }
       }

@@ -254,15 +254,18 @@ export class RunScheduler {
     await this.waitFor(row.id, (s) => s === 'paused' || isTerminal(s));
   }
 
-  async resume(row: RunRow): Promise<void> {
+  /** `holdAt`: pause by itself again after that update (a predict sweep's next window), when it is still ahead. */
+  async resume(row: RunRow, holdAt?: number): Promise<void> {
     const run = this.active.get(row.id);
+    const next = holdAt !== undefined && holdAt > row.step ? holdAt : undefined;
     if (run && !run.finished) {
       if (run.state !== 'paused') {
         // a run on its way to its hold: let it go on as soon as it gets there
-        if (run.holdAt !== undefined) run.releaseHold = true;
+        if (run.holdAt !== undefined) run.releaseHold = next === undefined ? true : { holdAt: next };
         return;
       }
-      run.channel.send({ type: 'resume' });
+      run.holdAt = next;
+      run.channel.send(next === undefined ? { type: 'resume' } : { type: 'resume', holdAt: next });
       await this.waitFor(row.id, (s) => s === 'running' || isTerminal(s));
       return;
     }
@@ -279,7 +282,7 @@ export class RunScheduler {
       this.queue.continueFrom(row.id, step);
       this.o.store.runs.setStatus(row.id, 'queued', { error: null, finishedAt: null, owner: this.o.owner, step });
       this.emitStatus(row.id);
-      this.enqueue(row.id);
+      this.enqueue(row.id, next);
       return;
     }
     throw new ApiError('conflict', `run ${row.id} is ${row.status}; only a paused, interrupted, failed or cancelled run can be resumed`);

@@ -4,12 +4,21 @@
 //
 // Policy (000 §3): `predict` trains every cell for the window, predicts, and stops it (resumable: the stop keeps a
 // checkpoint); `confirm` stops only the cells predicted not to grok; `full` runs every cell to its budget. A stopped
-// cell can later be continued to its budget (continueCells).
+// cell can later be continued to its budget (continueCells). With window `auto` (the default) a cell is asked at the
+// shipped predictor's windows in turn and stops at the first confident answer; a cell with no confident answer at
+// the last window trains on to its budget instead of being guessed (sweep-policy.ts).
 import { ApiError } from '../../shared/api/contract';
 import { isHeldBySweep, sweepHoldReason } from '../../shared/api/run-status';
-import { predictRun } from './run-analysis';
+import { decideAtWindow, windowsFor } from './sweep-policy';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
-import { axisValues, expandSweep, type SweepCell, type SweepConfig, type SweepMode } from '../../shared/config/sweep-config';
+import {
+  axisValues,
+  expandSweep,
+  type SweepCell,
+  type SweepConfig,
+  type SweepMode,
+  type SweepWindow,
+} from '../../shared/config/sweep-config';
 import type { PredictionView, RunStatus, SweepCellView, SweepSummary, SweepView } from '../../shared/api/types';
 import type { Store, SweepRow } from '../store';
 import type { RunOwner } from '../store/runs-repo';
@@ -25,8 +34,8 @@ export interface SweepExecutor {
   submit(runId: number, holdAt?: number): void;
   /** stop a running run early, keeping a checkpoint to continue from */
   stop(runId: number, note: string): Promise<void>;
-  /** continue a stopped or interrupted run from its last checkpoint */
-  continue(runId: number): Promise<void>;
+  /** continue a stopped, held or interrupted run (from its last checkpoint); with `holdAt`, it holds again there */
+  continue(runId: number, holdAt?: number): Promise<void>;
   /** run again from step 0 an interrupted run without a checkpoint */
   restart(runId: number): void;
 }
@@ -35,9 +44,9 @@ const DONE: readonly RunStatus[] = ['completed', 'cancelled', 'diverged', 'faile
 
 export class SweepService {
   /** sweeps whose policy this back end applies: sweep id → mode and window */
-  private readonly active = new Map<number, { mode: SweepMode; window: number }>();
-  /** runs already decided by the policy */
-  private readonly decided = new Set<number>();
+  private readonly active = new Map<number, { mode: SweepMode; window: SweepWindow }>();
+  /** run → the last window the policy asked at (Infinity: decided for good) */
+  private readonly decided = new Map<number, number>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -70,7 +79,7 @@ export class SweepService {
     )();
     this.active.set(id, { mode, window: config.policy.window });
     this.events.emit('runs.changed', { reason: 'created' });
-    for (const r of runIds) this.executor.submit(r, this.holdFor(mode, config.policy.window));
+    for (const r of runIds) this.executor.submit(r, this.holdFor(mode, config.policy.window, r));
     return { id, runIds };
   }
 
@@ -96,7 +105,7 @@ export class SweepService {
     this.active.set(id, { mode, window });
     this.store.sweeps.setStatus(id, 'running', null);
     this.events.emit('runs.changed', { reason: `sweep ${id} extended` });
-    for (const r of runIds) this.executor.submit(r, this.holdFor(mode, window));
+    for (const r of runIds) this.executor.submit(r, this.holdFor(mode, window, r));
     return { id, runIds, kept: runs.length };
   }
 
@@ -120,7 +129,7 @@ export class SweepService {
           out.restarted++;
         }
       } else if (run.status === 'queued') {
-        this.executor.submit(runId, this.holdFor(sweep.config.policy.mode, sweep.config.policy.window));
+        this.executor.submit(runId, this.holdFor(sweep.config.policy.mode, sweep.config.policy.window, runId));
         out.queued++;
       } else out.kept++;
     }
@@ -149,9 +158,10 @@ export class SweepService {
     return chosen;
   }
 
-  /** predict mode stops every run after its window: each run holds there by itself (SweepExecutor.submit) */
-  private holdFor(mode: SweepMode, window: number): number | undefined {
-    return mode === 'predict' ? window : undefined;
+  /** predict mode stops every run after a window: each run holds at its first by itself (SweepExecutor.submit) */
+  private holdFor(mode: SweepMode, window: SweepWindow, runId: number): number | undefined {
+    const run = this.store.runs.get(runId);
+    return mode === 'predict' && run ? windowsFor(window, run.totalSteps)[0] : undefined;
   }
 
   private sweepOf(runId: number): number | null {
@@ -160,29 +170,25 @@ export class SweepService {
 
   private onProgress(p: { runId: number; points: { name: string; step: number }[] }): void {
     // every run's progress passes here: no store read unless this back end is running a sweep
-    if (this.active.size === 0 || this.decided.has(p.runId)) return;
+    if (this.active.size === 0 || this.decided.get(p.runId) === Infinity) return;
     const sweepId = this.sweepOf(p.runId);
     const policy = sweepId === null ? undefined : this.active.get(sweepId);
     if (!policy || sweepId === null) return;
-    if (!p.points.some((x) => x.name === STEP_LOSS_METRIC && x.step >= policy.window)) return;
-    this.decided.add(p.runId);
+    const reached = Math.max(...p.points.filter((x) => x.name === STEP_LOSS_METRIC).map((x) => x.step), -1);
+    const windows = windowsFor(policy.window, this.store.runs.get(p.runId)?.totalSteps ?? 0);
+    const last = this.decided.get(p.runId) ?? 0;
+    const window = windows.find((w) => w > last);
+    if (window === undefined || reached < window) return;
+    this.decided.set(p.runId, window);
     this.flush();
-    let prediction: PredictionView;
-    try {
-      prediction = predictRun(this.store, p.runId, { window: policy.window });
-    } catch (e) {
-      if (!(e instanceof ApiError || e instanceof RangeError)) throw e;
-      // no usable window: let it run (in predict mode, released from its hold, which it may not have reached yet)
-      if (policy.mode === 'predict') void this.executor.continue(p.runId).catch(() => undefined);
-      return;
-    }
-    this.events.emit('run.prediction', prediction);
-    if (policy.mode === 'predict' || (policy.mode === 'confirm' && !prediction.willGrok)) {
-      const verdict = `predicted ${prediction.willGrok ? 'to grok' : 'not to grok'} (p = ${prediction.probability.toFixed(2)})`;
-      void this.executor.stop(p.runId, sweepHoldReason(sweepId, policy.window, verdict)).catch(() => {
-        // it may have finished on its own in the meantime
-      });
-    }
+    const decision = decideAtWindow(this.store, p.runId, policy.mode, window, windows);
+    if (decision.prediction) this.events.emit('run.prediction', decision.prediction);
+    if (decision.action !== 'ask-again') this.decided.set(p.runId, Infinity);
+    const ignore = () => undefined; // it may have finished on its own in the meantime
+    if (decision.action === 'stop') void this.executor.stop(p.runId, sweepHoldReason(sweepId, window, decision.verdict)).catch(ignore);
+    else if (decision.action === 'ask-again') void this.executor.continue(p.runId, decision.holdAt).catch(ignore);
+    // release a hold (predict mode holds every cell at its window); a run not held goes on by itself
+    else if (policy.mode === 'predict') void this.executor.continue(p.runId).catch(ignore);
   }
 
   /** Marks a sweep completed once every run of it is done. */

@@ -35,6 +35,18 @@ export interface EarlyRun {
   trajectory: EarlyTrajectory;
   /** the run's budget in updates */
   budget: number;
+  /** the optimiser's settings (absent for runs read by older callers: the features that need them are then NaN) */
+  hyper?: EarlyHyper;
+}
+
+/** The settings that set 003's clock: weight decay shrinks the weights by a factor (1 − lr·wd) per update. */
+export interface EarlyHyper {
+  lr: number;
+  weightDecay: number;
+  /** Omnigrok's α, the initial weight norm's multiplier */
+  initScale: number;
+  /** the training fraction r (1 when the task has none) */
+  trainFraction: number;
 }
 
 /** A floor for energies in decades: a perfectly smooth window would be −∞. */
@@ -75,6 +87,12 @@ export const EARLY_FEATURES = {
   'train loss at W (decades)': ({ run }: FeatureInput) => Math.log10(run.trajectory.trainLoss[2]),
   'validation / train loss at W (decades)': ({ run }: FeatureInput) => Math.log10(run.trajectory.valLoss[2] / run.trajectory.trainLoss[2]),
   'cos(θ_W, θ_0)': ({ run }: FeatureInput) => run.trajectory.cosInitAtW,
+  // 003's clock: how many e-folds weight decay alone takes off the weight norm within the budget, and the start
+  'weight-decay e-folds in the budget, lr·wd·B (decades)': ({ run }: FeatureInput) =>
+    run.hyper ? Math.log10(run.hyper.lr * run.hyper.weightDecay * run.budget) : NaN,
+  'learning rate × budget, lr·B (decades)': ({ run }: FeatureInput) => (run.hyper ? Math.log10(run.hyper.lr * run.budget) : NaN),
+  'initial scale α (decades)': ({ run }: FeatureInput) => (run.hyper ? Math.log10(run.hyper.initScale) : NaN),
+  'training fraction r': ({ run }: FeatureInput) => (run.hyper ? run.hyper.trainFraction : NaN),
 } as const;
 
 export type EarlyFeatureName = keyof typeof EARLY_FEATURES;
@@ -188,13 +206,30 @@ export function calibrate(examples: readonly LabelledRun[], seed = 0): Calibrate
   return { model: fitLogistic(X, y), cvAccuracy: cv.accuracy, folds, trainedOn: examples.length, positives, tasks };
 }
 
+/** What the shipped predictor says (predictor-shipped.ts), as stored with a prediction. */
+export interface WithinBudget {
+  level: number;
+  budget: number;
+  /** false: "no confident prediction" (p inside the model's band around 1/2) */
+  confident: boolean;
+  /** t_level's 10%, 50% and 90% points in updates (null: beyond 1000 windows) */
+  tLevel: { low: number | null; median: number | null; high: number | null };
+  /** the model's leave-one-task-out record at its band, pooled over the corpus's tasks */
+  heldOut: { accuracy: number; coverage: number; confidentAccuracy: number | null; tasks: number };
+  /** the run had reached the level by the window already */
+  observed: boolean;
+  /** the user's finished runs the shipped model was recalibrated on (0: as shipped) */
+  refinedOn: number;
+}
+
 export interface Prediction {
   willGrok: boolean;
   /** P(reaches 99% validation accuracy within its budget) */
   probability: number;
   /** the update count the prediction was made at (= W) */
   atStep: number;
-  method: 'rule' | 'calibrated';
+  /** shipped: the model fitted on the project's corpus (predictor-shipped.ts), read with withinBudget */
+  method: 'rule' | 'calibrated' | 'shipped';
   /** cross-validated accuracy of the calibrated model; null for the rule */
   cvAccuracy: number | null;
   trainedOn: number;
@@ -204,6 +239,8 @@ export interface Prediction {
   ownTaskRuns?: number | null;
   /** why the rule was used, when it was */
   note: string | null;
+  /** the shipped model's answer: the level, the budget, whether it is confident, t_level's interval, its held-out record */
+  withinBudget?: WithinBudget;
   /** by name; predictions stored by earlier versions carry the features of their version */
   features: Partial<Record<EarlyFeatureName, number>> & Record<'log10 relative spectral energy', number>;
 }

@@ -60,7 +60,7 @@ export interface RunSummary {
    *  always sets it) or absent when intact. A damaged run can be listed, shown and deleted, nothing else. */
   damaged?: string | null;
   /** the grokking prediction made at the end of the early window (000 §3), once there is one */
-  prediction: { willGrok: boolean; probability: number; method: 'rule' | 'calibrated'; atStep: number } | null;
+  prediction: { willGrok: boolean; probability: number; method: 'rule' | 'calibrated' | 'shipped'; atStep: number } | null;
   /** the sweep the run is a cell of, while that sweep exists */
   sweepId: number | null;
   /** the researcher's labels and notes (runs.annotate, runs.tag) */
@@ -206,7 +206,8 @@ export interface SweepView {
   name: string;
   status: 'running' | 'completed' | 'cancelled' | 'interrupted';
   mode: 'predict' | 'confirm' | 'full';
-  window: number;
+  /** updates before the prediction, or auto: the shipped predictor's windows in turn */
+  window: number | 'auto';
   axes: { path: string; values: (number | string | boolean)[] }[];
   /** the cells' training budget in updates (the largest, when training.steps is an axis): the colour range of t4 */
   steps: number;

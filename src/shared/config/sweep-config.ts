@@ -39,6 +39,8 @@ export const SweepAxisSchema = z
 
 export const SWEEP_MODES = ['predict', 'confirm', 'full'] as const;
 export type SweepMode = (typeof SWEEP_MODES)[number];
+/** updates before the prediction, or `auto`: the shipped predictor's windows in turn */
+export type SweepWindow = number | 'auto';
 
 export const SweepConfigSchema = z.strictObject({
   name: z.string().max(200).optional(),
@@ -56,7 +58,12 @@ export const SweepConfigSchema = z.strictObject({
         .describe(
           'predict: every cell to the predictor window; confirm: then continue the cells predicted to grok; full: every cell to its budget',
         ),
-      window: int().min(8).max(100_000).default(400).describe('updates before the grokking prediction (000 §3)'),
+      window: z
+        .union([int().min(8).max(100_000), z.literal('auto')])
+        .default('auto')
+        .describe(
+          "updates before the grokking prediction (000 §3); auto: the shipped predictor's windows in turn (200, 400, 1000), each cell stopping at the first confident one",
+        ),
     })
     .prefault({}),
 });

@@ -9,6 +9,8 @@ import type { PendingStep, Trainer } from './trainer';
 export interface Control {
   paused: boolean;
   cancelled: boolean;
+  /** a later hold set by a 'resume' (a predict sweep's next window); replaces hooks.holdAt once set */
+  holdAt?: number;
 }
 
 export interface LoopHooks {
@@ -100,7 +102,7 @@ export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: Lo
     const next = trainer.step + 1;
     pending.push(trainer.queueUpdate(isEval(next)));
     const s = trainer.step;
-    const hold = s === hooks.holdAt && s < cfg.steps;
+    const hold = s === (hooks.control.holdAt ?? hooks.holdAt) && s < cfg.steps;
     const boundary = isEval(s) || isCheckpointStep(s, cfg) || hold || s === cfg.steps || performance.now() - lastYield >= YIELD_MS;
     if (!boundary && pending.length < trainer.readEvery) continue;
     const results = await trainer.readSteps(pending.splice(0));

@@ -1,0 +1,110 @@
+// The shipped predictor applied to a stored run (issue 20): resources/predictor/model.json, fitted by
+// scripts/predictor-fit.ts on the project's corpus, answers from the first sweep. The user's own finished runs refine
+// it once there are enough of both outcomes: a recalibration (Platt scaling) of the shipped model's logit on them,
+// which keeps what the corpus taught and corrects its level for this user's tasks.
+import shippedJson from '../../../resources/predictor/model.json';
+import { fitLogistic, predictProba } from '../../shared/analysis/logistic';
+import { MIN_PER_OUTCOME, MIN_RUNS_TO_CALIBRATE, earlyFeatures, type EarlyRun, type Prediction } from '../../shared/analysis/predictor';
+import { modelAt, predictShipped, type ShippedPredictor } from '../../shared/analysis/predictor-shipped';
+import type { BudgetModel } from '../../shared/analysis/predictor-budget';
+import type { SpectralParams } from '../../shared/api/types';
+import type { RunRow, Store } from '../store';
+import { earlyRunOf } from './early-run';
+
+export const SHIPPED = shippedJson as unknown as ShippedPredictor;
+
+/** The shipped model for this window, if one was fitted at it. */
+export function shippedModel(window: number, shipped: ShippedPredictor = SHIPPED): BudgetModel | undefined {
+  return modelAt(shipped, window);
+}
+
+const logit = (p: number) => {
+  const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
+  return Math.log(q / (1 - q));
+};
+
+/** The user's finished runs with this window: the shipped model's logit at their own budget, and their outcome. */
+function history(
+  store: Store,
+  shipped: ShippedPredictor,
+  model: BudgetModel,
+  params: SpectralParams,
+  exclude: number,
+): { x: number[]; y: 0 | 1 }[] {
+  const out: { x: number[]; y: 0 | 1 }[] = [];
+  for (const run of store.runs.list()) {
+    if (run.id === exclude || run.damaged !== null) continue;
+    const finished = (run.status === 'completed' && run.step === run.totalSteps) || run.status === 'diverged';
+    if (!finished) continue;
+    const early = earlyRunOf(store, run, model.window);
+    if ('reason' in early) continue;
+    try {
+      const p = predictShipped(shipped, model, early, run.totalSteps, params);
+      if (p.observed) continue; // certain either way: it says nothing of the model's calibration
+      out.push({ x: [logit(p.probability)], y: reached(store, run, shipped.level) ? 1 : 0 });
+    } catch {
+      // a feature that is not finite: no example
+    }
+  }
+  return out;
+}
+
+/** Whether the run's validation accuracy reached the shipped level within its training. */
+function reached(store: Store, run: RunRow, level: number): boolean {
+  const acc = store.metrics.series(run.id, 'val_acc');
+  for (let i = 0; i < acc.values.length; i++) if (acc.values[i]! >= level) return true;
+  return false;
+}
+
+/** The shipped model's prediction for a run from its first `model.window` updates, refined by the user's history. */
+export function shippedPrediction(
+  store: Store,
+  run: RunRow,
+  early: EarlyRun,
+  model: BudgetModel,
+  params: SpectralParams,
+  shipped: ShippedPredictor = SHIPPED,
+): Prediction {
+  const budget = run.totalSteps;
+  const p = predictShipped(shipped, model, early, budget, params);
+  let probability = p.probability;
+  let refinedOn = 0;
+  const hist = p.observed ? [] : history(store, shipped, model, params, run.id);
+  const ones = hist.filter((h) => h.y === 1).length;
+  if (hist.length >= MIN_RUNS_TO_CALIBRATE && ones >= MIN_PER_OUTCOME && hist.length - ones >= MIN_PER_OUTCOME) {
+    const recal = fitLogistic(
+      hist.map((h) => h.x),
+      hist.map((h) => h.y),
+    );
+    probability = predictProba(recal, [[logit(p.probability)]])[0]!;
+    refinedOn = hist.length;
+  }
+  const confident = p.observed || Math.abs(probability - 0.5) >= model.band - 1e-12;
+  const spectral = earlyFeatures(early, params);
+  return {
+    willGrok: probability >= 0.5,
+    probability,
+    atStep: model.window,
+    method: 'shipped',
+    cvAccuracy: p.heldOut.confidentAccuracy,
+    trainedOn: shipped.provenance.corpus.runs,
+    trainedOnTasks: Object.entries(shipped.provenance.corpus.byTask).map(([task, runs]) => ({ task, runs })),
+    ownTaskRuns: null,
+    note: null,
+    withinBudget: {
+      level: shipped.level,
+      budget,
+      confident,
+      tLevel: p.tLevel,
+      heldOut: {
+        accuracy: p.heldOut.accuracy,
+        coverage: p.heldOut.coverage,
+        confidentAccuracy: p.heldOut.confidentAccuracy,
+        tasks: p.heldOut.tasks.length,
+      },
+      observed: p.observed,
+      refinedOn,
+    },
+    features: { ...p.features, 'log10 relative spectral energy': spectral.values[0]! },
+  };
+}
