@@ -8,6 +8,7 @@ import type { Store } from '../store';
 import type { ActiveRun } from './active-run';
 import type { EventBus } from './backend-api';
 import type { RunWriter } from './run-writer';
+import { withWallTime } from '../../shared/runs/wall-time';
 
 /** What interpreting a message may do besides storing: the scheduler's side of it. */
 export interface RunMessageHost {
@@ -73,7 +74,8 @@ export function onComputeMessage(host: RunMessageHost, run: ActiveRun, msg: Comp
       return;
     }
     case 'metrics': {
-      writer.add(id, msg.step, msg.rows);
+      const rows = withWallTime(msg.step, msg.rows, Date.now()); // for curves by wall time
+      writer.add(id, msg.step, rows);
       events.emit('run.progress', {
         runId: id,
         step: msg.step,

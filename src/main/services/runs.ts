@@ -13,6 +13,7 @@ import type { RunScheduler } from './run-scheduler';
 import type { RunWriter } from './run-writer';
 import { defaultRunName, toDetail } from './run-views';
 import { RunSummaries } from './run-summaries';
+import { WALL_TIME_METRIC } from '../../shared/runs/wall-time';
 
 export interface RunServiceOptions {
   store: Store;
@@ -101,7 +102,8 @@ export class RunService {
     const { store, writer } = this.o;
     this.row(id);
     writer.flush(); // include points still in the write buffer
-    const wanted = names ?? store.metrics.names(id);
+    // the wall-clock stamps only when named: they are when, not what, the run measured (a resumed run's differ)
+    const wanted = names ?? store.metrics.names(id).filter((n) => n !== WALL_TIME_METRIC);
     return wanted.map((name): MetricSeries => {
       if (full) {
         const s = store.metrics.series(id, name);

@@ -6,6 +6,7 @@ import { LAYER_NORM_PREFIX, type MetricName, type MetricSeries, type Phases } fr
 import { emaSmooth } from '../analysis/smoothing';
 import { axisStyle } from './axis-style';
 import { axisTooltip } from './tooltip';
+import { fmtSeconds } from '../runs/wall-time';
 
 export const FIGURES = ['loss', 'accuracy', 'weight-norm', 'grad-norm', 'cos-step', 'cos-init', 'layer-norms'] as const;
 export type FigureName = (typeof FIGURES)[number];
@@ -159,6 +160,8 @@ export interface CurveOptionOptions {
   animation?: boolean;
   /** on screen only: zoom the steps with the wheel (and drag to pan) or a dragged box, the toolbox to go back */
   zoom?: boolean;
+  /** what the x values are: steps (default), or seconds of wall-clock time (shared/runs/wall-time.ts byWallTime) */
+  x?: 'step' | 'time';
 }
 
 const PALETTE = {
@@ -349,6 +352,7 @@ export function buildCurveOption(figure: FigureName, series: MetricSeries[], opt
   if (markLine && main[0]) main[0].markLine = markLine;
 
   const axisCommon = axisStyle(pal, { name: FONT.axisName, label: FONT.axisLabel });
+  const byTime = opts.x === 'time';
   const hasTitle = Boolean(opts.title);
 
   return {
@@ -370,17 +374,17 @@ export function buildCurveOption(figure: FigureName, series: MetricSeries[], opt
       itemGap: 18,
     },
     grid: { left: 72 + (spec.yLabelRoom ?? 0), right: 28, top: hasTitle ? 72 : 48, bottom: 58 },
-    tooltip: axisTooltip(),
+    tooltip: byTime ? axisTooltip('time', fmtSeconds) : axisTooltip(),
     ...(opts.zoom ? zoomComponents(pal.axis) : {}),
     xAxis: {
       ...axisCommon,
       type: logX ? 'log' : 'value',
-      name: 'step',
+      name: byTime ? 'wall time' : 'step',
       nameGap: 30,
       // End at the last step, no empty margin; a log axis starts at a power of ten (step 0 is dropped).
       ...(logX ? {} : { min: 'dataMin' }),
       max: 'dataMax',
-      ...(logX ? { axisLabel: { ...axisCommon.axisLabel, formatter: logTickLabel } } : {}),
+      ...(logX || byTime ? { axisLabel: { ...axisCommon.axisLabel, formatter: byTime ? fmtSeconds : logTickLabel } } : {}),
     },
     yAxis: {
       ...axisCommon,

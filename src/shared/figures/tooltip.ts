@@ -25,10 +25,14 @@ interface TooltipParam {
 const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** The lines of an axis tooltip: "step 1200" then "● name: 0.9531" for each series with a value at that step. */
-export function axisTooltipHtml(params: TooltipParam | TooltipParam[], xName = 'step'): string {
+export function axisTooltipHtml(
+  params: TooltipParam | TooltipParam[],
+  xName = 'step',
+  fmtX: (x: number) => string = (x) => String(Math.round(x)),
+): string {
   const list = (Array.isArray(params) ? params : [params]).filter((p) => !String(p.seriesId ?? '').startsWith('band:'));
   const x = Number(list[0]?.axisValue ?? (Array.isArray(list[0]?.value) ? (list[0].value as unknown[])[0] : NaN));
-  const head = Number.isFinite(x) ? `${xName} ${Math.round(x)}` : xName;
+  const head = Number.isFinite(x) ? `${xName} ${fmtX(x)}` : xName;
   const rows = list.map((p) => {
     const y = Array.isArray(p.value) ? Number(p.value[1]) : Number(p.value);
     const marker = typeof p.marker === 'string' ? p.marker : '';
@@ -38,7 +42,7 @@ export function axisTooltipHtml(params: TooltipParam | TooltipParam[], xName = '
 }
 
 /** The tooltip component of a line figure. */
-export const axisTooltip = (xName = 'step') => ({
+export const axisTooltip = (xName = 'step', fmtX?: (x: number) => string) => ({
   trigger: 'axis' as const,
-  formatter: (params: unknown) => axisTooltipHtml(params as TooltipParam[], xName),
+  formatter: (params: unknown) => axisTooltipHtml(params as TooltipParam[], xName, fmtX),
 });
