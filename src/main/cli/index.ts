@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve')).serveCommand,
   analyze: async () => (await import('./analyze')).analyzeCommand,
   sweep: async () => (await import('./sweep')).sweepCommand,
+  worker: async () => (await import('./worker')).workerCommand,
   'export-run': async () => (await import('./backup')).exportRunCommand,
   'import-run': async () => (await import('./backup')).importRunCommand,
 };

@@ -1,7 +1,7 @@
 // Opens the back end on the CLI's database. A path that names no usable database (missing for a command that only
 // reads, a folder, another program's file) is the user's input (exit 2); other database problems fail (exit 1).
 import { createChildLauncher } from '../host/child-launcher';
-import { createBackend, type LocalBackend } from '../services/create-backend';
+import { createBackend, type BackendOptions, type LocalBackend } from '../services/create-backend';
 import { DatabaseOpenError, DatabasePathError, DatabaseVersionError } from '../store';
 import { CliFailure, UsageError } from './errors';
 import { dbPathFrom } from './db-path';
@@ -19,8 +19,9 @@ export function openBackend(
   mode: 'electron' | 'browser' = 'browser',
   workers = 1,
   continueSweeps = false,
+  sweepExecutor?: BackendOptions['sweepExecutor'],
 ): LocalBackend {
-  return open(dbFlag, { mode, workers, continueSweeps, mustExist: false });
+  return open(dbFlag, { mode, workers, continueSweeps, mustExist: false, ...(sweepExecutor ? { sweepExecutor } : {}) });
 }
 
 /** For commands that only read (list, show, export, analyze): a mistyped --db creates no folder and no file. */
@@ -33,13 +34,16 @@ interface OpenChoices {
   workers: number;
   continueSweeps: boolean;
   mustExist: boolean;
+  /** --redis: sweep cells go to workers on Redis */
+  sweepExecutor?: BackendOptions['sweepExecutor'];
 }
 
 function open(dbFlag: string | undefined, o: OpenChoices): LocalBackend {
   const dbPath = dbPathFrom(dbFlag);
   try {
     const { mode, continueSweeps, mustExist } = o;
-    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: o.workers, mode, continueSweeps, mustExist });
+    const remote = o.sweepExecutor ? { sweepExecutor: o.sweepExecutor } : {};
+    return createBackend({ dbPath, launcher: createChildLauncher(), maxConcurrent: o.workers, mode, continueSweeps, mustExist, ...remote });
   } catch (e) {
     throw asCliError(e);
   }

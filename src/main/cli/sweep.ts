@@ -1,4 +1,5 @@
-// grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]
+// grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--redis URL] [--json]
+// With --redis, the cells go to `grokscope worker` processes on other machines (src/main/distributed).
 // Runs a sweep to the end with N workers. Running the same file again resumes an unfinished sweep of the same config
 // (finished cells are kept). Progress on stderr; the grid (or --json: the sweep view) on stdout; Ctrl-C interrupts.
 import { availableParallelism } from 'node:os';
@@ -10,6 +11,7 @@ import { cellStat } from '../../shared/figures/heatmap';
 import { choiceFlag, intFlag, parseArgs, stringFlag } from './args';
 import { callApi } from './call-api';
 import { readConfig } from './config-file';
+import { describeWorkers, remoteSweeps } from './redis-option';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
 import { openBackend } from './open-backend';
 import { err, json, out } from './io';
@@ -38,7 +40,7 @@ export function sweepGridText(v: SweepView): string {
 
 export async function sweepCommand(argv: readonly string[]): Promise<number> {
   const a = parseArgs(
-    { name: 'sweep', positionals: ['FILE'], flags: { db: 'value', workers: 'value', mode: 'value', json: 'boolean' } },
+    { name: 'sweep', positionals: ['FILE'], flags: { db: 'value', workers: 'value', mode: 'value', redis: 'value', json: 'boolean' } },
     argv,
   );
   const { name: file, text } = readConfig(a.positionals['FILE']!);
@@ -52,7 +54,9 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
   }
   const workers = intFlag(a, 'workers', 1, 256) ?? availableParallelism();
   const mode = choiceFlag(a, 'mode', SWEEP_MODES) ?? parsed.config.policy.mode;
-  const backend = openBackend(stringFlag(a, 'db'), 'browser', workers);
+  const redisUrl = stringFlag(a, 'redis');
+  const remote = redisUrl === undefined ? undefined : await remoteSweeps(redisUrl);
+  const backend = openBackend(stringFlag(a, 'db'), 'browser', workers, false, remote?.factory);
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -70,7 +74,9 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
       err(
         `resuming sweep ${id}: ${r.kept} runs kept, ${r.continued} continued from a checkpoint, ${r.restarted} restarted, ${r.queued} queued`,
       );
+    else if (remote) err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, on the Redis queue at ${remote.target.shown})`);
     else err(`sweep ${id}: ${parsed.cells.length} runs (${mode} mode, ${workers} worker${workers === 1 ? '' : 's'})`);
+    if (remote) err(await describeWorkers(remote));
     let last = '';
     for (;;) {
       // the sweeps' summaries every 250 ms (counts only); the full view (predictions, spread over seeds) once at the end

@@ -101,13 +101,24 @@ reduced   Omnigrok's reduced landscape (003 §2-5): for each w = α·w0 (default
           fast (default): α 0.25 … 4 (7 values), min(run's steps, 1000) updates.
   --window N   W, updates analysed (default 400)
   --cutoff F   high-pass cutoff as a fraction of Nyquist (default 0.05)`,
-  sweep: `grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--json]
+  sweep: `grokscope sweep FILE [--db PATH] [--workers N] [--mode predict|confirm|full] [--redis URL] [--json]
 
 Runs a sweep config (a base run config, axes over config paths, seeds, a policy) with N compute processes (default:
 the number of cores). predict trains every cell for the prediction window (default 400 updates) and stops it;
 confirm stops only the cells predicted not to grok; full trains every cell to its budget. Running the same file
 again resumes an unfinished sweep: finished runs are kept. Prints the grid (mean validation accuracy and predicted
-probability per cell), or with --json the sweep view. Exit 0 when every run ended without failing.`,
+probability per cell), or with --json the sweep view. Exit 0 when every run ended without failing.
+--redis URL queues the cells on Redis for "grokscope worker" processes on any machine instead of training them
+here (redis://HOST:PORT, redis://:PASSWORD@HOST:PORT, rediss:// for TLS); the results are stored here as they come.
+Interrupted, the cells go on on their workers; the same command again catches up with them.`,
+  worker: `grokscope worker --redis URL [--concurrency N] [--backend auto|webgpu|wasm|cpu|tensorflow] [--name NAME]
+
+Trains the sweep cells that coordinators (grokscope sweep --redis, grokscope serve --redis) queue on the Redis
+server at URL, N at a time (default: the number of cores), each in its own compute process, and streams their
+metrics and checkpoints back. --backend overrides the cells' backend; --name (default HOST-PID) is how the
+coordinator names this worker. A worker of another Grokscope version refuses the cells, saying so. Ctrl-C stops
+it: its cells checkpoint and go back to the queue. A worker that dies loses its cells to another worker after
+GROKSCOPE_WORKER_LOCK_MS (default 30000), which continues them from their last checkpoint.`,
   'export-run': `grokscope export-run RUN --out FILE [--db PATH] [--json]
 
 Writes one run (config, status, metrics, checkpoints, analyses) to FILE, a single self-contained file (a Grokscope
@@ -117,11 +128,12 @@ database holding just that run). The run must not be queued, running or paused. 
 Copies the runs in FILE (written by export-run) into the database, with new run ids; prints them. FILE is not
 changed. A file from a newer Grokscope is refused. The runs keep their checkpoints, so they can be analysed or
 (if unfinished) resumed.`,
-  serve: `grokscope serve [--db PATH] [--port N] [--workers N]
+  serve: `grokscope serve [--db PATH] [--port N] [--workers N] [--redis URL]
 
 Serves the Grokscope UI and API to a browser on 127.0.0.1 (default port 8470; 0 picks a free one) and prints the
 address, with its access token, on stderr. --workers N compute processes train at once (default: the number of
-cores). For a remote machine, forward the port over SSH. Ctrl-C stops it.`,
+cores). For a remote machine, forward the port over SSH. Ctrl-C stops it. --redis URL: sweeps' cells go to
+"grokscope worker" processes on that Redis server (see grokscope worker --help) instead of this machine.`,
 };
 
 export const MAIN_HELP = `grokscope: grokking experiments from the command line
@@ -136,8 +148,9 @@ Usage:
   grokscope show RUN [--db PATH] [--json]
   grokscope export RUN --figure ${FIGURES.join('|')} --format svg|png|csv --out FILE [--force] [--db PATH]
   grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--force] [--db PATH]
-  grokscope serve [--db PATH] [--port N] [--workers N]
-  grokscope sweep FILE [--workers N] [--mode predict|confirm|full] [--json]
+  grokscope serve [--db PATH] [--port N] [--workers N] [--redis URL]
+  grokscope sweep FILE [--workers N] [--mode predict|confirm|full] [--redis URL] [--json]
+  grokscope worker --redis URL [--concurrency N] [--backend B] [--name NAME]
   grokscope analyze spectral|predict --run RUN [--json]
   grokscope analyze fit --runs ID,ID,... [--against r|wd] [--json]
   grokscope analyze pca --run RUN [--json]

@@ -13,10 +13,10 @@ import { ProbeService } from './run-probes';
 import { LandscapeService } from './run-landscape';
 import { predictEarly } from './early-prediction';
 import { watchOtherWriters } from './other-writers';
-import { SweepService } from './sweeps';
+import { SweepService, type SweepExecutor } from './sweeps';
 import { continueUnfinishedSweeps, type ContinuedSweep } from './sweep-recovery';
 import type { RunOwner } from '../store/runs-repo';
-import type { Backend } from './backend-api';
+import type { Backend, EventBus } from './backend-api';
 import { createEventBus } from './events';
 import { RunWriter } from './run-writer';
 import { RunScheduler } from './run-scheduler';
@@ -42,6 +42,10 @@ export interface BackendOptions {
   continueSweeps?: boolean;
   /** refuse a missing database instead of creating it (commands that only read) */
   mustExist?: boolean;
+  /** sweep cells go to this executor instead of the local scheduler (src/main/distributed: workers on Redis) */
+  sweepExecutor?: (deps: { store: Store; writer: RunWriter; events: EventBus; owner: RunOwner }) => SweepExecutor & {
+    close(): Promise<void>;
+  };
 }
 
 /** The back end plus what headless callers in this process (CLI, demo, tests) may use directly. */
@@ -111,10 +115,11 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     onProgress: (p) => events.emit('landscape.progress', p),
     ...grace,
   });
+  const remote = opts.sweepExecutor?.({ store, writer, events, owner });
   const sweeps = new SweepService(
     store,
     events,
-    {
+    remote ?? {
       submit: (id, holdAt) => {
         scheduler.emitStatus(id);
         scheduler.enqueue(id, holdAt);
@@ -235,6 +240,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
         landscapes.close();
         otherWriters.stop();
         await scheduler.close();
+        await remote?.close();
         stopPredicting();
         sweeps.dispose();
         writer.close();
