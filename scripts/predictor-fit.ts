@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allEarlyFeatures, EARLY_FEATURES, type EarlyFeatureName } from '../src/shared/analysis/predictor';
-import { BUDGET_GRID, fitBudgetModel, type BudgetRun } from '../src/shared/analysis/predictor-budget';
+import { BUDGET_GRID } from '../src/shared/analysis/predictor-budget';
+import { fitShipped, type CorpusTable } from '../src/shared/analysis/predictor-table';
 import { SHIPPED_FEATURES, type ShippedPredictor } from '../src/shared/analysis/predictor-shipped';
 import { earlyRunOf, spectralParams } from '../src/main/services/run-analysis';
 import { openStore } from '../src/main/store';
@@ -33,23 +34,6 @@ const FEATURES = option('features', SHIPPED_FEATURES.join(';')).split(';') as Ea
 const OUT = option('out', 'resources/predictor/model.json');
 for (const f of FEATURES) if (!(f in EARLY_FEATURES)) throw new Error(`--features: no early feature named "${f}"`);
 
-/** The corpus as numbers: every early feature of every run at every window and budget of the grid. */
-interface CorpusTable {
-  level: number;
-  windows: number[];
-  budgets: number[];
-  featureNames: EarlyFeatureName[];
-  runs: {
-    name: string;
-    task: string;
-    /** first evaluated update with validation accuracy ≥ level; null: not within trainedTo */
-    tLevel: number | null;
-    trainedTo: number;
-    /** window → budget index → feature values in featureNames order (NaN written as null) */
-    at: Record<string, (number | null)[][]>;
-  }[];
-}
-
 function readCorpus(file: string): CorpusTable {
   const store = openStore(file);
   const featureNames = Object.keys(EARLY_FEATURES) as EarlyFeatureName[];
@@ -65,42 +49,25 @@ function readCorpus(file: string): CorpusTable {
           tLevel = acc.steps[i]!;
           break;
         }
+      const trainedTo = run.status === 'diverged' ? Number.MAX_SAFE_INTEGER : run.step;
       const at: CorpusTable['runs'][number]['at'] = {};
       for (const w of WINDOWS) {
         const early = earlyRunOf(store, run, w);
         if ('reason' in early) continue;
         const opts = spectralParams({ window: w });
+        // 6 significant digits (the table is committed); budgets beyond the run's training are never read
         at[w] = BUDGET_GRID.map((b) => {
+          if (b > trainedTo) return [];
           const { all } = allEarlyFeatures({ ...early, budget: b }, opts);
-          return featureNames.map((n) => (Number.isFinite(all[n]) ? all[n] : null));
+          return featureNames.map((n) => (Number.isFinite(all[n]) ? Number(all[n].toPrecision(6)) : null));
         });
       }
-      const trainedTo = run.status === 'diverged' ? Number.MAX_SAFE_INTEGER : run.step;
       table.runs.push({ name: run.config.name ?? `run ${run.id}`, task: run.config.task.op, tLevel, trainedTo, at });
     }
   } finally {
     store.close();
   }
   return table;
-}
-
-function budgetRuns(table: CorpusTable, window: number): BudgetRun[] {
-  const cols = FEATURES.map((f) => table.featureNames.indexOf(f));
-  return table.runs
-    .filter((r) => r.at[window])
-    .map((r) => ({
-      task: r.task,
-      features: (budget: number) => {
-        const row = r.at[window]![table.budgets.indexOf(budget)]!;
-        return cols.map((c) => {
-          const v = row[c];
-          if (v === null || v === undefined) throw new RangeError(`${r.name}: feature "${table.featureNames[c]}" is not finite`);
-          return v;
-        });
-      },
-      tLevel: r.tLevel,
-      trainedTo: r.trainedTo,
-    }));
 }
 
 let table: CorpusTable;
@@ -112,15 +79,7 @@ if (DB) {
 if (table.level !== LEVEL)
   throw new Error(`--level ${LEVEL}: the table ${TABLE} was read at level ${table.level}; read it again with --db`);
 
-const models = WINDOWS.map((window) =>
-  fitBudgetModel(budgetRuns(table, window), {
-    level: LEVEL,
-    window,
-    featureNames: [...FEATURES],
-    targetAccuracy: TARGET,
-    grid: table.budgets,
-  }),
-);
+const models = fitShipped(table, { windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET });
 const byTask: Record<string, number> = {};
 for (const r of table.runs) byTask[r.task] = (byTask[r.task] ?? 0) + 1;
 const shipped: ShippedPredictor = {
@@ -132,6 +91,7 @@ const shipped: ShippedPredictor = {
     commit: execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
     date: new Date().toISOString(),
     corpus: { runs: table.runs.length, reached: table.runs.filter((r) => r.tLevel !== null).length, byTask },
+    fit: { table: TABLE, windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET },
   },
 };
 mkdirSync(path.dirname(OUT), { recursive: true });

@@ -28,6 +28,8 @@ export interface ShippedPredictor {
     commit: string;
     date: string;
     corpus: { runs: number; reached: number; byTask: Record<string, number> };
+    /** what the fit was asked for: refitting the committed table with these gives the same models */
+    fit: { table: string; windows: number[]; features: EarlyFeatureName[]; targetAccuracy: number };
   };
 }
 
