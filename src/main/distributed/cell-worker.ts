@@ -10,6 +10,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { problemsFromZod, formatProblem } from '../../shared/config/errors';
 import type { BackendChoice } from '../../shared/config/run-config';
+import { withWallTime } from '../../shared/runs/wall-time';
 import { sharedExecutionSettings } from '../host/execution-settings';
 import type { ComputeChannel, ComputeLauncher } from '../host/types';
 import type { ComputeToHost } from '../protocol/messages';
@@ -367,7 +368,8 @@ class CellRun {
           return;
         case 'metrics':
           step = msg.step;
-          this.evals.push([msg.step, msg.rows.map(([n, s, v]) => [n, s, encodeValue(v)])]);
+          // stamped here, where it trains, as the local host stamps it (shared/runs/wall-time)
+          this.evals.push([msg.step, withWallTime(msg.step, msg.rows, Date.now()).map(([n, s, v]) => [n, s, encodeValue(v)])]);
           this.bufferedRows += msg.rows.length;
           if (this.bufferedRows >= 5_000) this.flushMetrics();
           else this.flushTimer ??= setTimeout(() => this.flushMetrics(), REPORT_MS);
