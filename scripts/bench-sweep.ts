@@ -29,12 +29,10 @@ import { createChildLauncher } from '../src/main/host/child-launcher';
 import { createBackend, type LocalBackend as Backend } from '../src/main/services/create-backend';
 import { openStore, type Store } from '../src/main/store';
 import { importRuns } from '../src/main/store/backup';
+import { scriptOption } from './script-options';
 
 const args = process.argv.slice(2);
-const option = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
-};
+const option = scriptOption(args);
 const STEPS = Number(option('steps', '5000'));
 const WINDOW = Number(option('window', '400'));
 const WORKERS = Number(option('workers', '2'));

@@ -11,12 +11,10 @@ import { RunConfigSchema } from '../src/shared/config/run-config';
 import { seededRandom } from '../src/shared/analysis/rng';
 import { createChildLauncher } from '../src/main/host/child-launcher';
 import { createBackend } from '../src/main/services/create-backend';
+import { scriptOption } from './script-options';
 
 const args = process.argv.slice(2);
-const option = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
-};
+const option = scriptOption(args);
 const DB = option('db', '');
 if (!DB) throw new Error('usage: predictor-corpus.ts --db FILE [--runs N] [--seed S] [--steps N] [--workers N] [--ops a,b] [--dry]');
 const RUNS = Number(option('runs', '240'));
@@ -38,7 +36,9 @@ export function corpusConfig(i: number): RunConfigInput {
   const transformer = r.next() < 0.15;
   // from run 45 on, no SGD: its draws (lr 1e-2-3e-1, momentum 0.9) collapsed the weights to a network of constant loss that
   // trained ~30x slower than the others (denormal arithmetic, probably); runs 0-44 keep their draws
-  const kind = pick(i < 45 ? (['adamw', 'adamw', 'adamw', 'adam', 'sgd'] as const) : (['adamw', 'adamw', 'adamw', 'adamw', 'adam'] as const));
+  const kind = pick(
+    i < 45 ? (['adamw', 'adamw', 'adamw', 'adam', 'sgd'] as const) : (['adamw', 'adamw', 'adamw', 'adamw', 'adam'] as const),
+  );
   return {
     name: `corpus #${i}`,
     seed: i,

@@ -14,12 +14,10 @@ import { EARLY_FEATURES, allEarlyFeatures, type EarlyFeatureName } from '../src/
 import { crossValidate, fitLogistic, predictProba } from '../src/shared/analysis/logistic';
 import { earlyRunOf, spectralParams } from '../src/main/services/run-analysis';
 import { openStore } from '../src/main/store';
+import { scriptOption } from './script-options';
 
 const args = process.argv.slice(2);
-const option = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
-};
+const option = scriptOption(args);
 const WINDOW = Number(option('window', '400'));
 const files = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 if (!files.length) throw new Error('usage: predictor-cv.ts DB [DB ...]');

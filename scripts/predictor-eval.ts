@@ -12,12 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../src/main/store';
 import type { PredictionView } from '../src/shared/api/types';
+import { scriptOption } from './script-options';
 
 const args = process.argv.slice(2);
-const option = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
-};
+const option = scriptOption(args);
 const GRID = option('grid', '');
 if (!GRID) throw new Error('usage: predictor-eval.ts --grid FILE [--dir DIR] [--workers N] [--full-db DB] [--json]');
 const DIR = option('dir', '') || mkdtempSync(path.join(tmpdir(), 'grokscope-predictor-eval-'));

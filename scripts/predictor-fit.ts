@@ -19,12 +19,10 @@ import { fitShipped, type CorpusTable } from '../src/shared/analysis/predictor-t
 import { SHIPPED_FEATURES, type ShippedPredictor } from '../src/shared/analysis/predictor-shipped';
 import { earlyRunOf, spectralParams } from '../src/main/services/run-analysis';
 import { openStore } from '../src/main/store';
+import { scriptOption } from './script-options';
 
 const args = process.argv.slice(2);
-const option = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
-};
+const option = scriptOption(args);
 const DB = option('db', '');
 const TABLE = option('table', 'resources/predictor/corpus-features.json');
 const WINDOWS = option('windows', '200,400,1000').split(',').map(Number);

@@ -75,7 +75,7 @@ describe('budget-aware predictor on a known rule', () => {
     expect(edge.confident).toBe(false);
   });
 
-  it('the band is the narrowest whose confident predictions reach the target agreement', () => {
+  it('the band is the narrowest whose confident predictions reach the target agreement, balanced over outcomes', () => {
     const scored = [
       { p: 0.95, y: 1 as const },
       { p: 0.9, y: 1 as const },
@@ -83,9 +83,14 @@ describe('budget-aware predictor on a known rule', () => {
       { p: 0.55, y: 1 as const },
       { p: 0.1, y: 0 as const },
     ];
-    // band 0: 4 of 5 agree (0.8); 0.06 drops p = 0.55 (3 of 4); 0.11 drops p = 0.6 as well (3 of 3)
-    expect(chooseBand(scored, 0.8)).toBe(0);
+    // balanced accuracy, the mean over outcomes of the share right: band 0: reached 3/3, not 1/2 → 0.75; 0.06 drops
+    // p = 0.55 (2/2, 1/2 → 0.75); 0.11 drops p = 0.6 as well (2/2, 1/1 → 1)
+    expect(chooseBand(scored, 0.7)).toBe(0);
+    expect(chooseBand(scored, 0.8)).toBe(0.11);
     expect(chooseBand(scored, 0.95)).toBe(0.11);
+    // "no" everywhere on a corpus of mostly negatives is right 90% of the time, and never confident
+    const allNo = Array.from({ length: 100 }, (_, i) => ({ p: 0.2, y: (i < 10 ? 1 : 0) as 0 | 1 }));
+    expect(chooseBand(allNo, 0.9)).toBe(0.45);
   });
 
   it('refuses a corpus of one task or one outcome', () => {

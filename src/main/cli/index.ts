@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   worker: async () => (await import('./worker')).workerCommand,
   'export-run': async () => (await import('./backup')).exportRunCommand,
   'import-run': async () => (await import('./backup')).importRunCommand,
+  reproduce: async () => (await import('./reproduce')).reproduceCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

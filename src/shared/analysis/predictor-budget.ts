@@ -66,7 +66,7 @@ export interface BudgetModel {
   band: number;
   /** leave-one-task-out, per task and pooled, at the chosen band */
   heldOut: HeldOutTask[];
-  pooled: { examples: number; accuracy: number; coverage: number; confidentAccuracy: number | null };
+  pooled: { examples: number; accuracy: number; coverage: number; confidentAccuracy: number | null; confidentBalanced: number | null };
 }
 
 interface Scored {
@@ -81,22 +81,43 @@ const outside = (p: number, band: number) => Math.abs(p - 0.5) >= band - 1e-12;
 function atBand(scored: readonly Scored[], band: number) {
   const confident = scored.filter((s) => outside(s.p, band));
   const right = (s: Scored) => (s.p >= 0.5 ? 1 : 0) === s.y;
+  // the share right within each outcome, averaged over the outcomes among the confident examples
+  const perOutcome = ([0, 1] as const)
+    .map((y) => confident.filter((s) => s.y === y))
+    .filter((c) => c.length > 0)
+    .map((c) => c.filter(right).length / c.length);
   return {
     examples: scored.length,
     accuracy: scored.length ? scored.filter(right).length / scored.length : 0,
     coverage: scored.length ? confident.length / scored.length : 0,
     confidentAccuracy: confident.length ? confident.filter(right).length / confident.length : null,
+    confidentBalanced: perOutcome.length ? perOutcome.reduce((a, b) => a + b, 0) / perOutcome.length : null,
   };
 }
 
-/** The narrowest band (0 to 0.45 by 0.01) whose confident held-out predictions agree at least `target` of the time. */
+/**
+ * The narrowest band (0 to 0.45 by 0.01) whose confident held-out predictions reach `target` in balanced accuracy
+ * (the mean over outcomes of the share right): on a corpus where most runs never reach the level, answering "no"
+ * everywhere is right most of the time, and must not count as confident.
+ */
 export function chooseBand(scored: readonly Scored[], target: number): number {
   for (let i = 0; i <= 45; i++) {
     const band = i / 100;
-    const { confidentAccuracy } = atBand(scored, band);
-    if (confidentAccuracy !== null && confidentAccuracy >= target) return band;
+    const { confidentBalanced } = atBand(scored, band);
+    if (confidentBalanced !== null && confidentBalanced >= target) return band;
   }
   return 0.45;
+}
+
+/** The examples with the rarer outcome repeated to balance the two (whole repeats): a corpus's base rate is not the
+ *  user's grid's, and a model fitted on mostly negative runs would say "no" wherever the features are unsure. */
+function balanced(examples: readonly BudgetExample[]): BudgetExample[] {
+  const pos = examples.filter((e) => e.y === 1);
+  const neg = examples.filter((e) => e.y === 0);
+  if (!pos.length || !neg.length) return [...examples];
+  const [rare, common] = pos.length < neg.length ? [pos, neg] : [neg, pos];
+  const k = Math.max(1, Math.round(common.length / rare.length));
+  return [...common, ...Array.from({ length: k }, () => rare).flat()];
 }
 
 /**
@@ -122,7 +143,7 @@ export function fitBudgetModel(
     throw new Error(`every one of the ${examples.length} examples has the same outcome: nothing to fit`);
   const byTask = new Map<string, Scored[]>();
   for (const task of tasks) {
-    const train = examples.filter((e) => e.task !== task);
+    const train = balanced(examples.filter((e) => e.task !== task));
     const test = examples.filter((e) => e.task === task);
     const y = train.map((e) => e.y);
     // a fold whose training side has one outcome only predicts it (the base rate)
@@ -156,8 +177,8 @@ export function fitBudgetModel(
     window: opts.window,
     featureNames: [...opts.featureNames, 'log10(budget / window)'],
     logistic: fitLogistic(
-      examples.map((e) => e.x),
-      examples.map((e) => e.y),
+      balanced(examples).map((e) => e.x),
+      balanced(examples).map((e) => e.y),
       opts.logistic,
     ),
     band,

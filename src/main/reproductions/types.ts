@@ -1,0 +1,46 @@
+// A reproduction: one headline result of a paper Grokscope implements, run through the same API a user calls (runs,
+// sweeps, analyses), and judged against a criterion stated beforehand. `quick` is a reduced setting that finishes in
+// about a minute on a laptop CPU and is what the tests run; the full setting is the paper's.
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
+
+/** What a reproduction needs from the back end: the API (through dispatch, as the CLI calls it) and a progress line. */
+export interface ReproContext {
+  call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>>;
+  progress(message: string): void;
+}
+
+/** One number measured, beside the paper's. */
+export interface ReproMeasure {
+  name: string;
+  value: number | null;
+  /** the paper's value or claim for the same quantity, in words ('' when the paper gives none) */
+  paper: string;
+}
+
+export interface ReproOutcome {
+  name: string;
+  quick: boolean;
+  passed: boolean;
+  /** the criterion of the paper's effect the result is judged by, with its threshold */
+  criterion: string;
+  /** the setting run, in a line (task, model, optimiser, budget) */
+  setting: string;
+  measures: ReproMeasure[];
+  /** one or two sentences: what was seen, and why it passes or fails */
+  summary: string;
+  runIds: number[];
+  sweepId: number | null;
+  seconds: number;
+}
+
+export interface Reproduction {
+  name: string;
+  /** paper and section, e.g. "000 App. B.2" */
+  source: string;
+  title: string;
+  /** the paper's headline number or claim */
+  claim: string;
+  /** the criterion, full and quick (when they differ) */
+  criterion: { full: string; quick: string };
+  run(ctx: ReproContext, quick: boolean): Promise<Omit<ReproOutcome, 'name' | 'quick' | 'seconds'>>;
+}
