@@ -55,6 +55,14 @@ grokscope export RUN --all --out DIR [--smoothing W] [--log-x] [--force] [--db P
 Writes every figure of the run (curves, and the spectral, trajectory, Hessian and intrinsic-dimension figures the run
 has data for) to DIR as run-RUN-NAME.svg and run-RUN-NAME.png (2× pixel ratio), drawn as the app draws them; refused
 when such files of the run are already in DIR, unless --force is given.`,
+  reproduce: `grokscope reproduce NAME [--quick] [--db PATH] [--workers N] [--json]
+grokscope reproduce --list [--json]
+
+Runs one of the papers' headline results through the engine (its runs, sweeps and analyses are stored in the
+database like any other) and prints PASS or FAIL against the criterion stated for it, with the measured numbers
+beside the paper's. --quick is a reduced setting that finishes in about a minute on a laptop CPU (what the tests
+run); without it, the paper's setting (hours on a CPU). --workers N trains N runs of a sweep at once (default 2).
+Exit 0 on PASS, 1 on FAIL or a failed run, 2 for an unknown name. --list names them with their criteria.`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 grokscope analyze fit --runs ID,ID,... [--against r|wd] [--level L] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
@@ -156,6 +164,7 @@ Usage:
   grokscope analyze pca --run RUN [--json]
   grokscope analyze hessian|id --run RUN [--steps S,S,...] [--json]
   grokscope analyze landscape|reduced --run RUN [options] [--json]
+  grokscope reproduce NAME [--quick] [--db PATH] [--json]     grokscope reproduce --list
   grokscope export-run RUN --out FILE [--db PATH]
   grokscope import-run FILE [--db PATH]
   grokscope COMMAND --help
