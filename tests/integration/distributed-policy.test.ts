@@ -1,0 +1,170 @@
+// Issue 17, the sweep policies and the guards across machines, with the coordinator (a back end whose sweeps go to
+// the distributed executor) and the workers in this process, training in real compute processes: a predict sweep's
+// cells hold at their window on their worker, the coordinator decides and stops them there (resumable), and
+// continuing them later trains them to their budget on a worker from the stored checkpoint; a worker of another
+// Grokscope version refuses the cells with a message the coordinator shows; a hostile job (a config the schema
+// refuses) is failed without starting a compute process.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { isHeldBySweep } from '../../src/shared/api/run-status';
+import { parseSweepText } from '../../src/shared/config/parse';
+import { CellWorker } from '../../src/main/distributed/cell-worker';
+import { DistributedExecutor } from '../../src/main/distributed/executor';
+import { CELL_QUEUE, GROKSCOPE_VERSION } from '../../src/main/distributed/protocol';
+import { parseRedisUrl, type RedisTarget } from '../../src/main/distributed/redis';
+import { createChildLauncher } from '../../src/main/host/child-launcher';
+import type { ComputeLauncher } from '../../src/main/host/types';
+import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
+import { sleep, tempDir } from './backend-helpers';
+import { startRedis, type TestRedis } from './redis-helpers';
+
+const tmp = tempDir('distributed-policy');
+let redis: TestRedis;
+let target: RedisTarget;
+const open: { close(): Promise<void> }[] = [];
+const savedWorkers = process.env['GROKSCOPE_WORKERS'];
+
+const sweepText = (mode: string) => `name: hold
+base:
+  backend: wasm
+  task: { kind: modular, op: add, p: 11, trainFraction: 0.6 }
+  model: { kind: mlp, embedDim: 8, width: 32, depth: 1 }
+  optimizer: { lr: 0.01, weightDecay: 1 }
+  training: { steps: 200, evalEvery: 10, checkpointEvery: 50 }
+axes:
+  - { path: optimizer.lr, values: [0.003, 0.01] }
+policy: { mode: ${mode}, window: 60 }
+`;
+
+function coordinator(db: string, version?: string) {
+  const logs: string[] = [];
+  const backend = createBackend({
+    dbPath: tmp.file(db),
+    launcher: createChildLauncher(),
+    flushMs: 100,
+    sweepExecutor: (deps) => new DistributedExecutor(deps, { target, log: (l) => logs.push(l), ...(version ? { version } : {}) }),
+  });
+  open.push(backend);
+  return { backend, logs };
+}
+
+function worker(name: string, o: { version?: string; launcher?: ComputeLauncher } = {}) {
+  const logs: string[] = [];
+  const w = new CellWorker({
+    target,
+    name,
+    concurrency: 2,
+    launcher: o.launcher ?? createChildLauncher(),
+    log: (l) => logs.push(l),
+    lockMs: 4_000,
+    ...(o.version ? { version: o.version } : {}),
+  });
+  w.start();
+  open.push(w);
+  return { w, logs };
+}
+
+async function until(pred: () => boolean, ms = 120_000, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const sweepDone = (b: LocalBackend, id: number) => () => b.sweeps.list().find((s) => s.id === id)?.status === 'completed';
+
+beforeAll(async () => {
+  process.env['GROKSCOPE_WORKERS'] = '0';
+  redis = await startRedis({ password: 'test secret/with:odd@chars' });
+  target = parseRedisUrl(redis.url);
+}, 60_000);
+
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+  const q = new Queue(CELL_QUEUE, { connection: { host: '127.0.0.1', port: redis.port, password: 'test secret/with:odd@chars' } });
+  await q.obliterate({ force: true });
+  await q.close();
+});
+
+afterAll(async () => {
+  if (savedWorkers === undefined) delete process.env['GROKSCOPE_WORKERS'];
+  else process.env['GROKSCOPE_WORKERS'] = savedWorkers;
+  await redis?.cleanup();
+  tmp.cleanup();
+});
+
+describe('distributed sweep policy and guards', () => {
+  it('predict: cells hold at their window on the worker, the coordinator stops them; continuing trains them to the budget', async () => {
+    const { backend } = coordinator('predict.db');
+    worker('p1');
+    const parsed = parseSweepText(sweepText('predict'), 'hold.yaml');
+    if (!parsed.ok) throw new Error('bad sweep');
+    const { id, runIds } = backend.sweeps.start(parsed.config, parsed.cells);
+    await until(sweepDone(backend, id), 120_000, 'the predict sweep');
+    for (const r of runIds) {
+      const row = backend.store.runs.get(r)!;
+      expect(row.status, `run ${r}: ${row.error}`).toBe('cancelled');
+      expect(row.step).toBe(60);
+      expect(isHeldBySweep(row.status, row.error)).toBe(true);
+      expect(backend.store.analyses.latest(r, 'prediction')).toBeDefined();
+      expect(backend.store.checkpoints.list(r).at(-1)?.step).toBe(60);
+      expect(row.backendNotes.join('\n')).toContain('trained by worker p1');
+    }
+    // confirm: the stopped cells go on to their budget on a worker, from their checkpoint at the window
+    await backend.sweeps.continueCells(id, runIds);
+    await until(sweepDone(backend, id), 120_000, 'the continued cells');
+    for (const r of runIds) {
+      const row = backend.store.runs.get(r)!;
+      expect(row.status, `run ${r}: ${row.error}`).toBe('completed');
+      expect(row.step).toBe(200);
+      expect(row.backendNotes.join('\n')).toContain('from step 60');
+      // one point per evaluation: nothing between 60 and 200 twice, nothing missing
+      const s = backend.store.metrics.series(r, 'val_acc');
+      expect(s.steps).toEqual(Array.from({ length: 21 }, (_, i) => i * 10));
+    }
+  }, 240_000);
+
+  it('a worker of another version refuses the cells, and the coordinator says so', async () => {
+    const { backend, logs } = coordinator('version.db', '0.0.0-elsewhere');
+    const { logs: workerLogs } = worker('old');
+    const parsed = parseSweepText(sweepText('full'), 'hold.yaml');
+    if (!parsed.ok) throw new Error('bad sweep');
+    const { runIds } = backend.sweeps.start(parsed.config, parsed.cells);
+    await until(() => logs.some((l) => l.includes('refuses cells')), 30_000, "the coordinator's notice");
+    expect(logs.find((l) => l.includes('refuses cells'))).toMatch(
+      new RegExp(`worker old on \\S+ runs Grokscope ${GROKSCOPE_VERSION.replace(/\./g, '\\.')} and refuses cells of 0\\.0\\.0-elsewhere`),
+    );
+    expect(workerLogs.join('\n')).toContain(`it was queued by Grokscope 0.0.0-elsewhere, this worker is Grokscope ${GROKSCOPE_VERSION}`);
+    for (const r of runIds) expect(backend.store.runs.get(r)!.status).toBe('queued');
+  }, 60_000);
+
+  it('a hostile job is refused before any compute process starts', async () => {
+    let launched = 0;
+    const real = createChildLauncher();
+    const counting: ComputeLauncher = {
+      launch: (o) => {
+        launched++;
+        return real.launch(o);
+      },
+    };
+    const { logs } = worker('guard', { launcher: counting });
+    const q = new Queue(CELL_QUEUE, { connection: { host: '127.0.0.1', port: redis.port, password: 'test secret/with:odd@chars' } });
+    const base = { v: GROKSCOPE_VERSION, coord: '0123456789abcdef', runId: 7 };
+    const bad = [
+      { ...base, config: { task: { kind: 'modular', op: 'add', p: 11 }, model: { kind: 'mlp' }, training: { steps: -5 } } },
+      { ...base, config: { task: { kind: 'shell', command: 'rm -rf /' } } },
+      { ...base, config: {}, extra: 'not in the schema' },
+    ];
+    const jobs = await q.addBulk(bad.map((data, i) => ({ name: 'cell', data, opts: { jobId: `hostile-${i}` } })));
+    await until(() => logs.filter((l) => l.includes('refused an invalid cell job')).length === bad.length, 30_000, 'the refusals');
+    for (const j of jobs) {
+      let state = '';
+      for (let i = 0; i < 50 && state !== 'failed'; i++, await sleep(100)) state = await q.getJobState(j.id!);
+      expect(state).toBe('failed');
+      expect((await q.getJob(j.id!))!.failedReason).toContain('refused an invalid cell job');
+    }
+    expect(launched).toBe(0);
+    await q.close();
+  }, 60_000);
+});
