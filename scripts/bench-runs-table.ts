@@ -7,7 +7,7 @@
 //   (parse and draw);
 // - the server's side alone: runs.list (read and summarise) and its JSON text, and the frame's size;
 // - five filters typed into the search box (input event → table updated), as tests/e2e/runs-table.test.ts does.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -29,6 +29,34 @@ const FILTER_ROUNDS = Number(arg('filter-rounds', '3'));
 const OUT = arg('out', '');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (t: number) => Math.round(t * 10) / 10;
+
+/** CPU time (user + system, ms) of this process's descendants so far, from /proc (Linux; NaN elsewhere). */
+function childrenCpuMs(): number {
+  if (process.platform !== 'linux') return NaN;
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const text = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+      stats.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) }); // its own and its reaped children's
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let ticks = 0;
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, s] of stats)
+      if (!mine.has(pid) && mine.has(s.ppid)) {
+        mine.add(pid);
+        ticks += s.ticks;
+        grew = true;
+      }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'grokscope-bench-runs-'));
@@ -113,13 +141,21 @@ async function main(): Promise<void> {
     await page.goto('about:blank');
     const opens: { total: number; toFrame: number; frameToRows: number; marks: Record<string, number> }[] = [];
     const base = server.url.split('?')[0]!;
+    // CPU time spent on an open, whatever the machine's load: Chromium's processes (children of this one, from
+    // /proc, in 10 ms ticks) and this process (the server, with Playwright's small share)
+    const cpu: { page: number; server: number }[] = [];
     for (let k = 0; k < OPENS; k++) {
       bigFrameAt = 0;
+      if (k > 0) await page.goto(`${base}#/`);
+      const cpu0 = process.cpuUsage();
+      const chromium0 = childrenCpuMs();
       const t0 = Date.now();
-      await page.goto(k === 0 ? server.url : `${base}#/`);
-      if (k > 0) await page.reload();
+      if (k === 0) await page.goto(server.url);
+      else await page.reload();
       await page.locator('tr[data-run-id]').first().waitFor({ timeout: 60_000 });
       const t1 = Date.now();
+      const used = process.cpuUsage(cpu0);
+      cpu.push({ page: childrenCpuMs() - chromium0, server: ms((used.user + used.system) / 1000) });
       const marks = await page.evaluate(() => ({
         ...(globalThis as unknown as { __marks: Record<string, number> }).__marks,
         rows: performance.now(),
@@ -164,6 +200,9 @@ async function main(): Promise<void> {
         page: Object.fromEntries(Object.entries(o.marks).map(([k, v]) => [k, Math.round(v)])),
       })),
       openMedianMs: median(opens.slice(1).map((o) => o.total)),
+      // CPU on the open's path (reloads): what it would take on an idle machine, the waits for the other aside
+      openCpuMs: cpu,
+      openCpuMedianMs: median(cpu.slice(1).map((c) => c.page + c.server)),
       filterMs: filters.map((f) => f.map(ms)),
       filterMaxMs: ms(Math.max(...filters.slice(1).flat())),
       // per query, the median over the rounds after the first
