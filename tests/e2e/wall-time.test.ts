@@ -1,6 +1,6 @@
 // Curves by wall-clock time on the run page, in headless Chromium (issue 18, deliver 4): the back end stamps every
 // metrics batch; "x: wall time" redraws every chart against seconds since the run started (zoom and export follow);
-// a run stored without stamps offers step only. Leaves tests/e2e/artifacts/run-wall-time.png.
+// a run stored without stamps offers step only; the compare page draws runs by wall time too. Leaves tests/e2e/artifacts/run-wall-time.png.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -22,12 +22,14 @@ const config = (name: string) =>
 let e2e: E2E;
 let page: Page;
 let id: number;
+let other: number;
 
 beforeAll(async () => {
   e2e = await openE2E({ name: 'wall-time', viewport: { width: 1300, height: 900 }, maxConcurrent: 1 });
   page = e2e.page;
   id = (await e2e.backend.handlers['runs.create']({ config: config('timed') })).id;
-  await waitCompleted(e2e, [id]);
+  other = (await e2e.backend.handlers['runs.create']({ config: { ...config('timed too'), seed: 1 } })).id;
+  await waitCompleted(e2e, [id, other]);
 }, 600_000);
 
 afterAll(() => e2e?.close());
@@ -88,6 +90,23 @@ describe('x by wall time', () => {
     expect(await page.locator('select[aria-label="x axis"] option[value="time"]').isDisabled()).toBe(true);
     await page.goto(`${e2e.server.url.split('?')[0]}#/runs/${id}`);
     await poll(() => xOf('loss')).toBe('time'); // remembered
+
+    // the compare page: two stamped runs by wall time (remembered too); with the unstamped one, by step only
+    const xSelect = page.locator('select[aria-label="x axis"]');
+    await page.goto(`${e2e.server.url.split('?')[0]}#/compare/${id},${other}`);
+    await page.locator('[data-figure="compare"] canvas').first().waitFor();
+    await poll(() => xSelect.getAttribute('data-x')).toBe('time');
+    const [cmp] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'export the validation accuracy (%) as SVG' }).click(),
+    ]);
+    expect(readFileSync(await cmp.path(), 'utf8')).toContain('wall time');
+    await page.getByText('group seeds').click(); // groups average at equal steps: by step
+    await poll(() => xSelect.getAttribute('data-x')).toBe('step');
+    await page.goto(`${e2e.server.url.split('?')[0]}#/compare/${id},${old}`);
+    await page.locator('[data-figure="compare"] canvas').first().waitFor();
+    expect(await xSelect.getAttribute('data-x')).toBe('step');
+    expect(await xSelect.locator('option[value="time"]').isDisabled()).toBe(true);
     expect(e2e.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -5,6 +5,7 @@ import type { BandCurve } from '../analysis/seed-groups';
 import { axisStyle, FRAME_PALETTE, lineFrame } from './axis-style';
 import type { FigureTheme } from './curves';
 import { axisTooltip } from './tooltip';
+import { fmtSeconds } from '../runs/wall-time';
 
 export const COMPARE_METRICS = ['val_acc', 'train_acc', 'val_loss', 'train_loss', 'weight_norm'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
@@ -31,7 +32,8 @@ export interface CompareRun {
 export function buildCompareOption(
   runs: readonly CompareRun[],
   metric: CompareMetric,
-  opts: { theme?: FigureTheme; title?: string } = {},
+  /** x: the runs' steps, or seconds of wall-clock time since each run started (shared/runs/wall-time.ts) */
+  opts: { theme?: FigureTheme; title?: string; x?: 'step' | 'time' } = {},
 ): EChartsOption {
   const percent = metric.endsWith('_acc');
   const series: LineSeriesOption[] = runs.map((r, i) => ({
@@ -46,17 +48,25 @@ export function buildCompareOption(
 }
 
 /** Axes, legend and tooltip of the compare figure, runs or seed groups alike. */
-function compareFrame(metric: CompareMetric, opts: { theme?: FigureTheme; title?: string }): EChartsOption {
+function compareFrame(metric: CompareMetric, opts: { theme?: FigureTheme; title?: string; x?: 'step' | 'time' }): EChartsOption {
   const pal = FRAME_PALETTE[opts.theme ?? 'light'];
   const percent = metric.endsWith('_acc');
   const axis = axisStyle(pal);
   const frame = lineFrame(pal, opts.title);
+  const byTime = opts.x === 'time';
   return {
     ...frame,
-    tooltip: axisTooltip(),
+    tooltip: byTime ? axisTooltip('time', fmtSeconds) : axisTooltip(),
     legend: { ...frame.legend, type: 'scroll', orient: 'horizontal' },
     grid: { left: 72, right: 24, top: opts.title ? 72 : 48, bottom: 52 },
-    xAxis: { ...axis, type: 'value', name: 'step', nameGap: 28, min: 0 },
+    xAxis: {
+      ...axis,
+      type: 'value',
+      name: byTime ? 'wall time' : 'step',
+      nameGap: 28,
+      min: 0,
+      ...(byTime ? { axisLabel: { ...axis.axisLabel, formatter: fmtSeconds } } : {}),
+    },
     yAxis: {
       ...axis,
       type: metric.endsWith('_loss') ? 'log' : 'value',
