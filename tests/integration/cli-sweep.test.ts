@@ -3,7 +3,7 @@
 // stops every cell exactly at its window with a prediction.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from './backend-helpers';
@@ -26,8 +26,8 @@ axes:
 policy: { mode: ${mode}, window: 60 }
 `;
 
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 240_000 });
+const cli = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp.dir, encoding: 'utf8', timeout: 240_000, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -118,6 +118,49 @@ describe('grokscope sweep', () => {
       // each run holds at its window by itself: not one update more, however long the prediction took
       expect(x.step).toBe(60);
       expect(x.predicted).not.toBeNull();
+    }
+  }, 240_000);
+
+  it('window auto asks at the shipped windows in turn: a confident cell stops at the first, a never-confident one holds at each and trains to its budget', () => {
+    // the shipped model with its band set: 0 is always confident, 0.5 never (GROKSCOPE_PREDICTOR names a model file)
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'resources', 'predictor', 'model.json'), 'utf8'));
+    const withBand = (band: number, file: string) => {
+      writeFileSync(tmp.file(file), JSON.stringify({ ...shipped, models: shipped.models.map((m: object) => ({ ...m, band })) }));
+      return { ...process.env, GROKSCOPE_PREDICTOR: tmp.file(file) };
+    };
+    const auto = (name: string) => {
+      writeFileSync(
+        tmp.file(name),
+        sweepYaml('predict', 600).replace('window: 60', 'window: auto').replace('count: 3', 'count: 2').replace('[0.1, 1, 3]', '[1]'),
+      );
+      return name;
+    };
+    const sure = cli(['sweep', auto('sure.yaml'), '--workers', '2', '--db', 'sure.db', '--json'], withBand(0, 'sure.json'));
+    expect(sure.code, sure.stderr).toBe(0);
+    const stopped = JSON.parse(sure.stdout).cells.flatMap((c: { runs: { status: string; step: number }[] }) => c.runs);
+    expect(stopped.map((x: { status: string; step: number }) => [x.status, x.step])).toEqual([
+      ['cancelled', 200],
+      ['cancelled', 200],
+    ]);
+    const unsure = cli(['sweep', auto('unsure.yaml'), '--workers', '2', '--db', 'unsure.db'], withBand(0.5, 'unsure.json'));
+    expect(unsure.code, unsure.stderr).toBe(0);
+    const d = new Database(tmp.file('unsure.db'), { readonly: true });
+    try {
+      const runs = d.prepare('SELECT id, status, step FROM runs ORDER BY id').all() as { id: number; status: string; step: number }[];
+      // no confident answer at 200 or 400 (the windows below the budget of 600): trained on to the budget, not guessed
+      expect(runs.map((x) => [x.status, x.step])).toEqual([
+        ['completed', 600],
+        ['completed', 600],
+      ]);
+      // asked at each window in turn, the last at 400
+      const atStep = d
+        .prepare(
+          "SELECT max(json_extract(result_json, '$.atStep')) AS w FROM analyses WHERE kind = 'prediction' GROUP BY run_id ORDER BY run_id",
+        )
+        .all() as { w: number }[];
+      expect(atStep.map((x) => x.w)).toEqual([400, 400]);
+    } finally {
+      d.close();
     }
   }, 240_000);
 });

@@ -2,6 +2,7 @@
 // scripts/predictor-fit.ts on the project's corpus, answers from the first sweep. The user's own finished runs refine
 // it once there are enough of both outcomes: a recalibration (Platt scaling) of the shipped model's logit on them,
 // which keeps what the corpus taught and corrects its level for this user's tasks.
+import { readFileSync } from 'node:fs';
 import shippedJson from '../../../resources/predictor/model.json';
 import { fitLogistic, predictProba } from '../../shared/analysis/logistic';
 import { MIN_PER_OUTCOME, MIN_RUNS_TO_CALIBRATE, earlyFeatures, type EarlyRun, type Prediction } from '../../shared/analysis/predictor';
@@ -11,7 +12,25 @@ import type { SpectralParams } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
 import { earlyRunOf } from './early-run';
 
-export const SHIPPED = shippedJson as unknown as ShippedPredictor;
+/**
+ * The predictor in use: the shipped one, or the model file GROKSCOPE_PREDICTOR names (one written by
+ * scripts/predictor-fit.ts, e.g. fitted on your own corpus), read once when the back end loads.
+ */
+export const SHIPPED: ShippedPredictor = predictorFromEnv() ?? (shippedJson as unknown as ShippedPredictor);
+
+function predictorFromEnv(): ShippedPredictor | null {
+  const file = process.env['GROKSCOPE_PREDICTOR'];
+  if (!file) return null;
+  let parsed: Partial<ShippedPredictor>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<ShippedPredictor>;
+  } catch (e) {
+    throw new Error(`GROKSCOPE_PREDICTOR=${file}: cannot read it as JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed.level !== 'number' || !Array.isArray(parsed.models) || !parsed.models.length || !parsed.provenance)
+    throw new Error(`GROKSCOPE_PREDICTOR=${file}: not a predictor written by scripts/predictor-fit.ts (level, models, provenance)`);
+  return parsed as ShippedPredictor;
+}
 
 /** The shipped model for this window, if one was fitted at it. */
 export function shippedModel(window: number, shipped: ShippedPredictor = SHIPPED): BudgetModel | undefined {

@@ -29,7 +29,7 @@ const sweepConfig: ShapeCheck = (v) => {
   if (!Array.isArray(v['axes']) || !v['axes'].every((a) => isRecord(a) && typeof a['path'] === 'string'))
     return 'axes is not a list of axes';
   const policy = v['policy'];
-  if (!isRecord(policy) || typeof policy['mode'] !== 'string' || typeof policy['window'] !== 'number')
+  if (!isRecord(policy) || typeof policy['mode'] !== 'string' || !(typeof policy['window'] === 'number' || policy['window'] === 'auto'))
     return 'policy has no mode and window';
   return null;
 };
