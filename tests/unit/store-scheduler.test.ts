@@ -175,7 +175,8 @@ describe('scheduler outcomes', () => {
     const run = await backend.handlers['runs.get']({ id: b.id });
     expect(run.status).toBe('failed');
     expect(run.error).toBe('compute process exited with code 1: RangeError: Maximum call stack size exceeded at step 40');
-    expect(backend.store.metrics.count(b.id)).toBe(3); // buffered points were flushed before the failure was stored
+    // buffered points were flushed before the failure was stored: the batch's 3 rows and its wall-clock stamp
+    expect(backend.store.metrics.count(b.id)).toBe(4);
 
     // a process that dies before saying anything
     const c = await backend.handlers['runs.create']({ config: smallConfig() });
