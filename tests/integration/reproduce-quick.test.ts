@@ -1,7 +1,8 @@
 // `grokscope reproduce NAME --quick` as users run it, one per reproduction, each asserting the paper's effect from
 // its JSON outcome (not only that it ran): 000-pca ≥ 90% of the trajectory's variance in 2 PCs, nanda-2023 t4/t2 ≥ 10,
 // 000-t4-powerlaw γ > 0 with its 95% interval above 0, 004-encodings both encodings grok with a transformer over
-// seeds. Measured on the shared 2-core machine under load (load average 10+): 15 s, 73 s, 144 s and 149 s; the
+// seeds, 003-lu the U and the L by 003 Eq. 1, 003-teacher-student t ∝ γ^−1 within 0.25 of the exponent (about 50 s
+// and 70 s). Measured on the shared 2-core machine under load (load average 10+): 15 s, 73 s, 144 s and 149 s; the
 // transformer reproductions and the 10-run sweep are over the minute a quick reproduction aims at.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -73,4 +74,21 @@ describe('grokscope reproduce --quick', () => {
     for (const enc of ['three-token', 'power']) expect(measure(outcome, `${enc} r=0.7: seeds reaching 99%`)).toBe(2);
     expect(outcome.runIds).toHaveLength(4);
   }, 500_000);
+
+  it('003-lu: by 003 Eq. 1 the reduced test loss is U-shaped (minimum at α = 1) and the training loss L-shaped', () => {
+    const { code, outcome } = reproduce('003-lu');
+    expect(outcome.passed).toBe(true);
+    expect(code).toBe(0);
+    expect(measure(outcome, 'α at the test-loss minimum (Eq. 1)')).toBe(1);
+    expect(measure(outcome, 'test loss at the smallest α / minimum')).toBeGreaterThanOrEqual(10);
+    expect(measure(outcome, 'test loss at the largest α / minimum')).toBeGreaterThanOrEqual(10);
+  }, 400_000);
+
+  it('003-teacher-student: time to 95% test accuracy falls as 1/weight decay (slope within 0.25 of −1, interval below 0)', () => {
+    const { code, outcome } = reproduce('003-teacher-student');
+    expect(outcome.passed).toBe(true);
+    expect(code).toBe(0);
+    expect(measure(outcome, 'slope 95% upper')).toBeLessThan(0);
+    expect(Math.abs(measure(outcome, 'slope of log10 t vs log10 γ')! + 1)).toBeLessThanOrEqual(0.25);
+  }, 400_000);
 });
