@@ -78,7 +78,8 @@ grokscope analyze reduced --run RUN [--scales A,A,...] [--axis task.trainSize|ta
 
 spectral  the spectral signature of a run's training loss over its first W updates (000 §3): linear detrend,
           components below the cutoff (a fraction of Nyquist, default 0.05) removed, then the energy, the energy of
-          the low band, and the Hjorth activity, mobility and complexity.
+          the low band, and the Hjorth activity, mobility and complexity (Hjorth's complexity, √(m4/m2)/√(m2/m0),
+          1 for a sine; 000's footnote 2 writes √(m4/m2), which is the mobility of the derivative).
 predict   whether the run will reach 99% validation accuracy within its budget, from its first W updates: a logistic
           model calibrated on the database's finished runs (with its cross-validated accuracy) once there are enough
           of them, else the default rule (early oscillation energy above a threshold).
