@@ -85,6 +85,8 @@ const rows = [...predicted.values()].map((p) => {
   const wb = p.prediction?.withinBudget;
   const confident = stopped && p.prediction !== null && (wb ? wb.confident : true);
   const said = p.prediction?.willGrok ?? null;
+  const interval = wb && !wb.observed ? wb.tLevel : null;
+  const inInterval = interval && f.tLevel !== null ? (interval.low ?? 0) <= f.tLevel && f.tLevel <= (interval.high ?? Infinity) : null;
   return {
     cell: p.name,
     lr: p.lr,
@@ -95,6 +97,8 @@ const rows = [...predicted.values()].map((p) => {
     confident,
     truth,
     tLevel: f.tLevel,
+    interval,
+    inInterval,
     predictSteps: p.steps,
     fullSteps: f.steps,
   };
@@ -103,6 +107,7 @@ const confident = rows.filter((r) => r.confident);
 const right = confident.filter((r) => r.said === r.truth).length;
 const predictSteps = rows.reduce((s, r) => s + r.predictSteps, 0);
 const fullSteps = rows.reduce((s, r) => s + r.fullSteps, 0);
+const timed = rows.filter((r) => r.inInterval !== null);
 const summary = {
   grid: GRID,
   level: LEVEL,
@@ -114,6 +119,8 @@ const summary = {
   predictSteps,
   fullSteps,
   computeSaved: predictSteps > 0 ? fullSteps / predictSteps : null,
+  /** cells that reached the level in full training and had a predicted interval: how many fell inside it */
+  tLevelInInterval: { inside: timed.filter((r) => r.inInterval).length, of: timed.length },
   databases: { predict: PREDICT_DB, full: FULL_DB },
 };
 if (args.includes('--json')) console.log(JSON.stringify({ ...summary, rows }, null, 2));
@@ -121,18 +128,20 @@ else {
   console.log(
     `${GRID}: ${rows.length} cells, ${summary.reached} reach ${LEVEL * 100}% validation accuracy within their budget in full training`,
   );
-  console.log('lr        wd      stopped at  p      predicted  confident  full: t(99%)   agree');
+  console.log('lr        wd      stopped at  p      predicted  confident  t(99%) predicted (10-90%)  full: t(99%)   agree');
   for (const r of rows)
     console.log(
       `${String(r.lr).padEnd(9)} ${String(r.wd).padEnd(7)} ${String(r.window ?? 'budget').padEnd(11)} ${r.p === null ? '–    ' : r.p.toFixed(2).padEnd(5)}  ` +
         `${r.said === null ? '–' : r.said ? 'reaches' : 'does not'}`.padEnd(11) +
         `${r.confident ? 'yes' : 'no'}`.padEnd(11) +
+        `${r.interval ? `${r.interval.median ?? '>'} (${r.interval.low ?? '?'}-${r.interval.high ?? '?'})` : '–'}`.padEnd(26) +
         `${r.tLevel === null ? 'never' : r.tLevel}`.padEnd(15) +
         `${r.confident ? (r.said === r.truth ? 'yes' : 'NO') : '(trained on)'}`,
     );
   const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
   console.log(
     `confident on ${confident.length}/${rows.length} cells (${pct(summary.coverage)}), right on ${right}/${confident.length} of them (${pct(summary.agreementOnConfident)}); ` +
-      `compute: ${predictSteps.toLocaleString('en-US')} updates against ${fullSteps.toLocaleString('en-US')} (${summary.computeSaved?.toFixed(1)}× less)`,
+      `compute: ${predictSteps.toLocaleString('en-US')} updates against ${fullSteps.toLocaleString('en-US')} (${summary.computeSaved?.toFixed(1)}× less); ` +
+      `t(99%) inside the predicted 10-90% interval for ${summary.tLevelInInterval.inside} of ${summary.tLevelInInterval.of} cells`,
   );
 }
