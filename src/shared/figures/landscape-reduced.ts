@@ -77,7 +77,7 @@ export function buildReducedCurvesOption(
       type: logY ? 'log' : 'value',
       scale: true,
       ...(metric === 'error' ? { min: 0, max: 100 } : {}),
-      name: metric === 'loss' ? `best loss${logY ? ' (log scale)' : ''}` : 'best error (%)',
+      name: `${opts.reading === 'best-over-training' ? 'best ' : ''}${metric === 'loss' ? `loss${logY ? ' (log scale)' : ''}` : 'error (%)'}`,
       nameGap: 56,
     },
     series: [
@@ -100,7 +100,7 @@ export function buildReducedCurvesOption(
   };
 }
 
-/** One split's best loss (log10) or error (%) over the grid: columns weight norm, rows the second axis. */
+/** One split's loss (log10) or error (%) over the grid, in the reading asked: columns weight norm, rows the second axis. */
 export function buildReducedHeatmapOption(
   view: ReducedView,
   opts: { theme?: FigureTheme; title?: string; split?: 'train' | 'test'; metric?: ReducedMetric; reading?: ReducedReading } = {},
@@ -118,7 +118,8 @@ export function buildReducedHeatmapOption(
   );
   let [lo, hi] = finiteRange(data.map((d) => d[2]));
   if (metric === 'error') [lo, hi] = [0, 100];
-  const label = metric === 'loss' ? `log10 best ${split} loss` : `best ${split} error (%)`;
+  const best = opts.reading === 'best-over-training' ? 'best ' : '';
+  const label = metric === 'loss' ? `log10 ${best}${split} loss` : `${best}${split} error (%)`;
   // the colour bar's text is short (the panel's title says train or test): a long one runs into the plot
   const barLabel = metric === 'loss' ? 'log10 loss' : 'error (%)';
   // the weight norm of each column: the first computed cell's, else α·w0
