@@ -69,8 +69,8 @@ export const encodings004: Reproduction = {
       passed: groks && (quick || harder),
       criterion: quick ? this.criterion.quick : this.criterion.full,
       setting: quick
-        ? `a + b mod 23, 1-layer transformer d 32, 4 heads, no LayerNorm, AdamW lr 3e-3, wd 1, full batch, ${steps} updates; r ∈ {${small}, ${large}}, seeds ${seeds.join(', ')}`
-        : `a + b mod 97, 1-layer transformer d 128, 4 heads, no LayerNorm, AdamW lr 1e-3, wd 1, full batch, ${steps} updates; r ∈ {${small}, ${large}}, seeds ${seeds.join(', ')}`,
+        ? `a + b mod 23, 1-layer transformer d 32, 4 heads, no LayerNorm, AdamW lr 1e-2, wd 1, full batch, ${steps} updates; r = ${large}, seeds ${seeds.join(', ')}`
+        : `a + b mod 97, 1-layer transformer d 128, 4 heads, no LayerNorm, AdamW lr 1e-3, wd 1, full batch, ${steps} updates; r ∈ {${fractions.join(', ')}}, seeds ${seeds.join(', ')}`,
       measures,
       summary:
         `At r = ${large} ${atLarge.filter(groked).length} of ${atLarge.length} runs grokked (99% validation accuracy, t4/t2 ≥ 5); ` +
