@@ -58,7 +58,9 @@ export class SweepService {
   ) {
     this.unsubscribe = events.subscribe((event, payload) => {
       if (event === 'run.progress') this.onProgress(payload as { runId: number; points: { name: string; step: number }[] });
-      else if (event === 'run.status') this.onStatus((payload as { runId: number }).runId);
+      // only a run reaching its end can complete a sweep: other statuses skip reading the sweep's runs
+      else if (event === 'run.status' && DONE.includes((payload as { status: RunStatus }).status))
+        this.onStatus((payload as { runId: number }).runId);
     });
   }
 
