@@ -40,7 +40,7 @@ describe('sweep draft', () => {
     const ok = checkSweepDraft({ ...d, seeds: 2 });
     if (!ok.ok) throw new Error(JSON.stringify(ok.problems));
     expect(ok.cells).toHaveLength(4 * 4 * 2);
-    expect(ok.config.policy).toEqual({ mode: 'predict', window: 400 });
+    expect(ok.config.policy).toEqual({ mode: 'predict', window: 'auto' });
     expect(checkSweepDraft({ ...d, baseText: '{' })).toMatchObject({
       ok: false,
       problems: [{ path: 'base', message: expect.stringMatching(/^not valid JSON/) }],

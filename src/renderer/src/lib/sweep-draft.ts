@@ -30,7 +30,8 @@ export interface SweepDraft {
   cols: AxisDraft | null;
   seeds: number;
   mode: SweepMode;
-  window: number;
+  /** auto: the shipped predictor's windows in turn, each cell stopping at the first confident answer */
+  window: number | 'auto';
 }
 
 export const defaultAxis = (path: string, from: number, to: number): AxisDraft => ({
@@ -50,7 +51,7 @@ export function defaultSweepDraft(base: unknown): SweepDraft {
     cols: { ...defaultAxis('optimizer.weightDecay', 0.1, 3), kind: 'values', values: '0.1, 0.3, 1, 3' },
     seeds: 1,
     mode: 'predict',
-    window: 400,
+    window: 'auto',
   };
 }
 
