@@ -17,10 +17,11 @@ import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Statement } from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../../shared/api/contract';
 import { RESUMABLE_STATUSES, isTerminal } from '../../shared/api/run-status';
-import type { RunStatus } from '../../shared/api/types';
+import type { Phases, RunStatus } from '../../shared/api/types';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import type { EventBus } from '../services/backend-api';
 import type { RunWriter } from '../services/run-writer';
@@ -70,6 +71,20 @@ export function coordinatorId(dbPath: string): string {
     // not created yet: its absolute path
   }
   return createHash('sha256').update(`${hostname()}\n${path}`).digest('hex').slice(0, 16);
+}
+
+/** A run's columns as the report path reads them (see lite()). */
+interface LiteRow {
+  status: RunStatus;
+  error: string | null;
+  step: number;
+  totalSteps: number;
+  startedAt: string | null;
+  deletedAt: string | null;
+  sweepId: number | null;
+  phases: string | null;
+  backend: string | null;
+  notes: string;
 }
 
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
@@ -141,7 +156,7 @@ export class DistributedExecutor implements SweepExecutor {
   // ---- SweepExecutor ----
 
   submit(runId: number, holdAt?: number): void {
-    this.emitStatus(runId);
+    // stored queued already (the sweep announced its runs): nothing to announce until a worker starts it
     this.pendingSubmits.push({ runId, holdAt });
     if (this.pendingSubmits.length === 1) void this.op(() => this.flushSubmits());
   }
@@ -202,7 +217,7 @@ export class DistributedExecutor implements SweepExecutor {
     }
     const now = new Date().toISOString();
     for (const runId of this.attached.keys()) {
-      const row = this.d.store.runs.get(runId);
+      const row = this.lite(runId);
       if (!row || isTerminal(row.status)) continue;
       this.d.store.runs.setStatus(runId, 'interrupted', {
         error: `interrupted: the coordinator closed while the cell was ${row.status} on the Redis queue; it goes on on its worker, and resuming the sweep catches up`,
@@ -431,7 +446,7 @@ export class DistributedExecutor implements SweepExecutor {
       }
       return false;
     }
-    const row = this.d.store.runs.get(runId);
+    const row = this.lite(runId);
     if (!row || row.deletedAt !== null || row.sweepId === null) return false;
     const cur = this.attempts.get(runId);
     let began = false;
@@ -519,7 +534,7 @@ export class DistributedExecutor implements SweepExecutor {
   private onJobFailed(jobId: string, reason: string): void {
     const runId = this.runOfJob(jobId);
     if (runId === null || this.attached.get(runId) !== jobId) return;
-    const row = this.d.store.runs.get(runId);
+    const row = this.lite(runId);
     if (!row || isTerminal(row.status)) return;
     this.finish(runId, 'failed', `the cell's job failed on the queue: ${reason}`);
   }
@@ -531,7 +546,7 @@ export class DistributedExecutor implements SweepExecutor {
 
   private failRun(runId: number, error: string): void {
     this.log(`run ${runId}: ${error}`);
-    const row = this.d.store.runs.get(runId);
+    const row = this.lite(runId);
     if (row && !isTerminal(row.status)) this.finish(runId, 'failed', error);
   }
 
@@ -552,15 +567,32 @@ export class DistributedExecutor implements SweepExecutor {
   }
 
   private emitStatus(id: number): void {
-    const row = this.d.store.runs.get(id);
+    const row = this.lite(id);
     if (!row) return;
-    const { status, error, phases, backend, backendNotes, step } = row;
-    this.d.events.emit('run.status', { runId: id, status, error, phases, backend, backendNotes, step });
+    this.d.events.emit('run.status', {
+      runId: id,
+      status: row.status,
+      error: row.error,
+      phases: row.phases === null ? null : (JSON.parse(row.phases) as Phases),
+      backend: row.backend,
+      backendNotes: JSON.parse(row.notes) as string[],
+      step: row.step,
+    });
+  }
+
+  private liteStmt: Statement<[number], LiteRow> | undefined;
+  /** The columns a report needs, without parsing the run's config (store.runs.get does, for every report). */
+  private lite(id: number): LiteRow | undefined {
+    this.liteStmt ??= this.d.store.db.prepare<[number], LiteRow>(
+      `SELECT status, error, step, total_steps AS totalSteps, started_at AS startedAt, deleted_at AS deletedAt,
+              sweep_id AS sweepId, phases_json AS phases, backend, backend_notes_json AS notes FROM runs WHERE id = ?`,
+    );
+    return this.liteStmt.get(id);
   }
 
   private waitTerminal(runId: number, timeoutMs: number): Promise<void> {
     return new Promise((resolveWait) => {
-      const row = this.d.store.runs.get(runId);
+      const row = this.lite(runId);
       if (!row || isTerminal(row.status)) return resolveWait();
       const timer = setTimeout(() => {
         off();
