@@ -2,7 +2,7 @@
 // tests install Chromium), started on a free loopback port in a temporary folder, with AOF on (fsync on every write)
 // so a restart keeps the queue; stopped (and restarted) by the test.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,16 @@ function redisServerBinary(): string {
       return '';
     }
   };
+  const hasOpenssl = () => {
+    try {
+      execFileSync('bash', ['-c', 'command -v openssl'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   let bin = onPath() || (existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : '');
-  if (bin) return bin;
+  if (bin && hasOpenssl()) return bin;
   try {
     execFileSync('bash', [join(REPO, 'scripts', 'ensure-redis.sh')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 600_000 });
   } catch (e) {
@@ -45,6 +53,8 @@ export function freePort(): Promise<number> {
 export interface TestRedis {
   url: string;
   port: number;
+  /** with tls: the CA certificate file a client must trust */
+  ca: string | null;
   dir: string;
   /** SIGTERM (Redis writes its AOF and exits), then waits for the exit */
   stop(): Promise<void>;
@@ -54,14 +64,74 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-export async function startRedis(opts: { password?: string } = {}): Promise<TestRedis> {
+/**
+ * A certificate authority and a server certificate for localhost/127.0.0.1 made with the openssl command, in `dir`;
+ * returns the CA file (what a client is told to trust) and the server's certificate and key.
+ */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string) => join(dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=grokscope-test-ca',
+  );
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost');
+  writeFileSync(f('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+  );
+  return { ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key') };
+}
+
+/** With `tls`, Redis speaks only TLS (rediss://) on its port, with a certificate from a CA of its own (`ca`). */
+export async function startRedis(opts: { password?: string; tls?: boolean } = {}): Promise<TestRedis> {
   const bin = redisServerBinary();
   const dir = mkdtempSync(join(tmpdir(), 'grokscope-redis-'));
   const port = await freePort();
+  const certs = opts.tls ? makeCertificates(dir) : null;
   let child: ChildProcess | null = null;
   const args = [
-    '--port',
-    String(port),
+    ...(certs
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          certs.cert,
+          '--tls-key-file',
+          certs.key,
+          '--tls-ca-cert-file',
+          certs.ca,
+          '--tls-auth-clients',
+          'no',
+        ]
+      : ['--port', String(port)]),
     '--bind',
     '127.0.0.1',
     '--dir',
@@ -107,7 +177,8 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Test
   await start();
   const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
   return {
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: certs ? `rediss://${auth}localhost:${port}` : `redis://${auth}127.0.0.1:${port}`,
+    ca: certs?.ca ?? null,
     port,
     dir,
     stop,
