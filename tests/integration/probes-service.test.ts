@@ -54,7 +54,7 @@ describe('ProbeService in a compute process', () => {
   it('λmax and λmin at every checkpoint, equal to the same computation in this process, stored as an analysis', async () => {
     const progress: ProbeProgress[] = [];
     const probes = new ProbeService({ store, launcher: createChildLauncher(), onProgress: (p) => progress.push(p) });
-    const h = await probes.hessian(trained, { maxIter: 30, tol: 1e-3 });
+    const h = await probes.hessian(trained, { maxIter: 30, tol: 1e-3, excludeOneDim: false });
     expect(h.points.map((p) => p.step)).toEqual(steps);
     // vocabulary 9 (7 numbers, op, =), 4 input tokens (a op b =) of 4 dimensions
     expect(h.dim).toBe(9 * 4 + 16 * 12 + 12 + 12 * 7 + 7);
@@ -82,7 +82,9 @@ describe('ProbeService in a compute process', () => {
     pm.dispose();
     tf.disposeVariables();
 
-    const ex = await probes.hessian(trained, { steps: [40], excludeOneDim: true });
+    // by default 1-D parameters are left out, as in the authors' code
+    const ex = await probes.hessian(trained, { steps: [40] });
+    expect(ex.excludeOneDim).toBe(true);
     expect(ex.excluded).toEqual(['hidden.0.bias', 'out.bias']);
     expect(ex.dim).toBe(h.dim - 12 - 7);
   }, 60_000);
@@ -138,9 +140,11 @@ describe('grokscope analyze hessian|id', () => {
   };
 
   it('prints λmax and λmin per checkpoint (and JSON with --json)', () => {
-    const r = cli(['analyze', 'hessian', '--run', String(trained), '--steps', '20,40']);
+    const r = cli(['analyze', 'hessian', '--run', String(trained), '--steps', '20,40', '--include-one-dim']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Hessian of the training loss over all 331 parameters/);
+    const d = cli(['analyze', 'hessian', '--run', String(trained), '--steps', '40']);
+    expect(d.stdout).toMatch(/over 312 parameters \(left out: hidden.0.bias, out.bias\)/);
     expect(r.stdout).toMatch(/\n {2}40 /);
     const j = cli(['analyze', 'id', '--run', String(trained), '--steps', '40', '--json']);
     expect(j.code).toBe(0);
