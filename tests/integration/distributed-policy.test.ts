@@ -125,6 +125,28 @@ describe('distributed sweep policy and guards', () => {
     }
   }, 240_000);
 
+  it('a worker shutting down (what Ctrl-C and SIGTERM do) hands its cells back from their checkpoint, and another worker finishes them', async () => {
+    const { backend, logs } = coordinator('release.db');
+    const a = worker('a');
+    const parsed = parseSweepText(sweepText('full').replace('steps: 200', 'steps: 600'), 'hold.yaml');
+    if (!parsed.ok) throw new Error('bad sweep');
+    const { id, runIds } = backend.sweeps.start(parsed.config, parsed.cells);
+    const past = (r: number) => (backend.store.checkpoints.list(r).at(-1)?.step ?? 0) >= 50 && backend.store.runs.get(r)!.step < 500;
+    await until(() => runIds.some(past), 120_000, 'a cell past its first checkpoint');
+    await a.w.close();
+    open.splice(open.indexOf(a.w), 1);
+    expect(logs.join('\n')).toMatch(/worker a shut down at step \d+; the cell waits for another worker/);
+    worker('b');
+    await until(sweepDone(backend, id), 120_000, 'the sweep on worker b');
+    const notes = runIds.map((r) => backend.store.runs.get(r)!.backendNotes.join('\n'));
+    expect(notes.some((n) => /trained by worker b on \S+ from step [1-9]\d*/.test(n))).toBe(true);
+    for (const r of runIds) {
+      const row = backend.store.runs.get(r)!;
+      expect(row.status, `run ${r}: ${row.error}`).toBe('completed');
+      expect(backend.store.metrics.series(r, 'val_acc').steps).toEqual(Array.from({ length: 61 }, (_, i) => i * 10));
+    }
+  }, 240_000);
+
   it('a worker of another version refuses the cells, and the coordinator says so', async () => {
     const { backend, logs } = coordinator('version.db', '0.0.0-elsewhere');
     const { logs: workerLogs } = worker('old');
