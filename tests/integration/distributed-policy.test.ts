@@ -147,6 +147,34 @@ describe('distributed sweep policy and guards', () => {
     }
   }, 240_000);
 
+  it('a cell cancelled through the API stops on its worker and stays cancelled', async () => {
+    const { backend } = coordinator('cancel.db');
+    const { logs } = worker('c');
+    const parsed = parseSweepText(sweepText('full').replace('steps: 200', 'steps: 3000'), 'hold.yaml');
+    if (!parsed.ok) throw new Error('bad sweep');
+    const { id, runIds } = backend.sweeps.start(parsed.config, parsed.cells);
+    const [first, second] = runIds as [number, number];
+    await until(() => backend.store.runs.get(first)!.step >= 20, 120_000, 'the first cell training');
+    await backend.handlers['runs.cancel']({ id: first });
+    await backend.handlers['runs.cancel']({ id: second });
+    // the worker is told through the cell's decision log: its compute processes stop (each logs its end) and the
+    // sweep is over, long before 3,000 updates
+    await until(sweepDone(backend, id), 60_000, 'the cancelled sweep');
+    await sleep(1_500); // late reports from the worker, if any, would land here
+    for (const r of runIds) {
+      const row = backend.store.runs.get(r)!;
+      expect(row.status, `run ${r}`).toBe('cancelled');
+      expect(row.step).toBeLessThan(3000);
+    }
+    expect(logs.filter((l) => l.includes('training from step')).length).toBeLessThanOrEqual(2);
+    // and the worker let go of the cells: no job of theirs is still active on the queue
+    const q = new Queue(CELL_QUEUE, { connection: { host: '127.0.0.1', port: redis.port, password: 'test secret/with:odd@chars' } });
+    let active = -1;
+    for (let i = 0; i < 100 && active !== 0; i++, await sleep(100)) active = await q.getActiveCount();
+    await q.close();
+    expect(active).toBe(0);
+  }, 240_000);
+
   it('a worker of another version refuses the cells, and the coordinator says so', async () => {
     const { backend, logs } = coordinator('version.db', '0.0.0-elsewhere');
     const { logs: workerLogs } = worker('old');

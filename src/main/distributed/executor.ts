@@ -116,6 +116,11 @@ export class DistributedExecutor implements SweepExecutor {
   private readonly loop: Promise<void>;
   private closed = false;
   private readonly connections: Redis[] = [];
+  private readonly unsubscribe: () => void;
+  /** this executor is announcing a status (not someone else's change) */
+  private emitting = false;
+  /** runs cancelled through the run service while their worker trained them: their late reports are dropped */
+  private readonly cancelledHere = new Set<number>();
   private pendingSubmits: { runId: number; holdAt: number | undefined }[] = [];
   /** resolves once the reports that waited in Redis have been stored */
   readonly ready: Promise<void>;
@@ -145,6 +150,16 @@ export class DistributedExecutor implements SweepExecutor {
     this.ready = new Promise<void>((r) => (markReady = r));
     this.chain = this.ready;
     this.loop = this.ingest(markReady);
+    // a cell a person cancelled (runs.cancel: the run scheduler stores it, as it cannot reach the worker): its worker
+    // is told to stop, so it neither trains on for nothing nor reports it completed later
+    this.unsubscribe = d.events.subscribe((event, payload) => {
+      if (this.emitting || event !== 'run.status') return;
+      const { runId, status } = payload as { runId: number; status: RunStatus };
+      const jobId = this.attached.get(runId);
+      if (jobId === undefined || status !== 'cancelled') return;
+      this.cancelledHere.add(runId);
+      void this.op(() => this.decide(jobId, { action: 'stop', note: 'cancelled' })).catch(() => undefined);
+    });
   }
 
   private own(c: Redis): Redis {
@@ -225,6 +240,7 @@ export class DistributedExecutor implements SweepExecutor {
       });
       this.emitStatus(runId);
     }
+    this.unsubscribe();
     await Promise.allSettled([this.queueEvents.close(), this.queue.close()]);
     for (const c of this.connections) c.disconnect();
     this.redis.disconnect();
@@ -448,6 +464,14 @@ export class DistributedExecutor implements SweepExecutor {
     }
     const row = this.lite(runId);
     if (!row || row.deletedAt !== null || row.sweepId === null) return false;
+    if (this.cancelledHere.has(runId)) {
+      // what its worker says after a person cancelled the cell is dropped (its metrics and checkpoints as well: the
+      // stored ones end where the cancel found them, and continuing starts from their last checkpoint)
+      if (row.status === 'cancelled') {
+        return false;
+      }
+      this.cancelledHere.delete(runId);
+    }
     const cur = this.attempts.get(runId);
     let began = false;
     if (report.type === 'started') {
@@ -569,6 +593,15 @@ export class DistributedExecutor implements SweepExecutor {
   private emitStatus(id: number): void {
     const row = this.lite(id);
     if (!row) return;
+    this.emitting = true;
+    try {
+      this.emitStatusOf(id, row);
+    } finally {
+      this.emitting = false;
+    }
+  }
+
+  private emitStatusOf(id: number, row: LiteRow): void {
     this.d.events.emit('run.status', {
       runId: id,
       status: row.status,
