@@ -10,8 +10,8 @@ import { isHeldBySweep } from '../../src/shared/api/run-status';
 import { parseSweepText } from '../../src/shared/config/parse';
 import { CellWorker } from '../../src/main/distributed/cell-worker';
 import { DistributedExecutor } from '../../src/main/distributed/executor';
-import { CELL_QUEUE, GROKSCOPE_VERSION } from '../../src/main/distributed/protocol';
-import { parseRedisUrl, type RedisTarget } from '../../src/main/distributed/redis';
+import { CELL_QUEUE, GROKSCOPE_VERSION, envelopeFields, keys, type Report } from '../../src/main/distributed/protocol';
+import { connect, parseRedisUrl, type RedisTarget } from '../../src/main/distributed/redis';
 import { createChildLauncher } from '../../src/main/host/child-launcher';
 import type { ComputeLauncher } from '../../src/main/host/types';
 import { createBackend, type LocalBackend } from '../../src/main/services/create-backend';
@@ -38,14 +38,16 @@ policy: { mode: ${mode}, window: 60 }
 
 function coordinator(db: string, version?: string) {
   const logs: string[] = [];
+  let executor!: DistributedExecutor;
   const backend = createBackend({
     dbPath: tmp.file(db),
     launcher: createChildLauncher(),
     flushMs: 100,
-    sweepExecutor: (deps) => new DistributedExecutor(deps, { target, log: (l) => logs.push(l), ...(version ? { version } : {}) }),
+    sweepExecutor: (deps) =>
+      (executor = new DistributedExecutor(deps, { target, log: (l) => logs.push(l), ...(version ? { version } : {}) })),
   });
   open.push(backend);
-  return { backend, logs };
+  return { backend, logs, executor };
 }
 
 function worker(name: string, o: { version?: string; launcher?: ComputeLauncher } = {}) {
@@ -174,6 +176,49 @@ describe('distributed sweep policy and guards', () => {
     await q.close();
     expect(active).toBe(0);
   }, 240_000);
+
+  it('a re-sent report is stored once, a stale attempt not at all, and a takeover drops what follows its checkpoint', async () => {
+    const { backend, executor } = coordinator('idempotent.db'); // no worker: the test writes the reports itself
+    const parsed = parseSweepText(sweepText('full'), 'hold.yaml');
+    if (!parsed.ok) throw new Error('bad sweep');
+    const runId = backend.sweeps.start(parsed.config, parsed.cells.slice(0, 1)).runIds[0]!;
+    await executor.ready;
+    const conn = connect(target);
+    const send = (token: string, seq: number, report: Report) =>
+      conn.xadd(keys(executor.coord).results, '*', ...envelopeFields({ runId, token, seq, report }));
+    const metrics = (...points: [number, number][]): Report => ({
+      type: 'metrics',
+      evals: points.map(([step, v]) => [step, [['val_acc', step, v]]]),
+    });
+    const started = (step: number): Report => ({ type: 'started', step, backend: 'wasm', backendNotes: [], worker: 'x', host: 'h' });
+    const stored = () => {
+      const s = backend.store.metrics.series(runId, 'val_acc');
+      return s.steps.map((st, i) => [st, s.values[i]]);
+    };
+    await send('A', 1, started(0));
+    await send('A', 2, metrics([10, 0.5]));
+    await send('A', 2, metrics([10, 0.9], [20, 0.9])); // the same batch number again: dropped whatever it holds
+    await send('B', 1, metrics([30, 0.7])); // another attempt that never started here: dropped
+    await send('A', 3, metrics([20, 0.6]));
+    await until(() => stored().length === 2, 10_000, 'the first batches');
+    await sleep(300);
+    expect(stored()).toEqual([
+      [10, 0.5],
+      [20, 0.6],
+    ]);
+    // attempt C takes the cell over from its checkpoint at step 10: what A stored after it goes, A is stale now
+    await send('C', 1, started(10));
+    await send('A', 4, metrics([30, 0.8]));
+    await send('C', 2, metrics([20, 0.65], [30, 0.75]));
+    await until(() => stored().length === 3 && stored()[2]![1] === 0.75, 10_000, 'the takeover');
+    expect(stored()).toEqual([
+      [10, 0.5],
+      [20, 0.65],
+      [30, 0.75],
+    ]);
+    expect(backend.store.runs.get(runId)!.status).toBe('running');
+    conn.disconnect();
+  }, 60_000);
 
   it('a worker of another version refuses the cells, and the coordinator says so', async () => {
     const { backend, logs } = coordinator('version.db', '0.0.0-elsewhere');
