@@ -7,7 +7,7 @@
 // Redis restarted (AOF on; workers and coordinator reconnect).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from './backend-helpers';
@@ -230,6 +230,47 @@ describe('sweeps on Redis with grokscope worker', () => {
     const got = expectSameAsLocal(db, 3);
     // nothing trained twice from step 0 because the coordinator went away: each cell started once
     for (const [key, c] of got) expect(trainedBy(c)?.from, key).toBe(0);
+    await stopWorkers();
+  }, 240_000);
+
+  it('predict with window auto: a never-confident cell holds on its worker at each window in turn, then trains to its budget', async () => {
+    // the shipped predictor with its band at 0.5: never confident (GROKSCOPE_PREDICTOR, read by the coordinator)
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'resources', 'predictor', 'model.json'), 'utf8'));
+    writeFileSync(
+      tmp.file('unsure.json'),
+      JSON.stringify({ ...shipped, models: shipped.models.map((m: object) => ({ ...m, band: 0.5 })) }),
+    );
+    writeFileSync(
+      tmp.file('auto.yaml'),
+      sweepYaml('values: [0.003, 0.01]', '1')
+        .replace('steps: 400', 'steps: 600')
+        .replace('mode: full, window: 60', 'mode: predict, window: auto'),
+    );
+    await startWorker('a1');
+    await startWorker('a2');
+    const db = tmp.file('auto.db');
+    const coord = spawnCli(['sweep', 'auto.yaml', '--redis', redis.url, '--db', db], {
+      cwd: tmp.dir,
+      env: { GROKSCOPE_PREDICTOR: tmp.file('unsure.json') },
+    });
+    expect(await coord.exit, coord.stderr()).toBe(0);
+    const d = new Database(db, { readonly: true });
+    try {
+      const runs = d.prepare('SELECT status, step FROM runs ORDER BY id').all() as { status: string; step: number }[];
+      expect(runs.map((x) => [x.status, x.step])).toEqual([
+        ['completed', 600],
+        ['completed', 600],
+      ]);
+      // asked at 200, then (held there, released to hold again) at 400, the last window below the budget
+      const asked = d
+        .prepare(
+          "SELECT group_concat(json_extract(result_json, '$.atStep')) AS w FROM (SELECT * FROM analyses WHERE kind = 'prediction' ORDER BY id) GROUP BY run_id ORDER BY run_id",
+        )
+        .all() as { w: string }[];
+      expect(asked.map((x) => x.w)).toEqual(['200,400', '200,400']);
+    } finally {
+      d.close();
+    }
     await stopWorkers();
   }, 240_000);
 
