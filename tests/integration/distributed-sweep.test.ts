@@ -202,8 +202,8 @@ describe('sweeps on Redis with grokscope worker', () => {
     const b = await startWorker('k2');
     const procs: Record<string, Proc> = { k1: a, k2: b };
     const coord = spawnCli(['sweep', 'column.yaml', '--redis', redis.url, '--db', 'kill-worker.db'], { cwd: tmp.dir });
-    // a cell past its first checkpoint and well before its last update
-    const victim = await waitForRun(tmp.file('kill-worker.db'), (r) => r.ckpt >= 50 && r.step < 300);
+    // a cell past its first checkpoint and at least 200 updates before its end, so the kill finds it training
+    const victim = await waitForRun(tmp.file('kill-worker.db'), (r) => r.ckpt >= 50 && r.step < 200);
     const name = /trained by worker (\S+)/.exec(victim.notes)![1]!;
     procs[name]!.child.kill('SIGKILL');
     expect(await coord.exit, coord.stderr()).toBe(0);
