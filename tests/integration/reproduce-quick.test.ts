@@ -2,7 +2,7 @@
 // its JSON outcome (not only that it ran): 000-pca ≥ 90% of the trajectory's variance in 2 PCs, nanda-2023 t4/t2 ≥ 10,
 // 000-t4-powerlaw γ > 0 with its 95% interval above 0, 004-encodings both encodings grok with a transformer over
 // seeds, 003-lu the U and the L by 003 Eq. 1, 003-teacher-student t ∝ γ^−1 within 0.25 of the exponent, 003-mnist a
-// rise of ≥ 20 points after memorising (about 50 s, 70 s and 40 s). Measured on the shared 2-core machine under load (load average 10+): 15 s, 73 s, 144 s and 149 s; the
+// rise of ≥ 20 points after memorising, 000-hessian λmin < 0 at a slingshot (about 50 s, 70 s, 40 s and 165 s). Measured on the shared 2-core machine under load (load average 10+): 15 s, 73 s, 144 s and 149 s; the
 // transformer reproductions and the 10-run sweep are over the minute a quick reproduction aims at.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -99,4 +99,12 @@ describe('grokscope reproduce --quick', () => {
     expect(measure(outcome, 'test accuracy at t2')).toBeLessThan(0.5);
     expect(measure(outcome, 'rise after t2')).toBeGreaterThanOrEqual(0.2);
   }, 300_000);
+
+  it('000-hessian: λmin turns negative at a slingshot, ≥ 100× the |λmin| elsewhere after memorising', () => {
+    const { code, outcome } = reproduce('000-hessian');
+    expect(outcome.passed).toBe(true);
+    expect(code).toBe(0);
+    expect(measure(outcome, 'slingshots after t2')).toBeGreaterThanOrEqual(1);
+    expect(measure(outcome, 'λmin at the slingshot')).toBeLessThan(0);
+  }, 500_000);
 });

@@ -1,5 +1,6 @@
 // The reproductions `grokscope reproduce` knows, cheapest to verify first.
 import { encodings004 } from './encodings';
+import { hessian000 } from './hessian';
 import { lu003 } from './lu';
 import { mnist003 } from './mnist';
 import { teacherStudent003 } from './teacher-student';
@@ -8,6 +9,15 @@ import { pca000 } from './pca';
 import { t4PowerLaw000 } from './t4-powerlaw';
 import type { Reproduction } from './types';
 
-export const REPRODUCTIONS: readonly Reproduction[] = [pca000, nanda2023, t4PowerLaw000, encodings004, lu003, teacherStudent003, mnist003];
+export const REPRODUCTIONS: readonly Reproduction[] = [
+  pca000,
+  nanda2023,
+  t4PowerLaw000,
+  encodings004,
+  lu003,
+  teacherStudent003,
+  mnist003,
+  hessian000,
+];
 
 export const reproductionNamed = (name: string): Reproduction | undefined => REPRODUCTIONS.find((r) => r.name === name);
