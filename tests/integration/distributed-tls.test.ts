@@ -36,7 +36,7 @@ describe('grokscope worker over TLS with a password', () => {
     const deadline = Date.now() + 60_000;
     while (!err.includes('takes cells from') && child.exitCode === null && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
-    expect(err).toMatch(/worker tls-2 \(Grokscope [^)]*\) takes cells from rediss:\/\/:\*\*\*@localhost:\d+/);
+    expect(err, `exit ${child.exitCode}`).toMatch(/worker tls-2 \(Grokscope [^)]*\) takes cells from rediss:\/\/:\*\*\*@localhost:\d+/);
     child.kill('SIGTERM');
     expect(await exit, err).toBe(0);
     expect(err).not.toContain('reserved');

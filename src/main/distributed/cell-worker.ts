@@ -169,7 +169,8 @@ export class CellWorker {
     if (this.closing) return;
     this.closing = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    const closed = this.worker?.close();
+    // closing a worker still connecting can fail: it is going away either way
+    const closed = this.worker?.close().catch((e: unknown) => this.o.log(`closing the queue: ${(e as Error).message}`));
     for (const c of this.cells) c.release();
     await closed;
     await this.redis.del(WORKER_KEY_PREFIX + this.o.name).catch(() => undefined);
