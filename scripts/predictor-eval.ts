@@ -6,18 +6,27 @@
 //   npx tsx scripts/predictor-eval.ts --grid FILE [--dir DIR] [--workers N] [--full-db DB] [--json]
 //
 // --full-db reuses a database where the same file was already run in full mode (the expensive half).
+// --simulate replays the predict policy on the full runs instead of training a predict sweep: a run's first W updates
+// are the same in both modes (training is deterministic), so each cell stops where the sweep would stop it, or trains
+// to its budget. It uses the shipped model alone (a fresh database has no finished runs to recalibrate it on).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../src/main/store';
 import type { PredictionView } from '../src/shared/api/types';
+import { modelAt, predictShipped } from '../src/shared/analysis/predictor-shipped';
+import { earlyRunOf } from '../src/main/services/early-run';
+import { spectralParams } from '../src/main/services/run-analysis';
+import { SHIPPED } from '../src/main/services/shipped-prediction';
+import { windowsFor } from '../src/main/services/sweep-policy';
 import { scriptOption } from './script-options';
 
 const args = process.argv.slice(2);
 const option = scriptOption(args);
 const GRID = option('grid', '');
-if (!GRID) throw new Error('usage: predictor-eval.ts --grid FILE [--dir DIR] [--workers N] [--full-db DB] [--json]');
+if (!GRID) throw new Error('usage: predictor-eval.ts --grid FILE [--dir DIR] [--workers N] [--full-db DB] [--simulate] [--json]');
+const SIMULATE = args.includes('--simulate');
 const DIR = option('dir', '') || mkdtempSync(path.join(tmpdir(), 'grokscope-predictor-eval-'));
 const WORKERS = option('workers', '2');
 const FULL_DB = option('full-db', '') || path.join(DIR, 'full.db');
@@ -74,9 +83,59 @@ function cells(db: string, level: number): Map<string, Cell> {
 
 const LEVEL = 0.99;
 if (!(args.includes('--full-db') && existsSync(FULL_DB))) sweep(FULL_DB, 'full');
-sweep(PREDICT_DB, 'predict');
+if (!SIMULATE) sweep(PREDICT_DB, 'predict');
 const full = cells(FULL_DB, LEVEL);
-const predicted = cells(PREDICT_DB, LEVEL);
+const predicted = SIMULATE ? simulated(full) : cells(PREDICT_DB, LEVEL);
+
+/** What a predict sweep (window auto) does with each cell, replayed on the full runs: where it stops, what it says. */
+function simulated(fullCells: Map<string, Cell>): Map<string, Cell> {
+  const store = openStore(FULL_DB);
+  try {
+    const out = new Map<string, Cell>();
+    for (const run of store.runs.list()) {
+      const f = fullCells.get(run.name)!;
+      let prediction: PredictionView | null = null;
+      let steps = run.step;
+      for (const w of windowsFor('auto', run.totalSteps)) {
+        const early = earlyRunOf(store, run, w);
+        const model = modelAt(SHIPPED, w)!;
+        if ('reason' in early) break;
+        const params = spectralParams({ window: w });
+        const shipped = predictShipped(SHIPPED, model, early, run.totalSteps, params);
+        prediction = {
+          runId: run.id,
+          params,
+          willGrok: shipped.probability >= 0.5,
+          probability: shipped.probability,
+          atStep: w,
+          method: 'shipped',
+          cvAccuracy: null,
+          trainedOn: SHIPPED.provenance.corpus.runs,
+          note: null,
+          features: { 'log10 relative spectral energy': NaN },
+          outcome: null,
+          withinBudget: {
+            level: SHIPPED.level,
+            budget: run.totalSteps,
+            confident: shipped.confident,
+            tLevel: shipped.tLevel,
+            heldOut: { ...shipped.heldOut, tasks: shipped.heldOut.tasks.length },
+            observed: shipped.observed,
+            refinedOn: 0,
+          },
+        };
+        if (shipped.confident) {
+          steps = w;
+          break;
+        }
+      }
+      out.set(run.name, { ...f, steps, prediction });
+    }
+    return out;
+  } finally {
+    store.close();
+  }
+}
 const rows = [...predicted.values()].map((p) => {
   const f = full.get(p.name);
   if (!f) throw new Error(`cell "${p.name}" of the predict run is missing from ${FULL_DB}: not the same grid`);
