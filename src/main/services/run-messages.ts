@@ -80,7 +80,7 @@ export function onComputeMessage(host: RunMessageHost, run: ActiveRun, msg: Comp
         runId: id,
         step: msg.step,
         totalSteps: run.totalSteps,
-        points: msg.rows.map(([name, step, value]) => ({ name, step, value })),
+        points: rows.map(([name, step, value]) => ({ name, step, value })),
       });
       return;
     }

@@ -140,8 +140,6 @@ export const methodInputs = {
   'sweeps.continue': z.strictObject({ id: z.number().int().positive(), runs: z.array(z.number().int().positive()).max(10_000).optional() }),
   /** picks up a sweep interrupted by a closed or killed back end */
   'sweeps.resume': RunId,
-} as const;
-
   /** edits a sweep's axes (each its full list of values): extending one runs only the new cells; asNew starts the
    *  edited grid as a new sweep */
   'sweeps.extend': z.strictObject({
@@ -160,6 +158,8 @@ export const methodInputs = {
       .max(4),
     asNew: z.boolean().optional(),
   }),
+} as const;
+
 export interface MethodOutputs {
   'app.info': AppInfo;
   'runs.list': RunSummary[];
@@ -198,10 +198,10 @@ export interface MethodOutputs {
   };
   'sweeps.continue': { runIds: number[] };
   'sweeps.resume': { kept: number; continued: number; restarted: number; queued: number };
-}
-
   /** the sweep (a new one with asNew), the runs queued, and how many stored runs were kept */
   'sweeps.extend': { id: number; runIds: number[]; kept: number };
+}
+
 export type MethodName = keyof typeof methodInputs;
 export const METHOD_NAMES = Object.keys(methodInputs) as MethodName[];
 export type MethodInput<M extends MethodName> = z.input<(typeof methodInputs)[M]>;

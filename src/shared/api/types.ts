@@ -290,11 +290,11 @@ export interface FitPoint {
 
 export interface RunsFit {
   against: FitAgainst;
-  /** x is r in percent, or the weight decay */
   /** t4 = first step with validation accuracy ≥ level (a fraction; 000 §2.3 uses 1) */
   level: number;
   /** 'given', or why the task's default level was chosen */
   levelWhy: string;
+  /** x is r in percent, or the weight decay */
   points: FitPoint[];
   skipped: { runId: number; reason: string }[];
   powerLaw?: PowerLawFit;
