@@ -424,7 +424,8 @@ describe('the probe service on a sample-task run', () => {
       const probes = new ProbeService({ store, launcher: inProcessLauncher() });
       const h = await probes.hessian(runId, { maxIter: 30, tol: 1e-3 });
       expect(h.points.map((p) => p.step)).toEqual([0, 10, 20]);
-      expect(h.dim).toBe(16 * 5 + 5 + 5 * 5 + 5 + 5 * 10 + 10);
+      // the weights only: 1-D parameters (biases) are left out by default, as in the authors' code
+      expect(h.dim).toBe(16 * 5 + 5 * 5 + 5 * 10);
       for (const p of h.points) {
         expect(p.lambdaMax).toBeGreaterThan(0);
         expect(p.converged.max).toBe(true);
