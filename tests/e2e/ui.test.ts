@@ -217,7 +217,9 @@ describe('Grokscope in the browser', () => {
 
     // The early analysis (000 §3): the prediction at step 400 and the spectral signature, which exports as SVG.
     const prediction = page.getByTestId('prediction');
-    await expect_(prediction, /predicted to grok: (yes|no), p = 0\.\d\d, at step 400/);
+    // at 400 the shipped model answers: yes, no, or no confident prediction, with the level, budget and its record
+    await expect_(prediction, /predicted to grok: (yes|no|no confident prediction), p = [01]\.\d\d, at step 400/);
+    await expect_(page.getByTestId('within-budget'), /(P\(validation accuracy ≥ 99% within [\d,]+ updates\)|observed, not predicted)/);
     await expect_(prediction, /outcome: (grokked|did not grok)/);
     await page.getByTestId('spectral-numbers').waitFor({ timeout: 15_000 });
     const [spectralSvg] = await Promise.all([
