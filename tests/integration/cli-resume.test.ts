@@ -94,7 +94,8 @@ function differences(db: string): string[] {
   const out: string[] = [];
   if (a.length !== b.length) out.push(`${b.length} rows, the uninterrupted run has ${a.length}`);
   for (let i = 0; i < Math.min(a.length, b.length); i++)
-    if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1] || !Object.is(a[i]![2], b[i]![2]))
+    // wall_time is a clock reading (when each batch arrived): the same steps, never the same values
+    if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1] || (a[i]![0] !== 'wall_time' && !Object.is(a[i]![2], b[i]![2])))
       out.push(`${b[i]!.join(' ')} vs ${a[i]!.join(' ')}`);
   return out.slice(0, 5);
 }
