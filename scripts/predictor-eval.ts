@@ -16,6 +16,7 @@ import path from 'node:path';
 import { openStore } from '../src/main/store';
 import type { PredictionView } from '../src/shared/api/types';
 import { modelAt, predictShipped } from '../src/shared/analysis/predictor-shipped';
+import { firstStep } from '../src/shared/analysis/phases';
 import { earlyRunOf } from '../src/main/services/early-run';
 import { spectralParams } from '../src/main/services/run-analysis';
 import { SHIPPED } from '../src/main/services/shipped-prediction';
@@ -63,15 +64,13 @@ function cells(db: string, level: number): Map<string, Cell> {
   try {
     const out = new Map<string, Cell>();
     for (const run of store.runs.list()) {
-      const acc = store.metrics.series(run.id, 'val_acc');
-      const i = acc.values.findIndex((v) => v >= level);
       out.set(run.name, {
         name: run.name,
         lr: run.config.optimizer.lr,
         wd: run.config.optimizer.weightDecay,
         budget: run.totalSteps,
         steps: run.step,
-        tLevel: i < 0 ? null : acc.steps[i]!,
+        tLevel: firstStep(store.metrics.series(run.id, 'val_acc'), (v) => v >= level),
         prediction: (store.analyses.latest(run.id, 'prediction')?.result as PredictionView | undefined) ?? null,
       });
     }
@@ -112,7 +111,7 @@ function simulated(fullCells: Map<string, Cell>): Map<string, Cell> {
           cvAccuracy: null,
           trainedOn: SHIPPED.provenance.corpus.runs,
           note: null,
-          features: { 'log10 relative spectral energy': NaN },
+          features: { ...shipped.features, 'log10 relative spectral energy': shipped.spectralEnergy },
           outcome: null,
           withinBudget: {
             level: SHIPPED.level,

@@ -14,6 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allEarlyFeatures, EARLY_FEATURES, type EarlyFeatureName } from '../src/shared/analysis/predictor';
+import { firstStep } from '../src/shared/analysis/phases';
+import { spectralSignature } from '../src/shared/analysis/spectral';
 import { BUDGET_GRID } from '../src/shared/analysis/predictor-budget';
 import { fitShipped, type CorpusTable } from '../src/shared/analysis/predictor-table';
 import { SHIPPED_FEATURES, type ShippedPredictor } from '../src/shared/analysis/predictor-shipped';
@@ -40,23 +42,18 @@ function readCorpus(file: string): CorpusTable {
     for (const run of store.runs.list()) {
       // diverged runs count: they never reach the level, at any budget
       if ((run.status !== 'completed' && run.status !== 'diverged') || run.config.task.kind !== 'modular') continue;
-      const acc = store.metrics.series(run.id, 'val_acc');
-      let tLevel: number | null = null;
-      for (let i = 0; i < acc.steps.length; i++)
-        if (acc.values[i]! >= LEVEL) {
-          tLevel = acc.steps[i]!;
-          break;
-        }
+      const tLevel = firstStep(store.metrics.series(run.id, 'val_acc'), (v) => v >= LEVEL);
       const trainedTo = run.status === 'diverged' ? Number.MAX_SAFE_INTEGER : run.step;
       const at: CorpusTable['runs'][number]['at'] = {};
       for (const w of WINDOWS) {
         const early = earlyRunOf(store, run, w);
         if ('reason' in early) continue;
         const opts = spectralParams({ window: w });
+        const signature = spectralSignature(early.stepLoss, opts); // the same at every budget
         // 6 significant digits (the table is committed); budgets beyond the run's training are never read
         at[w] = BUDGET_GRID.map((b) => {
           if (b > trainedTo) return [];
-          const { all } = allEarlyFeatures({ ...early, budget: b }, opts);
+          const { all } = allEarlyFeatures({ ...early, budget: b }, opts, signature);
           return featureNames.map((n) => (Number.isFinite(all[n]) ? Number(all[n].toPrecision(6)) : null));
         });
       }

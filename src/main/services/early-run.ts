@@ -11,6 +11,11 @@ function valueAtOrBefore(s: { steps: number[]; values: number[] }, step: number)
   return v;
 }
 
+/** A run that trained to its budget (or diverged): its outcome is known, so it can calibrate a predictor. */
+export function finishedToBudget(run: RunRow): boolean {
+  return (run.status === 'completed' && run.step === run.totalSteps) || run.status === 'diverged';
+}
+
 /** The early window of a run, or why it has none. */
 export function earlyRunOf(store: Store, run: RunRow, window: number): EarlyRun | { reason: string } {
   const loss = store.metrics.series(run.id, STEP_LOSS_METRIC);

@@ -7,7 +7,7 @@ import { ApiError } from '../../shared/api/contract';
 import type { PredictionView, SpectralParams, SpectralView } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
 import { taskFamily } from './run-views';
-import { earlyRunOf } from './early-run';
+import { earlyRunOf, finishedToBudget } from './early-run';
 import { SHIPPED, shippedModel, shippedPrediction } from './shipped-prediction';
 import type { ShippedPredictor } from '../../shared/analysis/predictor-shipped';
 
@@ -49,8 +49,7 @@ export function labelledRuns(store: Store, params: SpectralParams, exclude: numb
   const out: LabelledRun[] = [];
   for (const run of store.runs.list()) {
     if (run.id === exclude || run.damaged !== null) continue; // a damaged run's config and phases are placeholders
-    const finished = (run.status === 'completed' && run.step === run.totalSteps) || run.status === 'diverged';
-    if (!finished) continue;
+    if (!finishedToBudget(run)) continue;
     const early = earlyRunOf(store, run, params.window);
     if ('reason' in early) continue;
     try {

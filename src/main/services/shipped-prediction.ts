@@ -5,12 +5,13 @@
 import { readFileSync } from 'node:fs';
 import shippedJson from '../../../resources/predictor/model.json';
 import { fitLogistic, predictProba } from '../../shared/analysis/logistic';
-import { MIN_PER_OUTCOME, MIN_RUNS_TO_CALIBRATE, earlyFeatures, type EarlyRun, type Prediction } from '../../shared/analysis/predictor';
-import { modelAt, predictShipped, type ShippedPredictor } from '../../shared/analysis/predictor-shipped';
+import { firstStep } from '../../shared/analysis/phases';
+import { MIN_PER_OUTCOME, MIN_RUNS_TO_CALIBRATE, type EarlyRun, type Prediction } from '../../shared/analysis/predictor';
+import { modelAt, predictShipped, shippedProbability, type ShippedPredictor } from '../../shared/analysis/predictor-shipped';
 import type { BudgetModel } from '../../shared/analysis/predictor-budget';
 import type { SpectralParams } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
-import { earlyRunOf } from './early-run';
+import { earlyRunOf, finishedToBudget } from './early-run';
 
 /**
  * The predictor in use: the shipped one, or the model file GROKSCOPE_PREDICTOR names (one written by
@@ -52,27 +53,19 @@ function history(
 ): { x: number[]; y: 0 | 1 }[] {
   const out: { x: number[]; y: 0 | 1 }[] = [];
   for (const run of store.runs.list()) {
-    if (run.id === exclude || run.damaged !== null) continue;
-    const finished = (run.status === 'completed' && run.step === run.totalSteps) || run.status === 'diverged';
-    if (!finished) continue;
+    if (run.id === exclude || run.damaged !== null || !finishedToBudget(run)) continue;
     const early = earlyRunOf(store, run, model.window);
     if ('reason' in early) continue;
     try {
-      const p = predictShipped(shipped, model, early, run.totalSteps, params);
-      if (p.observed) continue; // certain either way: it says nothing of the model's calibration
-      out.push({ x: [logit(p.probability)], y: reached(store, run, shipped.level) ? 1 : 0 });
+      const p = shippedProbability(shipped, model, early, run.totalSteps, params);
+      if (p === null) continue; // at the level by the window, certain: it says nothing of the model's calibration
+      const reached = firstStep(store.metrics.series(run.id, 'val_acc'), (v) => v >= shipped.level) !== null;
+      out.push({ x: [logit(p)], y: reached ? 1 : 0 });
     } catch {
       // a feature that is not finite: no example
     }
   }
   return out;
-}
-
-/** Whether the run's validation accuracy reached the shipped level within its training. */
-function reached(store: Store, run: RunRow, level: number): boolean {
-  const acc = store.metrics.series(run.id, 'val_acc');
-  for (let i = 0; i < acc.values.length; i++) if (acc.values[i]! >= level) return true;
-  return false;
 }
 
 /** The shipped model's prediction for a run from its first `model.window` updates, refined by the user's history. */
@@ -99,7 +92,6 @@ export function shippedPrediction(
     refinedOn = hist.length;
   }
   const confident = p.observed || Math.abs(probability - 0.5) >= model.band - 1e-12;
-  const spectral = earlyFeatures(early, params);
   return {
     willGrok: probability >= 0.5,
     probability,
@@ -124,6 +116,6 @@ export function shippedPrediction(
       observed: p.observed,
       refinedOn,
     },
-    features: { ...p.features, 'log10 relative spectral energy': spectral.values[0]! },
+    features: { ...p.features, 'log10 relative spectral energy': p.spectralEnergy },
   };
 }

@@ -204,8 +204,13 @@ function searchBudgets(window: number): number[] {
 }
 
 /** `features(budget)`: the run's early features with the projected ones taken to `budget`. */
+/** P(validation accuracy ≥ level within `budget`): the model at one budget. */
+export function probabilityWithin(model: BudgetModel, features: (budget: number) => number[], budget: number): number {
+  return predictProba(model.logistic, [budgetInputs(features(budget), budget, model.window)])[0]!;
+}
+
 export function predictWithinBudget(model: BudgetModel, features: (budget: number) => number[], budget: number): BudgetPrediction {
-  const p = (b: number) => predictProba(model.logistic, [budgetInputs(features(b), b, model.window)])[0]!;
+  const p = (b: number) => probabilityWithin(model, features, b);
   const probability = p(budget);
   const curve = searchBudgets(model.window).map((b) => ({ b, p: p(b) }));
   const first = (q: number) => curve.find((c) => c.p >= q)?.b ?? null;

@@ -2,8 +2,8 @@
 // scripts/predictor-fit.ts on a corpus of the project's own runs, one per early window, so a predict sweep works from
 // its first cell and can ask again at a longer window when the first answer is not confident.
 import { allEarlyFeatures, type EarlyFeatureName, type EarlyRun, type WithinBudget } from './predictor';
-import { predictWithinBudget, type BudgetModel, type BudgetPrediction, type HeldOutTask } from './predictor-budget';
-import type { SpectralOptions } from './spectral';
+import { predictWithinBudget, probabilityWithin, type BudgetModel, type BudgetPrediction, type HeldOutTask } from './predictor-budget';
+import { spectralSignature, type SpectralOptions } from './spectral';
 
 /**
  * The shipped model's features (scripts/predictor-fit.ts's default): 003's clock (the weight-decay e-folds the budget
@@ -42,6 +42,8 @@ export interface ShippedPrediction extends BudgetPrediction {
   heldOut: { accuracy: number; coverage: number; confidentAccuracy: number | null; tasks: HeldOutTask[] };
   /** the inputs by name, projected to `budget` */
   features: Record<string, number>;
+  /** 000 §3's oscillation energy of the window, relative to its total, in decades (shown beside the inputs) */
+  spectralEnergy: number;
   /** the run had already reached the level by the window: a certainty, not a model's guess */
   observed: boolean;
 }
@@ -55,15 +57,25 @@ export function modelAt(shipped: ShippedPredictor, window: number): BudgetModel 
   return shipped.models.find((m) => m.window === window);
 }
 
-/** The model's inputs for the run, by feature name, at a budget (the budget term is predictWithinBudget's). */
-function featuresAt(model: BudgetModel, run: EarlyRun, budget: number, opts: SpectralOptions): number[] {
-  const { all } = allEarlyFeatures({ ...run, budget }, { ...opts, window: model.window });
+/**
+ * The model's inputs for the run as a function of the budget (the budget term is predictWithinBudget's), and every
+ * early feature at a budget. The window's spectral signature is computed once: t_level's interval reads the model at
+ * 121 budgets.
+ */
+function inputsOf(model: BudgetModel, run: EarlyRun, opts: SpectralOptions) {
+  const o = { ...opts, window: model.window };
+  const signature = spectralSignature(run.stepLoss, o);
   const names = model.featureNames.slice(0, -1) as EarlyFeatureName[];
-  return names.map((n) => {
-    const v = all[n];
-    if (v === undefined || !Number.isFinite(v)) throw new RangeError(`early feature "${n}" is ${String(v)} for this run`);
-    return v;
-  });
+  const all = (budget: number) => allEarlyFeatures({ ...run, budget }, o, signature).all;
+  const at = (budget: number): number[] => {
+    const values = all(budget);
+    return names.map((n) => {
+      const v = values[n];
+      if (v === undefined || !Number.isFinite(v)) throw new RangeError(`early feature "${n}" is ${String(v)} for this run`);
+      return v;
+    });
+  };
+  return { at, all };
 }
 
 /**
@@ -77,17 +89,30 @@ export function predictShipped(
   budget: number,
   opts: SpectralOptions = {},
 ): ShippedPrediction {
-  const x = featuresAt(model, run, budget, opts);
+  const inputs = inputsOf(model, run, opts);
+  const x = inputs.at(budget);
   const features = Object.fromEntries(model.featureNames.slice(0, -1).map((n, i) => [n, x[i]!]));
+  const spectralEnergy = inputs.all(budget)['log10 relative spectral energy'];
   const { accuracy, coverage, confidentAccuracy } = model.pooled;
-  const record = { window: model.window, budget, level: shipped.level, features };
+  const record = { window: model.window, budget, level: shipped.level, features, spectralEnergy };
   const heldOut = { accuracy, coverage, confidentAccuracy, tasks: model.heldOut };
   if (run.valAccAtW >= shipped.level) {
     const at = model.window;
     return { ...record, heldOut, probability: 1, confident: true, tLevel: { low: at, median: at, high: at }, observed: true };
   }
-  const p = predictWithinBudget(model, (b) => featuresAt(model, run, b, opts), budget);
+  const p = predictWithinBudget(model, inputs.at, budget);
   return { ...record, heldOut, ...p, observed: false };
+}
+
+/** predictShipped's probability alone (no interval): null for a run at the level by the window (certain, observed). */
+export function shippedProbability(
+  shipped: ShippedPredictor,
+  model: BudgetModel,
+  run: EarlyRun,
+  budget: number,
+  opts: SpectralOptions = {},
+): number | null {
+  return run.valAccAtW >= shipped.level ? null : probabilityWithin(model, inputsOf(model, run, opts).at, budget);
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -118,11 +118,13 @@ export interface EarlyFeatures {
 }
 
 /** The value of every early feature of a run. Throws RangeError for a window shorter than W. */
+/** `sig`: the window's spectral signature when the caller has it already (the same run read at several budgets:
+ *  only the projected features and the weight-decay clock depend on the budget). */
 export function allEarlyFeatures(
   run: EarlyRun,
   opts: SpectralOptions = {},
+  sig: SpectralSignature = spectralSignature(run.stepLoss, opts),
 ): { signature: SpectralSignature; all: Record<EarlyFeatureName, number> } {
-  const sig = spectralSignature(run.stepLoss, opts);
   let total = 0;
   for (let i = 0; i < sig.window; i++) total += run.stepLoss[i]! ** 2;
   const rel = (e: number) => Math.log10(Math.max(ENERGY_FLOOR, total > 0 ? e / total : 0));
