@@ -173,11 +173,14 @@ export class SweepService {
   private onProgress(p: { runId: number; points: { name: string; step: number }[] }): void {
     // every run's progress passes here: no store read unless this back end is running a sweep
     if (this.active.size === 0 || this.decided.get(p.runId) === Infinity) return;
-    const sweepId = this.sweepOf(p.runId);
-    const policy = sweepId === null ? undefined : this.active.get(sweepId);
-    if (!policy || sweepId === null) return;
+    // a window ends with a per-update loss: a batch without one (past update 1000) decides nothing
     const reached = Math.max(...p.points.filter((x) => x.name === STEP_LOSS_METRIC).map((x) => x.step), -1);
-    const windows = windowsFor(policy.window, this.store.runs.get(p.runId)?.totalSteps ?? 0);
+    if (reached < 0) return;
+    const run = this.store.runs.get(p.runId);
+    const sweepId = run?.sweepId ?? null;
+    const policy = sweepId === null ? undefined : this.active.get(sweepId);
+    if (!run || !policy || sweepId === null) return;
+    const windows = windowsFor(policy.window, run.totalSteps);
     const last = this.decided.get(p.runId) ?? 0;
     const window = windows.find((w) => w > last);
     if (window === undefined || reached < window) return;
