@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openStore } from '../src/main/store';
 import type { PredictionView } from '../src/shared/api/types';
-import { modelAt, predictShipped } from '../src/shared/analysis/predictor-shipped';
+import { modelAt } from '../src/shared/analysis/predictor-shipped';
 import { firstStep } from '../src/shared/analysis/phases';
 import { earlyRunOf } from '../src/main/services/early-run';
 import { spectralParams } from '../src/main/services/run-analysis';
-import { SHIPPED } from '../src/main/services/shipped-prediction';
+import { SHIPPED, shippedPrediction } from '../src/main/services/shipped-prediction';
 import { windowsFor } from '../src/main/services/sweep-policy';
 import { scriptOption } from './script-options';
 
@@ -100,30 +100,9 @@ function simulated(fullCells: Map<string, Cell>): Map<string, Cell> {
         const model = modelAt(SHIPPED, w)!;
         if ('reason' in early) break;
         const params = spectralParams({ window: w });
-        const shipped = predictShipped(SHIPPED, model, early, run.totalSteps, params);
-        prediction = {
-          runId: run.id,
-          params,
-          willGrok: shipped.probability >= 0.5,
-          probability: shipped.probability,
-          atStep: w,
-          method: 'shipped',
-          cvAccuracy: null,
-          trainedOn: SHIPPED.provenance.corpus.runs,
-          note: null,
-          features: { ...shipped.features, 'log10 relative spectral energy': shipped.spectralEnergy },
-          outcome: null,
-          withinBudget: {
-            level: SHIPPED.level,
-            budget: run.totalSteps,
-            confident: shipped.confident,
-            tLevel: shipped.tLevel,
-            heldOut: { ...shipped.heldOut, tasks: shipped.heldOut.tasks.length },
-            observed: shipped.observed,
-            refinedOn: 0,
-          },
-        };
-        if (shipped.confident) {
+        // as a fresh database would: no finished runs to recalibrate on (these are the grid's own answers)
+        prediction = { runId: run.id, params, outcome: null, ...shippedPrediction(store, run, early, model, params, SHIPPED, false) };
+        if (prediction.withinBudget!.confident) {
           steps = w;
           break;
         }

@@ -68,7 +68,10 @@ function history(
   return out;
 }
 
-/** The shipped model's prediction for a run from its first `model.window` updates, refined by the user's history. */
+/**
+ * The shipped model's prediction for a run from its first `model.window` updates, refined by the user's history
+ * (`refine: false`: as shipped, e.g. replaying a predict sweep on a grid's own finished runs, which must not teach it).
+ */
 export function shippedPrediction(
   store: Store,
   run: RunRow,
@@ -76,12 +79,13 @@ export function shippedPrediction(
   model: BudgetModel,
   params: SpectralParams,
   shipped: ShippedPredictor = SHIPPED,
+  refine = true,
 ): Prediction {
   const budget = run.totalSteps;
   const p = predictShipped(shipped, model, early, budget, params);
   let probability = p.probability;
   let refinedOn = 0;
-  const hist = p.observed ? [] : history(store, shipped, model, params, run.id);
+  const hist = p.observed || !refine ? [] : history(store, shipped, model, params, run.id);
   const ones = hist.filter((h) => h.y === 1).length;
   if (hist.length >= MIN_RUNS_TO_CALIBRATE && ones >= MIN_PER_OUTCOME && hist.length - ones >= MIN_PER_OUTCOME) {
     const recal = fitLogistic(

@@ -167,6 +167,7 @@ export function fitBudgetModel(
     );
   }
   const all = [...byTask.values()].flat();
+  const fitOn = balanced(examples);
   const band = chooseBand(all, opts.targetAccuracy ?? 0.9);
   const heldOut = tasks.map((task) => {
     const s = atBand(byTask.get(task)!, band);
@@ -177,8 +178,8 @@ export function fitBudgetModel(
     window: opts.window,
     featureNames: [...opts.featureNames, 'log10(budget / window)'],
     logistic: fitLogistic(
-      balanced(examples).map((e) => e.x),
-      balanced(examples).map((e) => e.y),
+      fitOn.map((e) => e.x),
+      fitOn.map((e) => e.y),
       opts.logistic,
     ),
     band,
