@@ -22,6 +22,8 @@ async function openForm(): Promise<void> {
   await page.goto(e2e.server.url);
   await page.getByRole('link', { name: 'New run' }).click();
   await page.waitForURL(/#\/new$/);
+  // the URL changes before the form is drawn: wait for it, or a count taken at once can see none of it
+  await page.locator('[role="radiogroup"] label').first().waitFor();
 }
 const start = () => page.getByRole('button', { name: 'Start run' });
 const lrMessage = () => page.locator('[data-path="optimizer.lr"] .error-text').allInnerTexts();
