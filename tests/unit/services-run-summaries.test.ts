@@ -44,3 +44,26 @@ it('remakes only the summaries of changed rows, and shows every change', () => {
     store.close();
   }
 });
+
+it('answers the last list while nothing is written, and sees a write by this or another connection', () => {
+  const file = tmp.file('gen.db');
+  const store = openStore(file);
+  const other = openStore(file);
+  try {
+    const at = new Date().toISOString();
+    const id = store.runs.insert({ name: 'a', config: smallConfig(), createdAt: at, owner: OWNER });
+    const s = new RunSummaries(store);
+    const first = s.list(false, false);
+    expect(s.list(false, false)).toBe(first); // nothing written: the same list
+    other.runs.annotate(id, { tags: ['seen'] }); // another connection (another process, in the app)
+    const second = s.list(false, false);
+    expect(second).not.toBe(first);
+    expect(second[0]!.tags).toEqual(['seen']);
+    store.runs.annotate(id, { notes: 'mine' });
+    expect(s.list(false, false)[0]!.notes).toBe('mine');
+    expect(s.list(false, true)[0]!.config?.seed).toBe(0);
+  } finally {
+    other.close();
+    store.close();
+  }
+});
