@@ -17,7 +17,7 @@ import { openStore } from '../src/main/store';
 import type { PredictionView } from '../src/shared/api/types';
 import { modelAt } from '../src/shared/analysis/predictor-shipped';
 import { firstStep } from '../src/shared/analysis/phases';
-import { earlyRunOf } from '../src/main/services/early-run';
+import { shippedEarlyRunOf } from '../src/main/services/early-run';
 import { spectralParams } from '../src/main/services/run-analysis';
 import { SHIPPED, shippedPrediction } from '../src/main/services/shipped-prediction';
 import { windowsFor } from '../src/main/services/sweep-policy';
@@ -96,7 +96,7 @@ function simulated(fullCells: Map<string, Cell>): Map<string, Cell> {
       let prediction: PredictionView | null = null;
       let steps = run.step;
       for (const w of windowsFor('auto', run.totalSteps)) {
-        const early = earlyRunOf(store, run, w);
+        const early = shippedEarlyRunOf(store, run, w);
         const model = modelAt(SHIPPED, w)!;
         if ('reason' in early) break;
         const params = spectralParams({ window: w });
@@ -107,6 +107,9 @@ function simulated(fullCells: Map<string, Cell>): Map<string, Cell> {
           break;
         }
       }
+      // trained on without a confident answer: the sweep stops it once it reaches the level (observed)
+      const trainedOn = steps === run.step && !prediction?.withinBudget?.confident;
+      if (trainedOn && f.tLevel !== null && f.tLevel < steps) steps = f.tLevel;
       out.set(run.name, { ...f, steps, prediction });
     }
     return out;

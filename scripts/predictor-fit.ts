@@ -8,7 +8,7 @@
 //                    into a table (--table, default resources/predictor/corpus-features.json), then fits;
 //   --table FILE     fits from that table alone.
 //
-//   npx tsx scripts/predictor-fit.ts (--db CORPUS.db | --table FILE) [--windows 200,400,1000] [--level 0.99]
+//   npx tsx scripts/predictor-fit.ts (--db CORPUS.db | --table FILE) [--windows 200,400,1000,2000,4000] [--level 0.99]
 //                                    [--target 0.9] [--features a;b;c] [--out FILE] [--json]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,8 @@ import { spectralSignature } from '../src/shared/analysis/spectral';
 import { BUDGET_GRID } from '../src/shared/analysis/predictor-budget';
 import { fitShipped, type CorpusTable } from '../src/shared/analysis/predictor-table';
 import { SHIPPED_FEATURES, type ShippedPredictor } from '../src/shared/analysis/predictor-shipped';
-import { earlyRunOf, spectralParams } from '../src/main/services/run-analysis';
+import { spectralParams } from '../src/main/services/run-analysis';
+import { shippedEarlyRunOf } from '../src/main/services/early-run';
 import { openStore } from '../src/main/store';
 import { scriptOption } from './script-options';
 
@@ -27,7 +28,7 @@ const args = process.argv.slice(2);
 const option = scriptOption(args);
 const DB = option('db', '');
 const TABLE = option('table', 'resources/predictor/corpus-features.json');
-const WINDOWS = option('windows', '200,400,1000').split(',').map(Number);
+const WINDOWS = option('windows', '200,400,1000,2000,4000').split(',').map(Number);
 const LEVEL = Number(option('level', '0.99'));
 const TARGET = Number(option('target', '0.9'));
 const FEATURES = option('features', SHIPPED_FEATURES.join(';')).split(';') as EarlyFeatureName[];
@@ -46,9 +47,9 @@ function readCorpus(file: string): CorpusTable {
       const trainedTo = run.status === 'diverged' ? Number.MAX_SAFE_INTEGER : run.step;
       const at: CorpusTable['runs'][number]['at'] = {};
       for (const w of WINDOWS) {
-        const early = earlyRunOf(store, run, w);
+        const early = shippedEarlyRunOf(store, run, w);
         if ('reason' in early) continue;
-        const opts = spectralParams({ window: w });
+        const opts = spectralParams({ window: Math.min(w, early.stepLoss.length) });
         const signature = spectralSignature(early.stepLoss, opts); // the same at every budget
         // 6 significant digits (the table is committed); budgets beyond the run's training are never read
         at[w] = BUDGET_GRID.map((b) => {

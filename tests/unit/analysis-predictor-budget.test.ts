@@ -36,6 +36,13 @@ describe('budget-aware predictor on a known rule', () => {
     ]);
   });
 
+  it('leaves out a run at the level by the window: its answer is observed there, never predicted', () => {
+    const run = (tLevel: number | null): BudgetRun => ({ task: 't', features: () => [0], tLevel, trainedTo: 5000 });
+    expect(budgetExamples([run(W)], W)).toEqual([]);
+    expect(budgetExamples([run(W + 1)], W)).toHaveLength(3);
+    expect(budgetExamples([run(null)], W)).toHaveLength(3);
+  });
+
   it('holds out each task in turn: high agreement, most examples confident, and the right signs', () => {
     expect(model.heldOut.map((h) => h.task)).toEqual(['task 0', 'task 1', 'task 2', 'task 3', 'task 4']);
     expect(model.pooled.accuracy).toBeGreaterThan(0.93);

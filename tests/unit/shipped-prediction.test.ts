@@ -22,14 +22,14 @@ describe('the shipped predictor', () => {
   afterAll(() => store.close());
 
   it('ships a model per window with its provenance and held-out record, and asks at the windows shorter than the budget', () => {
-    expect(SHIPPED.models.map((m) => m.window)).toEqual([200, 400, 1000]);
+    expect(SHIPPED.models.map((m) => m.window)).toEqual([200, 400, 1000, 2000, 4000]);
     expect(SHIPPED.provenance.corpus.runs).toBeGreaterThan(0);
     expect(SHIPPED.provenance.commit).toMatch(/^[0-9a-f]{40}$/);
     for (const m of SHIPPED.models) {
       expect(m.featureNames.at(-1)).toBe('log10(budget / window)');
       expect(m.heldOut.length).toBeGreaterThanOrEqual(2); // leave-one-task-out over the corpus's operations
     }
-    expect(windowLadder(SHIPPED, 10_000)).toEqual([200, 400, 1000]);
+    expect(windowLadder(SHIPPED, 10_000)).toEqual([200, 400, 1000, 2000, 4000]);
     expect(windowLadder(SHIPPED, 500)).toEqual([200, 400]);
     expect(windowsFor('auto', 150)).toEqual([]);
     expect(windowsFor(300, 1000)).toEqual([300]);

@@ -7,7 +7,7 @@ import { ApiError } from '../../shared/api/contract';
 import type { PredictionView, SpectralParams, SpectralView } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
 import { taskFamily } from './run-views';
-import { earlyRunOf, finishedToBudget } from './early-run';
+import { earlyRunOf, finishedToBudget, shippedEarlyRunOf } from './early-run';
 import { SHIPPED, shippedModel, shippedPrediction } from './shipped-prediction';
 import type { ShippedPredictor } from '../../shared/analysis/predictor-shipped';
 
@@ -70,10 +70,10 @@ export function labelledRuns(store: Store, params: SpectralParams, exclude: numb
 export function predictRun(store: Store, runId: number, opts: SpectralOptions = {}, shipped: ShippedPredictor = SHIPPED): PredictionView {
   const run = storedRun(store, runId);
   const params = spectralParams(opts);
-  const early = earlyRunOf(store, run, params.window);
-  if ('reason' in early) throw new ApiError('invalid_input', early.reason);
   // the shipped model where it was fitted at this window; else the rule, or the user's own calibrated model
   const model = shippedModel(params.window, shipped);
+  const early = model ? shippedEarlyRunOf(store, run, params.window) : earlyRunOf(store, run, params.window);
+  if ('reason' in early) throw new ApiError('invalid_input', early.reason);
   let prediction;
   try {
     prediction = model

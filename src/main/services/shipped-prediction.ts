@@ -11,7 +11,7 @@ import { modelAt, predictShipped, shippedProbability, type ShippedPredictor } fr
 import type { BudgetModel } from '../../shared/analysis/predictor-budget';
 import type { SpectralParams } from '../../shared/api/types';
 import type { RunRow, Store } from '../store';
-import { earlyRunOf, finishedToBudget } from './early-run';
+import { finishedToBudget, shippedEarlyRunOf } from './early-run';
 
 /**
  * The predictor in use: the shipped one, or the model file GROKSCOPE_PREDICTOR names (one written by
@@ -54,7 +54,7 @@ function history(
   const out: { x: number[]; y: 0 | 1 }[] = [];
   for (const run of store.runs.list()) {
     if (run.id === exclude || run.damaged !== null || !finishedToBudget(run)) continue;
-    const early = earlyRunOf(store, run, model.window);
+    const early = shippedEarlyRunOf(store, run, model.window);
     if ('reason' in early) continue;
     try {
       const p = shippedProbability(shipped, model, early, run.totalSteps, params);

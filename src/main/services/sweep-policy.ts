@@ -1,7 +1,7 @@
 // What a sweep does with a cell at one of its prediction windows (issue 20). With the shipped predictor a cell is
-// asked at its windows in turn (200, 400, 1000 updates: windowsFor) and stopped at the first confident answer; "no
+// asked at its windows in turn (200 to 4000 updates: windowsFor) and stopped at the first confident answer; "no
 // confident prediction" at a window asks again at the next, and at the last lets the cell train to its budget, so a
-// predict sweep never guesses. The rule and the user's calibrated model (a window the shipped model was not fitted
+// predict sweep never guesses (it stops that cell once it reaches the level: sweeps.ts). The rule and the user's calibrated model (a window the shipped model was not fitted
 // at) always answer, as before.
 import { ApiError } from '../../shared/api/contract';
 import { windowLadder, type ShippedPredictor } from '../../shared/analysis/predictor-shipped';
@@ -12,8 +12,8 @@ import { predictRun } from './run-analysis';
 import { SHIPPED } from './shipped-prediction';
 
 /** The windows a cell of `budget` updates is asked at. */
-export function windowsFor(window: SweepWindow, budget: number): number[] {
-  if (window === 'auto') return windowLadder(SHIPPED, budget);
+export function windowsFor(window: SweepWindow, budget: number, shipped: ShippedPredictor = SHIPPED): number[] {
+  if (window === 'auto') return windowLadder(shipped, budget);
   return window < budget ? [window] : [];
 }
 

@@ -10,6 +10,8 @@
 import { ApiError } from '../../shared/api/contract';
 import { isHeldBySweep, sweepHoldReason } from '../../shared/api/run-status';
 import { decideAtWindow, windowsFor } from './sweep-policy';
+import { SHIPPED } from './shipped-prediction';
+import type { ShippedPredictor } from '../../shared/analysis/predictor-shipped';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import {
   axisValues,
@@ -47,6 +49,9 @@ export class SweepService {
   private readonly active = new Map<number, { mode: SweepMode; window: SweepWindow }>();
   /** run → the last window the policy asked at (Infinity: decided for good) */
   private readonly decided = new Map<number, number>();
+  /** predict-mode runs with no confident answer at their last window, training on: run → (sweep, level). Each stops
+   *  once it reaches the level, its answer then being observed (the rest of its budget would not change it). */
+  private readonly untilLevel = new Map<number, { sweepId: number; level: number }>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -55,12 +60,16 @@ export class SweepService {
     private readonly executor: SweepExecutor,
     private readonly flush: () => void,
     private readonly owner: RunOwner,
+    /** the predictor whose windows and models the policy uses (tests give their own) */
+    private readonly shipped: ShippedPredictor = SHIPPED,
   ) {
     this.unsubscribe = events.subscribe((event, payload) => {
-      if (event === 'run.progress') this.onProgress(payload as { runId: number; points: { name: string; step: number }[] });
+      if (event === 'run.progress') this.onProgress(payload as { runId: number; points: { name: string; step: number; value?: number }[] });
       // only a run reaching its end can complete a sweep: other statuses skip reading the sweep's runs
-      else if (event === 'run.status' && DONE.includes((payload as { status: RunStatus }).status))
+      else if (event === 'run.status' && DONE.includes((payload as { status: RunStatus }).status)) {
+        this.untilLevel.delete((payload as { runId: number }).runId);
         this.onStatus((payload as { runId: number }).runId);
+      }
     });
   }
 
@@ -163,37 +172,53 @@ export class SweepService {
   /** predict mode stops every run after a window: each run holds at its first by itself (SweepExecutor.submit) */
   private holdFor(mode: SweepMode, window: SweepWindow, runId: number): number | undefined {
     const run = this.store.runs.get(runId);
-    return mode === 'predict' && run ? windowsFor(window, run.totalSteps)[0] : undefined;
+    return mode === 'predict' && run ? windowsFor(window, run.totalSteps, this.shipped)[0] : undefined;
   }
 
   private sweepOf(runId: number): number | null {
     return this.store.runs.get(runId)?.sweepId ?? null;
   }
 
-  private onProgress(p: { runId: number; points: { name: string; step: number }[] }): void {
+  private onProgress(p: { runId: number; points: { name: string; step: number; value?: number }[] }): void {
     // every run's progress passes here: no store read unless this back end is running a sweep
-    if (this.active.size === 0 || this.decided.get(p.runId) === Infinity) return;
-    // a window ends with a per-update loss: a batch without one (past update 1000) decides nothing
-    const reached = Math.max(...p.points.filter((x) => x.name === STEP_LOSS_METRIC).map((x) => x.step), -1);
+    if (this.active.size === 0) return;
+    if (this.untilLevel.has(p.runId)) return this.stopAtLevel(p);
+    if (this.decided.get(p.runId) === Infinity) return;
+    // a window ends with a per-update loss, or past the updates whose loss is recorded (STEP_LOSS_UPDATES) with an
+    // evaluation: a batch with neither decides nothing
+    const reached = Math.max(...p.points.filter((x) => x.name === STEP_LOSS_METRIC || x.name === 'val_acc').map((x) => x.step), -1);
     if (reached < 0) return;
     const run = this.store.runs.get(p.runId);
     const sweepId = run?.sweepId ?? null;
     const policy = sweepId === null ? undefined : this.active.get(sweepId);
     if (!run || !policy || sweepId === null) return;
-    const windows = windowsFor(policy.window, run.totalSteps);
+    const windows = windowsFor(policy.window, run.totalSteps, this.shipped);
     const last = this.decided.get(p.runId) ?? 0;
     const window = windows.find((w) => w > last);
     if (window === undefined || reached < window) return;
     this.decided.set(p.runId, window);
     this.flush();
-    const decision = decideAtWindow(this.store, p.runId, policy.mode, window, windows);
+    const decision = decideAtWindow(this.store, p.runId, policy.mode, window, windows, this.shipped);
     if (decision.prediction) this.events.emit('run.prediction', decision.prediction);
     if (decision.action !== 'ask-again') this.decided.set(p.runId, Infinity);
+    const wb = decision.prediction?.withinBudget;
+    if (decision.action === 'go-on' && policy.mode === 'predict' && wb && !wb.confident)
+      this.untilLevel.set(p.runId, { sweepId, level: wb.level });
     const ignore = () => undefined; // it may have finished on its own in the meantime
     if (decision.action === 'stop') void this.executor.stop(p.runId, sweepHoldReason(sweepId, window, decision.verdict)).catch(ignore);
     else if (decision.action === 'ask-again') void this.executor.continue(p.runId, decision.holdAt).catch(ignore);
     // release a hold (predict mode holds every cell at its window); a run not held goes on by itself
     else if (policy.mode === 'predict') void this.executor.continue(p.runId).catch(ignore);
+  }
+
+  /** Stops a run trained on without a confident answer once a batch shows it at the level. */
+  private stopAtLevel(p: { runId: number; points: { name: string; step: number; value?: number }[] }): void {
+    const watch = this.untilLevel.get(p.runId)!;
+    const at = p.points.find((x) => x.name === 'val_acc' && (x.value ?? -Infinity) >= watch.level);
+    if (!at) return;
+    this.untilLevel.delete(p.runId);
+    const verdict = `reached ${Math.round(100 * watch.level)}% validation accuracy at update ${at.step.toLocaleString('en-US')}: observed, not predicted`;
+    void this.executor.stop(p.runId, sweepHoldReason(watch.sweepId, at.step, verdict)).catch(() => undefined);
   }
 
   /** Marks a sweep completed once every run of it is done. */

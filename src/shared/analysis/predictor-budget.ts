@@ -36,14 +36,20 @@ export function budgetInputs(features: readonly number[], budget: number, window
   return [...features, Math.log10(budget / window)];
 }
 
-/** Every (run, budget) pair of the grid that the run answers: budgets above the window and within its training. */
+/**
+ * Every (run, budget) pair of the grid that the run answers: budgets above the window and within its training. A run
+ * at the level by the window is left out: its answer is observed there, never predicted, and counting it would make
+ * the model look surer than it is on the runs it is asked about.
+ */
 export function budgetExamples(runs: readonly BudgetRun[], window: number, grid: readonly number[] = BUDGET_GRID): BudgetExample[] {
   const out: BudgetExample[] = [];
-  for (const r of runs)
+  for (const r of runs) {
+    if (r.tLevel !== null && r.tLevel <= window) continue;
     for (const b of grid) {
       if (b <= window || b > r.trainedTo) continue;
       out.push({ task: r.task, x: budgetInputs(r.features(b), b, window), y: r.tLevel !== null && r.tLevel <= b ? 1 : 0 });
     }
+  }
   return out;
 }
 

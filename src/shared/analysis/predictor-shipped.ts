@@ -63,7 +63,8 @@ export function modelAt(shipped: ShippedPredictor, window: number): BudgetModel 
  * 121 budgets.
  */
 function inputsOf(model: BudgetModel, run: EarlyRun, opts: SpectralOptions) {
-  const o = { ...opts, window: model.window };
+  // a window longer than the recorded per-update loss reads the spectral part from the loss there is
+  const o = { ...opts, window: Math.min(model.window, run.stepLoss.length) };
   const signature = spectralSignature(run.stepLoss, o);
   const names = model.featureNames.slice(0, -1) as EarlyFeatureName[];
   const all = (budget: number) => allEarlyFeatures({ ...run, budget }, o, signature).all;

@@ -11,6 +11,10 @@ import { spectralSignature, type SpectralOptions, type SpectralSignature } from 
 /** The metric holding each update's training (mini)batch loss, recorded by the training loop for the first updates. */
 export const STEP_LOSS_METRIC = 'step_loss';
 
+/** Updates whose own (mini)batch loss the training loop records as STEP_LOSS_METRIC (000 §3 uses the first 400; room
+ *  for longer spectral windows). A shipped model's window may be longer: it reads the spectral part from these. */
+export const STEP_LOSS_UPDATES = 1000;
+
 /** Values of the evaluation metrics at updates 0, W/2 and W (each the last evaluation at or before that update). */
 export type AtZeroHalfW = readonly [number, number, number];
 

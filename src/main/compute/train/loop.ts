@@ -1,7 +1,7 @@
 // The training loop: updates, evaluations at step 0, every `evalEvery` steps and at the last step, checkpoints,
 // divergence, and pause / resume / cancel. It yields to the event loop every few milliseconds so that control
 // messages arrive, and checks the control flags each time, which is well within one evaluation interval.
-import { STEP_LOSS_METRIC } from '../../../shared/analysis/predictor';
+import { STEP_LOSS_METRIC, STEP_LOSS_UPDATES } from '../../../shared/analysis/predictor';
 import type { TrainingConfig } from '../../../shared/config/run-config';
 import type { TrainingState } from '../../protocol/training-state';
 import type { PendingStep, Trainer } from './trainer';
@@ -67,9 +67,8 @@ export function isCheckpointStep(step: number, cfg: Pick<TrainingConfig, 'checkp
   return cfg.checkpointPowersOfTwo && (k === 0 || step < k) && (step & (step - 1)) === 0;
 }
 
-/** Updates whose own (mini)batch loss is recorded as STEP_LOSS_METRIC, for the spectral signature of the early loss
- *  (000 §3 uses the first 400; room for longer windows). Sent with the next metrics message. */
-export const STEP_LOSS_UPDATES = 1000;
+/** Updates whose own (mini)batch loss is recorded (sent with the next metrics message). */
+export { STEP_LOSS_UPDATES };
 
 export async function trainLoop(trainer: Trainer, cfg: TrainingConfig, hooks: LoopHooks): Promise<LoopEnd> {
   const isEval = (s: number) => s % cfg.evalEvery === 0 || s === cfg.steps;
