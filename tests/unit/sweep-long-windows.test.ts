@@ -17,7 +17,7 @@ const tmp = tempDir('long-windows');
 afterAll(() => tmp.cleanup());
 
 /** The per-update loss of the recorded updates and every metric the early features read, evaluated every 100 up to `evalTo`. */
-function seedMetrics(store: Store, id: number, evalTo: number, valAcc = (s: number) => (s > 0 ? 0.05 : 0)): void {
+function seedMetrics(store: Store, id: number, evalTo: number, valAcc: (s: number) => number): void {
   const rows: MetricRow[] = [];
   for (let n = 1; n <= STEP_LOSS_UPDATES; n++) rows.push([STEP_LOSS_METRIC, n, 3 * Math.exp(-n / 400) * (1 + 0.1 * Math.sin(n / 3))]);
   for (let s = 0; s <= evalTo; s += 100)
