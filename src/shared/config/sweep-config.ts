@@ -62,7 +62,7 @@ export const SweepConfigSchema = z.strictObject({
         .union([int().min(8).max(100_000), z.literal('auto')])
         .default('auto')
         .describe(
-          "updates before the grokking prediction (000 §3); auto: the shipped predictor's windows in turn (200, 400, 1000), each cell stopping at the first confident one",
+          "updates before the grokking prediction (000 §3); auto: the shipped predictor's windows in turn (200, 400, 1000, 2000, 4000), each cell stopping at the first confident one",
         ),
     })
     .prefault({}),
