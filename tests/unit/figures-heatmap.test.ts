@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeatmapSeriesOption } from 'echarts';
 import type { SweepCellRun, SweepView } from '../../src/shared/api/types';
-import { buildSweepHeatmap, cellStat, sweepMapRange } from '../../src/shared/figures/heatmap';
+import { buildSweepHeatmap, cellStat, sweepCellTooltip, sweepMapRange } from '../../src/shared/figures/heatmap';
 import { renderSvg } from '../../src/main/services/figure-export';
 
 const run = (over: Partial<SweepCellRun>): SweepCellRun => ({
@@ -71,5 +71,25 @@ describe('sweep heatmap', () => {
       'Colours span probability 0 to 1. Every filled cell has the same value, 0.20: the map has no contrast.',
     );
     expect(sweepMapRange(flat, 'energy')).toMatchObject({ lo: -3, hi: -1 });
+  });
+
+  it("names each run's worker in a cell's tooltip (sweeps across machines), escaped as HTML", () => {
+    const cell = {
+      index: [1, 2],
+      coords: { 'optimizer.lr': 0.01, 'optimizer.weightDecay': 10 },
+      runs: [run({ id: 7, valAcc: 0.5, worker: { name: 'w1', host: 'lab<1>' } }), run({ id: 8, seed: 1, status: 'running', valAcc: 0.7 })],
+    };
+    expect(sweepCellTooltip(view, cell, 'valAcc')).toBe(
+      [
+        'optimizer.lr = 0.01',
+        'optimizer.weightDecay = 10',
+        'final validation accuracy (%): 60',
+        'run #7 (seed 0): completed · worker w1 on lab&lt;1&gt;',
+        'run #8 (seed 1): running',
+      ].join('<br/>'),
+    );
+    const formatter = (buildSweepHeatmap({ ...view, cells: [cell] }, 'valAcc').tooltip as { formatter: (p: unknown) => string }).formatter;
+    expect(formatter({ value: [2, 1, 60] })).toContain('worker w1');
+    expect(formatter({ value: [0, 0, null] })).toBe('');
   });
 });

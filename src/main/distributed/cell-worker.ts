@@ -63,6 +63,8 @@ export interface CellWorkerOptions {
 interface Counters {
   done: number;
   current: Set<string>;
+  /** the backend the latest cell started on */
+  trainsOn?: string;
 }
 
 export class CellWorker {
@@ -114,6 +116,7 @@ export class CellWorker {
       current: [...this.counters.current],
       done: this.counters.done,
       since: this.since,
+      ...(this.counters.trainsOn !== undefined ? { trainsOn: this.counters.trainsOn } : {}),
     };
     this.redis.set(WORKER_KEY_PREFIX + this.o.name, JSON.stringify(info), 'PX', HEARTBEAT_MS * 3).catch(() => undefined);
   }
@@ -150,6 +153,8 @@ export class CellWorker {
     this.cells.add(cell);
     const label = `${parsed.data.coord}/${parsed.data.runId}`;
     this.counters.current.add(label);
+    // announced at once, not at the next heartbeat: the coordinator's page shows which cell each worker trains
+    this.beat();
     try {
       const outcome = await cell.run();
       if (outcome === 'released') {
@@ -161,6 +166,7 @@ export class CellWorker {
     } finally {
       this.cells.delete(cell);
       this.counters.current.delete(label);
+      if (!this.closing) this.beat();
     }
   }
 
@@ -180,7 +186,16 @@ export class CellWorker {
 
   // what a CellRun needs from its worker
   get ctx() {
-    return { redis: this.redis, o: this.o, host: this.host };
+    return {
+      redis: this.redis,
+      o: this.o,
+      host: this.host,
+      started: (backend: string) => {
+        if (this.counters.trainsOn === backend) return;
+        this.counters.trainsOn = backend;
+        this.beat();
+      },
+    };
   }
 }
 
@@ -358,6 +373,7 @@ class CellRun {
       if (over || !('runId' in msg) || msg.runId !== runId) return;
       switch (msg.type) {
         case 'started':
+          this.ctx.started(msg.backend);
           this.send({
             type: 'started',
             step: msg.step,

@@ -21,7 +21,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../../shared/api/contract';
 import { RESUMABLE_STATUSES, isTerminal } from '../../shared/api/run-status';
-import type { Phases, RunStatus } from '../../shared/api/types';
+import type { Phases, RunStatus, WorkerView, WorkersView } from '../../shared/api/types';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
 import type { EventBus } from '../services/backend-api';
 import type { RunWriter } from '../services/run-writer';
@@ -91,6 +91,8 @@ const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'wai
 const READ_COUNT = 1_000;
 const DECISION_TTL_S = 30 * 24 * 3600;
 const STOP_WAIT_MS = 60_000;
+/** how often the workers' keys are read for the sweep page (each worker rewrites its key when its cells change) */
+const WORKERS_POLL_MS = 1_000;
 
 interface Live {
   job: Job;
@@ -124,6 +126,9 @@ export class DistributedExecutor implements SweepExecutor {
   private pendingSubmits: { runId: number; holdAt: number | undefined }[] = [];
   /** resolves once the reports that waited in Redis have been stored */
   readonly ready: Promise<void>;
+  /** the Redis URL with its password masked */
+  private readonly shown: string;
+  private workersTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly d: DistributedDeps,
@@ -133,6 +138,7 @@ export class DistributedExecutor implements SweepExecutor {
     this.k = keys(this.coord);
     this.log = o.log ?? ((line) => console.error(line));
     this.version = o.version ?? GROKSCOPE_VERSION;
+    this.shown = o.target.shown;
     this.redis = connect(o.target);
     this.reader = this.redis.duplicate();
     this.reader.on('error', () => undefined);
@@ -150,6 +156,7 @@ export class DistributedExecutor implements SweepExecutor {
     this.ready = new Promise<void>((r) => (markReady = r));
     this.chain = this.ready;
     this.loop = this.ingest(markReady);
+    this.watchWorkers();
     // a cell a person cancelled (runs.cancel: the run scheduler stores it, as it cannot reach the worker): its worker
     // is told to stop, so it neither trains on for nothing nor reports it completed later
     this.unsubscribe = d.events.subscribe((event, payload) => {
@@ -215,6 +222,47 @@ export class DistributedExecutor implements SweepExecutor {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The workers as the sweep page shows them: this coordinator's cells each trains, and whether it takes them. */
+  async workersView(): Promise<WorkersView> {
+    const mine = `${this.coord}/`;
+    const workers = (await this.workers()).map((w): WorkerView => {
+      const runs = w.current.filter((c) => c.startsWith(mine)).map((c) => Number(c.slice(mine.length)));
+      return {
+        name: w.name,
+        host: w.host,
+        version: w.version,
+        compatible: w.version === this.version,
+        backend: w.backend ?? w.trainsOn ?? null,
+        concurrency: w.concurrency,
+        runs: runs.filter((r) => Number.isSafeInteger(r) && r > 0).sort((a, b) => a - b),
+        others: w.current.length - runs.length,
+        done: w.done,
+        since: w.since,
+      };
+    });
+    return { redis: this.shown, workers };
+  }
+
+  /** Reads the workers' keys every WORKERS_POLL_MS and announces 'workers.status' when what the page shows changed. */
+  private watchWorkers(): void {
+    let last = '';
+    let busy = false;
+    this.workersTimer = setInterval(() => {
+      if (busy || this.closed) return;
+      busy = true;
+      this.workersView()
+        .then((view) => {
+          const text = JSON.stringify(view);
+          if (text === last || this.closed) return;
+          last = text;
+          this.d.events.emit('workers.status', view);
+        })
+        .catch(() => undefined)
+        .finally(() => (busy = false));
+    }, WORKERS_POLL_MS);
+    this.workersTimer.unref();
+  }
+
   /**
    * Stops reading reports and leaves the cells to their workers: their runs are stored interrupted until this
    * database's coordinator starts again and reattaches (resuming the sweep), catching up on what they reported.
@@ -222,6 +270,7 @@ export class DistributedExecutor implements SweepExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.workersTimer) clearInterval(this.workersTimer);
     await Promise.race([this.chain.catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
     this.reader.disconnect();
     await this.loop.catch(() => undefined);
@@ -499,6 +548,7 @@ export class DistributedExecutor implements SweepExecutor {
           backendNotes: report.backendNotes,
           step: report.step,
           owner: this.d.owner,
+          worker: { name: report.worker, host: report.host },
         });
         this.emitStatus(runId);
         return began;

@@ -148,5 +148,7 @@ export const WorkerInfoSchema = z.strictObject({
   current: z.array(text(100)).max(256),
   done: z.number().int().nonnegative(),
   since: text(64),
+  /** the backend its latest cell started on (absent before its first cell) */
+  trainsOn: text(100).optional(),
 });
 export type WorkerInfo = z.infer<typeof WorkerInfoSchema>;

@@ -2,7 +2,7 @@
 // one handler per API method (src/shared/api/contract.ts). Transports call handlers through dispatch().
 import { hostname } from 'node:os';
 import { ApiError, type ApiHandlers } from '../../shared/api/contract';
-import type { HessianView, IdView } from '../../shared/api/types';
+import type { HessianView, IdView, WorkersView } from '../../shared/api/types';
 import { parseConfigText, parseSweepText } from '../../shared/config/parse';
 import { formatProblem } from '../../shared/config/errors';
 import type { ComputeLauncher } from '../host/types';
@@ -45,6 +45,8 @@ export interface BackendOptions {
   /** sweep cells go to this executor instead of the local scheduler (src/main/distributed: workers on Redis) */
   sweepExecutor?: (deps: { store: Store; writer: RunWriter; events: EventBus; owner: RunOwner }) => SweepExecutor & {
     close(): Promise<void>;
+    /** the workers that take the cells (the executor also pushes them as 'workers.status') */
+    workersView?(): Promise<WorkersView>;
   };
 }
 
@@ -107,7 +109,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     ...grace,
   });
 
-  const runs = new RunService({ store, writer, events, scheduler, owner });
+  const runs = new RunService({ store, writer, events, scheduler, owner, remoteSweeps: opts.sweepExecutor !== undefined });
   const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p), ...grace });
   const landscapes = new LandscapeService({
     store,
@@ -211,6 +213,10 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
     'sweeps.continue': async ({ id, runs: cells }) => ({ runIds: await sweeps.continueCells(id, cells ?? 'predicted-to-grok') }),
     'sweeps.resume': async ({ id }) => sweeps.resume(id),
+    'sweeps.workers': async ({ id }) => {
+      if (!store.sweeps.get(id)) throw new ApiError('not_found', `no sweep with id ${id} in ${store.path}`);
+      return remote?.workersView ? remote.workersView() : { redis: null, workers: [] };
+    },
     'sweeps.extend': async ({ id, axes, asNew }) => sweeps.extend(id, axes, asNew),
   };
 

@@ -69,6 +69,8 @@ export function onComputeMessage(host: RunMessageHost, run: ActiveRun, msg: Comp
         backend: msg.backend,
         backendNotes: msg.backendNotes,
         step: msg.step,
+        // trained on this machine now, even if a worker elsewhere trained it before
+        worker: null,
       });
       host.emitStatus(id);
       return;

@@ -115,5 +115,5 @@ function summarisePrediction(p: unknown): RunSummary['prediction'] {
 }
 
 export function toDetail(r: RunRow, checkpoints: { step: number; bytes: number }[], prediction: unknown = null): RunDetail {
-  return { ...toSummary(r, prediction), config: r.config, backendNotes: r.backendNotes, checkpoints };
+  return { ...toSummary(r, prediction), config: r.config, backendNotes: r.backendNotes, worker: r.worker, checkpoints };
 }

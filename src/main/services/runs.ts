@@ -14,6 +14,7 @@ import type { RunWriter } from './run-writer';
 import { defaultRunName, toDetail } from './run-views';
 import { RunSummaries } from './run-summaries';
 import { WALL_TIME_METRIC } from '../../shared/runs/wall-time';
+import { workerCellRefusal } from '../../shared/api/worker-cells';
 
 export interface RunServiceOptions {
   store: Store;
@@ -22,6 +23,8 @@ export interface RunServiceOptions {
   scheduler: RunScheduler;
   /** this process, recorded as the owner of the runs it creates */
   owner: RunOwner;
+  /** sweep cells go to workers on Redis (`--redis`), not to this process's scheduler */
+  remoteSweeps?: boolean;
 }
 
 export class RunService {
@@ -116,13 +119,26 @@ export class RunService {
   }
 
   async pause(id: number): Promise<void> {
-    await this.o.scheduler.pause(this.row(id));
+    const row = this.row(id);
+    this.refuseOnWorker(row, 'pause');
+    await this.o.scheduler.pause(row);
   }
 
   async resume(id: number): Promise<void> {
     const row = this.row(id);
     if (row.deletedAt !== null) throw new ApiError('conflict', `run ${id} is deleted; restore it first`);
+    this.refuseOnWorker(row, 'resume');
     await this.o.scheduler.resume(row);
+  }
+
+  /** A sweep cell on a worker elsewhere (or queued for one) is out of this process's reach: say so, not that its
+   *  process is gone (the scheduler's view of a run it does not train). */
+  private refuseOnWorker(row: RunRow, action: 'pause' | 'resume'): void {
+    if (this.o.scheduler.isActive(row.id)) return;
+    const why = workerCellRefusal(row, action);
+    if (why) throw new ApiError('conflict', why);
+    if (this.o.remoteSweeps && row.sweepId !== null && row.status === 'queued')
+      throw new ApiError('conflict', `run ${row.id} is a sweep cell waiting on the Redis queue for a worker; cancel it instead`);
   }
 
   async cancel(id: number): Promise<void> {

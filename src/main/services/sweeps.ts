@@ -301,6 +301,7 @@ export class SweepService {
           predicted: p ? p.probability : null,
           energy: p ? p.features['log10 relative spectral energy'] : null,
           held: isHeldBySweep(run.status, run.error),
+          worker: run.worker,
         });
       }
       byKey.set(key, cell);

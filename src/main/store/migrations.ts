@@ -135,6 +135,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'runs: the worker that trains or trained a sweep cell across machines (issue 17)',
+    up(db) {
+      db.exec(`
+        -- the \`grokscope worker\` (its --name and host) that last started the run; NULL for runs trained here
+        ALTER TABLE runs ADD COLUMN worker_name TEXT;
+        ALTER TABLE runs ADD COLUMN worker_host TEXT;
+      `);
+    },
+  },
 ];
 
 /** Steps per metric_buckets row. */

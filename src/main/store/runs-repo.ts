@@ -35,8 +35,16 @@ export interface RunRow {
   tags: string[];
   notes: string;
   owner: RunOwner | null;
+  /** the `grokscope worker` that last started this run (a sweep cell across machines); null for runs trained here */
+  worker: RunWorker | null;
   /** which JSON columns are unreadable and why (null: none); such a run can be listed, shown and deleted only */
   damaged: string | null;
+}
+
+/** A `grokscope worker` process: its --name and its host. */
+export interface RunWorker {
+  name: string;
+  host: string;
 }
 
 /** The process that queued or trains a run. */
@@ -82,6 +90,9 @@ interface RawRunRow {
   owner_host: string | null;
   owner_pid: number | null;
   owner_started?: string | null;
+  /** absent in rows read before migration 5 */
+  worker_name?: string | null;
+  worker_host?: string | null;
 }
 
 /** Reads a row's JSON columns; an unreadable one gets a neutral value and a note in `damaged`, so one bad row never
@@ -125,6 +136,7 @@ const fromRaw = (r: RawRunRow, configChecked = false): RunRow => ({
   sweepId: r.sweep_id,
   notes: r.notes ?? '',
   owner: r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid, started: r.owner_started ?? null } : null,
+  worker: r.worker_name != null ? { name: r.worker_name, host: r.worker_host ?? '' } : null,
 });
 
 /** Fields a status change may set along with the status; undefined leaves a column as it is. */
@@ -136,6 +148,8 @@ export interface StatusFields {
   backendNotes?: string[];
   step?: number;
   owner?: RunOwner;
+  /** the worker that starts the run now (null: this machine) */
+  worker?: RunWorker | null;
 }
 
 export class RunsRepo {
@@ -236,6 +250,10 @@ export class RunsRepo {
       col('ownerHost', 'owner_host', fields.owner.host);
       col('ownerPid', 'owner_pid', fields.owner.pid);
       col('ownerStarted', 'owner_started', fields.owner.started ?? null);
+    }
+    if (fields.worker !== undefined) {
+      col('workerName', 'worker_name', fields.worker?.name ?? null);
+      col('workerHost', 'worker_host', fields.worker?.host ?? null);
     }
     // A cancel request is for the run's current life: it ends with the run, and a run queued again starts afresh
     // (queued → running keeps it: the owner may start the run between the request and its next poll).

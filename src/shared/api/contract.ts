@@ -17,6 +17,7 @@ import type {
   SweepSummary,
   SweepView,
   TrajectoryView,
+  WorkersView,
   HessianView,
   IdView,
   ProbeProgress,
@@ -138,6 +139,8 @@ export const methodInputs = {
   }),
   /** continues stopped cells to their full budget: those predicted to grok, or the runs given */
   'sweeps.continue': z.strictObject({ id: z.number().int().positive(), runs: z.array(z.number().int().positive()).max(10_000).optional() }),
+  /** the workers on Redis that train this back end's sweep cells (none without --redis) */
+  'sweeps.workers': RunId,
   /** picks up a sweep interrupted by a closed or killed back end */
   'sweeps.resume': RunId,
   /** edits a sweep's axes (each its full list of values): extending one runs only the new cells; asNew starts the
@@ -198,6 +201,7 @@ export interface MethodOutputs {
   };
   'sweeps.continue': { runIds: number[] };
   'sweeps.resume': { kept: number; continued: number; restarted: number; queued: number };
+  'sweeps.workers': WorkersView;
   /** the sweep (a new one with asNew), the runs queued, and how many stored runs were kept */
   'sweeps.extend': { id: number; runIds: number[]; kept: number };
 }
@@ -233,6 +237,8 @@ export interface EventPayloads {
   'probe.progress': ProbeProgress;
   /** a landscape or reduced-landscape grid advanced (with the finished row or cell) */
   'landscape.progress': LandscapeProgress;
+  /** a worker on Redis came, went, started or finished a cell (sweeps across machines) */
+  'workers.status': WorkersView;
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [
@@ -243,6 +249,7 @@ export const EVENT_NAMES: EventName[] = [
   'run.prediction',
   'probe.progress',
   'landscape.progress',
+  'workers.status',
 ];
 
 /** What the back end implements; transports parse inputs with methodInputs before calling. */

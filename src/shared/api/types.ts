@@ -73,6 +73,8 @@ export interface RunSummary {
 export interface RunDetail extends RunSummary {
   config: RunConfig;
   backendNotes: string[];
+  /** the `grokscope worker` that trains or trained it (a sweep cell across machines); null or absent: trained here */
+  worker?: { name: string; host: string } | null;
   checkpoints: { step: number; bytes: number }[];
 }
 
@@ -176,6 +178,35 @@ export interface SweepCellRun {
   energy: number | null;
   /** stopped by its sweep after the prediction window (resumable), not cancelled by hand or failed */
   held: boolean;
+  /** the `grokscope worker` that trains or trained it, for a sweep across machines (null or absent: trained here) */
+  worker?: { name: string; host: string } | null;
+}
+
+/** A `grokscope worker` taking this back end's sweep cells from Redis (issue 17), as it last announced itself. */
+export interface WorkerView {
+  name: string;
+  host: string;
+  version: string;
+  /** false: it runs another Grokscope version and refuses this back end's cells */
+  compatible: boolean;
+  /** the backend it trains on: its --backend, else the one its latest cell started on; null before its first cell */
+  backend: string | null;
+  /** cells it trains at once */
+  concurrency: number;
+  /** this back end's runs it trains now */
+  runs: number[];
+  /** cells of other coordinators (databases) it trains now */
+  others: number;
+  /** cells it has finished since it started, any coordinator's */
+  done: number;
+  since: string;
+}
+
+/** The workers sweep cells go to; pushed as 'workers.status' whenever one of them changes. */
+export interface WorkersView {
+  /** the Redis URL (password masked) the cells are queued on; null when this back end trains sweeps itself */
+  redis: string | null;
+  workers: WorkerView[];
 }
 
 export interface SweepCellView {

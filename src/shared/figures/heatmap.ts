@@ -2,7 +2,7 @@
 // cell with its spread in the label. Rows are the first axis (as the paper puts the learning rate on y), columns the
 // second. Pure, like curves.ts: the sweep page and the exports draw the same figure.
 import type { EChartsOption } from 'echarts';
-import type { SweepCellRun, SweepView } from '../api/types';
+import type { SweepCellRun, SweepCellView, SweepView } from '../api/types';
 import type { FigureTheme } from './curves';
 import { colourBar } from './axis-style';
 
@@ -74,6 +74,23 @@ export function sweepMapRange(view: SweepView, metric: SweepMetric): MapRange {
   return { lo, hi, note: `Colours span the filled cells' range, ${fmtVal(lo, metric)} to ${fmtVal(hi, metric)}.` };
 }
 
+const escapeHtml = (t: string) =>
+  t.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A cell's tooltip (HTML): its settings, the metric's value, and each run's status and, across machines, the
+ *  worker that trains or trained it. */
+export function sweepCellTooltip(view: SweepView, cell: SweepCellView, metric: SweepMetric): string {
+  const lines = view.axes.map((a) => `${a.path} = ${fmtAxis(cell.coords[a.path] ?? '–')}`);
+  const s = cellStat(cell.runs, metric);
+  lines.push(`${SWEEP_METRIC_LABELS[metric]}: ${s.mean === null ? '–' : fmtVal(s.mean, metric)}`);
+  for (const r of cell.runs)
+    lines.push(
+      `run #${r.id}${cell.runs.length > 1 ? ` (seed ${r.seed})` : ''}: ${r.held ? 'held' : r.status}` +
+        (r.worker ? ` · worker ${r.worker.name} on ${r.worker.host}` : ''),
+    );
+  return lines.map(escapeHtml).join('<br/>');
+}
+
 const PAL = {
   light: { background: '#ffffff', text: '#222222', axis: '#555555', empty: '#f0f0f0' },
   dark: { background: '#1b1d23', text: '#e2e2e2', axis: '#a0a0a0', empty: '#2a2d35' },
@@ -105,7 +122,14 @@ export function buildSweepHeatmap(view: SweepView, metric: SweepMetric, opts: { 
     backgroundColor: pal.background,
     animation: false,
     ...(opts.title ? { title: { text: opts.title, left: 'center', top: 8, textStyle: { fontSize: 15, color: pal.text } } } : {}),
-    tooltip: { trigger: 'item' },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: unknown) => {
+        const [x, y] = ((p as { value?: unknown }).value as number[] | undefined) ?? [];
+        const cell = view.cells.find((c) => c.index[0] === y && (colAxis ? c.index[1] === x : true));
+        return cell ? sweepCellTooltip(view, cell, metric) : '';
+      },
+    },
     grid: { left: 90, right: 110, top: opts.title ? 48 : 20, bottom: 64 },
     xAxis: { ...axis, data: cols, name: colAxis?.path ?? '', nameGap: 32 },
     yAxis: { ...axis, data: rows, name: rowAxis!.path, nameGap: 64 },
