@@ -14,8 +14,9 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-export function startServe(dbPath: string, cwd: string, env: NodeJS.ProcessEnv = process.env): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', dbPath, '--port', '0'], { cwd, env });
+/** `args`: more flags for serve (e.g. --redis URL). */
+export function startServe(dbPath: string, cwd: string, env: NodeJS.ProcessEnv = process.env, args: readonly string[] = []): ServeProcess {
+  const child = spawn(process.execPath, [BIN, 'serve', '--db', dbPath, '--port', '0', ...args], { cwd, env });
   let stderr = '';
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   const url = new Promise<URL>((resolve, reject) => {
