@@ -105,7 +105,9 @@ describe('a predict sweep cell with no confident answer', () => {
       expect(stops).toEqual([]);
       progress([{ name: 'val_acc', step: 8000, value: 0.995 }]);
       expect(stops).toHaveLength(1);
-      expect(stops[0]).toContain('reached 99% validation accuracy at update 8,000: observed, not predicted');
+      expect(stops[0]).toBe(
+        `stopped by sweep 1 at update 8,000: reached 99% validation accuracy (observed, not predicted); resume to train to the full budget`,
+      );
       progress([{ name: 'val_acc', step: 8100, value: 0.996 }]);
       expect(stops).toHaveLength(1); // stopped once
     } finally {

@@ -8,7 +8,7 @@
 // shipped predictor's windows in turn and stops at the first confident answer; a cell with no confident answer at
 // the last window trains on to its budget instead of being guessed (sweep-policy.ts).
 import { ApiError } from '../../shared/api/contract';
-import { isHeldBySweep, sweepHoldReason } from '../../shared/api/run-status';
+import { isHeldBySweep, sweepHoldReason, sweepLevelReason } from '../../shared/api/run-status';
 import { decideAtWindow, windowsFor } from './sweep-policy';
 import { SHIPPED } from './shipped-prediction';
 import type { ShippedPredictor } from '../../shared/analysis/predictor-shipped';
@@ -217,8 +217,7 @@ export class SweepService {
     const at = p.points.find((x) => x.name === 'val_acc' && (x.value ?? -Infinity) >= watch.level);
     if (!at) return;
     this.untilLevel.delete(p.runId);
-    const verdict = `reached ${Math.round(100 * watch.level)}% validation accuracy at update ${at.step.toLocaleString('en-US')}: observed, not predicted`;
-    void this.executor.stop(p.runId, sweepHoldReason(watch.sweepId, at.step, verdict)).catch(() => undefined);
+    void this.executor.stop(p.runId, sweepLevelReason(watch.sweepId, at.step, watch.level)).catch(() => undefined);
   }
 
   /** Marks a sweep completed once every run of it is done. */

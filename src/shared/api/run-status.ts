@@ -40,6 +40,11 @@ const SWEEP_HOLD = 'stopped by sweep';
 export const sweepHoldReason = (sweepId: number, window: number, verdict: string): string =>
   `${SWEEP_HOLD} ${sweepId} after its ${window}-update window: ${verdict}; resume to train to the full budget`;
 
+/** The reason stored with a cell a predict sweep trained on without a confident answer and stopped at the level. */
+export const sweepLevelReason = (sweepId: number, step: number, level: number): string =>
+  `${SWEEP_HOLD} ${sweepId} at update ${step.toLocaleString('en-US')}: reached ${Math.round(100 * level)}% validation accuracy ` +
+  `(observed, not predicted); resume to train to the full budget`;
+
 /** A cancelled run that a sweep held at its window, told apart from one a person cancelled or that failed. */
 export const isHeldBySweep = (s: RunStatus, error: string | null): boolean => s === 'cancelled' && !!error?.startsWith(SWEEP_HOLD);
 
