@@ -116,6 +116,8 @@ export class RunSummaries {
       const e = this.cache.get(m.id);
       if (e) out.push(withConfig ? { ...e.summary, config: e.config } : e.summary);
     }
+    // never changed once made (the next list is a new array), so the WebSocket may keep its packed text (ws-api.ts)
+    Object.freeze(out);
     return out;
   }
 }

@@ -11,6 +11,7 @@ import {
   type MethodOutput,
 } from '../../../shared/api/contract';
 import type { ApiErrorShape } from '../../../shared/api/types';
+import { unpack, type PackedTable } from '../../../shared/api/wire-columns';
 import type { ConnectionListener, ConnectionState } from './connection';
 
 interface Pending {
@@ -132,7 +133,16 @@ export class WsClient implements ApiClient {
 
   private receive(data: unknown): void {
     if (typeof data !== 'string') return;
-    let msg: { id?: unknown; ok?: unknown; result?: unknown; error?: ApiErrorShape; event?: unknown; payload?: unknown };
+    let msg: {
+      id?: unknown;
+      ok?: unknown;
+      result?: unknown;
+      /** a long array of objects as columns (shared/api/wire-columns.ts), in place of result */
+      packed?: PackedTable;
+      error?: ApiErrorShape;
+      event?: unknown;
+      payload?: unknown;
+    };
     try {
       msg = JSON.parse(data) as typeof msg;
     } catch {
@@ -156,7 +166,7 @@ export class WsClient implements ApiClient {
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
-    if (msg.ok === true) p.resolve(msg.result);
+    if (msg.ok === true) p.resolve(msg.packed ? unpack(msg.packed) : msg.result);
     else {
       const err = msg.error ?? { code: 'internal' as const, message: 'malformed reply from the server' };
       p.reject(new ApiError(err.code, err.message, err.problems));
