@@ -5,8 +5,12 @@
 // - open: navigation → the first rows drawn, the first open after the server started and then reloads; split into
 //   navigation → the list's WebSocket frame received (script, connection, server read and send) and frame → rows
 //   (parse and draw);
-// - the server's side alone: runs.list (read and summarise) and its JSON text, and the frame's size;
+// - the server's side alone: runs.list (read and summarise) and the frame the socket sends (kept while the list is
+//   unchanged), that frame made afresh, and its size;
 // - five filters typed into the search box (input event → table updated), as tests/e2e/runs-table.test.ts does.
+// --profile FILE writes a CPU profile of the page over the last open, and FILE.filters.cpuprofile over the last filter
+// round (chrome://inspect or any .cpuprofile viewer); BENCH_TRACE=FILE a Chromium trace of the filter rounds (layout,
+// paint).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +20,7 @@ import { RunConfigSchema } from '../src/shared/config/run-config';
 import { createBackend } from '../src/main/services/create-backend';
 import { createChildLauncher } from '../src/main/host/child-launcher';
 import { startServer } from '../src/main/server';
+import * as wsApi from '../src/main/server/ws-api';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env['GROKSCOPE_CHROMIUM'] || '/usr/bin/chromium';
@@ -27,6 +32,8 @@ const RUNS = Number(arg('runs', '10000'));
 const OPENS = Number(arg('opens', '5'));
 const FILTER_ROUNDS = Number(arg('filter-rounds', '3'));
 const OUT = arg('out', '');
+/** a CPU profile of the page over the last open (Chrome DevTools' .cpuprofile), to see where its time goes */
+const PROFILE = arg('profile', '');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (t: number) => Math.round(t * 10) / 10;
 
@@ -62,10 +69,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'grokscope-bench-runs-'));
   const backend = createBackend({ dbPath: path.join(dir, 'runs.db'), launcher: createChildLauncher() });
   const store = backend.store;
-  const at = new Date(Date.now() - 60_000).toISOString();
-  const done = new Date().toISOString();
+  // each run made, started and finished at its own time, a minute or two apart, as real ones are (timestamps that
+  // repeat would pack smaller than real ones on the wire)
+  const t0 = Date.now() - RUNS * 120_000;
   store.db.transaction(() => {
     for (let i = 0; i < RUNS; i++) {
+      const at = new Date(t0 + i * 120_000).toISOString();
+      const started = new Date(t0 + i * 120_000 + 1_000 + (i % 7) * 130).toISOString();
+      const done = new Date(t0 + i * 120_000 + 60_000 + (i % 13) * 2_345).toISOString();
       const config = RunConfigSchema.parse({
         name: `bulk ${i}`,
         backend: 'wasm',
@@ -75,7 +86,7 @@ async function main(): Promise<void> {
         training: { steps: 100, evalEvery: 10 },
       });
       const id = store.runs.insert({ name: config.name!, config, createdAt: at, owner: { host: 'bench', pid: 1 } });
-      store.runs.setStatus(id, 'completed', { startedAt: at, finishedAt: done, step: 100 });
+      store.runs.setStatus(id, 'completed', { startedAt: started, finishedAt: done, step: 100 });
       store.runs.setProgress(
         id,
         100,
@@ -147,6 +158,12 @@ async function main(): Promise<void> {
     for (let k = 0; k < OPENS; k++) {
       bigFrameAt = 0;
       if (k > 0) await page.goto(`${base}#/`);
+      const profiling = PROFILE !== '' && k === OPENS - 1 ? await page.context().newCDPSession(page) : null;
+      if (profiling) {
+        await profiling.send('Profiler.enable');
+        await profiling.send('Profiler.setSamplingInterval', { interval: 200 });
+        await profiling.send('Profiler.start');
+      }
       const cpu0 = process.cpuUsage();
       const chromium0 = childrenCpuMs();
       const t0 = Date.now();
@@ -160,12 +177,24 @@ async function main(): Promise<void> {
         ...(globalThis as unknown as { __marks: Record<string, number> }).__marks,
         rows: performance.now(),
       }));
+      if (profiling) writeFileSync(PROFILE, JSON.stringify((await profiling.send('Profiler.stop')).profile));
       opens.push({ total: t1 - t0, toFrame: bigFrameAt ? bigFrameAt - t0 : NaN, frameToRows: bigFrameAt ? t1 - bigFrameAt : NaN, marks });
     }
     const shown = await page.getByTestId('run-count').innerText();
     const rowsInPage = await page.locator('tr[data-run-id]').count();
     const filters: number[][] = [];
-    for (let k = 0; k < FILTER_ROUNDS; k++)
+    const filterProfile = PROFILE ? await page.context().newCDPSession(page) : null;
+    if (process.env['BENCH_TRACE'])
+      await browser.startTracing(page, {
+        path: process.env['BENCH_TRACE'],
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8'],
+      });
+    for (let k = 0; k < FILTER_ROUNDS; k++) {
+      if (filterProfile && k === FILTER_ROUNDS - 1) {
+        await filterProfile.send('Profiler.enable');
+        await filterProfile.send('Profiler.setSamplingInterval', { interval: 200 });
+        await filterProfile.send('Profiler.start');
+      }
       filters.push(
         await page.evaluate(async () => {
           const input = document.querySelector<HTMLInputElement>('input[aria-label="search the runs"]')!;
@@ -180,14 +209,26 @@ async function main(): Promise<void> {
           return times;
         }),
       );
-    // the server's side alone, in this process: read and summarise, then the JSON text the socket sends
-    const server_: { list: number; json: number }[] = [];
+    }
+    if (process.env['BENCH_TRACE']) await browser.stopTracing();
+    if (filterProfile)
+      writeFileSync(
+        PROFILE.replace(/(\.cpuprofile)?$/, '.filters.cpuprofile'),
+        JSON.stringify((await filterProfile.send('Profiler.stop')).profile),
+      );
+    // the server's side alone, in this process: read and summarise, then the frame the socket sends (packed as
+    // columns; kept while the list is unchanged) and that frame made afresh
+    // (a checkout from before the packing, e.g. to measure the change, sends its JSON text)
+    const replyFrame = 'replyFrame' in wsApi ? wsApi.replyFrame : (r: unknown) => JSON.stringify(r);
+    const server_: { list: number; frame: number; fresh: number; bytes: number }[] = [];
     for (let k = 0; k < 5; k++) {
       const a = performance.now();
       const list = await backend.handlers['runs.list']({ includeDeleted: false, withConfig: false });
       const b = performance.now();
-      JSON.stringify(list);
-      server_.push({ list: b - a, json: performance.now() - b });
+      const frame = replyFrame({ id: 1, ok: true, result: list });
+      const c = performance.now();
+      replyFrame({ id: 1, ok: true, result: [...list] });
+      server_.push({ list: b - a, frame: c - b, fresh: performance.now() - c, bytes: frame.length });
     }
     Object.assign(result, {
       shown,
@@ -207,7 +248,7 @@ async function main(): Promise<void> {
       filterMaxMs: ms(Math.max(...filters.slice(1).flat())),
       // per query, the median over the rounds after the first
       filterMedianMs: filters[0]!.map((_, q) => ms(median(filters.slice(1).map((f) => f[q]!)))),
-      serverMs: server_.map((s) => ({ list: ms(s.list), json: ms(s.json) })),
+      serverMs: server_.map((s) => ({ list: ms(s.list), frame: ms(s.frame), fresh: ms(s.fresh), bytes: s.bytes })),
       pageErrors: errors,
     });
   } finally {
