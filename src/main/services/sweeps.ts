@@ -194,8 +194,9 @@ export class SweepService {
     if (!run || !policy || sweepId === null) return;
     const windows = windowsFor(policy.window, run.totalSteps, this.shipped);
     const last = this.decided.get(p.runId) ?? 0;
-    const window = windows.find((w) => w > last);
-    if (window === undefined || reached < window) return;
+    // the latest window reached: a held run decides at the window it holds at, also when a new coordinator reads it
+    const window = windows.filter((w) => w > last && w <= reached).at(-1);
+    if (window === undefined) return;
     this.decided.set(p.runId, window);
     this.flush();
     const decision = decideAtWindow(this.store, p.runId, policy.mode, window, windows, this.shipped);
