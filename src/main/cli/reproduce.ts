@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { REPRODUCTIONS, reproductionNamed } from '../reproductions/registry';
 import { outcomeText, runReproduction } from '../reproductions/run';
 import { ReproFailure } from '../reproductions/steps';
+import { saveReproOutcome } from '../services/reproductions';
 import type { ReproContext } from '../reproductions/types';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { callApi } from './call-api';
@@ -43,7 +44,8 @@ export async function reproduceCommand(argv: readonly string[]): Promise<number>
   const ctx: ReproContext = { call: (m, p) => callApi(backend, m, p), progress: (m) => err(`${name}: ${m}`) };
   try {
     err(`${name}${quick ? ' (quick)' : ''}: ${r.source}: ${r.title}`);
-    const o = await runReproduction(r, ctx, quick);
+    // kept in the database like the page's, so the app's Reproductions page shows it as the last result
+    const o = saveReproOutcome(backend.store, await runReproduction(r, ctx, quick));
     if (a.flags['json']) json(o);
     else out(outcomeText(r, o));
     return o.passed ? EXIT_OK : EXIT_FAILURE;

@@ -40,6 +40,24 @@ export const pca000: Reproduction = {
         `(PC1 ${fmt(100 * (t.explained[0] ?? 0))}%) over ${t.steps.length} checkpoints; the paper reports > 98%.`,
       runIds: [run.id],
       sweepId: null,
+      figure: {
+        title: 'Share of the trajectory’s variance by principal component',
+        x: { name: 'principal component' },
+        y: { name: 'share of variance' },
+        categories: t.explained.map((_, i) => `PC${i + 1}`),
+        series: [
+          { name: 'share', kind: 'bar', points: t.explained.map((v, i) => [i, v]) },
+          {
+            name: 'cumulative',
+            kind: 'line',
+            points: t.explained.map((_, i) => [i, t.explained.slice(0, i + 1).reduce((a, b) => a + b, 0)]),
+          },
+        ],
+        marks: [
+          { y: 0.98, label: 'paper: 98% in 2 PCs' },
+          { y: SHARE, label: `criterion: ${100 * SHARE}%` },
+        ],
+      },
     };
   },
 };

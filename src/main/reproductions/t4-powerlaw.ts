@@ -3,6 +3,7 @@
 // (analysis.fit, against r) gives γ with its 95% confidence interval. The effect judged: γ > 0 with the interval
 // excluding 0 (more data, faster grokking, as a power law).
 import { grokFastMlp, notsawoTransformer } from './configs';
+import { powerLaw } from '../../shared/analysis/fit-powerlaw';
 import { fmt, runSweep } from './steps';
 import type { Reproduction } from './types';
 
@@ -68,6 +69,22 @@ export const t4PowerLaw000: Reproduction = {
       summary: `γ = ${fmt(g.value)} [${fmt(lower)}, ${fmt(upper)}] from ${f.points.length} runs (${t4s}; t4 at ${100 * level}%)${f.skipped.length ? `; ${f.skipped.length} runs never reached ${100 * level}%` : ''}.`,
       runIds: ids,
       sweepId: view.id,
+      figure: {
+        title: 't4 against the training fraction, with the fitted power law',
+        x: { name: 'training fraction r (%)' },
+        y: { name: `t4 (validation accuracy ≥ ${100 * level}%)` },
+        series: [
+          { name: 't4 of a run', kind: 'scatter', points: f.points.map((p) => [p.x, p.t4] as [number, number]) },
+          {
+            name: `a·r^−γ + b, γ = ${fmt(g.value)}`,
+            kind: 'line',
+            points: Array.from({ length: 40 }, (_, i) => {
+              const x = 100 * (rs[0]! + ((rs.at(-1)! - rs[0]!) * i) / 39);
+              return [x, powerLaw(x, f.powerLaw!.a.value, g.value, f.powerLaw!.b.value)] as [number, number];
+            }),
+          },
+        ],
+      },
     };
   },
 };

@@ -2,6 +2,7 @@
 // sweeps, analyses), and judged against a criterion stated beforehand. `quick` is a reduced setting that finishes in
 // about a minute on a laptop CPU and is what the tests run; the full setting is the paper's.
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
+import type { ReproOutcome } from '../../shared/api/reproductions';
 
 /** What a reproduction needs from the back end: the API (through dispatch, as the CLI calls it) and a progress line. */
 export interface ReproContext {
@@ -9,29 +10,7 @@ export interface ReproContext {
   progress(message: string): void;
 }
 
-/** One number measured, beside the paper's. */
-export interface ReproMeasure {
-  name: string;
-  value: number | null;
-  /** the paper's value or claim for the same quantity, in words ('' when the paper gives none) */
-  paper: string;
-}
-
-export interface ReproOutcome {
-  name: string;
-  quick: boolean;
-  passed: boolean;
-  /** the criterion of the paper's effect the result is judged by, with its threshold */
-  criterion: string;
-  /** the setting run, in a line (task, model, optimiser, budget) */
-  setting: string;
-  measures: ReproMeasure[];
-  /** one or two sentences: what was seen, and why it passes or fails */
-  summary: string;
-  runIds: number[];
-  sweepId: number | null;
-  seconds: number;
-}
+export type { ReproFigure, ReproMeasure, ReproOutcome } from '../../shared/api/reproductions';
 
 export interface Reproduction {
   name: string;
@@ -42,5 +21,5 @@ export interface Reproduction {
   claim: string;
   /** the criterion, full and quick (when they differ) */
   criterion: { full: string; quick: string };
-  run(ctx: ReproContext, quick: boolean): Promise<Omit<ReproOutcome, 'name' | 'quick' | 'seconds'>>;
+  run(ctx: ReproContext, quick: boolean): Promise<Omit<ReproOutcome, 'name' | 'quick' | 'seconds' | 'finishedAt'>>;
 }

@@ -25,6 +25,7 @@ import { appInfo } from './app-info';
 import { askGpuAdapters, type GpuAdapters } from './gpu-adapters';
 import { processStartId } from './process-identity';
 import { fitRuns } from './run-fits';
+import { ReproService } from './reproductions';
 
 export interface BackendOptions {
   dbPath: string;
@@ -134,6 +135,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     owner,
   );
 
+  const repro = new ReproService({ store, events, handlers: () => handlers });
+
   // asked of a compute process on the first app.info (services/gpu-adapters), then remembered
   let gpuAdapters: Promise<GpuAdapters> | null = null;
   const handlers: ApiHandlers = {
@@ -218,6 +221,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
       return remote?.workersView ? remote.workersView() : { redis: null, workers: [] };
     },
     'sweeps.extend': async ({ id, axes, asNew }) => sweeps.extend(id, axes, asNew),
+    'repro.list': async () => repro.list(),
+    'repro.run': async ({ name, quick }) => repro.start(name, quick),
   };
 
   const continuedSweeps = opts.continueSweeps
@@ -242,6 +247,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     continuedSweeps,
     close: () =>
       (closing ??= (async () => {
+        repro.close();
         probes.close();
         landscapes.close();
         otherWriters.stop();

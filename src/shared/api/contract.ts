@@ -28,6 +28,7 @@ import { checkLandscapeOptions, landscapeOptionShape } from './landscape-options
 import { HessianOptionsSchema, IdOptionsSchema } from './probe-options';
 import { ReducedOptionsSchema } from './reduced-options';
 import type { LandscapeProgress, LandscapeSummary, LandscapeView, ReducedView } from './landscape-types';
+import type { ReproDone, ReproEntry, ReproProgress } from './reproductions';
 
 const RunId = z.strictObject({ id: z.number().int().positive() });
 /** A run's notes, at most this long. */
@@ -161,6 +162,10 @@ export const methodInputs = {
       .max(4),
     asNew: z.boolean().optional(),
   }),
+  /** the papers' reproductions (issue 19), each with the last stored outcome of its quick and full versions */
+  'repro.list': z.strictObject({}),
+  /** starts one (progress and end arrive as 'repro.progress' and 'repro.done') */
+  'repro.run': z.strictObject({ name: z.string().min(1).max(100), quick: z.boolean() }),
 } as const;
 
 export interface MethodOutputs {
@@ -204,6 +209,8 @@ export interface MethodOutputs {
   'sweeps.workers': WorkersView;
   /** the sweep (a new one with asNew), the runs queued, and how many stored runs were kept */
   'sweeps.extend': { id: number; runIds: number[]; kept: number };
+  'repro.list': ReproEntry[];
+  'repro.run': { started: true };
 }
 
 export type MethodName = keyof typeof methodInputs;
@@ -239,6 +246,10 @@ export interface EventPayloads {
   'landscape.progress': LandscapeProgress;
   /** a worker on Redis came, went, started or finished a cell (sweeps across machines) */
   'workers.status': WorkersView;
+  /** a progress line of a running reproduction */
+  'repro.progress': ReproProgress;
+  /** a reproduction finished (its stored outcome) or failed to run (the error) */
+  'repro.done': ReproDone;
 }
 export type EventName = keyof EventPayloads;
 export const EVENT_NAMES: EventName[] = [
@@ -250,6 +261,8 @@ export const EVENT_NAMES: EventName[] = [
   'probe.progress',
   'landscape.progress',
   'workers.status',
+  'repro.progress',
+  'repro.done',
 ];
 
 /** What the back end implements; transports parse inputs with methodInputs before calling. */

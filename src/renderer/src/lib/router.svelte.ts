@@ -9,6 +9,7 @@ export type Route =
   | { name: 'sweep'; id: number }
   | { name: 'landscape'; id: number }
   | { name: 'playground' }
+  | { name: 'reproductions' }
   | { name: 'missing'; path: string };
 
 function parseRoute(hash: string): Route {
@@ -22,6 +23,7 @@ function parseRoute(hash: string): Route {
   const ls = /^\/runs\/(\d{1,12})\/landscape$/.exec(path);
   if (ls) return { name: 'landscape', id: Number(ls[1]) };
   if (path === '/playground') return { name: 'playground' };
+  if (path === '/reproductions') return { name: 'reproductions' };
   if (path === '/sweeps') return { name: 'sweeps' };
   if (path === '/sweeps/new') return { name: 'new-sweep' };
   const sw = /^\/sweeps\/(\d{1,12})$/.exec(path);

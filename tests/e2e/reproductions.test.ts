@@ -1,0 +1,69 @@
+// The Reproductions page in headless Chromium (issue 19): every registered reproduction listed with the paper's claim
+// and its criterion; the cheapest quick one (000-pca, about 20 s on a loaded 2-core machine) started from the
+// keyboard, its progress shown live, then its verdict, its measured numbers and its figure (exported as SVG); after
+// a reload the stored result is still there. Leaves a screenshot in tests/e2e/artifacts/reproductions-page.png.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPRODUCTIONS } from '../../src/main/reproductions/registry';
+import { ARTIFACTS, openE2E, poll, type E2E } from './helpers';
+
+let e2e: E2E;
+let page: Page;
+
+beforeAll(async () => {
+  e2e = await openE2E({ name: 'reproductions', viewport: { width: 1300, height: 900 } });
+  page = e2e.page;
+}, 300_000);
+
+afterAll(() => e2e?.close());
+
+describe('reproductions page', () => {
+  it('lists every reproduction, runs 000-pca quick from the keyboard and shows its verdict and figure, kept after a reload', async () => {
+    await page.goto(e2e.server.url);
+    await page.getByRole('link', { name: 'Reproductions' }).click();
+    await page.waitForURL(/#\/reproductions$/);
+    const articles = page.locator('article[data-repro]');
+    await poll(() => articles.count()).toBe(REPRODUCTIONS.length);
+    const pca = page.locator('article[data-repro="000-pca"]');
+    expect(await pca.locator('.claim').innerText()).toContain('98%');
+    expect(await pca.innerText()).toContain('Not run yet');
+
+    // keyboard: focus the button and press Enter
+    const run = page.getByRole('button', { name: 'run 000-pca quick' });
+    await run.focus();
+    await page.keyboard.press('Enter');
+    await poll(() => pca.getByRole('status').innerText(), 20_000).toContain('Running quick');
+    expect(await run.isDisabled()).toBe(true);
+
+    const outcome = pca.locator('.outcome[data-verdict]');
+    await outcome.waitFor({ timeout: 120_000 });
+    expect(await outcome.getAttribute('data-verdict')).toBe('pass');
+    expect(await outcome.locator('.verdict').innerText()).toBe('PASS');
+    const share = pca.getByRole('row', { name: /PC1 \+ PC2 share/ });
+    const value = Number(await share.locator('td').first().innerText());
+    expect(value).toBeGreaterThanOrEqual(0.9);
+    expect(await share.innerText()).toContain('> 0.98');
+    await pca.locator('[data-figure="reproduction"] canvas').first().waitFor();
+    expect(await run.isDisabled()).toBe(false);
+
+    // the figure exports as SVG, titled, with the paper's line
+    const [svg] = await Promise.all([page.waitForEvent('download'), pca.getByRole('button', { name: /as SVG$/ }).click()]);
+    expect(svg.suggestedFilename()).toBe('reproduce-000-pca-quick.svg');
+    const text = readFileSync(await svg.path(), 'utf8');
+    expect(text).toContain('<svg');
+    expect(text).toContain('PC1');
+    expect(text).toContain('98%');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await pca.screenshot({ path: path.join(ARTIFACTS, 'reproductions-page.png') });
+
+    // stored: a reload shows the same verdict and figure
+    await page.reload();
+    await pca.locator('.outcome[data-verdict="pass"]').waitFor({ timeout: 15_000 });
+    await pca.locator('[data-figure="reproduction"] canvas').first().waitFor();
+    expect(await pca.innerText()).not.toContain('Not run yet');
+    expect(e2e.pageErrors).toEqual([]);
+  }, 200_000);
+});
