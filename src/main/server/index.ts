@@ -8,7 +8,7 @@ import type { Backend } from '../services/backend-api';
 import { isLoopbackHost, isLoopbackListenHost } from './origin';
 import { sendText, serveStatic, setSecurityHeaders } from './static';
 import { newToken } from './token';
-import { createWsApi } from './ws-api';
+import { createWsApi, replyFrame } from './ws-api';
 
 export interface ServerOptions {
   backend: Backend;
@@ -80,9 +80,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       resolve();
     });
   });
-  // The runs list is summarised once and then kept (services/run-summaries.ts): do the first, slow one now, so the
-  // page opened next finds it ready.
-  setTimeout(() => void Promise.resolve(opts.backend.handlers['runs.list']({ includeDeleted: false })).catch(() => undefined), 0).unref();
+  // The runs list is summarised once and then kept (services/run-summaries.ts), and so is its frame while it is
+  // unchanged (ws-api.ts): make the first, slow ones now, so the page opened next finds them ready.
+  setTimeout(
+    () =>
+      void Promise.resolve(opts.backend.handlers['runs.list']({ includeDeleted: false, withConfig: false }))
+        .then((result) => replyFrame({ id: 0, ok: true, result }))
+        .catch(() => undefined),
+    0,
+  ).unref();
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   const urlHost = host.includes(':') ? `[${host}]` : host;
