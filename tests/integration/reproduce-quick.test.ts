@@ -2,8 +2,11 @@
 // its JSON outcome (not only that it ran): 000-pca ≥ 90% of the trajectory's variance in 2 PCs, nanda-2023 t4/t2 ≥ 10,
 // 000-t4-powerlaw γ > 0 with its 95% interval above 0, 004-encodings both encodings grok with a transformer over
 // seeds, 003-lu the U and the L by 003 Eq. 1, 003-teacher-student t ∝ γ^−1 within 0.25 of the exponent, 003-mnist a
-// rise of ≥ 20 points after memorising, 000-hessian λmin < 0 at a slingshot (about 50 s, 70 s, 40 s and 165 s). Measured on the shared 2-core machine under load (load average 10+): 15 s, 73 s, 144 s and 149 s; the
-// transformer reproductions and the 10-run sweep are over the minute a quick reproduction aims at.
+// rise of ≥ 20 points after memorising, 000-hessian λmin < 0 at a slingshot (the last four about 50 s, 70 s, 40 s and
+// 165 s), 000-fig2 ρ(early energy, final validation accuracy) > 0 over a 3 × 3 lr × wd grid (55 s), 000-stopping the
+// A.2 rule saving ≥ 25% of the updates (79 s). Measured on the shared 2-core machine under load (load average 10+):
+// the first four took 15 s, 73 s, 144 s and 149 s; the transformer reproductions and the 10-run sweep are over the
+// minute a quick reproduction aims at.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -107,4 +110,24 @@ describe('grokscope reproduce --quick', () => {
     expect(measure(outcome, 'slingshots after t2')).toBeGreaterThanOrEqual(1);
     expect(measure(outcome, 'λmin at the slingshot')).toBeLessThan(0);
   }, 500_000);
+
+  it('000-fig2: early spectral energy ranks with final validation accuracy over lr × wd (ρ > 0), with its figure', () => {
+    const { code, outcome } = reproduce('000-fig2');
+    expect(outcome.passed).toBe(true);
+    expect(code).toBe(0);
+    expect(measure(outcome, 'cells')).toBe(9);
+    expect(measure(outcome, 'Spearman ρ (energy, final val acc)')).toBeGreaterThan(0);
+    expect(outcome.figure?.series.flatMap((s) => s.points)).toHaveLength(9);
+  }, 300_000);
+
+  it('000-stopping: the A.2 rule (stop at t4(r) + ε if not generalised) saves ≥ 25% of the budget, its losses counted', () => {
+    const { code, outcome } = reproduce('000-stopping');
+    expect(outcome.passed).toBe(true);
+    expect(code).toBe(0);
+    expect(measure(outcome, 'γ of t4(r)')).toBeGreaterThan(0);
+    expect(measure(outcome, 'compute saved')).toBeGreaterThanOrEqual(0.25);
+    const lost = measure(outcome, 'cells lost (stopped, generalised later)')!;
+    expect(lost).toBeLessThanOrEqual(measure(outcome, 'cells stopped')!);
+    expect(measure(outcome, 'updates with the rule')).toBeLessThan(measure(outcome, 'updates to the budget')!);
+  }, 300_000);
 });

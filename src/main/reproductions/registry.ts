@@ -1,11 +1,13 @@
 // The reproductions `grokscope reproduce` knows, cheapest to verify first.
 import { encodings004 } from './encodings';
+import { fig2000 } from './fig2';
 import { hessian000 } from './hessian';
 import { lu003 } from './lu';
 import { mnist003 } from './mnist';
 import { teacherStudent003 } from './teacher-student';
 import { nanda2023 } from './nanda';
 import { pca000 } from './pca';
+import { stopping000 } from './stopping';
 import { t4PowerLaw000 } from './t4-powerlaw';
 import type { Reproduction } from './types';
 
@@ -18,6 +20,8 @@ export const REPRODUCTIONS: readonly Reproduction[] = [
   teacherStudent003,
   mnist003,
   hessian000,
+  fig2000,
+  stopping000,
 ];
 
 export const reproductionNamed = (name: string): Reproduction | undefined => REPRODUCTIONS.find((r) => r.name === name);
