@@ -46,14 +46,16 @@ beforeAll(() => {
 });
 
 describe('grokscope analyze', () => {
-  it('predict prints the prediction with the calibrated model and its cross-validated accuracy', () => {
+  it('predict prints the prediction with the calibrated model and its nested cross-validated accuracy', () => {
     // at a window the shipped model was not fitted at (300): the user's calibrated model
     const r = cli(['analyze', 'predict', '--run', String(target), '--window', '300']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`run ${target}: predicted to grok: yes, p = 0\\.\\d\\d, at step 300`));
     // the calibration runs by task: the seeded runs differ only in training fraction, which is not a different task
-    expect(r.stdout).toMatch(/calibrated: logistic model on (\d+) finished runs \(a\+b mod \d+: \1\), cross-validated accuracy \d+%/);
+    expect(r.stdout).toMatch(
+      /calibrated: logistic model on (\d+) finished runs \(a\+b mod \d+: \1\), [1-5] of 5 features chosen by cross-validation, nested cross-validated accuracy \d+%/,
+    );
     const j = JSON.parse(cli(['analyze', 'predict', '--run', String(target), '--window', '300', '--json']).stdout);
     expect(j).toMatchObject({ runId: target, method: 'calibrated', willGrok: true, atStep: 300 });
   });

@@ -41,7 +41,7 @@ describe('run analysis service', () => {
     for (let i = 0; i < 6; i++) addRun(store, 0.15 + 0.01 * i, true);
     for (let i = 0; i < 6; i++) addRun(store, 0.01 + 0.002 * i, false);
     const second = predictRun(store, target, W);
-    expect(second).toMatchObject({ method: 'calibrated', willGrok: true, trainedOn: 12, cvAccuracy: 1, atStep: 300 });
+    expect(second).toMatchObject({ method: 'calibrated', willGrok: true, trainedOn: 12, cvAccuracy: 1, cvNested: true, atStep: 300 });
     // what it learnt from, by task: all twelve of the run's own task (the seeded config)
     expect(second.trainedOnTasks).toHaveLength(1);
     expect(second.trainedOnTasks![0]!.runs).toBe(12);

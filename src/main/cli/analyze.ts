@@ -4,7 +4,7 @@
 // grokscope analyze hessian|id --run RUN [--steps S,S,...] [--db PATH] [--json]
 // grokscope analyze landscape|reduced --run RUN [options] [--db PATH] [--json]
 import type { PowerLawFit } from '../../shared/analysis/fit-powerlaw';
-import { calibrationWords } from '../../shared/analysis/predictor';
+import { calibrationWords, ruleWords } from '../../shared/analysis/predictor';
 import { withinBudgetWords } from '../../shared/analysis/predictor-shipped';
 import { ApiError } from '../../shared/api/contract';
 import type { FitAgainst } from '../../shared/api/types';
@@ -101,7 +101,7 @@ export async function analyzeCommand(argv: readonly string[]): Promise<number> {
           ? withinBudgetWords(p.withinBudget, p.trainedOn, p.probability)
           : p.method === 'calibrated'
             ? `calibrated: ${calibrationWords(p)}`
-            : `default rule (${p.note})`;
+            : `default rule: ${ruleWords(p)} (${p.note})`;
         const outcome = p.outcome === null ? '' : `\n  outcome: ${p.outcome ? 'grokked' : 'did not grok'}`;
         out(
           `run ${p.runId}: predicted to grok: ${p.willGrok ? 'yes' : 'no'}, p = ${p.probability.toFixed(2)}, at step ${p.atStep}\n  ${how}${outcome}`,

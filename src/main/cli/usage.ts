@@ -81,8 +81,10 @@ spectral  the spectral signature of a run's training loss over its first W updat
           the low band, and the Hjorth activity, mobility and complexity (Hjorth's complexity, √(m4/m2)/√(m2/m0),
           1 for a sine; 000's footnote 2 writes √(m4/m2), which is the mobility of the derivative).
 predict   whether the run will reach 99% validation accuracy within its budget, from its first W updates: a logistic
-          model calibrated on the database's finished runs (with its cross-validated accuracy) once there are enough
-          of them, else the default rule (early oscillation energy above a threshold).
+          model calibrated on the database's finished runs once there are enough of them (its features and L2
+          strength chosen by cross-validation; the accuracy shown is nested: the choice made again inside each fold
+          and scored on that fold's held-out runs), else the default rule (early oscillation energy above a
+          threshold that is Grokscope's own: 000 §3 gives none).
 fit       across runs that generalised: t4 = a·r^−γ + b with r in percent (000 App. A.3; --against r, the default),
           or log10 t4 against log10 weight decay (003 App. D; --against wd), with 95% confidence intervals. t4 is
           the first step with validation accuracy ≥ --level (a fraction; 000 §2.3 uses 1, i.e. 100%); the default

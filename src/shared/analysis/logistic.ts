@@ -204,6 +204,22 @@ export interface CrossValidation {
   probabilities: number[];
 }
 
+/** The fold (0..k−1) of each row: each class shuffled (seeded) and dealt round-robin into the folds. */
+export function stratifiedFoldOf(y: ArrayLike<number>, k: number, seed: number): number[] {
+  const n = y.length;
+  const rng = seededRandom(seed);
+  const byClass = [0, 1].map((c) =>
+    shuffleInPlace(
+      Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c),
+      rng,
+    ),
+  );
+  const foldOf = new Array<number>(n);
+  let slot = 0;
+  for (const members of byClass) for (const i of members) foldOf[i] = slot++ % k;
+  return foldOf;
+}
+
 /**
  * Stratified k-fold cross-validation: each class is shuffled (seeded) and dealt round-robin into the folds, so every
  * fold has each class in proportion and every training set has both classes. Needs 2 ≤ k ≤ n and at least 2
@@ -219,16 +235,7 @@ export function crossValidate(X: FeatureRows, y: ArrayLike<number>, k: number, s
   if (ones < 2 || zeros < 2) {
     throw new RangeError(`cross-validation needs at least 2 examples of each outcome; got ${ones} positive and ${zeros} negative`);
   }
-  const rng = seededRandom(seed);
-  const byClass = [0, 1].map((c) =>
-    shuffleInPlace(
-      Array.from({ length: n }, (_, i) => i).filter((i) => y[i] === c),
-      rng,
-    ),
-  );
-  const foldOf = new Array<number>(n);
-  let slot = 0;
-  for (const members of byClass) for (const i of members) foldOf[i] = slot++ % k;
+  const foldOf = stratifiedFoldOf(y, k, seed);
 
   const probabilities = new Array<number>(n).fill(Number.NaN);
   const folds: FoldResult[] = [];

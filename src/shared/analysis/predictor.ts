@@ -2,10 +2,12 @@
 // its budget? Two forms:
 //   - the default rule, usable from the first run: oscillation in the early training loss (the spectral energy of
 //     the detrended, high-passed window, relative to the window's total energy) above a threshold means "will grok";
-//   - a calibrated model: L2 logistic regression on the early features, fitted on the user's finished runs, with its
-//     stratified k-fold accuracy reported beside every prediction.
+//   - a calibrated model: L2 logistic regression on the early features, fitted on the user's finished runs. Which of
+//     the features it uses and its L2 strength are chosen by cross-validation on those runs, so the accuracy reported
+//     beside every prediction is nested: the whole choice is made again inside each outer fold and scored only on
+//     that fold's held-out runs (the choice's own cross-validated score, on the runs it was chosen on, is optimistic).
 // The features (EARLY_FEATURES) are scale-free, so runs of different tasks and losses can share one model.
-import { crossValidate, fitLogistic, predictProba, type LogisticModel } from './logistic';
+import { crossValidate, fitLogistic, predictProba, stratifiedFoldOf, type FeatureRows, type LogisticModel } from './logistic';
 import { spectralSignature, type SpectralOptions, type SpectralSignature } from './spectral';
 
 /** The metric holding each update's training (mini)batch loss, recorded by the training loop for the first updates. */
@@ -154,6 +156,15 @@ export function earlyFeatures(run: EarlyRun, opts: SpectralOptions = {}): EarlyF
  */
 export const DEFAULT_RULE = { feature: 0, threshold: -2.5, widthDecades: 0.5 } as const;
 
+/** Where the default rule's threshold comes from, for every place that shows it: 000 §3 gives none. */
+export const RULE_THRESHOLD_ORIGIN = "Grokscope's own threshold (000 §3 gives none), not fitted to your runs";
+
+/** The default rule in words, for the CLI: "energy ≥ 10^-2.5 of the window's energy (here 10^-1.83), Grokscope's own
+ *  threshold …". */
+export function ruleWords(p: Pick<Prediction, 'features'>): string {
+  return `oscillation energy ≥ 10^${DEFAULT_RULE.threshold} of the window's energy (here 10^${p.features['log10 relative spectral energy'].toFixed(2)}), ${RULE_THRESHOLD_ORIGIN}`;
+}
+
 export function ruleProbability(features: readonly number[]): number {
   const z = (features[DEFAULT_RULE.feature]! - DEFAULT_RULE.threshold) / DEFAULT_RULE.widthDecades;
   return 1 / (1 + Math.exp(-z));
@@ -175,9 +186,17 @@ export interface TaskCount {
 }
 
 export interface CalibratedPredictor {
+  /** fitted on all the runs with the chosen features (`features`) and L2 strength (`model.l2`) */
   model: LogisticModel;
-  /** pooled out-of-fold accuracy of stratified k-fold cross-validation */
+  /** the features the model reads: indices into PREDICTOR_FEATURES, chosen by cross-validation */
+  features: number[];
+  /** nested cross-validation: pooled accuracy on the outer folds' held-out runs, the feature and L2 choice made again
+   *  inside each outer fold from its training runs alone. The honest number, shown beside every prediction. */
   cvAccuracy: number;
+  /** the chosen candidate's own cross-validated accuracy on all the runs it was chosen on: optimistic (the best of
+   *  CANDIDATES scores), kept for comparison, not shown as the model's accuracy */
+  selectionCvAccuracy: number;
+  /** outer folds */
   folds: number;
   trainedOn: number;
   positives: number;
@@ -202,14 +221,105 @@ export function calibrate(examples: readonly LabelledRun[], seed = 0): Calibrate
   const X = examples.map((e) => e.features);
   const y = examples.map((e) => (e.grokked ? 1 : 0));
   const folds = Math.min(5, positives, negatives);
-  const cv = crossValidate(X, y, folds, seed);
+  const nested = nestedCrossValidate(X, y, folds, seed);
+  const chosen = chooseModel(X, y, seed);
   const byTask = new Map<string, number>();
   for (const e of examples) {
     const task = e.task ?? 'unknown task';
     byTask.set(task, (byTask.get(task) ?? 0) + 1);
   }
   const tasks = [...byTask].map(([task, runs]) => ({ task, runs })).sort((a, b) => b.runs - a.runs || a.task.localeCompare(b.task));
-  return { model: fitLogistic(X, y), cvAccuracy: cv.accuracy, folds, trainedOn: examples.length, positives, tasks };
+  return {
+    model: fitLogistic(columns(X, chosen.features), y, { l2: chosen.l2 }),
+    features: chosen.features,
+    cvAccuracy: nested.accuracy,
+    selectionCvAccuracy: chosen.accuracy,
+    folds,
+    trainedOn: examples.length,
+    positives,
+    tasks,
+  };
+}
+
+/** The L2 strengths the calibration chooses among (λ = 1/C). */
+export const L2_CHOICES = [0.1, 1, 10] as const;
+
+/** A candidate model: which features (indices into a row) and which L2 strength. */
+export interface Candidate {
+  features: number[];
+  l2: number;
+}
+
+/** Every non-empty subset of d features × every L2 strength, fewest features first. */
+export function candidates(d: number): Candidate[] {
+  const subsets: number[][] = [];
+  for (let mask = 1; mask < 1 << d; mask++) subsets.push(Array.from({ length: d }, (_, j) => j).filter((j) => mask & (1 << j)));
+  subsets.sort((a, b) => a.length - b.length);
+  return subsets.flatMap((features) => L2_CHOICES.map((l2) => ({ features, l2 })));
+}
+
+const columns = (X: FeatureRows, cols: readonly number[]): number[][] => X.map((row) => cols.map((j) => row[j]!));
+
+/** Folds for rows with `pos` and `neg` of each outcome: up to 5, at least 2 of each outcome in every training set. */
+const foldsFor = (pos: number, neg: number): number => Math.min(5, pos, neg);
+
+/**
+ * The candidate with the best stratified k-fold accuracy on (X, y) (ties: lower out-of-fold log-loss, then fewer
+ * features, then the stronger penalty), with that accuracy: the choice, and its optimistic score.
+ */
+export function chooseModel(X: FeatureRows, y: readonly number[], seed: number): Candidate & { accuracy: number } {
+  const pos = y.filter((v) => v === 1).length;
+  const k = foldsFor(pos, y.length - pos);
+  let best: (Candidate & { accuracy: number; logLoss: number }) | null = null;
+  for (const c of candidates(X[0]!.length)) {
+    const cv = crossValidate(columns(X, c.features), y, k, seed, { l2: c.l2 });
+    const logLoss = cv.probabilities.reduce((s, p, i) => s - Math.log(Math.max(1e-15, y[i] === 1 ? p : 1 - p)), 0) / y.length;
+    const better =
+      best === null ||
+      cv.accuracy > best.accuracy ||
+      (cv.accuracy === best.accuracy &&
+        (logLoss < best.logLoss - 1e-12 ||
+          (Math.abs(logLoss - best.logLoss) <= 1e-12 && (c.features.length < best.features.length || c.l2 > best.l2))));
+    if (better) best = { ...c, accuracy: cv.accuracy, logLoss };
+  }
+  return { features: best!.features, l2: best!.l2, accuracy: best!.accuracy };
+}
+
+/**
+ * Nested cross-validation of chooseModel: stratified outer folds (as crossValidate deals them); in each, the feature
+ * and L2 choice is made on the outer training runs alone (their own inner folds), the chosen model fitted on them and
+ * scored on the outer held-out runs. Returns the pooled held-out accuracy and each outer fold's choice.
+ */
+export function nestedCrossValidate(
+  X: FeatureRows,
+  y: readonly number[],
+  k: number,
+  seed: number,
+): { accuracy: number; choices: Candidate[] } {
+  const foldOf = stratifiedFoldOf(y, k, seed);
+  const outer = Array.from({ length: k }, (_, f) => y.map((_, i) => i).filter((i) => foldOf[i] === f));
+  let correct = 0;
+  const choices: Candidate[] = [];
+  for (const test of outer) {
+    const held = new Set(test);
+    const train = y.map((_, i) => i).filter((i) => !held.has(i));
+    const Xt = train.map((i) => X[i]!);
+    const yt = train.map((i) => y[i]!);
+    const c = chooseModel(Xt, yt, seed + 1);
+    choices.push({ features: c.features, l2: c.l2 });
+    const model = fitLogistic(columns(Xt, c.features), yt, { l2: c.l2 });
+    const probs = predictProba(
+      model,
+      columns(
+        test.map((i) => X[i]!),
+        c.features,
+      ),
+    );
+    test.forEach((i, j) => {
+      if ((probs[j]! >= 0.5 ? 1 : 0) === y[i]) correct++;
+    });
+  }
+  return { accuracy: correct / y.length, choices };
 }
 
 /** What the shipped predictor says (predictor-shipped.ts), as stored with a prediction. */
@@ -236,8 +346,13 @@ export interface Prediction {
   atStep: number;
   /** shipped: the model fitted on the project's corpus (predictor-shipped.ts), read with withinBudget */
   method: 'rule' | 'calibrated' | 'shipped';
-  /** cross-validated accuracy of the calibrated model; null for the rule */
+  /** accuracy of the calibrated model on held-out runs: nested cross-validation (feature and L2 choice inside the
+   *  folds) where `cvNested` is true, plain k-fold in predictions stored by earlier versions; null for the rule */
   cvAccuracy: number | null;
+  /** true: cvAccuracy is nested (absent in predictions stored by earlier versions) */
+  cvNested?: boolean;
+  /** the features the calibrated model reads (absent: all of `features`, as earlier versions did) */
+  modelFeatures?: EarlyFeatureName[];
   trainedOn: number;
   /** the calibration runs by task (absent in predictions stored by earlier versions; empty for the rule) */
   trainedOnTasks?: TaskCount[];
@@ -255,13 +370,15 @@ export interface Prediction {
 export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor | { reason: string }, task?: string): Prediction {
   const named = Object.fromEntries(PREDICTOR_FEATURES.map((n, i) => [n, features.values[i]!])) as Prediction['features'];
   if ('model' in calibrated) {
-    const p = predictProba(calibrated.model, [features.values])[0]!;
+    const p = predictProba(calibrated.model, [calibrated.features.map((j) => features.values[j]!)])[0]!;
     return {
       willGrok: p >= 0.5,
       probability: p,
       atStep: features.signature.window,
       method: 'calibrated',
       cvAccuracy: calibrated.cvAccuracy,
+      cvNested: true,
+      modelFeatures: calibrated.features.map((j) => PREDICTOR_FEATURES[j]!),
       trainedOn: calibrated.trainedOn,
       trainedOnTasks: calibrated.tasks,
       ownTaskRuns: task === undefined ? null : (calibrated.tasks.find((t) => t.task === task)?.runs ?? 0),
@@ -286,14 +403,19 @@ export function predict(features: EarlyFeatures, calibrated: CalibratedPredictor
 
 /**
  * How a calibrated prediction was made, in words, for the run page and the CLI: "logistic model on 48 finished runs
- * (a-b mod 31: 16; a*b mod 31: 16; a/b mod 31: 16), none of this run's task, cross-validated
- * accuracy 94%". At most three tasks are named. Predictions stored by earlier versions lack the tasks.
+ * (a-b mod 31: 16; a*b mod 31: 16; a/b mod 31: 16), none of this run's task, 2 of 5 features chosen by
+ * cross-validation, nested cross-validated accuracy 94%". At most three tasks are named. Predictions stored by
+ * earlier versions lack the tasks and the choice, and their accuracy was not nested: they say "cross-validated".
  */
-export function calibrationWords(p: Pick<Prediction, 'trainedOn' | 'cvAccuracy' | 'trainedOnTasks' | 'ownTaskRuns'>): string {
+export function calibrationWords(
+  p: Pick<Prediction, 'trainedOn' | 'cvAccuracy' | 'trainedOnTasks' | 'ownTaskRuns' | 'cvNested' | 'modelFeatures'>,
+): string {
   const tasks = p.trainedOnTasks ?? [];
   const named = tasks.slice(0, 3).map((t) => `${t.task}: ${t.runs}`);
   if (tasks.length > 3) named.push(`${tasks.length - 3} more task${tasks.length === 4 ? '' : 's'}`);
   const list = named.length ? ` (${named.join('; ')})` : '';
   const own = p.ownTaskRuns === 0 ? ", none of this run's task" : '';
-  return `logistic model on ${p.trainedOn} finished runs${list}${own}, cross-validated accuracy ${Math.round(100 * (p.cvAccuracy ?? 0))}%`;
+  const chosen = p.modelFeatures ? `, ${p.modelFeatures.length} of ${PREDICTOR_FEATURES.length} features chosen by cross-validation` : '';
+  const acc = `${p.cvNested ? 'nested cross-validated accuracy' : 'cross-validated accuracy'} ${Math.round(100 * (p.cvAccuracy ?? 0))}%`;
+  return `logistic model on ${p.trainedOn} finished runs${list}${own}${chosen}, ${acc}`;
 }
