@@ -3,11 +3,9 @@
 // any machine, and stores what they report (protocol.ts) into this coordinator's SQLite: the only writer, as with
 // local cells, so the live curves, the predictor's window and the heatmap work the same.
 //
-// Idempotent ingestion: every report carries its attempt's token (one per worker taking the job) and a sequence
-// number; a re-sent report (same token, seq not above the last) and a stale attempt's report (another token than the
-// cell's latest 'started') are dropped; 'started' drops the points after the step it starts from, as a local resume
-// does; the report stream's cursor moves only after SQLite has committed what it covers, and replaying reports
-// from the cursor after a crash writes the same rows again (metrics are keyed by run, name and step).
+// This file is the job side: queueing cells, stopping, continuing and restarting them, and following their jobs.
+// The reports' side (reading the stream, idempotent ingestion into SQLite, a run's final status) is
+// report-ingest.ts; the list of workers, worker-list.ts.
 //
 // Restart: a coordinator's id is a hash of its host and database, so a restarted coordinator reads its stream from
 // its cursor (catching up on what the workers reported meanwhile) before it touches a cell, and then reattaches to
@@ -17,40 +15,20 @@ import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
-import type { Statement } from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import { ApiError } from '../../shared/api/contract';
 import { RESUMABLE_STATUSES, isTerminal } from '../../shared/api/run-status';
-import type { Phases, RunStatus, WorkerView, WorkersView } from '../../shared/api/types';
+import type { RunStatus, WorkersView } from '../../shared/api/types';
 import { STEP_LOSS_METRIC } from '../../shared/analysis/predictor';
-import type { EventBus } from '../services/backend-api';
-import type { RunWriter } from '../services/run-writer';
 import type { SweepExecutor } from '../services/sweeps';
 import { checkpointToResume } from '../services/stopped-runs';
-import type { Store } from '../store';
-import { decodeCheckpoint, encodeCheckpoint } from '../store/checkpoint-codec';
-import type { RunOwner } from '../store/runs-repo';
-import {
-  CELL_QUEUE,
-  GROKSCOPE_VERSION,
-  WORKER_KEY_PREFIX,
-  WorkerInfoSchema,
-  keys,
-  metricsEvals,
-  parseEnvelope,
-  type CellJob,
-  type Decision,
-  type Envelope,
-  type WorkerInfo,
-} from './protocol';
+import { encodeCheckpoint } from '../store/checkpoint-codec';
+import { CELL_QUEUE, GROKSCOPE_VERSION, keys, type CellJob, type Decision, type WorkerInfo } from './protocol';
 import { connect, type RedisTarget } from './redis';
+import { ReportIngest, type DistributedDeps } from './report-ingest';
+import { listWorkers, watchWorkers, workersView } from './worker-list';
 
-export interface DistributedDeps {
-  store: Store;
-  writer: RunWriter;
-  events: EventBus;
-  owner: RunOwner;
-}
+export type { DistributedDeps } from './report-ingest';
 
 export interface DistributedOptions {
   target: RedisTarget;
@@ -73,26 +51,9 @@ export function coordinatorId(dbPath: string): string {
   return createHash('sha256').update(`${hostname()}\n${path}`).digest('hex').slice(0, 16);
 }
 
-/** A run's columns as the report path reads them (see lite()). */
-interface LiteRow {
-  status: RunStatus;
-  error: string | null;
-  step: number;
-  totalSteps: number;
-  startedAt: string | null;
-  deletedAt: string | null;
-  sweepId: number | null;
-  phases: string | null;
-  backend: string | null;
-  notes: string;
-}
-
 const LIVE_STATES = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
-const READ_COUNT = 1_000;
 const DECISION_TTL_S = 30 * 24 * 3600;
 const STOP_WAIT_MS = 60_000;
-/** how often the workers' keys are read for the sweep page (each worker rewrites its key when its cells change) */
-const WORKERS_POLL_MS = 1_000;
 
 interface Live {
   job: Job;
@@ -108,27 +69,21 @@ export class DistributedExecutor implements SweepExecutor {
   private readonly queue: Queue;
   private readonly queueEvents: QueueEvents;
   private readonly log: (line: string) => void;
-  /** the attempt each run's reports are taken from: its token and the last sequence number stored */
-  private readonly attempts = new Map<number, { token: string; seq: number }>();
   /** runs whose job this coordinator has queued or reattached to since it started: run id → job id */
   private readonly attached = new Map<number, string>();
-  private readonly totalSteps = new Map<number, number>();
-  private readonly refusals = new Set<string>();
   private chain: Promise<unknown>;
   private readonly loop: Promise<void>;
   private closed = false;
   private readonly connections: Redis[] = [];
   private readonly unsubscribe: () => void;
-  /** this executor is announcing a status (not someone else's change) */
-  private emitting = false;
-  /** runs cancelled through the run service while their worker trained them: their late reports are dropped */
-  private readonly cancelledHere = new Set<number>();
   private pendingSubmits: { runId: number; holdAt: number | undefined }[] = [];
   /** resolves once the reports that waited in Redis have been stored */
   readonly ready: Promise<void>;
   /** the Redis URL with its password masked */
   private readonly shown: string;
-  private workersTimer: NodeJS.Timeout | null = null;
+  private readonly stopWatchingWorkers: () => void;
+  /** the workers' reports into SQLite */
+  private readonly reports: ReportIngest;
 
   constructor(
     private readonly d: DistributedDeps,
@@ -155,16 +110,21 @@ export class DistributedExecutor implements SweepExecutor {
     let markReady!: () => void;
     this.ready = new Promise<void>((r) => (markReady = r));
     this.chain = this.ready;
-    this.loop = this.ingest(markReady);
-    this.watchWorkers();
+    this.reports = new ReportIngest(d, this.redis, this.reader, this.k, this.log, this.attached, () => this.closed);
+    this.loop = this.reports.ingest(markReady);
+    this.stopWatchingWorkers = watchWorkers(
+      () => this.workersView(),
+      (view) => d.events.emit('workers.status', view),
+      () => this.closed,
+    );
     // a cell a person cancelled (runs.cancel: the run scheduler stores it, as it cannot reach the worker): its worker
     // is told to stop, so it neither trains on for nothing nor reports it completed later
     this.unsubscribe = d.events.subscribe((event, payload) => {
-      if (this.emitting || event !== 'run.status') return;
+      if (this.reports.emitting || event !== 'run.status') return;
       const { runId, status } = payload as { runId: number; status: RunStatus };
       const jobId = this.attached.get(runId);
       if (jobId === undefined || status !== 'cancelled') return;
-      this.cancelledHere.add(runId);
+      this.reports.cancelledHere.add(runId);
       void this.op(() => this.decide(jobId, { action: 'stop', note: 'cancelled' })).catch(() => undefined);
     });
   }
@@ -199,68 +159,13 @@ export class DistributedExecutor implements SweepExecutor {
   }
 
   /** The workers that are up (each refreshes its key every few seconds). */
-  async workers(): Promise<WorkerInfo[]> {
-    const names: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${WORKER_KEY_PREFIX}*`, 'COUNT', 200);
-      cursor = next;
-      names.push(...found);
-    } while (cursor !== '0');
-    if (names.length === 0) return [];
-    const texts = await this.redis.mget(...names);
-    const out: WorkerInfo[] = [];
-    for (const t of texts) {
-      if (t === null) continue;
-      try {
-        const w = WorkerInfoSchema.safeParse(JSON.parse(t));
-        if (w.success) out.push(w.data);
-      } catch {
-        // a key another program wrote: not a worker
-      }
-    }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+  workers(): Promise<WorkerInfo[]> {
+    return listWorkers(this.redis);
   }
 
   /** The workers as the sweep page shows them: this coordinator's cells each trains, and whether it takes them. */
   async workersView(): Promise<WorkersView> {
-    const mine = `${this.coord}/`;
-    const workers = (await this.workers()).map((w): WorkerView => {
-      const runs = w.current.filter((c) => c.startsWith(mine)).map((c) => Number(c.slice(mine.length)));
-      return {
-        name: w.name,
-        host: w.host,
-        version: w.version,
-        compatible: w.version === this.version,
-        backend: w.backend ?? w.trainsOn ?? null,
-        concurrency: w.concurrency,
-        runs: runs.filter((r) => Number.isSafeInteger(r) && r > 0).sort((a, b) => a - b),
-        others: w.current.length - runs.length,
-        done: w.done,
-        since: w.since,
-      };
-    });
-    return { redis: this.shown, workers };
-  }
-
-  /** Reads the workers' keys every WORKERS_POLL_MS and announces 'workers.status' when what the page shows changed. */
-  private watchWorkers(): void {
-    let last = '';
-    let busy = false;
-    this.workersTimer = setInterval(() => {
-      if (busy || this.closed) return;
-      busy = true;
-      this.workersView()
-        .then((view) => {
-          const text = JSON.stringify(view);
-          if (text === last || this.closed) return;
-          last = text;
-          this.d.events.emit('workers.status', view);
-        })
-        .catch(() => undefined)
-        .finally(() => (busy = false));
-    }, WORKERS_POLL_MS);
-    this.workersTimer.unref();
+    return workersView(await this.workers(), this.coord, this.version, this.shown);
   }
 
   /**
@@ -270,7 +175,7 @@ export class DistributedExecutor implements SweepExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.workersTimer) clearInterval(this.workersTimer);
+    this.stopWatchingWorkers();
     await Promise.race([this.chain.catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
     this.reader.disconnect();
     await this.loop.catch(() => undefined);
@@ -281,13 +186,13 @@ export class DistributedExecutor implements SweepExecutor {
     }
     const now = new Date().toISOString();
     for (const runId of this.attached.keys()) {
-      const row = this.lite(runId);
+      const row = this.reports.lite(runId);
       if (!row || isTerminal(row.status)) continue;
       this.d.store.runs.setStatus(runId, 'interrupted', {
         error: `interrupted: the coordinator closed while the cell was ${row.status} on the Redis queue; it goes on on its worker, and resuming the sweep catches up`,
         finishedAt: now,
       });
-      this.emitStatus(runId);
+      this.reports.emitStatus(runId);
     }
     this.unsubscribe();
     await Promise.allSettled([this.queueEvents.close(), this.queue.close()]);
@@ -355,7 +260,7 @@ export class DistributedExecutor implements SweepExecutor {
     if (!row) return;
     const status: RunStatus = live.state === 'active' ? (row.status === 'paused' ? 'paused' : 'running') : 'queued';
     this.d.store.runs.setStatus(runId, status, { error: null, finishedAt: null, owner: this.d.owner });
-    this.emitStatus(runId);
+    this.reports.emitStatus(runId);
     // held at its window while no coordinator was there to decide (no decision after those it had read): decide now
     const progress = live.job.progress as { held?: number; read?: number } | undefined;
     if (live.state === 'active' && typeof progress === 'object' && progress !== null && typeof progress.held === 'number')
@@ -379,13 +284,13 @@ export class DistributedExecutor implements SweepExecutor {
     if (!row || isTerminal(row.status)) return true;
     const live = await this.liveJobOf(runId);
     if (!live) {
-      this.finish(runId, 'cancelled', note);
+      this.reports.finish(runId, 'cancelled', note);
       return true;
     }
     if (live.state !== 'active') {
       try {
         await live.job.remove();
-        this.finish(runId, 'cancelled', note);
+        this.reports.finish(runId, 'cancelled', note);
         return true;
       } catch {
         // a worker took it meanwhile: tell that worker
@@ -413,7 +318,7 @@ export class DistributedExecutor implements SweepExecutor {
     }
     if (!RESUMABLE_STATUSES.includes(row.status)) {
       // finished while this coordinator was away (the stream said so), or already on its way
-      this.emitStatus(runId);
+      this.reports.emitStatus(runId);
       return;
     }
     const from = checkpointToResume(this.d.store, row);
@@ -423,8 +328,8 @@ export class DistributedExecutor implements SweepExecutor {
     this.d.store.metrics.deleteAfter(runId, from);
     this.d.writer.recompute(runId);
     this.d.store.runs.setStatus(runId, 'queued', { error: null, finishedAt: null, owner: this.d.owner, step: from });
-    this.attempts.delete(runId);
-    this.emitStatus(runId);
+    this.reports.forget(runId);
+    this.reports.emitStatus(runId);
     await this.addJobs([{ runId, holdAt: holdAt !== undefined && holdAt > from ? holdAt : undefined }]);
   }
 
@@ -437,180 +342,24 @@ export class DistributedExecutor implements SweepExecutor {
       return;
     }
     if (row.status !== 'interrupted' && row.status !== 'failed') {
-      this.emitStatus(runId);
+      this.reports.emitStatus(runId);
       return;
     }
     await this.redis.del(this.k.checkpoint(runId));
     this.d.store.metrics.deleteAfter(runId, -1);
     this.d.writer.recompute(runId);
     this.d.store.runs.setStatus(runId, 'queued', { error: null, finishedAt: null, owner: this.d.owner, step: 0 });
-    this.attempts.delete(runId);
-    this.emitStatus(runId);
+    this.reports.forget(runId);
+    this.reports.emitStatus(runId);
     await this.addJobs([{ runId, holdAt: undefined }]);
-  }
-
-  // ---- the workers' reports ----
-
-  private async ingest(markReady: () => void): Promise<void> {
-    let cursor = '0';
-    let ready = false;
-    for (;;) {
-      if (this.closed) return;
-      try {
-        if (!ready) {
-          cursor = (await this.redis.get(this.k.cursor)) ?? '0';
-          const tokens = await this.redis.hgetall(`${this.k.cursor}:tokens`);
-          for (const [run, token] of Object.entries(tokens)) this.attempts.set(Number(run), { token, seq: 0 });
-        }
-        const res = (await (ready
-          ? this.reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', 1_000, 'STREAMS', this.k.results, cursor)
-          : this.reader.xreadBuffer('COUNT', READ_COUNT, 'STREAMS', this.k.results, cursor))) as [Buffer, [Buffer, Buffer[]][]][] | null;
-        const entries = res?.[0]?.[1] ?? [];
-        if (entries.length > 0) {
-          const tokens: string[] = [];
-          for (const [, fields] of entries) {
-            const env = parseEnvelope(fields);
-            if (typeof env === 'string') {
-              this.log(`ignored a report: ${env}`);
-              continue;
-            }
-            try {
-              if (this.apply(env)) tokens.push(String(env.runId), env.token);
-            } catch (e) {
-              this.log(`run ${env.runId}: storing a ${env.report.type} report failed: ${(e as Error).message}`);
-            }
-          }
-          this.d.writer.flush();
-          cursor = entries[entries.length - 1]![0].toString('utf8');
-          const pipe = this.redis.pipeline().set(this.k.cursor, cursor).xtrim(this.k.results, 'MINID', cursor);
-          if (tokens.length) pipe.hset(`${this.k.cursor}:tokens`, ...tokens);
-          await pipe.exec();
-        }
-        if (!ready && entries.length < READ_COUNT) {
-          ready = true;
-          markReady();
-        }
-      } catch (e) {
-        if (this.closed) return;
-        this.log(`reading the workers' reports: ${(e as Error).message}; trying again`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
-
-  /** Stores one report; true when it began a new attempt (its token is remembered in Redis). */
-  private apply(env: Envelope): boolean {
-    const { runId, token, seq, report } = env;
-    if (report.type === 'refused') {
-      const key = `${report.worker}@${report.host}:${report.version}`;
-      if (!this.refusals.has(key)) {
-        this.refusals.add(key);
-        this.log(
-          `worker ${report.worker} on ${report.host} runs Grokscope ${report.version} and refuses cells of ${report.wanted}; run the same version there`,
-        );
-      }
-      return false;
-    }
-    const row = this.lite(runId);
-    if (!row || row.deletedAt !== null || row.sweepId === null) return false;
-    if (this.cancelledHere.has(runId)) {
-      // what its worker says after a person cancelled the cell is dropped (its metrics and checkpoints as well: the
-      // stored ones end where the cancel found them, and continuing starts from their last checkpoint)
-      if (row.status === 'cancelled') {
-        return false;
-      }
-      this.cancelledHere.delete(runId);
-    }
-    const cur = this.attempts.get(runId);
-    let began = false;
-    if (report.type === 'started') {
-      if (cur && cur.token === token && seq <= cur.seq) return false;
-      this.attempts.set(runId, { token, seq });
-      began = cur?.token !== token;
-    } else if (!cur) this.attempts.set(runId, { token, seq });
-    else if (cur.token !== token || seq <= cur.seq) return false;
-    else cur.seq = seq;
-
-    const { store, writer } = this.d;
-    const now = new Date().toISOString();
-    switch (report.type) {
-      case 'started': {
-        writer.flush();
-        if (row.step > report.step || store.metrics.count(runId) > 0) {
-          store.metrics.deleteAfter(runId, report.step === 0 ? -1 : report.step);
-          writer.recompute(runId);
-        } else writer.begin(runId);
-        store.runs.setStatus(runId, 'running', {
-          startedAt: row.startedAt ?? now,
-          finishedAt: null,
-          error: null,
-          backend: report.backend,
-          backendNotes: report.backendNotes,
-          step: report.step,
-          owner: this.d.owner,
-          worker: { name: report.worker, host: report.host },
-        });
-        this.emitStatus(runId);
-        return began;
-      }
-      case 'metrics': {
-        if (isTerminal(row.status) && row.status !== 'interrupted') return false;
-        const points: { name: string; step: number; value: number }[] = [];
-        let last = 0;
-        for (const { step, rows } of metricsEvals(report.evals)) {
-          writer.add(runId, step, rows);
-          for (const [name, s, value] of rows) points.push({ name, step: s, value });
-          last = step;
-        }
-        let total = this.totalSteps.get(runId);
-        if (total === undefined) this.totalSteps.set(runId, (total = row.totalSteps));
-        this.d.events.emit('run.progress', { runId, step: last, totalSteps: total, points });
-        return false;
-      }
-      case 'checkpoint': {
-        if (!env.blob) throw new Error('a checkpoint report without its checkpoint');
-        const state = decodeCheckpoint(env.blob);
-        if (state.step !== report.step) throw new Error(`the checkpoint says step ${state.step}, its report ${report.step}`);
-        writer.flush();
-        const bytes = store.checkpoints.save(runId, state, now);
-        this.d.events.emit('run.checkpoint', { runId, step: state.step, bytes });
-        return false;
-      }
-      case 'paused':
-      case 'resumed':
-        writer.flush();
-        store.runs.setStatus(runId, report.type === 'paused' ? 'paused' : 'running', { step: report.step, owner: this.d.owner });
-        this.emitStatus(runId);
-        return false;
-      case 'done': {
-        const error =
-          report.reason === 'completed'
-            ? null
-            : report.reason === 'diverged'
-              ? (report.message ?? `diverged at step ${report.step}`)
-              : (report.note ?? report.message ?? null);
-        this.finish(runId, report.reason, error, report.step);
-        return false;
-      }
-      case 'failed':
-        this.finish(runId, 'failed', report.message, report.step);
-        return false;
-      case 'released':
-        writer.flush();
-        this.attempts.delete(runId);
-        store.runs.setStatus(runId, 'queued', { owner: this.d.owner });
-        this.log(`run ${runId}: worker ${report.worker} shut down at step ${report.step}; the cell waits for another worker`);
-        this.emitStatus(runId);
-        return false;
-    }
   }
 
   private onJobFailed(jobId: string, reason: string): void {
     const runId = this.runOfJob(jobId);
     if (runId === null || this.attached.get(runId) !== jobId) return;
-    const row = this.lite(runId);
+    const row = this.reports.lite(runId);
     if (!row || isTerminal(row.status)) return;
-    this.finish(runId, 'failed', `the cell's job failed on the queue: ${reason}`);
+    this.reports.finish(runId, 'failed', `the cell's job failed on the queue: ${reason}`);
   }
 
   private runOfJob(jobId: string): number | null {
@@ -620,62 +369,13 @@ export class DistributedExecutor implements SweepExecutor {
 
   private failRun(runId: number, error: string): void {
     this.log(`run ${runId}: ${error}`);
-    const row = this.lite(runId);
-    if (row && !isTerminal(row.status)) this.finish(runId, 'failed', error);
-  }
-
-  /** Stores a final status (after the run's metrics) and announces it; the cell's keys in Redis go. */
-  private finish(runId: number, status: RunStatus, error: string | null, step?: number): void {
-    const { writer, store } = this.d;
-    const s = step ?? writer.step(runId) ?? undefined;
-    const problem = writer.end(runId);
-    const message = problem ? (error ? `${error}; ${problem}` : problem) : error;
-    store.runs.setStatus(runId, status, { error: message, finishedAt: new Date().toISOString(), ...(s !== undefined ? { step: s } : {}) });
-    this.attempts.delete(runId);
-    this.totalSteps.delete(runId);
-    const jobId = this.attached.get(runId);
-    const pipe = this.redis.pipeline().del(this.k.checkpoint(runId), this.k.job(runId)).hdel(`${this.k.cursor}:tokens`, String(runId));
-    if (jobId) pipe.del(this.k.decision(jobId));
-    void pipe.exec().catch(() => undefined);
-    this.emitStatus(runId);
-  }
-
-  private emitStatus(id: number): void {
-    const row = this.lite(id);
-    if (!row) return;
-    this.emitting = true;
-    try {
-      this.emitStatusOf(id, row);
-    } finally {
-      this.emitting = false;
-    }
-  }
-
-  private emitStatusOf(id: number, row: LiteRow): void {
-    this.d.events.emit('run.status', {
-      runId: id,
-      status: row.status,
-      error: row.error,
-      phases: row.phases === null ? null : (JSON.parse(row.phases) as Phases),
-      backend: row.backend,
-      backendNotes: JSON.parse(row.notes) as string[],
-      step: row.step,
-    });
-  }
-
-  private liteStmt: Statement<[number], LiteRow> | undefined;
-  /** The columns a report needs, without parsing the run's config (store.runs.get does, for every report). */
-  private lite(id: number): LiteRow | undefined {
-    this.liteStmt ??= this.d.store.db.prepare<[number], LiteRow>(
-      `SELECT status, error, step, total_steps AS totalSteps, started_at AS startedAt, deleted_at AS deletedAt,
-              sweep_id AS sweepId, phases_json AS phases, backend, backend_notes_json AS notes FROM runs WHERE id = ?`,
-    );
-    return this.liteStmt.get(id);
+    const row = this.reports.lite(runId);
+    if (row && !isTerminal(row.status)) this.reports.finish(runId, 'failed', error);
   }
 
   private waitTerminal(runId: number, timeoutMs: number): Promise<void> {
     return new Promise((resolveWait) => {
-      const row = this.lite(runId);
+      const row = this.reports.lite(runId);
       if (!row || isTerminal(row.status)) return resolveWait();
       const timer = setTimeout(() => {
         off();
