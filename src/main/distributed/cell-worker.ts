@@ -175,6 +175,10 @@ export class CellWorker {
     if (this.closing) return;
     this.closing = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    // BullMQ (5.81) closes a connection that is still connecting by dropping its listeners, and its failed connect
+    // then emits an 'error' nobody hears, which ends the process (a worker stopped right after it started, over a
+    // slow TLS handshake): let it finish connecting first, for a few seconds at most
+    await Promise.race([this.worker?.waitUntilReady().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
     // closing a worker still connecting can fail: it is going away either way
     const closed = this.worker?.close().catch((e: unknown) => this.o.log(`closing the queue: ${(e as Error).message}`));
     for (const c of this.cells) c.release();
