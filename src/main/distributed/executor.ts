@@ -266,15 +266,14 @@ export class DistributedExecutor implements SweepExecutor {
     if (live.state === 'active' && typeof progress === 'object' && progress !== null && typeof progress.held === 'number')
       void this.redis.llen(this.k.decision(String(live.job.id))).then((decisions) => {
         if (decisions > (progress.read ?? 0) || this.closed) return;
-        const s = this.d.store.metrics.series(runId, STEP_LOSS_METRIC);
-        const at = s.steps.length - 1;
-        if (at < 0) return;
-        this.d.events.emit('run.progress', {
-          runId,
-          step: s.steps[at]!,
-          totalSteps: row.totalSteps,
-          points: [{ name: STEP_LOSS_METRIC, step: s.steps[at]!, value: s.values[at]! }],
+        // the last per-update loss and evaluation: a window past the recorded loss ends with an evaluation
+        const points = [STEP_LOSS_METRIC, 'val_acc'].flatMap((name) => {
+          const s = this.d.store.metrics.series(runId, name);
+          const at = s.steps.length - 1;
+          return at < 0 ? [] : [{ name, step: s.steps[at]!, value: s.values[at]! }];
         });
+        if (points.length === 0) return;
+        this.d.events.emit('run.progress', { runId, step: Math.max(...points.map((p) => p.step)), totalSteps: row.totalSteps, points });
       });
   }
 
