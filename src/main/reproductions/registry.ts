@@ -6,6 +6,7 @@ import { lu003 } from './lu';
 import { mnist003 } from './mnist';
 import { teacherStudent003 } from './teacher-student';
 import { nanda2023 } from './nanda';
+import { optimisers004 } from './optimisers';
 import { pca000 } from './pca';
 import { stopping000 } from './stopping';
 import { t4PowerLaw000 } from './t4-powerlaw';
@@ -22,6 +23,7 @@ export const REPRODUCTIONS: readonly Reproduction[] = [
   hessian000,
   fig2000,
   stopping000,
+  optimisers004,
 ];
 
 export const reproductionNamed = (name: string): Reproduction | undefined => REPRODUCTIONS.find((r) => r.name === name);
