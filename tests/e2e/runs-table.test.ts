@@ -172,14 +172,20 @@ describe('the runs table', () => {
     expect(await page.getByTestId('run-count').innerText()).toBe('10003 runs');
     // Rows in the page: the screenful and its margin, not 10,000.
     expect(await page.locator('tr[data-run-id]').count()).toBeLessThan(80);
-    // The list again, as every change's refetch asks it: its summaries are kept (services/run-summaries.ts), so the
-    // server's CPU for it, which the machine's load does not change, stays far below reading 10,000 rows whole
-    // (550-750 ms of CPU before they were kept; 100-160 ms now, BENCHMARKS.md).
+    // The list again after a change, as every change's refetch asks it: its summaries are kept and only the changed
+    // run's is remade (services/run-summaries.ts), so the server's CPU for it, which the machine's load does not
+    // change, stays far below reading 10,000 rows whole (550-750 ms of CPU before they were kept; 100-160 ms since,
+    // BENCHMARKS.md). With nothing changed, the last list is the answer.
+    const before = await e2e.backend.handlers['runs.list']({ includeDeleted: false });
+    store.runs.annotate(byName.get('fast decay')!, { notes: 'seen at 10,000' });
     const cpu0 = process.cpuUsage();
     const again = await e2e.backend.handlers['runs.list']({ includeDeleted: false });
     const { user, system } = process.cpuUsage(cpu0);
     expect(again).toHaveLength(10_003);
+    expect(again.find((r) => r.id === byName.get('fast decay'))?.notes).toBe('seen at 10,000');
     expect((user + system) / 1000).toBeLessThan(400);
+    expect(await e2e.backend.handlers['runs.list']({ includeDeleted: false })).toBe(again);
+    expect(again).not.toBe(before);
 
     // Typing a filter: from the input event until the table shows the result (Svelte updates in a microtask).
     const filterMs = await page.evaluate(async () => {
@@ -207,8 +213,9 @@ describe('the runs table', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(path.join(ARTIFACTS, 'runs-table-10k.json'), JSON.stringify({ runs: 10_003, openMs, filterMs }, null, 2));
     console.error(`runs table, 10,003 runs: open ${openMs} ms, filters ${filterMs.map((t) => t.toFixed(1)).join(', ')} ms`);
-    // The issue asks for 1 s and 100 ms. On the shared two-core machine at load 12-15 the open takes 1-2 s and a filter
-    // mostly under 100 ms, with outliers to 170 ms (BENCHMARKS.md, scripts/bench-runs-table.ts), so these bounds catch
+    // The issue asks for 1 s and 100 ms. On the shared two-core machine at load 7-13 a reload opens in 0.45-0.65 s
+    // (median) and a filter takes well under 100 ms, with rare outliers to 150-380 ms (BENCHMARKS.md,
+    // scripts/bench-runs-table.ts); tests run at a lower priority than that, beside other tests, so these bounds catch
     // what breaks the design (every row drawn, a filter that walks every config), not the machine's load; the
     // rows-in-view counts above are the virtualisation's own test.
     expect(openMs).toBeLessThan(10_000);
