@@ -213,6 +213,11 @@ export const dialog = {
     dialog.openCalls.push(options);
     return dialog.openAnswer;
   },
+  messages: [] as Record<string, any>[],
+  async showMessageBox(_window: unknown, options: Record<string, any>): Promise<{ response: number }> {
+    dialog.messages.push(options);
+    return { response: 0 };
+  },
 };
 
 export const Menu = {
@@ -312,6 +317,7 @@ export function resetElectronDouble(): void {
   dialog.errors.length = 0;
   dialog.openAnswer = { canceled: true, filePaths: [] };
   dialog.openCalls.length = 0;
+  dialog.messages.length = 0;
   Menu.template = null;
   nativeTheme.themeSource = 'system';
   FakeNotification.shown = [];

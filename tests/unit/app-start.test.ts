@@ -48,6 +48,7 @@ beforeEach(() => {
   createBackend.mockReset();
   delete process.env.GROKSCOPE_DB;
   delete process.env.ELECTRON_RENDERER_URL;
+  delete process.env.GROKSCOPE_REDIS;
 });
 afterEach(() => {
   process.env = { ...savedEnv };
@@ -87,6 +88,27 @@ describe('app start', () => {
     await start();
     createBackend.mock.calls[0]![0].launcher.launch();
     expect(FakeUtilityProcess.forks.map((f) => f.modulePath)).toEqual([join(mainDir, 'compute.js')]);
+  });
+
+  it('keeps sweeps on this machine by default, and says why when its Redis setting cannot be used', async () => {
+    createBackend.mockReturnValue(fakeBackend().backend);
+    await start();
+    expect(createBackend.mock.calls[0]![0].sweepExecutor).toBeUndefined();
+    expect(dialog.messages).toEqual([]);
+    resetElectronDouble();
+    createBackend.mockReset();
+    createBackend.mockReturnValue(fakeBackend().backend);
+    process.env.GROKSCOPE_REDIS = 'http://lab:6379';
+    await start();
+    await settle();
+    expect(createBackend.mock.calls[0]![0].sweepExecutor).toBeUndefined();
+    expect(dialog.messages).toEqual([
+      {
+        type: 'warning',
+        message: 'Sweeps will run on this machine',
+        detail: 'GROKSCOPE_REDIS must be a redis:// or rediss:// (TLS) URL, got http://',
+      },
+    ]);
   });
 
   it('honours GROKSCOPE_DB and the dev server URL', async () => {

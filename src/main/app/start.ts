@@ -14,6 +14,7 @@ import { bindIpc } from './ipc';
 import { menuTemplate, RECENT_RUNS, type RecentRun, type ThemeChoice } from './menu';
 import { bindNotifications } from './notifications';
 import { OpenedConfigs } from './opened-configs';
+import { redisSetting, remoteSweepsOf } from './remote-sweeps';
 import { computeEntryPath, databasePath, devServerUrl, iconPath, preloadPath, rendererIndexPath } from './paths';
 import { hardenContents, hardenSession } from './security';
 import { createUtilityLauncher } from './utility-launcher';
@@ -92,6 +93,10 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
     .whenReady()
     .then(async () => {
       hardenSession(session.defaultSession);
+      const settings = readSettings(settingsFile);
+      // sweeps across machines when a Redis URL is set; a setting that cannot be used is said once the window is up
+      const redis = redisSetting(settings, process.env, settingsFile);
+      const remote = redis ? await remoteSweepsOf(redis, (line) => console.error(`Grokscope coordinator: ${line}`)) : null;
       const ready = await createBackend({
         dbPath: databasePath(),
         launcher: createUtilityLauncher(computeEntryPath(mainDir)),
@@ -100,10 +105,9 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
         mode: 'electron',
         // sweeps the last session left unfinished continue where they stopped
         continueSweeps: true,
+        ...(remote && 'sweepExecutor' in remote ? { sweepExecutor: remote.sweepExecutor } : {}),
       });
       backend = ready;
-
-      const settings = readSettings(settingsFile);
       let theme: ThemeChoice = isTheme(settings.theme) ? settings.theme : 'system';
       nativeTheme.themeSource = theme;
       const state = restoreWindowState(
@@ -113,6 +117,8 @@ export function startApp(mainDir: string, argv: readonly string[] = process.argv
       const win = createMainWindow({ preload: preloadPath(mainDir), icon: iconPath(), bounds: state });
       window = win;
       if (state.maximized) win.maximize();
+      if (remote && 'problem' in remote)
+        void dialog.showMessageBox(win, { type: 'warning', message: 'Sweeps will run on this machine', detail: remote.problem });
       unbinders.push(trackWindowState(win, settingsFile));
 
       const openConfigDialog = async (): Promise<void> => {
