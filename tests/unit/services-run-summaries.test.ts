@@ -4,6 +4,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store';
 import { RunSummaries } from '../../src/main/services/run-summaries';
+import { toSummary } from '../../src/main/services/run-views';
 import { EMPTY_PHASES } from '../../src/shared/analysis/phases';
 import { OWNER, smallConfig, tempDir } from './store-helpers';
 
@@ -64,6 +65,44 @@ it('answers the last list while nothing is written, and sees a write by this or 
     expect(s.list(false, true)[0]!.config?.seed).toBe(0);
   } finally {
     other.close();
+    store.close();
+  }
+});
+
+it('makes many rows at once (a first list, a bulk change) exactly as the store reads them, damaged ones included', () => {
+  const store = openStore(tmp.file('many.db'));
+  try {
+    const at = new Date().toISOString();
+    const ids = store.db.transaction(() =>
+      Array.from({ length: 260 }, (_, i) => {
+        const id = store.runs.insert({ name: `r${i}`, config: smallConfig({ seed: i, p: 11 + (i % 3) * 2 }), createdAt: at, owner: OWNER });
+        store.runs.setProgress(id, 10, { ...EMPTY_PHASES, t2: i }, { trainLoss: 1, trainAcc: 0.5, valLoss: 2, valAcc: i / 260 });
+        if (i % 50 === 0) store.runs.annotate(id, { tags: ['x'], notes: 'n' });
+        return id;
+      }),
+    )();
+    store.analyses.save(ids[3]!, 'prediction', {}, { willGrok: false, probability: 0.2, method: 'rule', atStep: 40 }, at);
+    store.db.prepare('UPDATE runs SET config_json = \'{"task": 1}\' WHERE id = ?').run(ids[5]!); // JSON, not a config
+    store.db.prepare("UPDATE runs SET final_json = 'x' WHERE id = ?").run(ids[6]!);
+    const expected = () =>
+      new Map(store.runs.list().map((r) => [r.id, toSummary(r, store.analyses.latest(r.id, 'prediction')?.result ?? null)]));
+    const s = new RunSummaries(store);
+    const first = s.list(false, false);
+    expect(first).toHaveLength(260);
+    const want = expected();
+    for (const r of first) expect(r).toEqual(want.get(r.id));
+    expect(first.find((r) => r.id === ids[5])!.damaged).toMatch(/^config_json has the wrong shape/);
+    expect(first.find((r) => r.id === ids[6])!.damaged).toMatch(/^final_json is not JSON/);
+    // every row changes (more than the bulk threshold): made again from the columns, the configs kept
+    store.db.prepare('UPDATE runs SET step = step + 5').run();
+    const second = s.list(false, true);
+    const want2 = expected();
+    for (const r of second) {
+      const { config, ...summary } = r;
+      expect(summary).toEqual(want2.get(r.id));
+      expect(config).toEqual(store.runs.get(r.id)!.config);
+    }
+  } finally {
     store.close();
   }
 });

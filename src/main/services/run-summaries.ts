@@ -3,12 +3,17 @@
 // mostly parsing JSON and collecting the garbage. Here each list reads the columns a summary is made of, plus the
 // config's length (a stored config is never rewritten), and remakes only the summaries of rows that changed since
 // the last list (store.runs.get: the same checks as ever, a damaged column included); the others are the same objects.
+// Many rows to remake at once (the first list after a start, a bulk change) are made from the columns already read
+// and the config text alone, checked as the store checks them (readJsonColumn, the schema for the config), reusing the
+// config a row had when its text is unchanged; any row with something unreadable is read whole by store.runs.get, so
+// its summary says what is damaged exactly as before.
 // When nothing at all was written to the database since the last list (this connection's total_changes() and
 // SQLite's data_version for the others), the last list is the answer: no read, no comparison (50-90 ms of 10,000 rows).
 import type { RunSummary } from '../../shared/api/types';
 import type { RunConfig } from '../../shared/config/run-config';
 import type { Store } from '../store';
 import type { RunRow } from '../store/runs-repo';
+import { readJsonColumn } from '../store/json-columns';
 import { toSummary } from './run-views';
 
 /** The columns a summary is made of (with the config's length): a row whose values all equal the last list's is unchanged. */
@@ -51,6 +56,8 @@ export class RunSummaries {
   private readonly selectAll;
   private readonly predictions;
   private readonly generationStmt;
+  private readonly configs;
+  private readonly configOf;
   /** the last list per (includeDeleted, withConfig), with the database's generation it was made at */
   private readonly lists = new Map<string, { generation: string; out: RunSummary[] }>();
 
@@ -65,6 +72,8 @@ export class RunSummaries {
     this.generationStmt = store.db
       .prepare<[], string>("SELECT total_changes() || ':' || (SELECT data_version FROM pragma_data_version) AS g")
       .pluck();
+    this.configs = store.db.prepare<[], { id: number; config_json: string }>('SELECT id, config_json FROM runs');
+    this.configOf = store.db.prepare<[number], string>('SELECT config_json FROM runs WHERE id = ?').pluck();
   }
 
   list(includeDeleted: boolean, withConfig: boolean): RunSummary[] {
@@ -90,22 +99,8 @@ export class RunSummaries {
         e.marks.config_len !== m.config_len
       );
     });
-    if (stale.length > 0) {
-      const whole: Map<number, RunRow> | null =
-        stale.length > BULK ? new Map(this.store.runs.list({ includeDeleted }).map((r) => [r.id, r])) : null;
-      const predictions = stale.length > BULK ? this.store.analyses.latestResults('prediction') : null;
-      for (const m of stale) {
-        const row = whole ? whole.get(m.id) : this.store.runs.get(m.id);
-        if (!row) continue; // deleted since the first read
-        const prediction = predictions ? (predictions.get(m.id) ?? null) : (this.store.analyses.latest(m.id, 'prediction')?.result ?? null);
-        this.cache.set(m.id, {
-          marks: m,
-          predictionId: predicted.get(m.id) ?? null,
-          summary: toSummary(row, prediction),
-          config: row.config,
-        });
-      }
-    }
+    if (stale.length > BULK) this.makeMany(stale, predicted);
+    else for (const m of stale) this.makeWhole(m, predicted.get(m.id) ?? null);
     if (includeDeleted && rows.length < this.cache.size) {
       // every row was read: forget the runs gone from the table
       const listed = new Set(rows.map((m) => m.id));
@@ -120,4 +115,90 @@ export class RunSummaries {
     Object.freeze(out);
     return out;
   }
+
+  /** A summary from the row read whole (store.runs.get: every column checked, a damaged one named). */
+  private makeWhole(m: Marks, predictionId: number | null): void {
+    const row = this.store.runs.get(m.id);
+    if (!row) return void this.cache.delete(m.id); // deleted since the first read
+    const prediction = predictionId === null ? null : (this.store.analyses.latest(m.id, 'prediction')?.result ?? null);
+    this.cache.set(m.id, { marks: m, predictionId, summary: toSummary(row, prediction), config: row.config });
+  }
+
+  /** Summaries of many rows from their columns already read and their config text, as the store reads them. */
+  private makeMany(stale: Marks[], predicted: Map<number, number>): void {
+    const predictions = this.store.analyses.latestResults('prediction');
+    // a config is never rewritten: a row whose config text has the same length keeps the config it was read with
+    const known = (m: Marks): RunConfig | null => {
+      const e = this.cache.get(m.id);
+      return e && e.summary.damaged == null && e.marks.config_len === m.config_len ? e.config : null;
+    };
+    const unknown = stale.filter((m) => !known(m)).length;
+    const texts = unknown > BULK ? new Map(this.configs.all().map((r) => [r.id, r.config_json])) : null;
+    for (const m of stale) {
+      const predictionId = predicted.get(m.id) ?? null;
+      let config = known(m);
+      if (!config) {
+        const text = texts ? texts.get(m.id) : this.configOf.get(m.id);
+        if (text === undefined) {
+          this.cache.delete(m.id); // deleted since the first read
+          continue;
+        }
+        const got = readJsonColumn('runs', 'config_json', text); // JSON, then the schema, as the store checks it
+        config = 'value' in got && got.value !== null ? (got.value as RunConfig) : null;
+      }
+      const columns = config && readColumns(m);
+      if (!config || !columns) {
+        this.makeWhole(m, predictionId); // something unreadable: the store names it
+        continue;
+      }
+      const summary = toSummary(rowFromMarks(m, config, columns), predictions.get(m.id) ?? null);
+      this.cache.set(m.id, { marks: m, predictionId, summary, config });
+    }
+  }
+}
+
+/** A row's other JSON columns as the store reads them, or null when any is unreadable. */
+function readColumns(m: Marks): Pick<RunRow, 'phases' | 'final' | 'tags' | 'backendNotes'> | null {
+  const read = (column: (typeof COLUMNS)[number]): { value: unknown } | null => {
+    const got = readJsonColumn('runs', column, m[column]);
+    return 'value' in got ? got : null;
+  };
+  const phases = read('phases_json');
+  const final = read('final_json');
+  const tags = m.tags_json === undefined ? { value: [] } : read('tags_json');
+  const notes = read('backend_notes_json');
+  if (!phases || !final || !tags || !notes) return null;
+  return {
+    phases: (phases.value ?? null) as RunRow['phases'],
+    final: (final.value ?? null) as RunRow['final'],
+    tags: (tags.value ?? []) as string[],
+    backendNotes: (notes.value ?? []) as string[],
+  };
+}
+
+/** The row a summary is made of, from the columns read for the marks (owner and worker are not part of a summary). */
+function rowFromMarks(m: Marks, config: RunConfig, columns: Pick<RunRow, 'phases' | 'final' | 'tags' | 'backendNotes'>): RunRow {
+  return {
+    config,
+    phases: columns.phases,
+    final: columns.final,
+    tags: columns.tags,
+    backendNotes: columns.backendNotes,
+    id: m.id,
+    name: m.name as string,
+    status: m.status as RunRow['status'],
+    seed: m.seed as number,
+    backend: m.backend as string | null,
+    step: m.step as number,
+    totalSteps: m.total_steps as number,
+    createdAt: m.created_at as string,
+    startedAt: m.started_at as string | null,
+    finishedAt: m.finished_at as string | null,
+    error: m.error as string | null,
+    deletedAt: m.deleted_at as string | null,
+    sweepId: m.sweep_id as number | null,
+    notes: (m.notes as string | null) ?? '',
+    owner: null,
+    damaged: null,
+  } as RunRow;
 }
