@@ -177,6 +177,28 @@ describe('distributed sweep policy and guards', () => {
     expect(active).toBe(0);
   }, 240_000);
 
+  it('a cell a person cancelled and resumed from its run page goes back to a worker, from its checkpoint', async () => {
+    // GROKSCOPE_WORKERS=0: this back end's own pool trains nothing, so only a worker can finish the cell
+    const { backend } = coordinator('resume.db');
+    worker('r');
+    const parsed = parseSweepText(sweepText('full').replace('steps: 200', 'steps: 2000'), 'hold.yaml');
+    if (!parsed.ok) throw new Error('bad sweep');
+    const id = backend.sweeps.start(parsed.config, parsed.cells.slice(0, 1)).runIds[0]!;
+    await until(() => backend.store.runs.get(id)!.step >= 120, 120_000, 'the cell training past update 120');
+    await backend.handlers['runs.cancel']({ id });
+    await until(() => backend.store.runs.get(id)!.status === 'cancelled', 60_000, 'the cancel');
+    await until(() => backend.store.checkpoints.list(id).length > 0, 10_000, 'its checkpoints');
+    const from = backend.store.checkpoints.list(id).at(-1)!.step;
+    expect(from).toBeLessThan(2000);
+    await backend.handlers['runs.resume']({ id });
+    await until(() => backend.store.runs.get(id)!.status === 'completed', 120_000, 'the resumed cell on the worker');
+    const row = backend.store.runs.get(id)!;
+    expect(row.step).toBe(2000);
+    expect(row.worker?.name).toBe('r');
+    // one evaluation per 10 updates, none twice: the updates after the checkpoint were dropped and trained again
+    expect(backend.store.metrics.series(id, 'val_acc').steps).toEqual(Array.from({ length: 201 }, (_, i) => i * 10));
+  }, 240_000);
+
   it('a re-sent report is stored once, a stale attempt not at all, and a takeover drops what follows its checkpoint', async () => {
     const { backend, executor } = coordinator('idempotent.db'); // no worker: the test writes the reports itself
     const parsed = parseSweepText(sweepText('full'), 'hold.yaml');

@@ -28,6 +28,9 @@ import { connect, type RedisTarget } from './redis';
 import { ReportIngest, type DistributedDeps } from './report-ingest';
 import { listWorkers, watchWorkers, workersView } from './worker-list';
 
+/** Polls of 100 ms for a cancelled cell's job to end on its worker before it is continued. */
+const STOPPING_POLLS = 150;
+
 export type { DistributedDeps } from './report-ingest';
 
 export interface DistributedOptions {
@@ -307,7 +310,13 @@ export class DistributedExecutor implements SweepExecutor {
   private async doContinue(runId: number, holdAt?: number): Promise<void> {
     const row = this.d.store.runs.get(runId);
     if (!row) return;
-    const live = await this.liveJobOf(runId);
+    let live = await this.liveJobOf(runId);
+    // a cell a person cancelled may still be stopping on its worker: its job ends, then the cell is queued anew
+    for (let i = 0; live && this.reports.cancelledHere.has(runId) && row.status === 'cancelled'; i++) {
+      if (i === STOPPING_POLLS) throw new ApiError('conflict', `run ${runId} is still stopping on its worker; resume it again in a moment`);
+      await new Promise((r) => setTimeout(r, 100));
+      live = await this.liveJobOf(runId);
+    }
     if (live) {
       if (this.attached.get(runId) === String(live.job.id)) {
         // ours and on its way: release its hold (or the one it is heading for), to hold again at `holdAt` if given

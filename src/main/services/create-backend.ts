@@ -110,7 +110,15 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     ...grace,
   });
 
-  const runs = new RunService({ store, writer, events, scheduler, owner, remoteSweeps: opts.sweepExecutor !== undefined });
+  const runs = new RunService({
+    store,
+    writer,
+    events,
+    scheduler,
+    owner,
+    remoteSweeps: opts.sweepExecutor !== undefined,
+    continueRemote: opts.sweepExecutor ? (id) => remote!.continue(id) : undefined,
+  });
   const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p), ...grace });
   const landscapes = new LandscapeService({
     store,

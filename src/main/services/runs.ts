@@ -25,6 +25,8 @@ export interface RunServiceOptions {
   owner: RunOwner;
   /** sweep cells go to workers on Redis (`--redis`), not to this process's scheduler */
   remoteSweeps?: boolean;
+  /** with remoteSweeps: continue a stopped sweep cell on a worker (the distributed executor's continue) */
+  continueRemote?: (id: number) => Promise<void>;
 }
 
 export class RunService {
@@ -128,6 +130,8 @@ export class RunService {
     const row = this.row(id);
     if (row.deletedAt !== null) throw new ApiError('conflict', `run ${id} is deleted; restore it first`);
     this.refuseOnWorker(row, 'resume');
+    // a sweep cell of a coordinator goes back to the workers (from its checkpoint), not to this machine's pool
+    if (this.o.continueRemote && row.sweepId !== null && !this.o.scheduler.isActive(id)) return this.o.continueRemote(id);
     await this.o.scheduler.resume(row);
   }
 
