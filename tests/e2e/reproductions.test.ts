@@ -30,6 +30,14 @@ describe('reproductions page', () => {
     expect(await pca.locator('.claim').innerText()).toContain('98%');
     expect(await pca.innerText()).toContain('Not run yet');
 
+    // a full run asks first (the paper's setting takes hours); keeping it starts nothing
+    await page.getByRole('button', { name: /^run 000-pca full/ }).click();
+    const ask = page.getByRole('dialog', { name: "Run 000-pca at the paper's size?" });
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Keep it' }).click();
+    await poll(() => ask.isVisible()).toBe(false);
+    expect(await pca.innerText()).not.toContain('Running');
+
     // keyboard: focus the button and press Enter
     const run = page.getByRole('button', { name: 'run 000-pca quick' });
     await run.focus();
