@@ -10,23 +10,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from '../integration/redis-helpers';
 import { startServe, type ServeProcess } from '../integration/serve-process';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, buildRendererIfNeeded, dropOn, ensureChromium, poll } from './helpers';
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, buildRendererIfNeeded, dropOn, ensureChromium, gridSweepYaml, poll } from './helpers';
 
 const BIN = path.join(REPO, 'bin', 'grokscope.js');
 const WORKERS = ['e2e-a', 'e2e-b'];
 
-const SWEEP = `name: e2e across machines
-base:
-  backend: wasm
-  task: { kind: modular, op: add, p: 11, trainFraction: 0.6 }
-  model: { kind: mlp, embedDim: 8, width: 32, depth: 1 }
-  optimizer: { lr: 0.01, weightDecay: 1 }
-  training: { steps: 120, evalEvery: 20 }
-axes:
-  - { path: optimizer.lr, logspace: { from: 0.001, to: 0.01, count: 3 } }
-  - { path: optimizer.weightDecay, values: [0.1, 1, 3] }
-policy: { mode: full, window: 60 }
-`;
+const SWEEP = gridSweepYaml('e2e across machines');
 
 let dir: string;
 let redis: TestRedis;

@@ -146,3 +146,17 @@ export async function waitCompleted(e2e: E2E, ids: readonly number[], seconds = 
       await new Promise((r) => setTimeout(r, 100));
     }
 }
+
+/** A 3 × 3 sweep of 120-update MLP runs on a + b mod 11 (lr × weight decay), fast enough for an e2e test. */
+export const gridSweepYaml = (name: string): string => `name: ${name}
+base:
+  backend: wasm
+  task: { kind: modular, op: add, p: 11, trainFraction: 0.6 }
+  model: { kind: mlp, embedDim: 8, width: 32, depth: 1 }
+  optimizer: { lr: 0.01, weightDecay: 1 }
+  training: { steps: 120, evalEvery: 20 }
+axes:
+  - { path: optimizer.lr, logspace: { from: 0.001, to: 0.01, count: 3 } }
+  - { path: optimizer.weightDecay, values: [0.1, 1, 3] }
+policy: { mode: full, window: 60 }
+`;

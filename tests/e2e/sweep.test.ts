@@ -6,20 +6,9 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalBackend } from '../../src/main/services/create-backend';
-import { ARTIFACTS, dropOn, openE2E, poll, type E2E } from './helpers';
+import { ARTIFACTS, dropOn, gridSweepYaml, openE2E, poll, type E2E } from './helpers';
 
-const SWEEP = `name: e2e grid
-base:
-  backend: wasm
-  task: { kind: modular, op: add, p: 11, trainFraction: 0.6 }
-  model: { kind: mlp, embedDim: 8, width: 32, depth: 1 }
-  optimizer: { lr: 0.01, weightDecay: 1 }
-  training: { steps: 120, evalEvery: 20 }
-axes:
-  - { path: optimizer.lr, logspace: { from: 0.001, to: 0.01, count: 3 } }
-  - { path: optimizer.weightDecay, values: [0.1, 1, 3] }
-policy: { mode: full, window: 60 }
-`;
+const SWEEP = gridSweepYaml('e2e grid');
 
 // A predict sweep holds every cell at its window: 2 cells, 40-update window, of a 2000-step budget.
 const PREDICT = SWEEP.replace('name: e2e grid', 'name: e2e predict')
