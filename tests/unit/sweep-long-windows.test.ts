@@ -115,4 +115,48 @@ describe('a predict sweep cell with no confident answer', () => {
       store.close();
     }
   });
+
+  it('after its back end died, a resumed sweep asks again at the latest window reached and stops the cell at the level', async () => {
+    const store = openStore(tmp.file('resumed.db'));
+    const stops: string[] = [];
+    const noop = async () => undefined;
+    const executor: SweepExecutor = {
+      submit: () => undefined,
+      stop: async (_id, note) => void stops.push(note),
+      continue: noop,
+      restart: () => undefined,
+    };
+    const config = SweepConfigSchema.parse({
+      name: 'resumed',
+      base: smallConfig({ steps: 10_000 }),
+      axes: [{ path: 'optimizer.lr', values: [1e-3] }],
+      policy: { mode: 'predict' },
+    });
+    const grid = expandSweep(config);
+    if (!grid.ok) throw new Error(JSON.stringify(grid.problems));
+    const first = new SweepService(store, createEventBus(), executor, () => undefined, OWNER, neverConfident);
+    const { id: sweepId, runIds } = first.start(config, grid.cells);
+    const id = runIds[0]!;
+    seedMetrics(store, id, 9000, (s) => (s < 8000 ? 0.05 : 0.995));
+    first.dispose(); // the back end died with the cell past its last window: a new one knows nothing of its decisions
+    store.runs.setStatus(id, 'interrupted', { error: 'interrupted: its Grokscope process is gone' });
+    const events = createEventBus();
+    const second = new SweepService(store, events, executor, () => undefined, OWNER, neverConfident);
+    try {
+      await second.resume(sweepId);
+      const progress = (step: number, value: number) =>
+        events.emit('run.progress', { runId: id, step, totalSteps: 10_000, points: [{ name: 'val_acc', step, value }] });
+      progress(7500, 0.05); // asked once, at the latest window (not the first): still not confident, it trains on
+      expect(stops).toEqual([]);
+      const lastWindow = Math.max(...models.map((m) => m.window).filter((w) => w < 10_000));
+      expect((store.analyses.latest(id, 'prediction')?.result as { atStep: number }).atStep).toBe(lastWindow);
+      progress(8000, 0.995);
+      expect(stops).toEqual([
+        `stopped by sweep ${sweepId} at update 8,000: reached 99% validation accuracy (observed, not predicted); resume to train to the full budget`,
+      ]);
+    } finally {
+      second.dispose();
+      store.close();
+    }
+  });
 });
