@@ -44,7 +44,7 @@ export function earlyRunOf(store: Store, run: RunRow, window: number, lossUpdate
   };
   const valSeries = store.metrics.series(run.id, 'val_acc');
   // a window past the per-update loss: the run must have been evaluated at or after W, not only before it
-  if (lossUpdates < window && !(valSeries.steps.at(-1)! >= window))
+  if (lossUpdates < window && (valSeries.steps.at(-1) ?? -1) < window)
     return { reason: `run ${run.id} has no evaluation at or after update ${window}` };
   const [trainAcc] = at('train_acc', window);
   const valAcc = valueAtOrBefore(valSeries, window);

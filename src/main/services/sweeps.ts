@@ -42,6 +42,9 @@ export interface SweepExecutor {
   restart(runId: number): void;
 }
 
+/** What the policy reads of a 'run.progress' event. */
+type Progress = { runId: number; points: { name: string; step: number; value?: number }[] };
+
 const DONE: readonly RunStatus[] = ['completed', 'cancelled', 'diverged', 'failed'];
 
 export class SweepService {
@@ -64,7 +67,7 @@ export class SweepService {
     private readonly shipped: ShippedPredictor = SHIPPED,
   ) {
     this.unsubscribe = events.subscribe((event, payload) => {
-      if (event === 'run.progress') this.onProgress(payload as { runId: number; points: { name: string; step: number; value?: number }[] });
+      if (event === 'run.progress') this.onProgress(payload as Progress);
       // only a run reaching its end can complete a sweep: other statuses skip reading the sweep's runs
       else if (event === 'run.status' && DONE.includes((payload as { status: RunStatus }).status)) {
         this.untilLevel.delete((payload as { runId: number }).runId);
@@ -179,7 +182,7 @@ export class SweepService {
     return this.store.runs.get(runId)?.sweepId ?? null;
   }
 
-  private onProgress(p: { runId: number; points: { name: string; step: number; value?: number }[] }): void {
+  private onProgress(p: Progress): void {
     // every run's progress passes here: no store read unless this back end is running a sweep
     if (this.active.size === 0) return;
     if (this.untilLevel.has(p.runId)) return this.stopAtLevel(p);
@@ -213,7 +216,7 @@ export class SweepService {
   }
 
   /** Stops a run trained on without a confident answer once a batch shows it at the level. */
-  private stopAtLevel(p: { runId: number; points: { name: string; step: number; value?: number }[] }): void {
+  private stopAtLevel(p: Progress): void {
     const watch = this.untilLevel.get(p.runId)!;
     const at = p.points.find((x) => x.name === 'val_acc' && (x.value ?? -Infinity) >= watch.level);
     if (!at) return;

@@ -68,15 +68,14 @@ function inputsOf(model: BudgetModel, run: EarlyRun, opts: SpectralOptions) {
   const signature = spectralSignature(run.stepLoss, o);
   const names = model.featureNames.slice(0, -1) as EarlyFeatureName[];
   const all = (budget: number) => allEarlyFeatures({ ...run, budget }, o, signature).all;
-  const at = (budget: number): number[] => {
-    const values = all(budget);
-    return names.map((n) => {
+  /** the model's inputs, in its order, from every early feature at one budget */
+  const of = (values: ReturnType<typeof all>): number[] =>
+    names.map((n) => {
       const v = values[n];
       if (v === undefined || !Number.isFinite(v)) throw new RangeError(`early feature "${n}" is ${String(v)} for this run`);
       return v;
     });
-  };
-  return { at, all };
+  return { at: (budget: number) => of(all(budget)), of, all };
 }
 
 /**
@@ -91,9 +90,10 @@ export function predictShipped(
   opts: SpectralOptions = {},
 ): ShippedPrediction {
   const inputs = inputsOf(model, run, opts);
-  const x = inputs.at(budget);
+  const values = inputs.all(budget);
+  const x = inputs.of(values);
   const features = Object.fromEntries(model.featureNames.slice(0, -1).map((n, i) => [n, x[i]!]));
-  const spectralEnergy = inputs.all(budget)['log10 relative spectral energy'];
+  const spectralEnergy = values['log10 relative spectral energy'];
   const { accuracy, coverage, confidentAccuracy } = model.pooled;
   const record = { window: model.window, budget, level: shipped.level, features, spectralEnergy };
   const heldOut = { accuracy, coverage, confidentAccuracy, tasks: model.heldOut };
