@@ -110,15 +110,8 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     ...grace,
   });
 
-  const runs = new RunService({
-    store,
-    writer,
-    events,
-    scheduler,
-    owner,
-    remoteSweeps: opts.sweepExecutor !== undefined,
-    continueRemote: opts.sweepExecutor ? (id) => remote!.continue(id) : undefined,
-  });
+  const remote = opts.sweepExecutor?.({ store, writer, events, owner });
+  const runs = new RunService({ store, writer, events, scheduler, owner, remoteSweeps: remote });
   const probes = new ProbeService({ store, launcher: opts.launcher, onProgress: (p) => events.emit('probe.progress', p), ...grace });
   const landscapes = new LandscapeService({
     store,
@@ -126,7 +119,6 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     onProgress: (p) => events.emit('landscape.progress', p),
     ...grace,
   });
-  const remote = opts.sweepExecutor?.({ store, writer, events, owner });
   const sweeps = new SweepService(
     store,
     events,

@@ -11,6 +11,7 @@ import type { RunOwner, RunRow } from '../store/runs-repo';
 import type { EventBus } from './backend-api';
 import type { RunScheduler } from './run-scheduler';
 import type { RunWriter } from './run-writer';
+import type { SweepExecutor } from './sweeps';
 import { defaultRunName, toDetail } from './run-views';
 import { RunSummaries } from './run-summaries';
 import { WALL_TIME_METRIC } from '../../shared/runs/wall-time';
@@ -23,10 +24,8 @@ export interface RunServiceOptions {
   scheduler: RunScheduler;
   /** this process, recorded as the owner of the runs it creates */
   owner: RunOwner;
-  /** sweep cells go to workers on Redis (`--redis`), not to this process's scheduler */
-  remoteSweeps?: boolean;
-  /** with remoteSweeps: continue a stopped sweep cell on a worker (the distributed executor's continue) */
-  continueRemote?: (id: number) => Promise<void>;
+  /** the executor on Redis (`--redis`) whose workers train sweep cells instead of this process's scheduler */
+  remoteSweeps?: Pick<SweepExecutor, 'continue'>;
 }
 
 export class RunService {
@@ -131,7 +130,7 @@ export class RunService {
     if (row.deletedAt !== null) throw new ApiError('conflict', `run ${id} is deleted; restore it first`);
     this.refuseOnWorker(row, 'resume');
     // a sweep cell of a coordinator goes back to the workers (from its checkpoint), not to this machine's pool
-    if (this.o.continueRemote && row.sweepId !== null && !this.o.scheduler.isActive(id)) return this.o.continueRemote(id);
+    if (this.o.remoteSweeps && row.sweepId !== null && !this.o.scheduler.isActive(id)) return this.o.remoteSweeps.continue(id);
     await this.o.scheduler.resume(row);
   }
 
