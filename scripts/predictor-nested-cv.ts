@@ -5,14 +5,7 @@
 //
 //   npx tsx scripts/predictor-nested-cv.ts
 import { calibrate, chooseModel, nestedCrossValidate } from '../src/shared/analysis/predictor';
-import { seededRandom } from '../src/shared/analysis/rng';
-
-const corpus = (n: number, seed: number, signal = 0) => {
-  const rng = seededRandom(seed);
-  const y = Array.from({ length: n }, (_, i) => i % 2);
-  const X = y.map((label) => Array.from({ length: 5 }, (_, j) => rng.normal() + (j === 2 ? (label ? signal : -signal) : 0)));
-  return { X, y };
-};
+import { syntheticCorpus as corpus } from './predictor-synthetic';
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f3 = (v: number) => v.toFixed(3);
 

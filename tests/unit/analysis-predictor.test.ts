@@ -21,7 +21,7 @@ import {
   type EarlyTrajectory,
   type LabelledRun,
 } from '../../src/shared/analysis/predictor';
-import { seededRandom } from '../../src/shared/analysis/rng';
+import { syntheticCorpus as corpus } from '../../scripts/predictor-synthetic';
 
 const W = 400;
 /** A memorising run's evaluations at 0, W/2, W: validation loss rising, train loss falling, weight norm growing. */
@@ -157,13 +157,6 @@ describe('calibration', () => {
 
 describe('nested cross-validation', () => {
   /** n runs, half grokked, with 5 features; `signal` > 0 moves feature 2 by ± signal standard deviations. */
-  const corpus = (n: number, seed: number, signal = 0) => {
-    const rng = seededRandom(seed);
-    const y = Array.from({ length: n }, (_, i) => i % 2);
-    const X = y.map((label) => Array.from({ length: 5 }, (_, j) => rng.normal() + (j === 2 ? (label ? signal : -signal) : 0)));
-    return { X, y };
-  };
-
   it('chooses among every subset of the features at every L2 strength', () => {
     const c = candidates(5);
     expect(c).toHaveLength(31 * 3);
