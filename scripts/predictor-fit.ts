@@ -9,7 +9,11 @@
 //   --table FILE     fits from that table alone.
 //
 //   npx tsx scripts/predictor-fit.ts (--db CORPUS.db | --table FILE) [--windows 200,400,1000,2000,4000] [--level 0.99]
-//                                    [--target 0.9] [--features a;b;c] [--out FILE] [--json]
+//                                    [--target 0.9] [--features a;b;c] [--out FILE] [--policy-budget 10000] [--bands window|sequential]
+//                                    [--json]
+//
+// It also scores the predict sweep's policy (each window asked in turn, stopped at the first confident answer) by
+// leaving each operation out, at one budget: what a user's sweep would see on an operation the model never saw.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +21,8 @@ import { allEarlyFeatures, EARLY_FEATURES, type EarlyFeatureName } from '../src/
 import { firstStep } from '../src/shared/analysis/phases';
 import { spectralSignature } from '../src/shared/analysis/spectral';
 import { BUDGET_GRID } from '../src/shared/analysis/predictor-budget';
-import { fitShipped, type CorpusTable } from '../src/shared/analysis/predictor-table';
+import { fitShipped, type BandRule, type CorpusTable } from '../src/shared/analysis/predictor-table';
+import { policyLoto } from '../src/shared/analysis/predictor-policy-loto';
 import { SHIPPED_FEATURES, type ShippedPredictor } from '../src/shared/analysis/predictor-shipped';
 import { spectralParams } from '../src/main/services/run-analysis';
 import { shippedEarlyRunOf } from '../src/main/services/early-run';
@@ -33,6 +38,9 @@ const LEVEL = Number(option('level', '0.99'));
 const TARGET = Number(option('target', '0.9'));
 const FEATURES = option('features', SHIPPED_FEATURES.join(';')).split(';') as EarlyFeatureName[];
 const OUT = option('out', 'resources/predictor/model.json');
+const POLICY_BUDGET = Number(option('policy-budget', '10000'));
+const BANDS = option('bands', 'window') as BandRule;
+if (BANDS !== 'window' && BANDS !== 'sequential') throw new Error(`--bands: window or sequential, not "${String(BANDS)}"`);
 for (const f of FEATURES) if (!(f in EARLY_FEATURES)) throw new Error(`--features: no early feature named "${f}"`);
 
 function readCorpus(file: string): CorpusTable {
@@ -75,7 +83,7 @@ if (DB) {
 if (table.level !== LEVEL)
   throw new Error(`--level ${LEVEL}: the table ${TABLE} was read at level ${table.level}; read it again with --db`);
 
-const models = fitShipped(table, { windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET });
+const models = fitShipped(table, { windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET, bands: BANDS });
 const byTask: Record<string, number> = {};
 for (const r of table.runs) byTask[r.task] = (byTask[r.task] ?? 0) + 1;
 const shipped: ShippedPredictor = {
@@ -87,7 +95,7 @@ const shipped: ShippedPredictor = {
     commit: execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
     date: new Date().toISOString(),
     corpus: { runs: table.runs.length, reached: table.runs.filter((r) => r.tLevel !== null).length, byTask },
-    fit: { table: TABLE, windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET },
+    fit: { table: TABLE, windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET, bands: BANDS },
   },
 };
 mkdirSync(path.dirname(OUT), { recursive: true });
@@ -107,5 +115,12 @@ else {
         `  held out ${h.task.padEnd(14)} ${String(h.examples).padStart(4)} examples  agreement ${pct(h.accuracy)}  confident ${pct(h.coverage)}, right ${pct(h.confidentAccuracy)}`,
       );
   }
+  const policy = policyLoto(table, { windows: WINDOWS, features: FEATURES, targetAccuracy: TARGET, bands: BANDS, budget: POLICY_BUDGET });
+  const line = (s: (typeof policy)['pooled']) =>
+    `${String(s.cells).padStart(4)} cells  confident ${pct(s.confident / s.cells)}, right when confident ${pct(s.right / s.confident)}, ` +
+    `${(s.fullUpdates / s.updates).toFixed(1)}× fewer updates than full training`;
+  console.log(`the predict sweep's policy at a budget of ${POLICY_BUDGET}, each operation held out of the fit:`);
+  for (const t of policy.byTask) console.log(`  ${t.task.padEnd(14)} ${line(t)}`);
+  console.log(`  ${'pooled'.padEnd(14)} ${line(policy.pooled)}`);
   console.log(`wrote ${OUT}${DB ? ` and ${TABLE}` : ''}`);
 }

@@ -17,6 +17,8 @@ export const BUDGET_GRID = [1000, 2000, 5000, 10_000, 20_000, 50_000] as const;
 /** A corpus run: its task, its early features as a function of the budget, when it reached the level, how far it ran. */
 export interface BudgetRun {
   task: string;
+  /** names the run's examples (`name@budget`) for a caller that follows them across windows; its index when absent */
+  name?: string;
   /** the early features read at W, computed as if the run's budget were `budget` (projected trends depend on it) */
   features(budget: number): number[];
   /** first update with validation accuracy ≥ the level; null when it never did within `trainedTo` */
@@ -26,6 +28,8 @@ export interface BudgetRun {
 }
 
 export interface BudgetExample {
+  /** the run and budget: `name@budget` */
+  key: string;
   task: string;
   x: number[];
   y: 0 | 1;
@@ -43,13 +47,18 @@ export function budgetInputs(features: readonly number[], budget: number, window
  */
 export function budgetExamples(runs: readonly BudgetRun[], window: number, grid: readonly number[] = BUDGET_GRID): BudgetExample[] {
   const out: BudgetExample[] = [];
-  for (const r of runs) {
-    if (r.tLevel !== null && r.tLevel <= window) continue;
+  runs.forEach((r, i) => {
+    if (r.tLevel !== null && r.tLevel <= window) return;
     for (const b of grid) {
       if (b <= window || b > r.trainedTo) continue;
-      out.push({ task: r.task, x: budgetInputs(r.features(b), b, window), y: r.tLevel !== null && r.tLevel <= b ? 1 : 0 });
+      out.push({
+        key: `${r.name ?? i}@${b}`,
+        task: r.task,
+        x: budgetInputs(r.features(b), b, window),
+        y: r.tLevel !== null && r.tLevel <= b ? 1 : 0,
+      });
     }
-  }
+  });
   return out;
 }
 
@@ -75,18 +84,24 @@ export interface BudgetModel {
   pooled: { examples: number; accuracy: number; coverage: number; confidentAccuracy: number | null; confidentBalanced: number | null };
 }
 
-interface Scored {
+/** A held-out probability and the outcome it predicts. */
+interface Outcome {
   p: number;
   y: 0 | 1;
+}
+
+interface Scored extends Outcome {
+  key: string;
 }
 
 /** Agreement and coverage of held-out predictions at a band. */
 /** Whether p lies outside the band (1e-12: 0.6 − 0.5 is 0.09999… in floating point, and sits on a band of 0.1). */
 const outside = (p: number, band: number) => Math.abs(p - 0.5) >= band - 1e-12;
+export const isConfident = outside;
 
-function atBand(scored: readonly Scored[], band: number) {
+function atBand(scored: readonly Outcome[], band: number) {
   const confident = scored.filter((s) => outside(s.p, band));
-  const right = (s: Scored) => (s.p >= 0.5 ? 1 : 0) === s.y;
+  const right = (s: Outcome) => (s.p >= 0.5 ? 1 : 0) === s.y;
   // the share right within each outcome, averaged over the outcomes among the confident examples
   const perOutcome = ([0, 1] as const)
     .map((y) => confident.filter((s) => s.y === y))
@@ -106,7 +121,7 @@ function atBand(scored: readonly Scored[], band: number) {
  * (the mean over outcomes of the share right): on a corpus where most runs never reach the level, answering "no"
  * everywhere is right most of the time, and must not count as confident.
  */
-export function chooseBand(scored: readonly Scored[], target: number): number {
+export function chooseBand(scored: readonly Outcome[], target: number): number {
   for (let i = 0; i <= 45; i++) {
     const band = i / 100;
     const { confidentBalanced } = atBand(scored, band);
@@ -139,6 +154,10 @@ export function fitBudgetModel(
     targetAccuracy?: number;
     grid?: readonly number[];
     logistic?: LogisticOptions;
+    /** choose the band on these examples only (by key): those a sweep still asks at this window; default all */
+    bandOn?: (key: string) => boolean;
+    /** receives every example's held-out probability (fit on the other tasks) */
+    onHeldOut?: (scored: readonly { key: string; p: number }[]) => void;
   },
 ): BudgetModel {
   const examples = budgetExamples(runs, opts.window, opts.grid);
@@ -169,12 +188,14 @@ export function fitBudgetModel(
       : test.map(() => (y[0] === 1 ? 1 : 0));
     byTask.set(
       task,
-      test.map((e, i) => ({ p: p[i]!, y: e.y })),
+      test.map((e, i) => ({ key: e.key, p: p[i]!, y: e.y })),
     );
   }
   const all = [...byTask.values()].flat();
   const fitOn = balanced(examples);
-  const band = chooseBand(all, opts.targetAccuracy ?? 0.9);
+  opts.onHeldOut?.(all);
+  const bandOn = opts.bandOn;
+  const band = chooseBand(bandOn ? all.filter((s) => bandOn(s.key)) : all, opts.targetAccuracy ?? 0.9);
   const heldOut = tasks.map((task) => {
     const s = atBand(byTask.get(task)!, band);
     return { task, examples: s.examples, accuracy: s.accuracy, coverage: s.coverage, confidentAccuracy: s.confidentAccuracy };

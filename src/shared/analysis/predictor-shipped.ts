@@ -4,6 +4,7 @@
 import { allEarlyFeatures, type EarlyFeatureName, type EarlyRun, type WithinBudget } from './predictor';
 import { predictWithinBudget, probabilityWithin, type BudgetModel, type BudgetPrediction, type HeldOutTask } from './predictor-budget';
 import { spectralSignature, type SpectralOptions } from './spectral';
+import type { BandRule } from './predictor-table';
 
 /**
  * The shipped model's features (scripts/predictor-fit.ts's default): 003's clock (the weight-decay e-folds the budget
@@ -29,7 +30,7 @@ export interface ShippedPredictor {
     date: string;
     corpus: { runs: number; reached: number; byTask: Record<string, number> };
     /** what the fit was asked for: refitting the committed table with these gives the same models */
-    fit: { table: string; windows: number[]; features: EarlyFeatureName[]; targetAccuracy: number };
+    fit: { table: string; windows: number[]; features: EarlyFeatureName[]; targetAccuracy: number; bands?: BandRule };
   };
 }
 

@@ -3,7 +3,7 @@
 // shipped model is fitted from this table alone, so its leave-one-task-out scores can be reproduced without the
 // corpus database, by the fit script or a test.
 import type { EarlyFeatureName } from './predictor';
-import { fitBudgetModel, type BudgetModel, type BudgetRun } from './predictor-budget';
+import { fitBudgetModel, isConfident, type BudgetModel, type BudgetRun } from './predictor-budget';
 
 /** The corpus as numbers: every early feature of every run at every window and budget of the grid. */
 export interface CorpusTable {
@@ -28,6 +28,7 @@ export function budgetRunsOf(table: CorpusTable, window: number, features: reado
   return table.runs
     .filter((r) => r.at[window])
     .map((r) => ({
+      name: r.name,
       task: r.task,
       features: (budget: number) => {
         const row = r.at[window]![table.budgets.indexOf(budget)]!;
@@ -42,18 +43,39 @@ export function budgetRunsOf(table: CorpusTable, window: number, features: reado
     }));
 }
 
-/** One budget model per window, each scored by leaving each task (operation) out in turn. */
+/**
+ * How each window's confidence band is chosen from the held-out predictions: on all of the window's examples
+ * ('window'), or on those the earlier windows left undecided ('sequential'). A predict sweep asks a window only about
+ * the cells no earlier window answered, the harder ones, so a band chosen on all examples is too narrow for them.
+ */
+export type BandRule = 'window' | 'sequential';
+
+/** One budget model per window (ascending), each scored by leaving each task (operation) out in turn. */
 export function fitShipped(
   table: CorpusTable,
-  opts: { windows: readonly number[]; features: readonly EarlyFeatureName[]; targetAccuracy: number },
+  opts: { windows: readonly number[]; features: readonly EarlyFeatureName[]; targetAccuracy: number; bands?: BandRule },
 ): BudgetModel[] {
-  return opts.windows.map((window) =>
-    fitBudgetModel(budgetRunsOf(table, window, opts.features), {
+  const sequential = opts.bands === 'sequential';
+  // run × budget examples still asked: not confidently answered, held out, at any earlier window (null: every one)
+  let asked = null as Set<string> | null;
+  const models: BudgetModel[] = [];
+  for (const window of [...opts.windows].sort((a, b) => a - b)) {
+    const before: Set<string> | null = asked;
+    let scored: readonly { key: string; p: number }[] = [];
+    const model = fitBudgetModel(budgetRunsOf(table, window, opts.features), {
       level: table.level,
       window,
       featureNames: [...opts.features],
       targetAccuracy: opts.targetAccuracy,
       grid: table.budgets,
-    }),
-  );
+      ...(sequential && {
+        bandOn: before ? (key: string) => before.has(key) : undefined,
+        onHeldOut: (s: readonly { key: string; p: number }[]) => (scored = s),
+      }),
+    });
+    if (sequential)
+      asked = new Set(scored.filter((s) => (!before || before.has(s.key)) && !isConfident(s.p, model.band)).map((s) => s.key));
+    models.push(model);
+  }
+  return models;
 }
