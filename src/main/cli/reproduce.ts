@@ -1,13 +1,15 @@
 // grokscope reproduce NAME [--quick] [--db PATH] [--workers N] [--json]      grokscope reproduce --list [--json]
 // Runs one of the papers' headline results through the engine and services (runs, sweeps, analyses, stored in the
 // database like any other) and says PASS or FAIL against the criterion stated for it. Exit 0 on PASS, 1 on FAIL or
-// when a run fails, 2 for an unknown name.
+// when a run fails, 2 for an unknown name. Ctrl-C (or SIGTERM) cancels it as the page's Cancel does: the run or sweep
+// it trains is cancelled, no outcome is stored, the runs it finished are kept, exit 1 (as an interrupted `grokscope
+// sweep` or `run`); a second one stops at once.
 import { availableParallelism } from 'node:os';
 import { REPRODUCTIONS, reproductionNamed } from '../reproductions/registry';
 import { outcomeText, runReproduction } from '../reproductions/run';
+import { ReproCancelled, cancellableContext } from '../reproductions/cancel';
 import { ReproFailure } from '../reproductions/steps';
 import { saveReproOutcome } from '../services/reproductions';
-import type { ReproContext } from '../reproductions/types';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { callApi } from './call-api';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, UsageError } from './errors';
@@ -41,18 +43,42 @@ export async function reproduceCommand(argv: readonly string[]): Promise<number>
   const quick = a.flags['quick'] === true;
   const workers = intFlag(a, 'workers', 1, 256) ?? Math.max(1, Math.min(2, availableParallelism()));
   const backend = openBackend(stringFlag(a, 'db'), 'browser', workers);
-  const ctx: ReproContext = { call: (m, p) => callApi(backend, m, p), progress: (m) => err(`${name}: ${m}`) };
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!abort.signal.aborted) {
+      err(`\n${name}: ${sig}: cancelling the run or sweep it trains; no outcome is stored (again to stop at once)`);
+      abort.abort();
+    } else {
+      err(`${name}: ${sig}: stopping now`);
+      void backend.close().finally(() => process.exit(EXIT_FAILURE));
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const ctx = cancellableContext(
+    (m, p) => callApi(backend, m, p),
+    (m) => err(`${name}: ${m}`),
+    abort.signal,
+  );
   try {
     err(`${name}${quick ? ' (quick)' : ''}: ${r.source}: ${r.title}`);
+    const outcome = await runReproduction(r, ctx, quick);
+    if (abort.signal.aborted) throw new ReproCancelled();
     // kept in the database like the page's, so the app's Reproductions page shows it as the last result
-    const o = saveReproOutcome(backend.store, await runReproduction(r, ctx, quick));
+    const o = saveReproOutcome(backend.store, outcome);
     if (a.flags['json']) json(o);
     else out(outcomeText(r, o));
     return o.passed ? EXIT_OK : EXIT_FAILURE;
   } catch (e) {
+    if (abort.signal.aborted) {
+      err(`${name}: cancelled; nothing was stored as its outcome, the runs it finished are kept in ${backend.dbPath}`);
+      return EXIT_FAILURE;
+    }
     if (e instanceof ReproFailure) throw new CliFailure(e.message);
     throw e;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await backend.close();
   }
 }

@@ -1,11 +1,12 @@
 // The steps reproductions are made of, all through the API: train one run to its end, run a sweep to its end, read
-// a run's metric series. Each waits by polling the stored status (every 250 ms), as `grokscope sweep` does.
+// a run's metric series. Each waits by polling the stored status (every 250 ms), as `grokscope sweep` does; a
+// cancelled reproduction cancels the run or sweep it waits on (cancel.ts).
 import { isTerminal } from '../../shared/api/run-status';
 import type { RunDetail, SweepView } from '../../shared/api/types';
 import type { RunConfig } from '../../shared/config/run-config';
+import { pause, stoppingOnCancel } from './cancel';
 import type { ReproContext } from './types';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const POLL_MS = 250;
 const REPORT_MS = 5000;
 
@@ -15,19 +16,25 @@ export class ReproFailure extends Error {}
 export async function trainRun(ctx: ReproContext, config: RunConfig): Promise<RunDetail> {
   const { id } = await ctx.call('runs.create', { config });
   ctx.progress(`run ${id}: ${config.name ?? ''} (${config.training.steps} updates)`);
-  let reported = performance.now();
-  for (;;) {
-    const d = await ctx.call('runs.get', { id });
-    if (isTerminal(d.status)) {
-      if (d.status !== 'completed') throw new ReproFailure(`run ${id} ended ${d.status}${d.error ? `: ${d.error}` : ''}`);
-      return d;
-    }
-    if (performance.now() - reported > REPORT_MS) {
-      ctx.progress(`run ${id}: step ${d.step}/${d.totalSteps}`);
-      reported = performance.now();
-    }
-    await sleep(POLL_MS);
-  }
+  return stoppingOnCancel(
+    ctx.signal,
+    () => ctx.call('runs.cancel', { id }),
+    async () => {
+      let reported = performance.now();
+      for (;;) {
+        const d = await ctx.call('runs.get', { id });
+        if (isTerminal(d.status)) {
+          if (d.status !== 'completed') throw new ReproFailure(`run ${id} ended ${d.status}${d.error ? `: ${d.error}` : ''}`);
+          return d;
+        }
+        if (performance.now() - reported > REPORT_MS) {
+          ctx.progress(`run ${id}: step ${d.step}/${d.totalSteps}`);
+          reported = performance.now();
+        }
+        await pause(POLL_MS, ctx.signal);
+      }
+    },
+  );
 }
 
 /** A sweep config (base run config, axes, seeds) run to its end in full mode; returns the view and every run. */
@@ -38,21 +45,27 @@ export async function runSweep(
 ): Promise<{ view: SweepView; runs: RunDetail[] }> {
   const text = JSON.stringify({ name, ...sweep, policy: { mode: 'full', window: 400 } });
   const { id } = await ctx.call('sweeps.createFromFile', { name, text, mode: 'full' });
-  let last = '';
-  let reported = 0;
-  for (;;) {
-    const s = (await ctx.call('sweeps.list', {})).find((x) => x.id === id);
-    if (!s) throw new ReproFailure(`sweep ${id} is gone`);
-    const line = `sweep ${id}: ${s.done}/${s.runs} runs done, ${s.running} running`;
-    if (line !== last || performance.now() - reported > REPORT_MS) {
-      ctx.progress(line);
-      last = line;
-      reported = performance.now();
-    }
-    if (s.status === 'completed') break;
-    if (s.status === 'cancelled' || s.status === 'interrupted') throw new ReproFailure(`sweep ${id} was ${s.status}`);
-    await sleep(POLL_MS);
-  }
+  await stoppingOnCancel(
+    ctx.signal,
+    () => ctx.call('sweeps.cancel', { id }),
+    async () => {
+      let last = '';
+      let reported = 0;
+      for (;;) {
+        const s = (await ctx.call('sweeps.list', {})).find((x) => x.id === id);
+        if (!s) throw new ReproFailure(`sweep ${id} is gone`);
+        const line = `sweep ${id}: ${s.done}/${s.runs} runs done, ${s.running} running`;
+        if (line !== last || performance.now() - reported > REPORT_MS) {
+          ctx.progress(line);
+          last = line;
+          reported = performance.now();
+        }
+        if (s.status === 'completed') return;
+        if (s.status === 'cancelled' || s.status === 'interrupted') throw new ReproFailure(`sweep ${id} was ${s.status}`);
+        await pause(POLL_MS, ctx.signal);
+      }
+    },
+  );
   const view = await ctx.call('sweeps.get', { id });
   const runs: RunDetail[] = [];
   for (const c of view.cells)

@@ -4,10 +4,12 @@
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/api/contract';
 import type { ReproOutcome } from '../../shared/api/reproductions';
 
-/** What a reproduction needs from the back end: the API (through dispatch, as the CLI calls it) and a progress line. */
+/** What a reproduction needs from the back end: the API (through dispatch, as the CLI calls it), a progress line, and
+ *  the signal that cancels it (built with cancel.ts cancellableContext, whose calls obey it). */
 export interface ReproContext {
   call<M extends MethodName>(method: M, params: MethodInput<M>): Promise<MethodOutput<M>>;
   progress(message: string): void;
+  signal: AbortSignal;
 }
 
 export type { ReproFigure, ReproMeasure, ReproOutcome } from '../../shared/api/reproductions';

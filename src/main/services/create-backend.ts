@@ -216,6 +216,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     },
     'sweeps.continue': async ({ id, runs: cells }) => ({ runIds: await sweeps.continueCells(id, cells ?? 'predicted-to-grok') }),
     'sweeps.resume': async ({ id }) => sweeps.resume(id),
+    'sweeps.cancel': async ({ id }) => ({ cancelled: await sweeps.cancel(id) }),
     'sweeps.workers': async ({ id }) => {
       if (!store.sweeps.get(id)) throw new ApiError('not_found', `no sweep with id ${id} in ${store.path}`);
       return remote?.workersView ? remote.workersView() : { redis: null, workers: [] };
@@ -223,6 +224,7 @@ export function createBackend(opts: BackendOptions): LocalBackend {
     'sweeps.extend': async ({ id, axes, asNew }) => sweeps.extend(id, axes, asNew),
     'repro.list': async () => repro.list(),
     'repro.run': async ({ name, quick }) => repro.start(name, quick),
+    'repro.cancel': async ({ name }) => repro.cancel(name),
   };
 
   const continuedSweeps = opts.continueSweeps

@@ -172,6 +172,25 @@ export class SweepService {
     return chosen;
   }
 
+  /**
+   * Ends a running sweep as cancelled: its runs not yet done are cancelled by the executor (each keeps its curves and
+   * checkpoints, so it can still be resumed from its run page); finished runs stay as they are. Returns how many
+   * runs it cancelled. Only a running sweep can be cancelled (a `conflict` otherwise).
+   */
+  async cancel(id: number): Promise<number> {
+    const sweep = this.readable(id);
+    if (sweep.status !== 'running') throw new ApiError('conflict', `sweep ${id} is ${sweep.status}; only a running sweep can be cancelled`);
+    // first, so that its runs ending cancelled do not mark it completed (onStatus)
+    this.active.delete(id);
+    this.store.sweeps.setStatus(id, 'cancelled', new Date().toISOString());
+    const open = this.store.sweeps.runIds(id).filter((r) => !DONE.includes(this.store.runs.get(r)!.status));
+    // not the sweep-hold note (isHeldBySweep): these runs were not judged by the policy
+    const note = `cancelled with sweep ${id}`;
+    await Promise.all(open.map((r) => this.executor.stop(r, note).catch(() => undefined))); // one may end by itself meanwhile
+    this.events.emit('runs.changed', { reason: `sweep ${id} cancelled` });
+    return open.length;
+  }
+
   /** predict mode stops every run after a window: each run holds at its first by itself (SweepExecutor.submit) */
   private holdFor(mode: SweepMode, window: SweepWindow, runId: number): number | undefined {
     const run = this.store.runs.get(runId);

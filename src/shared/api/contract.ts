@@ -144,6 +144,8 @@ export const methodInputs = {
   'sweeps.workers': RunId,
   /** picks up a sweep interrupted by a closed or killed back end */
   'sweeps.resume': RunId,
+  /** ends a running sweep as cancelled: its unfinished runs are cancelled (kept, resumable), finished ones stay */
+  'sweeps.cancel': RunId,
   /** edits a sweep's axes (each its full list of values): extending one runs only the new cells; asNew starts the
    *  edited grid as a new sweep */
   'sweeps.extend': z.strictObject({
@@ -166,6 +168,9 @@ export const methodInputs = {
   'repro.list': z.strictObject({}),
   /** starts one (progress and end arrive as 'repro.progress' and 'repro.done') */
   'repro.run': z.strictObject({ name: z.string().min(1).max(100), quick: z.boolean() }),
+  /** stops a running one: the run or sweep it trains is cancelled, later steps are skipped, no outcome is stored;
+   *  resolves once it has stopped ('repro.done' says cancelled) */
+  'repro.cancel': z.strictObject({ name: z.string().min(1).max(100) }),
 } as const;
 
 export interface MethodOutputs {
@@ -206,11 +211,14 @@ export interface MethodOutputs {
   };
   'sweeps.continue': { runIds: number[] };
   'sweeps.resume': { kept: number; continued: number; restarted: number; queued: number };
+  /** how many runs it cancelled */
+  'sweeps.cancel': { cancelled: number };
   'sweeps.workers': WorkersView;
   /** the sweep (a new one with asNew), the runs queued, and how many stored runs were kept */
   'sweeps.extend': { id: number; runIds: number[]; kept: number };
   'repro.list': ReproEntry[];
   'repro.run': { started: true };
+  'repro.cancel': { cancelled: true };
 }
 
 export type MethodName = keyof typeof methodInputs;
@@ -248,7 +256,7 @@ export interface EventPayloads {
   'workers.status': WorkersView;
   /** a progress line of a running reproduction */
   'repro.progress': ReproProgress;
-  /** a reproduction finished (its stored outcome) or failed to run (the error) */
+  /** a reproduction finished (its stored outcome), failed to run (the error) or was cancelled */
   'repro.done': ReproDone;
 }
 export type EventName = keyof EventPayloads;

@@ -67,9 +67,12 @@ export interface ReproRunning {
   startedAt: string;
   /** the last progress lines, oldest first */
   lines: string[];
+  /** a cancel was asked (repro.cancel) and it is stopping what it trains */
+  cancelling: boolean;
 }
 
-/** Event payloads: a progress line of a running reproduction, and its end (an outcome, or the error that stopped it). */
+/** Event payloads: a progress line of a running reproduction, and its end (an outcome, the error that stopped it, or
+ *  a cancel: then both are null). */
 export interface ReproProgress {
   name: string;
   quick: boolean;
@@ -80,4 +83,6 @@ export interface ReproDone {
   quick: boolean;
   outcome: ReproOutcome | null;
   error: string | null;
+  /** stopped by repro.cancel (or Ctrl-C in the CLI): nothing was stored, the runs it finished are kept */
+  cancelled: boolean;
 }
