@@ -2,6 +2,9 @@
 // and its criterion; the cheapest quick one (000-pca, about 20 s on a loaded 2-core machine) started from the
 // keyboard, its progress shown live, then its verdict, its measured numbers and its figure (exported as SVG); after
 // a reload the stored result is still there. Leaves a screenshot in tests/e2e/artifacts/reproductions-page.png.
+// Then a quick sweep reproduction (000-fig2) is cancelled from the keyboard once its sweep trains (a few seconds):
+// the button is disabled while the cancel is in flight, the entry says cancelled, no result appears, and the sweep is
+// stored cancelled.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -74,4 +77,35 @@ describe('reproductions page', () => {
     expect(await pca.innerText()).not.toContain('Not run yet');
     expect(e2e.pageErrors).toEqual([]);
   }, 200_000);
+
+  it('cancels a running quick reproduction from the keyboard: the entry says cancelled, nothing is stored', async () => {
+    await page.goto(`${e2e.server.url}#/reproductions`);
+    const fig2 = page.locator('article[data-repro="000-fig2"]');
+    const run = fig2.getByRole('button', { name: 'run 000-fig2 quick' });
+    await run.focus();
+    await page.keyboard.press('Enter');
+    // its sweep trains (a compute process to stop), so the cancel takes a moment
+    await poll(() => fig2.getByRole('status').innerText(), 30_000).toMatch(/[1-9] running/);
+    const cancel = fig2.getByRole('button', { name: 'cancel 000-fig2 (quick)' });
+    // the cancel may end before a locator could look: the page records the button's text if it was ever disabled
+    await cancel.evaluate((b: HTMLButtonElement) => {
+      new MutationObserver(() => {
+        if (b.disabled) document.body.dataset['cancelWasDisabled'] = b.textContent ?? '';
+      }).observe(b, { attributes: true, attributeFilter: ['disabled'] });
+    });
+    await cancel.focus();
+    await page.keyboard.press('Enter');
+
+    await poll(() => fig2.getByRole('status').innerText(), 30_000).toContain('was cancelled');
+    expect(await cancel.count()).toBe(0);
+    expect(await page.evaluate(() => document.body.dataset['cancelWasDisabled'])).toBe('Cancelling…');
+    // focus is not lost with the Cancel button: it is on Run quick, enabled again
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('run 000-fig2 quick');
+    expect(await run.isDisabled()).toBe(false);
+    expect(await fig2.locator('.outcome').count()).toBe(0);
+    expect(await fig2.getByRole('alert').count()).toBe(0);
+    const sweeps = await e2e.backend.handlers['sweeps.list']({});
+    expect(sweeps.map((x) => x.status)).toEqual(['cancelled']);
+    expect(e2e.pageErrors).toEqual([]);
+  }, 90_000);
 });
