@@ -62,7 +62,9 @@ Runs one of the papers' headline results through the engine (its runs, sweeps an
 database like any other) and prints PASS or FAIL against the criterion stated for it, with the measured numbers
 beside the paper's. --quick is a reduced setting that finishes in about a minute on a laptop CPU (what the tests
 run); without it, the paper's setting (hours on a CPU). --workers N trains N runs of a sweep at once (default 2).
-Exit 0 on PASS, 1 on FAIL or a failed run, 2 for an unknown name. --list names them with their criteria.`,
+Ctrl-C cancels it: the run or sweep it trains is cancelled (its runs are kept), no outcome is stored;
+a second Ctrl-C stops at once. Exit 0 on PASS, 1 on FAIL, a failed run or Ctrl-C, 2 for an unknown name. --list
+names them with their criteria.`,
   analyze: `grokscope analyze spectral|predict --run RUN [--window N] [--cutoff F] [--db PATH] [--json]
 grokscope analyze fit --runs ID,ID,... [--against r|wd] [--level L] [--db PATH] [--json]
 grokscope analyze pca --run RUN [--db PATH] [--json]
