@@ -4,7 +4,7 @@
 // a reload the stored result is still there. Leaves a screenshot in tests/e2e/artifacts/reproductions-page.png.
 // Then a quick sweep reproduction (000-fig2) is cancelled from the keyboard once its sweep trains (a few seconds):
 // the button is disabled while the cancel is in flight, the entry says cancelled, no result appears, and the sweep is
-// stored cancelled.
+// stored cancelled. A full one asks first (starting it again means hours): Escape keeps it, Cancel it cancels it.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -108,4 +108,29 @@ describe('reproductions page', () => {
     expect(sweeps.map((x) => x.status)).toEqual(['cancelled']);
     expect(e2e.pageErrors).toEqual([]);
   }, 90_000);
+
+  it('asks before cancelling a full reproduction (hours to start over): Escape keeps it running, Cancel it cancels its run', async () => {
+    const pca = page.locator('article[data-repro="000-pca"]');
+    await pca.getByRole('button', { name: /^run 000-pca full/ }).click();
+    await page.getByRole('dialog', { name: "Run 000-pca at the paper's size?" }).getByRole('button', { name: 'Run full' }).click();
+    const cancel = pca.getByRole('button', { name: 'cancel 000-pca (full)' });
+    await cancel.focus();
+    await page.keyboard.press('Enter');
+    const ask = page.getByRole('dialog', { name: 'Cancel the full 000-pca?' });
+    await ask.waitFor();
+    await page.keyboard.press('Escape');
+    await poll(() => ask.isVisible()).toBe(false);
+    expect(await pca.getByRole('status').innerText()).toContain('Running full');
+
+    await cancel.focus();
+    await page.keyboard.press('Enter');
+    await ask.getByRole('button', { name: 'Cancel it' }).focus();
+    await page.keyboard.press('Enter');
+    await poll(() => pca.getByRole('status').innerText(), 30_000).toContain('The full run was cancelled');
+    // the quick result stored earlier is still the one shown; the full run is kept, cancelled
+    expect(await pca.locator('.outcome').getAttribute('data-verdict')).toBe('pass');
+    const [newest] = await e2e.backend.handlers['runs.list']({ includeDeleted: false });
+    expect(newest).toMatchObject({ name: '000-pca', status: 'cancelled' });
+    expect(e2e.pageErrors).toEqual([]);
+  }, 60_000);
 });
