@@ -4,7 +4,8 @@
 // near Φ(1.5) ≈ 0.93). Also times calibrate at 50, 200 and 1000 runs.
 //
 //   npx tsx scripts/predictor-nested-cv.ts
-import { calibrate, chooseModel, nestedCrossValidate } from '../src/shared/analysis/predictor';
+import { calibrate } from '../src/shared/analysis/predictor';
+import { chooseModel, nestedCrossValidate } from '../src/shared/analysis/predictor-model-choice';
 import { syntheticCorpus as corpus } from './predictor-synthetic';
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f3 = (v: number) => v.toFixed(3);

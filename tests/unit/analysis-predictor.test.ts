@@ -2,12 +2,10 @@
 // separable synthetic runs (cross-validated accuracy 1), the fallback to the rule with its reason, and nested
 // cross-validation: chance on pure-noise features where the choice's own score looks better, high on an informative one.
 import { describe, expect, it } from 'vitest';
+import { candidates, chooseModel, nestedCrossValidate } from '../../src/shared/analysis/predictor-model-choice';
 import {
   calibrate,
   calibrationWords,
-  candidates,
-  chooseModel,
-  nestedCrossValidate,
   RULE_THRESHOLD_ORIGIN,
   ruleWords,
   DEFAULT_RULE,
