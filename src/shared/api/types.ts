@@ -34,6 +34,9 @@ export type MetricName = (typeof METRICS)[number];
 /** Prefix of the per-parameter weight-norm metrics, e.g. `norm/embed.weight`. */
 export const LAYER_NORM_PREFIX = 'norm/';
 
+/** Written only by a run with a trainable representation (003 §5.1): its linearity R² (analysis/representation-linearity). */
+export const REPR_LINEARITY = 'repr_linearity';
+
 export interface RunSummary {
   id: number;
   name: string;

@@ -22,18 +22,23 @@ export interface ReducedCellSettings {
   lrSchedule?: LrSchedule;
 }
 
-/** The run config of one cell: init scale α, constant norm, no weight decay, the axis value (and lr × α when asked); validated again. */
+/**
+ * The run config of one cell: init scale α, constant norm, no weight decay, the axis value (and lr × α when asked);
+ * validated again. A trainable representation is frozen at the cell's m: in 003's landscape analysis (App. E, Table 1)
+ * only the decoder's direction trains.
+ */
 export function cellConfig(base: RunConfig, p: ReducedCellSettings, scale: number, value: number): RunConfig {
   const field = p.axis.slice('task.'.length);
+  const { reprLr: _lr, reprWeightDecay: _wd, ...optimizer } = base.optimizer;
   const raw = {
     ...base,
-    task: { ...base.task, [field]: value },
+    task: { ...base.task, ...(base.task.kind === 'messiness' ? { trainRepresentation: false } : {}), [field]: value },
     init: { ...base.init, scale },
     constantNorm: true,
     // Adam's steps have an absolute size ≈ lr: on a sphere of radius α·w0 they turn θ by ≈ lr/α, so 'with-norm'
     // scales lr by α to give every cell the same angular speed within the same budget of updates
     optimizer: {
-      ...base.optimizer,
+      ...optimizer,
       weightDecay: 0,
       lr: base.optimizer.lr * (p.lrScaling === 'with-norm' ? scale : 1),
       lrSchedule: p.lrSchedule ?? base.optimizer.lrSchedule,

@@ -117,6 +117,12 @@ export const MessinessTaskSchema = z.strictObject({
   trainFraction: trainFraction(),
   splitSeed: splitSeed(),
   reprSeed: sampleSeed('R_random and the templates'),
+  trainRepresentation: z
+    .boolean()
+    .default(false)
+    .describe(
+      'train R with the decoder (003 §5.1 "both are trainable"): R starts at the messy R of m and learns at optimizer.reprLr (η_R)',
+    ),
 });
 
 /** 003 §4 / App. A: IMDb reviews from the user's aclImdb folder, top-K words, padded/truncated to maxLen. */
@@ -294,6 +300,17 @@ export const OptimizerSchema = z
       .min(0)
       .default(0)
       .describe('σ of Gaussian weight noise: gradients are taken at θ + σε (004 §4.3 uses 0.01); 0: off'),
+    reprLr: z
+      .number()
+      .gt(0)
+      .max(10)
+      .optional()
+      .describe("η_R, the trainable representation's learning rate (003 §5.1); lr is the decoder's η_D. Default: lr"),
+    reprWeightDecay: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('weight decay of the trainable representation (default 0: 003 Eq. 6 decays the decoder weights only)'),
   })
   .superRefine((o, ctx) => {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
@@ -353,6 +370,22 @@ export const RunConfigSchema = z
         input: c.loss,
       });
     const t = c.task;
+    const trainsR = t.kind === 'messiness' && t.trainRepresentation;
+    for (const key of ['reprLr', 'reprWeightDecay'] as const)
+      if (c.optimizer[key] !== undefined && !trainsR)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['optimizer', key],
+          message: 'applies only to a trainable representation (task.kind "messiness" with trainRepresentation: true)',
+          input: c.optimizer[key],
+        });
+    if (trainsR && c.optimizer.kind === 'rprop' && c.optimizer.reprLr !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['optimizer', 'reprLr'],
+        message: 'rprop sets its own step sizes: a separate η_R needs another optimiser',
+        input: c.optimizer.reprLr,
+      });
     if (t.kind === 'mnist')
       for (const [a, b] of [
         ['trainImages', 'trainLabels'],

@@ -8,6 +8,8 @@ import { matMul } from './matmul';
 export interface Param {
   name: string;
   variable: tf.Variable;
+  /** 'representation': a trainable input representation (003 §5.1's R), with its own learning rate and decay, not scaled by α */
+  group?: 'representation';
 }
 
 /** The input batch as one-hot rows: [batch·seqLen, vocab], plus its transpose for the embedding gradient. */

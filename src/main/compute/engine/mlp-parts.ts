@@ -8,13 +8,20 @@ export interface MlpShape {
   vocabSize: number;
   seqLen: number;
   numClasses: number;
-  /** size of dense input rows; absent for token inputs */
+  /** size of dense input rows, or of each E_i when `representation` is given; absent for token inputs */
   inputDim?: number;
+  /**
+   * The initial trainable representation R, rows [vocabSize, inputDim] (003 §5.1): the input is then a token row
+   * (i, j, …) and the first layer reads Σ E_token (App. E Eq. 8: Dec(E_i + E_j)).
+   */
+  representation?: Float32Array;
 }
 
 export interface MlpWeights {
-  /** [vocab, embedDim]; null for dense input rows */
+  /** [vocab, embedDim], concatenated over positions; null for dense input rows and with a representation */
   embed: tf.Variable | null;
+  /** the trainable representation R [vocab, inputDim], summed over positions (no fast path reads it); or null */
+  repr: tf.Variable | null;
   hidden: Linear[];
   out: Linear;
 }

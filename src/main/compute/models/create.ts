@@ -16,6 +16,8 @@ export interface ModelShape {
   /** sample tasks (tasks/samples.ts): what a sample is, and the size of a dense row or of a graph node's features */
   input?: 'dense' | 'tokens' | 'graphs';
   inputDim?: number;
+  /** a trainable representation's initial rows [vocabSize, inputDim] (messiness with trainRepresentation) */
+  representation?: Float32Array;
 }
 
 export function createModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
@@ -28,7 +30,7 @@ export function createModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Mode
 export function referenceModel(cfg: ModelConfig, shape: ModelShape, rng: Rng): Model {
   switch (cfg.kind) {
     case 'mlp':
-      return createMlp(cfg, shape.input === 'dense' ? shape : { ...shape, inputDim: undefined }, rng);
+      return createMlp(cfg, shape.input === 'dense' || shape.representation ? shape : { ...shape, inputDim: undefined }, rng);
     case 'transformer':
       return createTransformer(cfg, shape, rng);
     case 'lstm':

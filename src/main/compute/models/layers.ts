@@ -11,12 +11,18 @@ export class ParamSet {
   readonly list: Param[] = [];
   constructor(private readonly rng: Rng) {}
 
-  private add(name: string, shape: number[], values: Float32Array): tf.Variable {
+  private add(name: string, shape: number[], values: Float32Array, group?: Param['group']): tf.Variable {
     const initial = tf.tensor(values, shape);
     const variable = tf.variable(initial, true); // shares the data, which the variable now holds a reference to
     initial.dispose();
-    this.list.push({ name, variable });
+    this.list.push(group ? { name, variable, group } : { name, variable });
     return variable;
+  }
+
+  /** A parameter that starts at given values (e.g. the task's representation R), not drawn from the init Rng. */
+  given(name: string, shape: number[], values: Float32Array, group?: Param['group']): tf.Variable {
+    if (values.length !== size(shape)) throw new Error(`${name}: ${values.length} values for shape [${shape.join(', ')}]`);
+    return this.add(name, shape, values.slice(), group);
   }
 
   /** nn.Embedding's default: N(0, 1). */

@@ -14,6 +14,21 @@ export function weightDecayMode(cfg: Pick<OptimizerConfig, 'kind' | 'weightDecay
 }
 
 export function createOptimizer(params: Param[], cfg: OptimizerConfig): FlatOptimizer {
+  const opt = createRule(params, cfg);
+  // 003 §5.1: a trainable representation learns at η_R = reprLr (default η_D = lr), decayed by reprWeightDecay (default
+  // 0, Eq. 6); the schedule's warm-up and decay scale both alike
+  if (params.some((p) => p.group === 'representation'))
+    opt.setGroups(
+      params.map((p) =>
+        p.group === 'representation'
+          ? { lrScale: (cfg.reprLr ?? cfg.lr) / cfg.lr, weightDecay: cfg.reprWeightDecay ?? 0 }
+          : { lrScale: 1, weightDecay: cfg.weightDecay },
+      ),
+    );
+  return opt;
+}
+
+function createRule(params: Param[], cfg: OptimizerConfig): FlatOptimizer {
   const mode = weightDecayMode(cfg);
   switch (cfg.kind) {
     case 'adamw':

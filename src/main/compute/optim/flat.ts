@@ -7,6 +7,9 @@
 //   3. the optimiser's update θ ← rule(θ, g)
 //   4. optional extras on the new θ: update-direction noise (added by the caller, already scaled by lr) and
 //      constant-norm rescaling to a target total L2 norm (Omnigrok App. C).
+// Parameter groups (PyTorch's param_groups with their own lr and weight_decay; here 003 §5.1's representation at η_R
+// beside the decoder at η_D) are per-element vectors: decay λ_i in steps 2, and the step's change θ' − θ scaled by
+// lr_i / lr, which is exactly the group's lr for every rule whose change is linear in lr (all but Rprop).
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorBlob } from '../../protocol/training-state';
 import type { Param } from '../models/layers';
@@ -28,6 +31,12 @@ export interface StepExtras {
 export type StepMeasure = tf.Tensor1D;
 
 /** What one optimiser rule computes: the new parameters and the new values of its slots. */
+/** A parameter's group settings: its learning rate as a multiple of the step's lr, and its weight decay. */
+export interface ParamGroup {
+  lrScale: number;
+  weightDecay: number;
+}
+
 export interface RuleResult {
   next: tf.Tensor;
   slots: Record<string, tf.Tensor>;
@@ -37,6 +46,8 @@ export abstract class FlatOptimizer {
   protected readonly slots: Record<string, tf.Variable> = {};
   protected readonly sizes: number[];
   protected readonly total: number;
+  /** per-element lr multiples and weight decays when the parameters are in groups (setGroups); null: one group */
+  private groups: { lrScale: tf.Tensor1D; decay: tf.Tensor1D } | null = null;
   /** number of updates taken so far */
   t = 0;
 
@@ -49,6 +60,28 @@ export abstract class FlatOptimizer {
     this.total = this.sizes.reduce((a, b) => a + b, 0);
     for (const s of slotNames) this.slots[s] = zerosVariable(this.total);
   }
+
+  /**
+   * Puts the parameters in groups, one entry per parameter (e.g. the representation at η_R/η_D and without decay).
+   * Rprop is refused a learning rate of its own for a group: its change is not linear in lr (its step sizes start at lr and adapt on their own).
+   */
+  setGroups(groups: ParamGroup[]): void {
+    if (groups.length !== this.params.length) throw new Error(`${groups.length} parameter groups for ${this.params.length} parameters`);
+    if (!this.linearInLr && groups.some((g) => g.lrScale !== 1))
+      throw new Error(`${this.constructor.name} cannot give parameters their own learning rates`);
+    const per = (f: (g: ParamGroup) => number) => {
+      const out = new Float32Array(this.total);
+      let at = 0;
+      groups.forEach((g, i) => out.fill(f(g), at, (at += this.sizes[i]!)));
+      return tf.tensor1d(out);
+    };
+    this.groups?.lrScale.dispose();
+    this.groups?.decay.dispose();
+    this.groups = { lrScale: per((g) => g.lrScale), decay: per((g) => g.weightDecay) };
+  }
+
+  /** whether the rule's change θ' − θ is proportional to lr (false for Rprop) */
+  protected readonly linearInLr: boolean = true;
 
   /** The optimiser's rule on flat tensors: θ (already decayed when decoupled), g (already with the L2 term). */
   protected abstract rule(theta: tf.Tensor, g: tf.Tensor, lr: number): RuleResult;
@@ -74,10 +107,19 @@ export abstract class FlatOptimizer {
         const coef = tf.minimum(tf.div(extras.clipNorm, tf.add(gNorm!, 1e-6)), 1);
         g = tf.mul(g, coef);
       }
-      if (weightDecay !== 0 && mode === 'l2') g = tf.add(g, tf.mul(theta, weightDecay));
-      const base = weightDecay !== 0 && mode === 'decoupled' ? tf.mul(theta, 1 - lr * weightDecay) : theta;
+      const groups = this.groups;
+      let base = theta;
+      if (groups) {
+        // λ_i per element: θ·(1 − lr·λ_i) when decoupled (the group's lr comes in with the scaling below)
+        if (mode === 'l2') g = tf.add(g, tf.mul(theta, groups.decay));
+        else base = tf.mul(theta, tf.sub(1, tf.mul(groups.decay, lr)));
+      } else {
+        if (weightDecay !== 0 && mode === 'l2') g = tf.add(g, tf.mul(theta, weightDecay));
+        if (weightDecay !== 0 && mode === 'decoupled') base = tf.mul(theta, 1 - lr * weightDecay);
+      }
       const { next: ruled, slots } = this.rule(base, g, lr);
-      let next = ruled;
+      // each group's change at its own lr: θ + (lr_i / lr)·(θ' − θ)
+      let next = groups ? tf.add(theta, tf.mul(tf.sub(ruled, theta), groups.lrScale)) : ruled;
       if (extras.noise) next = tf.add(next, extras.noise);
       const target = extras.targetNorm;
       if (target != null && (typeof target !== 'number' || target > 0))
@@ -128,6 +170,8 @@ export abstract class FlatOptimizer {
 
   dispose(): void {
     for (const v of Object.values(this.slots)) v.dispose();
+    this.groups?.lrScale.dispose();
+    this.groups?.decay.dispose();
   }
 }
 

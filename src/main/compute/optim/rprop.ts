@@ -24,6 +24,9 @@ export class Rprop extends FlatOptimizer {
     super(params, ['prev', 'stepSize'], { weightDecay: cfg.weightDecay, mode });
   }
 
+  // its step sizes start at lr and then adapt on their own: no per-group learning rate (flat.ts setGroups)
+  protected override readonly linearInLr = false;
+
   protected override firstStep(lr: number): void {
     tf.tidy(() => this.slots['stepSize']!.assign(tf.fill([this.total], lr)));
   }

@@ -1,6 +1,7 @@
 // 003 §5.1 / App. E: representation messiness. p symbols have a frozen representation R = m·R_random + (1 − m)·R_linear
 // (R_linear: E_i = [i, 0, …, 0]; R_random: E_i ~ N(0, I)); a sample (i, j) is the decoder input E_i + E_j and its target
-// the random template Y_k ~ N(0, I_templateDim) of k = i + j. Accuracy: the nearest template is Y_k's.
+// the random template Y_k ~ N(0, I_templateDim) of k = i + j. Accuracy: the nearest template is Y_k's. With
+// trainRepresentation the sample is the symbols (i, j) as tokens and R is the model's parameter, starting at this R.
 import type { MessinessTask } from '../../../shared/config/run-config';
 import { Rng, deriveSeed } from '../engine/rng';
 import type { SampleDataset, SampleSplit } from './samples';
@@ -28,29 +29,35 @@ export function buildMessinessDataset(t: MessinessTask): SampleDataset {
   const order = Array.from({ length: pairs.length }, (_, i) => i);
   new Rng(t.splitSeed).shuffle(order);
   const nTrain = Math.min(pairs.length - 1, Math.max(1, Math.floor(t.trainFraction * pairs.length)));
+  const trainable = t.trainRepresentation;
   const split = (idx: number[]): SampleSplit => {
+    const ids = new Int32Array(idx.length * 2);
     const values = new Float32Array(idx.length * d);
     const targets = new Float32Array(idx.length * k);
     const labels = new Int32Array(idx.length);
     idx.forEach((q, r) => {
       const [i, j] = pairs[q]!;
+      ids[2 * r] = i;
+      ids[2 * r + 1] = j;
       for (let c = 0; c < d; c++) values[r * d + c] = R[i * d + c]! + R[j * d + c]!;
       labels[r] = i + j;
       targets.set(templates.subarray((i + j) * k, (i + j + 1) * k), r * k);
     });
-    return { size: idx.length, inputs: { kind: 'dense', dim: d, values }, targets, labels };
+    const inputs = trainable ? ({ kind: 'tokens', seqLen: 2, vocabSize: p, ids } as const) : ({ kind: 'dense', dim: d, values } as const);
+    return { size: idx.length, inputs, targets, labels };
   };
   return {
     family: 'samples',
-    input: 'dense',
+    input: trainable ? 'tokens' : 'dense',
     inputDim: d,
-    seqLen: 1,
-    vocabSize: 0,
+    seqLen: trainable ? 2 : 1,
+    vocabSize: trainable ? p : 0,
+    ...(trainable ? { representation: R } : {}),
     outDim: k,
     numClasses: k,
     accuracy: { kind: 'nearest', templates },
     train: split(order.slice(0, nTrain)),
     val: split(order.slice(nTrain)),
-    summary: `${nTrain} of ${pairs.length} pairs (i, j) for training, m = ${t.messiness}`,
+    summary: `${nTrain} of ${pairs.length} pairs (i, j) for training, m = ${t.messiness}${trainable ? ' at the start, R trained' : ''}`,
   };
 }

@@ -44,6 +44,11 @@ export interface SampleDataset {
   accuracy: AccuracyRule;
   train: SampleSplit;
   val: SampleSplit;
+  /**
+   * A trainable representation's initial rows [vocabSize, inputDim] (messiness with trainRepresentation): the inputs
+   * are then the symbols (i, j) as tokens and the model reads E_i + E_j from it (models/mlp).
+   */
+  representation?: Float32Array;
   /** one line for run labels and logs, e.g. "MNIST, 1000 training images" */
   summary: string;
 }

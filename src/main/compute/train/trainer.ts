@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../engine/gradients'; // side effect: registers the kernel gradients autodiff needs
 import { onDevice } from '../engine/backend';
 import type { RunConfig } from '../../../shared/config/run-config';
-import { LAYER_NORM_PREFIX } from '../../../shared/api/types';
+import { LAYER_NORM_PREFIX, REPR_LINEARITY } from '../../../shared/api/types';
+import { representationLinearity } from '../../../shared/analysis/representation-linearity';
 import { fullBatchText } from '../../../shared/config/warnings';
 import { ONE_THREAD, type ExecutionSettings } from '../../protocol/execution';
 import type { TrainingState } from '../../protocol/training-state';
@@ -105,7 +106,9 @@ export class Trainer {
     this.model = createModel(config.model, ds, new Rng(deriveSeed(config.seed, STREAM_INIT)));
     this.vars = this.model.params.map((p) => p.variable);
     const alpha = config.init.scale;
-    if (alpha !== 1) for (const v of this.vars) tf.tidy(() => v.assign(tf.mul(v, alpha))); // Omnigrok: θ_0 ← α·θ_0
+    // Omnigrok: θ_0 ← α·θ_0 for the model's weights; a trainable representation (003 §5.1) starts at the task's R
+    if (alpha !== 1)
+      for (const p of this.model.params) if (p.group !== 'representation') tf.tidy(() => p.variable.assign(tf.mul(p.variable, alpha)));
     this.theta0 = tf.tidy(() => tf.keep(flatten(this.vars)));
     this.initNorm = tf.tidy(() => tf.keep(tf.sqrt(tf.sum(tf.square(this.theta0))) as tf.Scalar));
     this.paramCount = paramCount(this.model);
@@ -260,6 +263,10 @@ export class Trainer {
       ['cos_init', s, dot0! / Math.sqrt(sq0! * sqTotal)],
     ];
     this.model.params.forEach((p, i) => rows.push([`${LAYER_NORM_PREFIX}${p.name}`, s, Math.sqrt(sq[i]!)]));
+    // 003 §5.1: how far a trainable representation has moved from random towards linear
+    for (const p of this.model.params)
+      if (p.group === 'representation' && p.variable.shape[0]! >= 3)
+        rows.push([REPR_LINEARITY, s, representationLinearity(await p.variable.data(), p.variable.shape[0]!, p.variable.shape[1]!)]);
     if (s > 0 && last?.gradNorm != null) rows.push(['grad_norm', s, last.gradNorm]);
     if (s > 0 && last?.cosStep != null) rows.push(['cos_step', s, last.cosStep]);
     if (s > 0) rows.push(['lr', s, this.lrForStep(s)]);

@@ -68,9 +68,10 @@ export class Scorer {
     this.params = this.model.params.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
     this.dim = this.vars.reduce((n, v) => n + v.size, 0);
     const alpha = config.init.scale;
-    this.theta0 = this.vars.map((v) => {
-      const d = v.dataSync() as Float32Array;
-      return alpha === 1 ? d.slice() : d.map((x) => x * alpha);
+    // as the trainer: α scales the model's weights, not a trainable representation (003 §5.1)
+    this.theta0 = this.model.params.map((p) => {
+      const d = p.variable.dataSync() as Float32Array;
+      return alpha === 1 || p.group === 'representation' ? d.slice() : d.map((x) => x * alpha);
     });
     this.data = dataSourceOf(this.dataset);
     this.data.cached('train');
