@@ -218,6 +218,12 @@ export const TransformerModelSchema = z
     dMlp: int().min(1).max(8192).default(512),
     layerNorm: z.boolean().default(true),
     tiedEmbedding: z.boolean().default(true).describe('use the embedding matrix as the output layer (000 §2.2)'),
+    weightInit: z
+      .enum(['torch', 'nanda'])
+      .optional()
+      .describe(
+        "torch (the default): nn.Embedding's N(0, 1) and nn.Linear's U(±1/√fan_in); nanda: Nanda et al.'s N(0, 1/d_model) weights, N(0, 1/vocab) unembedding and zero biases, the init 003 App. C's α multiplies",
+      ),
   })
   .superRefine((m, ctx) => {
     if (m.dModel % m.heads !== 0)

@@ -29,20 +29,33 @@ export function createTransformer(cfg: TransformerModelConfig, shape: Transforme
   const lnParams = (name: string): Norm =>
     cfg.layerNorm ? [ps.constant(`${name}.weight`, [d], 1), ps.constant(`${name}.bias`, [d], 0)] : null;
 
-  const embed = ps.normal('embed.weight', [shape.vocabSize, d]);
-  const pos = ps.normal('pos.weight', [L, d]);
+  // Nanda et al.'s init (weightInit 'nanda'): every weight N(0, 1/d_model) (W_out too, though its fan-in is d_mlp),
+  // the unembedding N(0, 1/vocab), biases zero. The torch default puts most of the norm in the N(0, 1) embedding, so
+  // the same α means another norm relative to the generalising one (003 App. C's α = 0.8 is relative to Nanda's).
+  const nanda = cfg.weightInit === 'nanda';
+  const embedStd = nanda ? 1 / Math.sqrt(d) : 1;
+  const linearOf = (name: string, inDim: number, outDim: number, bias: boolean) =>
+    nanda
+      ? { w: ps.normal(`${name}.weight`, [inDim, outDim], 1 / Math.sqrt(d)), b: bias ? ps.constant(`${name}.bias`, [outDim], 0) : null }
+      : linearParams(ps, name, inDim, outDim, bias);
+  const embed = ps.normal('embed.weight', [shape.vocabSize, d], embedStd);
+  const pos = ps.normal('pos.weight', [L, d], embedStd);
   const blocks: Block[] = Array.from({ length: cfg.layers }, (_, i) => ({
     ln1: lnParams(`blocks.${i}.ln1`),
-    q: linearParams(ps, `blocks.${i}.attn.q`, d, d, false),
-    k: linearParams(ps, `blocks.${i}.attn.k`, d, d, false),
-    v: linearParams(ps, `blocks.${i}.attn.v`, d, d, false),
-    proj: linearParams(ps, `blocks.${i}.attn.proj`, d, d, false),
+    q: linearOf(`blocks.${i}.attn.q`, d, d, false),
+    k: linearOf(`blocks.${i}.attn.k`, d, d, false),
+    v: linearOf(`blocks.${i}.attn.v`, d, d, false),
+    proj: linearOf(`blocks.${i}.attn.proj`, d, d, false),
     ln2: lnParams(`blocks.${i}.ln2`),
-    fc: linearParams(ps, `blocks.${i}.mlp.fc`, d, cfg.dMlp, true),
-    out: linearParams(ps, `blocks.${i}.mlp.out`, cfg.dMlp, d, true),
+    fc: linearOf(`blocks.${i}.mlp.fc`, d, cfg.dMlp, true),
+    out: linearOf(`blocks.${i}.mlp.out`, cfg.dMlp, d, true),
   }));
   const lnf = lnParams('ln_f');
-  const unembed = cfg.tiedEmbedding ? null : ps.uniform('unembed.weight', [d, shape.numClasses], d);
+  const unembed = cfg.tiedEmbedding
+    ? null
+    : nanda
+      ? ps.normal('unembed.weight', [d, shape.numClasses], 1 / Math.sqrt(shape.vocabSize))
+      : ps.uniform('unembed.weight', [d, shape.numClasses], d);
   const weights: TransformerWeights = { embed, pos, blocks, lnf, unembed };
 
   /** [B·T, d] → [B·H, T, dh] for T positions */
