@@ -1,4 +1,5 @@
 // The reproductions `grokscope reproduce` knows, cheapest to verify first.
+import { constantNorm003 } from './constant-norm';
 import { encodings004 } from './encodings';
 import { fig2000 } from './fig2';
 import { hessian000 } from './hessian';
@@ -24,6 +25,7 @@ export const REPRODUCTIONS: readonly Reproduction[] = [
   fig2000,
   stopping000,
   optimisers004,
+  constantNorm003,
 ];
 
 export const reproductionNamed = (name: string): Reproduction | undefined => REPRODUCTIONS.find((r) => r.name === name);
