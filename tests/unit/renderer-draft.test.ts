@@ -50,6 +50,23 @@ describe('new-run form model', () => {
         model: { kind: 'transformer', layers: 1, dModel: 64, heads: 8, dMlp: 256, layerNorm: false, tiedEmbedding: false },
         training: { steps: 100 },
       }),
+      // Nanda's init for 003 App. C's constant-norm run
+      RunConfigSchema.parse({
+        task: { kind: 'modular', op: 'add', p: 23, trainFraction: 0.7 },
+        model: {
+          kind: 'transformer',
+          layers: 1,
+          dModel: 64,
+          heads: 4,
+          dMlp: 256,
+          layerNorm: false,
+          tiedEmbedding: false,
+          weightInit: 'nanda',
+        },
+        init: { scale: 0.8 },
+        constantNorm: true,
+        training: { steps: 100 },
+      }),
       // the Omnigrok sample tasks (003)
       RunConfigSchema.parse({
         task: { kind: 'teacher-student', beta: 0.001, teacherSeed: 4, trainSize: 50 },

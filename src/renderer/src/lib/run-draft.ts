@@ -86,7 +86,16 @@ export interface Draft {
   modelKind: ModelConfig['kind'];
   gcn: { hidden: Num; layers: Num; readout: 'sum' | 'mean' };
   mlp: { embedDim: Num; width: Num; depth: Num; activation: 'relu' | 'gelu' | 'tanh' | 'silu' };
-  transformer: { layers: Num; dModel: Num; heads: Num; dMlp: Num; layerNorm: boolean; tiedEmbedding: boolean };
+  transformer: {
+    layers: Num;
+    dModel: Num;
+    heads: Num;
+    dMlp: Num;
+    layerNorm: boolean;
+    tiedEmbedding: boolean;
+    /** the config's weightInit, 'torch' when absent */
+    weightInit: 'torch' | 'nanda';
+  };
   lstm: { embedDim: Num; hidden: Num; layers: Num };
   optimizer: {
     kind: OptimizerKind;
@@ -174,6 +183,7 @@ export function draftFromConfig(c: RunConfig): Draft {
       dMlp: tf.dMlp,
       layerNorm: tf.layerNorm,
       tiedEmbedding: tf.tiedEmbedding,
+      weightInit: tf.weightInit ?? 'torch',
     },
     lstm: { embedDim: lstm.embedDim, hidden: lstm.hidden, layers: lstm.layers },
     optimizer: { ...c.optimizer, weightDecayMode: c.optimizer.weightDecayMode ?? 'auto' },
@@ -233,6 +243,8 @@ export function draftToInput(d: Draft): RunConfigInput {
               dMlp: n(d.transformer.dMlp),
               layerNorm: d.transformer.layerNorm,
               tiedEmbedding: d.transformer.tiedEmbedding,
+              // written only when not the default, so a config without the field comes back without it
+              ...(d.transformer.weightInit === 'nanda' ? { weightInit: 'nanda' as const } : {}),
             };
   return {
     ...(d.name.trim() ? { name: d.name.trim() } : {}),
