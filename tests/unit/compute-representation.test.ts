@@ -207,6 +207,21 @@ describe('runs with a trainable representation', () => {
   });
 });
 
+describe("R_linear's two forms (task.linear)", () => {
+  it("'index' (the default) puts i in the first entry, 'centred' 2i/(p − 1) − 1; both are linear", () => {
+    expect(MessinessTaskSchema.parse({ kind: 'messiness' }).linear).toBe('index');
+    const index = messyRepresentation(5, 2, 0, 0);
+    const centred = messyRepresentation(5, 2, 0, 0, 'centred');
+    expect(Array.from(index)).toEqual([0, 0, 1, 0, 2, 0, 3, 0, 4, 0]);
+    expect(Array.from(centred)).toEqual([-1, 0, -0.5, 0, 0, 0, 0.5, 0, 1, 0]);
+    expect(representationLinearity(centred, 5, 2)).toBeCloseTo(1, 12);
+    // the random part is the same draw in both forms
+    const half = (linear: 'index' | 'centred') => messyRepresentation(5, 2, 0.5, 3, linear);
+    const lin = (linear: 'index' | 'centred') => messyRepresentation(5, 2, 0, 3, linear);
+    half('index').forEach((v, k) => expect(v - 0.5 * lin('index')[k]!).toBeCloseTo(half('centred')[k]! - 0.5 * lin('centred')[k]!, 6));
+  });
+});
+
 describe('representationLinearity', () => {
   it('is 1 for R_linear, unchanged by offset, scale and rotation, corr² for scalars, lower for a random R', () => {
     expect(representationLinearity(messyRepresentation(10, 3, 0, 0), 10, 3)).toBeCloseTo(1, 12);

@@ -117,6 +117,12 @@ export const MessinessTaskSchema = z.strictObject({
   trainFraction: trainFraction(),
   splitSeed: splitSeed(),
   reprSeed: sampleSeed('R_random and the templates'),
+  linear: z
+    .enum(['index', 'centred'])
+    .default('index')
+    .describe(
+      "R_linear's first entry: i (index, 003 §5.1's E_i = [i, 0, …, 0]) or 2i/(p − 1) − 1 (centred: in [−1, 1], R_random's scale, as in the authors' landscape code)",
+    ),
   trainRepresentation: z
     .boolean()
     .default(false)

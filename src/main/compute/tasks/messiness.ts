@@ -6,12 +6,22 @@ import type { MessinessTask } from '../../../shared/config/run-config';
 import { Rng, deriveSeed } from '../engine/rng';
 import type { SampleDataset, SampleSplit } from './samples';
 
-/** R as rows [p, reprDim]: linear and random parts drawn once from the seed, so only m changes between runs. */
-export function messyRepresentation(p: number, reprDim: number, m: number, seed: number): Float32Array {
+/**
+ * R as rows [p, reprDim]: linear and random parts drawn once from the seed, so only m changes between runs. R_linear's
+ * first entry is i ('index', 003 §5.1's text) or 2i/(p − 1) − 1 ('centred': in [−1, 1], the scale of R_random).
+ */
+export function messyRepresentation(
+  p: number,
+  reprDim: number,
+  m: number,
+  seed: number,
+  linear: MessinessTask['linear'] = 'index',
+): Float32Array {
   const random = new Rng(deriveSeed(seed, 0x4e9)).fillNormal(new Float32Array(p * reprDim), 1);
+  const at = (i: number) => (linear === 'centred' ? (2 * i) / Math.max(1, p - 1) - 1 : i);
   const out = new Float32Array(p * reprDim);
   for (let i = 0; i < p; i++)
-    for (let d = 0; d < reprDim; d++) out[i * reprDim + d] = m * random[i * reprDim + d]! + (1 - m) * (d === 0 ? i : 0);
+    for (let d = 0; d < reprDim; d++) out[i * reprDim + d] = m * random[i * reprDim + d]! + (1 - m) * (d === 0 ? at(i) : 0);
   return out;
 }
 
@@ -22,7 +32,7 @@ export function classTemplates(p: number, dim: number, seed: number): Float32Arr
 
 export function buildMessinessDataset(t: MessinessTask): SampleDataset {
   const { p, reprDim: d, templateDim: k } = t;
-  const R = messyRepresentation(p, d, t.messiness, t.reprSeed);
+  const R = messyRepresentation(p, d, t.messiness, t.reprSeed, t.linear);
   const templates = classTemplates(p, k, t.reprSeed);
   const pairs: [number, number][] = [];
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) pairs.push([i, j]);
