@@ -9,6 +9,7 @@ import { teacherStudent003 } from './teacher-student';
 import { nanda2023 } from './nanda';
 import { optimisers004 } from './optimisers';
 import { pca000 } from './pca';
+import { representation003 } from './representation';
 import { stopping000 } from './stopping';
 import { t4PowerLaw000 } from './t4-powerlaw';
 import type { Reproduction } from './types';
@@ -25,6 +26,7 @@ export const REPRODUCTIONS: readonly Reproduction[] = [
   fig2000,
   stopping000,
   optimisers004,
+  representation003,
   constantNorm003,
 ];
 
