@@ -94,13 +94,13 @@ interface Scored extends Outcome {
   key: string;
 }
 
-/** Agreement and coverage of held-out predictions at a band. */
-/** Whether p lies outside the band (1e-12: 0.6 − 0.5 is 0.09999… in floating point, and sits on a band of 0.1). */
-const outside = (p: number, band: number) => Math.abs(p - 0.5) >= band - 1e-12;
-export const isConfident = outside;
+/** Whether p lies outside the band, a confident answer (1e-12: 0.6 − 0.5 is 0.09999… in floating point, and sits on
+ *  a band of 0.1). */
+export const isConfident = (p: number, band: number) => Math.abs(p - 0.5) >= band - 1e-12;
 
+/** Agreement and coverage of held-out predictions at a band. */
 function atBand(scored: readonly Outcome[], band: number) {
-  const confident = scored.filter((s) => outside(s.p, band));
+  const confident = scored.filter((s) => isConfident(s.p, band));
   const right = (s: Outcome) => (s.p >= 0.5 ? 1 : 0) === s.y;
   // the share right within each outcome, averaged over the outcomes among the confident examples
   const perOutcome = ([0, 1] as const)
@@ -244,7 +244,7 @@ export function predictWithinBudget(model: BudgetModel, features: (budget: numbe
   const first = (q: number) => curve.find((c) => c.p >= q)?.b ?? null;
   return {
     probability,
-    confident: outside(probability, model.band),
+    confident: isConfident(probability, model.band),
     tLevel: { low: first(0.1), median: first(0.5), high: first(0.9) },
   };
 }

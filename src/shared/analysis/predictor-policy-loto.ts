@@ -7,8 +7,7 @@
 // runs is walked as a sweep cell with the given budget: observed at the first window it is already at the level,
 // stopped at the first confident window, or trained on to the level or the budget (then its answer is observed).
 import type { EarlyFeatureName } from './predictor';
-import { budgetInputs, isConfident, type BudgetModel } from './predictor-budget';
-import { predictProba } from './logistic';
+import { isConfident, probabilityWithin, type BudgetModel } from './predictor-budget';
 import { fitShipped, type BandRule, type CorpusTable } from './predictor-table';
 
 export interface PolicyScore {
@@ -37,12 +36,7 @@ function walk(run: CorpusTable['runs'][number], models: readonly BudgetModel[], 
     if (run.tLevel !== null && run.tLevel <= m.window) return { confident: true, right: true, updates: m.window };
     const row = run.at[m.window]?.[b];
     if (!row?.length) break; // not recorded this far: trained on, as a sweep would
-    const x = budgetInputs(
-      cols.map((c) => row[c]!),
-      budget,
-      m.window,
-    );
-    const p = predictProba(m.logistic, [x])[0]!;
+    const p = probabilityWithin(m, () => cols.map((c) => row[c]!), budget);
     if (isConfident(p, m.band)) return { confident: true, right: p >= 0.5 === reaches, updates: m.window };
   }
   return { confident: false, right: true, updates: reaches ? run.tLevel! : budget };

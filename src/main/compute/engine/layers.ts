@@ -12,6 +12,9 @@ export interface Param {
   group?: 'representation';
 }
 
+/** Omnigrok's α (init.scale) multiplies the model's weights; a trainable representation starts at the task's R. */
+export const scaledByInit = (p: Param): boolean => p.group !== 'representation';
+
 /** The input batch as one-hot rows: [batch·seqLen, vocab], plus its transpose for the embedding gradient. */
 export interface ModelInput {
   batch: number;

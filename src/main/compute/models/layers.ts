@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Linear, Param } from '../engine/layers';
 import type { Rng } from '../engine/rng';
 
-export { activate, layerNorm, linear, type Linear, type Model, type ModelInput, type Param } from '../engine/layers';
+export { activate, layerNorm, linear, scaledByInit, type Linear, type Model, type ModelInput, type Param } from '../engine/layers';
 
 /** Collects parameters in creation order; each is a trainable tf.Variable (auto-named: TF.js names are global). */
 export class ParamSet {

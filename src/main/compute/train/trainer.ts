@@ -11,7 +11,7 @@ import { fullBatchText } from '../../../shared/config/warnings';
 import { ONE_THREAD, type ExecutionSettings } from '../../protocol/execution';
 import type { TrainingState } from '../../protocol/training-state';
 import { createModel, paramCount } from '../models/create';
-import type { Model } from '../models/layers';
+import { scaledByInit, type Model } from '../models/layers';
 import { createOptimizer } from '../optim/create';
 import { assertShape, copyData, flatten, type FlatOptimizer } from '../optim/flat';
 import { scheduledLr } from '../optim/schedule';
@@ -106,9 +106,8 @@ export class Trainer {
     this.model = createModel(config.model, ds, new Rng(deriveSeed(config.seed, STREAM_INIT)));
     this.vars = this.model.params.map((p) => p.variable);
     const alpha = config.init.scale;
-    // Omnigrok: θ_0 ← α·θ_0 for the model's weights; a trainable representation (003 §5.1) starts at the task's R
-    if (alpha !== 1)
-      for (const p of this.model.params) if (p.group !== 'representation') tf.tidy(() => p.variable.assign(tf.mul(p.variable, alpha)));
+    // Omnigrok: θ_0 ← α·θ_0
+    if (alpha !== 1) for (const p of this.model.params) if (scaledByInit(p)) tf.tidy(() => p.variable.assign(tf.mul(p.variable, alpha)));
     this.theta0 = tf.tidy(() => tf.keep(flatten(this.vars)));
     this.initNorm = tf.tidy(() => tf.keep(tf.sqrt(tf.sum(tf.square(this.theta0))) as tf.Scalar));
     this.paramCount = paramCount(this.model);

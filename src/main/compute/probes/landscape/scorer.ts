@@ -20,7 +20,7 @@ import { createModel } from '../../models/create';
 import { sliceForwardFor, type SliceForwardOf } from '../../engine/fast-paths';
 import { basisRows, type SliceForward } from '../../engine/mlp-slice';
 import type { ModelInput } from '../../models/layers';
-import type { Model } from '../../models/layers';
+import { scaledByInit, type Model } from '../../models/layers';
 import { deriveSeed, Rng } from '../../engine/rng';
 import { buildAnyDataset, type RunDataset } from '../../tasks/build';
 import { dataSourceOf, type DataSource } from '../../train/data-source';
@@ -68,10 +68,10 @@ export class Scorer {
     this.params = this.model.params.map((p) => ({ name: p.name, shape: p.variable.shape.slice() }));
     this.dim = this.vars.reduce((n, v) => n + v.size, 0);
     const alpha = config.init.scale;
-    // as the trainer: α scales the model's weights, not a trainable representation (003 §5.1)
+    // as the trainer
     this.theta0 = this.model.params.map((p) => {
       const d = p.variable.dataSync() as Float32Array;
-      return alpha === 1 || p.group === 'representation' ? d.slice() : d.map((x) => x * alpha);
+      return alpha === 1 || !scaledByInit(p) ? d.slice() : d.map((x) => x * alpha);
     });
     this.data = dataSourceOf(this.dataset);
     this.data.cached('train');
