@@ -63,6 +63,19 @@ const last = SHIPPED.models.at(-1)!;
 const models = last.window > STEP_LOSS_UPDATES ? SHIPPED.models : [...SHIPPED.models, { ...last, window: 2000 }];
 const neverConfident: ShippedPredictor = { ...SHIPPED, models: models.map((m) => ({ ...m, band: 0.5 })) };
 
+/** A predict sweep of one cell (10,000 updates) and its expanded grid. */
+function oneCellPredictSweep(name: string) {
+  const config = SweepConfigSchema.parse({
+    name,
+    base: smallConfig({ steps: 10_000 }),
+    axes: [{ path: 'optimizer.lr', values: [1e-3] }],
+    policy: { mode: 'predict' },
+  });
+  const grid = expandSweep(config);
+  if (!grid.ok) throw new Error(JSON.stringify(grid.problems));
+  return { config, grid };
+}
+
 describe('a predict sweep cell with no confident answer', () => {
   it('asks at each window, trains on after the last, and stops once an evaluation shows it at the level', async () => {
     const store = openStore(tmp.file('sweep.db'));
@@ -80,14 +93,7 @@ describe('a predict sweep cell with no confident answer', () => {
     const events = createEventBus();
     const sweeps = new SweepService(store, events, executor, () => undefined, OWNER, neverConfident);
     try {
-      const config = SweepConfigSchema.parse({
-        name: 'trained on',
-        base: smallConfig({ steps: 10_000 }),
-        axes: [{ path: 'optimizer.lr', values: [1e-3] }],
-        policy: { mode: 'predict' },
-      });
-      const grid = expandSweep(config);
-      if (!grid.ok) throw new Error(JSON.stringify(grid.problems));
+      const { config, grid } = oneCellPredictSweep('trained on');
       const { runIds } = sweeps.start(config, grid.cells);
       const id = runIds[0]!;
       const windows = models.map((m) => m.window).filter((w) => w < 10_000);
@@ -126,14 +132,7 @@ describe('a predict sweep cell with no confident answer', () => {
       continue: noop,
       restart: () => undefined,
     };
-    const config = SweepConfigSchema.parse({
-      name: 'resumed',
-      base: smallConfig({ steps: 10_000 }),
-      axes: [{ path: 'optimizer.lr', values: [1e-3] }],
-      policy: { mode: 'predict' },
-    });
-    const grid = expandSweep(config);
-    if (!grid.ok) throw new Error(JSON.stringify(grid.problems));
+    const { config, grid } = oneCellPredictSweep('resumed');
     const first = new SweepService(store, createEventBus(), executor, () => undefined, OWNER, neverConfident);
     const { id: sweepId, runIds } = first.start(config, grid.cells);
     const id = runIds[0]!;
